@@ -1,0 +1,41 @@
+import type { InstanceConfig } from '../lib/config';
+import type { AdapterKit, AdapterManifest, ReadOptions } from './kit';
+import type {
+  CareRecordModel,
+  GpListingModel,
+  GpRecordModel,
+  HospitalRecordModel,
+  PractitionerModel,
+  RegistryPerson,
+  SummaryRecordModel,
+} from './model';
+
+/**
+ * The adapter contract: what a vendor implements for their system. One method, a batch read; the map it
+ * returns is keyed by the identity number (or HPR number) and holds null where the system has no record.
+ * Everything else (timeouts, errors, logging, later caching and circuit breaking) comes from the kit.
+ */
+export interface SourceAdapter<Key, Value> {
+  readonly instance: InstanceConfig;
+  read(keys: readonly Key[], options?: ReadOptions): Promise<Map<string, Value | null>>;
+}
+
+/** A GP system is asked per patient and office: the office's HER-id addresses the message. */
+export interface GpRecordKey {
+  nin: string;
+  officeHerId: string;
+}
+
+export type PopulationRegisterAdapter = SourceAdapter<string, RegistryPerson>;
+export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
+export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;
+export type CareAdapter = SourceAdapter<string, CareRecordModel>;
+export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
+export type HospitalAdapter = SourceAdapter<string, HospitalRecordModel>;
+export type SummaryRecordAdapter = SourceAdapter<string, SummaryRecordModel>;
+
+/** What each adapter folder's index.ts exports. */
+export interface AdapterModule<Key, Value, Options> {
+  manifest: AdapterManifest<Options>;
+  create(instance: InstanceConfig, options: Options, kit: AdapterKit): SourceAdapter<Key, Value>;
+}

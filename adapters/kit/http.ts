@@ -1,0 +1,43 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import { isValidNin } from '../../lib/nin';
+import type { InstanceConfig } from '../../lib/config';
+import { PrivacyGuardError } from './errors';
+
+// Keep-alive: legacy calls are many and small; a new TCP (and TLS) handshake each time would cost more
+// than the call itself.
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** True when the text holds an 11-digit run that is a valid national identity number. */
+export function containsNin(text: string): boolean {
+  for (const match of text.matchAll(/(?<!\d)\d{11}(?!\d)/g)) if (isValidNin(match[0])) return true;
+  return false;
+}
+
+/**
+ * The axios client for one instance: base URL, per-source timeout, keep-alive, no redirects, and a guard
+ * that refuses any request whose URL carries an identity number (URLs end up in access logs; numbers go in
+ * bodies). Errors are left to the kit to classify.
+ */
+export function createHttpClient(instance: InstanceConfig): AxiosInstance {
+  const client = axios.create({
+    baseURL: instance.baseUrl,
+    timeout: instance.timeoutMs,
+    httpAgent,
+    httpsAgent,
+    maxRedirects: 0,
+    // Bodies are parsed by the adapters' own parsers, which validate; axios must not guess.
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    headers: { 'User-Agent': 'patient-graph/0.1' },
+    proxy: false,
+  });
+  client.interceptors.request.use((config) => {
+    const url = `${config.baseURL ?? ''}${config.url ?? ''}${config.params ? JSON.stringify(config.params) : ''}`;
+    if (containsNin(url)) throw new PrivacyGuardError(`refused a request to ${instance.id}: its URL would carry an identity number`);
+    return config;
+  });
+  return client;
+}

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { BadResponseError } from './errors';
+
+/**
+ * Validates a legacy payload against its schema. On failure the error lists where the payload is wrong
+ * (paths and expectations), never the values found there, which may be personal data.
+ */
+export function validatePayload<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}${'expected' in issue ? ` (expected ${String(issue.expected)})` : ''}`)
+    .join('; ');
+  throw new BadResponseError(`${what} does not match the protocol: ${problems}`);
+}
+
+/** Parses JSON text from a source; a syntax error is a bad response, not a crash. */
+export function parseJson(text: unknown, what: string): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadResponseError(`${what} is not valid JSON`);
+  }
+}

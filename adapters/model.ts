@@ -1,0 +1,206 @@
+/**
+ * What adapters return: the sector models, in the graph's vocabulary but without provenance (the
+ * subgraph adds where each record came from). A mapper turns a legacy payload into these types and
+ * validates what it reads; an adapter's client fetches the payload.
+ *
+ * Conventions: ISO dates (yyyy-mm-dd) and ISO date-times (with Z or an offset); null for "the source did
+ * not say"; codes carry their code system (OID URN or URI).
+ */
+
+export const CODE_SYSTEM = {
+  icpc2: 'urn:oid:2.16.578.1.12.4.1.1.7170',
+  icd10: 'urn:oid:2.16.578.1.12.4.1.1.7110',
+  atc: 'urn:oid:2.16.578.1.12.4.1.1.7180',
+  loinc: 'http://loinc.org',
+} as const;
+
+export interface Coding {
+  system: string;
+  code: string;
+  display: string | null;
+}
+
+export interface Dose {
+  amount: number | null;
+  unit: string | null;
+  timesPerDay: number | null;
+  text: string;
+}
+
+export type MedicationStatus = 'ACTIVE' | 'STOPPED' | 'UNKNOWN';
+
+export interface PersonName {
+  given: string;
+  middle: string | null;
+  family: string;
+}
+
+/** A medicine as one source records it (the common part of prescriptions, statements and lists). */
+export interface MedicationModel {
+  id: string;
+  atc: string | null;
+  name: string;
+  strength: string | null;
+  form: string | null;
+  dose: Dose | null;
+  status: MedicationStatus;
+  startDate: string | null;
+  endDate: string | null;
+  note: string | null;
+  /** HPR number of the prescriber or responsible practitioner. */
+  hprNumber: string | null;
+}
+
+// ------------------------------------------------------------------ registries
+
+export type AddressProtection = 'NONE' | 'CONFIDENTIAL' | 'STRICTLY_CONFIDENTIAL' | 'STRICTLY_CONFIDENTIAL_ABROAD';
+
+export interface RegistryPerson {
+  name: PersonName;
+  birthDate: string | null;
+  sex: 'FEMALE' | 'MALE' | null;
+  deceasedDate: string | null;
+  /** Never set when the address is strictly confidential; mappers drop it even if a source sends it. */
+  address: { street: string; houseNumber: string | null; postalCode: string; city: string } | null;
+  addressProtection: AddressProtection;
+  /** Municipality of residence, kept for routing even when the address is protected. */
+  municipalityNumber: string | null;
+}
+
+export interface GpListingModel {
+  gpHprNumber: string | null;
+  gpName: PersonName | null;
+  office: { herId: string; name: string; orgNumber: string | null; recordSystem: string | null };
+  since: string | null;
+}
+
+export interface PractitionerModel {
+  hprNumber: string;
+  name: PersonName;
+  authorisations: { profession: string; professionText: string; validFrom: string | null }[];
+  specialities: string[];
+}
+
+// ------------------------------------------------------------------ municipal care
+
+export type CareServiceType =
+  | 'HOME_NURSING'
+  | 'PRACTICAL_ASSISTANCE'
+  | 'NURSING_HOME_LONG_TERM'
+  | 'NURSING_HOME_SHORT_TERM'
+  | 'SAFETY_ALARM'
+  | 'OTHER';
+
+export interface CareRecordModel {
+  services: {
+    id: string;
+    type: CareServiceType;
+    description: string;
+    decisionDate: string | null;
+    start: string;
+    end: string | null;
+    hoursPerWeek: number | null;
+    unit: string | null;
+  }[];
+  visits: { id: string; time: string; minutes: number | null; tasks: string[]; note: string | null; hprNumber: string | null }[];
+  functionalAssessment: { date: string; scores: { variable: string; score: number }[] } | null;
+  nextOfKin: { name: string; relation: 'SPOUSE' | 'CHILD' | 'SIBLING' | 'OTHER'; phone: string | null; primary: boolean }[];
+  welfareTechnology: {
+    id: string;
+    type: 'SAFETY_ALARM' | 'FALL_SENSOR' | 'MEDICATION_DISPENSER' | 'DOOR_SENSOR' | 'OTHER';
+    installed: string | null;
+    lastAlert: { time: string; kind: string; handled: boolean } | null;
+  }[];
+  medications: MedicationModel[];
+  administrations: { id: string; time: string; atc: string | null; name: string; given: boolean; note: string | null; hprNumber: string | null }[];
+}
+
+// ------------------------------------------------------------------ GP
+
+export interface GpRecordModel {
+  consultations: {
+    id: string;
+    time: string;
+    contactType: 'OFFICE' | 'PHONE' | 'VIDEO' | 'HOME_VISIT' | 'OTHER';
+    reason: Coding | null;
+    diagnoses: Coding[];
+    note: string | null;
+    hprNumber: string | null;
+  }[];
+  problems: { code: Coding; since: string | null }[];
+  prescriptions: MedicationModel[];
+  referrals: {
+    id: string;
+    date: string;
+    toOrgNumber: string | null;
+    toDepartment: string | null;
+    reason: Coding | null;
+    text: string | null;
+    hprNumber: string | null;
+  }[];
+}
+
+// ------------------------------------------------------------------ hospital
+
+export interface HospitalRecordModel {
+  encounters: {
+    id: string;
+    class: 'INPATIENT' | 'OUTPATIENT' | 'EMERGENCY' | 'OTHER';
+    start: string;
+    end: string | null;
+    department: string | null;
+    diagnoses: Coding[];
+    hprNumber: string | null;
+  }[];
+  diagnoses: { id: string; code: Coding; primary: boolean; recorded: string | null; encounterId: string | null }[];
+  medications: MedicationModel[];
+  documents: {
+    id: string;
+    kind: 'DISCHARGE_SUMMARY' | 'OUTPATIENT_NOTE' | 'OTHER';
+    date: string;
+    /** Null when blocked: a mapper never carries a blocked document's content. */
+    title: string | null;
+    text: string | null;
+    blocked: boolean;
+    encounterId: string | null;
+    authorHpr: string | null;
+  }[];
+  labResults: {
+    id: string;
+    time: string;
+    code: Coding;
+    value: number | null;
+    unit: string | null;
+    referenceLow: number | null;
+    referenceHigh: number | null;
+    encounterId: string | null;
+  }[];
+}
+
+// ------------------------------------------------------------------ national
+
+export interface SummaryRecordModel {
+  criticalInformation: {
+    id: string;
+    type: 'ALLERGY' | 'IMPLANT' | 'ANAESTHESIA_COMPLICATION' | 'OTHER';
+    text: string;
+    atc: string | null;
+    reaction: string | null;
+    severity: 'MILD' | 'MODERATE' | 'SEVERE' | null;
+    recorded: string | null;
+    verified: boolean;
+    recordedByHpr: string | null;
+  }[];
+  dispensations: {
+    id: string;
+    atc: string | null;
+    name: string;
+    strength: string | null;
+    form: string | null;
+    dose: Dose | null;
+    dispensed: string;
+    packages: number | null;
+    pharmacy: string | null;
+    prescriberHpr: string | null;
+  }[];
+}

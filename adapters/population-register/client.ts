@@ -1,0 +1,37 @@
+import type { InstanceConfig } from '../../lib/config';
+import type { PopulationRegisterAdapter } from '../contracts';
+import { chunk, type AdapterKit } from '../kit';
+import type { RegistryPerson } from '../model';
+import { manifest, type PopulationRegisterOptions } from './manifest';
+import { mapBulkResponse } from './mapper';
+
+const BULK_PATH = '/folkeregisteret/api/v1/personer/bulkoppslag';
+
+export function createPopulationRegisterAdapter(
+  instance: InstanceConfig,
+  options: PopulationRegisterOptions,
+  kit: AdapterKit,
+): PopulationRegisterAdapter {
+  const http = kit.http(instance);
+  return {
+    instance,
+    read: (nins, readOptions) =>
+      kit.readMany<RegistryPerson>(
+        instance,
+        'person',
+        nins,
+        async (keys, signal) => {
+          const result = new Map<string, RegistryPerson | null>();
+          for (const batch of chunk(keys, manifest.maxBatch)) {
+            const response = await http.post(BULK_PATH, { foedselsnumre: batch }, {
+              signal,
+              headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+            });
+            for (const [nin, person] of mapBulkResponse(response.data)) result.set(nin, person);
+          }
+          return result;
+        },
+        readOptions,
+      ),
+  };
+}

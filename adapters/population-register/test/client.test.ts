@@ -1,0 +1,76 @@
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import type { InstanceConfig } from '../../../lib/config';
+import { createLogger } from '../../../lib/logger';
+import { AdapterKit, SourceError } from '../../kit';
+import { createPopulationRegisterAdapter } from '../client';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'bulkoppslag.json'), 'utf8'));
+const BASE = 'http://freg.test';
+const instance: InstanceConfig = { id: 'population-register', system: 'population-register', baseUrl: BASE, timeoutMs: 300, options: {} };
+const server = setupServer();
+const received: { auth: string | null; body: unknown; url: string }[] = [];
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  received.length = 0;
+});
+afterAll(() => server.close());
+
+function adapter() {
+  return createPopulationRegisterAdapter(instance, { apiKey: 'k1' }, new AdapterKit(createLogger('test')));
+}
+
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+describe('population register client', () => {
+  it('asks for many numbers in one POST with the bearer token, and maps unknown numbers to null', async () => {
+    server.use(
+      http.post(`${BASE}/folkeregisteret/api/v1/personer/bulkoppslag`, async ({ request }) => {
+        received.push({ auth: request.headers.get('authorization'), body: await request.json(), url: request.url });
+        return HttpResponse.json(fixture);
+      }),
+    );
+    const result = await adapter().read(['03864013065', '23843227287', '03864013065', '01010112345']);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.auth).toBe('Bearer k1');
+    expect(received[0]?.body).toEqual({ foedselsnumre: ['03864013065', '23843227287', '01010112345'] });
+    expect(received[0]?.url).not.toMatch(/\d{11}/);
+    expect(result.get('03864013065')?.name.family).toBe('Solheim');
+    expect(result.get('01010112345')).toBeNull();
+  });
+
+  it('reports a server error as SOURCE_UNAVAILABLE naming the instance', async () => {
+    server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ feilmelding: 'Intern feil' }, { status: 500 })));
+    const error = await failure(adapter().read(['03864013065']));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.sourceId).toBe('population-register');
+  });
+
+  it('reports a rejected token as SOURCE_UNAVAILABLE', async () => {
+    server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'invalid_token' }, { status: 401 })));
+    expect((await failure(adapter().read(['03864013065']))).code).toBe('SOURCE_UNAVAILABLE');
+  });
+
+  it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
+    server.use(http.post(`${BASE}/*`, () => new HttpResponse('{"dokumenter": [{"foedsels', { headers: { 'Content-Type': 'application/json' } })));
+    expect((await failure(adapter().read(['03864013065']))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
+    server.use(http.post(`${BASE}/*`, async () => {
+      await delay('infinite');
+      return HttpResponse.json({});
+    }));
+    const error = await failure(adapter().read(['03864013065']));
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+    expect(error.details.timeoutMs).toBe(300);
+  });
+});

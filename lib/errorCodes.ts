@@ -1,0 +1,70 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one registry of error codes a client can switch on (`errors[].extensions.code`).
+ * Every code the graph emits is listed here with what it means and what a client should do;
+ * `docs/errors.md` is generated from this table and checked for drift.
+ */
+export const errorCodes = {
+  INVALID_NIN: {
+    meaning:
+      'The national identity number is not a valid fødselsnummer, D-number or synthetic test number: wrong length, wrong check digits or an impossible date. `extensions.reasons` says which.',
+    action: 'Correct the number; nothing was looked up.',
+  },
+  PATIENT_NOT_FOUND: {
+    meaning: 'The number is valid, but the population register knows no such person. The patient field is null.',
+    action: 'Check the number with the patient.',
+  },
+  SOURCE_UNAVAILABLE: {
+    meaning:
+      'A legacy system could not be reached or answered with an error. Only the fields it provides are null; `extensions.source` names the system instance.',
+    action: 'Show the other data and say which source is missing; retry later.',
+  },
+  SOURCE_TIMEOUT: {
+    meaning:
+      "A legacy system did not answer within its per-source timeout. Only the fields it provides are null; `extensions.source` names it and `extensions.timeoutMs` gives the limit.",
+    action: 'As SOURCE_UNAVAILABLE.',
+  },
+  SOURCE_BAD_RESPONSE: {
+    meaning:
+      'A legacy system answered something that is not a valid answer of its protocol (malformed XML/JSON, missing or wrong fields). Nothing from that answer is used; `extensions.source` names it.',
+    action: 'As SOURCE_UNAVAILABLE; operators should look at the source.',
+  },
+  ROUTING_FAILED: {
+    meaning:
+      "The system that holds this part of the record could not be determined, because the registry that routes it (population register for municipality and hospital, GP register for the GP office) failed, or the patient's organisation has no connected system. `extensions.source` names the sector.",
+    action: 'As SOURCE_UNAVAILABLE.',
+  },
+  SUBGRAPH_UNAVAILABLE: {
+    meaning: 'A subgraph of the gateway could not be reached. Only the fields it provides are null; `extensions.subgraph` names it.',
+    action: 'Show the other data; operators should look at the subgraph.',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    meaning: 'The query is not syntactically valid GraphQL.',
+    action: 'Fix the query.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    meaning: 'The query does not match the schema (unknown field, wrong argument type).',
+    action: 'Fix the query; the playground shows the schema.',
+  },
+  BAD_USER_INPUT: {
+    meaning: 'A variable or argument has the wrong type or is missing, or a list argument is too long.',
+    action: 'Fix the input.',
+  },
+  METHOD_NOT_ALLOWED: {
+    meaning:
+      'GraphQL operations must be sent with POST: a GET query string ends up in access logs, and it may carry an identity number.',
+    action: 'Send the operation as a POST body.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them.',
+    action: 'Report it with the time of the request.',
+  },
+} as const satisfies Record<string, { meaning: string; action: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Builds a GraphQLError with a registered code; extensions must not carry identity numbers. */
+export function graphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}

@@ -1,0 +1,156 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { containsNin } from '../../adapters/kit/http';
+import type { Logger } from '../../lib/logger';
+import type { SimulatorContext, SimulatorDefinition } from './definition';
+
+/**
+ * How a simulated instance behaves, set by configuration at start or by the control API at run time:
+ * - `normal`: answers as the real system would;
+ * - `fail`: answers the system's own server error;
+ * - `hang`: accepts the request and never answers;
+ * - `garbage`: answers with the real body cut short and mangled (it will not parse);
+ * - `invalid`: answers a well-formed body that breaks the protocol's rules;
+ * - `down`: not listening at all (connections are refused).
+ * `latencyMs` delays every answer.
+ */
+export const MODES = ['normal', 'fail', 'hang', 'garbage', 'invalid', 'down'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface Behaviour {
+  mode: Mode;
+  latencyMs: number;
+}
+
+export interface InstanceStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  /** Requests refused because their URL held an identity number (always 0 unless an adapter is wrong). */
+  ninInUrl: number;
+}
+
+export class SimulatedInstance {
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+  behaviour: Behaviour;
+  stats: InstanceStats = { requests: 0, byRoute: {}, ninInUrl: 0 };
+
+  constructor(
+    private readonly definition: SimulatorDefinition,
+    private readonly context: SimulatorContext,
+    behaviour: Behaviour,
+    private readonly logger: Logger,
+  ) {
+    this.behaviour = behaviour;
+  }
+
+  get id(): string {
+    return this.context.instance.id;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Listens on `port` (0 for any free port) unless the mode is `down`; returns the port it holds. */
+  async start(port: number): Promise<number> {
+    this.port = port;
+    await this.listen();
+    // Down from the start: the port is reserved for the instance (so its URL is known), then released.
+    if (this.behaviour.mode === 'down') await this.close();
+    return this.port;
+  }
+
+  async setBehaviour(next: Partial<Behaviour>): Promise<void> {
+    const wasDown = this.behaviour.mode === 'down';
+    this.behaviour = { ...this.behaviour, ...next };
+    if (this.behaviour.mode === 'down' && !wasDown) await this.close();
+    if (this.behaviour.mode !== 'down' && wasDown) await this.listen();
+  }
+
+  resetStats(): void {
+    this.stats = { requests: 0, byRoute: {}, ninInUrl: 0 };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async listen(): Promise<void> {
+    const app = this.wrap(this.definition.createApp(this.context));
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 5000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  private wrap(protocolApp: express.Express): express.Express {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      this.stats.requests += 1;
+      const route = `${req.method} ${req.path.replace(/\/[A-Za-z0-9-]{16,}$/, '/:id')}`;
+      this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
+      // The real systems log URLs; an identity number in one is a privacy breach, so refuse it loudly.
+      if (containsNin(req.originalUrl)) {
+        this.stats.ninInUrl += 1;
+        this.logger.error({ instance: this.id, route }, 'refused a request with an identity number in its URL');
+        res.status(400).type('text/plain').send('identity numbers must not be sent in URLs');
+        return;
+      }
+      const { mode, latencyMs } = this.behaviour;
+      const proceed = () => this.applyMode(mode, req, res, next);
+      if (latencyMs > 0) setTimeout(proceed, latencyMs);
+      else proceed();
+    });
+    app.use(protocolApp);
+    return app;
+  }
+
+  private applyMode(mode: Mode, _req: Request, res: Response, next: NextFunction): void {
+    switch (mode) {
+      case 'normal':
+      case 'down':
+        next();
+        return;
+      case 'hang':
+        return; // never answer; the socket is destroyed when the instance closes
+      case 'fail': {
+        const { status, contentType, body } = this.definition.failure;
+        res.status(status).type(contentType).send(body);
+        return;
+      }
+      case 'invalid': {
+        const { status, contentType, body } = this.definition.invalid;
+        res.status(status).type(contentType).send(body);
+        return;
+      }
+      case 'garbage': {
+        const send = res.send.bind(res);
+        res.send = ((body: unknown) => send(mangle(typeof body === 'string' ? body : JSON.stringify(body ?? '')))) as typeof res.send;
+        next();
+        return;
+      }
+    }
+  }
+}
+
+/** The real answer cut at a third, with bytes no parser accepts. */
+function mangle(body: string): string {
+  return `${body.slice(0, Math.max(1, Math.floor(body.length / 3)))}\u0000<<#@!garbage`;
+}

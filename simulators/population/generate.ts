@@ -1,0 +1,325 @@
+import { loadOrganisations, type Organisations } from '../../lib/config';
+import { syntheticNin } from '../../lib/nin';
+import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
+import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
+import { addDays, ageOn, Random } from './random';
+import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type Truth } from './records';
+import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Practitioner, Sex } from './types';
+
+/**
+ * One synthetic population, generated deterministically from a seed and shared by every simulator
+ * and every test. The same seed and organisation list always give the same people, numbers and records.
+ */
+export const DEFAULT_SEED = 20261101;
+/** "Today" in the simulated world: every record is dated before it, whatever the machine's clock says. */
+export const REFERENCE_DATE = '2026-11-01';
+export const POPULATION_SIZE = 520;
+
+/** What a demo patient must show; anything not given is drawn at random like everyone else. */
+export interface Shape {
+  demo?: DemoKey;
+  givenName?: string;
+  familyName?: string;
+  age?: number;
+  sex?: Sex;
+  municipality?: string;
+  officeHerId?: string | null;
+  dNumber?: boolean;
+  protection?: AddressProtection;
+  conditions?: string[];
+  /** Which drug option of a condition to use (index into ConditionDef.drugs). */
+  drugChoice?: Record<string, number>;
+  extraDrugs?: DrugKey[];
+  care?: 'home' | 'nursingHome' | 'none';
+  episodes?: { key: string; daysAgo: number }[] | 'none';
+  deceasedDaysAgo?: number;
+  allergies?: number[];
+  implants?: string[];
+  discrepancies?: { dose?: DrugKey; status?: DrugKey };
+  blockDocuments?: boolean;
+}
+
+export const DEMO_SHAPES: Shape[] = [
+  {
+    demo: 'homeCare', givenName: 'Ingrid', familyName: 'Solheim', age: 86, sex: 'female', municipality: '4601', officeHerId: '81241',
+    conditions: ['heartFailure', 'atrialFibrillation', 'hypertension', 'kneeOsteoarthrosis'], drugChoice: { atrialFibrillation: 1 },
+    extraDrugs: ['ibuprofen'], care: 'home', episodes: [{ key: 'heartFailureExacerbation', daysAgo: 41 }], allergies: [0],
+    discrepancies: { dose: 'metoprolol', status: 'ibuprofen' },
+  },
+  {
+    demo: 'nursingHome', givenName: 'Kjell', familyName: 'Aune', age: 91, sex: 'male', municipality: '5001', officeHerId: '82113',
+    conditions: ['dementia', 'hypertension', 'atrialFibrillation', 'insomnia'], drugChoice: { atrialFibrillation: 0 },
+    care: 'nursingHome', episodes: [{ key: 'hipFracture', daysAgo: 230 }], implants: ['hip-prosthesis'],
+  },
+  {
+    demo: 'askoyHomeCare', givenName: 'Astrid', familyName: 'Kvamme', age: 81, sex: 'female', municipality: '4627', officeHerId: '81246',
+    conditions: ['diabetes', 'copd', 'hypertension'], care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 95 }],
+    discrepancies: { dose: 'metformin' },
+  },
+  {
+    demo: 'strictlyConfidential', givenName: 'Silje', familyName: 'Brekke', age: 38, sex: 'female', municipality: '5001', officeHerId: '82111',
+    protection: 'STRICTLY_CONFIDENTIAL', conditions: ['depression'], care: 'none', episodes: 'none',
+  },
+  {
+    demo: 'deceased', givenName: 'Olav', familyName: 'Myhre', age: 94, sex: 'male', municipality: '4601', officeHerId: '81242',
+    conditions: ['heartFailure', 'copd'], care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 92 }], deceasedDaysAgo: 79,
+  },
+  {
+    demo: 'dNumber', givenName: 'Tomasz', familyName: 'Nowak', age: 34, sex: 'male', municipality: '4601', officeHerId: '81243',
+    dNumber: true, conditions: [], care: 'none', episodes: 'none',
+  },
+  {
+    demo: 'blockedDocument', givenName: 'Hilde', familyName: 'Tveit', age: 52, sex: 'female', municipality: '4601', officeHerId: '81244',
+    conditions: ['depression', 'migraine'], care: 'none', episodes: [{ key: 'outpatient:depression', daysAgo: 150 }, { key: 'outpatient:migraine', daysAgo: 60 }],
+    blockDocuments: true,
+  },
+  {
+    demo: 'criticalInfo', givenName: 'Egil', familyName: 'Rønning', age: 67, sex: 'male', municipality: '5001', officeHerId: '82112',
+    conditions: ['angina', 'atrialFibrillation'], drugChoice: { atrialFibrillation: 1 }, care: 'none',
+    episodes: [{ key: 'heartAttack', daysAgo: 400 }], allergies: [3, 4], implants: ['mechanical-valve'],
+  },
+  {
+    demo: 'young', givenName: 'Thea', familyName: 'Lunde', age: 24, sex: 'female', municipality: '5001', officeHerId: '82116',
+    conditions: ['asthma', 'migraine'], care: 'none', episodes: 'none',
+  },
+];
+
+let cached: Population | undefined;
+
+/** The default population (memoised: generating it takes a few tens of milliseconds). */
+export function getPopulation(): Population {
+  cached ??= generatePopulation();
+  return cached;
+}
+
+export function generatePopulation(
+  seed = DEFAULT_SEED,
+  size = POPULATION_SIZE,
+  orgs: Organisations = loadOrganisations(),
+): Population {
+  const rng = new Random(seed);
+  const world = new World(rng, orgs);
+  const persons: Person[] = [];
+  for (const shape of DEMO_SHAPES) persons.push(world.person(shape));
+  // A few more of the rarer kinds, so they are not only demo patients.
+  const rare: Shape[] = [
+    { dNumber: true, age: 29 },
+    { dNumber: true, age: 45, officeHerId: null },
+    { dNumber: true, age: 38 },
+    { dNumber: true, age: 51, officeHerId: null },
+    { protection: 'STRICTLY_CONFIDENTIAL', age: 44 },
+    { protection: 'STRICTLY_CONFIDENTIAL', age: 12 },
+    { protection: 'CONFIDENTIAL', age: 33 },
+    { protection: 'CONFIDENTIAL', age: 61 },
+    { protection: 'CONFIDENTIAL', age: 70 },
+    { protection: 'STRICTLY_CONFIDENTIAL_ABROAD', age: 47, officeHerId: null },
+    { blockDocuments: true, age: 58, episodes: [{ key: 'outpatient:depression', daysAgo: 300 }] },
+    { blockDocuments: true, age: 73, episodes: [{ key: 'stroke', daysAgo: 500 }] },
+  ];
+  for (const shape of rare) persons.push(world.person(shape));
+  while (persons.length < size) persons.push(world.person({}));
+  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: world.practitioners };
+}
+
+/** Holds the organisations, practitioners and counters while people are drawn. */
+class World {
+  readonly practitioners: Practitioner[] = [];
+  private readonly nins = new Set<string>();
+  private readonly hprs = new Set<string>();
+  readonly gpsByOffice = new Map<string, Practitioner[]>();
+  readonly doctorsByHospital = new Map<string, Practitioner[]>();
+  readonly nursesByMunicipality = new Map<string, Practitioner[]>();
+  private counter = 0;
+
+  constructor(
+    readonly rng: Random,
+    readonly orgs: Organisations,
+  ) {
+    for (const office of orgs.gpOffices) {
+      const n = rng.int(1, 3);
+      this.gpsByOffice.set(office.herId, Array.from({ length: n }, () => this.practitioner('LE', 'Allmennmedisin', office.name)));
+    }
+    const specialities = ['Indremedisin', 'Hjertesykdommer', 'Geriatri', 'Ortopedisk kirurgi', 'Nevrologi', 'Lungesykdommer', 'Psykiatri', 'Generell kirurgi'];
+    for (const hospital of orgs.hospitals) {
+      this.doctorsByHospital.set(hospital.orgNumber, specialities.map((s) => this.practitioner('LE', s, hospital.name)));
+    }
+    for (const m of orgs.municipalities) {
+      const staff = [...Array.from({ length: 5 }, () => this.practitioner('SP', null, `${m.name} kommune`)),
+        ...Array.from({ length: 2 }, () => this.practitioner('HF', null, `${m.name} kommune`))];
+      this.nursesByMunicipality.set(m.number, staff);
+    }
+  }
+
+  /** A fresh id for records, unique across the population. */
+  id(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-${String(this.counter).padStart(6, '0')}`;
+  }
+
+  private practitioner(profession: Practitioner['profession'], speciality: string | null, workplace: string): Practitioner {
+    const rng = this.rng;
+    const sex: Sex = rng.chance(0.55) ? 'female' : 'male';
+    const birthYear = rng.int(1960, 1995);
+    let hpr: string;
+    do hpr = String(rng.int(1_000_000, 9_999_999));
+    while (this.hprs.has(hpr));
+    this.hprs.add(hpr);
+    const p: Practitioner = {
+      hprNumber: hpr,
+      givenName: rng.pick(GIVEN_NAMES[sex].middle),
+      familyName: rng.pick(FAMILY_NAMES),
+      sex,
+      birthYear,
+      profession,
+      authorisedSince: `${birthYear + rng.int(24, 30)}-${String(rng.int(1, 12)).padStart(2, '0')}-01`,
+      speciality,
+      workplace,
+    };
+    this.practitioners.push(p);
+    return p;
+  }
+
+  person(shape: Shape): Person {
+    const rng = this.rng;
+    const age = shape.age ?? this.drawAge();
+    const sex = shape.sex ?? (rng.chance(0.5) ? 'female' : 'male');
+    const birthDate = addDays(REFERENCE_DATE, -(age * 365 + rng.int(1, 364)));
+    const dNumber = shape.dNumber ?? false;
+    let nin: string;
+    do nin = syntheticNin(birthDate, { dNumber, pick: (min, max) => rng.int(min, max) });
+    while (this.nins.has(nin));
+    this.nins.add(nin);
+
+    const protection = shape.protection ?? 'NONE';
+    const abroad = protection === 'STRICTLY_CONFIDENTIAL_ABROAD';
+    const municipality = shape.municipality ?? rng.pick(['4601', '4601', '4601', '4627', '5001', '5001', '5001']);
+    const generation = age >= 65 ? 'old' : age >= 30 ? 'middle' : 'young';
+    const givenName = shape.givenName ?? (dNumber ? rng.pick(FOREIGN_NAMES[sex].given) : rng.pick(GIVEN_NAMES[sex][generation]));
+    const familyName = shape.familyName ?? (dNumber ? rng.pick(FOREIGN_NAMES[sex].family) : rng.pick(FAMILY_NAMES));
+    const middleName = !dNumber && rng.chance(0.15) ? rng.pick(FAMILY_NAMES) : null;
+    const street = rng.pick(STREETS[municipality] ?? []);
+    const address = abroad
+      ? null
+      : { street: street.name, houseNumber: `${rng.int(1, 120)}${rng.chance(0.2) ? rng.pick(['A', 'B', 'C']) : ''}`, postalCode: street.postalCode, city: street.city };
+
+    const deceasedDate = shape.deceasedDaysAgo !== undefined ? addDays(REFERENCE_DATE, -shape.deceasedDaysAgo) : null;
+    const endOfRecord = deceasedDate ?? REFERENCE_DATE;
+
+    const conditions = shape.conditions
+      ? shape.conditions.map((k) => conditionByKey(k))
+      : CONDITIONS.filter((c) => rng.chance(prevalenceAt(c, age)));
+    const medications = this.truthMedications(conditions, shape, birthDate, endOfRecord);
+
+    const gp = this.drawGp(shape, municipality, abroad, dNumber, age, birthDate);
+    const truth: Truth = {
+      world: this,
+      rng,
+      age,
+      sex,
+      birthDate,
+      municipality: abroad ? null : municipality,
+      conditions,
+      medications,
+      endOfRecord,
+      deceasedDate,
+      gp,
+      shape,
+    };
+    const hospitalRecords = abroad ? [] : buildHospitalRecords(truth);
+    const careRecord = abroad ? null : buildCareRecord(truth, hospitalRecords);
+    const gpRecord = gp ? buildGpRecord(truth, gp, hospitalRecords) : null;
+    const summaryRecord = buildSummaryRecord(truth, hospitalRecords);
+
+    return {
+      nin,
+      kind: dNumber ? 'DNR' : 'FNR',
+      givenName,
+      middleName,
+      familyName,
+      sex,
+      birthDate,
+      deceasedDate,
+      municipality: abroad ? null : municipality,
+      address,
+      addressProtection: protection,
+      gp: gp ? { officeHerId: gp.officeHerId, hprNumber: gp.practitioner.hprNumber, since: gp.since } : null,
+      gpRecord,
+      hospitalRecords,
+      careRecord,
+      summaryRecord,
+      demo: shape.demo ?? null,
+    } as Person;
+  }
+
+  private drawAge(): number {
+    const rng = this.rng;
+    const r = rng.next();
+    if (r < 0.3) return rng.int(75, 99);
+    if (r < 0.45) return rng.int(60, 74);
+    if (r < 0.9) return rng.int(18, 59);
+    return rng.int(0, 17);
+  }
+
+  private drawGp(shape: Shape, municipality: string, abroad: boolean, dNumber: boolean, age: number, birthDate: string): Truth['gp'] {
+    const rng = this.rng;
+    if (abroad || shape.officeHerId === null) return null;
+    if (shape.officeHerId === undefined && (rng.chance(0.02) || (dNumber && rng.chance(0.5)))) return null;
+    const offices = this.orgs.gpOffices.filter((o) => o.municipality === municipality);
+    const herId = shape.officeHerId ?? rng.pick(offices).herId;
+    const practitioner = rng.pick(this.gpsByOffice.get(herId) ?? []);
+    const earliest = addDays(birthDate, 30);
+    const since = maxDate(earliest, addDays(REFERENCE_DATE, -rng.int(200, Math.max(400, Math.min(age, 20) * 365))));
+    return { officeHerId: herId, practitioner, since };
+  }
+
+  /** The medicines the person really uses, before any system records them. */
+  private truthMedications(conditions: ConditionDef[], shape: Shape, birthDate: string, endOfRecord: string): MedicationUse[] {
+    const rng = this.rng;
+    const keys: DrugKey[] = [];
+    for (const c of conditions) {
+      if (c.drugs.length === 0) continue;
+      const choice = shape.drugChoice?.[c.key] ?? rng.int(0, c.drugs.length - 1);
+      for (const d of c.drugs[choice] ?? []) if (!keys.includes(d)) keys.push(d);
+    }
+    for (const d of shape.extraDrugs ?? []) if (!keys.includes(d)) keys.push(d);
+    if (!shape.extraDrugs && keys.includes('paracetamol') && rng.chance(0.2)) keys.push('ibuprofen');
+    return keys.map((key) => {
+      const drug = DRUGS[key];
+      const start = maxDate(addDays(birthDate, 365 * 12), addDays(endOfRecord, -rng.int(120, 2200)));
+      return {
+        id: this.id('med'),
+        atc: drug.atc,
+        name: drug.name,
+        strength: drug.strength,
+        form: drug.form,
+        dose: { ...drug.dose },
+        status: 'active',
+        startDate: start,
+        endDate: null,
+        note: null,
+        hprNumber: '',
+      };
+    });
+  }
+}
+
+export type { World };
+
+function conditionByKey(key: string): ConditionDef {
+  const c = CONDITIONS.find((x) => x.key === key);
+  if (!c) throw new RangeError(`unknown condition ${key}`);
+  return c;
+}
+
+function prevalenceAt(c: ConditionDef, age: number): number {
+  const [p20, p85] = c.prevalence;
+  if (age < 12) return c.key === 'asthma' ? p20 : 0;
+  const t = Math.min(1, Math.max(0, (age - 20) / 65));
+  return p20 + (p85 - p20) * t;
+}
+
+export function maxDate(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+export { ageOn };

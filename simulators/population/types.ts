@@ -1,0 +1,255 @@
+/**
+ * The synthetic population: the "true" world the simulators project into their protocols.
+ * Every system's record of a person is stored here as that system holds it, so that differences
+ * between systems (a dose changed at the hospital but not at the GP) are deliberate and testable.
+ * Dates are ISO (yyyy-mm-dd, or date-time in UTC); the simulators reformat them to their quirks.
+ */
+import type { Coding } from './codes';
+
+export type Sex = 'female' | 'male';
+export type AddressProtection = 'NONE' | 'CONFIDENTIAL' | 'STRICTLY_CONFIDENTIAL' | 'STRICTLY_CONFIDENTIAL_ABROAD';
+
+export interface Address {
+  street: string;
+  houseNumber: string;
+  postalCode: string;
+  city: string;
+}
+
+export interface Dose {
+  amount: number;
+  unit: string;
+  timesPerDay: number;
+}
+
+/** One medicine as one system records it. */
+export interface MedicationUse {
+  id: string;
+  atc: string;
+  name: string;
+  strength: string;
+  form: string;
+  dose: Dose;
+  status: 'active' | 'stopped';
+  startDate: string;
+  endDate: string | null;
+  /** Why it was stopped or changed, as the system wrote it. */
+  note: string | null;
+  hprNumber: string;
+}
+
+export type Profession = 'LE' | 'SP' | 'HF';
+
+export interface Practitioner {
+  hprNumber: string;
+  givenName: string;
+  familyName: string;
+  sex: Sex;
+  birthYear: number;
+  profession: Profession;
+  authorisedSince: string;
+  speciality: string | null;
+  workplace: string;
+}
+
+export interface Consultation {
+  id: string;
+  time: string;
+  hprNumber: string;
+  contactType: 'office' | 'phone' | 'video' | 'home';
+  reason: Coding;
+  diagnoses: Coding[];
+  note: string;
+}
+
+export interface Referral {
+  id: string;
+  date: string;
+  hprNumber: string;
+  toOrgNumber: string;
+  toDepartment: string;
+  reason: Coding;
+  text: string;
+}
+
+export interface GpRecord {
+  officeHerId: string;
+  consultations: Consultation[];
+  /** The GP's problem list (ICPC-2). */
+  problems: (Coding & { since: string })[];
+  prescriptions: MedicationUse[];
+  referrals: Referral[];
+}
+
+export interface EpisodeDiagnosis extends Coding {
+  primary: boolean;
+}
+
+export interface Episode {
+  id: string;
+  kind: 'inpatient' | 'outpatient' | 'emergency';
+  start: string;
+  end: string;
+  department: string;
+  hprNumber: string;
+  diagnoses: EpisodeDiagnosis[];
+}
+
+export interface ClinicalDocument {
+  id: string;
+  episodeId: string;
+  date: string;
+  kind: 'discharge-summary' | 'outpatient-note';
+  title: string;
+  text: string;
+  authorHpr: string;
+  /** The patient has blocked this document (sperring, pjl § 17). */
+  blocked: boolean;
+}
+
+export interface LabResult {
+  id: string;
+  episodeId: string;
+  time: string;
+  loinc: string;
+  text: string;
+  value: number;
+  unit: string;
+  low: number;
+  high: number;
+}
+
+export interface HospitalRecord {
+  orgNumber: string;
+  /** The hospital's own patient id (FHIR logical id). */
+  localId: string;
+  episodes: Episode[];
+  medications: MedicationUse[];
+  documents: ClinicalDocument[];
+  labs: LabResult[];
+}
+
+export type CareServiceType = 'HOME_NURSING' | 'PRACTICAL_ASSISTANCE' | 'NURSING_HOME_LONG_TERM' | 'NURSING_HOME_SHORT_TERM' | 'SAFETY_ALARM';
+
+export interface CareService {
+  id: string;
+  type: CareServiceType;
+  decisionDate: string;
+  start: string;
+  end: string | null;
+  hoursPerWeek: number | null;
+  unit: string;
+}
+
+export interface CareVisit {
+  id: string;
+  time: string;
+  minutes: number;
+  hprNumber: string;
+  tasks: string[];
+  note: string;
+}
+
+export interface NextOfKin {
+  name: string;
+  relation: 'spouse' | 'child' | 'sibling' | 'other';
+  phone: string;
+  primary: boolean;
+}
+
+export interface WelfareTechnology {
+  id: string;
+  type: 'SAFETY_ALARM' | 'FALL_SENSOR' | 'MEDICATION_DISPENSER' | 'DOOR_SENSOR';
+  installed: string;
+  lastAlert: { time: string; kind: string; handled: boolean } | null;
+}
+
+export interface Administration {
+  id: string;
+  time: string;
+  atc: string;
+  name: string;
+  given: boolean;
+  note: string | null;
+  hprNumber: string;
+}
+
+export interface CareRecord {
+  municipality: string;
+  services: CareService[];
+  visits: CareVisit[];
+  functionalScores: { date: string; scores: { variable: string; score: number }[] } | null;
+  nextOfKin: NextOfKin[];
+  welfareTechnology: WelfareTechnology[];
+  medications: MedicationUse[];
+  administrations: Administration[];
+}
+
+export interface CriticalInfo {
+  id: string;
+  type: 'ALLERGY' | 'IMPLANT' | 'ANAESTHESIA_COMPLICATION';
+  text: string;
+  atc: string | null;
+  reaction: string | null;
+  severity: 'mild' | 'moderate' | 'severe' | null;
+  recorded: string;
+  recordedBy: string;
+  verified: boolean;
+}
+
+export interface Dispensation {
+  id: string;
+  atc: string;
+  name: string;
+  strength: string;
+  form: string;
+  dose: Dose;
+  dispensed: string;
+  packages: number;
+  prescriberHpr: string;
+  pharmacy: string;
+}
+
+export interface SummaryRecord {
+  criticalInfo: CriticalInfo[];
+  dispensations: Dispensation[];
+}
+
+export interface Person {
+  nin: string;
+  kind: 'FNR' | 'DNR';
+  givenName: string;
+  middleName: string | null;
+  familyName: string;
+  sex: Sex;
+  birthDate: string;
+  deceasedDate: string | null;
+  municipality: string;
+  address: Address | null;
+  addressProtection: AddressProtection;
+  gp: { officeHerId: string; hprNumber: string; since: string } | null;
+  gpRecord: GpRecord | null;
+  hospitalRecords: HospitalRecord[];
+  careRecord: CareRecord | null;
+  summaryRecord: SummaryRecord;
+  /** Set on the hand-shaped demo patients (see demo-patients.json). */
+  demo: DemoKey | null;
+}
+
+export type DemoKey =
+  | 'homeCare'
+  | 'nursingHome'
+  | 'askoyHomeCare'
+  | 'strictlyConfidential'
+  | 'deceased'
+  | 'dNumber'
+  | 'blockedDocument'
+  | 'criticalInfo'
+  | 'young';
+
+export interface Population {
+  seed: number;
+  referenceDate: string;
+  persons: Person[];
+  practitioners: Practitioner[];
+}
