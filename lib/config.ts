@@ -94,7 +94,8 @@ export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env
   }
   if (Array.isArray(value)) return value.map((v) => interpolateEnv(v, env)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env)])) as T;
+    // Keys starting with `$` ($comment) are documentation, not configuration.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('$') ? v : interpolateEnv(v, env)])) as T;
   }
   return value;
 }

@@ -268,7 +268,9 @@ class World {
     const herId = shape.officeHerId ?? rng.pick(offices).herId;
     const practitioner = rng.pick(this.gpsByOffice.get(herId) ?? []);
     const earliest = addDays(birthDate, 30);
-    const since = maxDate(earliest, addDays(REFERENCE_DATE, -rng.int(200, Math.max(400, Math.min(age, 20) * 365))));
+    const drawn = maxDate(earliest, addDays(REFERENCE_DATE, -rng.int(200, Math.max(400, Math.min(age, 20) * 365))));
+    // A newborn is listed from birth, never after the reference date.
+    const since = drawn < REFERENCE_DATE ? drawn : birthDate;
     return { officeHerId: herId, practitioner, since };
   }
 

@@ -303,7 +303,7 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
   const span = Math.max(1, daysBetween(since, t.endOfRecord));
   const n = chronic.length ? rng.int(3, 9) : rng.int(t.shape.demo ? 1 : 0, 4);
   for (let i = 0; i < n; i++) {
-    const day = addDays(since, rng.int(0, Math.min(span, 1100)) + Math.max(0, span - 1100));
+    const day = addDays(since, rng.int(0, Math.min(span - 1, 1100)) + Math.max(0, span - 1 - 1100));
     const isChronic = chronic.length > 0 && rng.chance(0.6);
     const reason: Coding = isChronic ? rng.pick(chronic).icpc : rng.pick(GP_ACUTE_REASONS);
     consultations.push({
@@ -323,7 +323,7 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
       const icpc = episodeIcpc(episode, t.conditions);
       if (episode.kind === 'inpatient') {
         const day = addDays(episode.end, rng.int(10, 20));
-        if (day <= t.endOfRecord && day >= since) {
+        if (day < t.endOfRecord && day >= since) {
           consultations.push({
             id: world.id('kons'),
             time: at(day, rng.int(8, 15), rng.pick([0, 20, 40])),

@@ -1,0 +1,47 @@
+import { loadOrganisations } from '../../lib/config';
+import { ageOn } from './random';
+import { REFERENCE_DATE } from './generate';
+import type { DemoKey, Population } from './types';
+
+/** What each demo patient is for: the README and demo-patients.json list these. */
+export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
+  homeCare:
+    'Home nursing in Bergen (JSON care system), safety alarm and medication dispenser; GP on Nordlys Journal; heart-failure stay at Haukeland; penicillin allergy; medication list with a dose discrepancy (metoprolol) and a status discrepancy (ibuprofen stopped at the hospital, still prescribed and dispensed). Data from all five kinds of system.',
+  nursingHome: 'Nursing home in Trondheim (PLO XML care system), dementia; GP on Fjord EPJ; hip fracture at St. Olavs; hip prosthesis in the summary record.',
+  askoyHomeCare: 'Home nursing in Askøy (a second JSON care instance); GP on Fjord EPJ; pneumonia at Haukeland; metformin dose discrepancy.',
+  strictlyConfidential: 'Strictly confidential address (strengt fortrolig): address and municipality are never released, yet her GP record is still routed.',
+  deceased: 'Died 79 days before the reference date: death in the timeline, care services ended.',
+  dNumber: 'A D-number (temporary number) holder with a GP and little else.',
+  blockedDocument: 'Two outpatient notes at Haukeland, one blocked by the patient (sperring): listed, but without title, text or author.',
+  criticalInfo: 'Severe NSAID and contrast allergies and a mechanical heart valve in the summary record; myocardial infarction at St. Olavs; warfarin.',
+  young: 'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else.',
+};
+
+export interface DemoPatientEntry {
+  key: DemoKey;
+  nin: string;
+  name: string;
+  age: number;
+  municipality: string | null;
+  shows: string;
+}
+
+export function demoPatientList(population: Population): DemoPatientEntry[] {
+  const municipalities = new Map(loadOrganisations().municipalities.map((m) => [m.number, m.name]));
+  return population.persons
+    .filter((p) => p.demo !== null)
+    .map((p) => ({
+      key: p.demo as DemoKey,
+      nin: p.nin,
+      name: `${p.givenName} ${p.familyName}`,
+      age: ageOn(p.birthDate, p.deceasedDate ?? REFERENCE_DATE),
+      municipality: p.municipality ? (municipalities.get(p.municipality) ?? p.municipality) : null,
+      shows: DEMO_DESCRIPTIONS[p.demo as DemoKey],
+    }));
+}
+
+export const DEMO_PATIENTS_FILE = `${__dirname}/demo-patients.json`;
+
+export function renderDemoPatientsFile(population: Population): string {
+  return `${JSON.stringify({ seed: population.seed, referenceDate: population.referenceDate, patients: demoPatientList(population) }, null, 2)}\n`;
+}
