@@ -28,6 +28,7 @@ export function parseXml(text: string, arrays: readonly string[] = []): Record<s
 
 /** Builds XML from an object in the same `@_` attribute convention. */
 export function buildXml(value: unknown): string {
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
+  // suppressBooleanAttributes off: an attribute whose value is "true" (xsi:nil="true") must keep its value to be XML.
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, suppressBooleanAttributes: false });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(value) as string}`;
 }

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { parseJson, validatePayload } from '../kit';
+import type { CareRecordModel, CareServiceType, MedicationModel } from '../model';
+import { careDose } from './careDose';
+import { medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from './careVocabulary';
+import { isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
+
+/**
+ * care-json search page → CareRecordModel per recipient. Pure: validates and maps.
+ * Quirks handled here: dd.mm.yyyy dates, dd.mm.yyyy HH:mm Norwegian wall-clock times (→ ISO UTC),
+ * "" for every missing optional value (→ null), lists oldest first (→ visits and administrations newest
+ * first), services classified by the vendor's code with its Norwegian text kept.
+ */
+
+/** "" (and a missing field) mean "not given" in this export. */
+const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
+
+const DATE = /^(\d{2})\.(\d{2})\.(\d{4})$/;
+const DATE_TIME = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2})$/;
+
+const nbDate = z
+  .string()
+  .regex(DATE)
+  .refine((v) => {
+    const [, d, m, y] = DATE.exec(v) ?? [];
+    return isValidDate(Number(y), Number(m), Number(d));
+  }, 'not a calendar date')
+  .transform((v) => v.replace(DATE, '$3-$2-$1'));
+
+/** The export writes Norwegian wall-clock time without an offset; the model wants UTC. */
+const nbDateTime = z
+  .string()
+  .regex(DATE_TIME)
+  .transform((v) => v.replace(DATE_TIME, '$3-$2-$1T$4:$5'))
+  .refine(isValidLocalDateTime, 'not a local date-time')
+  .transform(osloLocalToUtc);
+
+const str = z.string().min(1);
+const optStr = blank(z.string());
+const hpr = blank(z.string().regex(/^\d{1,9}$/));
+const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+const recipientSchema = z.object({
+  fodselsnummer: z.string().regex(/^\d{11}$/),
+  vedtak: list(
+    z.object({
+      vedtakId: str,
+      tjenestekode: optStr,
+      tjenestetype: str,
+      vedtaksdato: blank(nbDate),
+      fraDato: nbDate,
+      tilDato: blank(nbDate),
+      timerPerUke: blank(z.number().min(0).max(168)),
+      enhet: optStr,
+    }),
+  ),
+  besok: list(
+    z.object({
+      besokId: str,
+      tidspunkt: nbDateTime,
+      varighetMin: blank(z.number().int().min(0)),
+      oppgaver: list(z.string()),
+      notat: optStr,
+      utfortAvHpr: hpr,
+    }),
+  ),
+  iplos: blank(
+    z.object({
+      dato: nbDate,
+      skaarer: z.array(z.object({ variabel: str, skaar: z.number().int().min(1).max(5) })),
+    }),
+  ),
+  parorende: list(
+    z.object({ navn: str, relasjon: optStr, telefon: optStr, naermestePaarorende: z.boolean().default(false) }),
+  ),
+  velferdsteknologi: list(
+    z.object({
+      utstyrId: str,
+      type: str,
+      installert: blank(nbDate),
+      sisteVarsel: blank(z.object({ tidspunkt: nbDateTime, type: str, handtert: z.boolean() })),
+    }),
+  ),
+  legemidler: list(
+    z.object({
+      legemiddelId: str,
+      atcKode: blank(z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/)),
+      navn: str,
+      styrke: optStr,
+      form: optStr,
+      dosering: optStr,
+      mengde: blank(z.number().positive()),
+      enhet: optStr,
+      antallPerDogn: blank(z.number().int().positive()),
+      status: optStr,
+      fraDato: blank(nbDate),
+      tilDato: blank(nbDate),
+      merknad: optStr,
+      forskrevetAvHpr: hpr,
+    }),
+  ),
+  utdelinger: list(
+    z.object({
+      utdelingId: str,
+      tidspunkt: nbDateTime,
+      atcKode: blank(z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/)),
+      navn: str,
+      gitt: z.boolean(),
+      merknad: optStr,
+      utfortAvHpr: hpr,
+    }),
+  ),
+});
+
+export const searchPageSchema = z.object({
+  totaltAntall: z.number().int().min(0),
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1),
+  treff: z.array(recipientSchema),
+});
+
+export type Recipient = z.infer<typeof recipientSchema>;
+
+/** The vendor's service codes; the text is kept as the description whatever the code says. */
+const SERVICE_BY_CODE: Record<string, CareServiceType> = {
+  HSPL: 'HOME_NURSING',
+  PRAKT: 'PRACTICAL_ASSISTANCE',
+  LTO: 'NURSING_HOME_LONG_TERM',
+  KTO: 'NURSING_HOME_SHORT_TERM',
+  TRYGG: 'SAFETY_ALARM',
+};
+
+/** Older records carry no code; their text is recognised instead. */
+function serviceType(code: string | null, text: string): CareServiceType {
+  return (code ? SERVICE_BY_CODE[code.toUpperCase()] : undefined) ?? serviceTypeFromText(text);
+}
+
+/** "1 x 2" (amount x times a day), the nurses' shorthand, for when the structured fields are empty. */
+function parseShorthand(text: string | null): { amount: number | null; timesPerDay: number | null } {
+  const match = /^\s*(\d+(?:,\d+)?)\s*x\s*(\d+)\s*$/i.exec(text ?? '');
+  if (!match?.[1] || !match[2]) return { amount: null, timesPerDay: null };
+  return { amount: Number(match[1].replace(',', '.')), timesPerDay: Number(match[2]) };
+}
+
+type Legemiddel = Recipient['legemidler'][number];
+
+function medication(m: Legemiddel): MedicationModel {
+  const shorthand = parseShorthand(m.dosering);
+  return {
+    id: m.legemiddelId,
+    atc: m.atcKode,
+    name: m.navn,
+    strength: m.styrke,
+    form: m.form,
+    dose: careDose(m.mengde ?? shorthand.amount, m.enhet, m.antallPerDogn ?? shorthand.timesPerDay, m.dosering),
+    status: medicationStatusFromText(m.status),
+    startDate: m.fraDato,
+    endDate: m.tilDato,
+    note: m.merknad,
+    hprNumber: m.forskrevetAvHpr,
+  };
+}
+
+export function mapRecipient(r: Recipient): CareRecordModel {
+  return {
+    services: r.vedtak.map((v) => ({
+      id: v.vedtakId,
+      type: serviceType(v.tjenestekode, v.tjenestetype),
+      description: v.tjenestetype,
+      decisionDate: v.vedtaksdato,
+      start: v.fraDato,
+      end: v.tilDato,
+      hoursPerWeek: v.timerPerUke,
+      unit: v.enhet,
+    })),
+    visits: newestFirst(
+      r.besok.map((b) => ({ id: b.besokId, time: b.tidspunkt, minutes: b.varighetMin, tasks: b.oppgaver, note: b.notat, hprNumber: b.utfortAvHpr })),
+    ),
+    functionalAssessment: r.iplos ? { date: r.iplos.dato, scores: r.iplos.skaarer.map((s) => ({ variable: s.variabel, score: s.skaar })) } : null,
+    nextOfKin: r.parorende.map((p) => ({ name: p.navn, relation: relationFromText(p.relasjon), phone: p.telefon, primary: p.naermestePaarorende })),
+    welfareTechnology: r.velferdsteknologi.map((w) => ({
+      id: w.utstyrId,
+      type: welfareTypeFromText(w.type),
+      installed: w.installert,
+      lastAlert: w.sisteVarsel ? { time: w.sisteVarsel.tidspunkt, kind: w.sisteVarsel.type, handled: w.sisteVarsel.handtert } : null,
+    })),
+    medications: r.legemidler.map(medication),
+    administrations: newestFirst(
+      r.utdelinger.map((u) => ({ id: u.utdelingId, time: u.tidspunkt, atc: u.atcKode, name: u.navn, given: u.gitt, note: u.merknad, hprNumber: u.utfortAvHpr })),
+    ),
+  };
+}
+
+export interface SearchPage {
+  total: number;
+  offset: number;
+  limit: number;
+  /** How many recipients the page listed (the client advances its offset by this). */
+  count: number;
+  /** Keyed by identity number, in the order the page listed them. */
+  records: Map<string, CareRecordModel>;
+}
+
+/** Parses one page of a search answer. */
+export function mapSearchPage(body: unknown): SearchPage {
+  const page = validatePayload(searchPageSchema, parseJson(body, 'care-json search page'), 'care-json search page');
+  return {
+    total: page.totaltAntall,
+    offset: page.offset,
+    limit: page.limit,
+    count: page.treff.length,
+    records: new Map(page.treff.map((r) => [r.fodselsnummer, mapRecipient(r)])),
+  };
+}

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { careJsonSimulator } from '../../../simulators/care-json';
+import { BadResponseError } from '../../kit';
+import { mapSearchPage } from '../mapper';
+
+const fixture = readFileSync(path.join(__dirname, 'fixtures', 'sok-side.json'), 'utf8');
+const HOME = '03864013065';
+const DECEASED = '23843227287';
+
+/** The fixture with one change, for the cases that must fail. */
+function edited(change: (page: { treff: Record<string, unknown>[] }) => void): string {
+  const page = JSON.parse(fixture) as { treff: Record<string, unknown>[] };
+  change(page);
+  return JSON.stringify(page);
+}
+
+describe('care-json mapper', () => {
+  const page = mapSearchPage(fixture);
+  const home = page.records.get(HOME)!;
+  const deceased = page.records.get(DECEASED)!;
+
+  it('reads the paging fields', () => {
+    expect(page).toMatchObject({ total: 2, offset: 0, limit: 25, count: 2 });
+  });
+
+  it('maps services by the vendor code, keeping the Norwegian text, with dd.mm.yyyy dates as ISO and "" as null', () => {
+    expect(home.services).toEqual([
+      {
+        id: 'vedtak-000021',
+        type: 'HOME_NURSING',
+        description: 'Hjemmesykepleie',
+        decisionDate: '2024-12-11',
+        start: '2024-12-23',
+        end: null,
+        hoursPerWeek: 10,
+        unit: 'Hjemmesykepleien sone sør',
+      },
+      {
+        id: 'vedtak-000022',
+        type: 'SAFETY_ALARM',
+        description: 'Trygghetsalarm',
+        decisionDate: '2025-01-10',
+        start: '2025-01-19',
+        end: null,
+        hoursPerWeek: null,
+        unit: 'Trygghetsalarmsentralen',
+      },
+    ]);
+    expect(deceased.services.map((s) => [s.type, s.description, s.end])).toEqual([
+      ['HOME_NURSING', 'Hjemmesykepleie', '2026-08-14'],
+      ['SAFETY_ALARM', 'Trygghetsalarm', '2026-08-14'],
+      ['PRACTICAL_ASSISTANCE', 'Praktisk bistand', '2026-08-14'],
+      ['OTHER', 'Dagaktivitetstilbud', null],
+      // No vendor code: recognised by its text.
+      ['NURSING_HOME_SHORT_TERM', 'Korttidsopphold', '2026-04-12'],
+    ]);
+    expect(deceased.services[3]).toMatchObject({ decisionDate: null, unit: null, hoursPerWeek: null });
+  });
+
+  it('converts Norwegian wall-clock times to UTC across the autumn switch and lists visits newest first', () => {
+    const times = home.visits.map((v) => v.time);
+    expect(times[0]).toBe('2026-11-01T20:21:00Z'); // 21:21 winter time
+    expect([...times].sort().reverse()).toEqual(times);
+    // The hand-added visit in the doubled hour (02:30 on 25.10.2026) is read as summer time.
+    expect(home.visits.at(-1)).toEqual({ id: 'besok-dst-001', time: '2026-10-25T00:30:00Z', minutes: null, tasks: ['Tilsyn'], note: null, hprNumber: null });
+    expect(home.visits.find((v) => v.id === 'besok-000023')).toEqual({
+      id: 'besok-000023',
+      time: '2026-10-26T10:20:00Z',
+      minutes: 45,
+      tasks: ['Medisinering', 'Tilsyn'],
+      note: 'Noe sliten i dag. Spist lite frokost. Observeres.',
+      hprNumber: '9757146',
+    });
+    // August is summer time: 09:17 local is 07:17 UTC.
+    expect(deceased.visits.find((v) => v.id === 'besok-000266')?.time).toBe('2026-08-07T07:17:00Z');
+  });
+
+  it('maps the IPLOS assessment, next of kin and welfare technology', () => {
+    expect(home.functionalAssessment?.date).toBe('2026-07-20');
+    expect(home.functionalAssessment?.scores).toHaveLength(17);
+    expect(home.functionalAssessment?.scores[0]).toEqual({ variable: 'Sosial deltakelse', score: 3 });
+    expect(home.nextOfKin[0]).toEqual({ name: 'Thomas Kvamme', relation: 'CHILD', phone: '45450342', primary: true });
+    expect(deceased.nextOfKin.map((k) => [k.relation, k.phone, k.primary])).toEqual([
+      ['CHILD', '40617554', true],
+      ['SIBLING', null, false],
+      ['OTHER', '91234567', false],
+    ]);
+    expect(home.welfareTechnology.map((w) => w.type)).toEqual(['SAFETY_ALARM', 'FALL_SENSOR', 'MEDICATION_DISPENSER']);
+    // 20 October is still summer time.
+    expect(home.welfareTechnology[0]).toEqual({
+      id: 'vft-000037',
+      type: 'SAFETY_ALARM',
+      installed: '2025-01-19',
+      lastAlert: { time: '2026-10-20T10:25:00Z', kind: 'Fall', handled: true },
+    });
+    expect(deceased.welfareTechnology.slice(-2)).toEqual([
+      { id: 'vft-x01', type: 'DOOR_SENSOR', installed: null, lastAlert: null },
+      { id: 'vft-x02', type: 'OTHER', installed: '2026-05-01', lastAlert: null },
+    ]);
+  });
+
+  it('maps medications, deriving the dose text only where the export has none', () => {
+    expect(home.medications.find((m) => m.atc === 'M01AE01')).toEqual({
+      id: 'lm-000045',
+      atc: 'M01AE01',
+      name: 'Ibuprofen',
+      strength: '400 mg',
+      form: 'tablett',
+      dose: { amount: 1, unit: 'tablett', timesPerDay: 3, text: '1 x 3' },
+      status: 'STOPPED',
+      startDate: '2022-05-06',
+      endDate: '2026-09-30',
+      note: 'Seponert ved utskrivning: interaksjon med antikoagulasjon, økt blødningsrisiko.',
+      hprNumber: '9217889',
+    });
+    expect(home.medications.find((m) => m.atc === 'B01AA03')?.status).toBe('ACTIVE');
+    expect(deceased.medications.find((m) => m.atc === 'R03AK06')?.dose).toEqual({ amount: 1, unit: 'inhalasjon', timesPerDay: 2, text: '1 inhalasjon 2 ganger daglig' });
+    // Only the shorthand given: amount and frequency are read from it.
+    expect(deceased.medications.find((m) => m.atc === 'C07AB02')?.dose).toEqual({ amount: 0.5, unit: null, timesPerDay: 1, text: '0,5 x 1' });
+  });
+
+  it('lists administrations newest first', () => {
+    expect(home.administrations[0]).toEqual({
+      id: 'adm-000058',
+      time: '2026-11-01T20:11:00Z',
+      atc: 'N02BE01',
+      name: 'Paracetamol',
+      given: true,
+      note: null,
+      hprNumber: '9757146',
+    });
+    const times = home.administrations.map((a) => Date.parse(a.time));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const missed = home.administrations.find((a) => a.id === 'adm-000047');
+    expect(missed).toMatchObject({ time: '2026-10-31T08:12:00Z', given: false, note: 'Ikke hjemme' });
+  });
+
+  it('reads an empty IPLOS field and absent lists as nothing', () => {
+    const record = mapSearchPage(
+      edited((p) => {
+        p.treff = [{ fodselsnummer: HOME, iplos: '' }];
+      }),
+    ).records.get(HOME);
+    expect(record).toEqual({ services: [], visits: [], functionalAssessment: null, nextOfKin: [], welfareTechnology: [], medications: [], administrations: [] });
+  });
+
+  it('rejects the simulator\'s invalid answer: no fodselsnummer, ISO dates', () => {
+    expect(() => mapSearchPage(careJsonSimulator.invalid.body)).toThrow(BadResponseError);
+    expect(() => mapSearchPage(careJsonSimulator.invalid.body)).toThrow(/fodselsnummer/);
+    expect(() => mapSearchPage(careJsonSimulator.invalid.body)).toThrow(/vedtak\.0\.fraDato/);
+  });
+
+  it('rejects wrong date formats and impossible dates without quoting values', () => {
+    const isoTime = edited((p) => {
+      (p.treff[0]!.besok as Record<string, unknown>[])[1]!.tidspunkt = '2026-10-26T11:20';
+    });
+    expect(() => mapSearchPage(isoTime)).toThrow(/besok\.1\.tidspunkt/);
+    expect(() => mapSearchPage(isoTime)).not.toThrow(/2026|03864013065|Solheim/);
+    const april31 = edited((p) => {
+      (p.treff[1]!.vedtak as Record<string, unknown>[])[0]!.fraDato = '31.04.2026';
+    });
+    expect(() => mapSearchPage(april31)).toThrow(/vedtak\.0\.fraDato/);
+    const hour24 = edited((p) => {
+      (p.treff[1]!.utdelinger as Record<string, unknown>[])[0]!.tidspunkt = '12.08.2026 24:10';
+    });
+    expect(() => mapSearchPage(hour24)).toThrow(BadResponseError);
+  });
+
+  it('rejects garbage and pages without paging fields', () => {
+    expect(() => mapSearchPage(fixture.slice(0, 300))).toThrow(BadResponseError);
+    expect(() => mapSearchPage(JSON.stringify({ treff: [] }))).toThrow(/totaltAntall/);
+  });
+});

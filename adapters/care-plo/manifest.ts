@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { AdapterManifest } from '../kit';
+
+const herId = z.string().regex(/^\d{1,9}$/, 'a HER-id is 1 to 9 digits');
+
+export const optionsSchema = z.object({
+  /** Our HER-id: the system answers only registered communication partners. */
+  senderHerId: herId,
+  /** The care service's HER-id: where each request message is addressed. */
+  receiverHerId: herId,
+});
+export type CarePloOptions = z.infer<typeof optionsSchema>;
+
+export const manifest: AdapterManifest<CarePloOptions> = {
+  system: 'care-plo',
+  title: 'Municipal care record (PLO XML)',
+  protocol: 'PLO-style KITH XML over HTTP POST (no SOAP), addressed by HER-id',
+  sector: 'MUNICIPAL_CARE',
+  provides: ['CareRecordModel'],
+  options: optionsSchema,
+  maxBatch: 100,
+};

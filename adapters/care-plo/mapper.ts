@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import { careDose } from '../care-json/careDose';
+import {
+  medicationStatusFromText,
+  newestFirst,
+  relationFromText,
+  serviceTypeFromText,
+  welfareTypeFromText,
+} from '../care-json/careVocabulary';
+import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
+import { BadResponseError, parseXml, validatePayload } from '../kit';
+import type { CareRecordModel, CareServiceType, MedicationModel, MedicationStatus } from '../model';
+
+/**
+ * PLO `Helseopplysninger` message → CareRecordModel per patient. Pure: parses, validates and maps.
+ * Quirks handled here: every value is element text (numbers and booleans too); optional elements are left
+ * out or sent empty; codes are V/S/DN attributes (the model keeps DN as the description); date-times are
+ * Norwegian wall-clock time without an offset (→ UTC); the dose is structured only (→ text derived).
+ */
+
+/** Elements that may repeat; the parser makes them arrays even when there is one. */
+export const PLO_ARRAYS = ['Pasient', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
+
+/** An element left empty (`<Notat/>`) counts as left out. */
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
+const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+const text = z.string().trim().min(1);
+const code = z.object({ '@_V': text, '@_S': z.string().optional(), '@_DN': z.string().optional() });
+const codeWithText = code.extend({ '@_DN': text });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => isValidDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), 'not a calendar date');
+
+/** Local time without an offset is Norwegian wall-clock time; one with an offset is taken as it says. */
+const dateTime = z.union([
+  z
+    .string()
+    .refine(isValidLocalDateTime, 'not a local date-time')
+    .transform(osloLocalToUtc),
+  z.iso.datetime({ offset: true }).transform((v) => isoUtc(Date.parse(v))),
+]);
+
+const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number);
+const integer = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const hpr = opt(z.object({ HprNr: z.string().regex(/^\d{1,9}$/) })).transform((v) => v?.HprNr ?? null);
+const atc = opt(code.extend({ '@_V': z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/) })).transform((v) => v?.['@_V'] ?? null);
+
+const pasientSchema = z.object({
+  Ident: z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR']) }) }),
+  Tjeneste: list(
+    z.object({
+      TjenesteId: text,
+      Type: codeWithText,
+      Vedtaksdato: opt(isoDate),
+      FraDato: isoDate,
+      TilDato: opt(isoDate),
+      TimerPerUke: opt(decimal.refine((n) => n <= 168, 'more hours than a week has')),
+      Enhet: opt(text),
+    }),
+  ),
+  Besok: list(
+    z.object({
+      BesokId: text,
+      Tidspunkt: dateTime,
+      VarighetMin: opt(integer),
+      Oppgave: list(text),
+      Notat: opt(text),
+      UtfortAv: hpr,
+    }),
+  ),
+  IPLOS: opt(
+    z.object({
+      Vurderingsdato: isoDate,
+      Skaar: list(z.object({ Variabel: codeWithText, Verdi: integer.refine((n) => n >= 1 && n <= 5, 'an IPLOS score is 1 to 5') })),
+    }),
+  ),
+  Parorende: list(
+    z.object({ Navn: text, Relasjon: opt(code), Telefon: opt(text), NaermestePaarorende: opt(bool).transform((v) => v ?? false) }),
+  ),
+  Velferdsteknologi: list(
+    z.object({
+      UtstyrId: text,
+      Type: code,
+      Installert: opt(isoDate),
+      SisteVarsel: opt(z.object({ Tidspunkt: dateTime, Hendelse: text, Handtert: bool })),
+    }),
+  ),
+  Legemiddel: list(
+    z.object({
+      LegemiddelId: text,
+      Atc: atc,
+      Navn: text,
+      Styrke: opt(text),
+      Legemiddelform: opt(text),
+      Dosering: opt(
+        z.object({ Mengde: opt(decimal), Enhet: opt(text), AntallPerDogn: opt(integer), DoseringTekst: opt(text) }),
+      ),
+      Status: opt(code),
+      FraDato: opt(isoDate),
+      TilDato: opt(isoDate),
+      Merknad: opt(text),
+      Rekvirent: hpr,
+    }),
+  ),
+  Utdeling: list(
+    z.object({
+      UtdelingId: text,
+      Tidspunkt: dateTime,
+      Atc: atc,
+      Navn: text,
+      Gitt: bool,
+      Merknad: opt(text),
+      UtfortAv: hpr,
+    }),
+  ),
+});
+
+export const messageSchema = z.object({
+  Helseopplysninger: z.object({
+    MsgInfo: z.object({
+      Type: code,
+      MsgId: text,
+      RefToParent: opt(z.object({ MsgId: text })),
+    }),
+    Pasient: list(pasientSchema),
+  }),
+});
+
+export type Pasient = z.infer<typeof pasientSchema>;
+
+const SERVICE_BY_CODE: Record<string, CareServiceType> = {
+  '1': 'HOME_NURSING',
+  '2': 'PRACTICAL_ASSISTANCE',
+  '3': 'NURSING_HOME_LONG_TERM',
+  '4': 'NURSING_HOME_SHORT_TERM',
+  '5': 'SAFETY_ALARM',
+};
+const RELATION_BY_CODE: Record<string, CareRecordModel['nextOfKin'][number]['relation']> = { EKT: 'SPOUSE', BARN: 'CHILD', SOSK: 'SIBLING', ANN: 'OTHER' };
+const WELFARE_BY_CODE: Record<string, CareRecordModel['welfareTechnology'][number]['type']> = {
+  TRYGG: 'SAFETY_ALARM',
+  FALL: 'FALL_SENSOR',
+  MEDDISP: 'MEDICATION_DISPENSER',
+  DOR: 'DOOR_SENSOR',
+};
+const STATUS_BY_CODE: Record<string, MedicationStatus> = { A: 'ACTIVE', S: 'STOPPED' };
+
+type Code = z.infer<typeof code>;
+
+/** A known code decides; an unknown one is read by its DN text. */
+function byCode<T>(table: Record<string, T>, c: Code | null, fromText: (text: string) => T): T {
+  return (c ? table[c['@_V']] : undefined) ?? fromText(c?.['@_DN'] ?? '');
+}
+
+function medication(m: Pasient['Legemiddel'][number]): MedicationModel {
+  const dose = m.Dosering;
+  return {
+    id: m.LegemiddelId,
+    atc: m.Atc,
+    name: m.Navn,
+    strength: m.Styrke,
+    form: m.Legemiddelform,
+    dose: dose ? careDose(dose.Mengde, dose.Enhet, dose.AntallPerDogn, dose.DoseringTekst) : null,
+    status: byCode(STATUS_BY_CODE, m.Status, medicationStatusFromText),
+    startDate: m.FraDato,
+    endDate: m.TilDato,
+    note: m.Merknad,
+    hprNumber: m.Rekvirent,
+  };
+}
+
+export function mapPasient(p: Pasient): CareRecordModel {
+  return {
+    services: p.Tjeneste.map((t) => ({
+      id: t.TjenesteId,
+      type: byCode(SERVICE_BY_CODE, t.Type, serviceTypeFromText),
+      description: t.Type['@_DN'],
+      decisionDate: t.Vedtaksdato,
+      start: t.FraDato,
+      end: t.TilDato,
+      hoursPerWeek: t.TimerPerUke,
+      unit: t.Enhet,
+    })),
+    visits: newestFirst(p.Besok.map((b) => ({ id: b.BesokId, time: b.Tidspunkt, minutes: b.VarighetMin, tasks: b.Oppgave, note: b.Notat, hprNumber: b.UtfortAv }))),
+    functionalAssessment: p.IPLOS
+      ? { date: p.IPLOS.Vurderingsdato, scores: p.IPLOS.Skaar.map((s) => ({ variable: s.Variabel['@_DN'], score: s.Verdi })) }
+      : null,
+    nextOfKin: p.Parorende.map((k) => ({
+      name: k.Navn,
+      relation: byCode(RELATION_BY_CODE, k.Relasjon, relationFromText),
+      phone: k.Telefon,
+      primary: k.NaermestePaarorende,
+    })),
+    welfareTechnology: p.Velferdsteknologi.map((w) => ({
+      id: w.UtstyrId,
+      type: byCode(WELFARE_BY_CODE, w.Type, welfareTypeFromText),
+      installed: w.Installert,
+      lastAlert: w.SisteVarsel ? { time: w.SisteVarsel.Tidspunkt, kind: w.SisteVarsel.Hendelse, handled: w.SisteVarsel.Handtert } : null,
+    })),
+    medications: p.Legemiddel.map(medication),
+    administrations: newestFirst(
+      p.Utdeling.map((u) => ({ id: u.UtdelingId, time: u.Tidspunkt, atc: u.Atc, name: u.Navn, given: u.Gitt, note: u.Merknad, hprNumber: u.UtfortAv })),
+    ),
+  };
+}
+
+export interface PloAnswer {
+  /** The MsgId of the request this answers, when the message says. */
+  refToParent: string | null;
+  records: Map<string, CareRecordModel>;
+}
+
+/** Parses a `Helseopplysninger` message. A `Feilmelding` or any other message is a bad response. */
+export function mapHelseopplysninger(xml: unknown): PloAnswer {
+  if (typeof xml !== 'string') throw new BadResponseError('care-plo answer is not text');
+  const doc = parseXml(xml, PLO_ARRAYS);
+  if ('Feilmelding' in doc) throw new BadResponseError('care-plo answered a Feilmelding where Helseopplysninger was expected');
+  const message = validatePayload(messageSchema, doc, 'care-plo Helseopplysninger');
+  return {
+    refToParent: message.Helseopplysninger.MsgInfo.RefToParent?.MsgId ?? null,
+    records: new Map(message.Helseopplysninger.Pasient.map((p) => [p.Ident.Id, mapPasient(p)])),
+  };
+}

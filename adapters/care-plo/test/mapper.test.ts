@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { carePloSimulator } from '../../../simulators/care-plo';
+import { BadResponseError } from '../../kit';
+import { mapHelseopplysninger } from '../mapper';
+
+const fixture = readFileSync(path.join(__dirname, 'fixtures', 'helseopplysninger.xml'), 'utf8');
+const NURSING_HOME = '14913527004';
+const HOME = '22924932337';
+
+describe('care-plo mapper', () => {
+  const answer = mapHelseopplysninger(fixture);
+  const nursingHome = answer.records.get(NURSING_HOME)!;
+  const home = answer.records.get(HOME)!;
+
+  it('reads the reference to the request and one record per Pasient', () => {
+    expect(answer.refToParent).toBe('0f8e3c2a-1111-4a2b-8c3d-9e8f7a6b5c4d');
+    expect([...answer.records.keys()]).toEqual([NURSING_HOME, HOME]);
+  });
+
+  it('maps services by code, keeping the DN text, and reads unknown codes by their text', () => {
+    expect(nursingHome.services).toEqual([
+      {
+        id: 'vedtak-000105',
+        type: 'HOME_NURSING',
+        description: 'Hjemmesykepleie',
+        decisionDate: '2023-11-13',
+        start: '2023-12-03',
+        end: '2025-11-19',
+        hoursPerWeek: 14,
+        unit: 'Hjemmesykepleien sentrum',
+      },
+      {
+        id: 'vedtak-000106',
+        type: 'NURSING_HOME_LONG_TERM',
+        description: 'Langtidsopphold i institusjon',
+        decisionDate: '2025-10-24',
+        start: '2025-11-19',
+        end: null,
+        hoursPerWeek: null,
+        unit: 'Ila helse- og velferdssenter',
+      },
+      {
+        id: 'vedtak-x01',
+        type: 'NURSING_HOME_SHORT_TERM',
+        description: 'Korttidsopphold, rehabilitering',
+        decisionDate: null,
+        start: '2025-09-01',
+        end: '2025-09-21',
+        hoursPerWeek: null,
+        unit: 'Ila helse- og velferdssenter',
+      },
+      { id: 'vedtak-x02', type: 'OTHER', description: 'Dagaktivitetstilbud', decisionDate: null, start: '2025-05-02', end: null, hoursPerWeek: 7.5, unit: null },
+    ]);
+    expect(home.services.map((s) => s.type)).toEqual(['HOME_NURSING', 'SAFETY_ALARM', 'PRACTICAL_ASSISTANCE']);
+  });
+
+  it('reads local times as Oslo time, winter and summer, the spring gap and an explicit offset, newest first', () => {
+    expect(nursingHome.visits[0]).toEqual({
+      id: 'besok-000113',
+      time: '2026-11-01T08:38:00Z',
+      minutes: 20,
+      tasks: ['Rapport'],
+      note: 'Urolig på kveldstid. Skjermet.',
+      hprNumber: '1287168',
+    });
+    const byId = new Map(nursingHome.visits.map((v) => [v.id, v]));
+    expect(byId.get('besok-sommer-001')?.time).toBe('2026-07-15T06:15:00Z');
+    expect(byId.get('besok-sommer-002')?.time).toBe('2026-07-15T18:15:00Z');
+    // 02:30 does not exist on 29 March 2026; it is read as the clock before the switch meant it.
+    expect(byId.get('besok-dst-001')).toEqual({ id: 'besok-dst-001', time: '2026-03-29T01:30:00Z', minutes: null, tasks: ['Tilsyn'], note: null, hprNumber: null });
+    expect(nursingHome.visits.map((v) => v.id).slice(-3)).toEqual(['besok-sommer-002', 'besok-sommer-001', 'besok-dst-001']);
+  });
+
+  it('maps the IPLOS scores by their DN text', () => {
+    expect(nursingHome.functionalAssessment?.date).toBe('2026-06-05');
+    expect(nursingHome.functionalAssessment?.scores).toHaveLength(17);
+    expect(nursingHome.functionalAssessment?.scores.slice(0, 2)).toEqual([
+      { variable: 'Sosial deltakelse', score: 4 },
+      { variable: 'Styre eget liv', score: 5 },
+    ]);
+  });
+
+  it('maps next of kin by code, by DN text, and with nothing but a name', () => {
+    expect(nursingHome.nextOfKin).toEqual([
+      { name: 'Kristian Amundsen', relation: 'CHILD', phone: '97888765', primary: true },
+      { name: 'Berit Aune', relation: 'SIBLING', phone: '91234567', primary: false },
+      { name: 'Nils Berg', relation: 'OTHER', phone: null, primary: false },
+    ]);
+    expect(home.nextOfKin[0]?.relation).toBe('SPOUSE');
+  });
+
+  it('maps welfare technology, its last alert in UTC', () => {
+    expect(home.welfareTechnology).toEqual([
+      { id: 'vft-000644', type: 'SAFETY_ALARM', installed: '2024-07-23', lastAlert: { time: '2026-10-26T19:52:00Z', kind: 'Fall', handled: true } },
+      { id: 'vft-x01', type: 'DOOR_SENSOR', installed: null, lastAlert: null },
+    ]);
+    expect(nursingHome.welfareTechnology).toEqual([]);
+  });
+
+  it('maps medications, deriving the dose text from the structured dose', () => {
+    expect(nursingHome.medications[0]).toEqual({
+      id: 'lm-000114',
+      atc: 'N06DA02',
+      name: 'Donepezil',
+      strength: '5 mg',
+      form: 'tablett',
+      dose: { amount: 1, unit: 'tablett', timesPerDay: 1, text: '1 tablett 1 gang daglig' },
+      status: 'ACTIVE',
+      startDate: '2024-03-25',
+      endDate: null,
+      note: null,
+      hprNumber: '7129611',
+    });
+    const byId = new Map(nursingHome.medications.map((m) => [m.id, m]));
+    expect(byId.get('lm-000116')?.dose?.text).toBe('1 tablett 2 ganger daglig');
+    expect(byId.get('lm-x01')?.dose).toEqual({ amount: 0.5, unit: 'tablett', timesPerDay: 3, text: '1/2 tablett morgen, middag og kveld' });
+    expect(byId.get('lm-x02')).toMatchObject({ status: 'STOPPED', endDate: '2025-11-19', note: 'Seponert ved innflytting: interaksjon med antikoagulasjon.' });
+    expect(byId.get('lm-x03')).toEqual({
+      id: 'lm-x03',
+      atc: null,
+      name: 'Vitamin D-dråper',
+      strength: null,
+      form: null,
+      dose: null,
+      status: 'UNKNOWN',
+      startDate: null,
+      endDate: null,
+      note: null,
+      hprNumber: null,
+    });
+  });
+
+  it('lists administrations newest first with their UTC times', () => {
+    expect(nursingHome.administrations[0]).toEqual({
+      id: 'adm-000128',
+      time: '2026-11-01T20:01:00Z',
+      atc: 'B01AF02',
+      name: 'Apixaban',
+      given: true,
+      note: null,
+      hprNumber: '7145155',
+    });
+    const times = nursingHome.administrations.map((a) => Date.parse(a.time));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(nursingHome.administrations.find((a) => a.id === 'adm-000121')).toMatchObject({ time: '2026-10-31T08:01:00Z', given: false, note: 'Pasienten sov' });
+  });
+
+  it('reads a message without patients as none found', () => {
+    const empty = fixture.replace(/<Pasient>[\s\S]*<\/Pasient>\n/, '');
+    expect(mapHelseopplysninger(empty).records.size).toBe(0);
+  });
+
+  it('rejects the simulator\'s invalid answer: a Pasient without Ident, a service without FraDato', () => {
+    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(BadResponseError);
+    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(/Pasient\.0\.Ident/);
+    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(/FraDato/);
+  });
+
+  it('rejects wrong formats without quoting values', () => {
+    const norwegianDate = fixture.replace('<FraDato>2023-12-03</FraDato>', '<FraDato>03.12.2023</FraDato>');
+    expect(() => mapHelseopplysninger(norwegianDate)).toThrow(/Tjeneste\.0\.FraDato/);
+    expect(() => mapHelseopplysninger(norwegianDate)).not.toThrow(/2023|14913527004|Aune/);
+    const badScore = fixture.replace('<Verdi>4</Verdi>', '<Verdi>9</Verdi>');
+    expect(() => mapHelseopplysninger(badScore)).toThrow(/IPLOS\.Skaar\.0\.Verdi/);
+    const badTime = fixture.replace('<Tidspunkt>2026-10-26T08:06:00</Tidspunkt>', '<Tidspunkt>26.10.2026 08:06</Tidspunkt>');
+    expect(() => mapHelseopplysninger(badTime)).toThrow(/Besok\.0\.Tidspunkt/);
+  });
+
+  it('rejects garbage, error messages and other messages', () => {
+    expect(() => mapHelseopplysninger(fixture.slice(0, 400))).toThrow(BadResponseError);
+    expect(() => mapHelseopplysninger(carePloSimulator.failure.body)).toThrow(/Feilmelding/);
+    expect(() => mapHelseopplysninger('<?xml version="1.0"?><Annet><MsgInfo/></Annet>')).toThrow(/Helseopplysninger/);
+    expect(() => mapHelseopplysninger('')).toThrow(BadResponseError);
+  });
+});

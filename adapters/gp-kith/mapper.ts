@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { BadResponseError, parseXml, validatePayload } from '../kit';
+import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
+import { DATE_CODECS, type DateCodec } from './dates';
+import type { GpKithDialect } from './manifest';
+import { RESPONSE_TYPE } from './protocol';
+
+/**
+ * KITH journal answers → GpRecordModel. Pure: parses (namespace prefixes stripped, so the vendors'
+ * different prefixes and default namespaces read alike), validates with zod and maps. The two dialects
+ * share the journal content and differ in packaging and date format:
+ * - soap11 (Nordlys Journal): Body/MsgHead, one Document per patient, the patient inside the Journal;
+ * - soap12 (Fjord EPJ): Body/MsgHeadList/MsgHead, one MsgHead per patient, the patient in MsgInfo.
+ * A patient the system does not know is simply absent from the answer.
+ */
+
+/** An element that may occur once, many times or not at all, always read as a list. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+
+/** Element text; an element with attributes (such as `xml:lang`) parses to an object with `#text`. */
+const text = z.union([z.string(), z.object({ '#text': z.string() }).transform((o) => o['#text'])]);
+const optionalText = text.optional().transform((t) => (t && t.trim() !== '' ? t : null));
+
+/** A KITH coded value: V (value), S (code system OID), DN (display name). */
+const cv = z.object({ '@_V': z.string().min(1), '@_S': z.string().optional(), '@_DN': z.string().optional() });
+type Cv = z.infer<typeof cv>;
+
+const ident = <T extends readonly [string, ...string[]]>(types: T, id: RegExp) =>
+  z.object({ Id: z.string().regex(id), TypeId: z.object({ '@_V': z.enum(types) }) });
+
+const patient = z.object({ Ident: ident(['FNR', 'DNR', 'HNR'], /^\d{11}$/) });
+const professional = z.object({ Ident: ident(['HPR'], /^\d{4,9}$/) });
+const decimal = z.string().regex(/^\d+([.,]\d+)?$/).transform((v) => Number(v.replace(',', '.')));
+
+function journalSchema(d: DateCodec) {
+  const consultation = z.object({
+    Id: z.string().min(1),
+    StartDateTime: d.dateTime,
+    ContactType: cv.optional(),
+    Reason: cv.optional(),
+    Diagnosis: list(cv),
+    Note: optionalText,
+    HealthcareProfessional: professional.optional(),
+  });
+  const problem = z.object({ Diagnosis: cv, StartDate: d.date.optional() });
+  const prescription = z.object({
+    Id: z.string().min(1),
+    // The product name is the DN of the ATC code; without it there is nothing to show a clinician.
+    Drug: cv.extend({ '@_DN': z.string().min(1) }),
+    Strength: optionalText,
+    Form: optionalText,
+    Dosage: z
+      .object({
+        Amount: z.object({ '@_V': decimal, '@_U': z.string().optional() }).optional(),
+        TimesPerDay: z.object({ '@_V': decimal }).optional(),
+        Text: text,
+      })
+      .optional(),
+    Status: cv.optional(),
+    StartDate: d.date.optional(),
+    EndDate: d.date.optional(),
+    Note: optionalText,
+    Prescriber: professional.optional(),
+  });
+  const referral = z.object({
+    Id: z.string().min(1),
+    IssueDate: d.date,
+    ReceivingOrganisation: z
+      .object({ Ident: z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) }).optional(), Department: optionalText })
+      .optional(),
+    Reason: cv.optional(),
+    Text: optionalText,
+    HealthcareProfessional: professional.optional(),
+  });
+  return z.object({
+    Consultation: list(consultation),
+    Problem: list(problem),
+    Prescription: list(prescription),
+    Referral: list(referral),
+  });
+}
+
+const responseType = z.object({ '@_V': z.literal(RESPONSE_TYPE) });
+
+function nordlysSchema(journal: ReturnType<typeof journalSchema>) {
+  const document = z.object({ RefDoc: z.object({ Content: z.object({ Journal: journal.extend({ Patient: patient }) }) }) });
+  return z.object({
+    Envelope: z.object({
+      Body: z.object({
+        MsgHead: z.object({ MsgInfo: z.object({ Type: responseType, MsgId: z.string().min(1) }), Document: list(document) }),
+      }),
+    }),
+  });
+}
+
+/** An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes): an empty record. */
+const emptyElementAsObject = (value: unknown) => (value === '' ? {} : value);
+
+function fjordSchema(journal: ReturnType<typeof journalSchema>) {
+  // Fjord names the patient in the MsgHead, so a patient with nothing recorded gets an empty Journal.
+  const document = z.object({ RefDoc: z.object({ Content: z.object({ Journal: z.preprocess(emptyElementAsObject, journal) }) }) });
+  const msgHead = z.object({
+    MsgInfo: z.object({ Type: responseType, MsgId: z.string().min(1), Patient: patient }),
+    // One patient per MsgHead, so exactly one journal document.
+    Document: list(document).refine((docs) => docs.length === 1, 'exactly one journal document per MsgHead'),
+  });
+  return z.object({
+    Envelope: z.object({
+      Body: z.object({
+        MsgHeadList: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: list(msgHead) })),
+      }),
+    }),
+  });
+}
+
+const SCHEMAS = {
+  soap11: nordlysSchema(journalSchema(DATE_CODECS.soap11)),
+  soap12: fjordSchema(journalSchema(DATE_CODECS.soap12)),
+};
+
+type Journal = z.infer<ReturnType<typeof journalSchema>>;
+
+/** S is an OID in KITH; the model carries OIDs as URNs. Without S the element's usual system is meant. */
+function systemOf(s: string | undefined, fallback: string): string {
+  if (!s) return fallback;
+  if (/^\d+(\.\d+)+$/.test(s)) return `urn:oid:${s}`;
+  return s;
+}
+
+function coding(value: Cv, fallbackSystem: string = CODE_SYSTEM.icpc2): Coding {
+  return { system: systemOf(value['@_S'], fallbackSystem), code: value['@_V'], display: value['@_DN'] ?? null };
+}
+
+const CONTACT_TYPES: Record<string, GpRecordModel['consultations'][number]['contactType']> = {
+  OPPM: 'OFFICE',
+  TLF: 'PHONE',
+  VIDEO: 'VIDEO',
+  SYKEBES: 'HOME_VISIT',
+};
+
+const STATUSES: Record<string, MedicationStatus> = { A: 'ACTIVE', S: 'STOPPED' };
+
+function mapPrescription(p: Journal['Prescription'][number]): MedicationModel {
+  const system = systemOf(p.Drug['@_S'], CODE_SYSTEM.atc);
+  return {
+    id: p.Id,
+    // Only an ATC code is an ATC code: a vendor-local product number must not pass for one.
+    atc: system === CODE_SYSTEM.atc ? p.Drug['@_V'] : null,
+    name: p.Drug['@_DN'],
+    strength: p.Strength,
+    form: p.Form,
+    dose: p.Dosage
+      ? {
+          amount: p.Dosage.Amount?.['@_V'] ?? null,
+          unit: p.Dosage.Amount?.['@_U'] ?? null,
+          timesPerDay: p.Dosage.TimesPerDay?.['@_V'] ?? null,
+          text: p.Dosage.Text,
+        }
+      : null,
+    status: (p.Status && STATUSES[p.Status['@_V']]) ?? 'UNKNOWN',
+    startDate: p.StartDate ?? null,
+    endDate: p.EndDate ?? null,
+    note: p.Note,
+    hprNumber: p.Prescriber?.Ident.Id ?? null,
+  };
+}
+
+export function mapJournal(j: Journal): GpRecordModel {
+  return {
+    consultations: j.Consultation.map((c) => ({
+      id: c.Id,
+      time: c.StartDateTime,
+      contactType: (c.ContactType && CONTACT_TYPES[c.ContactType['@_V']]) ?? 'OTHER',
+      reason: c.Reason ? coding(c.Reason) : null,
+      diagnoses: c.Diagnosis.map((d) => coding(d)),
+      note: c.Note,
+      hprNumber: c.HealthcareProfessional?.Ident.Id ?? null,
+    })).sort((a, b) => b.time.localeCompare(a.time) || a.id.localeCompare(b.id)),
+    problems: j.Problem.map((p) => ({ code: coding(p.Diagnosis), since: p.StartDate ?? null })),
+    prescriptions: j.Prescription.map(mapPrescription),
+    referrals: j.Referral.map((r) => {
+      const org = r.ReceivingOrganisation;
+      const orgNumber = org?.Ident?.TypeId['@_V'] === 'ENH' && /^\d{9}$/.test(org.Ident.Id) ? org.Ident.Id : null;
+      return {
+        id: r.Id,
+        date: r.IssueDate,
+        toOrgNumber: orgNumber,
+        toDepartment: org?.Department ?? null,
+        reason: r.Reason ? coding(r.Reason) : null,
+        text: r.Text,
+        hprNumber: r.HealthcareProfessional?.Ident.Id ?? null,
+      };
+    }),
+  };
+}
+
+/** The journals in an answer, each with the identity number it belongs to. */
+function journalsOf(dialect: GpKithDialect, doc: unknown): { nin: string; journal: Journal }[] {
+  if (dialect === 'soap11') {
+    const payload = validatePayload(SCHEMAS.soap11, doc, 'Nordlys Journal answer');
+    return payload.Envelope.Body.MsgHead.Document.map((d) => ({ nin: d.RefDoc.Content.Journal.Patient.Ident.Id, journal: d.RefDoc.Content.Journal }));
+  }
+  const payload = validatePayload(SCHEMAS.soap12, doc, 'Fjord EPJ answer');
+  return payload.Envelope.Body.MsgHeadList.MsgHead.map((m) => ({
+    nin: m.MsgInfo.Patient.Ident.Id,
+    journal: (m.Document[0] as (typeof m.Document)[number]).RefDoc.Content.Journal,
+  }));
+}
+
+/**
+ * Parses a journal answer into a map from identity number to record. Faults are the client's business
+ * (they carry the source's status); one here means the answer is not what was asked for.
+ */
+export function mapJournalResponse(dialect: GpKithDialect, xml: string): Map<string, GpRecordModel> {
+  const doc = parseXml(xml);
+  const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && 'Fault' in body) throw new BadResponseError('a SOAP fault where a journal answer was expected');
+  const result = new Map<string, GpRecordModel>();
+  for (const { nin, journal } of journalsOf(dialect, doc)) {
+    if (result.has(nin)) throw new BadResponseError('the answer holds two journals for one patient');
+    result.set(nin, mapJournal(journal));
+  }
+  return result;
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import type { InstanceConfig } from '../../../lib/config';
+import { createLogger } from '../../../lib/logger';
+import type { GpRecordKey } from '../../contracts';
+import { AdapterKit, parseXml, SourceError } from '../../kit';
+import { createGpKithAdapter } from '../client';
+import type { GpKithDialect } from '../manifest';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+const BASE = 'http://gp.test';
+const ENDPOINT: Record<GpKithDialect, string> = { soap11: `${BASE}/soap/JournalService`, soap12: `${BASE}/ws/epj` };
+const ANSWER: Record<GpKithDialect, string> = { soap11: fixture('nordlys-journal.xml'), soap12: fixture('fjord-epj.xml') };
+const CONTENT_TYPE: Record<GpKithDialect, string> = { soap11: 'text/xml; charset=utf-8', soap12: 'application/soap+xml; charset=utf-8' };
+/** Patients the fixtures hold, with their offices. */
+const KNOWN: Record<GpKithDialect, GpRecordKey[]> = {
+  soap11: [
+    { nin: '03864013065', officeHerId: '81241' },
+    { nin: '23843227287', officeHerId: '81242' },
+  ],
+  soap12: [
+    { nin: '65849226414', officeHerId: '81243' },
+    { nin: '05864538616', officeHerId: '81246' },
+  ],
+};
+const UNKNOWN: GpRecordKey = { nin: '01010112345', officeHerId: '81241' };
+
+const server = setupServer();
+interface Received {
+  url: string;
+  contentType: string | null;
+  soapAction: string | null;
+  body: string;
+}
+const received: Received[] = [];
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  received.length = 0;
+});
+afterAll(() => server.close());
+
+function instance(dialect: GpKithDialect): InstanceConfig {
+  return { id: `gp-${dialect}`, system: 'gp-kith', baseUrl: BASE, timeoutMs: 300, options: {} };
+}
+
+function adapter(dialect: GpKithDialect) {
+  return createGpKithAdapter(instance(dialect), { dialect, senderHerId: '90001' }, new AdapterKit(createLogger('test')));
+}
+
+/** Answers every request to the dialect's endpoint with `respond`, recording what came in. */
+function answer(dialect: GpKithDialect, respond: (body: string) => Response | Promise<Response>) {
+  server.use(
+    http.post(ENDPOINT[dialect], async ({ request }) => {
+      const body = await request.text();
+      received.push({ url: request.url, contentType: request.headers.get('content-type'), soapAction: request.headers.get('soapaction'), body });
+      return respond(body);
+    }),
+  );
+}
+
+const xml = (body: string, dialect: GpKithDialect, status = 200) =>
+  new HttpResponse(body, { status, headers: { 'Content-Type': CONTENT_TYPE[dialect] } });
+
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+/** Walks a parsed XML document by element names. */
+const at = (node: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[key] : undefined), node);
+
+/** The patients a request body asks for, read back through the namespace-stripping parser. */
+function askedPatients(body: string): { nin: unknown; type: unknown; office: unknown }[] {
+  const patients = at(parseXml(body), 'Envelope', 'Body', 'MsgHead', 'Document', 'RefDoc', 'Content', 'JournalRequest', 'Patient');
+  return (Array.isArray(patients) ? patients : [patients]).map((p: unknown) => ({
+    nin: at(p, 'Ident', 'Id'),
+    type: at(p, 'Ident', 'TypeId', '@_V'),
+    office: at(p, 'GpOffice', 'Ident', 'Id'),
+  }));
+}
+
+describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dialect) => {
+  it('asks for many patients in one SOAP call, numbers in the body only, and maps unknown patients to null', async () => {
+    answer(dialect, () => xml(ANSWER[dialect], dialect));
+    const [first, second] = KNOWN[dialect] as [GpRecordKey, GpRecordKey];
+    const result = await adapter(dialect).read([first, second, first, UNKNOWN]);
+    expect(received).toHaveLength(1);
+    const request = received[0] as Received;
+    expect(request.url).toBe(ENDPOINT[dialect]);
+    expect(request.url).not.toMatch(/\d{11}/);
+    expect(askedPatients(request.body).map((p) => [p.nin, p.office])).toEqual([
+      [first.nin, first.officeHerId],
+      [second.nin, second.officeHerId],
+      [UNKNOWN.nin, UNKNOWN.officeHerId],
+    ]);
+    expect(result.get(first.nin)?.consultations.length).toBeGreaterThan(0);
+    expect(result.get(second.nin)?.prescriptions.length).toBeGreaterThanOrEqual(0);
+    expect(result.get(UNKNOWN.nin)).toBeNull();
+    expect([...result.keys()].sort()).toEqual([first.nin, second.nin, UNKNOWN.nin].sort());
+  });
+
+  it('sends a KITH MsgHead of type HENT_JOURNAL from our HER-id to the instance', async () => {
+    answer(dialect, () => xml(ANSWER[dialect], dialect));
+    await adapter(dialect).read(KNOWN[dialect]);
+    const info = at(parseXml((received[0] as Received).body), 'Envelope', 'Body', 'MsgHead', 'MsgInfo');
+    expect(at(info, 'Type', '@_V')).toBe('HENT_JOURNAL');
+    expect(at(info, 'MIGversion')).toBe('v1.2 2006-05-24');
+    expect(at(info, 'GenDate')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(at(info, 'MsgId')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(at(info, 'Sender', 'Organisation', 'Ident')).toMatchObject({ Id: '90001', TypeId: { '@_V': 'HER' } });
+    expect(at(info, 'Receiver', 'Organisation', 'Ident', 'Id')).toBe(`gp-${dialect}`);
+    expect((received[0] as Received).body).toContain('xmlns:mh="http://www.kith.no/xmlstds/msghead/2006-05-24"');
+  });
+
+  it('splits more than 100 patients into batches of at most 100', async () => {
+    answer(dialect, () => xml(ANSWER[dialect], dialect));
+    const keys = Array.from({ length: 150 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
+    const result = await adapter(dialect).read(keys);
+    expect(received.map((r) => askedPatients(r.body).length)).toEqual([100, 50]);
+    expect(result.size).toBe(150);
+  });
+
+  it('drops a journal the source sent for a patient that was not asked for', async () => {
+    answer(dialect, () => xml(ANSWER[dialect], dialect));
+    const [first, second] = KNOWN[dialect] as [GpRecordKey, GpRecordKey];
+    const result = await adapter(dialect).read([first]);
+    expect(result.has(second.nin)).toBe(false);
+    expect(result.get(first.nin)).not.toBeNull();
+  });
+
+  it.each([
+    ['a SOAP 1.1 fault (HTTP 500)', 'fault-soap11.xml', 500, 'Server'],
+    ['a SOAP 1.2 Sender fault (HTTP 400)', 'fault-soap12.xml', 400, 'Sender'],
+    ['a SOAP fault wrapped in HTTP 200', 'fault-soap11.xml', 200, 'Server'],
+  ])('reports %s as SOURCE_UNAVAILABLE with the fault code', async (_what, file, status, code) => {
+    answer(dialect, () => xml(fixture(file), dialect, status));
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.sourceId).toBe(`gp-${dialect}`);
+    expect(error.message).toContain(`(${code})`);
+    expect(error.details.status).toBe(status);
+  });
+
+  it('masks an identity number the fault text quotes', async () => {
+    answer(dialect, () => xml(fixture('fault-soap11.xml').replace('databasen svarer ikke', 'ukjent pasient 03864013065'), dialect, 500));
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.message).not.toContain('03864013065');
+  });
+
+  it('reports a non-SOAP server error as SOURCE_UNAVAILABLE', async () => {
+    answer(dialect, () => new HttpResponse('<html>503 Service Unavailable</html>', { status: 503, headers: { 'Content-Type': 'text/html' } }));
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.details.status).toBe(503);
+  });
+
+  it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
+    answer(dialect, () => xml(ANSWER[dialect].slice(0, 900), dialect));
+    expect((await failure(adapter(dialect).read(KNOWN[dialect]))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('reports a well-formed answer of the wrong shape as SOURCE_BAD_RESPONSE', async () => {
+    const other: GpKithDialect = dialect === 'soap11' ? 'soap12' : 'soap11';
+    answer(dialect, () => xml(ANSWER[other], dialect));
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(error.message).not.toMatch(/\d{11}/);
+  });
+
+  it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
+    answer(dialect, async () => {
+      await delay('infinite');
+      return xml(ANSWER[dialect], dialect);
+    });
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+    expect(error.details.timeoutMs).toBe(300);
+  });
+});
+
+describe('gp-kith client, dialect headers', () => {
+  it('Nordlys (soap11): text/xml with a quoted SOAPAction header, to /soap/JournalService, in a SOAP 1.1 envelope', async () => {
+    answer('soap11', () => xml(ANSWER.soap11, 'soap11'));
+    await adapter('soap11').read(KNOWN.soap11);
+    const request = received[0] as Received;
+    expect(request.contentType).toBe('text/xml; charset=utf-8');
+    expect(request.soapAction).toBe('"http://nordlys.no/journal/HentJournal"');
+    expect(request.body).toContain('xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"');
+  });
+
+  it('Fjord (soap12): application/soap+xml with the action in the content type, no SOAPAction header, SOAP 1.2 envelope', async () => {
+    answer('soap12', () => xml(ANSWER.soap12, 'soap12'));
+    await adapter('soap12').read(KNOWN.soap12);
+    const request = received[0] as Received;
+    expect(request.contentType).toBe('application/soap+xml; charset=utf-8; action="urn:fjord-epj:journal:HentJournal"');
+    expect(request.soapAction).toBeNull();
+    expect(request.body).toContain('xmlns:soap="http://www.w3.org/2003/05/soap-envelope"');
+  });
+
+  it('marks a D-number as DNR in the request', async () => {
+    answer('soap12', () => xml(ANSWER.soap12, 'soap12'));
+    await adapter('soap12').read(KNOWN.soap12);
+    expect(askedPatients((received[0] as Received).body).map((p) => p.type)).toEqual(['DNR', 'FNR']);
+  });
+});

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gpKithSimulator } from '../../../simulators/gp-kith';
+import { BadResponseError } from '../../kit';
+import { CODE_SYSTEM } from '../../model';
+import { mapJournalResponse } from '../mapper';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+const nordlys = fixture('nordlys-journal.xml');
+const fjord = fixture('fjord-epj.xml');
+const icpc = (code: string, display: string) => ({ system: CODE_SYSTEM.icpc2, code, display });
+
+/** The error a mapping throws, to assert on its message. */
+function errorOf(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the mapping to fail');
+}
+
+describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
+  const records = mapJournalResponse('soap11', nordlys);
+  const ingrid = records.get('03864013065');
+
+  it('reads every patient of the one MsgHead, keyed by identity number', () => {
+    expect([...records.keys()]).toEqual(['03864013065', '23843227287']);
+  });
+
+  it('lists consultations newest first, with Oslo wall-clock V attributes converted to UTC (CET and CEST)', () => {
+    expect(ingrid?.consultations.map((c) => [c.id, c.time])).toEqual([
+      ['kons-000063', '2026-10-10T09:00:00Z'],
+      ['kons-000060', '2025-09-29T15:20:00Z'], // 17:20 summer time
+      ['kons-000061', '2025-05-22T11:40:00Z'],
+      ['kons-000062', '2024-11-17T12:40:00Z'], // 13:40 winter time
+    ]);
+    expect(ingrid?.consultations[3]).toEqual({
+      id: 'kons-000062',
+      time: '2024-11-17T12:40:00Z',
+      contactType: 'OFFICE',
+      reason: icpc('S18', 'Kutt/rift'),
+      diagnoses: [icpc('S18', 'Kutt/rift')],
+      note: 'Undersøkt. Ingen alarmsymptomer. Råd gitt.',
+      hprNumber: '9217889',
+    });
+  });
+
+  it('maps contact type codes, unknown ones to OTHER', () => {
+    expect(ingrid?.consultations.find((c) => c.id === 'kons-000061')?.contactType).toBe('HOME_VISIT');
+    const olav = records.get('23843227287');
+    expect(olav?.consultations.find((c) => c.id === 'kons-000303')?.contactType).toBe('OTHER'); // EKONS
+    expect(olav?.consultations.find((c) => c.id === 'kons-000301')?.contactType).toBe('PHONE');
+  });
+
+  it('maps the problem list with its start dates', () => {
+    expect(ingrid?.problems[1]).toEqual({ code: icpc('K78', 'Atrieflimmer/flutter'), since: '2022-09-21' });
+  });
+
+  it('maps prescriptions with ATC, structured dose and status, active and stopped', () => {
+    expect(ingrid?.prescriptions.find((p) => p.id === 'resept-000066')).toEqual({
+      id: 'resept-000066',
+      atc: 'B01AA03',
+      name: 'Warfarin',
+      strength: '2,5 mg',
+      form: 'tablett',
+      dose: { amount: 2, unit: 'tablett', timesPerDay: 1, text: '2 tabletter 1 gang daglig' },
+      status: 'ACTIVE',
+      startDate: '2022-10-19',
+      endDate: null,
+      note: null,
+      hprNumber: '9217889',
+    });
+    expect(ingrid?.prescriptions.find((p) => p.id === 'resept-000070')).toMatchObject({
+      atc: 'N05CF01',
+      status: 'STOPPED',
+      startDate: '2024-02-01',
+      endDate: '2026-09-15',
+      note: 'Seponert grunnet fallrisiko.',
+    });
+  });
+
+  it('maps referrals with the receiving organisation number and department', () => {
+    expect(ingrid?.referrals).toEqual([
+      {
+        id: 'henv-000071',
+        date: '2026-04-14',
+        toOrgNumber: '983974724',
+        toDepartment: 'Hjertepoliklinikken',
+        reason: icpc('K77', 'Hjertesvikt'),
+        text: 'Henvises til vurdering ved hjertepoliklinikken for hjertesvikt.',
+        hprNumber: '9217889',
+      },
+    ]);
+  });
+
+  it('accepts a KITH time that carries its own offset', () => {
+    const withOffset = nordlys.replace('V="2024-11-17T13:40:00"', 'V="2024-11-17T13:40:00+01:00"');
+    expect(mapJournalResponse('soap11', withOffset).get('03864013065')?.consultations[3]?.time).toBe('2024-11-17T12:40:00Z');
+  });
+
+  it('maps an unknown status code to UNKNOWN and a non-ATC drug code to no ATC', () => {
+    const odd = nordlys
+      .replace('<ju:Status V="S" DN="Seponert"/>', '<ju:Status V="P" DN="Pause"/>')
+      .replace('<ju:Drug V="N05CF01" S="2.16.578.1.12.4.1.1.7180"', '<ju:Drug V="123456" S="2.16.578.1.12.4.1.1.9999"');
+    expect(mapJournalResponse('soap11', odd).get('03864013065')?.prescriptions.find((p) => p.id === 'resept-000070')).toMatchObject({
+      status: 'UNKNOWN',
+      atc: null,
+      name: 'Zopiklon',
+    });
+  });
+
+  it('reads an answer without documents (no patient known) as empty', () => {
+    const empty = nordlys.replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '');
+    expect(mapJournalResponse('soap11', empty).size).toBe(0);
+  });
+});
+
+describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
+  const records = mapJournalResponse('soap12', fjord);
+  const tomasz = records.get('65849226414');
+  const astrid = records.get('05864538616');
+
+  it('reads one MsgHead per patient, taking the patient from MsgInfo (a D-number here)', () => {
+    expect([...records.keys()]).toEqual(['65849226414', '05864538616']);
+  });
+
+  it('converts compact local times and dates, and lists consultations newest first', () => {
+    expect(tomasz?.consultations.map((c) => [c.id, c.time, c.contactType])).toEqual([
+      ['kons-000321', '2026-01-30T14:00:00Z', 'VIDEO'], // 202601301500, winter
+      ['kons-000322', '2025-10-31T11:40:00Z', 'OFFICE'], // 202510311240, winter
+      ['kons-000323', '2025-09-14T11:40:00Z', 'OFFICE'], // 202509141340, summer
+    ]);
+    expect(astrid?.problems[0]).toEqual({ code: icpc('T90', 'Diabetes type 2'), since: '2025-05-24' });
+  });
+
+  it('reads a diagnosis without a code system as ICPC-2 and a note with a language attribute', () => {
+    const c = tomasz?.consultations.find((x) => x.id === 'kons-000322');
+    expect(c?.diagnoses).toEqual([icpc('R74', 'Akutt øvre luftveisinfeksjon')]);
+    expect(c?.note).toBe('Undersøkt. Ingen alarmsymptomer. Råd gitt.');
+  });
+
+  it('maps a stopped prescription and a referral with compact dates', () => {
+    expect(astrid?.prescriptions.find((p) => p.id === 'resept-000222')).toEqual({
+      id: 'resept-000222',
+      atc: 'C08CA01',
+      name: 'Amlodipin',
+      strength: '5 mg',
+      form: 'tablett',
+      dose: { amount: 1, unit: 'tablett', timesPerDay: 1, text: '1 tablett 1 gang daglig' },
+      status: 'STOPPED',
+      startDate: '2020-12-01',
+      endDate: '2026-09-15',
+      note: 'Seponert grunnet ankelødem.',
+      hprNumber: '2150611',
+    });
+    expect(astrid?.prescriptions.find((p) => p.id === 'resept-000221')?.dose).toEqual({
+      amount: 2,
+      unit: 'inhalasjon',
+      timesPerDay: 4,
+      text: '2 inhalasjoner 4 ganger daglig',
+    });
+    expect(astrid?.referrals).toEqual([
+      {
+        id: 'henv-000223',
+        date: '2026-03-02',
+        toOrgNumber: '983974724',
+        toDepartment: 'Lungepoliklinikken',
+        reason: icpc('R95', 'Kronisk obstruktiv lungesykdom'),
+        text: 'Henvises til vurdering ved lungepoliklinikken for kols.',
+        hprNumber: '2150611',
+      },
+    ]);
+  });
+
+  it('reads a patient with nothing recorded (an empty Journal element) as an empty record', () => {
+    const empty = fjord.replace(/<Journal xmlns="([^"]+)">[\s\S]*?<\/Journal>/, '<Journal xmlns="$1"/>');
+    expect(mapJournalResponse('soap12', empty).get('65849226414')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
+  });
+
+  it('reads an empty MsgHeadList as no patients', () => {
+    const empty = fjord.replace(/<MsgHeadList([^>]*)>[\s\S]*<\/MsgHeadList>/, '<MsgHeadList$1/>');
+    expect(mapJournalResponse('soap12', empty).size).toBe(0);
+  });
+});
+
+describe('gp-kith mapper, answers off the protocol', () => {
+  it('rejects garbage and a truncated answer', () => {
+    expect(() => mapJournalResponse('soap11', 'not xml at all')).toThrow(BadResponseError);
+    expect(() => mapJournalResponse('soap12', fjord.slice(0, fjord.length / 2))).toThrow(BadResponseError);
+  });
+
+  it("rejects one vendor's packaging read as the other's", () => {
+    expect(() => mapJournalResponse('soap11', fjord)).toThrow(/MsgHead/);
+    expect(() => mapJournalResponse('soap12', nordlys)).toThrow(/MsgHeadList/);
+  });
+
+  it("rejects the simulator's invalid answer (MsgHead without MsgInfo, journal without patient) in both dialects", () => {
+    expect(() => mapJournalResponse('soap11', gpKithSimulator.invalid.body)).toThrow(BadResponseError);
+    expect(() => mapJournalResponse('soap12', gpKithSimulator.invalid.body)).toThrow(BadResponseError);
+  });
+
+  it('rejects impossible dates in either format without quoting them', () => {
+    const nordlysError = errorOf(() => mapJournalResponse('soap11', nordlys.replace('V="2022-10-19"', 'V="2022-13-45"')));
+    expect(nordlysError).toBeInstanceOf(BadResponseError);
+    expect(nordlysError.message).toMatch(/StartDate/);
+    expect(nordlysError.message).not.toMatch(/2022-13-45/);
+    expect(() => mapJournalResponse('soap12', fjord.replace('<StartDateTime>202601301500</StartDateTime>', '<StartDateTime>202602301500</StartDateTime>'))).toThrow(
+      BadResponseError,
+    );
+    // A Nordlys-style attribute where Fjord writes element text.
+    expect(() => mapJournalResponse('soap12', fjord.replace('<StartDate>20201201</StartDate>', '<StartDate V="2020-12-01"/>'))).toThrow(BadResponseError);
+  });
+
+  it('rejects a journal without a patient identity, and never quotes identity numbers or names', () => {
+    const broken = fjord.replace('<Id>65849226414</Id>', '<Id>6584922641</Id>');
+    const error = errorOf(() => mapJournalResponse('soap12', broken));
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error.message).toMatch(/Patient/);
+    expect(error.message).not.toMatch(/\d{10,11}/);
+  });
+
+  it('rejects an answer with two journals for one patient', () => {
+    const twice = nordlys.replace('<ju:Id>23843227287</ju:Id>', '<ju:Id>03864013065</ju:Id>');
+    expect(() => mapJournalResponse('soap11', twice)).toThrow(/two journals/);
+  });
+
+  it('rejects a prescription whose drug has no name and an answer of the wrong message type', () => {
+    expect(() => mapJournalResponse('soap11', nordlys.replace(' DN="Warfarin"', ''))).toThrow(/Drug/);
+    expect(() => mapJournalResponse('soap11', nordlys.replace('<mh:Type V="JOURNAL"', '<mh:Type V="APPREC"'))).toThrow(/Type/);
+  });
+
+  it('treats a SOAP fault as a bad answer (the client reads faults before mapping)', () => {
+    expect(() => mapJournalResponse('soap11', gpKithSimulator.failure.body)).toThrow(/SOAP fault/);
+  });
+});

@@ -1,0 +1,47 @@
+import type { InstanceConfig } from '../../lib/config';
+import type { GpRegisterAdapter } from '../contracts';
+import { chunk, type AdapterKit } from '../kit';
+import type { GpListingModel } from '../model';
+import { manifest, type GpRegisterOptions } from './manifest';
+import { mapGpDetailsResponse } from './mapper';
+import { postWcf, WCF_NS } from './wcf';
+
+export const FLR_PATH = '/FlrReadOperations.svc';
+export const FLR_NS = 'http://register.nhn.no/Fastlege';
+export const GET_PATIENTS_GP_DETAILS = 'http://register.nhn.no/Fastlege/IFlrReadOperations/GetPatientsGPDetails';
+
+/** The operation element: identity numbers as a WCF `string[]`, in the body of a POST (never in a URL). */
+export function getPatientsGpDetails(nins: readonly string[]): Record<string, unknown> {
+  return {
+    GetPatientsGPDetails: {
+      '@_xmlns': FLR_NS,
+      patientNins: { '@_xmlns:a': WCF_NS.arrays, 'a:string': [...nins] },
+    },
+  };
+}
+
+export function createGpRegisterAdapter(instance: InstanceConfig, options: GpRegisterOptions, kit: AdapterKit): GpRegisterAdapter {
+  const http = kit.http(instance);
+  return {
+    instance,
+    read: (nins, readOptions) =>
+      kit.readMany<GpListingModel>(
+        instance,
+        'gp-listing',
+        nins,
+        async (keys, signal) => {
+          const result = new Map<string, GpListingModel | null>();
+          // The register refuses the whole batch for one malformed number: such keys are not asked (they map to null).
+          const askable = keys.filter((k) => /^\d{11}$/.test(k));
+          for (const batch of chunk(askable, manifest.maxBatch)) {
+            const body = await postWcf(http, instance, FLR_PATH, { action: GET_PATIENTS_GP_DETAILS, body: getPatientsGpDetails(batch), options }, signal);
+            const listings = mapGpDetailsResponse(body);
+            // Only what was asked: a listing for a number not in this batch would be the register's mistake.
+            for (const nin of batch) if (listings.has(nin)) result.set(nin, listings.get(nin) ?? null);
+          }
+          return result;
+        },
+        readOptions,
+      ),
+  };
+}

@@ -1,0 +1,119 @@
+import { type AxiosResponse, isAxiosError } from 'axios';
+import type { InstanceConfig } from '../../lib/config';
+import { validateNin } from '../../lib/nin';
+import type { HospitalAdapter } from '../contracts';
+import { BadResponseError, chunk, type AdapterKit } from '../kit';
+import type { HospitalRecordModel } from '../model';
+import { SYSTEM } from './fhir';
+import { manifest, type HospitalFhirOptions } from './manifest';
+import { mapSearchEntries, parseSearchPage } from './mapper';
+import { TokenCache } from './token';
+
+export const SEARCH_PATH = '/fhir/Patient/_search';
+/** Everything the record model needs, in one search. */
+export const REVINCLUDES = ['Encounter:subject', 'Condition:subject', 'MedicationStatement:subject', 'DocumentReference:subject', 'Observation:subject'];
+const DEFAULT_PAGE_SIZE = 200;
+/** A search of 50 patients fits in far fewer pages; more means a server that pages forever. */
+const MAX_PAGES = 100;
+
+const SYSTEM_BY_KIND = { FNR: SYSTEM.fnr, DNR: SYSTEM.dnr, HNR: SYSTEM.hnr } as const;
+
+export function createHospitalFhirAdapter(instance: InstanceConfig, options: HospitalFhirOptions, kit: AdapterKit): HospitalAdapter {
+  const http = kit.http(instance);
+  const tokens = new TokenCache(http, options);
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const origin = new URL(instance.baseUrl).origin;
+
+  /**
+   * One FHIR call with the subscription key and a bearer token. When the server says the token is
+   * invalid or expired (RFC 6750 `invalid_token`, for example after a clock skew or a key rotation), the
+   * token is renewed once per read; any other refusal is the source's answer.
+   */
+  async function fhirCall(
+    send: (headers: Record<string, string>) => Promise<AxiosResponse<string>>,
+    signal: AbortSignal,
+    state: { renewed: boolean },
+  ): Promise<string> {
+    const token = await tokens.get(signal);
+    const headers = (t: string) => ({
+      Authorization: `Bearer ${t}`,
+      'Ocp-Apim-Subscription-Key': options.subscriptionKey,
+      Accept: 'application/fhir+json',
+    });
+    try {
+      return (await send(headers(token))).data;
+    } catch (error) {
+      if (state.renewed || !isRefusedToken(error)) throw error;
+      state.renewed = true;
+      tokens.invalidate(token);
+      return (await send(headers(await tokens.get(signal)))).data;
+    }
+  }
+
+  /** A next link is followed only on the instance's own origin: the token and key must not go elsewhere. */
+  function nextUrl(link: string): string {
+    let url: URL;
+    try {
+      url = new URL(link, `${instance.baseUrl}/`);
+    } catch {
+      throw new BadResponseError('the next link is not a URL');
+    }
+    if (url.origin !== origin) throw new BadResponseError('the next link points away from the source');
+    return url.href;
+  }
+
+  async function search(nins: readonly string[], signal: AbortSignal): Promise<Map<string, HospitalRecordModel>> {
+    const form = new URLSearchParams();
+    form.set('identifier', nins.map((nin) => `${systemOf(nin)}|${nin}`).join(','));
+    for (const include of REVINCLUDES) form.append('_revinclude', include);
+    form.set('_count', String(pageSize));
+    const state = { renewed: false };
+    // Identity numbers travel only in this POST body; the next links hold an opaque search id.
+    let page = parseSearchPage(
+      await fhirCall((headers) => http.post<string>(SEARCH_PATH, form.toString(), { signal, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' } }), signal, state),
+    );
+    const entries = [...page.entries];
+    const seen = new Set<string>();
+    while (page.next) {
+      const url = nextUrl(page.next);
+      if (seen.has(url)) throw new BadResponseError('the next link repeats a page already read');
+      if (seen.size + 1 >= MAX_PAGES) throw new BadResponseError(`paging did not end within ${MAX_PAGES} pages`);
+      seen.add(url);
+      page = parseSearchPage(await fhirCall((headers) => http.get<string>(url, { signal, headers }), signal, state));
+      entries.push(...page.entries);
+    }
+    return mapSearchEntries(entries);
+  }
+
+  return {
+    instance,
+    read: (nins, readOptions) =>
+      kit.readMany<HospitalRecordModel>(
+        instance,
+        'hospital-record',
+        nins,
+        async (keys, signal) => {
+          const result = new Map<string, HospitalRecordModel | null>();
+          // A key that is no identity number cannot match; it is answered null without asking.
+          const askable = keys.filter((k) => systemOf(k) !== undefined);
+          for (const batch of chunk(askable, manifest.maxBatch)) {
+            const found = await search(batch, signal);
+            for (const nin of batch) result.set(nin, found.get(nin) ?? null);
+          }
+          return result;
+        },
+        readOptions,
+      ),
+  };
+}
+
+function systemOf(nin: string): string | undefined {
+  const validation = validateNin(nin);
+  return validation.valid ? SYSTEM_BY_KIND[validation.info.kind] : undefined;
+}
+
+function isRefusedToken(error: unknown): boolean {
+  if (!isAxiosError(error) || error.response?.status !== 401) return false;
+  const challenge = String(error.response.headers['www-authenticate'] ?? '');
+  return /^Bearer\b/i.test(challenge) && /error="?invalid_token/i.test(challenge);
+}

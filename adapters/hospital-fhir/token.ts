@@ -1,0 +1,69 @@
+import { type AxiosInstance, isCancel } from 'axios';
+import { z } from 'zod';
+import { parseJson, validatePayload } from '../kit';
+import type { HospitalFhirOptions } from './manifest';
+
+export const TOKEN_PATH = '/oauth2/token';
+/** Renew this long before expiry (or at half the lifetime for short-lived tokens), so a token never dies in flight. */
+const REFRESH_MARGIN_MS = 30_000;
+
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i),
+  expires_in: z.number().positive(),
+});
+
+/**
+ * OAuth2 client-credentials tokens for one instance, cached in memory until shortly before they expire.
+ * Concurrent reads share one token request. The token and secret are never logged and live only here.
+ */
+export class TokenCache {
+  private current: { token: string; renewAt: number } | undefined;
+  private pending: { promise: Promise<string>; signal: AbortSignal } | undefined;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly options: Pick<HospitalFhirOptions, 'clientId' | 'clientSecret' | 'scope'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A valid token: the cached one, or a new one fetched within the caller's deadline. */
+  async get(signal: AbortSignal): Promise<string> {
+    if (this.current && this.now() < this.current.renewAt) return this.current.token;
+    if (!this.pending) {
+      const promise = this.fetch(signal).finally(() => {
+        if (this.pending?.promise === promise) this.pending = undefined;
+      });
+      this.pending = { promise, signal };
+      return promise;
+    }
+    const shared = this.pending;
+    try {
+      return await shared.promise;
+    } catch (error) {
+      // The shared request was cut by another read's deadline, not ours: ask for our own token.
+      if (shared.signal !== signal && isCancel(error) && !signal.aborted) return this.fetch(signal);
+      throw error;
+    }
+  }
+
+  /** Forgets a token the server refused, so the next `get` fetches a new one. */
+  invalidate(token: string): void {
+    if (this.current?.token === token) this.current = undefined;
+  }
+
+  private async fetch(signal: AbortSignal): Promise<string> {
+    const { clientId, clientSecret, scope } = this.options;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+    if (scope) form.set('scope', scope);
+    // The secret goes in the POST body (never a URL); the subscription key is not sent to the token endpoint.
+    const response = await this.http.post<string>(TOKEN_PATH, form.toString(), {
+      signal,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    });
+    const answer = validatePayload(tokenResponseSchema, parseJson(response.data, 'token answer'), 'token answer');
+    const lifetimeMs = answer.expires_in * 1000;
+    this.current = { token: answer.access_token, renewAt: this.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) };
+    return answer.access_token;
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { validatePayload } from '../kit';
+import type { PractitionerModel } from '../model';
+import { nillable, text, wcfDateSchema, wrapped } from '../gp-register/wcf';
+
+/**
+ * Practitioner register answer (the SOAP Body of GetPersonsResponse) → PractitionerModel per HPR number.
+ * Pure: validates the data contract and maps it. Codes are KITH code elements (V = value, S = code system
+ * OID, DN = display name); the health-personnel category must come from code system 9060.
+ */
+export const CATEGORY_OID = '2.16.578.1.12.4.1.1.9060';
+
+const kithCode = z.object({ '@_V': z.string().min(1), '@_S': z.string().optional(), '@_DN': z.string().min(1) });
+
+const approvalSchema = z.object({
+  Autorisasjon: nillable(kithCode),
+  Gyldig: z.object({
+    // xs:boolean: WCF writes true/false, but 1/0 is the same value.
+    Aktiv: text(z.enum(['true', 'false', '1', '0'])).transform((v) => v === 'true' || v === '1'),
+    Fra: nillable(wcfDateSchema),
+    Til: nillable(wcfDateSchema),
+  }),
+  Helsepersonellkategori: kithCode.extend({ '@_S': z.literal(CATEGORY_OID) }),
+  Spesialiteter: wrapped('Spesialitet', kithCode),
+});
+
+const personSchema = z.object({
+  Etternavn: text(z.string().min(1)),
+  Fornavn: text(z.string().min(1)),
+  Godkjenninger: wrapped('Godkjenning', approvalSchema),
+  HPRNummer: text(z.string().regex(/^\d{1,9}$/)),
+  Mellomnavn: nillable(z.string()),
+});
+
+export const getPersonsResponseSchema = z.object({
+  GetPersonsResponse: z.object({ GetPersonsResult: wrapped('Person', personSchema) }),
+});
+
+export type HprPerson = z.infer<typeof personSchema>;
+
+export function mapHprPerson(p: HprPerson): PractitionerModel {
+  // Only approvals in force: the model has no end date, so a lapsed licence or a revoked authorisation
+  // listed here would read as a valid one.
+  const active = p.Godkjenninger.filter((g) => g.Gyldig.Aktiv);
+  return {
+    hprNumber: p.HPRNummer,
+    name: { given: p.Fornavn, middle: p.Mellomnavn || null, family: p.Etternavn },
+    authorisations: active.map((g) => ({
+      profession: g.Helsepersonellkategori['@_V'],
+      professionText: g.Helsepersonellkategori['@_DN'],
+      validFrom: g.Gyldig.Fra,
+    })),
+    specialities: [...new Set(active.flatMap((g) => g.Spesialiteter.map((s) => s['@_DN'])))],
+  };
+}
+
+/** Maps the Body's content into a map from HPR number to practitioner; unknown numbers are absent. */
+export function mapGetPersonsResponse(body: unknown): Map<string, PractitionerModel> {
+  const payload = validatePayload(getPersonsResponseSchema, body, 'practitioner register answer');
+  return new Map(payload.GetPersonsResponse.GetPersonsResult.map((p) => [p.HPRNummer, mapHprPerson(p)]));
+}

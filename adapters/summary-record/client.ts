@@ -1,0 +1,109 @@
+import type { InstanceConfig } from '../../lib/config';
+import type { SummaryRecordAdapter } from '../contracts';
+import { BadResponseError, chunk, type AdapterKit } from '../kit';
+import type { SummaryRecordModel } from '../model';
+import { manifest, type SummaryRecordOptions } from './manifest';
+import { mapSummariesResponse, mapTicketsResponse, type TicketError } from './mapper';
+import { TicketCache } from './TicketCache';
+
+export const TICKETS_PATH = '/kj/api/v1/tickets';
+export const SUMMARIES_PATH = '/kj/api/v1/summaries';
+/**
+ * The purpose of use the consumer attests. The graph reads for treatment; emergency access (ETREAT) would
+ * need the caller's purpose passed down with the read, which the adapter contract does not carry yet.
+ */
+export const PURPOSE = 'TREAT';
+
+export interface SummaryRecordAdapterDeps {
+  /** The clock for ticket expiry; tests move it. */
+  now?: () => number;
+}
+
+export function createSummaryRecordAdapter(
+  instance: InstanceConfig,
+  options: SummaryRecordOptions,
+  kit: AdapterKit,
+  deps: SummaryRecordAdapterDeps = {},
+): SummaryRecordAdapter {
+  const http = kit.http(instance);
+  const tickets = new TicketCache(deps.now);
+  const headers = {
+    'X-Api-Key': options.apiKey,
+    'X-KJ-Purpose': PURPOSE,
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+  };
+
+  /** New tickets for these patients (identity numbers only in the body); null where the record has no such patient. */
+  async function issue(nins: readonly string[], signal: AbortSignal): Promise<Map<string, string | null>> {
+    const response = await http.post(TICKETS_PATH, { patients: nins }, { signal, headers });
+    const grants = mapTicketsResponse(response.data, nins.length);
+    const issued = new Map<string, string | null>();
+    nins.forEach((nin, i) => {
+      const grant = grants[i] ?? null;
+      if (grant) tickets.set(nin, grant);
+      issued.set(nin, grant?.ticket ?? null);
+    });
+    return issued;
+  }
+
+  async function summaries(asked: readonly string[], signal: AbortSignal): Promise<Map<string, SummaryRecordModel | TicketError>> {
+    const response = await http.post(SUMMARIES_PATH, { tickets: asked }, { signal, headers });
+    const answered = mapSummariesResponse(response.data);
+    if (asked.some((t) => !answered.has(t))) throw new BadResponseError('summary record summaries answer leaves tickets unanswered');
+    return answered;
+  }
+
+  /** One batch: held tickets where good, new ones for the rest, then the summaries; refused tickets are renewed once. */
+  async function readBatch(nins: readonly string[], signal: AbortSignal, result: Map<string, SummaryRecordModel | null>): Promise<void> {
+    const ticketOf = new Map<string, string>();
+    const missing: string[] = [];
+    for (const nin of nins) {
+      const held = tickets.get(nin);
+      if (held) ticketOf.set(nin, held);
+      else missing.push(nin);
+    }
+    const record = (issued: Map<string, string | null>) => {
+      for (const [nin, ticket] of issued) {
+        if (ticket) ticketOf.set(nin, ticket);
+        else result.set(nin, null);
+      }
+    };
+    if (missing.length) record(await issue(missing, signal));
+
+    for (let attempt = 0; ticketOf.size > 0; attempt += 1) {
+      const answered = await summaries([...ticketOf.values()], signal);
+      const refused: string[] = [];
+      for (const [nin, ticket] of ticketOf) {
+        const summary = answered.get(ticket);
+        if (summary === 'TICKET_EXPIRED' || summary === 'TICKET_UNKNOWN') {
+          tickets.delete(nin);
+          refused.push(nin);
+        } else if (summary) {
+          result.set(nin, summary);
+        }
+      }
+      ticketOf.clear();
+      if (refused.length === 0) return;
+      // A ticket just issued and already refused means the source contradicts itself: do not loop on it.
+      if (attempt > 0) throw new BadResponseError('summary record refused tickets it had just issued');
+      record(await issue(refused, signal));
+    }
+  }
+
+  return {
+    instance,
+    read: (nins, readOptions) =>
+      kit.readMany<SummaryRecordModel>(
+        instance,
+        'summary-record',
+        nins,
+        async (keys, signal) => {
+          const result = new Map<string, SummaryRecordModel | null>();
+          for (const batch of chunk(keys, manifest.maxBatch)) await readBatch(batch, signal, result);
+          return result;
+        },
+        readOptions,
+      ),
+  };
+}

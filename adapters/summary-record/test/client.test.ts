@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import type { InstanceConfig } from '../../../lib/config';
+import { createLogger } from '../../../lib/logger';
+import { AdapterKit, SourceError } from '../../kit';
+import { createSummaryRecordAdapter, SUMMARIES_PATH, TICKETS_PATH } from '../client';
+
+const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'summaries.json'), 'utf8')) as {
+  summaries: Record<string, unknown>[];
+};
+const BASE = 'http://kj.test';
+const instance: InstanceConfig = { id: 'summary-record', system: 'summary-record', baseUrl: BASE, timeoutMs: 300, options: {} };
+const NIN_A = '05895922945';
+const NIN_B = '03864013065';
+const NIN_UNKNOWN = '23850274320';
+const server = setupServer();
+
+interface Seen {
+  path: string;
+  url: string;
+  apiKey: string | null;
+  purpose: string | null;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A fake Kjernejournal: issues tickets for NIN_A and NIN_B (bound to the patient), answers summaries from
+ * the fixture (A gets the first summary, B the second), and can be told to refuse particular tickets.
+ */
+function fakeKj(options: { refuse?: (ticket: string) => 'TICKET_EXPIRED' | 'TICKET_UNKNOWN' | undefined } = {}) {
+  const seen: Seen[] = [];
+  const issued = new Map<string, string>();
+  let counter = 0;
+  const record = async (request: Request) => {
+    const body = (await request.json()) as Record<string, unknown>;
+    seen.push({ path: new URL(request.url).pathname, url: request.url, apiKey: request.headers.get('x-api-key'), purpose: request.headers.get('x-kj-purpose'), body });
+    return body;
+  };
+  server.use(
+    http.post(`${BASE}${TICKETS_PATH}`, async ({ request }) => {
+      const body = await record(request);
+      const patients = body.patients as string[];
+      return HttpResponse.json({
+        tickets: patients.map((nin, patientIndex) => {
+          if (nin !== NIN_A && nin !== NIN_B) return { patientIndex, error: 'PATIENT_NOT_FOUND' };
+          counter += 1;
+          const ticket = `tkt${counter}x${nin === NIN_A ? 'a' : 'b'}`;
+          issued.set(ticket, nin);
+          return { ticket, patientIndex, expiresAt: new Date(Date.now() + 600_000).toISOString() };
+        }),
+      }, { headers: { 'Cache-Control': 'no-cache, private', Pragma: 'no-cache' } });
+    }),
+    http.post(`${BASE}${SUMMARIES_PATH}`, async ({ request }) => {
+      const body = await record(request);
+      return HttpResponse.json({
+        summaries: (body.tickets as string[]).map((ticket) => {
+          const refused = options.refuse?.(ticket);
+          if (refused) return { ticket, error: refused };
+          const nin = issued.get(ticket);
+          if (!nin) return { ticket, error: 'TICKET_UNKNOWN' };
+          return { ...fixture.summaries[nin === NIN_A ? 0 : 1], ticket };
+        }),
+      });
+    }),
+  );
+  return {
+    seen,
+    calls: (p: string) => seen.filter((s) => s.path === p).length,
+  };
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function adapter(now?: () => number) {
+  return createSummaryRecordAdapter(instance, { apiKey: 'k1' }, new AdapterKit(createLogger('test')), now ? { now } : {});
+}
+
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+describe('summary record client', () => {
+  it('gets tickets for many patients in one call, then their summaries in one call, with key and purpose headers', async () => {
+    const kj = fakeKj();
+    const result = await adapter().read([NIN_A, NIN_B, NIN_A, NIN_UNKNOWN]);
+    expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH]);
+    expect(kj.seen[0]?.body).toEqual({ patients: [NIN_A, NIN_B, NIN_UNKNOWN] });
+    expect(kj.seen[1]?.body).toEqual({ tickets: ['tkt1xa', 'tkt2xb'] });
+    for (const s of kj.seen) {
+      expect(s.apiKey).toBe('k1');
+      expect(s.purpose).toBe('TREAT');
+    }
+    expect(result.get(NIN_A)?.criticalInformation[0]?.text).toBe('NSAIDs');
+    expect(result.get(NIN_B)?.criticalInformation[0]?.text).toBe('Penicilliner');
+    expect(result.get(NIN_B)?.dispensations[0]?.dispensed).toBe('2026-10-21');
+    expect(result.get(NIN_UNKNOWN)).toBeNull();
+  });
+
+  it('never puts an identity number in a URL, and sends numbers only in the tickets body', async () => {
+    const kj = fakeKj();
+    await adapter().read([NIN_A, NIN_B, NIN_UNKNOWN]);
+    for (const s of kj.seen) expect(s.url).not.toMatch(/\d{11}/);
+    const summaries = kj.seen.filter((s) => s.path === SUMMARIES_PATH);
+    expect(JSON.stringify(summaries.map((s) => s.body))).not.toMatch(/\d{11}/);
+  });
+
+  it('reuses unexpired tickets: a second read makes only the summaries call', async () => {
+    const kj = fakeKj();
+    const summaryRecord = adapter();
+    await summaryRecord.read([NIN_A, NIN_B]);
+    const again = await summaryRecord.read([NIN_B, NIN_A]);
+    expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, SUMMARIES_PATH]);
+    expect(kj.seen[2]?.body).toEqual({ tickets: ['tkt2xb', 'tkt1xa'] });
+    expect(again.get(NIN_A)?.criticalInformation).toHaveLength(3);
+  });
+
+  it('asks for tickets only for patients it holds none for', async () => {
+    const kj = fakeKj();
+    const summaryRecord = adapter();
+    await summaryRecord.read([NIN_A]);
+    await summaryRecord.read([NIN_A, NIN_B]);
+    expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
+    expect(kj.seen[2]?.body).toEqual({ patients: [NIN_B] });
+    expect(kj.seen[3]?.body).toEqual({ tickets: ['tkt1xa', 'tkt2xb'] });
+  });
+
+  it('does not present a ticket close to its expiry: it gets a new one first', async () => {
+    const kj = fakeKj();
+    let clock = Date.now();
+    const summaryRecord = adapter(() => clock);
+    await summaryRecord.read([NIN_A]);
+    clock += 9.5 * 60_000; // within the safety margin of the ten-minute life
+    await summaryRecord.read([NIN_A]);
+    expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
+    expect(kj.seen[3]?.body).toEqual({ tickets: ['tkt2xa'] });
+  });
+
+  it('renews expired or unknown tickets and retries once, for those patients only', async () => {
+    const kj = fakeKj({ refuse: (t) => (t === 'tkt1xa' ? 'TICKET_EXPIRED' : t === 'tkt2xb' ? 'TICKET_UNKNOWN' : undefined) });
+    const summaryRecord = adapter();
+    await summaryRecord.read([NIN_UNKNOWN]); // nothing held for the unknown patient
+    const result = await summaryRecord.read([NIN_A, NIN_B]);
+    expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
+    expect(kj.seen[3]?.body).toEqual({ patients: [NIN_A, NIN_B] });
+    expect(kj.seen[4]?.body).toEqual({ tickets: ['tkt3xa', 'tkt4xb'] });
+    expect(result.get(NIN_A)?.criticalInformation[2]?.type).toBe('IMPLANT');
+    expect(result.get(NIN_B)).not.toBeNull();
+    // The renewed tickets are the ones held now.
+    await summaryRecord.read([NIN_A]);
+    expect(kj.seen.at(-1)?.body).toEqual({ tickets: ['tkt3xa'] });
+  });
+
+  it('gives up with SOURCE_BAD_RESPONSE when the source refuses tickets it has just issued', async () => {
+    const kj = fakeKj({ refuse: () => 'TICKET_UNKNOWN' });
+    const error = await failure(adapter().read([NIN_A]));
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(kj.calls(SUMMARIES_PATH)).toBe(2);
+  });
+
+  it('splits more than 50 patients into batches of 50 for both calls', async () => {
+    const kj = fakeKj();
+    const many = Array.from({ length: 119 }, (_, i) => String(10_000_000_000 + i));
+    const result = await adapter().read([NIN_A, ...many.slice(0, 60), NIN_B, ...many.slice(60)]);
+    const sizes = (p: string, field: string) => kj.seen.filter((s) => s.path === p).map((s) => (s.body[field] as string[]).length);
+    expect(sizes(TICKETS_PATH, 'patients')).toEqual([50, 50, 21]);
+    // Each of the first two batches holds one known patient: one summaries call each, none for the third.
+    expect(sizes(SUMMARIES_PATH, 'tickets')).toEqual([1, 1]);
+    expect(result.get(NIN_B)).not.toBeNull();
+    expect(result.size).toBe(121);
+  });
+
+  it('reports a service error as SOURCE_UNAVAILABLE naming the instance', async () => {
+    server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE', message: 'Kjernejournal er midlertidig utilgjengelig' }, { status: 503 })));
+    const error = await failure(adapter().read([NIN_A]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.sourceId).toBe('summary-record');
+    expect(error.details.status).toBe(503);
+  });
+
+  it('reports a failing summaries call after good tickets as SOURCE_UNAVAILABLE', async () => {
+    fakeKj();
+    server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE' }, { status: 503 })));
+    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+  });
+
+  it('reports a rejected API key as SOURCE_UNAVAILABLE', async () => {
+    server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'UNAUTHORIZED' }, { status: 401 })));
+    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+  });
+
+  it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
+    server.use(http.post(`${BASE}/*`, () => new HttpResponse('{"tickets": [{"tick', { headers: { 'Content-Type': 'application/json' } })));
+    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('reports malformed summaries as SOURCE_BAD_RESPONSE', async () => {
+    fakeKj();
+    server.use(
+      http.post(`${BASE}${SUMMARIES_PATH}`, () =>
+        HttpResponse.json({ summaries: [{ ticket: 'tkt1xa', criticalInformation: 'ingen', dispensedMedications: [{ atc: 7 }] }] }),
+      ),
+    );
+    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('reports summaries that leave a ticket unanswered as SOURCE_BAD_RESPONSE', async () => {
+    fakeKj();
+    server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ summaries: [] })));
+    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
+    server.use(
+      http.post(`${BASE}/*`, async () => {
+        await delay('infinite');
+        return HttpResponse.json({});
+      }),
+    );
+    const error = await failure(adapter().read([NIN_A]));
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+    expect(error.details.timeoutMs).toBe(300);
+  });
+});
