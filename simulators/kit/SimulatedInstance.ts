@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { containsNin } from '../../adapters/kit/http';
 import type { Logger } from '../../lib/logger';
 import type { SimulatorContext, SimulatorDefinition } from './definition';
+import { BIND_HOST } from '../../lib/net';
 
 /**
  * How a simulated instance behaves, set by configuration at start or by the control API at run time:
@@ -93,7 +94,7 @@ export class SimulatedInstance {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(this.port, BIND_HOST, () => resolve());
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -104,7 +105,8 @@ export class SimulatedInstance {
     app.disable('x-powered-by');
     app.use((req: Request, res: Response, next: NextFunction) => {
       this.stats.requests += 1;
-      const route = `${req.method} ${req.path.replace(/\/[A-Za-z0-9-]{16,}$/, '/:id')}`;
+      // Fold only id-like segments (with a digit) so that routes stay readable in the stats.
+      const route = `${req.method} ${req.path.replace(/\/(?=[A-Za-z-]*\d)[A-Za-z0-9-]{16,}$/, '/:id')}`;
       this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
       // The real systems log URLs; an identity number in one is a privacy breach, so refuse it loudly.
       if (containsNin(req.originalUrl)) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { behaviourPatchSchema } from './behaviour';
 import type { SimulatedInstance } from './SimulatedInstance';
+import { BIND_HOST } from '../../lib/net';
 
 /**
  * The simulators' control API, for tests and benchmarks (never part of a real system):
@@ -52,7 +53,7 @@ export async function startControlServer(
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, BIND_HOST, () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

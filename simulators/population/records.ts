@@ -18,7 +18,6 @@ import { addDays, at, daysBetween, type Random } from './random';
 import type {
   CareRecord,
   CareService,
-  ClinicalDocument,
   Consultation,
   CriticalInfo,
   Dispensation,

@@ -1,0 +1,107 @@
+import { createCareJsonAdapter } from '../../adapters/care-json/client';
+import { AdapterKit, SourceError } from '../../adapters/kit';
+import { loadOrganisations, type InstanceConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { SimulatedInstance } from '../kit/SimulatedInstance';
+import { demoPatient, getPopulationIndex } from '../population';
+import { careJsonSimulator } from '.';
+
+const logger = createLogger('test');
+const population = getPopulationIndex();
+const config: InstanceConfig = { id: 'care-bergen', system: 'care-json', baseUrl: 'http://127.0.0.1', timeoutMs: 2000, options: { apiKey: 'sim-key', pageSize: 2 } };
+const sim = new SimulatedInstance(careJsonSimulator, { instance: config, orgs: loadOrganisations(), population }, { mode: 'normal', latencyMs: 0 }, logger);
+
+const home = demoPatient('homeCare');
+const deceased = demoPatient('deceased');
+const otherBergen = population.population.persons.find((p) => p.careRecord?.municipality === '4601' && !p.demo)!;
+const askoy = demoPatient('askoyHomeCare');
+const noCare = demoPatient('dNumber');
+
+let instance: InstanceConfig;
+const adapter = (pageSize = 2) => createCareJsonAdapter(instance, { apiKey: 'sim-key', pageSize }, new AdapterKit(logger));
+const search = (query: string, body: unknown, headers: Record<string, string> = { 'X-Api-Key': 'sim-key' }) =>
+  fetch(`${sim.url}/api/v2/tjenestemottakere/sok${query}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  await sim.start(0);
+  instance = { ...config, baseUrl: sim.url };
+});
+afterEach(async () => {
+  await sim.setBehaviour({ mode: 'normal' });
+  sim.resetStats();
+});
+afterAll(() => sim.close());
+
+describe('care-json simulator with the care-json adapter', () => {
+  it('serves the records of its own municipality over real HTTP, paging two at a time', async () => {
+    const result = await adapter().read([home.nin, deceased.nin, otherBergen.nin, askoy.nin, noCare.nin]);
+    expect(sim.stats.byRoute['POST /api/v2/tjenestemottakere/sok']).toBe(2);
+    expect(sim.stats.ninInUrl).toBe(0);
+    // Askøy has its own instance; the D-number holder receives no care.
+    expect(result.get(askoy.nin)).toBeNull();
+    expect(result.get(noCare.nin)).toBeNull();
+    expect(result.get(otherBergen.nin)).not.toBeNull();
+
+    const record = result.get(home.nin)!;
+    const truth = home.careRecord!;
+    expect(record.services.map((s) => [s.id, s.type, s.start, s.end])).toEqual(truth.services.map((s) => [s.id, s.type, s.start, s.end]));
+    // Through local time and back: the instants are the population's own, newest first.
+    expect(record.visits.map((v) => v.time)).toEqual(truth.visits.map((v) => v.time).sort().reverse());
+    expect(record.administrations).toHaveLength(truth.administrations.length);
+    expect(record.medications.map((m) => [m.atc, m.status])).toEqual(truth.medications.map((m) => [m.atc, m.status === 'active' ? 'ACTIVE' : 'STOPPED']));
+    expect(record.functionalAssessment?.date).toBe(truth.functionalScores?.date);
+    expect(result.get(deceased.nin)?.services.every((s) => s.end === deceased.deceasedDate)).toBe(true);
+  });
+
+  it('refuses a request without the right X-Api-Key', async () => {
+    for (const headers of [{}, { 'X-Api-Key': 'wrong' }] as Record<string, string>[]) {
+      const response = await search('', { fodselsnumre: [home.nin] }, headers);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ feilkode: 'UAUTORISERT', melding: expect.any(String) });
+    }
+  });
+
+  it('refuses malformed searches and paging with 400 in its own error format', async () => {
+    const cases: [string, unknown][] = [
+      ['', { numre: [home.nin] }],
+      ['', { fodselsnumre: [] }],
+      ['', { fodselsnumre: ['123'] }],
+      ['?offset=-1&limit=2', { fodselsnumre: [home.nin] }],
+      ['?offset=0&limit=0', { fodselsnumre: [home.nin] }],
+      ['?offset=0&limit=abc', { fodselsnumre: [home.nin] }],
+    ];
+    for (const [query, body] of cases) {
+      const response = await search(query, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toHaveProperty('feilkode');
+    }
+    const notJson = await fetch(`${sim.url}/api/v2/tjenestemottakere/sok`, { method: 'POST', headers: { 'X-Api-Key': 'sim-key', 'Content-Type': 'application/json' }, body: '{' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toHaveProperty('feilkode', 'UGYLDIG_FORESPORSEL');
+  });
+
+  it('caps the page size at 100 and defaults it to 25', async () => {
+    const capped = (await (await search('?offset=0&limit=500', { fodselsnumre: [home.nin] })).json()) as { limit: number; totaltAntall: number };
+    expect(capped).toMatchObject({ limit: 100, totaltAntall: 1 });
+    const defaulted = (await (await search('', { fodselsnumre: [home.nin] })).json()) as { limit: number; offset: number };
+    expect(defaulted).toMatchObject({ limit: 25, offset: 0 });
+  });
+
+  it('writes local dates and times, and "" for what is missing', async () => {
+    const page = (await (await search('?offset=0&limit=5', { fodselsnumre: [home.nin] })).json()) as { treff: { vedtak: Record<string, unknown>[]; besok: { tidspunkt: string }[] }[] };
+    const recipient = page.treff[0]!;
+    expect(recipient.vedtak[0]).toMatchObject({ fraDato: '23.12.2024', tilDato: '', tjenestekode: 'HSPL', tjenestetype: 'Hjemmesykepleie' });
+    expect(recipient.besok[0]?.tidspunkt).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+  });
+
+  it.each([
+    ['fail', 'SOURCE_UNAVAILABLE'],
+    ['invalid', 'SOURCE_BAD_RESPONSE'],
+    ['garbage', 'SOURCE_BAD_RESPONSE'],
+  ] as const)('mode %s reaches the adapter as %s', async (mode, code) => {
+    await sim.setBehaviour({ mode });
+    const error = await adapter().read([home.nin]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe(code);
+  });
+});

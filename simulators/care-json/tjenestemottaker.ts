@@ -1,0 +1,104 @@
+import { utcToOsloLocal } from '../../lib/osloTime';
+import type { CareRecord, CareServiceType, MedicationUse, NextOfKin, WelfareTechnology } from '../population';
+
+/**
+ * One care recipient (tjenestemottaker) as the vendor's JSON export writes it: Norwegian field names,
+ * dates as dd.mm.yyyy, date-times as dd.mm.yyyy HH:mm in Norwegian local time, and "" wherever an optional
+ * value is missing (the export never writes null). Lists come in the order the system stored them, oldest
+ * first.
+ */
+export const TJENESTE: Record<CareServiceType, { kode: string; tekst: string }> = {
+  HOME_NURSING: { kode: 'HSPL', tekst: 'Hjemmesykepleie' },
+  PRACTICAL_ASSISTANCE: { kode: 'PRAKT', tekst: 'Praktisk bistand' },
+  NURSING_HOME_LONG_TERM: { kode: 'LTO', tekst: 'Langtidsopphold sykehjem' },
+  NURSING_HOME_SHORT_TERM: { kode: 'KTO', tekst: 'Korttidsopphold' },
+  SAFETY_ALARM: { kode: 'TRYGG', tekst: 'Trygghetsalarm' },
+};
+
+const UTSTYR: Record<WelfareTechnology['type'], string> = {
+  SAFETY_ALARM: 'Trygghetsalarm',
+  FALL_SENSOR: 'Fallsensor',
+  MEDICATION_DISPENSER: 'Medisindispenser',
+  DOOR_SENSOR: 'Dørsensor',
+};
+
+const RELASJON: Record<NextOfKin['relation'], string> = { spouse: 'ektefelle', child: 'barn', sibling: 'søsken', other: 'annen' };
+
+/** yyyy-mm-dd → dd.mm.yyyy; "" for none. */
+export function norskDato(iso: string | null): string {
+  if (!iso) return '';
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** An instant → dd.mm.yyyy HH:mm on the Norwegian wall clock. */
+export function norskTidspunkt(isoUtc: string): string {
+  const local = utcToOsloLocal(isoUtc);
+  return `${norskDato(local.slice(0, 10))} ${local.slice(11, 16)}`;
+}
+
+const desimal = (n: number) => String(n).replace('.', ',');
+
+function legemiddel(m: MedicationUse): Record<string, unknown> {
+  return {
+    legemiddelId: m.id,
+    atcKode: m.atc,
+    navn: m.name,
+    styrke: m.strength,
+    form: m.form,
+    dosering: `${desimal(m.dose.amount)} x ${m.dose.timesPerDay}`,
+    mengde: m.dose.amount,
+    enhet: m.dose.unit,
+    antallPerDogn: m.dose.timesPerDay,
+    status: m.status === 'active' ? 'aktiv' : 'seponert',
+    fraDato: norskDato(m.startDate),
+    tilDato: norskDato(m.endDate),
+    merknad: m.note ?? '',
+    forskrevetAvHpr: m.hprNumber,
+  };
+}
+
+export function tjenestemottaker(nin: string, record: CareRecord): Record<string, unknown> {
+  return {
+    fodselsnummer: nin,
+    kommunenummer: record.municipality,
+    vedtak: record.services.map((s) => ({
+      vedtakId: s.id,
+      tjenestekode: TJENESTE[s.type].kode,
+      tjenestetype: TJENESTE[s.type].tekst,
+      vedtaksdato: norskDato(s.decisionDate),
+      fraDato: norskDato(s.start),
+      tilDato: norskDato(s.end),
+      timerPerUke: s.hoursPerWeek ?? '',
+      enhet: s.unit,
+    })),
+    besok: record.visits.map((v) => ({
+      besokId: v.id,
+      tidspunkt: norskTidspunkt(v.time),
+      varighetMin: v.minutes,
+      oppgaver: v.tasks,
+      notat: v.note,
+      utfortAvHpr: v.hprNumber,
+    })),
+    iplos: record.functionalScores
+      ? { dato: norskDato(record.functionalScores.date), skaarer: record.functionalScores.scores.map((s) => ({ variabel: s.variable, skaar: s.score })) }
+      : '',
+    parorende: record.nextOfKin.map((k) => ({ navn: k.name, relasjon: RELASJON[k.relation], telefon: k.phone, naermestePaarorende: k.primary })),
+    velferdsteknologi: record.welfareTechnology.map((w) => ({
+      utstyrId: w.id,
+      type: UTSTYR[w.type],
+      installert: norskDato(w.installed),
+      sisteVarsel: w.lastAlert ? { tidspunkt: norskTidspunkt(w.lastAlert.time), type: w.lastAlert.kind, handtert: w.lastAlert.handled } : '',
+    })),
+    legemidler: record.medications.map(legemiddel),
+    utdelinger: record.administrations.map((a) => ({
+      utdelingId: a.id,
+      tidspunkt: norskTidspunkt(a.time),
+      atcKode: a.atc,
+      navn: a.name,
+      gitt: a.given,
+      merknad: a.note ?? '',
+      utfortAvHpr: a.hprNumber,
+    })),
+  };
+}

@@ -1,0 +1,259 @@
+import { createGpKithAdapter } from '../../adapters/gp-kith/client';
+import { buildJournalRequest } from '../../adapters/gp-kith/request';
+import type { GpKithDialect } from '../../adapters/gp-kith/manifest';
+import type { GpRecordKey } from '../../adapters/contracts';
+import { AdapterKit, parseXml, SourceError } from '../../adapters/kit';
+import { CODE_SYSTEM, type GpRecordModel } from '../../adapters/model';
+import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { withCheckDigits } from '../../lib/nin';
+import { SimulatedInstance } from '../kit/SimulatedInstance';
+import { demoPatient, doseText, getPopulationIndex, type Person } from '../population';
+import { gpKithSimulator } from '.';
+
+const population = getPopulationIndex();
+const orgs = loadOrganisations();
+const configured = new Map(instancesOf(loadSources()).map((i) => [i.id, i]));
+
+/** One instance of each dialect, configured as sources.json configures them. */
+const INSTANCES: Record<GpKithDialect, string> = { soap11: 'gp-nordlys-vest', soap12: 'gp-fjord-vest' };
+const sims = new Map<GpKithDialect, SimulatedInstance>();
+for (const [dialect, id] of Object.entries(INSTANCES) as [GpKithDialect, string][]) {
+  const instance = configured.get(id);
+  if (instance?.options.dialect !== dialect) throw new Error(`sources.json no longer configures ${id} as ${dialect}`);
+  sims.set(dialect, new SimulatedInstance(gpKithSimulator, { instance, orgs, population }, { mode: 'normal', latencyMs: 0 }, createLogger('test')));
+}
+const sim = (dialect: GpKithDialect) => sims.get(dialect) as SimulatedInstance;
+
+const stranger = (() => {
+  for (let i = 100; i < 999; i += 1) {
+    const nin = withCheckDigits(`020270${i}`);
+    if (nin && !population.byNin.has(nin)) return nin;
+  }
+  throw new Error('no free number');
+})();
+
+const officesOn = (id: string) => new Set(orgs.gpOffices.filter((o) => o.instance === id).map((o) => o.herId));
+const keyOf = (p: Person): GpRecordKey => ({ nin: p.nin, officeHerId: p.gp?.officeHerId as string });
+/** The patient on an instance with the most in the record, so referrals and stopped drugs are crossed if any exist. */
+function richest(id: string): Person {
+  const offices = officesOn(id);
+  const candidates = population.population.persons.filter((p) => p.gpRecord && offices.has(p.gpRecord.officeHerId));
+  const score = (p: Person) => (p.gpRecord?.referrals.length ?? 0) * 10 + (p.gpRecord?.prescriptions.filter((m) => m.status === 'stopped').length ?? 0) * 5 + (p.gpRecord?.consultations.length ?? 0);
+  return candidates.sort((a, b) => score(b) - score(a))[0] as Person;
+}
+
+/** What the adapter must make of a person's GP record: the population's truth in the model's words. */
+function expected(p: Person): GpRecordModel {
+  const r = p.gpRecord;
+  if (!r) throw new Error('no GP record');
+  const icpc = (c: { code: string; text: string }) => ({ system: CODE_SYSTEM.icpc2, code: c.code, display: c.text });
+  const contact = { office: 'OFFICE', phone: 'PHONE', video: 'VIDEO', home: 'HOME_VISIT' } as const;
+  return {
+    consultations: [...r.consultations]
+      .sort((a, b) => b.time.localeCompare(a.time) || a.id.localeCompare(b.id))
+      .map((c) => ({ id: c.id, time: c.time, contactType: contact[c.contactType], reason: icpc(c.reason), diagnoses: c.diagnoses.map(icpc), note: c.note, hprNumber: c.hprNumber })),
+    problems: r.problems.map((pr) => ({ code: icpc(pr), since: pr.since })),
+    prescriptions: r.prescriptions.map((m) => ({
+      id: m.id,
+      atc: m.atc,
+      name: m.name,
+      strength: m.strength,
+      form: m.form,
+      dose: { ...m.dose, text: doseText(m) },
+      status: m.status === 'active' ? 'ACTIVE' : 'STOPPED',
+      startDate: m.startDate,
+      endDate: m.endDate,
+      note: m.note,
+      hprNumber: m.hprNumber,
+    })),
+    referrals: r.referrals.map((f) => ({ id: f.id, date: f.date, toOrgNumber: f.toOrgNumber, toDepartment: f.toDepartment, reason: icpc(f.reason), text: f.text, hprNumber: f.hprNumber })),
+  };
+}
+
+function adapter(dialect: GpKithDialect, overrides: { senderHerId?: string; id?: string; timeoutMs?: number } = {}) {
+  const instance = configured.get(INSTANCES[dialect]) as InstanceConfig;
+  return createGpKithAdapter(
+    { ...instance, id: overrides.id ?? instance.id, baseUrl: sim(dialect).url, timeoutMs: overrides.timeoutMs ?? 2000 },
+    { dialect, senderHerId: overrides.senderHerId ?? String(instance.options.senderHerId) },
+    new AdapterKit(createLogger('test')),
+  );
+}
+
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+function requestBody(dialect: GpKithDialect, patients: GpRecordKey[], receiverId = INSTANCES[dialect]) {
+  return buildJournalRequest({ dialect, senderHerId: '90001', receiverId, msgId: 'b7f3c1de-0000-4000-8000-000000000001', genDate: new Date(), patients });
+}
+
+/** Walks a parsed XML document by element names. */
+const at = (node: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[key] : undefined), node);
+
+/** The fault of a SOAP answer (either version), read without the adapter: code and reason. */
+function faultOf(xml: string): { code: string; reason: string } {
+  const fault = at(parseXml(xml), 'Envelope', 'Body', 'Fault');
+  const code = String(at(fault, 'faultcode') ?? at(fault, 'Code', 'Value'));
+  const reason = String(at(fault, 'faultstring') ?? at(fault, 'Reason', 'Text', '#text'));
+  return { code: code.slice(code.indexOf(':') + 1), reason };
+}
+
+beforeAll(async () => {
+  for (const s of sims.values()) await s.start(0);
+});
+beforeEach(async () => {
+  for (const s of sims.values()) {
+    await s.setBehaviour({ mode: 'normal' });
+    s.resetStats();
+  }
+});
+afterAll(async () => {
+  for (const s of sims.values()) await s.close();
+});
+
+describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)', () => {
+  const homeCare = demoPatient('homeCare');
+  const deceased = demoPatient('deceased');
+  const rich = richest(INSTANCES.soap11);
+
+  it('answers a batch in one SOAP call, and the adapter maps the population truth exactly', async () => {
+    const nursingHome = demoPatient('nursingHome'); // listed at an office on another instance
+    const result = await adapter('soap11').read([keyOf(homeCare), keyOf(deceased), keyOf(rich), keyOf(nursingHome), { nin: stranger, officeHerId: '81241' }]);
+    expect(sim('soap11').stats.byRoute).toEqual({ 'POST /soap/JournalService': 1 });
+    expect(sim('soap11').stats.ninInUrl).toBe(0);
+    expect(result.get(homeCare.nin)).toEqual(expected(homeCare));
+    expect(result.get(deceased.nin)).toEqual(expected(deceased));
+    expect(result.get(rich.nin)).toEqual(expected(rich));
+    expect(result.get(nursingHome.nin)).toBeNull();
+    expect(result.get(stranger)).toBeNull();
+  });
+
+  it('answers nothing for a patient asked for at an office that does not hold the journal', async () => {
+    const result = await adapter('soap11').read([{ nin: deceased.nin, officeHerId: homeCare.gp?.officeHerId as string }]);
+    expect(result.get(deceased.nin)).toBeNull();
+  });
+
+  it('sends KITH V attributes in Oslo wall-clock time and one MsgHead for the batch', async () => {
+    const response = await fetch(`${sim('soap11').url}/soap/JournalService`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/HentJournal"' },
+      body: requestBody('soap11', [keyOf(homeCare), keyOf(deceased)]),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+    const xml = await response.text();
+    expect(xml.match(/<mh:MsgHead\b/g)).toHaveLength(1);
+    expect(xml.match(/<mh:Document>/g)).toHaveLength(2);
+    expect(xml).toMatch(/<ju:StartDateTime V="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"\/>/);
+    expect(xml).toContain('<mh:RefToParent>b7f3c1de-0000-4000-8000-000000000001</mh:RefToParent>');
+  });
+
+  it('refuses a wrong content type (415), a missing SOAPAction, malformed XML and a SOAP 1.2 envelope with SOAP 1.1 faults', async () => {
+    const url = `${sim('soap11').url}/soap/JournalService`;
+    const body = requestBody('soap11', [keyOf(homeCare)]);
+    const action = { SOAPAction: '"http://nordlys.no/journal/HentJournal"' };
+    expect((await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...action }, body })).status).toBe(415);
+
+    const noAction = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    expect(noAction.status).toBe(500);
+    expect(faultOf(await noAction.text()).code).toBe('Client');
+
+    const malformed = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...action }, body: body.slice(0, 200) });
+    expect(malformed.status).toBe(500);
+    expect(faultOf(await malformed.text())).toMatchObject({ code: 'Client' });
+
+    const v12 = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...action }, body: requestBody('soap12', [keyOf(homeCare)], INSTANCES.soap11) });
+    expect(faultOf(await v12.text()).code).toBe('VersionMismatch');
+
+    const tooMany = Array.from({ length: 101 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
+    const big = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...action }, body: requestBody('soap11', tooMany) });
+    const bigFault = faultOf(await big.text());
+    expect(bigFault.code).toBe('Client');
+    expect(bigFault.reason).not.toMatch(/\d{11}/);
+
+    expect((await fetch(`${sim('soap11').url}/soap/JournalService`)).status).toBe(404);
+  });
+
+  it('refuses an unknown sender and a message addressed to another service (the adapter reports SOURCE_UNAVAILABLE)', async () => {
+    const stranger = await failure(adapter('soap11', { senderHerId: '12345' }).read([keyOf(homeCare)]));
+    expect(stranger.code).toBe('SOURCE_UNAVAILABLE');
+    expect(stranger.details.status).toBe(500);
+    expect(stranger.message).toContain('(Client)');
+    const misaddressed = await failure(adapter('soap11', { id: 'gp-nordlys-midt' }).read([keyOf(homeCare)]));
+    expect(misaddressed.message).toMatch(/annen tjeneste/);
+  });
+});
+
+describe('gp-kith simulator with its adapter over HTTP: Fjord EPJ (soap12)', () => {
+  const dNumber = demoPatient('dNumber');
+  const askoy = demoPatient('askoyHomeCare');
+  const blocked = demoPatient('blockedDocument');
+  const rich = richest(INSTANCES.soap12);
+
+  it('answers a batch in one SOAP 1.2 call, and the adapter maps the population truth exactly (a D-number too)', async () => {
+    const homeCare = demoPatient('homeCare'); // on Nordlys, not here
+    const result = await adapter('soap12').read([keyOf(dNumber), keyOf(askoy), keyOf(blocked), keyOf(rich), keyOf(homeCare), { nin: stranger, officeHerId: '81243' }]);
+    expect(sim('soap12').stats.byRoute).toEqual({ 'POST /ws/epj': 1 });
+    expect(sim('soap12').stats.ninInUrl).toBe(0);
+    for (const p of [dNumber, askoy, blocked, rich]) expect(result.get(p.nin)).toEqual(expected(p));
+    expect(result.get(homeCare.nin)).toBeNull();
+    expect(result.get(stranger)).toBeNull();
+  });
+
+  it('sends a MsgHeadList with one MsgHead per patient, default namespaces and compact dates', async () => {
+    const response = await fetch(`${sim('soap12').url}/ws/epj`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/soap+xml; charset=utf-8; action="urn:fjord-epj:journal:HentJournal"' },
+      body: requestBody('soap12', [keyOf(dNumber), keyOf(askoy)]),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/soap\+xml/);
+    const xml = await response.text();
+    expect(xml.match(/<MsgHead xmlns="http:\/\/www.kith.no\/xmlstds\/msghead\/2006-05-24">/g)).toHaveLength(2);
+    expect(xml).toMatch(/<StartDateTime>\d{12}<\/StartDateTime>/);
+    expect(xml).toMatch(/<TypeId V="DNR"/);
+  });
+
+  it('answers Sender faults with HTTP 400 and SOAP 1.2 faults, and 415 for a SOAP 1.1 content type', async () => {
+    const url = `${sim('soap12').url}/ws/epj`;
+    const body = requestBody('soap12', [keyOf(dNumber)]);
+    const noAction = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' }, body });
+    expect(noAction.status).toBe(400);
+    expect(noAction.headers.get('content-type')).toMatch(/^application\/soap\+xml/);
+    expect(faultOf(await noAction.text()).code).toBe('Sender');
+    const asV11 = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: 'urn:fjord-epj:journal:HentJournal' }, body });
+    expect(asV11.status).toBe(415);
+
+    const stranger = await failure(adapter('soap12', { senderHerId: '12345' }).read([keyOf(dNumber)]));
+    expect(stranger.code).toBe('SOURCE_UNAVAILABLE');
+    expect(stranger.details.status).toBe(400);
+    expect(stranger.message).toContain('(Sender)');
+  });
+});
+
+describe.each(['soap11', 'soap12'] as const)('gp-kith simulator fault modes, dialect %s', (dialect) => {
+  const key = () => keyOf(dialect === 'soap11' ? demoPatient('homeCare') : demoPatient('dNumber'));
+
+  it('fail → SOURCE_UNAVAILABLE (a SOAP 1.1 Server fault, read whatever the dialect)', async () => {
+    await sim(dialect).setBehaviour({ mode: 'fail' });
+    const error = await failure(adapter(dialect).read([key()]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.message).toContain('(Server)');
+  });
+
+  it('invalid and garbage → SOURCE_BAD_RESPONSE', async () => {
+    await sim(dialect).setBehaviour({ mode: 'invalid' });
+    expect((await failure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
+    await sim(dialect).setBehaviour({ mode: 'garbage' });
+    expect((await failure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it('hang → SOURCE_TIMEOUT', async () => {
+    await sim(dialect).setBehaviour({ mode: 'hang' });
+    expect((await failure(adapter(dialect, { timeoutMs: 300 }).read([key()]))).code).toBe('SOURCE_TIMEOUT');
+  });
+});

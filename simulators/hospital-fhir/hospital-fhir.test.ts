@@ -1,0 +1,313 @@
+import { hospitalFhir } from '../../adapters/hospital-fhir';
+import { AdapterKit, SourceError } from '../../adapters/kit';
+import type { HospitalRecordModel } from '../../adapters/model';
+import { CODE_SYSTEM } from '../../adapters/model';
+import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { SimulatedInstance, type Mode } from '../kit/SimulatedInstance';
+import { demoPatient, doseText, getPopulationIndex, type HospitalRecord } from '../population';
+import { hospitalFhirSimulator } from '.';
+
+const logger = createLogger('test');
+const orgs = loadOrganisations();
+const configured = instancesOf(loadSources()).find((i) => i.id === 'hospital-haukeland') as InstanceConfig;
+const population = getPopulationIndex();
+const HAUKELAND = orgs.hospitals.find((h) => h.instance === 'hospital-haukeland')?.orgNumber as string;
+const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
+const DNR = 'urn:oid:2.16.578.1.12.4.1.4.2';
+const option = (name: string) => String(configured.options[name]);
+const clientId = option('clientId');
+const clientSecret = option('clientSecret');
+const subscriptionKey = option('subscriptionKey');
+
+const sims: SimulatedInstance[] = [];
+async function startSim(options: Record<string, unknown> = {}): Promise<SimulatedInstance> {
+  const instance = { ...configured, options: { ...configured.options, ...options } };
+  const sim = new SimulatedInstance(hospitalFhirSimulator, { instance, orgs, population }, { mode: 'normal', latencyMs: 0 }, logger);
+  await sim.start(0);
+  sims.push(sim);
+  return sim;
+}
+
+function adapterFor(sim: SimulatedInstance, timeoutMs = 3000, pageSize = 10) {
+  const instance: InstanceConfig = { ...configured, baseUrl: sim.url, timeoutMs };
+  const options = hospitalFhir.manifest.options.parse({ ...configured.options, pageSize });
+  return hospitalFhir.create(instance, options, new AdapterKit(logger));
+}
+
+let sim: SimulatedInstance;
+beforeAll(async () => {
+  sim = await startSim();
+});
+afterAll(async () => {
+  await Promise.all(sims.map((s) => s.close()));
+});
+
+/** The record the adapter must produce from the population's truth (sorted as the mapper sorts). */
+function expected(record: HospitalRecord): HospitalRecordModel {
+  const newestFirst = <T extends { id: string }>(items: T[], when: (t: T) => string) =>
+    items.sort((a, b) => Date.parse(when(b)) - Date.parse(when(a)) || a.id.localeCompare(b.id));
+  const icd = (d: { code: string; text: string }) => ({ system: CODE_SYSTEM.icd10, code: d.code, display: d.text });
+  return {
+    encounters: newestFirst(
+      record.episodes.map((e) => ({
+        id: e.id,
+        class: e.kind === 'inpatient' ? 'INPATIENT' : e.kind === 'outpatient' ? 'OUTPATIENT' : 'EMERGENCY',
+        start: e.start,
+        end: e.end,
+        department: e.department,
+        diagnoses: [...e.diagnoses.filter((d) => d.primary), ...e.diagnoses.filter((d) => !d.primary)].map(icd),
+        hprNumber: e.hprNumber,
+      })),
+      (e) => e.start,
+    ),
+    diagnoses: newestFirst(
+      record.episodes.flatMap((e) =>
+        e.diagnoses.map((d, i) => ({ id: `${e.id}-dx${i + 1}`, code: icd(d), primary: d.primary, recorded: e.end, encounterId: e.id })),
+      ),
+      (d) => d.recorded,
+    ),
+    medications: record.medications.map((m) => ({
+      id: m.id,
+      atc: m.atc,
+      name: m.name,
+      strength: m.strength,
+      form: null,
+      dose: { amount: m.dose.amount, unit: m.dose.unit, timesPerDay: m.dose.timesPerDay, text: doseText(m) },
+      status: m.status === 'active' ? 'ACTIVE' : 'STOPPED',
+      startDate: m.startDate,
+      endDate: m.endDate,
+      note: m.note,
+      hprNumber: m.hprNumber,
+    })),
+    documents: newestFirst(
+      record.documents.map((d) => ({
+        id: d.id,
+        kind: d.kind === 'discharge-summary' ? 'DISCHARGE_SUMMARY' : 'OUTPATIENT_NOTE',
+        date: d.date,
+        title: d.blocked ? null : d.title,
+        text: d.blocked ? null : d.text,
+        blocked: d.blocked,
+        encounterId: d.blocked ? null : d.episodeId,
+        authorHpr: d.blocked ? null : d.authorHpr,
+      })),
+      (d) => d.date,
+    ),
+    labResults: newestFirst(
+      record.labs.map((l) => ({
+        id: l.id,
+        time: l.time,
+        code: { system: CODE_SYSTEM.loinc, code: l.loinc, display: l.text },
+        value: l.value,
+        unit: l.unit,
+        referenceLow: l.low,
+        referenceHigh: l.high,
+        encounterId: l.episodeId,
+      })),
+      (l) => l.time,
+    ),
+  };
+}
+
+const haukelandRecord = (nin: string) => population.byNin.get(nin)?.hospitalRecords.find((r) => r.orgNumber === HAUKELAND) as HospitalRecord;
+
+async function token(base = sim.url): Promise<string> {
+  const res = await fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function search(body: string | URLSearchParams, headers: Record<string, string | undefined> = {}, base = sim.url) {
+  const all: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    'Ocp-Apim-Subscription-Key': subscriptionKey,
+    Authorization: `Bearer ${await token(base)}`,
+  };
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) delete all[k];
+    else all[k] = v;
+  }
+  const res = await fetch(`${base}/fhir/Patient/_search`, { method: 'POST', headers: all, body });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('hospital FHIR simulator with the real adapter', () => {
+  it('serves the hospital\'s patients over paged POST searches, mapped to the population\'s truth', async () => {
+    sim.resetStats();
+    const homeCare = demoPatient('homeCare').nin;
+    const deceased = demoPatient('deceased').nin;
+    const askoy = demoPatient('askoyHomeCare').nin;
+    const blocked = demoPatient('blockedDocument').nin;
+    const stOlav = demoPatient('nursingHome').nin;
+    const none = demoPatient('strictlyConfidential').nin;
+
+    const result = await adapterFor(sim).read([homeCare, deceased, askoy, blocked, stOlav, none]);
+
+    for (const nin of [homeCare, deceased, askoy, blocked]) expect(result.get(nin)).toEqual(expected(haukelandRecord(nin)));
+    // St. Olavs patient's record lives in the other instance; the strictly confidential patient has none.
+    expect(result.get(stOlav)).toBeNull();
+    expect(result.get(none)).toBeNull();
+
+    const doc = result.get(blocked)?.documents.find((d) => d.blocked);
+    expect(doc).toMatchObject({ title: null, text: null });
+    expect(result.get(homeCare)?.medications.find((m) => m.atc === 'M01AE01')?.status).toBe('STOPPED');
+
+    expect(sim.stats.byRoute['POST /oauth2/token']).toBe(1);
+    expect(sim.stats.byRoute['POST /fhir/Patient/_search']).toBe(1);
+    expect(sim.stats.byRoute['GET /fhir']).toBeGreaterThan(1);
+    expect(sim.stats.ninInUrl).toBe(0);
+  });
+
+  it('finds a D-number patient under the D-number system only', async () => {
+    const person = population.population.persons.find((p) => p.kind === 'DNR' && p.hospitalRecords.some((r) => r.orgNumber === HAUKELAND));
+    if (!person) throw new Error('the population has no D-number patient at Haukeland');
+    const asDnr = await search(new URLSearchParams({ identifier: `${DNR}|${person.nin}` }));
+    expect(asDnr.body.total).toBe(1);
+    const asFnr = await search(new URLSearchParams({ identifier: `${FNR}|${person.nin}` }));
+    expect(asFnr.body.total).toBe(0);
+    expect((await adapterFor(sim).read([person.nin])).get(person.nin)).toEqual(expected(haukelandRecord(person.nin)));
+  });
+
+  it('renews the token when a restarted server no longer knows it', async () => {
+    const own = await startSim();
+    const adapter = adapterFor(own);
+    const nin = demoPatient('homeCare').nin;
+    await adapter.read([nin]);
+    await own.setBehaviour({ mode: 'down' });
+    await own.setBehaviour({ mode: 'normal' });
+    // Let the client's keep-alive pool see that the old sockets are gone (a stale one would be reset).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    own.resetStats();
+    expect((await adapter.read([nin])).get(nin)).not.toBeNull();
+    expect(own.stats.byRoute['POST /oauth2/token']).toBe(1);
+    expect(own.stats.byRoute['POST /fhir/Patient/_search']).toBe(2);
+  });
+
+  it.each<[Mode, string]>([
+    ['fail', 'SOURCE_UNAVAILABLE'],
+    ['invalid', 'SOURCE_BAD_RESPONSE'],
+    ['garbage', 'SOURCE_BAD_RESPONSE'],
+    ['hang', 'SOURCE_TIMEOUT'],
+    ['down', 'SOURCE_UNAVAILABLE'],
+  ])('reports mode %s as %s', async (mode, code) => {
+    const own = await startSim();
+    const adapter = adapterFor(own, 300);
+    await own.setBehaviour({ mode });
+    const error = await adapter.read([demoPatient('homeCare').nin]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe(code);
+    await own.close();
+  });
+});
+
+describe('hospital FHIR simulator refusals', () => {
+  const nin = demoPatient('homeCare').nin;
+  const identifier = `${FNR}|${nin}`;
+
+  it('issues tokens for client credentials only, in the body or as HTTP Basic', async () => {
+    const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${sim.url}/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+    const wrong = await post({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'wrong' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+    const password = await post({ grant_type: 'password', client_id: clientId, client_secret: clientSecret });
+    expect(password.status).toBe(400);
+    expect(await password.json()).toMatchObject({ error: 'unsupported_grant_type' });
+    const basic = await post({ grant_type: 'client_credentials' }, { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` });
+    expect(basic.status).toBe(200);
+    expect(basic.headers.get('cache-control')).toBe('no-store');
+    expect(await basic.json()).toMatchObject({ token_type: 'Bearer', expires_in: 300, access_token: expect.any(String) });
+  });
+
+  it('answers a missing or wrong subscription key as API Management does', async () => {
+    const missing = await search(new URLSearchParams({ identifier }), { 'Ocp-Apim-Subscription-Key': undefined });
+    expect(missing.status).toBe(401);
+    expect(missing.body).toMatchObject({ statusCode: 401, message: expect.stringMatching(/missing subscription key/) });
+    const wrong = await search(new URLSearchParams({ identifier }), { 'Ocp-Apim-Subscription-Key': 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.message).toMatch(/invalid subscription key/);
+  });
+
+  it('answers a missing or unknown token with a 401 OperationOutcome and a Bearer challenge', async () => {
+    const missing = await search(new URLSearchParams({ identifier }), { Authorization: undefined });
+    expect(missing.status).toBe(401);
+    expect(missing.body.resourceType).toBe('OperationOutcome');
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const unknown = await search(new URLSearchParams({ identifier }), { Authorization: 'Bearer made-up' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('says a token has expired once its lifetime has passed', async () => {
+    const shortLived = await startSim({ tokenLifetimeSeconds: 1 });
+    const t = await token(shortLived.url);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const res = await search(new URLSearchParams({ identifier }), { Authorization: `Bearer ${t}` }, shortLived.url);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token", error_description="The access token expired"/);
+    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'expired' }] });
+  });
+
+  it('refuses malformed searches with 400/415 OperationOutcomes', async () => {
+    const revinclude = '_revinclude=Encounter:subject';
+    expect((await search(JSON.stringify({ identifier }), { 'Content-Type': 'application/json' })).status).toBe(415);
+    const noIdentifier = await search(revinclude);
+    expect(noIdentifier.status).toBe(400);
+    expect(noIdentifier.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'required' }] });
+    expect((await search(new URLSearchParams({ identifier, name: 'Solheim' }))).status).toBe(400);
+    expect((await search(new URLSearchParams({ identifier, _revinclude: 'Practitioner:subject' }))).status).toBe(400);
+    expect((await search(new URLSearchParams({ identifier, _count: 'many' }))).status).toBe(400);
+    const many = Array.from({ length: 51 }, () => identifier).join(',');
+    const tooMany = await search(new URLSearchParams({ identifier: many }));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ issue: [{ code: 'too-costly' }] });
+    // Nothing the client sent is echoed back.
+    expect(JSON.stringify([noIdentifier.body, tooMany.body])).not.toContain(nin);
+  });
+
+  it('refuses search by GET (405) and never accepts an identity number in a URL', async () => {
+    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}` };
+    const get = await fetch(`${sim.url}/fhir/Patient?family=Solheim`, { headers });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const before = sim.stats.ninInUrl;
+    expect((await fetch(`${sim.url}/fhir/Patient?identifier=${identifier}`, { headers })).status).toBe(400);
+    expect(sim.stats.ninInUrl).toBe(before + 1);
+  });
+
+  it('pages by an opaque id with the search kept server-side, and answers 410 for an unknown one', async () => {
+    const body = new URLSearchParams({ identifier, _count: '5' });
+    body.append('_revinclude', 'Observation:subject');
+    const first = await search(body);
+    const links = first.body.link as { relation: string; url: string }[];
+    const next = links.find((l) => l.relation === 'next')?.url as string;
+    expect(next).toMatch(/\/fhir\?_getpages=[a-z0-9-]+&_getpagesoffset=5&_count=5/);
+    expect(next).not.toContain(nin);
+    expect((first.body.entry as unknown[]).length).toBe(5);
+    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}` };
+    const second = await fetch(next, { headers });
+    expect(second.status).toBe(200);
+    const page = (await second.json()) as { entry: { search: { mode: string } }[]; link: { relation: string }[] };
+    expect(page.entry.every((e) => e.search.mode === 'include')).toBe(true);
+    expect(page.link.map((l) => l.relation)).toContain('previous');
+    const gone = await fetch(`${sim.url}/fhir?_getpages=no-such-search&_getpagesoffset=5`, { headers });
+    expect(gone.status).toBe(410);
+  });
+
+  it('caps _count at 200 and refuses clients that want XML', async () => {
+    const capped = await search(new URLSearchParams({ identifier, _count: '1000' }));
+    expect(capped.status).toBe(200);
+    expect(capped.body.total).toBe(1);
+    const xml = await search(new URLSearchParams({ identifier }), { Accept: 'application/fhir+xml' });
+    expect(xml.status).toBe(406);
+  });
+
+  it('publishes a CapabilityStatement behind the subscription key', async () => {
+    const res = await fetch(`${sim.url}/fhir/metadata`, { headers: { 'Ocp-Apim-Subscription-Key': subscriptionKey } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+  });
+});
