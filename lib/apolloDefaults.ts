@@ -22,9 +22,11 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 export function apolloDefaults<C extends BaseContext>(
   logger: Logger,
   extraPlugins: ApolloServerPlugin<C>[] = [],
-): Pick<ApolloServerOptions<C>, 'plugins' | 'formatError' | 'includeStacktraceInErrorResponses'> {
+): Pick<ApolloServerOptions<C>, 'plugins' | 'formatError' | 'includeStacktraceInErrorResponses' | 'stopOnTerminationSignals'> {
   return {
     includeStacktraceInErrorResponses: false,
+    // The process's own runner (lib/service.ts) handles SIGINT/SIGTERM and stops the server once.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),

@@ -32,7 +32,7 @@ export const errorCodes = {
   },
   ROUTING_FAILED: {
     meaning:
-      "The system that holds this part of the record could not be determined, because the registry that routes it (population register for municipality and hospital, GP register for the GP office) failed, or the patient's organisation has no connected system. `extensions.source` names the sector.",
+      "The system that holds this part of the record could not be determined, because the registry that routes it did not answer (the population register routes municipal care and hospitals, the GP register routes the GP record). `extensions.source` names the registry, `extensions.sector` the part that is missing. (A patient who simply has no such part, for example no GP, gets null without an error; `Patient.sources` says NOT_APPLICABLE.)",
     action: 'As SOURCE_UNAVAILABLE.',
   },
   SUBGRAPH_UNAVAILABLE: {

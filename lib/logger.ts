@@ -6,15 +6,13 @@ import pretty from 'pino-pretty';
  * gives one readable line per event, which `npm start` uses.
  *
  * Privacy: log lines carry source ids, operation names, counts and timings, never an identity number
- * or a name. The redaction list is a safety net for fields that should never be logged in the first place.
+ * or a person's name. The redaction list is a safety net for fields that should never be logged in the first place.
  */
 const REDACT = [
   'nin',
   'nins',
   '*.nin',
   '*.nins',
-  'name',
-  '*.name',
   'req.headers.authorization',
   'req.headers["ocp-apim-subscription-key"]',
   'headers.authorization',

@@ -41,10 +41,11 @@ export function runService(service: string, logger: Logger, start: () => Promise
       started = s;
       const message: ReadyMessage = { type: 'ready', service, urls: s.urls };
       if (process.send) process.send(message);
-      logger.info({ urls: s.urls }, `${service} ready`);
+      const main = s.urls.graphql ?? s.urls.control ?? Object.values(s.urls)[0];
+      logger.info(`${service} ready${main ? ` at ${main}` : ''}`);
     })
     .catch((error: unknown) => {
-      logger.fatal({ err: error instanceof Error ? { message: error.message, name: error.name } : error }, `${service} failed to start`);
+      logger.fatal(`${service} failed to start: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
 }

@@ -1,0 +1,18 @@
+/**
+ * Runs the gateway. PORT (default 4000; 0 for a free one); HOST binding is loopback only.
+ * SUBGRAPH_URLS: JSON mapping subgraph name to its GraphQL URL, for subgraphs not on their default port.
+ */
+import { z } from 'zod';
+import { createLogger } from '../lib/logger';
+import { runService } from '../lib/service';
+import { SUBGRAPH_NAMES } from '../lib/subgraphs';
+import { startGateway } from './createGateway';
+
+const logger = createLogger('gateway');
+const urlsSchema = z.partialRecord(z.enum(SUBGRAPH_NAMES as [string, ...string[]]), z.url());
+
+runService('gateway', logger, async () => {
+  const parsed = urlsSchema.safeParse(JSON.parse(process.env.SUBGRAPH_URLS ?? '{}'));
+  if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data }, logger);
+});

@@ -1,0 +1,46 @@
+/**
+ * `npm start`: every simulated legacy system, every subgraph and the gateway, on embedded defaults.
+ * Ctrl-C stops them all.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSystem, type RunningSystem } from './system';
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  console.log('Starting the patient graph: simulated legacy systems, 6 subgraphs and the gateway…');
+  let system: RunningSystem;
+  try {
+    system = await startSystem({ ports: 'default', output: 'prefix', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
+  } catch (error) {
+    console.error(`\nCould not start: ${(error as Error).message}`);
+    console.error('If a port is taken, stop whatever holds ports 4000-4006 and 4100-4151, or the earlier `npm start`.');
+    process.exit(1);
+  }
+  const demo = JSON.parse(readFileSync(path.join(__dirname, '..', 'simulators', 'population', 'demo-patients.json'), 'utf8')) as {
+    patients: { key: string; nin: string; name: string }[];
+  };
+  const first = demo.patients[0];
+  console.log(`
+Ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.
+  GraphQL     ${system.gatewayUrl.replace('127.0.0.1', 'localhost')}   (POST only)
+  Playground  ${system.playgroundUrl.replace('127.0.0.1', 'localhost')}
+  Health      ${system.healthUrl.replace('127.0.0.1', 'localhost')}
+  Simulators  ${Object.keys(system.simulatorUrls).length} legacy system instances; control API at ${system.controlUrl}
+${first ? `  Try        the playground's first query, for ${first.name} (${first.key}): nin ${first.nin}\n` : ''}
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await system.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+void main();

@@ -1,0 +1,8 @@
+import type { SubgraphDefinition } from '../kit/createSubgraph';
+import { resolvers } from './resolvers';
+
+export const careSubgraph: SubgraphDefinition = {
+  name: 'care',
+  resolvers: resolvers as SubgraphDefinition['resolvers'],
+  systems: ['care-json', 'care-plo'],
+};

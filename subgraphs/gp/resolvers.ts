@@ -1,0 +1,79 @@
+import type { GpRecordModel } from '../../adapters/model';
+import type { SubgraphContext } from '../kit/createSubgraph';
+import { sectorStatuses, valueOrThrow, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { practitionerRef, provenance } from '../kit/provenance';
+import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
+import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
+import type { SourceInfo } from '../kit/SourceDirectory';
+
+/** GP subgraph: the GP record from the record system the patient's GP office runs. */
+
+interface PatientRef {
+  nin: string;
+  routingGpOffice?: RoutingKey;
+}
+
+const SECTOR = 'GP' as const;
+
+async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<GpRecordModel>> {
+  const herId = p.routingGpOffice;
+  if (herId === null || herId === undefined) return { none: routingFailed(ctx, SECTOR, 'gpList') };
+  if (herId === '') return { none: notApplicable(SECTOR, 'gp', 'The patient is not listed with a GP') };
+  const office = ctx.sources.gpOffice(herId);
+  if (!office) return { none: notApplicable(SECTOR, 'gp', "The patient's GP office has no connected record system") };
+  const adapter = ctx.sources.adapter(office.instance, ['gp-kith']);
+  const outcome = await ctx.loaders.load(adapter, { nin: p.nin, officeHerId: herId }, (k) => k.nin, ctx.sources.info(office.instance, office.name));
+  return { routed: [outcome] };
+}
+
+interface GpRecordParent extends GpRecordModel {
+  source: SourceInfo;
+}
+
+export const resolvers = {
+  Patient: {
+    __resolveReference: (ref: PatientRef) => ref,
+    gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => {
+      const outcome = await gpOutcome(p, ctx);
+      const record = valueOrThrow(outcome);
+      if (!record || 'none' in outcome || !outcome.routed[0]) return null;
+      return { ...record, source: outcome.routed[0].source };
+    },
+    gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
+    gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => [
+        ...value.consultations.map((c) =>
+          timelineEvent(source, {
+            date: c.time,
+            kind: 'GP_CONSULTATION',
+            title: `Konsultasjon hos fastlege${c.reason?.display ? `: ${c.reason.display}` : ''}`,
+            detail: c.note,
+            codes: c.diagnoses,
+            recordId: c.id,
+          }),
+        ),
+        ...value.referrals.map((r) =>
+          timelineEvent(source, {
+            date: r.date,
+            kind: 'GP_REFERRAL',
+            title: `Henvisning${r.toDepartment ? ` til ${r.toDepartment}` : ''}`,
+            detail: r.text,
+            codes: r.reason ? [r.reason] : [],
+            recordId: r.id,
+          }),
+        ),
+      ]),
+    gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await gpOutcome(p, ctx)),
+  },
+  GpRecord: {
+    office: (r: GpRecordParent) => r.source.organisation,
+    provenance: (r: GpRecordParent) => provenance(r.source),
+    consultations: (r: GpRecordParent, args: { last: number }) =>
+      newestFirst(r.consultations, (c) => c.time)
+        .slice(0, Math.max(0, args.last))
+        .map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
+    prescriptions: (r: GpRecordParent) => r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) })),
+    referrals: (r: GpRecordParent) => newestFirst(r.referrals, (x) => x.date).map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
+  },
+};

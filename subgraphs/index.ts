@@ -1,0 +1,17 @@
+import type { SubgraphName } from '../lib/subgraphs';
+import { careSubgraph } from './care';
+import { gpSubgraph } from './gp';
+import { hospitalSubgraph } from './hospital';
+import type { SubgraphDefinition } from './kit/createSubgraph';
+import { nationalSubgraph } from './national';
+import { personSubgraph } from './person';
+import { recordSubgraph } from './record';
+
+export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
+  person: personSubgraph,
+  care: careSubgraph,
+  gp: gpSubgraph,
+  hospital: hospitalSubgraph,
+  national: nationalSubgraph,
+  record: recordSubgraph,
+};

@@ -1,0 +1,90 @@
+import { createAdapter, type AdapterFor } from '../../adapters';
+import type { AdapterKit, SectorName } from '../../adapters/kit';
+import { ADAPTERS } from '../../adapters';
+import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfig, type SystemName } from '../../lib/config';
+
+/** What a source is, for provenance and status. */
+export interface SourceInfo {
+  sourceId: string;
+  system: SystemName;
+  sector: SectorName;
+  organisation: string;
+}
+
+const REGISTRY_NAMES: Partial<Record<SystemName, string>> = {
+  'population-register': 'Folkeregisteret',
+  'gp-register': 'Fastlegeregisteret',
+  'practitioner-register': 'Helsepersonellregisteret',
+  'summary-record': 'Kjernejournal',
+};
+
+/**
+ * The instances a subgraph may call, their adapters (created once, on first use), and routing: which
+ * instance holds a patient's data for a given municipality or GP office (from organisations.json).
+ */
+export class SourceDirectory {
+  private readonly instances: Map<string, InstanceConfig>;
+  private readonly adapters = new Map<string, unknown>();
+
+  constructor(
+    readonly orgs: Organisations,
+    sources: SourcesConfig,
+    private readonly kit: AdapterKit,
+  ) {
+    this.instances = new Map(instancesOf(sources).map((i) => [i.id, i]));
+  }
+
+  /** Creates every adapter now, so that invalid options fail the process at start, not at the first request. */
+  validate(systems: readonly SystemName[]): void {
+    for (const instance of this.instances.values()) if (systems.includes(instance.system)) this.adapter(instance.id, [instance.system]);
+  }
+
+  instance(id: string): InstanceConfig {
+    const instance = this.instances.get(id);
+    if (!instance) throw new Error(`unknown source instance ${id}`);
+    return instance;
+  }
+
+  adapter<S extends SystemName>(id: string, systems: readonly S[]): AdapterFor[S] {
+    const instance = this.instance(id);
+    if (!systems.includes(instance.system as S)) throw new Error(`instance ${id} runs ${instance.system}, not ${systems.join('/')}`);
+    let adapter = this.adapters.get(id);
+    if (!adapter) {
+      adapter = createAdapter(instance as InstanceConfig & { system: S }, this.kit);
+      this.adapters.set(id, adapter);
+    }
+    return adapter as AdapterFor[S];
+  }
+
+  info(id: string, organisation?: string): SourceInfo {
+    const instance = this.instance(id);
+    return {
+      sourceId: id,
+      system: instance.system,
+      sector: ADAPTERS[instance.system].manifest.sector,
+      organisation: organisation ?? this.defaultOrganisation(instance),
+    };
+  }
+
+  private defaultOrganisation(instance: InstanceConfig): string {
+    const municipality = this.orgs.municipalities.find((m) => m.careInstance === instance.id);
+    if (municipality) return `${municipality.name} kommune`;
+    const hospital = this.orgs.hospitals.find((h) => h.instance === instance.id);
+    if (hospital) return hospital.name;
+    return REGISTRY_NAMES[instance.system] ?? instance.id;
+  }
+
+  municipality(number: string) {
+    return this.orgs.municipalities.find((m) => m.number === number);
+  }
+
+  gpOffice(herId: string) {
+    return this.orgs.gpOffices.find((o) => o.herId === herId);
+  }
+
+  /** The hospitals of a municipality's catchment area, with their instances. */
+  hospitalsFor(municipalityNumber: string) {
+    const orgNumbers = this.municipality(municipalityNumber)?.hospitals ?? [];
+    return this.orgs.hospitals.filter((h) => orgNumbers.includes(h.orgNumber));
+  }
+}

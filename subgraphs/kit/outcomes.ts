@@ -1,0 +1,150 @@
+import DataLoader from 'dataloader';
+import { type GraphQLError } from 'graphql';
+import type { SourceAdapter } from '../../adapters/contracts';
+import { SourceError, type SectorName } from '../../adapters/kit';
+import { graphError } from '../../lib/errorCodes';
+import type { SourceInfo } from './SourceDirectory';
+
+/**
+ * What one source said about one key in this request. Loaders resolve to outcomes and never reject for
+ * a source's failure, so that one failure can be reported in several ways: as a field error on the
+ * sector's record, as a status in `Patient.sources`, and as a missing part of a merged view.
+ */
+export type SourceOutcome<V> =
+  | { ok: true; value: V | null; source: SourceInfo; ms: number }
+  | { ok: false; error: SourceError; source: SourceInfo; ms: number };
+
+/** Why no source could be asked for a sector. */
+export interface NoSource {
+  state: 'ROUTING_FAILED' | 'NOT_APPLICABLE';
+  sector: SectorName;
+  /** The registry whose failure prevented routing, or the sector's name. */
+  sourceId: string;
+  message: string;
+}
+
+/** The outcome of asking a sector about a patient: the routed sources' outcomes, or why none was asked. */
+export type SectorOutcome<V> = { routed: SourceOutcome<V>[] } | { none: NoSource };
+
+/**
+ * Per-request DataLoaders, one per source instance: every key asked of an instance during one request
+ * becomes one batch call (so a 50-patient worklist costs one call per source, not fifty).
+ */
+type RawOutcome = { ok: true; value: unknown; ms: number } | { ok: false; error: SourceError; ms: number };
+
+export class RequestLoaders {
+  private readonly loaders = new Map<string, DataLoader<unknown, RawOutcome, string>>();
+
+  constructor(private readonly requestId: string) {}
+
+  /** Loads one key through the instance's loader; `info` describes the source for this key (its organisation may differ per key). */
+  async load<K, V>(adapter: SourceAdapter<K, V>, key: K, keyOf: (key: K) => string, info: SourceInfo): Promise<SourceOutcome<V>> {
+    const id = adapter.instance.id;
+    let loader = this.loaders.get(id);
+    if (!loader) {
+      loader = new DataLoader<unknown, RawOutcome, string>(
+        async (keys) => {
+          const started = performance.now();
+          try {
+            const result = await adapter.read(keys as K[], { requestId: this.requestId });
+            const ms = Math.round(performance.now() - started);
+            return keys.map((k) => ({ ok: true as const, value: result.get(keyOf(k as K)) ?? null, ms }));
+          } catch (error) {
+            if (!(error instanceof SourceError)) throw error;
+            const ms = Math.round(performance.now() - started);
+            return keys.map(() => ({ ok: false as const, error, ms }));
+          }
+        },
+        { cacheKeyFn: (k) => keyOf(k as K) },
+      );
+      this.loaders.set(id, loader);
+    }
+    const raw = await loader.load(key);
+    return { ...raw, source: info } as SourceOutcome<V>;
+  }
+}
+
+/** The GraphQL error a failed source gives its fields: the registered code, naming the source. */
+export function sourceGraphError(outcome: Extract<SourceOutcome<unknown>, { ok: false }>): GraphQLError {
+  const { error, source } = outcome;
+  return graphError(error.code, error.message, {
+    source: source.sourceId,
+    system: source.system,
+    sector: source.sector,
+    ...(error.details.timeoutMs ? { timeoutMs: error.details.timeoutMs } : {}),
+  });
+}
+
+export function noSourceGraphError(none: NoSource): GraphQLError {
+  return graphError('ROUTING_FAILED', none.message, { source: none.sourceId, sector: none.sector });
+}
+
+const STATE: Record<SourceError['code'], 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE'> = {
+  SOURCE_UNAVAILABLE: 'UNAVAILABLE',
+  SOURCE_TIMEOUT: 'TIMEOUT',
+  SOURCE_BAD_RESPONSE: 'BAD_RESPONSE',
+};
+
+/** The `SourceStatus` objects of the schema. */
+export interface SourceStatus {
+  sourceId: string;
+  system: string;
+  sector: SectorName;
+  organisation: string | null;
+  state: 'OK' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ROUTING_FAILED' | 'NOT_APPLICABLE';
+  holdsRecord: boolean | null;
+  errorCode: string | null;
+  message: string | null;
+  latencyMs: number | null;
+}
+
+export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
+  const base = {
+    sourceId: outcome.source.sourceId,
+    system: outcome.source.system,
+    sector: outcome.source.sector,
+    organisation: outcome.source.organisation,
+    latencyMs: outcome.ms,
+  };
+  if (outcome.ok) return { ...base, state: 'OK', holdsRecord: outcome.value !== null, errorCode: null, message: null };
+  return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: outcome.error.message };
+}
+
+export function statusOfNone(none: NoSource): SourceStatus {
+  return {
+    sourceId: none.sourceId,
+    system: 'routing',
+    sector: none.sector,
+    organisation: null,
+    state: none.state,
+    holdsRecord: none.state === 'NOT_APPLICABLE' ? false : null,
+    errorCode: none.state === 'ROUTING_FAILED' ? 'ROUTING_FAILED' : null,
+    message: none.message,
+    latencyMs: null,
+  };
+}
+
+export function sectorStatuses(outcome: SectorOutcome<unknown>): SourceStatus[] {
+  return 'none' in outcome ? [statusOfNone(outcome.none)] : outcome.routed.map(statusOf);
+}
+
+/**
+ * The value of a single-source sector, for a public field: the record (or null when the source holds none),
+ * or a thrown error naming the source.
+ */
+export function valueOrThrow<V>(outcome: SectorOutcome<V>): V | null {
+  if ('none' in outcome) {
+    if (outcome.none.state === 'NOT_APPLICABLE') return null;
+    throw noSourceGraphError(outcome.none);
+  }
+  const [first] = outcome.routed;
+  if (!first) return null;
+  if (!first.ok) throw sourceGraphError(first);
+  return first.value;
+}
+
+/** The values that arrived, for internal fields feeding the merged views (failures are in the statuses). */
+export function valuesOf<V>(outcome: SectorOutcome<V>): { value: V; source: SourceInfo }[] {
+  if ('none' in outcome) return [];
+  return outcome.routed.flatMap((o) => (o.ok && o.value !== null ? [{ value: o.value, source: o.source }] : []));
+}

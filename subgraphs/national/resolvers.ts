@@ -1,0 +1,90 @@
+import type { SummaryRecordModel } from '../../adapters/model';
+import type { SubgraphContext } from '../kit/createSubgraph';
+import { sectorStatuses, valueOrThrow, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { practitionerRef, provenance } from '../kit/provenance';
+import { newestFirst, timelineEvent, type MedicationEntry } from '../kit/shapes';
+import type { SourceInfo } from '../kit/SourceDirectory';
+
+/** National subgraph: the summary care record (critical information and dispensed medicines). */
+
+interface PatientRef {
+  nin: string;
+}
+
+async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<SummaryRecordModel>> {
+  const id = ctx.sources.orgs.national.summaryRecord;
+  return { routed: [await ctx.loaders.load(ctx.sources.adapter(id, ['summary-record']), p.nin, (k) => k, ctx.sources.info(id))] };
+}
+
+interface SummaryRecordParent extends SummaryRecordModel {
+  source: SourceInfo;
+}
+
+/** One entry per medicine: the latest dispensation stands for the series. */
+function dispensedEntries(record: SummaryRecordModel, source: SourceInfo): MedicationEntry[] {
+  const latest = new Map<string, SummaryRecordModel['dispensations'][number]>();
+  for (const d of record.dispensations) {
+    const key = d.atc ?? d.name.toLowerCase();
+    const seen = latest.get(key);
+    if (!seen || d.dispensed > seen.dispensed) latest.set(key, d);
+  }
+  return [...latest.values()].map((d) => ({
+    atc: d.atc,
+    name: d.name,
+    strength: d.strength,
+    form: d.form,
+    dose: d.dose,
+    status: 'ACTIVE',
+    startDate: null,
+    endDate: null,
+    lastDispensed: d.dispensed,
+    note: d.pharmacy ? `Utlevert ved ${d.pharmacy}` : null,
+    kind: 'NATIONAL_DISPENSATION',
+    provenance: provenance(source, d.id),
+  }));
+}
+
+export const resolvers = {
+  Patient: {
+    __resolveReference: (ref: PatientRef) => ref,
+    summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => {
+      const outcome = await nationalOutcome(p, ctx);
+      const record = valueOrThrow(outcome);
+      if (!record || 'none' in outcome || !outcome.routed[0]) return null;
+      return { ...record, source: outcome.routed[0].source };
+    },
+    nationalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => dispensedEntries(value, source)),
+    nationalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => [
+        ...value.dispensations.map((d) =>
+          timelineEvent(source, {
+            date: d.dispensed,
+            kind: 'DISPENSATION',
+            title: `Utlevert ${d.name}${d.strength ? ` ${d.strength}` : ''}`,
+            detail: d.pharmacy,
+            codes: d.atc ? [{ system: 'urn:oid:2.16.578.1.12.4.1.1.7180', code: d.atc, display: d.name }] : [],
+            recordId: d.id,
+          }),
+        ),
+        ...value.criticalInformation
+          .filter((c) => c.recorded)
+          .map((c) =>
+            timelineEvent(source, {
+              date: c.recorded ?? '',
+              kind: 'CRITICAL_INFORMATION_RECORDED',
+              title: `Kritisk informasjon registrert: ${c.text}`,
+              detail: c.reaction,
+              recordId: c.id,
+            }),
+          ),
+      ]),
+    nationalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await nationalOutcome(p, ctx)),
+  },
+  SummaryRecord: {
+    provenance: (r: SummaryRecordParent) => provenance(r.source),
+    criticalInformation: (r: SummaryRecordParent) => r.criticalInformation.map((c) => ({ ...c, recordedBy: practitionerRef(c.recordedByHpr) })),
+    dispensedMedications: (r: SummaryRecordParent) =>
+      newestFirst(r.dispensations, (d) => d.dispensed).map((d) => ({ ...d, prescriber: practitionerRef(d.prescriberHpr) })),
+  },
+};

@@ -1,0 +1,146 @@
+import { GraphQLError } from 'graphql';
+import type { GpListingModel, PractitionerModel, RegistryPerson } from '../../adapters/model';
+import { graphError } from '../../lib/errorCodes';
+import { validateNin } from '../../lib/nin';
+import type { SubgraphContext } from '../kit/createSubgraph';
+import { sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
+import { provenance } from '../kit/provenance';
+
+/**
+ * Person subgraph: the entry points and what the national registries say. It also answers the routing
+ * fields the sector subgraphs require (municipality, GP office), so one registry look-up serves all.
+ */
+
+export const MAX_PATIENTS = 100;
+
+interface PatientRef {
+  nin: string;
+}
+
+function loadPerson(ctx: SubgraphContext, nin: string): Promise<SourceOutcome<RegistryPerson>> {
+  const id = ctx.sources.orgs.registries.population;
+  return ctx.loaders.load(ctx.sources.adapter(id, ['population-register']), nin, (k) => k, ctx.sources.info(id));
+}
+
+function loadListing(ctx: SubgraphContext, nin: string): Promise<SourceOutcome<GpListingModel>> {
+  const id = ctx.sources.orgs.registries.gpList;
+  return ctx.loaders.load(ctx.sources.adapter(id, ['gp-register']), nin, (k) => k, ctx.sources.info(id));
+}
+
+function loadPractitioner(ctx: SubgraphContext, hpr: string): Promise<SourceOutcome<PractitionerModel>> {
+  const id = ctx.sources.orgs.registries.practitioners;
+  return ctx.loaders.load(ctx.sources.adapter(id, ['practitioner-register']), hpr, (k) => k, ctx.sources.info(id));
+}
+
+/** The value for a public field: the source's record, or a thrown error naming the source. */
+async function valueOf<V>(outcome: Promise<SourceOutcome<V>>): Promise<V | null> {
+  const o = await outcome;
+  if (!o.ok) throw sourceGraphError(o);
+  return o.value;
+}
+
+async function resolvePatient(nin: string, ctx: SubgraphContext): Promise<PatientRef> {
+  const validation = validateNin(nin);
+  if (!validation.valid) {
+    throw graphError('INVALID_NIN', 'Not a valid national identity number', { reasons: validation.reasons });
+  }
+  // The GP register is needed to route the GP record: ask it now, in parallel with the population register,
+  // instead of after it. The loader keeps the answer for the field resolvers.
+  loadListing(ctx, nin).catch(() => undefined);
+  const person = await loadPerson(ctx, nin);
+  if (person.ok && person.value === null) {
+    throw graphError('PATIENT_NOT_FOUND', 'No person with this number in the population register', { source: person.source.sourceId });
+  }
+  // When the register failed, the patient is still returned: other sectors can answer, and the
+  // registry fields carry the register's error.
+  return { nin };
+}
+
+const STRICT = new Set(['STRICTLY_CONFIDENTIAL', 'STRICTLY_CONFIDENTIAL_ABROAD']);
+
+export const resolvers = {
+  Query: {
+    patient: (_: unknown, args: { nin: string }, ctx: SubgraphContext) => resolvePatient(args.nin, ctx),
+    patients: async (_: unknown, args: { nins: string[] }, ctx: SubgraphContext) => {
+      if (args.nins.length > MAX_PATIENTS) {
+        throw graphError('BAD_USER_INPUT', `At most ${MAX_PATIENTS} patients per request`, { max: MAX_PATIENTS });
+      }
+      // Each item succeeds or fails alone: an Error in a list becomes a null item with its own error.
+      return Promise.all(args.nins.map((nin) => resolvePatient(nin, ctx).catch((e: unknown) => (e instanceof GraphQLError ? e : Promise.reject(e)))));
+    },
+  },
+  Patient: {
+    __resolveReference: (ref: PatientRef) => ({ nin: ref.nin }),
+    identifierType: (p: PatientRef) => {
+      const v = validateNin(p.nin);
+      return v.valid ? v.info.kind : null;
+    },
+    syntheticIdentity: (p: PatientRef) => {
+      const v = validateNin(p.nin);
+      return v.valid && v.info.synthetic;
+    },
+    name: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const person = await valueOf(loadPerson(ctx, p.nin));
+      return person && { ...person.name, text: [person.name.given, person.name.middle, person.name.family].filter(Boolean).join(' ') };
+    },
+    birthDate: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.birthDate ?? null,
+    sex: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.sex ?? null,
+    deceasedDate: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.deceasedDate ?? null,
+    address: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const person = await valueOf(loadPerson(ctx, p.nin));
+      // Never release a strictly confidential address, whatever an adapter returned.
+      return person && !STRICT.has(person.addressProtection) ? person.address : null;
+    },
+    addressProtection: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.addressProtection ?? null,
+    municipality: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const person = await valueOf(loadPerson(ctx, p.nin));
+      // The municipality of a strictly confidential address is itself a clue to where the person lives.
+      if (!person?.municipalityNumber || STRICT.has(person.addressProtection)) return null;
+      return { number: person.municipalityNumber, name: ctx.sources.municipality(person.municipalityNumber)?.name ?? null };
+    },
+    generalPractitioner: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await loadListing(ctx, p.nin);
+      const listing = await valueOf(Promise.resolve(outcome));
+      if (!listing) return null;
+      const office = ctx.sources.gpOffice(listing.office.herId);
+      return {
+        gp: listing.gpHprNumber ? { hprNumber: listing.gpHprNumber, listedName: listing.gpName } : null,
+        office: { ...listing.office, name: listing.office.name || office?.name, orgNumber: listing.office.orgNumber ?? office?.orgNumber ?? null },
+        since: listing.since,
+        provenance: provenance(outcome.source),
+      };
+    },
+    routingMunicipality: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await loadPerson(ctx, p.nin);
+      return outcome.ok ? (outcome.value?.municipalityNumber ?? '') : null;
+    },
+    routingGpOffice: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await loadListing(ctx, p.nin);
+      return outcome.ok ? (outcome.value?.office.herId ?? '') : null;
+    },
+    registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),
+    registryTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await loadPerson(ctx, p.nin);
+      if (!outcome.ok || !outcome.value?.deceasedDate) return [];
+      return [
+        { date: outcome.value.deceasedDate, sector: 'REGISTRY', kind: 'DEATH', title: 'Død', detail: null, codes: [], provenance: provenance(outcome.source) },
+      ];
+    },
+  },
+  Practitioner: {
+    __resolveReference: (ref: PractitionerRef) => ref,
+    name: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => {
+      // The GP register already names the GP: no need to ask the practitioner register for that.
+      const name = p.listedName ?? (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.name;
+      return name ? { ...name, text: [name.given, name.middle, name.family].filter(Boolean).join(' ') } : null;
+    },
+    authorisations: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.authorisations ?? null,
+    specialities: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.specialities ?? null,
+  },
+};
+
+interface PractitionerRef {
+  hprNumber: string;
+  listedName?: { given: string; middle: string | null; family: string } | null;
+}

@@ -1,0 +1,86 @@
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { SectorName } from '../../adapters/kit';
+import { graphError, type ErrorCode } from '../../lib/errorCodes';
+import type { SubgraphContext } from '../kit/createSubgraph';
+import type { SourceStatus } from '../kit/outcomes';
+import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
+import { mergeMedications } from './mergeMedications';
+import { buildTimeline, type TimelineArgs } from './timeline';
+
+/**
+ * Record subgraph: the one-record views. It calls no legacy system; the gateway hands it each sector's
+ * normalised entries and source statuses (through @requires), and it merges them.
+ */
+
+type Prefix = 'registry' | 'gp' | 'hospital' | 'care' | 'national';
+
+const SECTOR_OF: Record<Prefix, SectorName> = {
+  registry: 'REGISTRY',
+  gp: 'GP',
+  hospital: 'HOSPITAL',
+  care: 'MUNICIPAL_CARE',
+  national: 'NATIONAL',
+};
+
+const SUBGRAPH_OF: Record<Prefix, string> = { registry: 'person', gp: 'gp', hospital: 'hospital', care: 'care', national: 'national' };
+
+type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, SourceStatus[] | null>> &
+  Partial<Record<`${Exclude<Prefix, 'registry'>}MedicationEntries`, MedicationEntry[] | null>> &
+  Partial<Record<`${Prefix}TimelineEvents`, TimelineEvent[] | null>>;
+
+/** Each sector's statuses; a sector whose subgraph did not answer gets one UNAVAILABLE status of its own. */
+function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
+  return prefixes.flatMap((prefix) => {
+    const list = p[`${prefix}SourceStatus`];
+    if (list) return list;
+    return [
+      {
+        sourceId: `${SUBGRAPH_OF[prefix]}-subgraph`,
+        system: 'subgraph',
+        sector: SECTOR_OF[prefix],
+        organisation: null,
+        state: 'UNAVAILABLE',
+        holdsRecord: null,
+        errorCode: 'SUBGRAPH_UNAVAILABLE',
+        message: `The ${SUBGRAPH_OF[prefix]} subgraph did not answer`,
+        latencyMs: null,
+      } satisfies SourceStatus,
+    ];
+  });
+}
+
+const FAILED = new Set(['UNAVAILABLE', 'TIMEOUT', 'BAD_RESPONSE', 'ROUTING_FAILED']);
+
+/**
+ * A merged view that lacks a source's part is returned with what the others said, plus one error per
+ * missing source at the view's path, so a client can tell a partial list from a complete one.
+ */
+function reportMissing(view: string, failed: SourceStatus[], info: GraphQLResolveInfo, ctx: SubgraphContext): void {
+  const path = responsePathAsArray(info.path);
+  for (const s of failed) {
+    const code = (s.errorCode ?? 'SOURCE_UNAVAILABLE') as ErrorCode;
+    const reason = (s.message ?? s.sourceId).replace(/^The /, 'the ');
+    const error = graphError(code, `The ${view} is incomplete: ${reason}`, { source: s.sourceId, sector: s.sector, partial: true });
+    ctx.sideErrors.push(new GraphQLError(error.message, { path, extensions: error.extensions }));
+  }
+}
+
+const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
+const ALL_SECTORS = ['registry', 'gp', 'hospital', 'care', 'national'] as const;
+
+export const resolvers = {
+  Patient: {
+    __resolveReference: (ref: PatientRep) => ref,
+    medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
+      reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      return mergeMedications(entries, { includeStopped: args.includeStopped ?? true });
+    },
+    timeline: (p: PatientRep, args: TimelineArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      const events = ALL_SECTORS.flatMap((s) => p[`${s}TimelineEvents`] ?? []);
+      reportMissing('timeline', statuses(p, ALL_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      return buildTimeline(events, args);
+    },
+    sources: (p: PatientRep) => statuses(p, ALL_SECTORS),
+  },
+};

@@ -1,0 +1,26 @@
+import type { TimelineEvent } from '../kit/shapes';
+import { buildTimeline } from './timeline';
+
+const provenance = { sourceId: 's', system: 'x', sector: 'GP', organisation: 'o', recordId: null };
+const ev = (date: string, sector: TimelineEvent['sector'], title: string): TimelineEvent => ({ date, sector, kind: 'GP_CONSULTATION', title, detail: null, codes: [], provenance });
+
+const events = [
+  ev('2026-03-01T10:00:00Z', 'GP', 'b'),
+  ev('2025-12-24', 'NATIONAL', 'a'),
+  ev('2026-09-21T14:00:00Z', 'HOSPITAL', 'd'),
+  ev('2026-03-01', 'MUNICIPAL_CARE', 'c'),
+];
+
+describe('timeline', () => {
+  it('orders events across sectors, newest first by default', () => {
+    expect(buildTimeline(events).map((e) => e.title)).toEqual(['d', 'b', 'c', 'a']);
+    expect(buildTimeline(events, { order: 'OLDEST_FIRST' }).map((e) => e.title)).toEqual(['a', 'c', 'b', 'd']);
+  });
+
+  it('filters by period and sector and limits the count', () => {
+    expect(buildTimeline(events, { from: '2026-01-01', to: '2026-03-01' }).map((e) => e.title)).toEqual(['b', 'c']);
+    expect(buildTimeline(events, { sectors: ['HOSPITAL', 'NATIONAL'] }).map((e) => e.title)).toEqual(['d', 'a']);
+    expect(buildTimeline(events, { first: 1 }).map((e) => e.title)).toEqual(['d']);
+    expect(buildTimeline(events, { first: -5 })).toEqual([]);
+  });
+});
