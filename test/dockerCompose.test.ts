@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { instancesOf, loadSources } from '../lib/config';
+import { SUBGRAPH_NAMES, SUBGRAPHS } from '../lib/subgraphs';
+
+// No Docker engine runs on the build machines, so `docker compose up` cannot be tried there; this checks
+// that the file describes the same system as `npm start` and stays in step with the configuration.
+const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command?: string[]; environment?: Record<string, string>; image?: string; build?: string; ports?: string[] }>;
+};
+
+describe('docker-compose.yml', () => {
+  it('runs the simulators, every subgraph and the gateway, with a real Redis and PostgreSQL', () => {
+    const services = Object.keys(compose.services);
+    expect(services).toEqual(expect.arrayContaining(['redis', 'postgres', 'simulators', 'gateway', ...SUBGRAPH_NAMES.map((n) => `subgraph-${n}`)]));
+    expect(compose.services.redis?.image).toMatch(/^redis:/);
+    expect(compose.services.postgres?.image).toMatch(/^postgres:/);
+    expect(compose.services.gateway?.ports).toContain('4000:4000');
+  });
+
+  it('starts each subgraph on its port and points the gateway at each of them', () => {
+    const gatewayUrls = JSON.parse(compose.services.gateway?.environment?.SUBGRAPH_URLS ?? '{}') as Record<string, string>;
+    for (const name of SUBGRAPH_NAMES) {
+      const service = compose.services[`subgraph-${name}`];
+      expect(service?.command).toEqual(['subgraphs/main.ts', name]);
+      expect(service?.environment?.PORT).toBe(String(SUBGRAPHS[name].port));
+      expect(service?.environment?.BIND_HOST).toBe('0.0.0.0');
+      expect(gatewayUrls[name]).toBe(`http://subgraph-${name}:${SUBGRAPHS[name].port}/graphql`);
+    }
+  });
+
+  it('points every legacy system instance of sources.json at the simulators container, on the same port', () => {
+    const env = compose.services['subgraph-care']?.environment ?? {};
+    const raw = readFileSync(path.join(__dirname, '..', 'config', 'sources.json'), 'utf8');
+    for (const instance of instancesOf(loadSources())) {
+      const variable = new RegExp(`"\\$\\{([A-Z_]+):-[^}]+\\}"`).exec(JSON.stringify(JSON.parse(raw).instances[instance.id].baseUrl))?.[1];
+      expect(variable).toBeDefined();
+      expect(env[variable as string]).toBe(`http://simulators:${new URL(instance.baseUrl).port}`);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system';
+
+/**
+ * The end-to-end harness: the real processes (simulators, six subgraphs, gateway) on free ports, and
+ * helpers to query the gateway and steer the simulators. Sources time out after 1.5 s here, so that a
+ * hanging source costs the tests little.
+ */
+export interface GraphQLResponse<D = Record<string, unknown>> {
+  status: number;
+  body: { data?: D | null; errors?: GraphQLErrorJson[] };
+}
+
+export interface GraphQLErrorJson {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown> & { code?: string };
+}
+
+export type Mode = 'normal' | 'fail' | 'hang' | 'garbage' | 'invalid' | 'down';
+
+export class TestSystem {
+  constructor(readonly system: RunningSystem) {}
+
+  static async start(options: Partial<SystemOptions> = {}): Promise<TestSystem> {
+    const system = await startSystem({
+      ports: 'auto',
+      output: 'capture',
+      sourceTimeoutMs: 1500,
+      ...options,
+      env: { LOG_LEVEL: 'warn', ...options.env },
+    });
+    return new TestSystem(system);
+  }
+
+  async query<D = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<D>> {
+    const response = await fetch(this.system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLResponse<D>['body'] };
+  }
+
+  async setBehaviour(instance: string, behaviour: { mode?: Mode; latencyMs?: number }): Promise<void> {
+    const response = await fetch(`${this.system.controlUrl}/instances/${instance}/behaviour`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(behaviour),
+    });
+    if (!response.ok) throw new Error(`control API refused: ${await response.text()}`);
+  }
+
+  async reset(): Promise<void> {
+    const response = await fetch(`${this.system.controlUrl}/reset`, { method: 'POST' });
+    if (!response.ok) throw new Error('control API reset failed');
+  }
+
+  async stats(): Promise<Record<string, { requests: number; byRoute: Record<string, number>; ninInUrl: number }>> {
+    const list = (await (await fetch(`${this.system.controlUrl}/instances`)).json()) as {
+      id: string;
+      stats: { requests: number; byRoute: Record<string, number>; ninInUrl: number };
+    }[];
+    return Object.fromEntries(list.map((i) => [i.id, i.stats]));
+  }
+
+  stop(): Promise<void> {
+    return this.system.stop();
+  }
+}
+
+/** Every error in a response, for assertions that none leaks a stack trace or an identity number. */
+export function allErrors(responses: GraphQLResponse[]): GraphQLErrorJson[] {
+  return responses.flatMap((r) => r.body.errors ?? []);
+}
+
+export function errorAt(response: GraphQLResponse, path: (string | number)[]): GraphQLErrorJson | undefined {
+  return response.body.errors?.find((e) => JSON.stringify(e.path) === JSON.stringify(path));
+}
