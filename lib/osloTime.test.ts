@@ -1,4 +1,4 @@
-import { isValidWallClock, osloLocalToUtc, osloWallClockToUtc, utcToOsloLocal, utcToOsloOffsetDateTime } from './osloTime';
+import { isValidLocalDateTime, isValidWallClock, osloLocalToUtc, osloWallClockToUtc, utcToOsloLocal, utcToOsloOffsetDateTime } from './osloTime';
 
 describe('Oslo wall-clock time', () => {
   it('uses UTC+1 in winter and UTC+2 in summer', () => {
@@ -69,6 +69,8 @@ describe('Oslo wall clock in parts → UTC', () => {
   it('refuses a year before 100, which Date.UTC would read as 1900–1999', () => {
     expect(isValidWallClock(wall('0050-06-01T12:00'))).toBe(false);
     expect(isValidWallClock(wall('0100-06-01T12:00'))).toBe(true);
+    expect(isValidLocalDateTime('0050-01-01T08:00')).toBe(false);
+    expect(() => osloLocalToUtc('0050-01-01T08:00')).toThrow(RangeError);
   });
 });
 

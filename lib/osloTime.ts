@@ -73,7 +73,8 @@ export function isValidLocalDateTime(local: string): boolean {
 
 /** True when the numbers name a real calendar day (no 31 April, no 29 February in 2026). */
 export function isValidDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
+  // Date.UTC reads years 0-99 as 1900-1999, so such a year would silently become another date.
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
@@ -95,12 +96,9 @@ export function osloLocalToUtc(local: string): string {
   return isoUtc(asUtc - offset);
 }
 
-/**
- * True when the parts name a real calendar day and time of day. Unlike isValidLocalDateTime it refuses a
- * year before 100, which Date.UTC (and so osloLocalToUtc) would read as 1900–1999.
- */
+/** True when the parts name a real calendar day and time of day. */
 export function isValidWallClock(w: WallClock): boolean {
-  return w.year >= 100 && isValidLocalDateTime(localOf(w));
+  return isValidLocalDateTime(localOf(w));
 }
 
 /** Oslo wall-clock time in parts → ISO UTC with Z, by the rules of osloLocalToUtc. */
