@@ -36,6 +36,8 @@ export interface RunningSystem {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** The last lines each process wrote (output `capture`). */
   output(): string;
+  /** Everything captured so far (up to the last 5,000 lines). */
+  log(): string[];
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       if (options.output === 'prefix') stream.write(`${`[${name}]`.padEnd(20)} ${line}\n`);
       else {
         lines.push(`[${name}] ${line}`);
-        if (lines.length > 400) lines.shift();
+        if (lines.length > 5000) lines.shift();
       }
     }
   };
@@ -136,6 +138,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       simulatorUrls,
       subgraphUrls,
       output: tail,
+      log: () => [...lines],
       stop,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { isValidNin } from '../../lib/nin';
 import type { InstanceConfig } from '../../lib/config';
 import { PrivacyGuardError } from './errors';
@@ -9,6 +9,8 @@ import { PrivacyGuardError } from './errors';
 // than the call itself.
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE']);
 
 /** True when the text holds an 11-digit run that is a valid national identity number. */
 export function containsNin(text: string): boolean {
@@ -33,6 +35,15 @@ export function createHttpClient(instance: InstanceConfig): AxiosInstance {
     transformResponse: [(data: unknown) => data],
     headers: { 'User-Agent': 'patient-graph/0.1' },
     proxy: false,
+  });
+  // A keep-alive socket the server has just closed fails the next request with ECONNRESET before the
+  // request reached the server. Every read here is safe to repeat, so such a failure is retried once.
+  client.interceptors.response.use(undefined, async (error: unknown) => {
+    if (!isAxiosError(error) || !error.config || error.response || !RETRYABLE.has(error.code ?? '')) throw error;
+    const config = error.config as typeof error.config & { retriedAfterReset?: boolean };
+    if (config.retriedAfterReset || config.signal?.aborted) throw error;
+    config.retriedAfterReset = true;
+    return client.request(config);
   });
   client.interceptors.request.use((config) => {
     const url = `${config.baseURL ?? ''}${config.url ?? ''}${config.params ? JSON.stringify(config.params) : ''}`;

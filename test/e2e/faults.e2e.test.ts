@@ -1,3 +1,4 @@
+import { containsNin } from '../../adapters/kit';
 import { demoPatient } from '../../simulators/population';
 import { errorAt, TestSystem, type GraphQLResponse } from './harness';
 
@@ -8,7 +9,8 @@ import { errorAt, TestSystem, type GraphQLResponse } from './harness';
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await TestSystem.start();
+  // Debug logging: every legacy call is logged, so the last test can check that none names a patient.
+  system = await TestSystem.start({ env: { LOG_LEVEL: 'debug' } });
 }, 120_000);
 
 afterEach(async () => {
@@ -126,6 +128,16 @@ describe('partial answers', () => {
     expect(p.gpRecord?.office).toBe('Nordnes legekontor');
     expect(p.summaryRecord).not.toBeNull();
     expect(p.sources.filter((s) => s.state === 'ROUTING_FAILED').map((s) => s.sector).sort()).toEqual(['HOSPITAL', 'MUNICIPAL_CARE']);
+  });
+
+  it('logs every failure and every call without an identity number or a name', async () => {
+    const log = system.system.log();
+    expect(log.filter((l) => l.includes('source read failed')).length).toBeGreaterThan(3);
+    expect(log.filter((l) => l.includes('"source read"')).length).toBeGreaterThan(10);
+    for (const line of log) {
+      expect(containsNin(line)).toBe(false);
+      expect(line).not.toContain('Solheim');
+    }
   });
 
   it('recovers when the source comes back', async () => {

@@ -91,6 +91,26 @@ describe('one patient graph', () => {
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['HOSPITAL_ADMISSION', 'GP_CONSULTATION', 'CARE_SERVICE_STARTED', 'DISPENSATION']));
   });
 
+  it('names the practitioners every sector refers to, from the practitioner register', async () => {
+    const { body } = await query(
+      `query($nin: String!) { patient(nin: $nin) {
+        careRecord { visits(last: 1) { performer { name { text } authorisations { profession } } } }
+        hospitalRecords { documents { author { name { text } specialities } } }
+        gpRecord { prescriptions { prescriber { name { text } } } }
+        summaryRecord { criticalInformation { recordedBy { name { text } } } } } }`,
+      { nin: homeCare.nin },
+    );
+    expect(body.errors).toBeUndefined();
+    const p = body.data?.patient;
+    const hpr = new Map(getPopulation().practitioners.map((x) => [`${x.givenName} ${x.familyName}`, x]));
+    const nurse = hpr.get(p.careRecord.visits[0].performer.name.text);
+    expect(nurse?.profession).toBe('SP');
+    expect(p.careRecord.visits[0].performer.authorisations).toEqual(expect.arrayContaining([{ profession: 'SP' }]));
+    expect(hpr.get(p.hospitalRecords[0].documents[0].author.name.text)?.speciality).toBe(p.hospitalRecords[0].documents[0].author.specialities[0]);
+    expect(hpr.get(p.gpRecord.prescriptions[0].prescriber.name.text)?.hprNumber).toBe(homeCare.gp?.hprNumber);
+    expect(p.summaryRecord.criticalInformation[0].recordedBy.name.text).toMatch(/\S+ \S+/);
+  });
+
   it('reaches the PLO care system and the other GP dialect for the nursing-home patient', async () => {
     const { body } = await query(
       `query($nin: String!) { patient(nin: $nin) { careRecord { municipality services { type unit } functionalAssessment { average } }

@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { InstanceConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { AdapterKit } from './AdapterKit';
+import { PrivacyGuardError, SourceError } from './errors';
+import { createHttpClient } from './http';
+
+/** A real server that drops the connection of the first `resets` requests without answering. */
+async function server(resets: number): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const s = http.createServer((req, res) => {
+    requests += 1;
+    if (requests <= resets) {
+      req.socket.destroy();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () => new Promise((resolve) => s.close(() => resolve())),
+  };
+}
+
+const instance = (baseUrl: string): InstanceConfig => ({ id: 'test-source', system: 'care-json', baseUrl, timeoutMs: 2000, options: {} });
+
+describe('adapter kit HTTP client', () => {
+  it('repeats a read once when the connection was reset before any answer', async () => {
+    const s = await server(1);
+    try {
+      const response = await createHttpClient(instance(s.url)).post('/read', { a: 1 });
+      expect(response.data).toBe('{"ok":true}');
+      expect(s.requests()).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('gives up after one repeat, and the kit reports SOURCE_UNAVAILABLE', async () => {
+    const s = await server(10);
+    try {
+      const kit = new AdapterKit(createLogger('test'));
+      const inst = instance(s.url);
+      const error = await kit
+        .readMany(inst, 'read', ['k'], async (_keys, signal) => {
+          await kit.http(inst).post('/read', {}, { signal });
+          return new Map();
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as SourceError).code).toBe('SOURCE_UNAVAILABLE');
+      expect(s.requests()).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses to send an identity number in a URL, before anything leaves the process', async () => {
+    const s = await server(0);
+    try {
+      const error = await createHttpClient(instance(s.url))
+        .get('/patients/03864013065')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PrivacyGuardError);
+      expect((error as Error).message).not.toContain('03864013065');
+      expect(s.requests()).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
