@@ -4,7 +4,7 @@ import { chunk, type AdapterKit } from '../kit';
 import type { GpListingModel } from '../model';
 import { manifest, type GpRegisterOptions } from './manifest';
 import { mapGpDetailsResponse } from './mapper';
-import { postWcf, WCF_NS } from './wcf';
+import { postWcf, WCF_NS } from '../kit/wcf';
 
 export const FLR_PATH = '/FlrReadOperations.svc';
 export const FLR_NS = 'http://register.nhn.no/Fastlege';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validatePayload } from '../kit';
 import type { GpListingModel } from '../model';
-import { nillable, text, wcfDateSchema, wrapped } from './wcf';
+import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
 
 /**
  * GP register answer (the SOAP Body of GetPatientsGPDetailsResponse) → GpListingModel per identity number.

@@ -2,7 +2,7 @@ import type { InstanceConfig } from '../../lib/config';
 import type { PractitionerRegisterAdapter } from '../contracts';
 import { chunk, type AdapterKit } from '../kit';
 import type { PractitionerModel } from '../model';
-import { postWcf, WCF_NS } from '../gp-register/wcf';
+import { postWcf, WCF_NS } from '../kit/wcf';
 import { manifest, type PractitionerRegisterOptions } from './manifest';
 import { mapGetPersonsResponse } from './mapper';
 

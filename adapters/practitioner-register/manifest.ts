@@ -1,5 +1,5 @@
 import type { AdapterManifest } from '../kit';
-import { registryOptionsSchema, type RegistryOptions } from '../gp-register/wcf';
+import { registryOptionsSchema, type RegistryOptions } from '../kit/wcf';
 
 /** No options are needed today; `username`/`password` switch on the WS-Security UsernameToken NHN issues. */
 export const optionsSchema = registryOptionsSchema;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validatePayload } from '../kit';
 import type { PractitionerModel } from '../model';
-import { nillable, text, wcfDateSchema, wrapped } from '../gp-register/wcf';
+import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
 
 /**
  * Practitioner register answer (the SOAP Body of GetPersonsResponse) → PractitionerModel per HPR number.

@@ -1,5 +1,5 @@
 import { createGpRegisterAdapter, getPatientsGpDetails } from '../../adapters/gp-register/client';
-import { wcfEnvelope } from '../../adapters/gp-register/wcf';
+import { wcfEnvelope } from '../../adapters/kit/wcf';
 import { AdapterKit, SourceError } from '../../adapters/kit';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';

@@ -15,7 +15,7 @@ import {
   SOAP12_CONTENT_TYPE,
   WcfFault,
   type XmlElement,
-} from './wcfService';
+} from '../kit/wcfService';
 
 /**
  * GP register (Fastlegeregisteret) simulator: NHN's WCF read service `IFlrReadOperations` over SOAP 1.2.

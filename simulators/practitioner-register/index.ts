@@ -14,7 +14,7 @@ import {
   SOAP12_CONTENT_TYPE,
   WcfFault,
   type XmlElement,
-} from '../gp-register/wcfService';
+} from '../kit/wcfService';
 
 /**
  * Practitioner register (Helsepersonellregisteret, HPR) simulator: NHN's WCF service `IHprService` over

@@ -3,14 +3,16 @@ import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { InstanceConfig } from '../../lib/config';
 import { utcToOsloLocal } from '../../lib/osloTime';
-import { buildXml, parseSoapBody, SOAP_NS, soapHeaders, SourceError } from '../kit';
+import { SourceError } from './errors';
+import { parseSoapBody, SOAP_NS, soapHeaders } from './soap';
+import { buildXml } from './xml';
 
 /**
  * What NHN's national registries (Fastlegeregisteret, HPR) have in common: WCF services speaking SOAP 1.2
  * with WS-Addressing headers, optional WS-Security UsernameToken, data-contract XML (members in
  * alphabetical order, `i:nil` for null, .NET DateTime text) and faults answered with HTTP 500.
  * Shared by the gp-register and practitioner-register adapters; the simulators mirror it in
- * simulators/gp-register/wcfService.ts.
+ * simulators/kit/wcfService.ts.
  */
 
 export const WCF_NS = {

@@ -12,7 +12,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
  * - an operation element in the wrong name or namespace → Sender fault `DeserializationFailed`;
  * - anything the service itself throws → Receiver fault `InternalServiceFault`.
  * Every fault is answered with HTTP 500, as WCF does. Shared by the gp-register and practitioner-register
- * simulators; the adapters' side is adapters/gp-register/wcf.ts.
+ * simulators; the adapters' side is adapters/kit/wcf.ts.
  */
 
 export const NS = {

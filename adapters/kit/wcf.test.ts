@@ -1,5 +1,5 @@
-import { parseXml } from '../../kit';
-import { wcfDate, wcfEnvelope } from '../wcf';
+import { parseXml } from './xml';
+import { wcfDate, wcfEnvelope } from './wcf';
 
 describe('WCF helpers shared by the NHN registry adapters', () => {
   it('reads .NET DateTimes as the Norwegian date they stand for', () => {
