@@ -29,6 +29,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '—');
 
 async function main(): Promise<void> {
   console.log(`Starting the system with ${LATENCY} ms per legacy call…`);
@@ -74,8 +75,8 @@ Patient summary (the README's first query), ${RUNS} runs, ${LATENCY} ms per lega
   sum of their latencies        ${fmt(sumOfLatencies)}   (what calling them one after another would cost)
   critical path, cold            ${fmt(3 * LATENCY)}   (registries, then the summary record's ticket, then its data)
   critical path, warm            ${fmt(2 * LATENCY)}   (registries, then every source at once; the ticket is held)
-  cold  median / p95 / min      ${fmt(c.median)} ${fmt(c.p95)} ${fmt(c.min)}   ratio to sum ${(c.median / sumOfLatencies).toFixed(2)}, to critical path ${(c.median / (3 * LATENCY)).toFixed(2)}
-  warm  median / p95 / min      ${fmt(w.median)} ${fmt(w.p95)} ${fmt(w.min)}   ratio to sum ${(w.median / sumOfLatencies).toFixed(2)}, to critical path ${(w.median / (2 * LATENCY)).toFixed(2)}
+  cold  median / p95 / min      ${fmt(c.median)} ${fmt(c.p95)} ${fmt(c.min)}   ratio to sum ${ratio(c.median, sumOfLatencies)}, to critical path ${ratio(c.median, 3 * LATENCY)}
+  warm  median / p95 / min      ${fmt(w.median)} ${fmt(w.p95)} ${fmt(w.min)}   ratio to sum ${ratio(w.median, sumOfLatencies)}, to critical path ${ratio(w.median, 2 * LATENCY)}
 
 Worklist of 50 patients
   one request (patients)        ${fmt(batchMs)}   legacy calls ${batchCalls}
