@@ -1,25 +1,29 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type SelectionSetNode } from 'graphql';
+import type { RequestContext } from '../lib/apolloDefaults';
 import type { Logger } from '../lib/logger';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-export interface GatewayContext {
-  requestId: string;
-}
+export type GatewayContext = RequestContext;
 
 /**
- * How the gateway talks to one subgraph: forwards the request id, and turns "the subgraph cannot be
- * reached" into a SUBGRAPH_UNAVAILABLE error for that subgraph's fields alone, instead of a raw network
- * error whose message shows internal addresses.
+ * How the gateway talks to one subgraph: forwards the request id, gives up after `timeoutMs` (a stuck
+ * subgraph must not hold every request), and turns any failure to get an answer (refused, reset, timed
+ * out, HTTP 5xx, not JSON) into SUBGRAPH_UNAVAILABLE for that subgraph's fields alone, instead of a raw
+ * network error whose message shows internal addresses.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
     url: string,
+    timeoutMs: number,
     private readonly logger: Logger,
   ) {
     super({ url });
+    // The default fetcher (make-fetch-happen) takes a per-request timeout.
+    const fetcher = this.fetcher;
+    this.fetcher = (input, init) => fetcher(input, { ...init, timeout: timeoutMs } as typeof init);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -30,15 +34,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       return await super.process(options);
     } catch (error) {
-      const code = (error as { code?: string; errno?: string }).code ?? (error as { errno?: string }).errno;
-      if (typeof code === 'string' && /^E[A-Z]+/.test(code)) {
-        this.logger.warn({ subgraph: this.name, code }, 'subgraph unreachable');
-        return {
-          data: nullEntities(options.request.query, options.request.variables),
-          errors: [{ message: `The ${this.name} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name } }],
-        };
-      }
-      throw error;
+      const e = error as { code?: string; type?: string; message?: string };
+      this.logger.warn({ subgraph: this.name, code: e.code ?? e.type, requestId: options.context?.requestId }, 'subgraph unavailable');
+      return {
+        data: nullEntities(options.request.query, options.request.variables),
+        errors: [{ message: `The ${this.name} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name } }],
+      };
     }
   }
 }

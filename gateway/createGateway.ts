@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { apolloDefaults } from '../lib/apolloDefaults';
@@ -12,10 +10,12 @@ import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName }
 import { checkSubgraphs } from './health';
 import { playgroundRouter } from './playground';
 import { SubgraphDataSource, type GatewayContext } from './SubgraphDataSource';
-import { BIND_HOST } from '../lib/net';
+import { jsonErrors, listen } from '../lib/httpServer';
 
 export interface GatewayOptions {
   port: number;
+  /** How long the gateway waits for a subgraph; longer than any source's timeout. */
+  subgraphTimeoutMs?: number;
   /** Where each subgraph listens; defaults to the URLs in the supergraph (localhost:4001…4006). */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
 }
@@ -28,10 +28,10 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
-    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', logger),
+    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger),
     logger: { debug: () => undefined, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
-  const server = new ApolloServer<GatewayContext>({ gateway, ...apolloDefaults<GatewayContext>(logger) });
+  const server = new ApolloServer<GatewayContext>({ gateway, ...apolloDefaults<GatewayContext>(logger, [dedupeErrors]) });
   await server.start();
 
   const app = express();
@@ -56,18 +56,34 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       context: async () => ({ requestId: randomUUID() }),
     }),
   );
-  const httpServer = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, BIND_HOST, () => resolve());
-  });
-  const base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  app.use(jsonErrors(logger));
+  const http = await listen(app, options.port);
   return {
-    urls: { graphql: `${base}/graphql`, playground: `${base}/`, health: `${base}/health` },
+    urls: { graphql: `${http.url}/graphql`, playground: `${http.url}/`, health: `${http.url}/health` },
     close: async () => {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await http.close();
       await server.stop();
     },
   };
 }
+
+/**
+ * One outage can reach the client several times over (a down subgraph is asked in several steps of a
+ * plan): identical errors are sent once.
+ */
+const dedupeErrors: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+        const seen = new Set<string>();
+        response.body.singleResult.errors = response.body.singleResult.errors.filter((e) => {
+          const key = JSON.stringify([e.message, e.path, e.extensions?.code]);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      },
+    };
+  },
+};

@@ -1,6 +1,7 @@
 /**
  * Runs the gateway. PORT (default 4000; 0 for a free one); HOST binding is loopback only.
  * SUBGRAPH_URLS: JSON mapping subgraph name to its GraphQL URL, for subgraphs not on their default port.
+ * SUBGRAPH_TIMEOUT_MS (default 10000): how long to wait for a subgraph before its fields fail.
  */
 import { z } from 'zod';
 import { createLogger } from '../lib/logger';
@@ -14,5 +15,7 @@ const urlsSchema = z.partialRecord(z.enum(SUBGRAPH_NAMES as [string, ...string[]
 runService('gateway', logger, async () => {
   const parsed = urlsSchema.safeParse(JSON.parse(process.env.SUBGRAPH_URLS ?? '{}'));
   if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data }, logger);
+  const subgraphTimeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000);
+  if (!Number.isInteger(subgraphTimeoutMs) || subgraphTimeoutMs <= 0) throw new Error('SUBGRAPH_TIMEOUT_MS must be a positive whole number of milliseconds');
+  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data, subgraphTimeoutMs }, logger);
 });

@@ -50,7 +50,8 @@ export function playgroundRouter(): Router {
     res.set('Cache-Control', 'no-store').type('json').send(defaults);
   });
   router.get('/playground/:file', (req, res) => {
-    const entry = FILES[req.params.file];
+    // Own properties only: a name like `constructor` must not reach Object.prototype.
+    const entry = Object.hasOwn(FILES, req.params.file) ? FILES[req.params.file] : undefined;
     if (!entry) {
       res.status(404).end();
       return;

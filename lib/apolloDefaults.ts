@@ -6,20 +6,31 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { errorCodes } from './errorCodes';
 import type { Logger } from './logger';
+import { redactNins } from './nin';
 
 // Nothing leaves the machine that the operator did not configure: Apollo's usage reporting, schema
 // reporting and telemetry are off in code, whatever the environment says.
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
+export interface RequestContext extends BaseContext {
+  /** Follows one request through every process's log; returned to the client with internal errors. */
+  requestId: string;
+}
+
+function registered(code: unknown): code is keyof typeof errorCodes {
+  return typeof code === 'string' && code in errorCodes && code !== 'INTERNAL_SERVER_ERROR';
+}
+
 /**
  * The options every Apollo Server here shares (gateway and subgraphs): no stack traces to clients, no
  * telemetry, no inline tracing, no CDN landing page, and one rule for errors: a registered code passes
- * through; anything else is logged and becomes a bare INTERNAL_SERVER_ERROR.
+ * through (its message with identity numbers masked); anything else is logged under the request id and
+ * reaches the client as a bare INTERNAL_SERVER_ERROR carrying that id.
  */
-export function apolloDefaults<C extends BaseContext>(
+export function apolloDefaults<C extends RequestContext>(
   logger: Logger,
   extraPlugins: ApolloServerPlugin<C>[] = [],
 ): Pick<ApolloServerOptions<C>, 'plugins' | 'formatError' | 'includeStacktraceInErrorResponses' | 'stopOnTerminationSignals'> {
@@ -32,23 +43,49 @@ export function apolloDefaults<C extends BaseContext>(
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      internalErrorsPlugin<C>(logger),
       ...extraPlugins,
     ],
-    formatError: (formatted, error) => safeError(formatted, error, logger),
+    formatError: safeError,
   };
 }
 
-export function safeError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && code in errorCodes && code !== 'INTERNAL_SERVER_ERROR') {
+export function safeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (registered(formatted.extensions?.code)) {
     const { stacktrace: _dropped, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    // Messages can quote the input (a variable's value in a coercion error): mask identity numbers.
+    return { ...formatted, message: redactNins(formatted.message), extensions };
   }
-  const original = unwrapResolverError(error);
-  logger.error(
-    { err: original instanceof Error ? { name: original.name, message: original.message, stack: original.stack } : String(original), path: formatted.path },
-    'internal error',
-  );
   // Generic message on purpose: internal messages can carry details a client must not see.
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs every unregistered error with the request id, and hands the id to the client with the error. */
+function internalErrorsPlugin<C extends RequestContext>(logger: Logger): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors as readonly GraphQLError[]) {
+            if (registered(error.extensions?.code)) continue;
+            const original = unwrapResolverError(error);
+            logger.error(
+              {
+                requestId: contextValue.requestId,
+                path: error.path,
+                err: original instanceof Error ? { name: original.name, message: redactNins(original.message), stack: redactNins(original.stack ?? '') } : String(original),
+              },
+              'internal error',
+            );
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+        },
+      };
+    },
+  };
 }

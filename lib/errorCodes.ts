@@ -51,14 +51,18 @@ export const errorCodes = {
     meaning: 'A variable or argument has the wrong type or is missing, or a list argument is too long.',
     action: 'Fix the input.',
   },
+  BAD_REQUEST: {
+    meaning: 'The HTTP request is not a usable GraphQL request: malformed JSON, a body over the size limit, no query, or a missing content type (CSRF protection).',
+    action: 'Send a JSON body `{"query": …, "variables": …}` with `Content-Type: application/json`.',
+  },
   METHOD_NOT_ALLOWED: {
     meaning:
       'GraphQL operations must be sent with POST: a GET query string ends up in access logs, and it may carry an identity number.',
     action: 'Send the operation as a POST body.',
   },
   INTERNAL_SERVER_ERROR: {
-    meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them.',
-    action: 'Report it with the time of the request.',
+    meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',
+    action: 'Report it with `extensions.requestId`.',
   },
 } as const satisfies Record<string, { meaning: string; action: string }>;
 

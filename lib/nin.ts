@@ -110,7 +110,11 @@ export function syntheticNin(
   throw new RangeError('no valid individual number for this birth date');
 }
 
-/** Masks every 11-digit run, for text from outside (fault strings, error bodies) before it is logged or shown. */
+/**
+ * Masks every run of 11 or more digits, for text from outside (fault strings, error bodies, ids a source
+ * chose) before it is logged or shown. No validity check: a number run together with other digits is
+ * masked with them, and masking a long run that holds no number costs nothing.
+ */
 export function redactNins(text: string): string {
-  return text.replace(/(?<!\d)\d{11}(?!\d)/g, '[redacted]');
+  return text.replace(/\d{11,}/g, '[redacted]');
 }

@@ -2,8 +2,6 @@
  * `npm start`: every simulated legacy system, every subgraph and the gateway, on embedded defaults.
  * Ctrl-C stops them all.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startSystem, type RunningSystem } from './system';
 
 async function main(): Promise<void> {
@@ -17,17 +15,14 @@ async function main(): Promise<void> {
     console.error('If a port is taken, stop whatever holds ports 4000-4006 and 4100-4151, or the earlier `npm start`.');
     process.exit(1);
   }
-  const demo = JSON.parse(readFileSync(path.join(__dirname, '..', 'simulators', 'population', 'demo-patients.json'), 'utf8')) as {
-    patients: { key: string; nin: string; name: string }[];
-  };
-  const first = demo.patients[0];
   console.log(`
 Ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.
   GraphQL     ${system.gatewayUrl.replace('127.0.0.1', 'localhost')}   (POST only)
   Playground  ${system.playgroundUrl.replace('127.0.0.1', 'localhost')}
   Health      ${system.healthUrl.replace('127.0.0.1', 'localhost')}
   Simulators  ${Object.keys(system.simulatorUrls).length} legacy system instances; control API at ${system.controlUrl}
-${first ? `  Try        the playground's first query, for ${first.name} (${first.key}): nin ${first.nin}\n` : ''}
+  Try        the playground: its first query is filled in for a demo patient (README: Demo patients)
+
 Press Ctrl-C to stop.`);
 
   let stopping = false;

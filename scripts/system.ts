@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,8 @@ export interface SystemOptions {
   sourceTimeoutMs?: number;
   /** Subgraphs not to start, to test a gateway with a subgraph down. */
   skipSubgraphs?: SubgraphName[];
+  /** Where the gateway finds these subgraphs instead of the ones started here (for outage tests). */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
   /** `prefix`: pass each line through with the process name; `capture`: keep the last lines for errors. */
   output: 'prefix' | 'capture';
 }
@@ -55,15 +59,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ...options.env,
   };
 
-  const record = (name: string, chunk: Buffer, stream: NodeJS.WriteStream) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
+  // Whole lines only (readline), so that no line is split between two chunks of a pipe.
+  const record = (name: string, input: Readable | null, stream: NodeJS.WriteStream) => {
+    if (!input) return;
+    createInterface({ input }).on('line', (line) => {
+      if (!line.trim()) return;
       if (options.output === 'prefix') stream.write(`${`[${name}]`.padEnd(20)} ${line}\n`);
       else {
         lines.push(`[${name}] ${line}`);
         if (lines.length > 5000) lines.shift();
       }
-    }
+    });
   };
 
   const launch = (name: string, script: string, args: string[], env: Record<string, string>): Promise<ReadyMessage['urls']> => {
@@ -73,25 +79,35 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     children.push({ name, process: child });
-    child.stdout?.on('data', (c: Buffer) => record(name, c, process.stdout));
-    child.stderr?.on('data', (c: Buffer) => record(name, c, process.stderr));
+    record(name, child.stdout, process.stdout);
+    record(name, child.stderr, process.stderr);
     return new Promise((resolve, reject) => {
+      let ready = false;
       const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s\n${tail()}`)), 60_000);
       child.on('message', (message: ReadyMessage) => {
         if (message?.type === 'ready') {
+          ready = true;
           clearTimeout(timer);
           resolve(message.urls);
         }
       });
-      child.on('exit', (code) => {
+      child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`${name} exited with code ${code} before it was ready\n${tail()}`));
+        if (!ready) reject(new Error(`${name} exited with code ${code} before it was ready\n${tail()}`));
+        else if (!stopping) {
+          // The others keep running (the gateway answers without it), but nobody should miss this.
+          const line = `${name} exited unexpectedly (${signal ?? `code ${code}`}); its part of the graph is unavailable until restart`;
+          if (options.output === 'prefix') process.stderr.write(`\n!!! ${line}\n\n`);
+          else lines.push(`[system] ${line}`);
+        }
       });
     });
   };
   const tail = () => lines.slice(-40).join('\n');
 
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await Promise.all(
       children.map(
         ({ process: child }) =>
@@ -123,9 +139,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     );
     const subgraphUrls: Partial<Record<SubgraphName, string>> = Object.fromEntries(started);
     // A skipped subgraph gets an address nothing listens on, so its fetches fail as a real outage would.
-    const gatewaySubgraphs = auto
-      ? Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphUrls[n] ?? 'http://127.0.0.1:9/graphql']))
-      : {};
+    const gatewaySubgraphs = {
+      ...(auto ? Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphUrls[n] ?? 'http://127.0.0.1:9/graphql'])) : {}),
+      ...options.subgraphUrls,
+    };
     const gateway = await launch('gateway', 'gateway/main.ts', [], {
       SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs),
       ...(auto ? { PORT: '0' } : {}),

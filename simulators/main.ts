@@ -30,7 +30,7 @@ runService('simulators', logger, async () => {
     await sim.start(auto ? 0 : Number(new URL(instance.baseUrl).port));
     instances.set(instance.id, sim);
   }
-  const control = await startControlServer(instances, behaviour, auto ? 0 : Number(process.env.SIM_CONTROL_PORT ?? 4100));
+  const control = await startControlServer(instances, behaviour, auto ? 0 : Number(process.env.SIM_CONTROL_PORT ?? 4100), logger);
   logger.info(
     { instances: instances.size, patients: population.population.persons.length, latencyMs: Number(process.env.SIM_LATENCY_MS ?? 0) },
     'simulated legacy systems listening',

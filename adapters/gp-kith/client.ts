@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { GpAdapter } from '../contracts';
-import { chunk, soapHeaders, SourceError, type AdapterKit } from '../kit';
+import { chunk, soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
 import type { GpRecordModel } from '../model';
 import { readSoapFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
@@ -10,11 +10,14 @@ import { mapJournalResponse } from './mapper';
 import { DIALECTS } from './protocol';
 import { buildJournalRequest } from './request';
 
-/** A fault names what the source said; the status (if any) is kept for the health view. */
+/**
+ * A fault is reported by its codes (SOAP fault code, vendor error code) and HTTP status, never by its text:
+ * the text is the source's free text and may name the patient. The status is kept for the health view.
+ */
 function faultError(instance: InstanceConfig, body: unknown, status: number): SourceError | null {
   const fault = readSoapFault(body);
   if (!fault) return null;
-  return new SourceError('SOURCE_UNAVAILABLE', instance.id, `${instance.id} answered a SOAP fault (${fault.code}): ${fault.reason}`, { status });
+  return new SourceError('SOURCE_UNAVAILABLE', instance.id, soapFaultMessage(instance.id, fault), { status });
 }
 
 /**

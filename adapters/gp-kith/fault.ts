@@ -1,14 +1,11 @@
-import { redactNins } from '../../lib/nin';
-import { parseXml, textOf } from '../kit';
+import { codeToken, parseXml, soapFaultCodes, textOf, type SoapFaultCodes } from '../kit';
 
-export interface SoapFault {
-  /** The fault code without its prefix: Client/Server (SOAP 1.1) or Sender/Receiver/VersionMismatch (SOAP 1.2). */
-  code: string;
-  /** The fault text, with identity numbers masked: it is the source's free text and may quote a patient. */
-  reason: string;
-}
-
-const localName = (qname: string) => qname.slice(qname.lastIndexOf(':') + 1);
+/**
+ * A SOAP fault's codes: the fault code without its prefix (Client/Server in SOAP 1.1, Sender/Receiver/
+ * VersionMismatch in 1.2) and the vendor's error code from the detail (Nordlys `Feil/Kode`, Fjord
+ * `ErrorCode`). The fault text is not read: it is the source's free text and may quote a patient by name.
+ */
+export type SoapFault = SoapFaultCodes;
 
 /**
  * Reads a SOAP Fault of either version from a response body, or returns null when the body is not a
@@ -26,8 +23,7 @@ export function readSoapFault(body: unknown): SoapFault | null {
   const envelope = doc.Envelope as Record<string, unknown> | undefined;
   const fault = (envelope?.Body as Record<string, unknown> | undefined)?.Fault as Record<string, unknown> | undefined;
   if (!fault || typeof fault !== 'object') return null;
-  const code12 = (fault.Code as Record<string, unknown> | undefined)?.Value;
-  const code = textOf(fault.faultcode) ?? textOf(code12) ?? 'Unknown';
-  const reason = textOf(fault.faultstring) ?? textOf((fault.Reason as Record<string, unknown> | undefined)?.Text) ?? '';
-  return { code: localName(code), reason: redactNins(reason).slice(0, 200) };
+  const nordlys = (fault.detail as Record<string, unknown> | undefined)?.Feil as Record<string, unknown> | undefined;
+  const fjord = fault.Detail as Record<string, unknown> | undefined;
+  return { ...soapFaultCodes(fault), vendorCode: codeToken(textOf(nordlys?.Kode) ?? textOf(fjord?.ErrorCode)) };
 }

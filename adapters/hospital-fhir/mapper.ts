@@ -122,7 +122,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
           .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER))
           .flatMap((d) => {
             const condition = conditionById.get(referencedId(d.condition.reference, 'Condition') ?? '');
-            return condition ? [toCoding(condition.code, SYSTEM.icd10, `Condition ${condition.id}`)] : [];
+            return condition ? [toCoding(condition.code, SYSTEM.icd10, "an encounter's diagnosis (Condition)")] : [];
           }),
         hprNumber: firstHpr((e.participant ?? []).map((p) => p.individual)),
       })),
@@ -205,7 +205,7 @@ function mapMedication(m: MedicationStatement): MedicationModel {
   const concept = m.medicationCodeableConcept;
   const atc = concept?.coding?.find((c) => c.system === SYSTEM.atc && c.code);
   const name = atc?.display ?? concept?.text ?? m.medicationReference?.display;
-  if (!name) throw new BadResponseError(`${WHAT}: MedicationStatement ${m.id} names no medicine`);
+  if (!name) throw new BadResponseError(`${WHAT}: a MedicationStatement names no medicine`);
   // DIPS writes the strength after the name in the concept's text ("Metoprolol 25 mg").
   const text = concept?.text?.trim();
   const strength = atc?.display && text?.startsWith(`${atc.display} `) ? text.slice(atc.display.length + 1).trim() || null : null;

@@ -2,7 +2,8 @@ import type { AxiosInstance } from 'axios';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
-import { BadResponseError, SourceError } from './errors';
+import { redactNins } from '../../lib/nin';
+import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
 import { createHttpClient } from './http';
 
 /**
@@ -14,7 +15,11 @@ import { createHttpClient } from './http';
 /** One batch read against one instance. Keys are identity numbers or HPR numbers: never log them. */
 export interface ReadCall {
   instance: InstanceConfig;
-  /** A name for what is read, for example `patient-record`; used in logs, metrics and cache keys. */
+  /**
+   * A name for what is read, for example `hospital-record`. Today the kit writes it in the log line of every
+   * read (debug when it succeeds, warn when it fails); there are no metrics yet. It is on the call so that
+   * middleware can tell reads apart: a cache, for one, must key what it keeps by instance, operation and key.
+   */
   operation: string;
   keys: readonly string[];
   /** Aborted when the per-source deadline passes; pass it to every request the read makes. */
@@ -55,8 +60,9 @@ export class AdapterKit {
 
   /**
    * Reads many keys from one instance. Duplicate keys are asked once; keys the source does not know map
-   * to null. Throws a SourceError naming the instance if the source fails, hangs past its timeout or
-   * answers garbage.
+   * to null, and the answer holds exactly the keys asked (whatever the fetch or a middleware returned
+   * besides is dropped). Throws a SourceError naming the instance if the source fails, hangs past its
+   * timeout or answers garbage, and never anything else.
    */
   async readMany<V>(
     instance: InstanceConfig,
@@ -73,7 +79,8 @@ export class AdapterKit {
     const call: ReadCall = { instance, operation, keys: unique, signal: controller.signal };
 
     const chain = this.middleware.reduceRight<ReadNext<V>>(
-      (next, mw) => (c) => mw(c, next),
+      // async, so that a middleware that throws at once rejects like any other failure
+      (next, mw) => async (c) => mw(c, next),
       async (c) => {
         const result = await fetch(c.keys, c.signal);
         for (const key of c.keys) if (!result.has(key)) result.set(key, null);
@@ -84,15 +91,18 @@ export class AdapterKit {
     const deadline = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
+    // Handled even if the race below is never reached: the abort in `finally` must not be an unhandled rejection.
+    deadline.catch(() => undefined);
     try {
-      const result = await Promise.race([chain(call), deadline]);
+      const answered = await Promise.race([chain(call), deadline]);
+      const result: ReadResult<V> = new Map(unique.map((key) => [key, answered.get(key) ?? null]));
       this.logger.debug(
         { source: instance.id, system: instance.system, operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId },
         'source read',
       );
       return result;
     } catch (error) {
-      const classified = classify(error, instance, timeoutMs);
+      const classified = classify(error, instance, timeoutMs, this.logger);
       this.logger.warn(
         {
           source: instance.id,
@@ -127,8 +137,24 @@ function elapsed(started: number): number {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
 
-/** Turns any failure of a read into a SourceError with a registered code. */
-export function classify(error: unknown, instance: InstanceConfig, timeoutMs: number): SourceError {
+/**
+ * Turns any failure of a read into a SourceError with a registered code; never throws. A fault in our own
+ * code (or anything else unforeseen) is reported as the source's SOURCE_BAD_RESPONSE with a generic message,
+ * so that one read failing costs that source's fields and not the whole sector, and is logged at error level
+ * (name, message and stack, identity numbers masked) through `logger` so that it is not lost.
+ *
+ * Every message passes through `redactNins` on the way out: messages are built from codes and paths, but
+ * a source chooses the ids that some of them name.
+ */
+export function classify(error: unknown, instance: InstanceConfig, timeoutMs: number, logger?: Logger): SourceError {
+  try {
+    return withRedactedMessage(classifyKnown(error, instance, timeoutMs) ?? unexpected(error, instance, logger));
+  } catch {
+    return new SourceError('SOURCE_BAD_RESPONSE', instance.id, `${instance.id}: the answer could not be processed`);
+  }
+}
+
+function classifyKnown(error: unknown, instance: InstanceConfig, timeoutMs: number): SourceError | undefined {
   const id = instance.id;
   if (error instanceof SourceError) return error;
   if (error instanceof DeadlineError) {
@@ -136,6 +162,11 @@ export function classify(error: unknown, instance: InstanceConfig, timeoutMs: nu
   }
   if (error instanceof BadResponseError) {
     return new SourceError('SOURCE_BAD_RESPONSE', id, `${id} answered something invalid: ${error.message}`, {}, { cause: error });
+  }
+  if (error instanceof PrivacyGuardError) {
+    // Our guard refused to send a URL holding an identity number: typically a FHIR next link that echoes
+    // the search's identifiers. The source's answer led there, and nothing left the process.
+    return new SourceError('SOURCE_BAD_RESPONSE', id, `refused a request to ${id}: its URL would carry an identity number`);
   }
   if (isAxiosError(error)) {
     if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || error.code === 'ERR_CANCELED') {
@@ -153,6 +184,33 @@ export function classify(error: unknown, instance: InstanceConfig, timeoutMs: nu
   if (error instanceof SyntaxError) {
     return new SourceError('SOURCE_BAD_RESPONSE', id, `${id} answered something that does not parse`);
   }
-  // Anything else is a fault in our own code: let it surface as an internal error, not as the source's.
-  throw error;
+  return undefined;
+}
+
+/** Anything unforeseen: logged for us in full (numbers masked), reported to the caller in general terms. */
+function unexpected(error: unknown, instance: InstanceConfig, logger: Logger | undefined): SourceError {
+  try {
+    const e = error instanceof Error ? error : undefined;
+    logger?.error(
+      {
+        source: instance.id,
+        system: instance.system,
+        error: {
+          name: e?.name ?? typeof error,
+          message: e ? redactNins(String(e.message)) : undefined,
+          stack: e?.stack ? redactNins(e.stack) : undefined,
+        },
+      },
+      'source read failed unexpectedly',
+    );
+  } catch {
+    // A logger that fails must not turn a handled failure into an unhandled one.
+  }
+  return new SourceError('SOURCE_BAD_RESPONSE', instance.id, `${instance.id}: the answer could not be processed`);
+}
+
+function withRedactedMessage(error: SourceError): SourceError {
+  const message = redactNins(error.message);
+  if (message === error.message) return error;
+  return new SourceError(error.code, error.sourceId, message, error.details, { cause: error.cause });
 }

@@ -4,7 +4,7 @@ import type { InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { AdapterKit } from './AdapterKit';
 import { PrivacyGuardError, SourceError } from './errors';
-import { createHttpClient } from './http';
+import { containsNin, createHttpClient } from './http';
 
 /** A real server that drops the connection of the first `resets` requests without answering. */
 async function server(resets: number): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
@@ -27,6 +27,42 @@ async function server(resets: number): Promise<{ url: string; requests: () => nu
 }
 
 const instance = (baseUrl: string): InstanceConfig => ({ id: 'test-source', system: 'care-json', baseUrl, timeoutMs: 2000, options: {} });
+
+describe('identity numbers in URLs', () => {
+  const NIN = '03864013065';
+
+  it('finds a number next to other digits, in every 11-digit window of a run', () => {
+    expect(containsNin(`/fhir/Patient/${NIN}`)).toBe(true);
+    expect(containsNin('q=a%2003864013065')).toBe(true); // a percent-encoded space, then the number
+    expect(containsNin('%2203864013065%22')).toBe(true); // the number in encoded quotes
+    expect(containsNin('0386401306523843227287')).toBe(true); // two numbers run together
+    expect(containsNin(`/x/99${NIN}`)).toBe(true);
+  });
+
+  it('finds a number written with percent-encoded digits, also beside a malformed escape', () => {
+    expect(containsNin('/p/0386401306%35')).toBe(true);
+    expect(containsNin('/p/0386401306%35%E0')).toBe(true); // %E0 alone is no UTF-8: the part is decoded escape by escape
+    expect(containsNin('/p/%ZZ0386401306%35')).toBe(true);
+    expect(containsNin('/p/0386401306%2535')).toBe(true); // encoded twice
+  });
+
+  it('lets through URLs without a valid number', () => {
+    expect(containsNin('/fhir/Patient/_search?_count=200&page=12')).toBe(false);
+    expect(containsNin('/p/03864013066')).toBe(false); // wrong check digits
+    expect(containsNin('/p/%E0%A4%A')).toBe(false);
+  });
+
+  it('refuses a request whose URL carries a number beside percent-encoded digits', async () => {
+    const error = await createHttpClient(instance('http://127.0.0.1:9'))
+      .get('/search', { params: { q: `a ${NIN}` } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrivacyGuardError);
+    const encoded = await createHttpClient(instance('http://127.0.0.1:9'))
+      .get(`/search?q=a%20${NIN}`)
+      .catch((e: unknown) => e);
+    expect(encoded).toBeInstanceOf(PrivacyGuardError);
+  });
+});
 
 describe('adapter kit HTTP client', () => {
   it('repeats a read once when the connection was reset before any answer', async () => {

@@ -2,7 +2,18 @@ export { AdapterKit, classify, type ReadCall, type ReadMiddleware, type ReadNext
 export { BadResponseError, PrivacyGuardError, SourceError, type SourceErrorCode } from './errors';
 export { containsNin, createHttpClient } from './http';
 export type { AdapterManifest, SectorName } from './manifest';
-export { parseSoapBody, soapEnvelope, soapHeaders, textOf, SOAP_NS, type SoapVersion } from './soap';
+export {
+  codeToken,
+  parseSoapBody,
+  soapEnvelope,
+  soapFaultCodes,
+  soapFaultMessage,
+  soapHeaders,
+  textOf,
+  SOAP_NS,
+  type SoapFaultCodes,
+  type SoapVersion,
+} from './soap';
 export { parseJson, validatePayload } from './validate';
 export { buildXml, parseXml } from './xml';
 export { chunk } from './chunk';

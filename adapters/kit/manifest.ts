@@ -4,8 +4,13 @@ import type { SystemName } from '../../lib/config';
 export type SectorName = 'REGISTRY' | 'MUNICIPAL_CARE' | 'GP' | 'HOSPITAL' | 'NATIONAL';
 
 /**
- * What an adapter declares about itself. The subgraphs read it to build clients; the docs and the
- * health endpoint read it to say what is connected.
+ * What an adapter declares about itself. Who reads what:
+ * - `options`: `createAdapter` (adapters/index.ts) validates each instance's sources.json `options` against
+ *   it when a subgraph builds its clients at start;
+ * - `sector`: the subgraphs, to say which part of the record an instance answers for (`Patient.sources`, errors);
+ * - `maxBatch`: the adapter's own client, which splits larger batches;
+ * - `title`, `protocol` and `provides`: descriptions for people, not read by code to decide anything (a
+ *   subgraph's /health lists each instance with its title and protocol).
  */
 export interface AdapterManifest<Options = unknown> {
   /** The system name used in sources.json (`system`). */
@@ -15,10 +20,10 @@ export interface AdapterManifest<Options = unknown> {
   /** The protocol in a few words, for example "FHIR R4 REST, OAuth2 client credentials". */
   protocol: string;
   sector: SectorName;
-  /** What the adapter provides to the graph, as model names (for example `HospitalRecordModel`). */
+  /** What the adapter provides to the graph, as model names (for example `HospitalRecordModel`); documentation only. */
   provides: string[];
   /** The instance options (sources.json `options`) the adapter accepts, validated at start. */
   options: z.ZodType<Options>;
-  /** The most keys one call to the source may carry; larger batches are split. */
+  /** The most keys one call to the source may carry; the adapter's client splits larger batches (`chunk`). */
   maxBatch: number;
 }

@@ -1,4 +1,3 @@
-import { redactNins } from '../../lib/nin';
 import { BadResponseError, SourceError } from './errors';
 import { buildXml, parseXml } from './xml';
 
@@ -35,12 +34,51 @@ export function parseSoapBody(sourceId: string, xml: string, arrays: readonly st
   const body = envelope?.Body as Record<string, unknown> | undefined;
   if (!envelope || !body || typeof body !== 'object') throw new BadResponseError('not a SOAP envelope with a Body');
   const fault = body.Fault as Record<string, unknown> | undefined;
-  if (fault) {
-    // A fault string is the source's free text: it may quote the patient, so identity numbers are masked.
-    const reason = redactNins(textOf(fault.faultstring) ?? textOf((fault.Reason as Record<string, unknown> | undefined)?.Text) ?? 'fault');
-    throw new SourceError('SOURCE_UNAVAILABLE', sourceId, `${sourceId} answered a SOAP fault: ${reason.slice(0, 200)}`);
-  }
+  if (fault) throw new SourceError('SOURCE_UNAVAILABLE', sourceId, soapFaultMessage(sourceId, soapFaultCodes(fault)));
   return body;
+}
+
+/**
+ * The structured parts of a SOAP fault: the code (`Client`/`Server` in SOAP 1.1, `Sender`/`Receiver`/
+ * `VersionMismatch` in 1.2), the 1.2 subcode (WCF's `InvalidSecurity`, `InternalServiceFault`, …) and a
+ * vendor's error code where the caller knows where its product writes one. The fault text (faultstring,
+ * Reason) is deliberately not among them: it is the source's free text and real systems quote patients
+ * by name in it, so it never reaches a message, a log or a client.
+ */
+export interface SoapFaultCodes {
+  code: string;
+  subcode: string | null;
+  vendorCode?: string | null;
+}
+
+/** Reads the codes of a parsed Fault element of either SOAP version. */
+export function soapFaultCodes(fault: Record<string, unknown>): SoapFaultCodes {
+  const code12 = fault.Code as Record<string, unknown> | undefined;
+  const subcode12 = code12?.Subcode as Record<string, unknown> | undefined;
+  return {
+    code: codeToken(textOf(fault.faultcode) ?? textOf(code12?.Value)) ?? 'unknown',
+    subcode: codeToken(textOf(subcode12?.Value)),
+  };
+}
+
+/** `<id> answered a SOAP fault (Receiver), subcode InternalServiceFault, error code E900`: codes only, never the fault text. */
+export function soapFaultMessage(sourceId: string, codes: SoapFaultCodes): string {
+  let message = `${sourceId} answered a SOAP fault (${codes.code})`;
+  if (codes.subcode) message += `, subcode ${codes.subcode}`;
+  if (codes.vendorCode) message += `, error code ${codes.vendorCode}`;
+  return message;
+}
+
+/**
+ * A code from a fault as a short token: the local name of a QName, kept only when it looks like a code
+ * (letters, digits, `_ . -`, at most 40 characters, no long digit run), so that free text put where a code
+ * belongs is dropped rather than passed on.
+ */
+export function codeToken(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  const local = trimmed.slice(trimmed.lastIndexOf(':') + 1);
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(local) && !/\d{6,}/.test(local) ? local : null;
 }
 
 /** The text of an element parsed by ./xml: a string, or the `#text` of an element with attributes. */

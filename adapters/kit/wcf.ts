@@ -84,8 +84,8 @@ export function wcfEnvelope({ action, to, body, options, now = new Date() }: Wcf
 
 /**
  * Posts one operation and returns the SOAP Body's content. WCF answers faults with HTTP 500 and a fault
- * envelope: the fault becomes a SourceError carrying the (identity-number-masked) reason; a 500 without one,
- * or any other status, is reported by status alone.
+ * envelope: the fault becomes a SourceError carrying its code and subcode (never its text, which may name
+ * the patient); a 500 without one, or any other status, is reported by status alone.
  */
 export async function postWcf(
   http: AxiosInstance,

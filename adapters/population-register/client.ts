@@ -27,7 +27,12 @@ export function createPopulationRegisterAdapter(
               signal,
               headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
             });
-            for (const [nin, person] of mapBulkResponse(response.data)) result.set(nin, person);
+            const answered = mapBulkResponse(response.data);
+            // Only what this batch asked: a person nobody asked about is someone else's data, not passed on.
+            for (const nin of batch) {
+              const person = answered.get(nin);
+              if (person) result.set(nin, person);
+            }
           }
           return result;
         },

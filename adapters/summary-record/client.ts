@@ -72,6 +72,8 @@ export function createSummaryRecordAdapter(
     if (missing.length) record(await issue(missing, signal));
 
     for (let attempt = 0; ticketOf.size > 0; attempt += 1) {
+      // A ticket is bound to one patient: one ticket for two would hand one patient's summary to the other.
+      if (new Set(ticketOf.values()).size !== ticketOf.size) throw new BadResponseError('summary record issued one ticket for two patients');
       const answered = await summaries([...ticketOf.values()], signal);
       const refused: string[] = [];
       for (const [nin, ticket] of ticketOf) {
@@ -100,7 +102,12 @@ export function createSummaryRecordAdapter(
         nins,
         async (keys, signal) => {
           const result = new Map<string, SummaryRecordModel | null>();
-          for (const batch of chunk(keys, manifest.maxBatch)) await readBatch(batch, signal, result);
+          for (const batch of chunk(keys, manifest.maxBatch)) {
+            const answered = new Map<string, SummaryRecordModel | null>();
+            await readBatch(batch, signal, answered);
+            // Only what this batch asked, as the other adapters do: the answer is keyed by the numbers asked.
+            for (const nin of batch) if (answered.has(nin)) result.set(nin, answered.get(nin) ?? null);
+          }
           return result;
         },
         readOptions,

@@ -10,6 +10,18 @@
     select.appendChild(option);
   }
   const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  // GraphiQL keeps tabs, variables and history in localStorage by default: on a shared clinical workstation
+  // that would keep identity numbers after the page is closed. This storage lives only as long as the page.
+  const memory = new Map();
+  const storage = {
+    getItem: (key) => (memory.has(key) ? memory.get(key) : null),
+    setItem: (key, value) => void memory.set(key, String(value)),
+    removeItem: (key) => void memory.delete(key),
+    clear: () => memory.clear(),
+    get length() {
+      return memory.size;
+    },
+  };
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
   let variables = JSON.stringify({ nin: defaults.demoPatients[0]?.nin ?? '' }, null, 2);
   const render = () =>
@@ -20,6 +32,7 @@
         variables,
         defaultEditorToolsVisibility: 'variables',
         shouldPersistHeaders: false,
+        storage,
         key: variables,
       }),
     );

@@ -138,7 +138,7 @@ describe('GP register simulator with the real adapter', () => {
     const nin = demoPatient('homeCare').nin;
     const without = await failure(adapterFor(secured).read([nin]));
     expect(without.code).toBe('SOURCE_UNAVAILABLE');
-    expect(without.message).toContain('error occurred when verifying security');
+    expect(without.message).toBe('gp-register-secured answered a SOAP fault (Sender), subcode InvalidSecurity');
     const wrong = await failure(adapterFor(secured, { username: 'flr-user', password: 'wrong' }).read([nin]));
     expect(wrong.code).toBe('SOURCE_UNAVAILABLE');
     const right = await adapterFor(secured, { username: 'flr-user', password: 'flr-pass' }).read([nin]);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { containsNin } from '../../adapters/kit/http';
+import { containsNin, decodeUrl } from '../../adapters/kit/http';
 import type { Logger } from '../../lib/logger';
 import type { SimulatorContext, SimulatorDefinition } from './definition';
 import { BIND_HOST } from '../../lib/net';
@@ -105,16 +105,17 @@ export class SimulatedInstance {
     app.disable('x-powered-by');
     app.use((req: Request, res: Response, next: NextFunction) => {
       this.stats.requests += 1;
-      // Fold only id-like segments (with a digit) so that routes stay readable in the stats.
-      const route = `${req.method} ${req.path.replace(/\/(?=[A-Za-z-]*\d)[A-Za-z0-9-]{16,}$/, '/:id')}`;
-      this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
-      // The real systems log URLs; an identity number in one is a privacy breach, so refuse it loudly.
+      // The real systems log URLs; an identity number in one is a privacy breach, so refuse it loudly. This
+      // comes first, and the refusal is recorded under a constant route: the URL itself is never kept or logged.
       if (containsNin(req.originalUrl)) {
         this.stats.ninInUrl += 1;
-        this.logger.error({ instance: this.id, route }, 'refused a request with an identity number in its URL');
+        this.stats.byRoute[REFUSED_ROUTE] = (this.stats.byRoute[REFUSED_ROUTE] ?? 0) + 1;
+        this.logger.error({ instance: this.id, method: req.method, route: REFUSED_ROUTE }, 'refused a request with an identity number in its URL');
         res.status(400).type('text/plain').send('identity numbers must not be sent in URLs');
         return;
       }
+      const route = routeOf(req.method, req.path);
+      this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
       const { mode, latencyMs } = this.behaviour;
       const proceed = () => this.applyMode(mode, req, res, next);
       if (latencyMs > 0) setTimeout(proceed, latencyMs);
@@ -150,6 +151,21 @@ export class SimulatedInstance {
       }
     }
   }
+}
+
+/** The route under which a request refused for an identity number in its URL is counted. */
+export const REFUSED_ROUTE = '<refused: identity number in URL>';
+
+/**
+ * The route a request is counted under in the stats (served by the control API): the method and the
+ * decoded path, with id-like segments (16+ characters with a digit) and every run of six or more digits
+ * folded to `:id`, so that no identifier (an invalid identity number, a record id) is kept.
+ */
+export function routeOf(method: string, path: string): string {
+  const folded = decodeUrl(path)
+    .replace(/\/(?=[A-Za-z-]*\d)[A-Za-z0-9-]{16,}$/, '/:id')
+    .replace(/\d{6,}/g, ':id');
+  return `${method} ${folded}`;
 }
 
 /** The real answer cut at a third, with bytes no parser accepts. */

@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { jsonErrors, listen } from '../../lib/httpServer';
+import type { Logger } from '../../lib/logger';
 import { behaviourPatchSchema } from './behaviour';
 import type { SimulatedInstance } from './SimulatedInstance';
-import { BIND_HOST } from '../../lib/net';
 
 /**
  * The simulators' control API, for tests and benchmarks (never part of a real system):
@@ -15,6 +14,7 @@ export async function startControlServer(
   instances: Map<string, SimulatedInstance>,
   initial: Map<string, { mode: SimulatedInstance['behaviour']['mode']; latencyMs: number }>,
   port: number,
+  logger: Logger,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
@@ -50,17 +50,7 @@ export async function startControlServer(
     }
     res.json([...instances.values()].map(describe));
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, BIND_HOST, () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  app.use(jsonErrors(logger));
+  const http = await listen(app, port);
+  return { url: http.url, close: () => http.close(500) };
 }

@@ -117,7 +117,13 @@ export function generatePopulation(
     { blockDocuments: true, age: 73, episodes: [{ key: 'stroke', daysAgo: 500 }] },
   ];
   for (const shape of rare) persons.push(world.person(shape));
-  while (persons.length < size) persons.push(world.person({}));
+  // Drawn last, so that adding one does not change everyone drawn before it.
+  const late: Shape[] = [
+    // Strictly confidential and in home care, with a hospital stay: everything found through the residence.
+    { protection: 'STRICTLY_CONFIDENTIAL', age: 84, municipality: '4601', care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 200 }] },
+  ];
+  while (persons.length < size - late.length) persons.push(world.person({}));
+  for (const shape of late) persons.push(world.person(shape));
   return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: world.practitioners };
 }
 

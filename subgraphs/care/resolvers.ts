@@ -1,6 +1,6 @@
 import type { CareRecordModel } from '../../adapters/model';
 import type { SubgraphContext } from '../kit/createSubgraph';
-import { sectorStatuses, valueOrThrow, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
@@ -11,6 +11,7 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 interface PatientRef {
   nin: string;
   routingMunicipality?: RoutingKey;
+  routingAddressProtected?: boolean | null;
 }
 
 const SECTOR = 'MUNICIPAL_CARE' as const;
@@ -22,7 +23,8 @@ async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorO
   const instanceId = ctx.sources.municipality(m)?.careInstance;
   if (!instanceId) return { none: notApplicable(SECTOR, 'municipal-care', "The patient's municipality has no connected care system") };
   const adapter = ctx.sources.adapter(instanceId, ['care-json', 'care-plo']);
-  return { routed: [await ctx.loaders.load(adapter, p.nin, (k) => k, ctx.sources.info(instanceId))] };
+  const info = p.routingAddressProtected ? ctx.sources.masked(SECTOR) : ctx.sources.info(instanceId);
+  return { routed: [await ctx.loaders.load(adapter, p.nin, (k) => k, info)] };
 }
 
 interface CareRecordParent extends CareRecordModel {
@@ -32,12 +34,7 @@ interface CareRecordParent extends CareRecordModel {
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => ref,
-    careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => {
-      const outcome = await careOutcome(p, ctx);
-      const record = valueOrThrow(outcome);
-      if (!record || 'none' in outcome || !outcome.routed[0]) return null;
-      return { ...record, source: outcome.routed[0].source };
-    },
+    careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => recordWithSource(await careOutcome(p, ctx)),
     careMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', source))),
     careTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
@@ -50,7 +47,7 @@ export const resolvers = {
     careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await careOutcome(p, ctx)),
   },
   CareRecord: {
-    municipality: (r: CareRecordParent) => r.source.organisation,
+    municipality: (r: CareRecordParent) => (r.source.masked ? null : r.source.organisation),
     provenance: (r: CareRecordParent) => provenance(r.source),
     visits: (r: CareRecordParent, args: { last: number }) =>
       newestFirst(r.visits, (v) => v.time)
@@ -59,7 +56,7 @@ export const resolvers = {
     functionalAssessment: (r: CareRecordParent) => {
       const fa = r.functionalAssessment;
       if (!fa) return null;
-      const average = fa.scores.length ? Math.round((fa.scores.reduce((s, x) => s + x.score, 0) / fa.scores.length) * 10) / 10 : 0;
+      const average = fa.scores.length ? Math.round((fa.scores.reduce((s, x) => s + x.score, 0) / fa.scores.length) * 10) / 10 : null;
       return { ...fa, average };
     },
     administrations: (r: CareRecordParent, args: { last: number }) =>

@@ -1,6 +1,6 @@
 import type { GpRecordModel } from '../../adapters/model';
 import type { SubgraphContext } from '../kit/createSubgraph';
-import { sectorStatuses, valueOrThrow, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
@@ -33,12 +33,7 @@ interface GpRecordParent extends GpRecordModel {
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => ref,
-    gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => {
-      const outcome = await gpOutcome(p, ctx);
-      const record = valueOrThrow(outcome);
-      if (!record || 'none' in outcome || !outcome.routed[0]) return null;
-      return { ...record, source: outcome.routed[0].source };
-    },
+    gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => recordWithSource(await gpOutcome(p, ctx)),
     gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
     gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>

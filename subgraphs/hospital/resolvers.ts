@@ -12,6 +12,7 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 interface PatientRef {
   nin: string;
   routingMunicipality?: RoutingKey;
+  routingAddressProtected?: boolean | null;
 }
 
 const SECTOR = 'HOSPITAL' as const;
@@ -23,18 +24,24 @@ async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
   const hospitals = ctx.sources.hospitalsFor(m);
   if (hospitals.length === 0) return { none: notApplicable(SECTOR, 'hospital', "The patient's catchment area has no connected hospital") };
   // Every hospital is asked at once; each one's DataLoader batches all patients of this request.
+  const masked = p.routingAddressProtected === true;
   const routed = await Promise.all(
-    hospitals.map((h) => ctx.loaders.load(ctx.sources.adapter(h.instance, ['hospital-fhir']), p.nin, (k) => k, ctx.sources.info(h.instance, h.name))),
+    hospitals.map((h) =>
+      ctx.loaders.load(ctx.sources.adapter(h.instance, ['hospital-fhir']), p.nin, (k) => k, masked ? ctx.sources.masked(SECTOR) : ctx.sources.info(h.instance, h.name)),
+    ),
   );
-  return { routed };
+  // For a strictly confidential address, a catchment hospital without a record would only tell where the
+  // patient lives: it is left out of the statuses.
+  return { routed: masked ? routed.filter((o) => !o.ok || o.value !== null) : routed };
 }
 
 interface HospitalRecordParent extends HospitalRecordModel {
   source: SourceInfo;
 }
 
-function orgNumberOf(ctx: SubgraphContext, instanceId: string): string {
-  return ctx.sources.orgs.hospitals.find((h) => h.instance === instanceId)?.orgNumber ?? '';
+function orgNumberOf(ctx: SubgraphContext, source: SourceInfo): string | null {
+  if (source.masked) return null;
+  return ctx.sources.orgs.hospitals.find((h) => h.instance === source.sourceId)?.orgNumber ?? null;
 }
 
 export const resolvers = {
@@ -73,8 +80,8 @@ export const resolvers = {
     hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await hospitalOutcome(p, ctx)),
   },
   HospitalRecord: {
-    hospital: (r: HospitalRecordParent) => r.source.organisation,
-    orgNumber: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => orgNumberOf(ctx, r.source.sourceId),
+    hospital: (r: HospitalRecordParent) => (r.source.masked ? null : r.source.organisation),
+    orgNumber: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => orgNumberOf(ctx, r.source),
     provenance: (r: HospitalRecordParent) => provenance(r.source),
     encounters: (r: HospitalRecordParent) => newestFirst(r.encounters, (e) => e.start).map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
     diagnoses: (r: HospitalRecordParent) => newestFirst(r.diagnoses, (d) => d.recorded),

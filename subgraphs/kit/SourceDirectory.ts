@@ -6,9 +6,24 @@ import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfi
 /** What a source is, for provenance and status. */
 export interface SourceInfo {
   sourceId: string;
-  system: SystemName;
+  system: string;
   sector: SectorName;
   organisation: string;
+  /** Not named in answers (strictly confidential address): messages must not name it either. */
+  masked?: boolean;
+}
+
+/** How a sector is named when its source may not be (see SourceDirectory.masked). */
+const SECTOR_SOURCE: Record<SectorName, { sourceId: string; organisation: string }> = {
+  REGISTRY: { sourceId: 'registry', organisation: 'Nasjonalt register' },
+  MUNICIPAL_CARE: { sourceId: 'municipal-care', organisation: 'Kommunal helse- og omsorgstjeneste' },
+  GP: { sourceId: 'gp', organisation: 'Fastlege' },
+  HOSPITAL: { sourceId: 'hospital', organisation: 'Spesialisthelsetjenesten' },
+  NATIONAL: { sourceId: 'national', organisation: 'Nasjonal tjeneste' },
+};
+
+export function sectorSourceId(sector: SectorName): string {
+  return SECTOR_SOURCE[sector].sourceId;
 }
 
 const REGISTRY_NAMES: Partial<Record<SystemName, string>> = {
@@ -39,6 +54,13 @@ export class SourceDirectory {
     for (const instance of this.instances.values()) if (systems.includes(instance.system)) this.adapter(instance.id, [instance.system]);
   }
 
+  /** The instances of the given systems, with their adapters' titles and protocols (no credentials). */
+  describe(systems: readonly SystemName[]): { id: string; system: string; title: string; protocol: string }[] {
+    return [...this.instances.values()]
+      .filter((i) => systems.includes(i.system))
+      .map((i) => ({ id: i.id, system: i.system, title: ADAPTERS[i.system].manifest.title, protocol: ADAPTERS[i.system].manifest.protocol }));
+  }
+
   instance(id: string): InstanceConfig {
     const instance = this.instances.get(id);
     if (!instance) throw new Error(`unknown source instance ${id}`);
@@ -64,6 +86,15 @@ export class SourceDirectory {
       sector: ADAPTERS[instance.system].manifest.sector,
       organisation: organisation ?? this.defaultOrganisation(instance),
     };
+  }
+
+  /**
+   * A source described by its sector alone. For a patient with a strictly confidential address, the care
+   * system and the catchment hospitals are found through the residence: naming them would tell where the
+   * patient lives, so statuses, provenance and errors name the sector instead.
+   */
+  masked(sector: SectorName): SourceInfo {
+    return { ...SECTOR_SOURCE[sector], system: 'protected', sector, masked: true };
   }
 
   private defaultOrganisation(instance: InstanceConfig): string {

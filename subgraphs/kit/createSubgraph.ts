@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -15,7 +13,7 @@ import type { Started } from '../../lib/service';
 import { subgraphSdl, type SubgraphName } from '../../lib/subgraphs';
 import { RequestLoaders } from './outcomes';
 import { SourceDirectory } from './SourceDirectory';
-import { BIND_HOST } from '../../lib/net';
+import { jsonErrors, listen } from '../../lib/httpServer';
 
 /** What every resolver gets. */
 export interface SubgraphContext {
@@ -63,12 +61,15 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
 
   const app = express();
   app.disable('x-powered-by');
+  // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
+  const connected = sources.describe(definition.systems);
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', subgraph: definition.name });
+    res.json({ status: 'ok', subgraph: definition.name, sources: connected });
   });
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // The gateway's entity requests carry every sector's data for a worklist of up to 100 patients.
+    express.json({ limit: '20mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
         // The gateway passes its request id on, so one request can be followed through every log.
@@ -78,17 +79,12 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
       },
     }),
   );
-  const httpServer = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, BIND_HOST, () => resolve());
-  });
-  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  app.use(jsonErrors(logger));
+  const http = await listen(app, port);
   return {
-    urls: { graphql: `${url}/graphql`, health: `${url}/health` },
+    urls: { graphql: `${http.url}/graphql`, health: `${http.url}/health` },
     close: async () => {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await http.close();
       await server.stop();
     },
   };

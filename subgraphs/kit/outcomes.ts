@@ -67,7 +67,7 @@ export class RequestLoaders {
 /** The GraphQL error a failed source gives its fields: the registered code, naming the source. */
 export function sourceGraphError(outcome: Extract<SourceOutcome<unknown>, { ok: false }>): GraphQLError {
   const { error, source } = outcome;
-  return graphError(error.code, error.message, {
+  return graphError(error.code, messageOf(outcome), {
     source: source.sourceId,
     system: source.system,
     sector: source.sector,
@@ -107,7 +107,27 @@ export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
     latencyMs: outcome.ms,
   };
   if (outcome.ok) return { ...base, state: 'OK', holdsRecord: outcome.value !== null, errorCode: null, message: null };
-  return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: outcome.error.message };
+  return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: messageOf(outcome) };
+}
+
+const SECTOR_TEXT: Record<SectorName, string> = {
+  REGISTRY: 'registry',
+  MUNICIPAL_CARE: 'municipal care system',
+  GP: 'GP record system',
+  HOSPITAL: 'hospital system',
+  NATIONAL: 'national service',
+};
+
+const CODE_TEXT: Record<SourceError['code'], string> = {
+  SOURCE_UNAVAILABLE: 'could not be reached or answered with an error',
+  SOURCE_TIMEOUT: 'did not answer in time',
+  SOURCE_BAD_RESPONSE: 'answered something invalid',
+};
+
+/** The failure in words; for a source that may not be named, without its name. */
+function messageOf(outcome: Extract<SourceOutcome<unknown>, { ok: false }>): string {
+  if (!outcome.source.masked) return outcome.error.message;
+  return `The ${SECTOR_TEXT[outcome.source.sector]} ${CODE_TEXT[outcome.error.code]}`;
 }
 
 export function statusOfNone(none: NoSource): SourceStatus {
@@ -141,6 +161,13 @@ export function valueOrThrow<V>(outcome: SectorOutcome<V>): V | null {
   if (!first) return null;
   if (!first.ok) throw sourceGraphError(first);
   return first.value;
+}
+
+/** A single-source sector's record with where it came from, for the record types' resolvers. */
+export function recordWithSource<V extends object>(outcome: SectorOutcome<V>): (V & { source: SourceInfo }) | null {
+  const record = valueOrThrow(outcome);
+  if (!record || 'none' in outcome || !outcome.routed[0]) return null;
+  return { ...record, source: outcome.routed[0].source };
 }
 
 /** The values that arrived, for internal fields feeding the merged views (failures are in the statuses). */

@@ -1,6 +1,6 @@
 import type { SummaryRecordModel } from '../../adapters/model';
 import type { SubgraphContext } from '../kit/createSubgraph';
-import { sectorStatuses, valueOrThrow, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { newestFirst, timelineEvent, type MedicationEntry } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
@@ -47,12 +47,7 @@ function dispensedEntries(record: SummaryRecordModel, source: SourceInfo): Medic
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => ref,
-    summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => {
-      const outcome = await nationalOutcome(p, ctx);
-      const record = valueOrThrow(outcome);
-      if (!record || 'none' in outcome || !outcome.routed[0]) return null;
-      return { ...record, source: outcome.routed[0].source };
-    },
+    summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => recordWithSource(await nationalOutcome(p, ctx)),
     nationalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => dispensedEntries(value, source)),
     nationalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>

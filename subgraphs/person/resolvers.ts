@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { GpListingModel, PractitionerModel, RegistryPerson } from '../../adapters/model';
+import type { GpListingModel, PersonName, PractitionerModel, RegistryPerson } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
 import { validateNin } from '../../lib/nin';
 import type { SubgraphContext } from '../kit/createSubgraph';
@@ -33,10 +33,17 @@ function loadPractitioner(ctx: SubgraphContext, hpr: string): Promise<SourceOutc
 }
 
 /** The value for a public field: the source's record, or a thrown error naming the source. */
+function unwrap<V>(outcome: SourceOutcome<V>): V | null {
+  if (!outcome.ok) throw sourceGraphError(outcome);
+  return outcome.value;
+}
+
 async function valueOf<V>(outcome: Promise<SourceOutcome<V>>): Promise<V | null> {
-  const o = await outcome;
-  if (!o.ok) throw sourceGraphError(o);
-  return o.value;
+  return unwrap(await outcome);
+}
+
+function humanName(name: PersonName) {
+  return { ...name, text: [name.given, name.middle, name.family].filter(Boolean).join(' ') };
 }
 
 async function resolvePatient(nin: string, ctx: SubgraphContext): Promise<PatientRef> {
@@ -81,7 +88,7 @@ export const resolvers = {
     },
     name: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const person = await valueOf(loadPerson(ctx, p.nin));
-      return person && { ...person.name, text: [person.name.given, person.name.middle, person.name.family].filter(Boolean).join(' ') };
+      return person && humanName(person.name);
     },
     birthDate: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.birthDate ?? null,
     sex: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPerson(ctx, p.nin)))?.sex ?? null,
@@ -100,12 +107,17 @@ export const resolvers = {
     },
     generalPractitioner: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const outcome = await loadListing(ctx, p.nin);
-      const listing = await valueOf(Promise.resolve(outcome));
+      const listing = unwrap(outcome);
       if (!listing) return null;
       const office = ctx.sources.gpOffice(listing.office.herId);
       return {
         gp: listing.gpHprNumber ? { hprNumber: listing.gpHprNumber, listedName: listing.gpName } : null,
-        office: { ...listing.office, name: listing.office.name || office?.name, orgNumber: listing.office.orgNumber ?? office?.orgNumber ?? null },
+        office: {
+          ...listing.office,
+          // The register names the office; the organisation directory fills in what it leaves out.
+          name: listing.office.name || office?.name || listing.office.herId,
+          orgNumber: listing.office.orgNumber ?? office?.orgNumber ?? null,
+        },
         since: listing.since,
         provenance: provenance(outcome.source),
       };
@@ -113,6 +125,10 @@ export const resolvers = {
     routingMunicipality: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const outcome = await loadPerson(ctx, p.nin);
       return outcome.ok ? (outcome.value?.municipalityNumber ?? '') : null;
+    },
+    routingAddressProtected: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await loadPerson(ctx, p.nin);
+      return outcome.ok ? STRICT.has(outcome.value?.addressProtection ?? 'NONE') : null;
     },
     routingGpOffice: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const outcome = await loadListing(ctx, p.nin);
@@ -133,7 +149,7 @@ export const resolvers = {
     name: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => {
       // The GP register already names the GP: no need to ask the practitioner register for that.
       const name = p.listedName ?? (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.name;
-      return name ? { ...name, text: [name.given, name.middle, name.family].filter(Boolean).join(' ') } : null;
+      return name ? humanName(name) : null;
     },
     authorisations: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.authorisations ?? null,
     specialities: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.specialities ?? null,
@@ -142,5 +158,5 @@ export const resolvers = {
 
 interface PractitionerRef {
   hprNumber: string;
-  listedName?: { given: string; middle: string | null; family: string } | null;
+  listedName?: PersonName | null;
 }

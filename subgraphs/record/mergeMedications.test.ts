@@ -85,6 +85,20 @@ describe('merged medication list', () => {
       entry({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-06-01' }),
     ]);
     expect(item?.discrepancies.filter((d) => d.kind === 'STATUS')).toEqual([]);
+    expect(item?.status).toBe('STOPPED');
+  });
+
+  it('shows a drug stopped by every record as STOPPED despite an earlier dispensation, and leaves it out on request', () => {
+    const list = [
+      entry({ kind: 'GP_PRESCRIPTION', provenance: GP, status: 'STOPPED', endDate: '2026-09-30' }),
+      entry({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-05-01' }),
+    ];
+    expect(mergeMedications(list)[0]?.status).toBe('STOPPED');
+    expect(mergeMedications(list, { includeStopped: false })).toEqual([]);
+  });
+
+  it('shows a drug known only from dispensations as ACTIVE', () => {
+    expect(mergeMedications([entry({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-05-01' })])[0]?.status).toBe('ACTIVE');
   });
 
   it('lists active medicines first, and can leave out what every source has stopped', () => {

@@ -42,6 +42,25 @@ export function mergeMedications(entries: readonly MedicationEntry[], options: {
   return shown.sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.name.localeCompare(b.name, 'nb'));
 }
 
+/**
+ * The status to show. The records (prescriptions, hospital statements, the care list) decide; a pharmacy
+ * dispensation counts as "in use" only when it came after the latest stop, or when no record mentions the
+ * medicine at all. A dispensation before the stop is history: it must not make a stopped drug look active.
+ */
+function itemStatus(entries: readonly MedicationEntry[]): MedicationListItem['status'] {
+  const records = entries.filter((e) => e.kind !== 'NATIONAL_DISPENSATION');
+  const dispensations = entries.filter((e) => e.kind === 'NATIONAL_DISPENSATION');
+  if (records.length === 0) return dispensations.length ? 'ACTIVE' : 'UNKNOWN';
+  if (records.some((e) => e.status === 'ACTIVE')) return 'ACTIVE';
+  const stopDate = latestStop(records);
+  if (dispensations.some((d) => d.lastDispensed && (stopDate === null || d.lastDispensed > stopDate))) return 'ACTIVE';
+  return records.every((e) => e.status === 'STOPPED') ? 'STOPPED' : 'UNKNOWN';
+}
+
+function latestStop(entries: readonly MedicationEntry[]): string | null {
+  return entries.filter((e) => e.status === 'STOPPED').map((e) => e.endDate).filter((d): d is string => !!d).sort().at(-1) ?? null;
+}
+
 function statusRank(status: MedicationListItem['status']): number {
   return status === 'ACTIVE' ? 0 : status === 'UNKNOWN' ? 1 : 2;
 }
@@ -49,8 +68,7 @@ function statusRank(status: MedicationListItem['status']): number {
 function toItem(entries: MedicationEntry[]): MedicationListItem {
   const ordered = [...entries].sort((a, b) => NAME_PRIORITY.indexOf(a.kind) - NAME_PRIORITY.indexOf(b.kind));
   const first = ordered[0] as MedicationEntry;
-  const statuses = ordered.map((e) => e.status);
-  const status = statuses.includes('ACTIVE') ? 'ACTIVE' : statuses.every((s) => s === 'STOPPED') ? 'STOPPED' : 'UNKNOWN';
+  const status = itemStatus(ordered);
   const discrepancies = [statusDiscrepancy(ordered), doseDiscrepancy(ordered)].filter((d): d is MedicationDiscrepancy => d !== null);
   return {
     atc: first.atc,
@@ -83,7 +101,7 @@ function label(p: Provenance): string {
 function statusDiscrepancy(entries: readonly MedicationEntry[]): MedicationDiscrepancy | null {
   const stopped = entries.filter((e) => e.status === 'STOPPED');
   if (stopped.length === 0) return null;
-  const stopDate = stopped.map((e) => e.endDate).filter((d): d is string => !!d).sort().at(-1) ?? null;
+  const stopDate = latestStop(stopped);
   const activeRecords = entries.filter((e) => e.status === 'ACTIVE' && e.kind !== 'NATIONAL_DISPENSATION');
   const dispensedAfter = entries.filter(
     (e) => e.kind === 'NATIONAL_DISPENSATION' && e.lastDispensed && (stopDate === null || e.lastDispensed > stopDate),

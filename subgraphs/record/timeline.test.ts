@@ -17,6 +17,15 @@ describe('timeline', () => {
     expect(buildTimeline(events, { order: 'OLDEST_FIRST' }).map((e) => e.title)).toEqual(['a', 'c', 'b', 'd']);
   });
 
+  it('places an event on its Norwegian day: 00:30 in Oslo on 1 March is 28 February in UTC', () => {
+    const night = ev('2026-02-28T23:30:00Z', 'GP', 'night');
+    expect(buildTimeline([night], { from: '2026-03-01', to: '2026-03-01' }).map((e) => e.title)).toEqual(['night']);
+    expect(buildTimeline([night], { to: '2026-02-28' })).toEqual([]);
+    // A day alone sorts as Oslo midnight: before the night consultation on the same Norwegian day.
+    const day = ev('2026-03-01', 'REGISTRY', 'day');
+    expect(buildTimeline([night, day], { order: 'OLDEST_FIRST' }).map((e) => e.title)).toEqual(['day', 'night']);
+  });
+
   it('filters by period and sector and limits the count', () => {
     expect(buildTimeline(events, { from: '2026-01-01', to: '2026-03-01' }).map((e) => e.title)).toEqual(['b', 'c']);
     expect(buildTimeline(events, { sectors: ['HOSPITAL', 'NATIONAL'] }).map((e) => e.title)).toEqual(['d', 'a']);

@@ -1,3 +1,4 @@
+import { osloLocalToUtc, utcToOsloLocal } from '../../lib/osloTime';
 import type { TimelineEvent } from '../kit/shapes';
 
 export interface TimelineArgs {
@@ -10,18 +11,26 @@ export interface TimelineArgs {
 
 export const MAX_TIMELINE = 1000;
 
-/** Events from every sector in one date order, filtered by period and sector. Pure. */
+/**
+ * The Norwegian calendar day of an event, and an instant to sort it by. Sources give either a UTC
+ * date-time or a day alone; a day alone is a day in Norway, so it sorts as Oslo midnight, and a date-time
+ * belongs to the Oslo day it falls on (00:30 in Oslo on 1 March is still 28 February in UTC).
+ */
+function placed(e: TimelineEvent): { day: string; instant: string } {
+  if (e.date.length === 10) return { day: e.date, instant: osloLocalToUtc(`${e.date}T00:00`) };
+  return { day: utcToOsloLocal(e.date).slice(0, 10), instant: e.date };
+}
+
+/** Events from every sector in one date order, filtered by period (Norwegian days) and sector. Pure. */
 export function buildTimeline(events: readonly TimelineEvent[], args: TimelineArgs = {}): TimelineEvent[] {
   const from = args.from?.slice(0, 10);
   const to = args.to?.slice(0, 10);
   const sectors = args.sectors?.length ? new Set(args.sectors) : null;
-  const selected = events.filter((e) => {
-    const day = e.date.slice(0, 10);
-    return (!from || day >= from) && (!to || day <= to) && (!sectors || sectors.has(e.sector));
-  });
-  // Dates compare as text: date-times are UTC ISO, and a date alone sorts before any time on that day.
-  selected.sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.title.localeCompare(b.title));
+  const selected = events
+    .map((e) => ({ e, ...placed(e) }))
+    .filter(({ e, day }) => (!from || day >= from) && (!to || day <= to) && (!sectors || sectors.has(e.sector)));
+  selected.sort((a, b) => a.instant.localeCompare(b.instant) || a.e.kind.localeCompare(b.e.kind) || a.e.title.localeCompare(b.e.title));
   if ((args.order ?? 'NEWEST_FIRST') === 'NEWEST_FIRST') selected.reverse();
   const first = Math.min(Math.max(args.first ?? 100, 0), MAX_TIMELINE);
-  return selected.slice(0, first);
+  return selected.slice(0, first).map(({ e }) => e);
 }

@@ -60,6 +60,11 @@ describe('playground', () => {
     expect(run?.url).not.toMatch(/\d{11}/);
     expect(run?.body).toContain(demoPatient('homeCare').nin);
 
+    // Nothing the clinician typed or ran stays in the browser after the page is closed.
+    const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage, ...window.sessionStorage }));
+    expect(stored).not.toContain(demoPatient('homeCare').nin);
+    expect(stored).not.toContain('Ingrid');
+
     expect([...origins]).toEqual([new URL(base).origin]);
     expect(failures).toEqual([]);
     await page.close();

@@ -135,22 +135,32 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
   });
 
   it.each([
-    ['a SOAP 1.1 fault (HTTP 500)', 'fault-soap11.xml', 500, 'Server'],
-    ['a SOAP 1.2 Sender fault (HTTP 400)', 'fault-soap12.xml', 400, 'Sender'],
-    ['a SOAP fault wrapped in HTTP 200', 'fault-soap11.xml', 200, 'Server'],
-  ])('reports %s as SOURCE_UNAVAILABLE with the fault code', async (_what, file, status, code) => {
+    ['a SOAP 1.1 fault (HTTP 500)', 'fault-soap11.xml', 500, 'Server', 'E900'],
+    ['a SOAP 1.2 Sender fault (HTTP 400)', 'fault-soap12.xml', 400, 'Sender', 'E201'],
+    ['a SOAP fault wrapped in HTTP 200', 'fault-soap11.xml', 200, 'Server', 'E900'],
+  ])('reports %s as SOURCE_UNAVAILABLE with the fault code and the vendor error code', async (_what, file, status, code, vendorCode) => {
     answer(dialect, () => xml(fixture(file), dialect, status));
     const error = await failure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe(`gp-${dialect}`);
-    expect(error.message).toContain(`(${code})`);
+    expect(error.message).toBe(`gp-${dialect} answered a SOAP fault (${code}), error code ${vendorCode}`);
     expect(error.details.status).toBe(status);
   });
 
-  it('masks an identity number the fault text quotes', async () => {
-    answer(dialect, () => xml(fixture('fault-soap11.xml').replace('databasen svarer ikke', 'ukjent pasient 03864013065'), dialect, 500));
+  it.each([
+    ['fault-soap11.xml', 'Intern feil i journalsystemet: databasen svarer ikke'],
+    ['fault-soap12.xml', 'Avsender er ikke en kjent kommunikasjonspart'],
+  ])('never carries the fault text of %s into the error, not even a patient named or numbered in it', async (file, text) => {
+    answer(dialect, () => xml(fixture(file).replace(text, 'Pasient Ingrid Solheim finnes ikke (03864013065)'), dialect, 500));
     const error = await failure(adapter(dialect).read(KNOWN[dialect]));
-    expect(error.message).not.toContain('03864013065');
+    expect(error.message).not.toMatch(/Ingrid|Solheim|finnes|03864013065/);
+    expect(error.message).toMatch(/^gp-soap1[12] answered a SOAP fault \((Server|Sender)\), error code E\d{3}$/);
+  });
+
+  it('drops free text put where a code belongs', async () => {
+    answer(dialect, () => xml(fixture('fault-soap11.xml').replace('SOAP-ENV:Server', 'Ingrid Solheim').replace('E900', 'Pasient Ingrid Solheim'), dialect, 500));
+    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    expect(error.message).toBe(`gp-${dialect} answered a SOAP fault (unknown)`);
   });
 
   it('reports a non-SOAP server error as SOURCE_UNAVAILABLE', async () => {

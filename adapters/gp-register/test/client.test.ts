@@ -112,16 +112,28 @@ describe('GP register client', () => {
     expect(optionsSchema.safeParse({ usename: 'u', password: 'p' }).success).toBe(false);
   });
 
-  it('reports a SOAP fault (HTTP 500) as SOURCE_UNAVAILABLE with the reason, identity numbers masked', async () => {
+  it('reports a SOAP fault (HTTP 500) as SOURCE_UNAVAILABLE by its codes, without the fault text', async () => {
     answering(
-      `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value></s:Code>` +
+      `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value>` +
+        `<s:Subcode><s:Value xmlns:a="http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher">a:InternalServiceFault</s:Value></s:Subcode></s:Code>` +
         `<s:Reason><s:Text xml:lang="en-US">Lookup of 03864013065 failed</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`,
       500,
     );
     const error = await failure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('gp-register');
-    expect(error.message).toContain('Lookup of [redacted] failed');
+    expect(error.message).toBe('gp-register answered a SOAP fault (Receiver), subcode InternalServiceFault');
+  });
+
+  it('never carries a fault text that names the patient into the error', async () => {
+    answering(
+      `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code>` +
+        `<s:Reason><s:Text xml:lang="nb">Pasient Ingrid Solheim finnes ikke</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`,
+      500,
+    );
+    const error = await failure(adapter().read(['03864013065']));
+    expect(error.message).toBe('gp-register answered a SOAP fault (Sender)');
+    expect(error.message).not.toMatch(/Ingrid|Solheim|finnes/);
   });
 
   it('reports an HTTP 500 without a fault, and a refused content type, as SOURCE_UNAVAILABLE with the status', async () => {

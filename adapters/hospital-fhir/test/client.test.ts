@@ -238,6 +238,32 @@ describe('hospital FHIR client', () => {
     expect(error.message).toMatch(/points away/);
   });
 
+  it('refuses to follow a next link that echoes an identity number: SOURCE_BAD_RESPONSE, and nothing is sent', async () => {
+    const echoing = `${BASE}/fhir/Patient?identifier=${encodeURIComponent(`${FNR}|${HOME_CARE}`)}&_getpagesoffset=20`;
+    let followed = 0;
+    server.use(
+      http.post(`${BASE}/fhir/Patient/_search`, () => fhirJson({ ...page1, link: [{ relation: 'next', url: echoing }] })),
+      http.get(`${BASE}/fhir/Patient`, () => {
+        followed += 1;
+        return fhirJson(page2);
+      }),
+    );
+    const error = await failure(adapter().read([HOME_CARE]));
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(error.message).toBe('refused a request to hospital-haukeland: its URL would carry an identity number');
+    expect(followed).toBe(0);
+  });
+
+  it('reports an OperationOutcome by status alone, never by its diagnostics', async () => {
+    server.use(
+      http.post(`${BASE}/fhir/Patient/_search`, () =>
+        fhirJson({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'Pasient Ingrid Solheim finnes ikke' }] }, 500),
+      ),
+    );
+    const error = await failure(adapter().read([HOME_CARE]));
+    expect(error.message).toBe('hospital-haukeland answered HTTP 500');
+  });
+
   it('refuses a server that pages in a loop', async () => {
     const loop = { ...page2, link: [{ relation: 'next', url: `${BASE}/fhir?_getpages=abc&_getpagesoffset=20` }] };
     server.use(

@@ -214,6 +214,19 @@ describe('hospital FHIR mapper', () => {
     expect(() => mapSearchBundle(bundle(doc))).toThrow(/content\.0\.attachment\.data/);
   });
 
+  it('rejects a medication statement that names no medicine without quoting its id', () => {
+    const bundle = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: HOME_CARE }] } },
+        { resource: { resourceType: 'MedicationStatement', id: `ingrid-solheim-${HOME_CARE}`, status: 'active', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: {} } },
+      ],
+    });
+    expect(() => mapSearchBundle(bundle)).toThrow(/a MedicationStatement names no medicine/);
+    expect(() => mapSearchBundle(bundle)).not.toThrow(/ingrid|solheim|03864013065/);
+  });
+
   it('refuses to map a single page that says more pages follow', () => {
     expect(() => mapSearchBundle(fixture('search-page1.json'))).toThrow(/more pages/);
   });

@@ -2,7 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
 import { createLogger } from '../../../lib/logger';
-import { AdapterKit, SourceError } from '../../kit';
+import { AdapterKit, SourceError, type ReadMiddleware } from '../../kit';
 import { createPopulationRegisterAdapter } from '../client';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +45,22 @@ describe('population register client', () => {
     expect(received[0]?.url).not.toMatch(/\d{11}/);
     expect(result.get('03864013065')?.name.family).toBe('Solheim');
     expect(result.get('01010112345')).toBeNull();
+  });
+
+  it('keeps only the people it asked for, even from what it hands the kit (a cache middleware would keep it)', async () => {
+    // The fixture answers for four people; only one is asked for.
+    server.use(http.post(`${BASE}/folkeregisteret/api/v1/personer/bulkoppslag`, () => HttpResponse.json(fixture)));
+    const handed: string[] = [];
+    const spy: ReadMiddleware = async (call, next) => {
+      const result = await next(call);
+      handed.push(...result.keys());
+      return result;
+    };
+    const kit = new AdapterKit(createLogger('test')).use(spy);
+    const result = await createPopulationRegisterAdapter(instance, { apiKey: 'k1' }, kit).read(['03864013065']);
+    expect(handed).toEqual(['03864013065']);
+    expect([...result.keys()]).toEqual(['03864013065']);
+    expect(result.get('03864013065')?.name.family).toBe('Solheim');
   });
 
   it('reports a server error as SOURCE_UNAVAILABLE naming the instance', async () => {

@@ -99,7 +99,8 @@ describe('practitioner register client', () => {
     const error = await failure(adapter().read(['9217889']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('practitioner-register');
-    expect(error.message).toContain('internal error');
+    expect(error.message).toBe('practitioner-register answered a SOAP fault (Receiver)');
+    expect(error.message).not.toContain('internal error');
   });
 
   it('reports garbage as SOURCE_BAD_RESPONSE', async () => {

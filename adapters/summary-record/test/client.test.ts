@@ -4,7 +4,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
 import { createLogger } from '../../../lib/logger';
-import { AdapterKit, SourceError } from '../../kit';
+import { AdapterKit, SourceError, type ReadMiddleware } from '../../kit';
 import { createSummaryRecordAdapter, SUMMARIES_PATH, TICKETS_PATH } from '../client';
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'summaries.json'), 'utf8')) as {
@@ -173,6 +173,46 @@ describe('summary record client', () => {
     expect(sizes(SUMMARIES_PATH, 'tickets')).toEqual([1, 1]);
     expect(result.get(NIN_B)).not.toBeNull();
     expect(result.size).toBe(121);
+  });
+
+  it('keeps only the patients it asked for, even when the summaries answer carries more', async () => {
+    const kj = fakeKj();
+    const summaryRecord = adapter();
+    await summaryRecord.read([NIN_B]); // a ticket for B is now held
+    // The source answers A's ticket, and also B's (which nobody asked for this time).
+    server.use(
+      http.post(`${BASE}${SUMMARIES_PATH}`, async ({ request }) => {
+        const asked = ((await request.json()) as { tickets: string[] }).tickets;
+        return HttpResponse.json({ summaries: [...asked, 'tkt1xb'].map((ticket) => ({ ...fixture.summaries[ticket.endsWith('a') ? 0 : 1], ticket })) });
+      }),
+    );
+    const handed: string[] = [];
+    const spy: ReadMiddleware = async (call, next) => {
+      const result = await next(call);
+      handed.push(...result.keys());
+      return result;
+    };
+    const kit = new AdapterKit(createLogger('test')).use(spy);
+    const spied = createSummaryRecordAdapter(instance, { apiKey: 'k1' }, kit);
+    const result = await spied.read([NIN_A]);
+    expect(handed).toEqual([NIN_A]);
+    expect([...result.keys()]).toEqual([NIN_A]);
+    expect(kj.calls(TICKETS_PATH)).toBe(2);
+  });
+
+  it('refuses one ticket issued for two patients (one would get the other\'s summary) as SOURCE_BAD_RESPONSE', async () => {
+    const kj = fakeKj();
+    server.use(
+      http.post(`${BASE}${TICKETS_PATH}`, async ({ request }) => {
+        const patients = ((await request.json()) as { patients: string[] }).patients;
+        const expiresAt = new Date(Date.now() + 600_000).toISOString();
+        return HttpResponse.json({ tickets: patients.map((_nin, patientIndex) => ({ ticket: 'tkt-same', patientIndex, expiresAt })) });
+      }),
+    );
+    const error = await failure(adapter().read([NIN_A, NIN_B]));
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(error.message).toMatch(/one ticket for two patients/);
+    expect(kj.calls(SUMMARIES_PATH)).toBe(0);
   });
 
   it('reports a service error as SOURCE_UNAVAILABLE naming the instance', async () => {

@@ -1,0 +1,86 @@
+import { Writable } from 'node:stream';
+import express from 'express';
+import pino from 'pino';
+import { loadOrganisations, type InstanceConfig } from '../../lib/config';
+import { getPopulationIndex } from '../population';
+import { startControlServer } from './control';
+import type { SimulatorDefinition } from './definition';
+import { SimulatedInstance } from './SimulatedInstance';
+
+const NIN = '03864013065';
+
+/** A protocol app that answers 200 to anything, so that only the kit's wrapper decides. */
+const echoSimulator: SimulatorDefinition = {
+  system: 'hospital-fhir',
+  createApp: () => {
+    const app = express();
+    app.use((_req, res) => {
+      res.type('text/plain').send('ok');
+    });
+    return app;
+  },
+  failure: { status: 500, contentType: 'text/plain', body: 'failed' },
+  invalid: { status: 200, contentType: 'text/plain', body: 'invalid' },
+};
+
+/** A real pino logger whose lines are kept in memory. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  // No time, pid or host name: the lines hold only what the instance logged, so a digit run in them is its doing.
+  return { logger: pino({ level: 'debug', timestamp: false, base: null }, stream), lines };
+}
+
+describe('simulated instance', () => {
+  const { logger, lines } = capturingLogger();
+  const instance: InstanceConfig = { id: 'sim-kit-test', system: 'hospital-fhir', baseUrl: 'http://127.0.0.1:0', timeoutMs: 2000, options: {} };
+  let sim: SimulatedInstance;
+  let control: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    const context = { instance, orgs: loadOrganisations(), population: getPopulationIndex() };
+    sim = new SimulatedInstance(echoSimulator, context, { mode: 'normal', latencyMs: 0 }, logger);
+    await sim.start(0);
+    control = await startControlServer(new Map([[sim.id, sim]]), new Map([[sim.id, sim.behaviour]]), 0, logger);
+  });
+  afterAll(async () => {
+    await control.close();
+    await sim.close();
+  });
+  afterEach(() => {
+    sim.resetStats();
+    lines.length = 0;
+  });
+
+  it('refuses an identity number in a URL without recording it in the stats, the control API or the logs', async () => {
+    const urls = [`/fhir/Patient/${NIN}`, `/fhir/Patient?identifier=${NIN}`, `/fhir/Patient/%20${NIN}`, `/fhir/x/${NIN}23843227287`];
+    for (const url of urls) expect([url, (await fetch(`${sim.url}${url}`)).status]).toEqual([url, 400]);
+
+    expect(sim.stats.ninInUrl).toBe(urls.length);
+    expect(sim.stats.byRoute).toEqual({ '<refused: identity number in URL>': urls.length });
+    const served = await (await fetch(`${control.url}/instances/${sim.id}`)).text();
+    expect(served).not.toMatch(/\d{6,}/);
+    expect(served).toContain('<refused: identity number in URL>');
+    const logged = lines.join('');
+    expect(logged).toContain('refused a request with an identity number in its URL');
+    expect(logged).not.toContain(NIN);
+    expect(logged).not.toMatch(/\d{6,}/);
+  });
+
+  it('folds every run of six or more digits in the routes it records', async () => {
+    for (const url of ['/fhir/Encounter/12345678901', '/fhir/Encounter/1234567', '/api/v2/page/12', '/api/order-9876543/lines']) {
+      expect((await fetch(`${sim.url}${url}`)).status).toBe(200);
+    }
+    expect(sim.stats.byRoute).toEqual({
+      'GET /fhir/Encounter/:id': 2,
+      'GET /api/v2/page/12': 1,
+      'GET /api/order-:id/lines': 1,
+    });
+    expect(sim.stats.ninInUrl).toBe(0);
+  });
+});
