@@ -3,7 +3,7 @@ import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareAdapter } from '../contracts';
-import { BadResponseError, buildXml, chunk, type AdapterKit } from '../kit';
+import { BadResponseError, buildXml, type AdapterKit } from '../kit';
 import type { CareRecordModel } from '../model';
 import { manifest, type CarePloOptions } from './manifest';
 import { mapHelseopplysninger } from './mapper';
@@ -51,21 +51,19 @@ export function createCarePloAdapter(instance: InstanceConfig, options: CarePloO
         instance,
         'care-record',
         nins,
-        async (keys, signal) => {
+        async (batch, signal) => {
           const result = new Map<string, CareRecordModel | null>();
-          for (const batch of chunk(keys, manifest.maxBatch)) {
-            const msgId = randomUUID();
-            // Identity numbers travel in the message body only; the URL is the same for every request.
-            const response = await http.post(PLO_PATH, buildRequest(msgId, batch, options), { signal, headers });
-            const answer = mapHelseopplysninger(response.data);
-            // An answer to another request would hold other patients' records.
-            if (answer.refToParent !== null && answer.refToParent !== msgId) throw new BadResponseError('answer refers to another request');
-            const asked = new Set(batch);
-            for (const [nin, record] of answer.records) if (asked.has(nin)) result.set(nin, record);
-          }
+          const msgId = randomUUID();
+          // Identity numbers travel in the message body only; the URL is the same for every request.
+          const response = await http.post(PLO_PATH, buildRequest(msgId, batch, options), { signal, headers });
+          const answer = mapHelseopplysninger(response.data);
+          // An answer to another request would hold other patients' records.
+          if (answer.refToParent !== null && answer.refToParent !== msgId) throw new BadResponseError('answer refers to another request');
+          const asked = new Set(batch);
+          for (const [nin, record] of answer.records) if (asked.has(nin)) result.set(nin, record);
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { GpAdapter } from '../contracts';
-import { chunk, soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
+import { soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
 import type { GpRecordModel } from '../model';
 import { readSoapFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
@@ -37,39 +37,37 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
         instance,
         'gp-record',
         [...officeOf.keys()],
-        async (nins, signal) => {
+        async (batch, signal) => {
           const result = new Map<string, GpRecordModel | null>();
-          for (const batch of chunk(nins, manifest.maxBatch)) {
-            const body = buildJournalRequest({
-              dialect: options.dialect,
-              senderHerId: options.senderHerId,
-              receiverId: instance.id,
-              msgId: randomUUID(),
-              genDate: new Date(),
-              patients: batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string })),
+          const body = buildJournalRequest({
+            dialect: options.dialect,
+            senderHerId: options.senderHerId,
+            receiverId: instance.id,
+            msgId: randomUUID(),
+            genDate: new Date(),
+            patients: batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string })),
+          });
+          let xml: string;
+          try {
+            const response = await http.post<string>(dialect.path, body, {
+              signal,
+              headers: { ...soapHeaders(dialect.soapVersion, dialect.action), Accept: dialect.soapVersion === '1.1' ? 'text/xml' : 'application/soap+xml' },
             });
-            let xml: string;
-            try {
-              const response = await http.post<string>(dialect.path, body, {
-                signal,
-                headers: { ...soapHeaders(dialect.soapVersion, dialect.action), Accept: dialect.soapVersion === '1.1' ? 'text/xml' : 'application/soap+xml' },
-              });
-              xml = response.data;
-            } catch (error) {
-              if (isAxiosError(error) && error.response) throw faultError(instance, error.response.data, error.response.status) ?? error;
-              throw error;
-            }
-            const fault = faultError(instance, xml, 200);
-            if (fault) throw fault;
-            const asked = new Set(batch);
-            for (const [nin, record] of mapJournalResponse(options.dialect, xml)) {
-              // Privacy: a journal we did not ask for is never passed on, whatever the source sent.
-              if (asked.has(nin)) result.set(nin, record);
-            }
+            xml = response.data;
+          } catch (error) {
+            if (isAxiosError(error) && error.response) throw faultError(instance, error.response.data, error.response.status) ?? error;
+            throw error;
+          }
+          const fault = faultError(instance, xml, 200);
+          if (fault) throw fault;
+          const asked = new Set(batch);
+          for (const [nin, record] of mapJournalResponse(options.dialect, xml)) {
+            // Privacy: a journal we did not ask for is never passed on, whatever the source sent.
+            if (asked.has(nin)) result.set(nin, record);
           }
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       );
     },
   };

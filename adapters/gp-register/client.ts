@@ -1,6 +1,6 @@
 import type { InstanceConfig } from '../../lib/config';
 import type { GpRegisterAdapter } from '../contracts';
-import { chunk, type AdapterKit } from '../kit';
+import { type AdapterKit } from '../kit';
 import type { GpListingModel } from '../model';
 import { manifest, type GpRegisterOptions } from './manifest';
 import { mapGpDetailsResponse } from './mapper';
@@ -33,15 +33,14 @@ export function createGpRegisterAdapter(instance: InstanceConfig, options: GpReg
           const result = new Map<string, GpListingModel | null>();
           // The register refuses the whole batch for one malformed number: such keys are not asked (they map to null).
           const askable = keys.filter((k) => /^\d{11}$/.test(k));
-          for (const batch of chunk(askable, manifest.maxBatch)) {
-            const body = await postWcf(http, instance, FLR_PATH, { action: GET_PATIENTS_GP_DETAILS, body: getPatientsGpDetails(batch), options }, signal);
-            const listings = mapGpDetailsResponse(body);
-            // Only what was asked: a listing for a number not in this batch would be the register's mistake.
-            for (const nin of batch) if (listings.has(nin)) result.set(nin, listings.get(nin) ?? null);
-          }
+          if (askable.length === 0) return result;
+          const body = await postWcf(http, instance, FLR_PATH, { action: GET_PATIENTS_GP_DETAILS, body: getPatientsGpDetails(askable), options }, signal);
+          const listings = mapGpDetailsResponse(body);
+          // Only what was asked: a listing for a number not in this batch would be the register's mistake.
+          for (const nin of askable) if (listings.has(nin)) result.set(nin, listings.get(nin) ?? null);
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

@@ -2,7 +2,7 @@ import { type AxiosResponse, isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import type { HospitalAdapter } from '../contracts';
-import { BadResponseError, chunk, type AdapterKit } from '../kit';
+import { BadResponseError, type AdapterKit } from '../kit';
 import type { HospitalRecordModel } from '../model';
 import { SYSTEM } from './fhir';
 import { manifest, type HospitalFhirOptions } from './manifest';
@@ -96,13 +96,12 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
           const result = new Map<string, HospitalRecordModel | null>();
           // A key that is no identity number cannot match; it is answered null without asking.
           const askable = keys.filter((k) => systemOf(k) !== undefined);
-          for (const batch of chunk(askable, manifest.maxBatch)) {
-            const found = await search(batch, signal);
-            for (const nin of batch) result.set(nin, found.get(nin) ?? null);
-          }
+          if (askable.length === 0) return result;
+          const found = await search(askable, signal);
+          for (const nin of askable) result.set(nin, found.get(nin) ?? null);
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

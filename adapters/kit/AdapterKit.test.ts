@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { AxiosError } from 'axios';
 import pino from 'pino';
 import type { InstanceConfig } from '../../lib/config';
-import { AdapterKit, classify, type ReadCall, type ReadMiddleware, type ReadNext, type ReadResult } from './AdapterKit';
+import { AdapterKit, BATCHES_AT_ONCE, classify, type ReadCall, type ReadMiddleware, type ReadNext, type ReadResult } from './AdapterKit';
 import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
 
 const NIN = '03864013065';
@@ -37,6 +37,32 @@ async function failure(promise: Promise<unknown>): Promise<SourceError> {
 }
 
 describe('adapter kit readMany', () => {
+  it('splits a read larger than maxBatch into parts, at most BATCHES_AT_ONCE of them at a time, behind the middleware', async () => {
+    const keys = Array.from({ length: 23 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    let running = 0;
+    let mostAtOnce = 0;
+    const parts: number[] = [];
+    const fetch = async (part: readonly string[]): Promise<ReadResult<string>> => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      parts.push(part.length);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+      return new Map(part.map((k) => [k, `value:${k}`]));
+    };
+    const seenByMiddleware: number[] = [];
+    const kit = new AdapterKit(capturingLogger().logger).use(async (call, next) => {
+      seenByMiddleware.push(call.keys.length);
+      return next(call);
+    });
+    const result = await kit.readMany(instance(), 'op', keys, fetch, { maxBatch: 4 });
+    expect(seenByMiddleware).toEqual([23]);
+    expect(parts.sort((a, b) => b - a)).toEqual([4, 4, 4, 4, 4, 3]);
+    expect(mostAtOnce).toBe(BATCHES_AT_ONCE);
+    expect([...result.keys()]).toEqual(keys);
+    expect(result.get('k22')).toBe('value:k22');
+  });
+
   it('lets a middleware answer some keys itself and pass the rest on: the fetch sees only the rest, the result merges both', async () => {
     const { logger } = capturingLogger();
     const held = new Map([['a', 'held:a']]);

@@ -4,6 +4,7 @@ import type { InstanceConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
 import { redactNins } from '../../lib/nin';
 import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
+import { chunk } from './chunk';
 import { createHttpClient } from './http';
 
 /**
@@ -34,7 +35,15 @@ export type ReadMiddleware = <V>(call: ReadCall, next: ReadNext<V>) => Promise<R
 export interface ReadOptions {
   /** A request id to correlate log lines; never personal data. */
   requestId?: string;
+  /**
+   * The most keys one call to the source may carry (the adapter's manifest.maxBatch). Larger reads are
+   * split, and the parts are fetched side by side, at most BATCHES_AT_ONCE at a time.
+   */
+  maxBatch?: number;
 }
+
+/** How many parts of one split read go to a source at the same time: parallel, but gentle on old systems. */
+export const BATCHES_AT_ONCE = 4;
 
 export class AdapterKit {
   private readonly clients = new Map<string, AxiosInstance>();
@@ -82,7 +91,12 @@ export class AdapterKit {
       // async, so that a middleware that throws at once rejects like any other failure
       (next, mw) => async (c) => mw(c, next),
       async (c) => {
-        const result = await fetch(c.keys, c.signal);
+        const result = new Map<string, V | null>();
+        const parts = chunk(c.keys, options.maxBatch ?? Math.max(1, c.keys.length));
+        for (let i = 0; i < parts.length; i += BATCHES_AT_ONCE) {
+          const answers = await Promise.all(parts.slice(i, i + BATCHES_AT_ONCE).map((part) => fetch(part, c.signal)));
+          for (const answer of answers) for (const [key, value] of answer) result.set(key, value);
+        }
         for (const key of c.keys) if (!result.has(key)) result.set(key, null);
         return result;
       },

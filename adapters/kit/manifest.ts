@@ -8,7 +8,7 @@ export type SectorName = 'REGISTRY' | 'MUNICIPAL_CARE' | 'GP' | 'HOSPITAL' | 'NA
  * - `options`: `createAdapter` (adapters/index.ts) validates each instance's sources.json `options` against
  *   it when a subgraph builds its clients at start;
  * - `sector`: the subgraphs, to say which part of the record an instance answers for (`Patient.sources`, errors);
- * - `maxBatch`: the adapter's own client, which splits larger batches;
+ * - `maxBatch`: the adapter's client hands it to `kit.readMany`, which splits larger reads;
  * - `title`, `protocol` and `provides`: descriptions for people, not read by code to decide anything (a
  *   subgraph's /health lists each instance with its title and protocol).
  */
@@ -24,6 +24,6 @@ export interface AdapterManifest<Options = unknown> {
   provides: string[];
   /** The instance options (sources.json `options`) the adapter accepts, validated at start. */
   options: z.ZodType<Options>;
-  /** The most keys one call to the source may carry; the adapter's client splits larger batches (`chunk`). */
+  /** The most keys one call to the source may carry; `kit.readMany` splits larger reads into parts of this size. */
   maxBatch: number;
 }

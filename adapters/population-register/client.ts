@@ -1,6 +1,6 @@
 import type { InstanceConfig } from '../../lib/config';
 import type { PopulationRegisterAdapter } from '../contracts';
-import { chunk, type AdapterKit } from '../kit';
+import { type AdapterKit } from '../kit';
 import type { RegistryPerson } from '../model';
 import { manifest, type PopulationRegisterOptions } from './manifest';
 import { mapBulkResponse } from './mapper';
@@ -20,23 +20,21 @@ export function createPopulationRegisterAdapter(
         instance,
         'person',
         nins,
-        async (keys, signal) => {
+        async (batch, signal) => {
           const result = new Map<string, RegistryPerson | null>();
-          for (const batch of chunk(keys, manifest.maxBatch)) {
-            const response = await http.post(BULK_PATH, { foedselsnumre: batch }, {
-              signal,
-              headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-            });
-            const answered = mapBulkResponse(response.data);
-            // Only what this batch asked: a person nobody asked about is someone else's data, not passed on.
-            for (const nin of batch) {
-              const person = answered.get(nin);
-              if (person) result.set(nin, person);
-            }
+          const response = await http.post(BULK_PATH, { foedselsnumre: batch }, {
+            signal,
+            headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+          });
+          const answered = mapBulkResponse(response.data);
+          // Only what this batch asked: a person nobody asked about is someone else's data, not passed on.
+          for (const nin of batch) {
+            const person = answered.get(nin);
+            if (person) result.set(nin, person);
           }
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

@@ -1,6 +1,6 @@
 import type { InstanceConfig } from '../../lib/config';
 import type { PractitionerRegisterAdapter } from '../contracts';
-import { chunk, type AdapterKit } from '../kit';
+import { type AdapterKit } from '../kit';
 import type { PractitionerModel } from '../model';
 import { postWcf, WCF_NS } from '../kit/wcf';
 import { manifest, type PractitionerRegisterOptions } from './manifest';
@@ -40,17 +40,17 @@ export function createPractitionerRegisterAdapter(
             const canonical = String(Number(key));
             byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), key]);
           }
-          for (const batch of chunk([...byCanonical.keys()], manifest.maxBatch)) {
-            const body = await postWcf(http, instance, HPR_PATH, { action: GET_PERSONS, body: getPersons(batch), options }, signal);
-            const persons = mapGetPersonsResponse(body);
-            for (const canonical of batch) {
-              const person = persons.get(canonical);
-              if (person) for (const key of byCanonical.get(canonical) ?? []) result.set(key, person);
-            }
+          const batch = [...byCanonical.keys()];
+          if (batch.length === 0) return result;
+          const body = await postWcf(http, instance, HPR_PATH, { action: GET_PERSONS, body: getPersons(batch), options }, signal);
+          const persons = mapGetPersonsResponse(body);
+          for (const canonical of batch) {
+            const person = persons.get(canonical);
+            if (person) for (const key of byCanonical.get(canonical) ?? []) result.set(key, person);
           }
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

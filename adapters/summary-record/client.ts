@@ -1,6 +1,6 @@
 import type { InstanceConfig } from '../../lib/config';
 import type { SummaryRecordAdapter } from '../contracts';
-import { BadResponseError, chunk, type AdapterKit } from '../kit';
+import { BadResponseError, type AdapterKit } from '../kit';
 import type { SummaryRecordModel } from '../model';
 import { manifest, type SummaryRecordOptions } from './manifest';
 import { mapSummariesResponse, mapTicketsResponse, type TicketError } from './mapper';
@@ -100,17 +100,15 @@ export function createSummaryRecordAdapter(
         instance,
         'summary-record',
         nins,
-        async (keys, signal) => {
+        async (batch, signal) => {
           const result = new Map<string, SummaryRecordModel | null>();
-          for (const batch of chunk(keys, manifest.maxBatch)) {
-            const answered = new Map<string, SummaryRecordModel | null>();
-            await readBatch(batch, signal, answered);
-            // Only what this batch asked, as the other adapters do: the answer is keyed by the numbers asked.
-            for (const nin of batch) if (answered.has(nin)) result.set(nin, answered.get(nin) ?? null);
-          }
+          const answered = new Map<string, SummaryRecordModel | null>();
+          await readBatch(batch, signal, answered);
+          // Only what this batch asked, as the other adapters do: the answer is keyed by the numbers asked.
+          for (const nin of batch) if (answered.has(nin)) result.set(nin, answered.get(nin) ?? null);
           return result;
         },
-        readOptions,
+        { ...readOptions, maxBatch: manifest.maxBatch },
       ),
   };
 }

@@ -122,7 +122,7 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     answer(dialect, () => xml(ANSWER[dialect], dialect));
     const keys = Array.from({ length: 150 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
     const result = await adapter(dialect).read(keys);
-    expect(received.map((r) => askedPatients(r.body).length)).toEqual([100, 50]);
+    expect(received.map((r) => askedPatients(r.body).length).sort((a, b) => b - a)).toEqual([100, 50]);
     expect(result.size).toBe(150);
   });
 
