@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { InstanceConfig } from '../../lib/config';
 import { AdapterKit, BATCHES_AT_ONCE, classify, type ReadCall, type ReadMiddleware, type ReadNext, type ReadResult } from './AdapterKit';
 import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
+import { sourceFailure } from './testing';
 
 const NIN = '03864013065';
 const instance = (timeoutMs = 1000): InstanceConfig => ({ id: 'kit-test', system: 'care-json', baseUrl: 'http://kit.test', timeoutMs, options: {} });
@@ -30,11 +31,6 @@ function recordingFetch() {
   return { seen, fetch };
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('adapter kit readMany', () => {
   it('splits a read larger than maxBatch into parts, at most BATCHES_AT_ONCE of them at a time, behind the middleware', async () => {
@@ -110,7 +106,7 @@ describe('adapter kit readMany', () => {
   it('fires the deadline for a fetch that ignores its signal: SOURCE_TIMEOUT with timeoutMs', async () => {
     const kit = new AdapterKit(capturingLogger().logger);
     const started = Date.now();
-    const error = await failure(kit.readMany(instance(50), 'op', ['a'], () => new Promise<ReadResult<string>>(() => undefined)));
+    const error = await sourceFailure(kit.readMany(instance(50), 'op', ['a'], () => new Promise<ReadResult<string>>(() => undefined)));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(50);
     expect(error.message).toBe('kit-test did not answer within 50 ms');
@@ -120,7 +116,7 @@ describe('adapter kit readMany', () => {
   it('aborts the signal it gave the fetch when the deadline passes', async () => {
     const kit = new AdapterKit(capturingLogger().logger);
     let given: AbortSignal | undefined;
-    await failure(
+    await sourceFailure(
       kit.readMany(instance(30), 'op', ['a'], (_keys, signal) => {
         given = signal;
         return new Promise<ReadResult<string>>(() => undefined);
@@ -153,7 +149,7 @@ describe('adapter kit readMany', () => {
 
   it('reports a guard refusal (a next link echoing an identity number) as SOURCE_BAD_RESPONSE, not a crash', async () => {
     const kit = new AdapterKit(capturingLogger().logger);
-    const error = await failure(
+    const error = await sourceFailure(
       kit.readMany(instance(), 'op', ['a'], async () => {
         throw new PrivacyGuardError('refused a request to kit-test: its URL would carry an identity number');
       }),
@@ -165,7 +161,7 @@ describe('adapter kit readMany', () => {
   it('reports a fault in our own code as SOURCE_BAD_RESPONSE with a generic message, and logs it at error level without payload values', async () => {
     const { logger, lines } = capturingLogger();
     const kit = new AdapterKit(logger);
-    const error = await failure(
+    const error = await sourceFailure(
       kit.readMany(instance(), 'op', [NIN], async () => {
         throw new TypeError(`Cannot read properties of undefined (patient ${NIN})`);
       }),
@@ -183,9 +179,9 @@ describe('adapter kit readMany', () => {
     const throwing = new AdapterKit(capturingLogger().logger).use(() => {
       throw new Error('bug');
     });
-    expect((await failure(throwing.readMany(instance(), 'op', ['a'], recordingFetch().fetch))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(throwing.readMany(instance(), 'op', ['a'], recordingFetch().fetch))).code).toBe('SOURCE_BAD_RESPONSE');
     const broken = new AdapterKit(capturingLogger().logger).use(async () => undefined as unknown as Map<string, null>);
-    expect((await failure(broken.readMany(instance(), 'op', ['a'], recordingFetch().fetch))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(broken.readMany(instance(), 'op', ['a'], recordingFetch().fetch))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 });
 

@@ -2,7 +2,7 @@ import { createGpKithAdapter } from '../../adapters/gp-kith/client';
 import { buildJournalRequest } from '../../adapters/gp-kith/request';
 import type { GpKithDialect } from '../../adapters/gp-kith/manifest';
 import type { GpRecordKey } from '../../adapters/contracts';
-import { AdapterKit, parseXml, SourceError } from '../../adapters/kit';
+import { parseXml } from '../../adapters/kit';
 import { CODE_SYSTEM, type GpRecordModel } from '../../adapters/model';
 import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
@@ -10,6 +10,7 @@ import { withCheckDigits } from '../../lib/nin';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, doseText, getPopulationIndex, type Person } from '../population';
 import { gpKithSimulator } from '.';
+import { sourceFailure, testKit } from '../../adapters/kit/testing';
 
 const population = getPopulationIndex();
 const orgs = loadOrganisations();
@@ -76,15 +77,10 @@ function adapter(dialect: GpKithDialect, overrides: { senderHerId?: string; id?:
   return createGpKithAdapter(
     { ...instance, id: overrides.id ?? instance.id, baseUrl: sim(dialect).url, timeoutMs: overrides.timeoutMs ?? 2000 },
     { dialect, senderHerId: overrides.senderHerId ?? String(instance.options.senderHerId) },
-    new AdapterKit(createLogger('test')),
+    testKit(),
   );
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 function requestBody(dialect: GpKithDialect, patients: GpRecordKey[], receiverId = INSTANCES[dialect]) {
   return buildJournalRequest({ dialect, senderHerId: '90001', receiverId, msgId: 'b7f3c1de-0000-4000-8000-000000000001', genDate: new Date(), patients });
@@ -179,11 +175,11 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
   });
 
   it('refuses an unknown sender and a message addressed to another service (the adapter reports SOURCE_UNAVAILABLE)', async () => {
-    const stranger = await failure(adapter('soap11', { senderHerId: '12345' }).read([keyOf(homeCare)]));
+    const stranger = await sourceFailure(adapter('soap11', { senderHerId: '12345' }).read([keyOf(homeCare)]));
     expect(stranger.code).toBe('SOURCE_UNAVAILABLE');
     expect(stranger.details.status).toBe(500);
     expect(stranger.message).toContain('(Client)');
-    const misaddressed = await failure(adapter('soap11', { id: 'gp-nordlys-midt' }).read([keyOf(homeCare)]));
+    const misaddressed = await sourceFailure(adapter('soap11', { id: 'gp-nordlys-midt' }).read([keyOf(homeCare)]));
     // The vendor's error code says what went wrong; its fault text never reaches the error.
     expect(misaddressed.message).toBe('gp-nordlys-midt answered a SOAP fault (Client), error code E202');
   });
@@ -229,7 +225,7 @@ describe('gp-kith simulator with its adapter over HTTP: Fjord EPJ (soap12)', () 
     const asV11 = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: 'urn:fjord-epj:journal:HentJournal' }, body });
     expect(asV11.status).toBe(415);
 
-    const stranger = await failure(adapter('soap12', { senderHerId: '12345' }).read([keyOf(dNumber)]));
+    const stranger = await sourceFailure(adapter('soap12', { senderHerId: '12345' }).read([keyOf(dNumber)]));
     expect(stranger.code).toBe('SOURCE_UNAVAILABLE');
     expect(stranger.details.status).toBe(400);
     expect(stranger.message).toContain('(Sender)');
@@ -241,20 +237,20 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith simulator fault modes, dia
 
   it('fail → SOURCE_UNAVAILABLE (a SOAP 1.1 Server fault, read whatever the dialect)', async () => {
     await sim(dialect).setBehaviour({ mode: 'fail' });
-    const error = await failure(adapter(dialect).read([key()]));
+    const error = await sourceFailure(adapter(dialect).read([key()]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.message).toContain('(Server)');
   });
 
   it('invalid and garbage → SOURCE_BAD_RESPONSE', async () => {
     await sim(dialect).setBehaviour({ mode: 'invalid' });
-    expect((await failure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
     await sim(dialect).setBehaviour({ mode: 'garbage' });
-    expect((await failure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter(dialect).read([key()]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('hang → SOURCE_TIMEOUT', async () => {
     await sim(dialect).setBehaviour({ mode: 'hang' });
-    expect((await failure(adapter(dialect, { timeoutMs: 300 }).read([key()]))).code).toBe('SOURCE_TIMEOUT');
+    expect((await sourceFailure(adapter(dialect, { timeoutMs: 300 }).read([key()]))).code).toBe('SOURCE_TIMEOUT');
   });
 });

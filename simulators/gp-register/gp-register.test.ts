@@ -1,11 +1,12 @@
 import { createGpRegisterAdapter, getPatientsGpDetails } from '../../adapters/gp-register/client';
 import { wcfEnvelope } from '../../adapters/kit/wcf';
-import { AdapterKit, SourceError } from '../../adapters/kit';
+import { AdapterKit } from '../../adapters/kit';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, getPopulationIndex } from '../population';
 import { FLR_PATH, GET_PATIENTS_GP_DETAILS, gpRegisterSimulator } from '.';
+import { sourceFailure } from '../../adapters/kit/testing';
 
 const logger = createLogger('test');
 const orgs = loadOrganisations();
@@ -39,11 +40,6 @@ async function post(sim: SimulatedInstance, body: string, contentType = `${SOAP1
   return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('GP register simulator with the real adapter', () => {
   let sim: SimulatedInstance;
@@ -136,10 +132,10 @@ describe('GP register simulator with the real adapter', () => {
 
   it('requires a WS-Security UsernameToken where the instance has credentials', async () => {
     const nin = demoPatient('homeCare').nin;
-    const without = await failure(adapterFor(secured).read([nin]));
+    const without = await sourceFailure(adapterFor(secured).read([nin]));
     expect(without.code).toBe('SOURCE_UNAVAILABLE');
     expect(without.message).toBe('gp-register-secured answered a SOAP fault (Sender), subcode InvalidSecurity');
-    const wrong = await failure(adapterFor(secured, { username: 'flr-user', password: 'wrong' }).read([nin]));
+    const wrong = await sourceFailure(adapterFor(secured, { username: 'flr-user', password: 'wrong' }).read([nin]));
     expect(wrong.code).toBe('SOURCE_UNAVAILABLE');
     const right = await adapterFor(secured, { username: 'flr-user', password: 'flr-pass' }).read([nin]);
     expect(right.get(nin)?.office.herId).toBe('81241');
@@ -161,10 +157,10 @@ describe('GP register simulator with the real adapter', () => {
   it('reports its fault modes to the adapter as the matching source errors', async () => {
     const nin = demoPatient('homeCare').nin;
     await sim.setBehaviour({ mode: 'fail' });
-    expect((await failure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_UNAVAILABLE');
     await sim.setBehaviour({ mode: 'invalid' });
-    expect((await failure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_BAD_RESPONSE');
     await sim.setBehaviour({ mode: 'garbage' });
-    expect((await failure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapterFor(sim).read([nin]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 });

@@ -1,10 +1,11 @@
-import { AdapterKit, SourceError } from '../../adapters/kit';
+import { AdapterKit } from '../../adapters/kit';
 import { createPractitionerRegisterAdapter } from '../../adapters/practitioner-register/client';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, getPopulationIndex } from '../population';
 import { GET_PERSONS, HPR_PATH, practitionerRegisterSimulator } from '.';
+import { sourceFailure } from '../../adapters/kit/testing';
 
 const logger = createLogger('test');
 const orgs = loadOrganisations();
@@ -35,11 +36,6 @@ async function post(sim: SimulatedInstance, items: string, action = GET_PERSONS)
   return { status: response.status, text: await response.text() };
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('practitioner register simulator with the real adapter', () => {
   let sim: SimulatedInstance;
@@ -108,7 +104,7 @@ describe('practitioner register simulator with the real adapter', () => {
 
   it('requires a WS-Security UsernameToken where the instance has credentials', async () => {
     const hpr = demoPatient('homeCare').gp?.hprNumber ?? '';
-    expect((await failure(adapterFor(secured).read([hpr]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapterFor(secured).read([hpr]))).code).toBe('SOURCE_UNAVAILABLE');
     const right = await adapterFor(secured, { username: 'hpr-user', password: 'hpr-pass' }).read([hpr]);
     expect(right.get(hpr)?.hprNumber).toBe(hpr);
   });
@@ -116,10 +112,10 @@ describe('practitioner register simulator with the real adapter', () => {
   it('reports its fault modes to the adapter as the matching source errors', async () => {
     const hpr = demoPatient('homeCare').gp?.hprNumber ?? '';
     await sim.setBehaviour({ mode: 'fail' });
-    expect((await failure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_UNAVAILABLE');
     await sim.setBehaviour({ mode: 'invalid' });
-    expect((await failure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_BAD_RESPONSE');
     await sim.setBehaviour({ mode: 'garbage' });
-    expect((await failure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapterFor(sim).read([hpr]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 });

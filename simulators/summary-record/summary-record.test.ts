@@ -1,5 +1,6 @@
 import { createSummaryRecordAdapter } from '../../adapters/summary-record/client';
-import { AdapterKit, SourceError } from '../../adapters/kit';
+import { SourceError } from '../../adapters/kit';
+import { testKit } from '../../adapters/kit/testing';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { withCheckDigits } from '../../lib/nin';
@@ -36,7 +37,7 @@ const stranger = (() => {
 })();
 
 function adapter() {
-  return createSummaryRecordAdapter({ ...config, baseUrl: sim.url }, { apiKey: API_KEY }, new AdapterKit(createLogger('test')));
+  return createSummaryRecordAdapter({ ...config, baseUrl: sim.url }, { apiKey: API_KEY }, testKit());
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = { 'X-Api-Key': API_KEY, 'X-KJ-Purpose': 'TREAT' }) {

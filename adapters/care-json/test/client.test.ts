@@ -3,11 +3,10 @@ import path from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
 import { careJsonSimulator } from '../../../simulators/care-json';
-import { AdapterKit, SourceError } from '../../kit';
 import { createCareJsonAdapter } from '../client';
 import type { CareJsonOptions } from '../manifest';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const BASE = 'http://care-json.test';
 const SEARCH = `${BASE}/api/v2/tjenestemottakere/sok`;
@@ -33,7 +32,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function adapter(options: Partial<CareJsonOptions> = {}) {
-  return createCareJsonAdapter(instance, { apiKey: 'k-bergen', pageSize: 2, ...options }, new AdapterKit(createLogger('test')));
+  return createCareJsonAdapter(instance, { apiKey: 'k-bergen', pageSize: 2, ...options }, testKit());
 }
 
 /** A vendor that pages like the real one, capping the page size at `cap`. */
@@ -49,11 +48,6 @@ function pagingVendor(cap = 100) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('care-json client', () => {
   it('reads every page: 3 patients with page size 2 take two requests, numbers in the body only', async () => {
@@ -106,17 +100,17 @@ describe('care-json client', () => {
 
   it('refuses paging that does not add up as SOURCE_BAD_RESPONSE instead of looping', async () => {
     server.use(http.post(SEARCH, () => HttpResponse.json({ totaltAntall: 1, offset: 0, limit: 2, treff: [] })));
-    expect((await failure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
     server.use(http.post(SEARCH, () => HttpResponse.json({ totaltAntall: 1, offset: 5, limit: 2, treff: [] })));
-    expect((await failure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
     server.use(http.post(SEARCH, () => HttpResponse.json({ totaltAntall: 7, offset: 0, limit: 2, treff: [] })));
-    expect((await failure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports the vendor\'s server error as SOURCE_UNAVAILABLE naming the instance', async () => {
     const { status, body } = careJsonSimulator.failure;
     server.use(http.post(SEARCH, () => new HttpResponse(body, { status, headers: { 'Content-Type': 'application/json' } })));
-    const error = await failure(adapter().read([HOME]));
+    const error = await sourceFailure(adapter().read([HOME]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('care-bergen');
     expect(error.details.status).toBe(500);
@@ -124,18 +118,18 @@ describe('care-json client', () => {
 
   it('reports a refused API key as SOURCE_UNAVAILABLE', async () => {
     server.use(http.post(SEARCH, () => HttpResponse.json({ feilkode: 'UAUTORISERT', melding: 'Mangler eller ugyldig X-Api-Key' }, { status: 401 })));
-    expect((await failure(adapter().read([HOME]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([HOME]))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(SEARCH, () => new HttpResponse('{"totaltAntall": 1, "treff": [{"fodsels', { headers: { 'Content-Type': 'application/json' } })));
-    expect((await failure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer that breaks the protocol as SOURCE_BAD_RESPONSE, quoting no values', async () => {
     const { body } = careJsonSimulator.invalid;
     server.use(http.post(SEARCH, () => new HttpResponse(body, { headers: { 'Content-Type': 'application/json' } })));
-    const error = await failure(adapter().read([HOME]));
+    const error = await sourceFailure(adapter().read([HOME]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/fodselsnummer/);
     expect(error.message).not.toMatch(/2026-03-01/);
@@ -148,7 +142,7 @@ describe('care-json client', () => {
         return HttpResponse.json({});
       }),
     );
-    const error = await failure(adapter().read([HOME]));
+    const error = await sourceFailure(adapter().read([HOME]));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
 import { carePloSimulator } from '../../../simulators/care-plo';
-import { AdapterKit, parseXml, SourceError } from '../../kit';
+import { parseXml } from '../../kit';
 import { createCarePloAdapter } from '../client';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const BASE = 'http://care-plo.test';
 const URL_ = `${BASE}/plo/helseopplysninger`;
@@ -32,7 +32,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function adapter() {
-  return createCarePloAdapter(instance, { senderHerId: '90001', receiverHerId: '95001' }, new AdapterKit(createLogger('test')));
+  return createCarePloAdapter(instance, { senderHerId: '90001', receiverHerId: '95001' }, testKit());
 }
 
 type Xml = Record<string, unknown>;
@@ -52,11 +52,6 @@ function ploSystem(answer = fixture) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('care-plo client', () => {
   it('asks for several patients in one XML message addressed by HER-id, numbers in the body only', async () => {
@@ -94,7 +89,7 @@ describe('care-plo client', () => {
 
   it('refuses an answer to another request as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(URL_, () => new HttpResponse(fixture, { headers: { 'Content-Type': 'application/xml' } })));
-    expect((await failure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('drops a patient the message did not ask for', async () => {
@@ -107,7 +102,7 @@ describe('care-plo client', () => {
   it('reports the system\'s XML server error as SOURCE_UNAVAILABLE naming the instance', async () => {
     const { status, body } = carePloSimulator.failure;
     server.use(http.post(URL_, () => new HttpResponse(body, { status, headers: { 'Content-Type': 'application/xml' } })));
-    const error = await failure(adapter().read([NURSING_HOME]));
+    const error = await sourceFailure(adapter().read([NURSING_HOME]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('care-trondheim');
     expect(error.details.status).toBe(500);
@@ -115,17 +110,17 @@ describe('care-plo client', () => {
 
   it('reports a refused request (400 Feilmelding) as SOURCE_UNAVAILABLE', async () => {
     server.use(http.post(URL_, () => new HttpResponse('<Feilmelding><Kode V="UGYLDIG_MELDING"/></Feilmelding>', { status: 400, headers: { 'Content-Type': 'application/xml' } })));
-    expect((await failure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(URL_, () => new HttpResponse(fixture.slice(0, 900), { headers: { 'Content-Type': 'application/xml' } })));
-    expect((await failure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed message missing required elements as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(URL_, () => new HttpResponse(carePloSimulator.invalid.body, { headers: { 'Content-Type': 'application/xml' } })));
-    const error = await failure(adapter().read([NURSING_HOME]));
+    const error = await sourceFailure(adapter().read([NURSING_HOME]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/Ident/);
   });
@@ -137,7 +132,7 @@ describe('care-plo client', () => {
         return new HttpResponse('');
       }),
     );
-    const error = await failure(adapter().read([NURSING_HOME]));
+    const error = await sourceFailure(adapter().read([NURSING_HOME]));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

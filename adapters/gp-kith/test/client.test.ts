@@ -3,11 +3,11 @@ import path from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
 import type { GpRecordKey } from '../../contracts';
-import { AdapterKit, parseXml, SourceError } from '../../kit';
+import { parseXml } from '../../kit';
 import { createGpKithAdapter } from '../client';
 import type { GpKithDialect } from '../manifest';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const BASE = 'http://gp.test';
@@ -48,7 +48,7 @@ function instance(dialect: GpKithDialect): InstanceConfig {
 }
 
 function adapter(dialect: GpKithDialect) {
-  return createGpKithAdapter(instance(dialect), { dialect, senderHerId: '90001' }, new AdapterKit(createLogger('test')));
+  return createGpKithAdapter(instance(dialect), { dialect, senderHerId: '90001' }, testKit());
 }
 
 /** Answers every request to the dialect's endpoint with `respond`, recording what came in. */
@@ -65,11 +65,6 @@ function answer(dialect: GpKithDialect, respond: (body: string) => Response | Pr
 const xml = (body: string, dialect: GpKithDialect, status = 200) =>
   new HttpResponse(body, { status, headers: { 'Content-Type': CONTENT_TYPE[dialect] } });
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 /** Walks a parsed XML document by element names. */
 const at = (node: unknown, ...path: string[]): unknown =>
@@ -140,7 +135,7 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     ['a SOAP fault wrapped in HTTP 200', 'fault-soap11.xml', 200, 'Server', 'E900'],
   ])('reports %s as SOURCE_UNAVAILABLE with the fault code and the vendor error code', async (_what, file, status, code, vendorCode) => {
     answer(dialect, () => xml(fixture(file), dialect, status));
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe(`gp-${dialect}`);
     expect(error.message).toBe(`gp-${dialect} answered a SOAP fault (${code}), error code ${vendorCode}`);
@@ -152,33 +147,33 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     ['fault-soap12.xml', 'Avsender er ikke en kjent kommunikasjonspart'],
   ])('never carries the fault text of %s into the error, not even a patient named or numbered in it', async (file, text) => {
     answer(dialect, () => xml(fixture(file).replace(text, 'Pasient Ingrid Solheim finnes ikke (03864013065)'), dialect, 500));
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.message).not.toMatch(/Ingrid|Solheim|finnes|03864013065/);
     expect(error.message).toMatch(/^gp-soap1[12] answered a SOAP fault \((Server|Sender)\), error code E\d{3}$/);
   });
 
   it('drops free text put where a code belongs', async () => {
     answer(dialect, () => xml(fixture('fault-soap11.xml').replace('SOAP-ENV:Server', 'Ingrid Solheim').replace('E900', 'Pasient Ingrid Solheim'), dialect, 500));
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.message).toBe(`gp-${dialect} answered a SOAP fault (unknown)`);
   });
 
   it('reports a non-SOAP server error as SOURCE_UNAVAILABLE', async () => {
     answer(dialect, () => new HttpResponse('<html>503 Service Unavailable</html>', { status: 503, headers: { 'Content-Type': 'text/html' } }));
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.details.status).toBe(503);
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     answer(dialect, () => xml(ANSWER[dialect].slice(0, 900), dialect));
-    expect((await failure(adapter(dialect).read(KNOWN[dialect]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter(dialect).read(KNOWN[dialect]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer of the wrong shape as SOURCE_BAD_RESPONSE', async () => {
     const other: GpKithDialect = dialect === 'soap11' ? 'soap12' : 'soap11';
     answer(dialect, () => xml(ANSWER[other], dialect));
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).not.toMatch(/\d{11}/);
   });
@@ -188,7 +183,7 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
       await delay('infinite');
       return xml(ANSWER[dialect], dialect);
     });
-    const error = await failure(adapter(dialect).read(KNOWN[dialect]));
+    const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

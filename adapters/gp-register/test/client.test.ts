@@ -3,11 +3,11 @@ import path from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
-import { AdapterKit, parseXml, SourceError } from '../../kit';
+import { parseXml } from '../../kit';
 import { createGpRegisterAdapter } from '../client';
 import type { GpRegisterOptions } from '../manifest';
 import { optionsSchema } from '../manifest';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'GetPatientsGPDetails.xml'), 'utf8');
 const BASE = 'http://flr.test';
@@ -26,7 +26,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function adapter(options: GpRegisterOptions = {}) {
-  return createGpRegisterAdapter(instance, options, new AdapterKit(createLogger('test')));
+  return createGpRegisterAdapter(instance, options, testKit());
 }
 
 function answering(body: string, status = 200, contentType = SOAP12) {
@@ -52,11 +52,6 @@ function envelopeOf(body: string): SentEnvelope {
   return (parseXml(body, ['string']) as { Envelope: SentEnvelope }).Envelope;
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('GP register client', () => {
   it('asks for many patients in one SOAP 1.2 call, numbers in the body, and maps unlisted ones to null', async () => {
@@ -119,7 +114,7 @@ describe('GP register client', () => {
         `<s:Reason><s:Text xml:lang="en-US">Lookup of 03864013065 failed</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`,
       500,
     );
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('gp-register');
     expect(error.message).toBe('gp-register answered a SOAP fault (Receiver), subcode InternalServiceFault');
@@ -131,30 +126,30 @@ describe('GP register client', () => {
         `<s:Reason><s:Text xml:lang="nb">Pasient Ingrid Solheim finnes ikke</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`,
       500,
     );
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.message).toBe('gp-register answered a SOAP fault (Sender)');
     expect(error.message).not.toMatch(/Ingrid|Solheim|finnes/);
   });
 
   it('reports an HTTP 500 without a fault, and a refused content type, as SOURCE_UNAVAILABLE with the status', async () => {
     answering('<html><body>Service Unavailable</body></html>', 500, 'text/html');
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.details.status).toBe(500);
 
     server.resetHandlers();
     answering('Cannot process the message', 415, 'text/plain');
-    expect((await failure(adapter().read(['03864013065']))).details.status).toBe(415);
+    expect((await sourceFailure(adapter().read(['03864013065']))).details.status).toBe(415);
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     answering(fixture.slice(0, fixture.length / 2));
-    expect((await failure(adapter().read(['03864013065']))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read(['03864013065']))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer that breaks the data contract as SOURCE_BAD_RESPONSE', async () => {
     answering(fixture.replace(/<a:GPContract>[\s\S]*?<\/a:GPContract>/, ''));
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).not.toMatch(/03864013065|Kristoffersen/);
   });
@@ -166,7 +161,7 @@ describe('GP register client', () => {
         return new HttpResponse('');
       }),
     );
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
 import { syntheticNin } from '../../../lib/nin';
-import { AdapterKit, SourceError } from '../../kit';
 import { createHospitalFhirAdapter, REVINCLUDES } from '../client';
 import type { HospitalFhirOptions } from '../manifest';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, 'fixtures', name), 'utf8')) as Record<string, unknown>;
 const page1 = fixture('search-page1.json');
@@ -90,14 +89,9 @@ function servePages() {
 }
 
 function adapter(extra: Partial<HospitalFhirOptions> = {}) {
-  return createHospitalFhirAdapter(instance, { ...options, ...extra }, new AdapterKit(createLogger('test')));
+  return createHospitalFhirAdapter(instance, { ...options, ...extra }, testKit());
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 const fhirCalls = () => seen.filter((s) => s.method !== 'TOKEN');
 
@@ -176,7 +170,7 @@ describe('hospital FHIR client', () => {
         return refusedToken();
       }),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.details.status).toBe(401);
     expect(tokensIssued).toBe(2);
@@ -190,7 +184,7 @@ describe('hospital FHIR client', () => {
         return HttpResponse.json({ statusCode: 401, message: 'Access denied due to invalid subscription key.' }, { status: 401 });
       }),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(tokensIssued).toBe(1);
     expect(fhirCalls()).toHaveLength(1);
@@ -198,7 +192,7 @@ describe('hospital FHIR client', () => {
 
   it('reports refused client credentials as SOURCE_UNAVAILABLE without calling the FHIR API', async () => {
     servePages();
-    const error = await failure(adapter({ clientSecret: 'wrong' }).read([HOME_CARE]));
+    const error = await sourceFailure(adapter({ clientSecret: 'wrong' }).read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.details.status).toBe(401);
     expect(fhirCalls()).toHaveLength(0);
@@ -206,7 +200,7 @@ describe('hospital FHIR client', () => {
 
   it('reports a token answer off the protocol as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(`${BASE}/oauth2/token`, () => HttpResponse.json({ token: 'x' })));
-    expect((await failure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('splits more than 50 patients into searches of at most 50', async () => {
@@ -234,7 +228,7 @@ describe('hospital FHIR client', () => {
         fhirJson({ ...page1, link: [{ relation: 'next', url: 'https://elsewhere.test/fhir?_getpages=x' }] }),
       ),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/points away/);
   });
@@ -249,7 +243,7 @@ describe('hospital FHIR client', () => {
         return fhirJson(page2);
       }),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toBe('refused a request to hospital-haukeland: its URL would carry an identity number');
     expect(followed).toBe(0);
@@ -261,7 +255,7 @@ describe('hospital FHIR client', () => {
         fhirJson({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'Pasient Ingrid Solheim finnes ikke' }] }, 500),
       ),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.message).toBe('hospital-haukeland answered HTTP 500');
   });
 
@@ -271,7 +265,7 @@ describe('hospital FHIR client', () => {
       http.post(`${BASE}/fhir/Patient/_search`, () => fhirJson({ ...page1, link: loop.link })),
       http.get(`${BASE}/fhir`, () => fhirJson(loop)),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/repeats a page/);
   });
@@ -282,7 +276,7 @@ describe('hospital FHIR client', () => {
         fhirJson({ resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'transient', diagnostics: 'unavailable' }] }, 503),
       ),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('hospital-haukeland');
     expect(error.details.status).toBe(503);
@@ -290,13 +284,13 @@ describe('hospital FHIR client', () => {
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(`${BASE}/fhir/Patient/_search`, () => new HttpResponse('{"resourceType":"Bundle","entry":[{"res', { headers: { 'Content-Type': 'application/fhir+json' } })));
-    expect((await failure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer of the wrong shape as SOURCE_BAD_RESPONSE without quoting it', async () => {
     const wrong = { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 'p1', identifier: HOME_CARE } }] };
     server.use(http.post(`${BASE}/fhir/Patient/_search`, () => fhirJson(wrong)));
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).not.toMatch(/\d{11}/);
   });
@@ -308,7 +302,7 @@ describe('hospital FHIR client', () => {
         return fhirJson(emptyBundle);
       }),
     );
-    const error = await failure(adapter().read([HOME_CARE]));
+    const error = await sourceFailure(adapter().read([HOME_CARE]));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });
@@ -321,6 +315,6 @@ describe('hospital FHIR client', () => {
         return fhirJson(page2);
       }),
     );
-    expect((await failure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_TIMEOUT');
+    expect((await sourceFailure(adapter().read([HOME_CARE]))).code).toBe('SOURCE_TIMEOUT');
   });
 });

@@ -1,11 +1,11 @@
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
-import { AdapterKit, SourceError, type ReadMiddleware } from '../../kit';
+import { type ReadMiddleware } from '../../kit';
 import { createPopulationRegisterAdapter } from '../client';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'bulkoppslag.json'), 'utf8'));
 const BASE = 'http://freg.test';
@@ -21,14 +21,9 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function adapter() {
-  return createPopulationRegisterAdapter(instance, { apiKey: 'k1' }, new AdapterKit(createLogger('test')));
+  return createPopulationRegisterAdapter(instance, { apiKey: 'k1' }, testKit());
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('population register client', () => {
   it('asks for many numbers in one POST with the bearer token, and maps unknown numbers to null', async () => {
@@ -56,7 +51,7 @@ describe('population register client', () => {
       handed.push(...result.keys());
       return result;
     };
-    const kit = new AdapterKit(createLogger('test')).use(spy);
+    const kit = testKit().use(spy);
     const result = await createPopulationRegisterAdapter(instance, { apiKey: 'k1' }, kit).read(['03864013065']);
     expect(handed).toEqual(['03864013065']);
     expect([...result.keys()]).toEqual(['03864013065']);
@@ -65,19 +60,19 @@ describe('population register client', () => {
 
   it('reports a server error as SOURCE_UNAVAILABLE naming the instance', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ feilmelding: 'Intern feil' }, { status: 500 })));
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('population-register');
   });
 
   it('reports a rejected token as SOURCE_UNAVAILABLE', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'invalid_token' }, { status: 401 })));
-    expect((await failure(adapter().read(['03864013065']))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read(['03864013065']))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(`${BASE}/*`, () => new HttpResponse('{"dokumenter": [{"foedsels', { headers: { 'Content-Type': 'application/json' } })));
-    expect((await failure(adapter().read(['03864013065']))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read(['03864013065']))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
@@ -85,7 +80,7 @@ describe('population register client', () => {
       await delay('infinite');
       return HttpResponse.json({});
     }));
-    const error = await failure(adapter().read(['03864013065']));
+    const error = await sourceFailure(adapter().read(['03864013065']));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

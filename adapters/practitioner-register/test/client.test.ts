@@ -3,10 +3,10 @@ import path from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
-import { AdapterKit, parseXml, SourceError } from '../../kit';
+import { parseXml } from '../../kit';
 import { createPractitionerRegisterAdapter } from '../client';
 import type { PractitionerRegisterOptions } from '../manifest';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'GetPersons.xml'), 'utf8');
 const BASE = 'http://hpr.test';
@@ -25,7 +25,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function adapter(options: PractitionerRegisterOptions = {}) {
-  return createPractitionerRegisterAdapter(instance, options, new AdapterKit(createLogger('test')));
+  return createPractitionerRegisterAdapter(instance, options, testKit());
 }
 
 function answering(body: string, status = 200, contentType = SOAP12) {
@@ -46,11 +46,6 @@ function envelopeOf(body: string): SentEnvelope {
   return (parseXml(body, ['int']) as { Envelope: SentEnvelope }).Envelope;
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('practitioner register client', () => {
   it('asks for many HPR numbers in one SOAP 1.2 call as an int array, and maps unknown ones to null', async () => {
@@ -96,7 +91,7 @@ describe('practitioner register client', () => {
         `<s:Reason><s:Text xml:lang="en-US">The server was unable to process the request due to an internal error.</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`,
       500,
     );
-    const error = await failure(adapter().read(['9217889']));
+    const error = await sourceFailure(adapter().read(['9217889']));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('practitioner-register');
     expect(error.message).toBe('practitioner-register answered a SOAP fault (Receiver)');
@@ -105,12 +100,12 @@ describe('practitioner register client', () => {
 
   it('reports garbage as SOURCE_BAD_RESPONSE', async () => {
     answering(`${fixture.slice(0, 300)}\u0000<<#@!garbage`);
-    expect((await failure(adapter().read(['9217889']))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read(['9217889']))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer that breaks the data contract as SOURCE_BAD_RESPONSE', async () => {
     answering(fixture.replace('<a:HPRNummer>9217889</a:HPRNummer>', ''));
-    expect((await failure(adapter().read(['9217889']))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read(['9217889']))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a register that never answers as SOURCE_TIMEOUT', async () => {
@@ -120,7 +115,7 @@ describe('practitioner register client', () => {
         return new HttpResponse('');
       }),
     );
-    const error = await failure(adapter().read(['9217889']));
+    const error = await sourceFailure(adapter().read(['9217889']));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import type { InstanceConfig } from '../../../lib/config';
-import { createLogger } from '../../../lib/logger';
-import { AdapterKit, SourceError, type ReadMiddleware } from '../../kit';
+import { type ReadMiddleware } from '../../kit';
 import { createSummaryRecordAdapter, SUMMARIES_PATH, TICKETS_PATH } from '../client';
+import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'summaries.json'), 'utf8')) as {
   summaries: Record<string, unknown>[];
@@ -76,14 +76,9 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function adapter(now?: () => number) {
-  return createSummaryRecordAdapter(instance, { apiKey: 'k1' }, new AdapterKit(createLogger('test')), now ? { now } : {});
+  return createSummaryRecordAdapter(instance, { apiKey: 'k1' }, testKit(), now ? { now } : {});
 }
 
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
-}
 
 describe('summary record client', () => {
   it('gets tickets for many patients in one call, then their summaries in one call, with key and purpose headers', async () => {
@@ -158,7 +153,7 @@ describe('summary record client', () => {
 
   it('gives up with SOURCE_BAD_RESPONSE when the source refuses tickets it has just issued', async () => {
     const kj = fakeKj({ refuse: () => 'TICKET_UNKNOWN' });
-    const error = await failure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(kj.calls(SUMMARIES_PATH)).toBe(2);
   });
@@ -197,7 +192,7 @@ describe('summary record client', () => {
       handed.push(...result.keys());
       return result;
     };
-    const kit = new AdapterKit(createLogger('test')).use(spy);
+    const kit = testKit().use(spy);
     const spied = createSummaryRecordAdapter(instance, { apiKey: 'k1' }, kit);
     const result = await spied.read([NIN_A]);
     expect(handed).toEqual([NIN_A]);
@@ -214,7 +209,7 @@ describe('summary record client', () => {
         return HttpResponse.json({ tickets: patients.map((_nin, patientIndex) => ({ ticket: 'tkt-same', patientIndex, expiresAt })) });
       }),
     );
-    const error = await failure(adapter().read([NIN_A, NIN_B]));
+    const error = await sourceFailure(adapter().read([NIN_A, NIN_B]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/one ticket for two patients/);
     expect(kj.calls(SUMMARIES_PATH)).toBe(0);
@@ -222,7 +217,7 @@ describe('summary record client', () => {
 
   it('reports a service error as SOURCE_UNAVAILABLE naming the instance', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE', message: 'Kjernejournal er midlertidig utilgjengelig' }, { status: 503 })));
-    const error = await failure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A]));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('summary-record');
     expect(error.details.status).toBe(503);
@@ -231,17 +226,17 @@ describe('summary record client', () => {
   it('reports a failing summaries call after good tickets as SOURCE_UNAVAILABLE', async () => {
     fakeKj();
     server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE' }, { status: 503 })));
-    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a rejected API key as SOURCE_UNAVAILABLE', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'UNAUTHORIZED' }, { status: 401 })));
-    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(`${BASE}/*`, () => new HttpResponse('{"tickets": [{"tick', { headers: { 'Content-Type': 'application/json' } })));
-    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports malformed summaries as SOURCE_BAD_RESPONSE', async () => {
@@ -251,13 +246,13 @@ describe('summary record client', () => {
         HttpResponse.json({ summaries: [{ ticket: 'tkt1xa', criticalInformation: 'ingen', dispensedMedications: [{ atc: 7 }] }] }),
       ),
     );
-    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports summaries that leave a ticket unanswered as SOURCE_BAD_RESPONSE', async () => {
     fakeKj();
     server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ summaries: [] })));
-    expect((await failure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
@@ -267,7 +262,7 @@ describe('summary record client', () => {
         return HttpResponse.json({});
       }),
     );
-    const error = await failure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A]));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });
