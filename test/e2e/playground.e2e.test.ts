@@ -60,6 +60,13 @@ describe('playground', () => {
     expect(run?.url).not.toMatch(/\d{11}/);
     expect(run?.body).toContain(demoPatient('homeCare').nin);
 
+    // The demo-patient picker puts another patient's number in the variables; the same query answers for them.
+    await page.selectOption('#demo-patients', { label: 'Kjell Aune (nursingHome)' });
+    await page.getByText(demoPatient('nursingHome').nin).first().waitFor();
+    await page.locator('.graphiql-execute-button').click();
+    await result.getByText('Kjell Aune').waitFor({ timeout: 30_000 });
+    expect(await result.textContent()).toMatch(/"Fjord EPJ"/);
+
     // Nothing the clinician typed or ran stays in the browser after the page is closed.
     const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage, ...window.sessionStorage }));
     expect(stored).not.toContain(demoPatient('homeCare').nin);
