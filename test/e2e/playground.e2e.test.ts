@@ -1,23 +1,18 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { demoPatient } from '../../simulators/population';
+import { launchBrowser } from './browser';
 import { TestSystem } from './harness';
 
 /**
  * The playground in a real headless Chromium: it loads from the gateway alone, shows the first query
  * with a demo patient filled in, and runs it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let system: TestSystem;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (\`.ci/run\` does) or set CHROMIUM_PATH`);
   system = await TestSystem.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
