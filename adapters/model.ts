@@ -142,6 +142,23 @@ export interface GpRecordModel {
 
 // ------------------------------------------------------------------ hospital
 
+/** A block (sperring, pjl § 17) as a source records it: what it covers and whom it keeps out. */
+export interface BlockModel {
+  id: string;
+  /** Ids of the documents it covers; null when it covers the patient's whole record at this source. */
+  documentIds: string[] | null;
+  /** Denied to everyone not excepted (a deny with no actor). */
+  deniesEveryone: boolean;
+  /** HPR numbers denied by name. */
+  deniedPersons: string[];
+  /** Organisation numbers denied. */
+  deniedOrganisations: string[];
+  /** Organisation numbers excepted from a denial of everyone (typically the one that holds the record). */
+  exceptOrganisations: string[];
+  /** HPR numbers excepted from a denial of everyone. */
+  exceptPersons: string[];
+}
+
 export interface HospitalRecordModel {
   encounters: {
     id: string;
@@ -158,10 +175,18 @@ export interface HospitalRecordModel {
     id: string;
     kind: 'DISCHARGE_SUMMARY' | 'OUTPATIENT_NOTE' | 'OTHER';
     date: string;
-    /** Null when blocked: a mapper never carries a blocked document's content. */
+    /**
+     * Null when the source marks the document restricted and no block says whom the restriction keeps out:
+     * a mapper never carries content under a restriction it cannot interpret. Under a block it can read, the
+     * content is carried and the graph's field rules hide it from those the block denies.
+     */
     title: string | null;
     text: string | null;
+    /** The source marks it restricted (confidentiality R or V): a block (`blocks`) covers it. */
     blocked: boolean;
+    /** Withheld from the patient's own access (pbrl § 5-1; security label NOPAT). */
+    withheldFromPatient: boolean;
+    /** Null, like title and text, under a restriction the mapper cannot interpret. */
     encounterId: string | null;
     authorHpr: string | null;
   }[];
@@ -175,6 +200,10 @@ export interface HospitalRecordModel {
     referenceHigh: number | null;
     encounterId: string | null;
   }[];
+  /** Episodes of care (behandlingsforløp): an active one means the hospital is treating the patient now. */
+  careEpisodes: { id: string; status: 'ACTIVE' | 'FINISHED' | 'OTHER'; start: string | null; end: string | null; department: string | null; orgNumber: string | null }[];
+  /** Blocks (sperring, pjl § 17) the source records for this patient. */
+  blocks: BlockModel[];
 }
 
 // ------------------------------------------------------------------ national

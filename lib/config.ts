@@ -19,6 +19,8 @@ export const organisationsSchema = z.object({
       z.object({
         number: digits(4),
         name: z.string().min(1),
+        /** The municipality's organisation number (Enhetsregisteret): who its health personnel work for. */
+        orgNumber: digits(9),
         careInstance: z.string().min(1).nullable(),
         hospitals: z.array(digits(9)),
       }),

@@ -10,8 +10,20 @@ import { mapSearchEntries, parseSearchPage } from './mapper';
 import { TokenCache } from './token';
 
 export const SEARCH_PATH = '/fhir/Patient/_search';
-/** Everything the record model needs, in one search. */
-export const REVINCLUDES = ['Encounter:subject', 'Condition:subject', 'MedicationStatement:subject', 'DocumentReference:subject', 'Observation:subject'];
+/**
+ * Everything the record model needs, in one search: the clinical resources (through `subject`), and the
+ * patient's episodes of care and blocks (through `patient`). The blocks come in the same answer as the
+ * data they cover, so the data is never read without them.
+ */
+export const REVINCLUDES = [
+  'Encounter:subject',
+  'Condition:subject',
+  'MedicationStatement:subject',
+  'DocumentReference:subject',
+  'Observation:subject',
+  'EpisodeOfCare:patient',
+  'Consent:patient',
+];
 const DEFAULT_PAGE_SIZE = 200;
 /** A search of 50 patients fits in far fewer pages; more means a server that pages forever. */
 const MAX_PAGES = 100;

@@ -11,11 +11,13 @@ export const SYSTEM = {
   dnr: 'urn:oid:2.16.578.1.12.4.1.4.2',
   hnr: 'urn:oid:2.16.578.1.12.4.1.4.3',
   hpr: 'urn:oid:2.16.578.1.12.4.1.4.4',
+  orgNumber: 'urn:oid:2.16.578.1.12.4.1.4.101',
   icd10: CODE_SYSTEM.icd10,
   atc: CODE_SYSTEM.atc,
   loinc: CODE_SYSTEM.loinc,
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
   confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
+  participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
 } as const;
@@ -131,12 +133,57 @@ export const observationSchema = z.object({
   referenceRange: z.array(z.object({ low: quantity.optional(), high: quantity.optional() })).optional(),
 });
 
+/** A Consent's patient, as the clinical resources' subject: the resource is tied to its patient through it. */
+const patientRef = z.object({ reference: z.string().min(1) });
+
+/**
+ * A provision of a Consent: a rule (`deny` or `permit`) for some actors and some data, with nested
+ * provisions as exceptions to it. Loose, so that the mapper can see elements it does not read (a period,
+ * a security label): an exception narrowed by something unread is not honoured as an exception.
+ */
+export interface ConsentProvision {
+  type?: 'deny' | 'permit' | undefined;
+  actor?: { role?: FhirCodeableConcept | undefined; reference: FhirReference }[] | undefined;
+  data?: { meaning: string; reference: FhirReference }[] | undefined;
+  provision?: ConsentProvision[] | undefined;
+  [element: string]: unknown;
+}
+
+const provision: z.ZodType<ConsentProvision> = z.lazy(() =>
+  z.looseObject({
+    type: z.enum(['deny', 'permit']).optional(),
+    actor: z.array(z.object({ role: codeableConcept.optional(), reference })).optional(),
+    data: z.array(z.object({ meaning: z.string(), reference })).optional(),
+    provision: z.array(provision).optional(),
+  }),
+);
+
+export const consentSchema = z.object({
+  resourceType: z.literal('Consent'),
+  id,
+  status: z.string(),
+  patient: patientRef,
+  provision: provision.optional(),
+});
+
+export const episodeOfCareSchema = z.object({
+  resourceType: z.literal('EpisodeOfCare'),
+  id,
+  status: z.string(),
+  type: z.array(codeableConcept).optional(),
+  patient: patientRef,
+  managingOrganization: reference.optional(),
+  period: period.optional(),
+});
+
 export type Patient = z.infer<typeof patientSchema>;
 export type Encounter = z.infer<typeof encounterSchema>;
 export type Condition = z.infer<typeof conditionSchema>;
 export type MedicationStatement = z.infer<typeof medicationStatementSchema>;
 export type DocumentReference = z.infer<typeof documentReferenceSchema>;
 export type Observation = z.infer<typeof observationSchema>;
+export type Consent = z.infer<typeof consentSchema>;
+export type EpisodeOfCare = z.infer<typeof episodeOfCareSchema>;
 export type FhirCoding = z.infer<typeof coding>;
 export type FhirCodeableConcept = z.infer<typeof codeableConcept>;
 export type FhirReference = z.infer<typeof reference>;

@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
-import type { Coding, Dose, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
+import type { BlockModel, Coding, Dose, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
+import { blocksOf } from './consents';
+import { referencedId } from './references';
 import {
   conditionSchema,
+  consentSchema,
   documentReferenceSchema,
   encounterSchema,
+  episodeOfCareSchema,
   medicationStatementSchema,
   NIN_SYSTEMS,
   observationSchema,
@@ -12,8 +16,10 @@ import {
   searchBundleSchema,
   SYSTEM,
   type Condition,
+  type Consent,
   type DocumentReference,
   type Encounter,
+  type EpisodeOfCare,
   type FhirCodeableConcept,
   type FhirReference,
   type MedicationStatement,
@@ -21,10 +27,13 @@ import {
   type SearchEntry,
 } from './fhir';
 
+export { referencedId };
+
 /**
  * FHIR searchset pages → HospitalRecordModel per identity number. Pure: validates what it reads and maps.
- * Resources are tied to their patient through `subject.reference`; pages are mapped together because a
- * patient's resources may be spread over several pages.
+ * Resources are tied to their patient through `subject.reference` (Consent and EpisodeOfCare through
+ * `patient.reference`); pages are mapped together because a patient's resources may be spread over
+ * several pages.
  */
 const WHAT = 'hospital search answer';
 
@@ -53,6 +62,8 @@ interface Resources {
   MedicationStatement: MedicationStatement[];
   DocumentReference: DocumentReference[];
   Observation: Observation[];
+  EpisodeOfCare: EpisodeOfCare[];
+  Consent: Consent[];
 }
 
 const SCHEMAS = {
@@ -61,7 +72,24 @@ const SCHEMAS = {
   MedicationStatement: medicationStatementSchema,
   DocumentReference: documentReferenceSchema,
   Observation: observationSchema,
+  EpisodeOfCare: episodeOfCareSchema,
+  Consent: consentSchema,
 } as const;
+
+const noResources = (): Resources => ({
+  Encounter: [],
+  Condition: [],
+  MedicationStatement: [],
+  DocumentReference: [],
+  Observation: [],
+  EpisodeOfCare: [],
+  Consent: [],
+});
+
+/** The reference to the patient a resource belongs to: `subject`, or `patient` for Consent and EpisodeOfCare. */
+function patientReference(resource: Resources[keyof Resources][number]): string {
+  return 'subject' in resource ? resource.subject.reference : resource.patient.reference;
+}
 
 /** Maps the entries of every page of one search to a record per identity number the patients carry. */
 export function mapSearchEntries(entries: readonly SearchEntry[]): Map<string, HospitalRecordModel> {
@@ -76,7 +104,7 @@ export function mapSearchEntries(entries: readonly SearchEntry[]): Map<string, H
       if (patients.has(patient.id)) return;
       const nins = patient.identifier.filter((i) => i.system && NIN_SYSTEMS.includes(i.system) && /^\d{11}$/.test(i.value ?? '')).map((i) => i.value as string);
       if (nins.length === 0) throw new BadResponseError(`${WHAT} entry ${index} (Patient) has no national identity number identifier`);
-      patients.set(patient.id, { nins, resources: { Encounter: [], Condition: [], MedicationStatement: [], DocumentReference: [], Observation: [] } });
+      patients.set(patient.id, { nins, resources: noResources() });
     } else if (type in SCHEMAS) {
       others.push({ type: type as keyof Resources, index, resource: entry.resource });
     }
@@ -86,7 +114,7 @@ export function mapSearchEntries(entries: readonly SearchEntry[]): Map<string, H
   for (const { type, index, resource } of others) {
     const what = `${WHAT} entry ${index} (${type})`;
     const parsed = validatePayload(SCHEMAS[type] as z.ZodType<Resources[typeof type][number]>, resource, what);
-    const patientId = referencedId(parsed.subject.reference, 'Patient');
+    const patientId = referencedId(patientReference(parsed), 'Patient');
     const patient = patientId ? patients.get(patientId) : undefined;
     if (!patient) throw new BadResponseError(`${what} refers to a patient that is not in the answer`);
     (patient.resources[type] as unknown[]).push(parsed);
@@ -109,6 +137,10 @@ function mapRecord(r: Resources): HospitalRecordModel {
   const primary = new Set(
     encounters.flatMap((e) => (e.diagnosis ?? []).filter((d) => d.rank === 1).map((d) => referencedId(d.condition.reference, 'Condition'))),
   );
+  // Only an active consent is in force: a draft, a rejected or a withdrawn (inactive) block keeps no one out.
+  const blocks = r.Consent.filter((c) => c.status === 'active').flatMap(blocksOf);
+  const covered = new Set(blocks.flatMap((b) => b.documentIds ?? []));
+  const documents = newestFirst(live(r.DocumentReference).map((d) => mapDocument(d, covered)), (d) => d.date);
 
   return {
     encounters: newestFirst(
@@ -139,7 +171,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
       (d) => d.recorded,
     ),
     medications: live(r.MedicationStatement).map(mapMedication),
-    documents: newestFirst(live(r.DocumentReference).map(mapDocument), (d) => d.date),
+    documents,
     labResults: newestFirst(
       live(r.Observation)
         // Only laboratory results belong here; vital signs and other observations are not lab results.
@@ -159,6 +191,38 @@ function mapRecord(r: Resources): HospitalRecordModel {
         }),
       (l) => l.time,
     ),
+    careEpisodes: newestFirst(live(r.EpisodeOfCare).map(mapEpisodeOfCare), (e) => e.start),
+    blocks: [...blocks, ...documents.filter((d) => d.blocked && !covered.has(d.id)).map(restrictedBlock)],
+  };
+}
+
+/**
+ * A document the source marks restricted that no block explains: we cannot tell whom the restriction
+ * keeps out, so it keeps out everyone (and the mapper has dropped the content besides).
+ */
+function restrictedBlock(doc: { id: string }): BlockModel {
+  return {
+    id: `restricted-${doc.id}`,
+    documentIds: [doc.id],
+    deniesEveryone: true,
+    deniedPersons: [],
+    deniedOrganisations: [],
+    exceptOrganisations: [],
+    exceptPersons: [],
+  };
+}
+
+const EPISODE_STATUS: Record<string, HospitalRecordModel['careEpisodes'][number]['status']> = { active: 'ACTIVE', finished: 'FINISHED' };
+
+function mapEpisodeOfCare(e: EpisodeOfCare): HospitalRecordModel['careEpisodes'][number] {
+  const organisation = e.managingOrganization?.identifier;
+  return {
+    id: e.id,
+    status: EPISODE_STATUS[e.status] ?? 'OTHER',
+    start: e.period?.start ? isoDateTime(e.period.start) : null,
+    end: e.period?.end ? isoDateTime(e.period.end) : null,
+    department: e.type?.find((t) => t.text)?.text ?? e.type?.flatMap((t) => t.coding ?? []).find((c) => c.display)?.display ?? null,
+    orgNumber: organisation?.system === SYSTEM.orgNumber && /^\d{9}$/.test(organisation.value ?? '') ? (organisation.value ?? null) : null,
   };
 }
 
@@ -179,9 +243,24 @@ const DOCUMENT_KIND: Record<string, HospitalRecordModel['documents'][number]['ki
 
 /** Confidentiality codes that mean the patient (or the hospital) restricted the document: R and the stricter V. */
 const RESTRICTED = new Set(['R', 'V']);
+/** The label that withholds a document from the patient (pbrl § 5-1 second paragraph). */
+const NOPAT = new Set(['NOPAT']);
 
-function mapDocument(doc: DocumentReference): HospitalRecordModel['documents'][number] {
-  const blocked = (doc.meta?.security ?? []).some((s) => s.system === SYSTEM.confidentiality && RESTRICTED.has(s.code ?? ''));
+/**
+ * Whether a security label carries this code of this system. A label without a system is read as the
+ * system its code belongs to: for a restriction, reading too much is safe, reading too little is not.
+ */
+const labelled = (labels: readonly { system?: string | undefined; code?: string | undefined }[], system: string, codes: ReadonlySet<string>) =>
+  labels.some((s) => (s.system === undefined || s.system === system) && codes.has(s.code ?? ''));
+
+/** `covered`: ids of documents a block the mapper could read applies to. */
+function mapDocument(doc: DocumentReference, covered: ReadonlySet<string>): HospitalRecordModel['documents'][number] {
+  const labels = doc.meta?.security ?? [];
+  const blocked = labelled(labels, SYSTEM.confidentiality, RESTRICTED);
+  // A restriction no block explains cannot be enforced per reader: its content, author and encounter
+  // (each could tell what the patient chose to hide) are not carried at all. Under a block the graph
+  // enforces, they are carried and the field rules hide them from those the block denies.
+  const withhold = blocked && !covered.has(doc.id);
   const loinc = doc.type?.coding?.find((c) => c.system === SYSTEM.loinc && c.code && DOCUMENT_KIND[c.code]);
   const attachment = doc.content.find((c) => c.attachment.data !== undefined)?.attachment ?? doc.content[0]?.attachment;
   const isText = (attachment?.contentType ?? 'text/plain').toLowerCase().startsWith('text/plain');
@@ -189,13 +268,12 @@ function mapDocument(doc: DocumentReference): HospitalRecordModel['documents'][n
     id: doc.id,
     kind: (loinc?.code && DOCUMENT_KIND[loinc.code]) || 'OTHER',
     date: isoDateTime(doc.date),
-    // Defence in depth: a blocked document's title and text are dropped here even if a server that
-    // should have withheld them sent them anyway. The graph must never carry what the patient blocked.
-    title: blocked ? null : (attachment?.title ?? null),
-    text: blocked || !isText || attachment?.data === undefined ? null : Buffer.from(attachment.data, 'base64').toString('utf8'),
+    title: withhold ? null : (attachment?.title ?? null),
+    text: withhold || !isText || attachment?.data === undefined ? null : Buffer.from(attachment.data, 'base64').toString('utf8'),
     blocked,
-    encounterId: referencedId(doc.context?.encounter?.[0]?.reference, 'Encounter'),
-    authorHpr: firstHpr(doc.author ?? []),
+    withheldFromPatient: labelled(labels, SYSTEM.actCode, NOPAT),
+    encounterId: withhold ? null : referencedId(doc.context?.encounter?.[0]?.reference, 'Encounter'),
+    authorHpr: withhold ? null : firstHpr(doc.author ?? []),
   };
 }
 
@@ -253,16 +331,6 @@ function firstHpr(refs: readonly (FhirReference | undefined)[]): string | null {
     if (value && /^\d{1,9}$/.test(value)) return value;
   }
   return null;
-}
-
-/**
- * The id in a reference to a resource of `type`: relative (`Patient/abc`), absolute
- * (`https://host/fhir/Patient/abc`) or versioned (`.../_history/2`). Null for anything else.
- */
-export function referencedId(reference: string | undefined, type: string): string | null {
-  if (!reference) return null;
-  const match = new RegExp(`(?:^|/)${type}/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$`).exec(reference);
-  return match?.[1] ?? null;
 }
 
 /** A FHIR dateTime as the model writes it: UTC with Z (DIPS writes local time with an offset); a date stays a date. */

@@ -3,6 +3,7 @@ import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
 import { redactNins } from '../../lib/nin';
+import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
 import { chunk } from './chunk';
 import { createHttpClient } from './http';
@@ -40,6 +41,12 @@ export interface ReadOptions {
    * split, and the parts are fetched side by side, at most BATCHES_AT_ONCE at a time.
    */
   maxBatch?: number;
+  /**
+   * The reader's purpose of use, from their verified token (TREAT, ETREAT, COC, PATRQT, ...). Adapters of
+   * sources that take one (Kjernejournal's `X-KJ-Purpose`) must send it, and refuse to read without it
+   * rather than attest a purpose the reader never stated; the other adapters ignore it.
+   */
+  purposeOfUse?: PurposeOfUse;
 }
 
 /** How many parts of one split read go to a source at the same time: parallel, but gentle on old systems. */

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { TicketGrant } from './mapper';
 
 /**
@@ -6,10 +7,14 @@ import type { TicketGrant } from './mapper';
  * one call (summaries) instead of two. A ticket is not health data, only a short-lived permission bound to
  * one patient; the summaries themselves are never kept (the source says `no-cache, private`).
  *
- * Privacy: entries are keyed by an HMAC-SHA256 of the identity number, not the number itself, so that a
- * heap dump, a debugger or a careless log of this map shows no identity numbers. The HMAC key is random
- * per process and never leaves it, so the keys cannot be reversed by hashing candidate numbers (11 digits
- * with check digits are few enough to enumerate against a plain hash).
+ * A ticket is issued for one purpose of use and is held under the patient and that purpose: a ticket got
+ * for treatment must never serve an emergency read (which the patient is told about) nor a citizen's own
+ * read, and the service refuses a ticket presented under another purpose anyway.
+ *
+ * Privacy: entries are keyed by an HMAC-SHA256 of the purpose and the identity number, not the number
+ * itself, so that a heap dump, a debugger or a careless log of this map shows no identity numbers. The HMAC
+ * key is random per process and never leaves it, so the keys cannot be reversed by hashing candidate
+ * numbers (11 digits with check digits are few enough to enumerate against a plain hash).
  */
 const HMAC_KEY = randomBytes(32);
 
@@ -23,9 +28,9 @@ export class TicketCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** A ticket for the patient that is still good for at least the safety margin, if one is held. */
-  get(nin: string): string | undefined {
-    const slot = slotOf(nin);
+  /** A ticket for the patient and purpose that is still good for at least the safety margin, if one is held. */
+  get(nin: string, purpose: PurposeOfUse): string | undefined {
+    const slot = slotOf(nin, purpose);
     const grant = this.entries.get(slot);
     if (!grant) return undefined;
     if (grant.expiresAt - SAFETY_MARGIN_MS > this.now()) return grant.ticket;
@@ -33,15 +38,15 @@ export class TicketCache {
     return undefined;
   }
 
-  set(nin: string, grant: TicketGrant): void {
-    const slot = slotOf(nin);
+  set(nin: string, purpose: PurposeOfUse, grant: TicketGrant): void {
+    const slot = slotOf(nin, purpose);
     this.entries.delete(slot); // re-inserted last, so insertion order stays oldest-first
     this.entries.set(slot, grant);
     if (this.entries.size > MAX_TICKETS) this.prune();
   }
 
-  delete(nin: string): void {
-    this.entries.delete(slotOf(nin));
+  delete(nin: string, purpose: PurposeOfUse): void {
+    this.entries.delete(slotOf(nin, purpose));
   }
 
   get size(): number {
@@ -58,6 +63,8 @@ export class TicketCache {
   }
 }
 
-function slotOf(nin: string): string {
-  return createHmac('sha256', HMAC_KEY).update(nin).digest('base64url');
+/** The slot of a patient's ticket for one purpose: the purpose is part of what is HMAC'ed, so neither shows. */
+function slotOf(nin: string, purpose: PurposeOfUse): string {
+  // A separator no purpose code or identity number contains, so that no two pairs give the same input.
+  return createHmac('sha256', HMAC_KEY).update(`${purpose}\u0000${nin}`).digest('base64url');
 }

@@ -1,4 +1,5 @@
 import type { InstanceConfig } from '../../lib/config';
+import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { SummaryRecordAdapter } from '../contracts';
 import { BadResponseError, type AdapterKit } from '../kit';
 import type { SummaryRecordModel } from '../model';
@@ -9,10 +10,10 @@ import { TicketCache } from './TicketCache';
 export const TICKETS_PATH = '/kj/api/v1/tickets';
 export const SUMMARIES_PATH = '/kj/api/v1/summaries';
 /**
- * The purpose of use the consumer attests. The graph reads for treatment; emergency access (ETREAT) would
- * need the caller's purpose passed down with the read, which the adapter contract does not carry yet.
+ * The purposes of use Kjernejournal accepts in `X-KJ-Purpose`: treatment, emergency treatment (break the
+ * glass), coordination of care, and a citizen reading their own record.
  */
-export const PURPOSE = 'TREAT';
+export const ACCEPTED_PURPOSES: readonly PurposeOfUse[] = ['TREAT', 'ETREAT', 'COC', 'PATRQT'];
 
 export interface SummaryRecordAdapterDeps {
   /** The clock for ticket expiry; tests move it. */
@@ -27,39 +28,40 @@ export function createSummaryRecordAdapter(
 ): SummaryRecordAdapter {
   const http = kit.http(instance);
   const tickets = new TicketCache(deps.now);
-  const headers = {
+  /** The consumer attests the reader's purpose on every call; a ticket is issued for that one purpose. */
+  const headersFor = (purpose: PurposeOfUse) => ({
     'X-Api-Key': options.apiKey,
-    'X-KJ-Purpose': PURPOSE,
+    'X-KJ-Purpose': purpose,
     'Content-Type': 'application/json',
     Accept: 'application/json',
-  };
+  });
 
   /** New tickets for these patients (identity numbers only in the body); null where the record has no such patient. */
-  async function issue(nins: readonly string[], signal: AbortSignal): Promise<Map<string, string | null>> {
-    const response = await http.post(TICKETS_PATH, { patients: nins }, { signal, headers });
+  async function issue(nins: readonly string[], purpose: PurposeOfUse, signal: AbortSignal): Promise<Map<string, string | null>> {
+    const response = await http.post(TICKETS_PATH, { patients: nins }, { signal, headers: headersFor(purpose) });
     const grants = mapTicketsResponse(response.data, nins.length);
     const issued = new Map<string, string | null>();
     nins.forEach((nin, i) => {
       const grant = grants[i] ?? null;
-      if (grant) tickets.set(nin, grant);
+      if (grant) tickets.set(nin, purpose, grant);
       issued.set(nin, grant?.ticket ?? null);
     });
     return issued;
   }
 
-  async function summaries(asked: readonly string[], signal: AbortSignal): Promise<Map<string, SummaryRecordModel | TicketError>> {
-    const response = await http.post(SUMMARIES_PATH, { tickets: asked }, { signal, headers });
+  async function summaries(asked: readonly string[], purpose: PurposeOfUse, signal: AbortSignal): Promise<Map<string, SummaryRecordModel | TicketError>> {
+    const response = await http.post(SUMMARIES_PATH, { tickets: asked }, { signal, headers: headersFor(purpose) });
     const answered = mapSummariesResponse(response.data);
     if (asked.some((t) => !answered.has(t))) throw new BadResponseError('summary record summaries answer leaves tickets unanswered');
     return answered;
   }
 
   /** One batch: held tickets where good, new ones for the rest, then the summaries; refused tickets are renewed once. */
-  async function readBatch(nins: readonly string[], signal: AbortSignal, result: Map<string, SummaryRecordModel | null>): Promise<void> {
+  async function readBatch(nins: readonly string[], purpose: PurposeOfUse, signal: AbortSignal, result: Map<string, SummaryRecordModel | null>): Promise<void> {
     const ticketOf = new Map<string, string>();
     const missing: string[] = [];
     for (const nin of nins) {
-      const held = tickets.get(nin);
+      const held = tickets.get(nin, purpose);
       if (held) ticketOf.set(nin, held);
       else missing.push(nin);
     }
@@ -69,17 +71,17 @@ export function createSummaryRecordAdapter(
         else result.set(nin, null);
       }
     };
-    if (missing.length) record(await issue(missing, signal));
+    if (missing.length) record(await issue(missing, purpose, signal));
 
     for (let attempt = 0; ticketOf.size > 0; attempt += 1) {
       // A ticket is bound to one patient: one ticket for two would hand one patient's summary to the other.
       if (new Set(ticketOf.values()).size !== ticketOf.size) throw new BadResponseError('summary record issued one ticket for two patients');
-      const answered = await summaries([...ticketOf.values()], signal);
+      const answered = await summaries([...ticketOf.values()], purpose, signal);
       const refused: string[] = [];
       for (const [nin, ticket] of ticketOf) {
         const summary = answered.get(ticket);
         if (summary === 'TICKET_EXPIRED' || summary === 'TICKET_UNKNOWN') {
-          tickets.delete(nin);
+          tickets.delete(nin, purpose);
           refused.push(nin);
         } else if (summary) {
           result.set(nin, summary);
@@ -89,7 +91,7 @@ export function createSummaryRecordAdapter(
       if (refused.length === 0) return;
       // A ticket just issued and already refused means the source contradicts itself: do not loop on it.
       if (attempt > 0) throw new BadResponseError('summary record refused tickets it had just issued');
-      record(await issue(refused, signal));
+      record(await issue(refused, purpose, signal));
     }
   }
 
@@ -101,9 +103,15 @@ export function createSummaryRecordAdapter(
         'summary-record',
         nins,
         async (batch, signal) => {
+          const purpose = readOptions?.purposeOfUse;
+          // The consumer attests the reader's purpose; it never makes one up. Without a purpose the service
+          // takes, nothing is sent (the kit classifies this as the source's failure for this read).
+          if (!purpose || !ACCEPTED_PURPOSES.includes(purpose)) {
+            throw new Error("a summary record read needs the reader's purpose of use (TREAT, ETREAT, COC or PATRQT)");
+          }
           const result = new Map<string, SummaryRecordModel | null>();
           const answered = new Map<string, SummaryRecordModel | null>();
-          await readBatch(batch, signal, answered);
+          await readBatch(batch, purpose, signal, answered);
           // Only what this batch asked, as the other adapters do: the answer is keyed by the numbers asked.
           for (const nin of batch) if (answered.has(nin)) result.set(nin, answered.get(nin) ?? null);
           return result;

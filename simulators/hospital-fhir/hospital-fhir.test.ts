@@ -80,16 +80,18 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       note: m.note,
       hprNumber: m.hprNumber,
     })),
+    // A blocked document arrives whole, with the Consent that says whom it keeps out: its content is carried.
     documents: newestFirst(
       record.documents.map((d) => ({
         id: d.id,
         kind: d.kind === 'discharge-summary' ? 'DISCHARGE_SUMMARY' : 'OUTPATIENT_NOTE',
         date: d.date,
-        title: d.blocked ? null : d.title,
-        text: d.blocked ? null : d.text,
+        title: d.title,
+        text: d.text,
         blocked: d.blocked,
-        encounterId: d.blocked ? null : d.episodeId,
-        authorHpr: d.blocked ? null : d.authorHpr,
+        withheldFromPatient: d.withheldFromPatient,
+        encounterId: d.episodeId,
+        authorHpr: d.authorHpr,
       })),
       (d) => d.date,
     ),
@@ -106,6 +108,39 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       })),
       (l) => l.time,
     ),
+    careEpisodes: newestFirst(
+      record.careEpisodes.map((c) => ({
+        id: c.id,
+        status: c.status === 'active' ? 'ACTIVE' : 'FINISHED',
+        start: c.start,
+        end: c.end,
+        department: c.department,
+        orgNumber: record.orgNumber,
+      })),
+      (c) => c.start,
+    ),
+    blocks: [
+      ...record.documents
+        .filter((d) => d.blocked)
+        .map((d) => ({
+          id: `consent-${d.id}`,
+          documentIds: [d.id],
+          deniesEveryone: true,
+          deniedPersons: [],
+          deniedOrganisations: [],
+          exceptOrganisations: [record.orgNumber],
+          exceptPersons: [],
+        })),
+      ...record.blockedPractitioners.map((hpr, i) => ({
+        id: `consent-${record.localId}-person-${i + 1}`,
+        documentIds: null,
+        deniesEveryone: false,
+        deniedPersons: [hpr],
+        deniedOrganisations: [],
+        exceptOrganisations: [],
+        exceptPersons: [],
+      })),
+    ],
   };
 }
 
@@ -151,8 +186,14 @@ describe('hospital FHIR simulator with the real adapter', () => {
     expect(result.get(stOlav)).toBeNull();
     expect(result.get(none)).toBeNull();
 
-    const doc = result.get(blocked)?.documents.find((d) => d.blocked);
-    expect(doc).toMatchObject({ title: null, text: null });
+    const hilde = result.get(blocked);
+    expect(hilde?.documents.find((d) => d.blocked)).toMatchObject({ title: 'Poliklinisk notat, Psykiatrisk poliklinikk', withheldFromPatient: true });
+    expect(hilde?.blocks.map((b) => [b.documentIds, b.deniesEveryone, b.exceptOrganisations, b.deniedPersons.length])).toEqual([
+      [[hilde?.documents.find((d) => d.blocked)?.id], true, [HAUKELAND], 0],
+      [null, false, [], 1],
+    ]);
+    expect(hilde?.careEpisodes.map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(result.get(deceased)?.careEpisodes.map((c) => c.status)).toEqual(['FINISHED']);
     expect(result.get(homeCare)?.medications.find((m) => m.atc === 'M01AE01')?.status).toBe('STOPPED');
 
     expect(sim.stats.byRoute['POST /oauth2/token']).toBe(1);
@@ -200,6 +241,116 @@ describe('hospital FHIR simulator with the real adapter', () => {
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).code).toBe(code);
     await own.close();
+  });
+});
+
+describe('hospital FHIR simulator: blocks and episodes of care', () => {
+  const hilde = demoPatient('blockedDocument');
+  const record = haukelandRecord(hilde.nin);
+  const surgeon = population.population.practitioners.find((p) => p.workplace === 'Haukeland universitetssjukehus' && p.speciality === 'Generell kirurgi');
+
+  async function resourcesOf(...revinclude: string[]) {
+    const body = new URLSearchParams({ identifier: `${FNR}|${hilde.nin}`, _count: '200' });
+    for (const r of revinclude) body.append('_revinclude', r);
+    const res = await search(body);
+    expect(res.status).toBe(200);
+    return ((res.body.entry ?? []) as { resource: Record<string, unknown> & { resourceType: string; id: string } }[]).map((e) => e.resource);
+  }
+
+  it('sends a blocked document in full, labelled restricted, and withheld from the patient where it is', async () => {
+    const docs = (await resourcesOf('DocumentReference:subject')).filter((r) => r.resourceType === 'DocumentReference');
+    const blocked = docs.find((r) => r.id === record.documents.find((d) => d.blocked)?.id);
+    expect(blocked?.meta).toEqual({
+      security: [
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R', display: 'restricted' },
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+          code: 'NOPAT',
+          display: "no disclosure to patient, family or caregivers without attending provider's authorization",
+        },
+      ],
+    });
+    expect(blocked).toMatchObject({
+      author: [{ identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4' } }],
+      context: { encounter: [{ reference: expect.stringMatching(/^Encounter\/enc-/) }] },
+      content: [{ attachment: { title: 'Poliklinisk notat, Psykiatrisk poliklinikk', data: expect.any(String) } }],
+    });
+    const open = docs.find((r) => r.id !== blocked?.id);
+    expect(open?.meta).toEqual({ security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'N', display: 'normal' }] });
+  });
+
+  it('sends each block as a Consent: a document denied to all but the hospital, a doctor denied the whole record', async () => {
+    const resources = await resourcesOf('Consent:patient');
+    const patient = resources.find((r) => r.resourceType === 'Patient');
+    const consents = resources.filter((r) => r.resourceType === 'Consent');
+    const doc = record.documents.find((d) => d.blocked);
+    const common = {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }] },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+      patient: { reference: `Patient/${String(patient?.id)}` },
+      organization: [{ identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: HAUKELAND }, display: 'Haukeland universitetssjukehus' }],
+      policyRule: { text: 'pjl § 17 (sperring)' },
+    };
+    const recipient = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] };
+    expect(consents).toEqual([
+      {
+        ...common,
+        id: `consent-${String(doc?.id)}`,
+        dateTime: expect.stringMatching(/^2026-06-04T\d{2}:\d{2}:00\+02:00$/),
+        provision: {
+          type: 'deny',
+          data: [{ meaning: 'instance', reference: { reference: `DocumentReference/${String(doc?.id)}` } }],
+          provision: [
+            {
+              type: 'permit',
+              actor: [{ role: recipient, reference: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: HAUKELAND }, display: 'Haukeland universitetssjukehus' } }],
+            },
+          ],
+        },
+      },
+      {
+        ...common,
+        id: `consent-${record.localId}-person-1`,
+        provision: { type: 'deny', actor: [{ role: recipient, reference: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: surgeon?.hprNumber } } }] },
+      },
+    ]);
+  });
+
+  it('sends one EpisodeOfCare per department, active without an end while the patient is followed up', async () => {
+    const episodes = (await resourcesOf('EpisodeOfCare:patient')).filter((r) => r.resourceType === 'EpisodeOfCare');
+    expect(episodes).toEqual(
+      record.careEpisodes.map((c) => ({
+        resourceType: 'EpisodeOfCare',
+        id: c.id,
+        status: 'active',
+        type: [{ text: c.department }],
+        patient: { reference: `Patient/${record.localId}` },
+        managingOrganization: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: HAUKELAND }, display: 'Haukeland universitetssjukehus' },
+        period: { start: expect.stringMatching(/^2026-\d{2}-\d{2}T\d{2}:\d{2}:00\+0[12]:00$/) },
+      })),
+    );
+    const olav = demoPatient('deceased');
+    const body = new URLSearchParams({ identifier: `${FNR}|${olav.nin}`, _revinclude: 'EpisodeOfCare:patient' });
+    const finished = ((await search(body)).body.entry as { resource: Record<string, unknown> }[]).map((e) => e.resource).find((r) => r.resourceType === 'EpisodeOfCare');
+    expect(finished).toMatchObject({ status: 'finished', period: { start: expect.any(String), end: expect.stringMatching(/^2026-05-20T12:30:00\+02:00$/) } });
+  });
+
+  it('pages blocks and episodes of care like any other included resource', async () => {
+    const body = new URLSearchParams({ identifier: `${FNR}|${hilde.nin}`, _count: '2' });
+    for (const r of ['Consent:patient', 'EpisodeOfCare:patient']) body.append('_revinclude', r);
+    const first = await search(body);
+    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}` };
+    const types = ((first.body.entry ?? []) as { resource: { resourceType: string } }[]).map((e) => e.resource.resourceType);
+    let next = (first.body.link as { relation: string; url: string }[]).find((l) => l.relation === 'next')?.url;
+    while (next) {
+      const page = (await (await fetch(next, { headers })).json()) as { entry?: { resource: { resourceType: string } }[]; link: { relation: string; url: string }[] };
+      types.push(...(page.entry ?? []).map((e) => e.resource.resourceType));
+      next = page.link.find((l) => l.relation === 'next')?.url;
+    }
+    // Included resources come in the order the search asked for their types.
+    expect(types).toEqual(['Patient', 'Consent', 'Consent', 'EpisodeOfCare', 'EpisodeOfCare']);
   });
 });
 
@@ -259,6 +410,12 @@ describe('hospital FHIR simulator refusals', () => {
     expect(noIdentifier.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'required' }] });
     expect((await search(new URLSearchParams({ identifier, name: 'Solheim' }))).status).toBe(400);
     expect((await search(new URLSearchParams({ identifier, _revinclude: 'Practitioner:subject' }))).status).toBe(400);
+    // Each type through the parameter that refers to the patient: Consent has no subject, Encounter no patient here.
+    const wrongParameter = await search(new URLSearchParams({ identifier, _revinclude: 'Consent:subject' }));
+    expect(wrongParameter.status).toBe(400);
+    expect(wrongParameter.body).toMatchObject({ issue: [{ code: 'invalid', diagnostics: expect.stringContaining('Consent:patient') }] });
+    expect((await search(new URLSearchParams({ identifier, _revinclude: 'Encounter:patient' }))).status).toBe(400);
+    expect((await search(new URLSearchParams({ identifier, _revinclude: 'constructor:patient' }))).status).toBe(400);
     expect((await search(new URLSearchParams({ identifier, _count: 'many' }))).status).toBe(400);
     const many = Array.from({ length: 51 }, () => identifier).join(',');
     const tooMany = await search(new URLSearchParams({ identifier: many }));
@@ -308,6 +465,16 @@ describe('hospital FHIR simulator refusals', () => {
   it('publishes a CapabilityStatement behind the subscription key', async () => {
     const res = await fetch(`${sim.url}/fhir/metadata`, { headers: { 'Ocp-Apim-Subscription-Key': subscriptionKey } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+    const statement = (await res.json()) as { rest: { resource: { type: string; searchRevInclude: string[] }[] }[] };
+    expect(statement).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+    expect(statement.rest[0]?.resource.find((r) => r.type === 'Patient')?.searchRevInclude).toEqual([
+      'Encounter:subject',
+      'Condition:subject',
+      'MedicationStatement:subject',
+      'DocumentReference:subject',
+      'Observation:subject',
+      'EpisodeOfCare:patient',
+      'Consent:patient',
+    ]);
   });
 });

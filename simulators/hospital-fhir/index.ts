@@ -4,7 +4,7 @@ import type { HospitalRecord, Person } from '../population';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
-import { includedResources, patientResource, type ProjectionContext, type Resource, SYSTEM } from './resources';
+import { includedResources, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
 import { matches, MAX_COUNT, parsePatientSearch, type PatientSearch } from './searchParams';
 
@@ -14,7 +14,9 @@ import { matches, MAX_COUNT, parsePatientSearch, type PatientSearch } from './se
  * - every `/fhir` call needs `Ocp-Apim-Subscription-Key` (APIM's 401 body when missing or wrong) and
  *   `Authorization: Bearer` (401 OperationOutcome when missing, invalid or expired);
  * - `POST /fhir/Patient/_search` with a form body only (identity numbers never in a URL): `identifier`
- *   (`system|value`, comma = OR, at most 50), `_revinclude=<Type>:subject`, `_count` (default 50, capped at 200);
+ *   (`system|value`, comma = OR, at most 50), `_revinclude=<Type>:subject` for the clinical resources and
+ *   `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care, `_count` (default 50,
+ *   capped at 200);
  * - the answer is a searchset Bundle paged over all its entries (matches and includes alike); further
  *   pages by `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>`, kept for five minutes, 410 after;
  * - search by GET is refused (405): it would put identity numbers in a URL.
@@ -223,7 +225,7 @@ function capabilityStatement(base: string): Record<string, unknown> {
             type: 'Patient',
             interaction: [{ code: 'search-type' }],
             searchParam: [{ name: 'identifier', type: 'token', documentation: `${SYSTEM.fnr} or ${SYSTEM.dnr}; POST only` }],
-            searchRevInclude: ['Encounter:subject', 'Condition:subject', 'MedicationStatement:subject', 'DocumentReference:subject', 'Observation:subject'],
+            searchRevInclude: REVINCLUDE_VALUES,
           },
         ],
       },

@@ -1,12 +1,13 @@
 import { utcToOsloOffsetDateTime } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText } from '../population';
-import type { ClinicalDocument, Episode, HospitalRecord, LabResult, MedicationUse, Person, Practitioner } from '../population';
+import type { CareEpisode, ClinicalDocument, Episode, HospitalRecord, LabResult, MedicationUse, Person, Practitioner } from '../population';
 
 /**
  * The projection of one hospital record into FHIR R4 resources, as DIPS Arena's FHIR API shows them.
  * Quirks kept on purpose: date-times are written in Norwegian local time with an offset (+01:00/+02:00),
  * codes carry Volven OID URNs, practitioners are referenced by HPR identifier rather than by a
  * Practitioner resource, and document text travels base64-encoded inside the DocumentReference.
+ * The patient's blocks (sperring) travel as Consent resources beside the data they cover.
  */
 export const SYSTEM = {
   fnr: 'urn:oid:2.16.578.1.12.4.1.4.1',
@@ -25,7 +26,7 @@ export const SYSTEM = {
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
-  dataAbsentReason: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+  consentScope: 'http://terminology.hl7.org/CodeSystem/consentscope',
 } as const;
 
 export type Resource = { resourceType: string; id: string } & Record<string, unknown>;
@@ -131,29 +132,25 @@ export function medicationStatementResource(m: MedicationUse, subject: string, c
   };
 }
 
+const RESTRICTED = { system: SYSTEM.confidentiality, code: 'R', display: 'restricted' };
+const NORMAL = { system: SYSTEM.confidentiality, code: 'N', display: 'normal' };
+const NOPAT = { system: SYSTEM.actCode, code: 'NOPAT', display: "no disclosure to patient, family or caregivers without attending provider's authorization" };
+
 export function documentReferenceResource(doc: ClinicalDocument, subject: string, ctx: ProjectionContext): Resource {
-  const base = {
+  // A blocked document is sent in full, labelled restricted, with the block itself as a Consent beside it.
+  // The graph caches a source's answer once for every reader and decides per reader what each may see:
+  // the block travels with the data and the graph enforces it, instead of this server answering each
+  // reader differently (it cannot: it sees one client, the graph, not the person reading).
+  const security = [doc.blocked ? RESTRICTED : NORMAL, ...(doc.withheldFromPatient ? [NOPAT] : [])];
+  return {
     resourceType: 'DocumentReference',
     id: doc.id,
+    meta: { security },
     status: 'current',
     docStatus: 'final',
     type: { coding: [{ system: SYSTEM.loinc, ...DOCUMENT_TYPE[doc.kind] }] },
     subject: { reference: subject },
     date: utcToOsloOffsetDateTime(doc.date),
-  };
-  if (doc.blocked) {
-    // The patient has blocked this document (pjl § 17). A system honouring the block tells that a
-    // document exists (id, type, date) and marks it restricted, but releases neither its content, its
-    // title, its author nor its encounter: each could reveal what the patient chose to hide.
-    return {
-      ...base,
-      meta: { security: [{ system: SYSTEM.confidentiality, code: 'R', display: 'restricted' }] },
-      content: [{ attachment: { extension: [{ url: SYSTEM.dataAbsentReason, valueCode: 'masked' }] } }],
-    };
-  }
-  return {
-    ...base,
-    meta: { security: [{ system: SYSTEM.confidentiality, code: 'N', display: 'normal' }] },
     author: [practitionerRef(doc.authorHpr, ctx)],
     context: { encounter: [{ reference: `Encounter/${doc.episodeId}` }] },
     content: [
@@ -167,6 +164,64 @@ export function documentReferenceResource(doc: ClinicalDocument, subject: string
         },
       },
     ],
+  };
+}
+
+const organisationRef = (ctx: ProjectionContext) => ({ identifier: { system: SYSTEM.orgNumber, value: ctx.hospital.orgNumber }, display: ctx.hospital.name });
+
+/** The actor of a consent provision is the one who would receive the information. */
+const RECIPIENT = { coding: [{ system: SYSTEM.participationType, code: 'IRCP', display: 'information recipient' }] };
+
+/** What every block (sperring) shares: a privacy consent under pjl § 17, held by this hospital. */
+function blockConsent(id: string, patient: string, ctx: ProjectionContext, dateTime: string | null, provision: Record<string, unknown>): Resource {
+  return {
+    resourceType: 'Consent',
+    id,
+    status: 'active',
+    scope: { coding: [{ system: SYSTEM.consentScope, code: 'patient-privacy', display: 'Privacy Consent' }] },
+    category: [{ coding: [{ system: SYSTEM.loinc, code: '59284-0', display: 'Patient Consent' }] }],
+    patient: { reference: patient },
+    ...(dateTime ? { dateTime } : {}),
+    organization: [organisationRef(ctx)],
+    policyRule: { text: 'pjl § 17 (sperring)' },
+    provision,
+  };
+}
+
+/**
+ * The patient's blocks as FHIR Consents, one per block:
+ * - a blocked document is denied to everyone except the hospital that holds it (a nested permit for it);
+ * - a practitioner blocked by name is denied the whole record (no data element), with no exception.
+ * The block on a named person carries no date: the record does not say when the patient asked for it.
+ */
+export function consentResources(record: HospitalRecord, patient: string, ctx: ProjectionContext): Resource[] {
+  const documents = record.documents
+    .filter((d) => d.blocked)
+    .map((d) =>
+      blockConsent(`consent-${d.id}`, patient, ctx, utcToOsloOffsetDateTime(d.date), {
+        type: 'deny',
+        data: [{ meaning: 'instance', reference: { reference: `DocumentReference/${d.id}` } }],
+        provision: [{ type: 'permit', actor: [{ role: RECIPIENT, reference: organisationRef(ctx) }] }],
+      }),
+    );
+  const persons = record.blockedPractitioners.map((hpr, i) =>
+    blockConsent(`consent-${record.localId}-person-${i + 1}`, patient, ctx, null, {
+      type: 'deny',
+      actor: [{ role: RECIPIENT, reference: { identifier: { system: SYSTEM.hpr, value: hpr } } }],
+    }),
+  );
+  return [...documents, ...persons];
+}
+
+export function episodeOfCareResource(episode: CareEpisode, patient: string, ctx: ProjectionContext): Resource {
+  return {
+    resourceType: 'EpisodeOfCare',
+    id: episode.id,
+    status: episode.status,
+    type: [{ text: episode.department }],
+    patient: { reference: patient },
+    managingOrganization: organisationRef(ctx),
+    period: { start: utcToOsloOffsetDateTime(episode.start), ...(episode.end ? { end: utcToOsloOffsetDateTime(episode.end) } : {}) },
   };
 }
 
@@ -185,9 +240,22 @@ export function observationResource(lab: LabResult, subject: string): Resource {
   };
 }
 
-/** Resource types a search may `_revinclude` (always through `subject`). */
-export const REVINCLUDABLE = ['Encounter', 'Condition', 'MedicationStatement', 'DocumentReference', 'Observation'] as const;
-export type RevIncludable = (typeof REVINCLUDABLE)[number];
+/**
+ * Resource types a search may `_revinclude`, with the search parameter through which each refers to the
+ * patient: clinical resources through `subject`, Consent and EpisodeOfCare through `patient`.
+ */
+export const REVINCLUDABLE = {
+  Encounter: 'subject',
+  Condition: 'subject',
+  MedicationStatement: 'subject',
+  DocumentReference: 'subject',
+  Observation: 'subject',
+  EpisodeOfCare: 'patient',
+  Consent: 'patient',
+} as const;
+export type RevIncludable = keyof typeof REVINCLUDABLE;
+/** The `_revinclude` values the server accepts (`Encounter:subject`, …, `Consent:patient`). */
+export const REVINCLUDE_VALUES = Object.entries(REVINCLUDABLE).map(([type, param]) => `${type}:${param}`);
 
 /** The resources of one record that point at its patient, by type. */
 export function includedResources(record: HospitalRecord, ctx: ProjectionContext): Record<RevIncludable, Resource[]> {
@@ -198,5 +266,7 @@ export function includedResources(record: HospitalRecord, ctx: ProjectionContext
     MedicationStatement: record.medications.map((m) => medicationStatementResource(m, subject, ctx)),
     DocumentReference: record.documents.map((d) => documentReferenceResource(d, subject, ctx)),
     Observation: record.labs.map((l) => observationResource(l, subject)),
+    EpisodeOfCare: record.careEpisodes.map((e) => episodeOfCareResource(e, subject, ctx)),
+    Consent: consentResources(record, subject, ctx),
   };
 }

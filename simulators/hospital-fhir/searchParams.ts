@@ -1,4 +1,4 @@
-import { REVINCLUDABLE, SYSTEM, type RevIncludable } from './resources';
+import { REVINCLUDABLE, REVINCLUDE_VALUES, SYSTEM, type RevIncludable } from './resources';
 
 /**
  * The search parameters `POST /fhir/Patient/_search` accepts, parsed from the form body as a FHIR server
@@ -59,10 +59,11 @@ export function parsePatientSearch(body: Record<string, unknown>): ParseResult {
   }
   const revinclude: RevIncludable[] = [];
   for (const value of list(body._revinclude)) {
-    const match = /^([A-Za-z]+):subject$/.exec(value);
-    const type = match?.[1] as RevIncludable | undefined;
-    if (!type || !REVINCLUDABLE.includes(type)) {
-      return { ok: false, code: 'invalid', message: `Invalid _revinclude. Supported: ${REVINCLUDABLE.map((t) => `${t}:subject`).join(', ')}.` };
+    // Each type through the parameter that refers to the patient: `Encounter:subject`, `Consent:patient`.
+    const [, name, param] = /^([A-Za-z]+):([a-z]+)$/.exec(value) ?? [];
+    const type = name !== undefined && Object.hasOwn(REVINCLUDABLE, name) ? (name as RevIncludable) : undefined;
+    if (!type || REVINCLUDABLE[type] !== param) {
+      return { ok: false, code: 'invalid', message: `Invalid _revinclude. Supported: ${REVINCLUDE_VALUES.join(', ')}.` };
     }
     if (!revinclude.includes(type)) revinclude.push(type);
   }

@@ -23,6 +23,19 @@ const echoSimulator: SimulatorDefinition = {
   invalid: { status: 200, contentType: 'text/plain', body: 'invalid' },
 };
 
+/** A protocol app that observes the `label` query parameter of every request. */
+const observingSimulator: SimulatorDefinition = {
+  ...echoSimulator,
+  createApp: ({ observe }) => {
+    const app = express();
+    app.use((req, res) => {
+      observe(String(req.query.label));
+      res.type('text/plain').send('ok');
+    });
+    return app;
+  },
+};
+
 /** A real pino logger whose lines are kept in memory. */
 function capturingLogger() {
   const lines: string[] = [];
@@ -82,5 +95,27 @@ describe('simulated instance', () => {
       'GET /api/order-:id/lines': 1,
     });
     expect(sim.stats.ninInUrl).toBe(0);
+  });
+
+  it("counts what the app observes, folds digit runs, serves the counts on the control API and resets them", async () => {
+    const observing = new SimulatedInstance(observingSimulator, { instance: { ...instance, id: 'sim-kit-observing' }, orgs: loadOrganisations(), population: getPopulationIndex() }, { mode: 'normal', latencyMs: 0 }, logger);
+    await observing.start(0);
+    const own = await startControlServer(new Map([[observing.id, observing]]), new Map([[observing.id, observing.behaviour]]), 0, logger);
+    try {
+      expect(observing.stats.observed).toBeUndefined();
+      for (const label of ['purpose:TREAT', 'purpose:TREAT', 'purpose:ETREAT', 'ticket:1234567']) {
+        expect((await fetch(`${observing.url}/x?label=${encodeURIComponent(label)}`)).status).toBe(200);
+      }
+      const expected = { 'purpose:TREAT': 2, 'purpose:ETREAT': 1, 'ticket::id': 1 };
+      expect(observing.stats.observed).toEqual(expected);
+      const served = (await (await fetch(`${own.url}/instances`)).json()) as { id: string; stats: { observed?: Record<string, number> } }[];
+      expect(served.find((i) => i.id === observing.id)?.stats.observed).toEqual(expected);
+      const reset = (await (await fetch(`${own.url}/reset`, { method: 'POST' })).json()) as { stats: { observed?: unknown } }[];
+      expect(reset[0]?.stats.observed).toBeUndefined();
+      expect(observing.stats.observed).toBeUndefined();
+    } finally {
+      await own.close();
+      await observing.close();
+    }
   });
 });

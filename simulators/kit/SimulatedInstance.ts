@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { containsNin, decodeUrl } from '../../adapters/kit/http';
 import type { Logger } from '../../lib/logger';
-import type { SimulatorContext, SimulatorDefinition } from './definition';
+import type { SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
 import { BIND_HOST } from '../../lib/net';
 
 /**
@@ -29,6 +29,8 @@ export interface InstanceStats {
   byRoute: Record<string, number>;
   /** Requests refused because their URL held an identity number (always 0 unless an adapter is wrong). */
   ninInUrl: number;
+  /** What the simulator app observed, by label (see SimulatorContext.observe); absent until it observes something. */
+  observed?: Record<string, number>;
 }
 
 export class SimulatedInstance {
@@ -40,7 +42,7 @@ export class SimulatedInstance {
 
   constructor(
     private readonly definition: SimulatorDefinition,
-    private readonly context: SimulatorContext,
+    private readonly setup: SimulatorSetup,
     behaviour: Behaviour,
     private readonly logger: Logger,
   ) {
@@ -48,7 +50,7 @@ export class SimulatedInstance {
   }
 
   get id(): string {
-    return this.context.instance.id;
+    return this.setup.instance.id;
   }
 
   get url(): string {
@@ -84,8 +86,16 @@ export class SimulatedInstance {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Counts a label the app observed; digit runs are folded as in routes, so that no identifier is kept. */
+  observe(label: string): void {
+    const folded = label.replace(/\d{6,}/g, ':id').slice(0, 100);
+    const observed = (this.stats.observed ??= {});
+    observed[folded] = (observed[folded] ?? 0) + 1;
+  }
+
   private async listen(): Promise<void> {
-    const app = this.wrap(this.definition.createApp(this.context));
+    const context: SimulatorContext = { ...this.setup, observe: (label) => this.observe(label) };
+    const app = this.wrap(this.definition.createApp(context));
     const server = http.createServer(app);
     server.keepAliveTimeout = 5000;
     server.on('connection', (socket) => {

@@ -2,10 +2,21 @@ import type { Express } from 'express';
 import type { InstanceConfig, Organisations, SystemName } from '../../lib/config';
 import type { PopulationIndex } from '../population';
 
-export interface SimulatorContext {
+/** What a simulator is started with. */
+export interface SimulatorSetup {
   instance: InstanceConfig;
   orgs: Organisations;
   population: PopulationIndex;
+}
+
+/** What a simulator's app gets: its setup, and a way to tell tests what it saw. */
+export interface SimulatorContext extends SimulatorSetup {
+  /**
+   * Counts one occurrence of `label` in the instance's stats (`observed`, reset with them and served by the
+   * control API), so that tests can see what reached the source, for example `purpose:TREAT`. A label is a
+   * protocol value such as a code, never anything that names a person.
+   */
+  observe(label: string): void;
 }
 
 /** A canned HTTP answer. */

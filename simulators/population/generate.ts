@@ -36,7 +36,12 @@ export interface Shape {
   allergies?: number[];
   implants?: string[];
   discrepancies?: { dose?: DrugKey; status?: DrugKey };
+  /** Blocks (sperring) the outpatient note of a depression and every discharge summary. */
   blockDocuments?: boolean;
+  /** The documents blocked by `blockDocuments` are also withheld from the patient's own access (NOPAT). */
+  withholdFromPatient?: boolean;
+  /** Blocks by name the doctor with this speciality at the patient's hospital, for the whole record there. */
+  blockPractitioner?: string;
 }
 
 export const DEMO_SHAPES: Shape[] = [
@@ -71,7 +76,7 @@ export const DEMO_SHAPES: Shape[] = [
   {
     demo: 'blockedDocument', givenName: 'Hilde', familyName: 'Tveit', age: 52, sex: 'female', municipality: '4601', officeHerId: '81244',
     conditions: ['depression', 'migraine'], care: 'none', episodes: [{ key: 'outpatient:depression', daysAgo: 150 }, { key: 'outpatient:migraine', daysAgo: 60 }],
-    blockDocuments: true,
+    blockDocuments: true, withholdFromPatient: true, blockPractitioner: 'Generell kirurgi',
   },
   {
     demo: 'criticalInfo', givenName: 'Egil', familyName: 'Rønning', age: 67, sex: 'male', municipality: '5001', officeHerId: '82112',
@@ -83,6 +88,23 @@ export const DEMO_SHAPES: Shape[] = [
     conditions: ['asthma', 'migraine'], care: 'none', episodes: 'none',
   },
 ];
+
+/**
+ * A nursing-home doctor (sykehjemslege) employed by Trondheim kommune: health personnel of the
+ * municipality rather than of a GP office or a hospital, so that access rules have someone outside the
+ * hospitals and GP offices to decide for. Fixed rather than drawn; no patient names her.
+ */
+export const NURSING_HOME_DOCTOR: Readonly<Practitioner> = Object.freeze({
+  hprNumber: '1978050',
+  givenName: 'Kari',
+  familyName: 'Holm',
+  sex: 'female',
+  birthYear: 1978,
+  profession: 'LE',
+  authorisedSince: '2005-01-01',
+  speciality: 'Allmennmedisin',
+  workplace: 'Trondheim kommune',
+});
 
 let cached: Population | undefined;
 
@@ -124,7 +146,18 @@ export function generatePopulation(
   ];
   while (persons.length < size - late.length) persons.push(world.person({}));
   for (const shape of late) persons.push(world.person(shape));
-  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: world.practitioners };
+  // Fixed, not drawn: appended after everyone else, so that no draw (and no id) moves.
+  if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
+    throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);
+  }
+  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: [...world.practitioners, { ...NURSING_HOME_DOCTOR }] };
+}
+
+/** The nursing-home doctor as the population holds her. */
+export function nursingHomeDoctor(population: Population = getPopulation()): Practitioner {
+  const found = population.practitioners.find((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber);
+  if (!found) throw new RangeError('the population has no nursing-home doctor');
+  return found;
 }
 
 /** Holds the organisations, practitioners and counters while people are drawn. */

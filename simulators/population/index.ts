@@ -1,8 +1,8 @@
-import { DEFAULT_SEED, generatePopulation, getPopulation, POPULATION_SIZE, REFERENCE_DATE } from './generate';
+import { DEFAULT_SEED, generatePopulation, getPopulation, NURSING_HOME_DOCTOR, nursingHomeDoctor, POPULATION_SIZE, REFERENCE_DATE } from './generate';
 import type { DemoKey, Person, Population, Practitioner } from './types';
 
 export * from './types';
-export { DEFAULT_SEED, generatePopulation, getPopulation, POPULATION_SIZE, REFERENCE_DATE };
+export { DEFAULT_SEED, generatePopulation, getPopulation, NURSING_HOME_DOCTOR, nursingHomeDoctor, POPULATION_SIZE, REFERENCE_DATE };
 export { doseText } from './records';
 export { CODE_SYSTEMS, DRUGS, LABS } from './codes';
 

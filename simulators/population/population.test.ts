@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { loadOrganisations, loadSources } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import { DEMO_PATIENTS_FILE, renderDemoPatientsFile } from './demoPatients';
-import { ageOn } from './random';
-import { generatePopulation, getPopulation, REFERENCE_DATE } from './index';
+import { ACTIVE_EPISODE_DAYS } from './records';
+import { addDays, ageOn, daysBetween } from './random';
+import { demoPatient, generatePopulation, getPopulation, getPopulationIndex, NURSING_HOME_DOCTOR, nursingHomeDoctor, REFERENCE_DATE } from './index';
 
 const population = getPopulation();
 const persons = population.persons;
@@ -102,6 +103,96 @@ describe('the synthetic population', () => {
     expect(gp.find((m) => m.atc === 'M01AE01')?.status).toBe('active');
     expect(hospital.find((m) => m.atc === 'M01AE01')?.status).toBe('stopped');
     expect(demo?.careRecord?.medications.find((m) => m.atc === 'C07AB02')?.strength).toBe('25 mg');
+  });
+
+  describe('blocks and access facts', () => {
+    const hilde = demoPatient('blockedDocument');
+    const haukeland = orgs.hospitals.find((h) => h.instance === 'hospital-haukeland')?.orgNumber;
+    const documents = persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.documents.map((d) => ({ person: p, d }))));
+
+    it("withholds exactly one document from its patient: Hilde Tveit's blocked psychiatric note", () => {
+      const withheld = documents.filter(({ d }) => d.withheldFromPatient);
+      expect(withheld).toHaveLength(1);
+      const [only] = withheld;
+      expect(only?.person.nin).toBe(hilde.nin);
+      expect(only?.d).toMatchObject({ kind: 'outpatient-note', title: 'Poliklinisk notat, Psykiatrisk poliklinikk', blocked: true });
+      // Her other note is neither blocked nor withheld; other patients' blocked documents are not withheld.
+      expect(hilde.hospitalRecords[0]?.documents.filter((d) => !d.blocked).map((d) => d.withheldFromPatient)).toEqual([false]);
+      expect(documents.filter(({ d }) => d.blocked && !d.withheldFromPatient).length).toBeGreaterThanOrEqual(2);
+    });
+
+    it("blocks by name only Haukeland's general surgeon, in Hilde Tveit's record there", () => {
+      const blocking = persons.flatMap((p) => p.hospitalRecords.filter((h) => h.blockedPractitioners.length > 0).map((h) => ({ p, h })));
+      expect(blocking).toHaveLength(1);
+      expect(blocking[0]?.p.nin).toBe(hilde.nin);
+      expect(blocking[0]?.h.orgNumber).toBe(haukeland);
+      const [hpr] = blocking[0]?.h.blockedPractitioners ?? [];
+      const surgeon = population.practitioners.find((x) => x.hprNumber === hpr);
+      expect(surgeon).toMatchObject({ profession: 'LE', speciality: 'Generell kirurgi', workplace: 'Haukeland universitetssjukehus' });
+      expect(blocking[0]?.h.blockedPractitioners).toEqual([hpr]);
+    });
+
+    it('derives one episode of care per department from the encounters, active while followed up', () => {
+      for (const p of persons) {
+        for (const h of p.hospitalRecords) {
+          const departments = [...new Set(h.episodes.map((e) => e.department))];
+          expect(h.careEpisodes.map((c) => c.department).sort()).toEqual(departments.sort());
+          for (const c of h.careEpisodes) {
+            const there = h.episodes.filter((e) => e.department === c.department);
+            const first = there.reduce((a, b) => (b.start < a.start ? b : a));
+            const latest = there.reduce((a, b) => (b.end > a.end ? b : a));
+            expect(c.id).toBe(first.id.replace('enc-', 'eoc-'));
+            expect(c.start).toBe(first.start);
+            const active = p.deceasedDate === null && latest.end.slice(0, 10) >= addDays(REFERENCE_DATE, -ACTIVE_EPISODE_DAYS);
+            expect(c).toMatchObject(active ? { status: 'active', end: null } : { status: 'finished', end: latest.end });
+          }
+        }
+      }
+      const all = persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.careEpisodes));
+      expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+      expect(all.filter((c) => c.status === 'active').length).toBeGreaterThan(10);
+      expect(all.filter((c) => c.status === 'finished').length).toBeGreaterThan(10);
+    });
+
+    it('shows the episodes of care of the demo patients', () => {
+      const episodesOf = (key: Parameters<typeof demoPatient>[0]) => demoPatient(key).hospitalRecords.flatMap((h) => h.careEpisodes);
+      const ingrid = demoPatient('homeCare').hospitalRecords[0];
+      // Ingrid Solheim left Hjerteavdelingen a month ago (30 September): still followed up.
+      expect(daysBetween(ingrid?.episodes[0]?.end ?? '', REFERENCE_DATE)).toBe(32);
+      expect(episodesOf('homeCare')).toEqual([{ id: 'eoc-000007', department: 'Hjerteavdelingen', start: ingrid?.episodes[0]?.start, end: null, status: 'active' }]);
+      expect(episodesOf('blockedDocument').map((c) => [c.department, c.status])).toEqual([
+        ['Psykiatrisk poliklinikk', 'active'],
+        ['Nevrologisk poliklinikk', 'active'],
+      ]);
+      // Kjell Aune's hip fracture was 230 days ago; Olav Myhre has died.
+      expect(episodesOf('nursingHome').map((c) => c.status)).toEqual(['finished']);
+      expect(episodesOf('deceased').map((c) => c.status)).toEqual(['finished']);
+      expect(episodesOf('deceased')[0]?.end).toBe(demoPatient('deceased').hospitalRecords[0]?.episodes[0]?.end);
+    });
+
+    it('appends a fixed nursing-home doctor in Trondheim, with an HPR number nobody else holds', () => {
+      const doctor = nursingHomeDoctor(population);
+      expect(doctor).toEqual({
+        hprNumber: NURSING_HOME_DOCTOR.hprNumber,
+        givenName: 'Kari',
+        familyName: 'Holm',
+        sex: 'female',
+        birthYear: 1978,
+        profession: 'LE',
+        authorisedSince: '2005-01-01',
+        speciality: 'Allmennmedisin',
+        workplace: 'Trondheim kommune',
+      });
+      expect(doctor.hprNumber).toMatch(/^\d{7}$/);
+      expect(population.practitioners.at(-1)).toBe(doctor);
+      expect(population.practitioners.filter((x) => x.hprNumber === doctor.hprNumber)).toHaveLength(1);
+      expect(new Set(population.practitioners.map((x) => x.hprNumber)).size).toBe(population.practitioners.length);
+      expect(orgs.municipalities.find((m) => m.number === '5001')).toMatchObject({ name: 'Trondheim', orgNumber: '942110464' });
+      // The simulators serve practitioners from this index (the practitioner register among them).
+      expect(getPopulationIndex().practitioners.get(doctor.hprNumber)).toEqual(doctor);
+      // No patient's record names her: she is there for access rules, not for the records.
+      expect(JSON.stringify(persons)).not.toContain(doctor.hprNumber);
+    });
   });
 
   it('matches the checked-in demo-patients.json (run `npx tsx scripts/demo-patients.ts` after changing the population)', () => {

@@ -16,6 +16,7 @@ import type { Shape, World } from './generate';
 import { FAMILY_NAMES, GIVEN_NAMES, NURSING_HOMES } from './names';
 import { addDays, at, daysBetween, type Random } from './random';
 import type {
+  CareEpisode,
   CareRecord,
   CareService,
   Consultation,
@@ -111,7 +112,16 @@ export function buildHospitalRecords(t: Truth): HospitalRecord[] {
   const specs = episodeSpecs(t);
   if (specs.length === 0) return [];
   const doctors = world.doctorsByHospital.get(orgNumber) ?? [];
-  const record: HospitalRecord = { orgNumber, localId: rng.hex(12), episodes: [], medications: [], documents: [], labs: [] };
+  const record: HospitalRecord = {
+    orgNumber,
+    localId: rng.hex(12),
+    episodes: [],
+    medications: [],
+    documents: [],
+    labs: [],
+    blockedPractitioners: blockedPractitioners(t.shape, doctors),
+    careEpisodes: [],
+  };
 
   const ordered = [...specs].sort((a, b) => b.daysAgo - a.daysAgo);
   const lastInpatient = ordered.filter((s) => !s.key.startsWith('outpatient:')).pop();
@@ -144,6 +154,7 @@ export function buildHospitalRecords(t: Truth): HospitalRecord[] {
         text: `Poliklinisk kontroll for ${condition.icd.text.toLowerCase()}. Stabil tilstand. Fortsetter uendret behandling. Ny kontroll ved behov via fastlege.`,
         authorHpr: doctor.hprNumber,
         blocked: t.shape.blockDocuments === true && condition.key === 'depression',
+        withheldFromPatient: t.shape.blockDocuments === true && t.shape.withholdFromPatient === true && condition.key === 'depression',
       });
       record.labs.push(...labsFor(t, episode, condition.labs, false));
       continue;
@@ -177,9 +188,45 @@ export function buildHospitalRecords(t: Truth): HospitalRecord[] {
       text: dischargeText(episode, days, discharge, t),
       authorHpr: doctor.hprNumber,
       blocked: t.shape.blockDocuments === true,
+      withheldFromPatient: t.shape.blockDocuments === true && t.shape.withholdFromPatient === true,
     });
   }
+  record.careEpisodes = careEpisodes(record.episodes, t);
   return record.episodes.length ? [record] : [];
+}
+
+/** The doctors the shape blocks by name: looked up by speciality, never drawn. */
+function blockedPractitioners(shape: Shape, doctors: Practitioner[]): string[] {
+  if (!shape.blockPractitioner) return [];
+  const doctor = doctors.find((d) => d.speciality === shape.blockPractitioner);
+  if (!doctor) throw new RangeError(`no doctor with speciality ${shape.blockPractitioner} to block`);
+  return [doctor.hprNumber];
+}
+
+/** How long after its latest encounter a department is taken to still follow the patient up. */
+export const ACTIVE_EPISODE_DAYS = 180;
+
+/**
+ * One episode of care per department, derived from the encounters (no draws): it starts with the first
+ * encounter there and stays active while the latest one ended at most ACTIVE_EPISODE_DAYS before the
+ * reference date and the patient lives; otherwise it finished when that encounter ended.
+ */
+function careEpisodes(episodes: Episode[], t: Truth): CareEpisode[] {
+  const byDepartment = new Map<string, Episode[]>();
+  for (const e of episodes) byDepartment.set(e.department, [...(byDepartment.get(e.department) ?? []), e]);
+  return [...byDepartment.values()].map((list) => {
+    const first = list.reduce((a, b) => (b.start < a.start ? b : a));
+    const latest = list.reduce((a, b) => (b.end > a.end ? b : a));
+    // For the living, the end of the record is the reference date.
+    const active = t.deceasedDate === null && daysBetween(latest.end, t.endOfRecord) <= ACTIVE_EPISODE_DAYS;
+    return {
+      id: first.id.replace(/^enc-/, 'eoc-'),
+      department: first.department,
+      start: first.start,
+      end: active ? null : latest.end,
+      status: active ? 'active' : 'finished',
+    };
+  });
 }
 
 function episodeSpecs(t: Truth): { key: string; daysAgo: number }[] {

@@ -103,8 +103,17 @@ export interface ClinicalDocument {
   title: string;
   text: string;
   authorHpr: string;
-  /** The patient has blocked this document (sperring, pjl § 17). */
+  /**
+   * The patient has blocked this document (sperring, pjl § 17) for health personnel OUTSIDE the hospital
+   * that holds it; the hospital's own staff may still read it (with a care relationship, as always).
+   */
   blocked: boolean;
+  /**
+   * The document is withheld from the patient's own access (pbrl § 5-1 second paragraph: access may be
+   * refused where it is plainly necessary to avoid danger to life or serious harm to health). Travels in
+   * FHIR as the security label NOPAT.
+   */
+  withheldFromPatient: boolean;
 }
 
 export interface LabResult {
@@ -119,6 +128,19 @@ export interface LabResult {
   high: number;
 }
 
+/**
+ * An episode of care (behandlingsforløp, FHIR EpisodeOfCare): the hospital's responsibility for the
+ * patient in one department, from the first encounter there. Active while the department still follows
+ * the patient up.
+ */
+export interface CareEpisode {
+  id: string;
+  department: string;
+  start: string;
+  end: string | null;
+  status: 'active' | 'finished';
+}
+
 export interface HospitalRecord {
   orgNumber: string;
   /** The hospital's own patient id (FHIR logical id). */
@@ -127,6 +149,14 @@ export interface HospitalRecord {
   medications: MedicationUse[];
   documents: ClinicalDocument[];
   labs: LabResult[];
+  /**
+   * HPR numbers of health personnel the patient has blocked by name in this hospital's record (sperring
+   * mot navngitt helsepersonell, pjl § 17). Such a block covers the patient's whole record here and can
+   * never be overridden, not even in an emergency.
+   */
+  blockedPractitioners: string[];
+  /** One per department the patient has been treated in, derived from the encounters. */
+  careEpisodes: CareEpisode[];
 }
 
 export type CareServiceType = 'HOME_NURSING' | 'PRACTICAL_ASSISTANCE' | 'NURSING_HOME_LONG_TERM' | 'NURSING_HOME_SHORT_TERM' | 'SAFETY_ALARM';

@@ -12,16 +12,22 @@ export { summaryDocument } from './projection';
  *    never by number, and says `PATIENT_NOT_FOUND` for numbers it does not know.
  * 2. `POST /kj/api/v1/summaries` `{ tickets: [t, …] }` answers each ticket with the patient's critical
  *    information and dispensed medicines, or `TICKET_EXPIRED` / `TICKET_UNKNOWN`.
- * Every call needs `X-Api-Key` (401) and the consumer's purpose of use in `X-KJ-Purpose` (400). Every
- * answer says `Cache-Control: no-cache, private`: the record must not be kept by intermediaries.
+ * Every call needs `X-Api-Key` (401) and the consumer's purpose of use in `X-KJ-Purpose` (400). A ticket
+ * is bound to the purpose it was issued under as well as to its patient: presented under another purpose
+ * it is `TICKET_UNKNOWN`. Every answer says `Cache-Control: no-cache, private`: the record must not be
+ * kept by intermediaries. Each request's purpose is counted in the instance's stats (`purpose:<CODE>`).
  */
 
 export const TICKETS_PATH = '/kj/api/v1/tickets';
 export const SUMMARIES_PATH = '/kj/api/v1/summaries';
 export const TICKET_TTL_MS = 10 * 60_000;
 export const MAX_BATCH = 50;
-/** The purposes of use of the NHN trust framework: treatment, emergency treatment, coordination of care. */
-export const PURPOSES = ['TREAT', 'ETREAT', 'COC'] as const;
+/**
+ * The purposes of use the service takes: those of the NHN trust framework (treatment, emergency treatment,
+ * coordination of care) and a citizen reading their own record.
+ */
+export const PURPOSES = ['TREAT', 'ETREAT', 'COC', 'PATRQT'] as const;
+export type Purpose = (typeof PURPOSES)[number];
 
 /** Expired tickets are remembered this long (answered TICKET_EXPIRED), then forgotten (TICKET_UNKNOWN). */
 const EXPIRED_MEMORY_MS = 60 * 60_000;
@@ -33,6 +39,7 @@ export interface SummaryRecordSimulatorOptions {
 
 interface IssuedTicket {
   nin: string;
+  purpose: Purpose;
   expiresAt: number;
 }
 
@@ -45,7 +52,7 @@ function noStore(_req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-function requireConsumer(apiKey: string) {
+function requireConsumer(apiKey: string, observe: (label: string) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!apiKey || req.get('x-api-key') !== apiKey) {
       kjError(res, 401, 'UNAUTHORIZED', 'Mangler eller ugyldig API-nøkkel');
@@ -60,6 +67,8 @@ function requireConsumer(apiKey: string) {
       kjError(res, 400, 'PURPOSE_INVALID', 'Ukjent formål i X-KJ-Purpose');
       return;
     }
+    observe(`purpose:${purpose}`);
+    res.locals.purpose = purpose;
     next();
   };
 }
@@ -72,7 +81,7 @@ function stringList(value: unknown, pattern: RegExp, what: string): string[] | s
   return value as string[];
 }
 
-function createApp({ instance, population }: SimulatorContext, now: () => number): express.Express {
+function createApp({ instance, population, observe }: SimulatorContext, now: () => number): express.Express {
   // Tickets live in this process only, as in the real service: a restart invalidates them all.
   const tickets = new Map<string, IssuedTicket>();
   const forgetOld = (at: number) => {
@@ -81,7 +90,7 @@ function createApp({ instance, population }: SimulatorContext, now: () => number
 
   const app = express();
   app.use(noStore);
-  app.use(requireConsumer(String(instance.options.apiKey ?? '')));
+  app.use(requireConsumer(String(instance.options.apiKey ?? ''), observe));
   app.use(express.json({ limit: '256kb' }));
 
   app.post(TICKETS_PATH, (req, res) => {
@@ -91,13 +100,14 @@ function createApp({ instance, population }: SimulatorContext, now: () => number
       return;
     }
     const at = now();
+    const purpose = res.locals.purpose as Purpose;
     forgetOld(at);
     const answer = patients.map((nin, patientIndex) => {
       if (!population.byNin.has(nin)) return { patientIndex, error: 'PATIENT_NOT_FOUND' };
       // Opaque and unguessable: the ticket is the only thing that later names the patient.
       const ticket = randomBytes(24).toString('base64url');
       const expiresAt = at + TICKET_TTL_MS;
-      tickets.set(ticket, { nin, expiresAt });
+      tickets.set(ticket, { nin, purpose, expiresAt });
       return { ticket, patientIndex, expiresAt: new Date(expiresAt).toISOString() };
     });
     res.json({ tickets: answer });
@@ -110,9 +120,12 @@ function createApp({ instance, population }: SimulatorContext, now: () => number
       return;
     }
     const at = now();
+    const purpose = res.locals.purpose as Purpose;
     const summaries = asked.map((ticket) => {
       const issued = tickets.get(ticket);
-      if (!issued) return { ticket, error: 'TICKET_UNKNOWN' };
+      // A ticket issued for treatment does not open the record for another purpose: to the caller it is
+      // as if it did not exist (saying more would confirm that the ticket is good for something else).
+      if (!issued || issued.purpose !== purpose) return { ticket, error: 'TICKET_UNKNOWN' };
       if (issued.expiresAt <= at) return { ticket, error: 'TICKET_EXPIRED' };
       const person = population.byNin.get(issued.nin);
       if (!person) return { ticket, error: 'TICKET_UNKNOWN' };

@@ -9,6 +9,7 @@ import { demoPatient, getPopulationIndex } from '../population';
 import { createSummaryRecordSimulator, MAX_BATCH, SUMMARIES_PATH, TICKET_TTL_MS, TICKETS_PATH } from '.';
 
 const API_KEY = 'test-kj-key';
+const TREAT = { purposeOfUse: 'TREAT' } as const;
 const config: InstanceConfig = {
   id: 'summary-record',
   system: 'summary-record',
@@ -59,7 +60,7 @@ afterAll(async () => {
 
 describe('summary record simulator with its adapter, over HTTP', () => {
   it('reads several patients with one tickets call and one summaries call, mapping the demo patient', async () => {
-    const result = await adapter().read([critical.nin, homeCare.nin, stranger]);
+    const result = await adapter().read([critical.nin, homeCare.nin, stranger], TREAT);
     expect(routes()).toEqual({ tickets: 1, summaries: 1 });
     expect(sim.stats.ninInUrl).toBe(0);
     expect(result.get(stranger)).toBeNull();
@@ -85,24 +86,40 @@ describe('summary record simulator with its adapter, over HTTP', () => {
 
   it('a repeated read reuses the tickets: only the summaries call', async () => {
     const summaryRecord = adapter();
-    await summaryRecord.read([critical.nin, homeCare.nin]);
-    const again = await summaryRecord.read([critical.nin, homeCare.nin]);
+    await summaryRecord.read([critical.nin, homeCare.nin], TREAT);
+    const again = await summaryRecord.read([critical.nin, homeCare.nin], TREAT);
     expect(routes()).toEqual({ tickets: 1, summaries: 2 });
     expect(again.get(critical.nin)?.criticalInformation).toHaveLength(critical.summaryRecord.criticalInfo.length);
   });
 
+  it('counts the purpose each request reached the record under, and keeps each purpose to its own tickets', async () => {
+    const summaryRecord = adapter();
+    await summaryRecord.read([critical.nin], TREAT);
+    await summaryRecord.read([critical.nin], { purposeOfUse: 'PATRQT' });
+    expect(sim.stats.observed).toEqual({ 'purpose:TREAT': 2, 'purpose:PATRQT': 2 });
+    expect(routes()).toEqual({ tickets: 2, summaries: 2 });
+    sim.resetStats();
+    expect(sim.stats.observed).toBeUndefined();
+  });
+
+  it('refuses, without a call, to read without a purpose of use', async () => {
+    const error = await adapter().read([critical.nin]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect(sim.stats.requests).toBe(0);
+  });
+
   it('renews tickets the record has expired and retries once', async () => {
     const summaryRecord = adapter();
-    await summaryRecord.read([critical.nin]);
+    await summaryRecord.read([critical.nin], TREAT);
     clock += TICKET_TTL_MS + 1000; // the record's clock moves on; the adapter still holds its ticket
-    const result = await summaryRecord.read([critical.nin]);
+    const result = await summaryRecord.read([critical.nin], TREAT);
     expect(routes()).toEqual({ tickets: 2, summaries: 3 });
     expect(result.get(critical.nin)?.criticalInformation).toHaveLength(critical.summaryRecord.criticalInfo.length);
   });
 
   it('reports fail, invalid and garbage modes as source errors', async () => {
     const code = async () => {
-      const error = await adapter().read([critical.nin]).then(() => undefined, (e: unknown) => e);
+      const error = await adapter().read([critical.nin], TREAT).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(SourceError);
       return (error as SourceError).code;
     };
@@ -142,6 +159,28 @@ describe('summary record simulator protocol', () => {
     clock += TICKET_TTL_MS;
     const later = (await (await post(SUMMARIES_PATH, { tickets: [a] })).json()) as { summaries: Record<string, unknown>[] };
     expect(later.summaries).toEqual([{ ticket: a, error: 'TICKET_EXPIRED' }]);
+  });
+
+  it('binds a ticket to the purpose it was issued under: another purpose finds no such ticket', async () => {
+    const issued = (await (await post(TICKETS_PATH, { patients: [critical.nin] })).json()) as { tickets: { ticket: string }[] };
+    const ticket = issued.tickets[0]?.ticket as string;
+    const under = async (purpose: string) =>
+      ((await (await post(SUMMARIES_PATH, { tickets: [ticket] }, { 'X-Api-Key': API_KEY, 'X-KJ-Purpose': purpose })).json()) as { summaries: Record<string, unknown>[] })
+        .summaries[0];
+    expect(await under('ETREAT')).toEqual({ ticket, error: 'TICKET_UNKNOWN' });
+    expect(await under('PATRQT')).toEqual({ ticket, error: 'TICKET_UNKNOWN' });
+    expect((await under('TREAT'))?.criticalInformation).toHaveLength(critical.summaryRecord.criticalInfo.length);
+    expect(sim.stats.observed).toEqual({ 'purpose:TREAT': 2, 'purpose:ETREAT': 1, 'purpose:PATRQT': 1 });
+  });
+
+  it('takes a citizen reading their own record (PATRQT) as a purpose, and no purpose it does not know', async () => {
+    const body = { patients: [critical.nin] };
+    expect((await post(TICKETS_PATH, body, { 'X-Api-Key': API_KEY, 'X-KJ-Purpose': 'PATRQT' })).status).toBe(200);
+    const research = await post(TICKETS_PATH, body, { 'X-Api-Key': API_KEY, 'X-KJ-Purpose': 'HRESCH' });
+    expect(research.status).toBe(400);
+    expect(await research.json()).toMatchObject({ error: 'PURPOSE_INVALID' });
+    // Only purposes the record took are counted.
+    expect(sim.stats.observed).toEqual({ 'purpose:PATRQT': 1 });
   });
 
   it('refuses calls without the API key (401) or purpose of use (400)', async () => {

@@ -88,7 +88,7 @@ export const resolvers = {
     documents: (r: HospitalRecordParent) =>
       newestFirst(r.documents, (d) => d.date).map((d) =>
         // A blocked document is listed so that its existence is known, but nothing of its content or author.
-        d.blocked ? { ...d, title: null, text: null, author: null } : { ...d, author: practitionerRef(d.authorHpr) },
+        d.blocked ? { ...d, title: null, text: null, author: null, encounterId: null } : { ...d, author: practitionerRef(d.authorHpr) },
       ),
     labResults: (r: HospitalRecordParent, args: { loinc?: string | null }) =>
       newestFirst(r.labResults, (l) => l.time)

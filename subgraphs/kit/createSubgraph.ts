@@ -75,7 +75,8 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
         // The gateway passes its request id on, so one request can be followed through every log.
         const incoming = req.get('x-request-id');
         const requestId = incoming && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-        return { requestId, sources, loaders: new RequestLoaders(requestId), sideErrors: [] };
+        // Replaced by the reader's purpose when identity lands.
+        return { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: 'TREAT' }), sideErrors: [] };
       },
     }),
   );

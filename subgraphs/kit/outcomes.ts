@@ -3,6 +3,7 @@ import { type GraphQLError } from 'graphql';
 import type { SourceAdapter } from '../../adapters/contracts';
 import { SourceError, type SectorName } from '../../adapters/kit';
 import { graphError } from '../../lib/errorCodes';
+import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { SourceInfo } from './SourceDirectory';
 
 /**
@@ -35,7 +36,10 @@ type RawOutcome = { ok: true; value: unknown; ms: number } | { ok: false; error:
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<unknown, RawOutcome, string>>();
 
-  constructor(private readonly requestId: string) {}
+  constructor(
+    private readonly requestId: string,
+    private readonly options: { purposeOfUse?: PurposeOfUse } = {},
+  ) {}
 
   /** Loads one key through the instance's loader; `info` describes the source for this key (its organisation may differ per key). */
   async load<K, V>(adapter: SourceAdapter<K, V>, key: K, keyOf: (key: K) => string, info: SourceInfo): Promise<SourceOutcome<V>> {
@@ -46,7 +50,7 @@ export class RequestLoaders {
         async (keys) => {
           const started = performance.now();
           try {
-            const result = await adapter.read(keys as K[], { requestId: this.requestId });
+            const result = await adapter.read(keys as K[], { requestId: this.requestId, purposeOfUse: this.options.purposeOfUse });
             const ms = Math.round(performance.now() - started);
             return keys.map((k) => ({ ok: true as const, value: result.get(keyOf(k as K)) ?? null, ms }));
           } catch (error) {

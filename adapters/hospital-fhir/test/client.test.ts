@@ -115,6 +115,8 @@ describe('hospital FHIR client', () => {
     expect(search?.contentType).toBe('application/x-www-form-urlencoded');
     expect(search?.form?.get('identifier')).toBe(`${FNR}|${HOME_CARE},${FNR}|${BLOCKED},${DNR}|${D_NUMBER},${FNR}|${UNKNOWN}`);
     expect(search?.form?.getAll('_revinclude')).toEqual(REVINCLUDES);
+    // The blocks come in the same search as the data they cover, never in a call that could fail alone.
+    expect(REVINCLUDES).toEqual(expect.arrayContaining(['EpisodeOfCare:patient', 'Consent:patient']));
     expect(search?.form?.get('_count')).toBe('200');
 
     expect(next?.method).toBe('GET');
@@ -125,6 +127,8 @@ describe('hospital FHIR client', () => {
 
     expect(result.get(HOME_CARE)?.encounters[0]?.department).toBe('Hjerteavdelingen');
     expect(result.get(BLOCKED)?.documents.map((d) => d.blocked)).toEqual([false, true]);
+    expect(result.get(BLOCKED)?.blocks.map((b) => b.id)).toEqual(['consent-doc-000327', 'consent-3c7bc12be98b-person-1']);
+    expect(result.get(HOME_CARE)?.careEpisodes.map((e) => e.status)).toEqual(['ACTIVE']);
     expect(result.get(D_NUMBER)).toBeNull();
     expect(result.get(UNKNOWN)).toBeNull();
     expect(result.get('not-a-number')).toBeNull();

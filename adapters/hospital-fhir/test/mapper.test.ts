@@ -107,33 +107,166 @@ describe('hospital FHIR mapper', () => {
     expect(blocked?.encounters.every((e) => e.class === 'OUTPATIENT')).toBe(true);
     expect(blocked?.medications).toEqual([]);
     expect(blocked?.documents.map((d) => d.id)).toEqual(['doc-000329', 'doc-000327']);
+    // Her episode of care came on the second page, after the first page's twenty entries.
+    expect(homeCare?.careEpisodes.map((e) => e.id)).toEqual(['eoc-000007']);
   });
 
-  it('shows a blocked document as existing, restricted and without content', () => {
-    const doc = blocked?.documents.find((d) => d.id === 'doc-000327');
-    expect(doc).toEqual({
+  it('keeps a blocked document whole when a block it can read covers it, and marks it withheld from the patient', () => {
+    expect(blocked?.documents.find((d) => d.id === 'doc-000327')).toEqual({
       id: 'doc-000327',
       kind: 'OUTPATIENT_NOTE',
-      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
-      title: null,
-      text: null,
+      date: '2026-06-04T15:00:00Z',
+      title: 'Poliklinisk notat, Psykiatrisk poliklinikk',
+      text: expect.stringMatching(/^Poliklinisk kontroll for depressiv episode\./),
       blocked: true,
-      encounterId: null,
-      authorHpr: null,
+      withheldFromPatient: true,
+      encounterId: 'enc-000326',
+      authorHpr: '5334768',
     });
-    const open = blocked?.documents.find((d) => d.id === 'doc-000329');
-    expect(open).toMatchObject({ blocked: false, title: 'Poliklinisk notat, Nevrologisk poliklinikk' });
+    expect(blocked?.documents.find((d) => d.id === 'doc-000329')).toMatchObject({ blocked: false, withheldFromPatient: false, title: 'Poliklinisk notat, Nevrologisk poliklinikk' });
+    expect(homeCare?.documents[0]?.withheldFromPatient).toBe(false);
+  });
+
+  it("maps the patient's blocks: the document denied to all but the hospital, the doctor denied the whole record", () => {
+    expect(blocked?.blocks).toEqual([
+      {
+        id: 'consent-doc-000327',
+        documentIds: ['doc-000327'],
+        deniesEveryone: true,
+        deniedPersons: [],
+        deniedOrganisations: [],
+        exceptOrganisations: ['983974724'],
+        exceptPersons: [],
+      },
+      {
+        id: 'consent-3c7bc12be98b-person-1',
+        documentIds: null,
+        deniesEveryone: false,
+        deniedPersons: ['9429915'],
+        deniedOrganisations: [],
+        exceptOrganisations: [],
+        exceptPersons: [],
+      },
+    ]);
+    expect(homeCare?.blocks).toEqual([]);
+  });
+
+  it('maps episodes of care: status, period in UTC, department and managing organisation', () => {
+    expect(homeCare?.careEpisodes).toEqual([
+      { id: 'eoc-000007', status: 'ACTIVE', start: '2026-09-21T09:33:00Z', end: null, department: 'Hjerteavdelingen', orgNumber: '983974724' },
+    ]);
+    expect(blocked?.careEpisodes.map((e) => [e.id, e.status, e.department])).toEqual([
+      ['eoc-000328', 'ACTIVE', 'Nevrologisk poliklinikk'],
+      ['eoc-000326', 'ACTIVE', 'Psykiatrisk poliklinikk'],
+    ]);
+  });
+
+  describe('blocks as a source may record them', () => {
+    const record = mapSearchBundle(fixture('blocks.json')).get('23850274320');
+    const block = (id: string) => record?.blocks.find((b) => b.id === id);
+    const none = { deniedPersons: [], deniedOrganisations: [], exceptOrganisations: [], exceptPersons: [] };
+
+    it('reads a document block with an organisation and a person excepted, and a denial nested in an exception', () => {
+      expect(block('sperring-1')).toEqual({
+        ...none,
+        id: 'sperring-1',
+        documentIds: ['doc-b1'],
+        deniesEveryone: true,
+        exceptOrganisations: ['983974724'],
+        exceptPersons: ['1234567'],
+      });
+      // Denied again inside the hospital's exception: a block of its own, over the whole record (wider is safe).
+      expect(block('sperring-1/0/0')).toEqual({ ...none, id: 'sperring-1/0/0', documentIds: null, deniesEveryone: false, deniedPersons: ['5555555'] });
+    });
+
+    it('reads a block on a named person as covering the whole record', () => {
+      expect(block('sperring-2')).toEqual({ ...none, id: 'sperring-2', documentIds: null, deniesEveryone: false, deniedPersons: ['7654321'] });
+    });
+
+    it('honours a denial of an actor it cannot read for everyone, keeping the ones it can read', () => {
+      expect(block('sperring-3')).toEqual({ ...none, id: 'sperring-3', documentIds: null, deniesEveryone: true, deniedOrganisations: ['974557746'] });
+      // The author role says whose data, not who may read: not a refusal we can read, so it refuses everyone.
+      expect(block('sperring-7')).toEqual({ ...none, id: 'sperring-7', documentIds: null, deniesEveryone: true });
+    });
+
+    it('widens a block whose data is more than documents to the whole record, and ignores an exception narrowed by a period', () => {
+      expect(block('sperring-5')).toEqual({ ...none, id: 'sperring-5', documentIds: null, deniesEveryone: false, deniedOrganisations: ['974557746'] });
+    });
+
+    it('reads a denial inside a consent to share, and ignores a consent that is not active', () => {
+      expect(block('sperring-6/0')).toEqual({ ...none, id: 'sperring-6/0', documentIds: null, deniesEveryone: false, deniedPersons: ['1112223'] });
+      expect(block('sperring-6')).toBeUndefined();
+      expect(record?.blocks.some((b) => b.id.startsWith('sperring-4'))).toBe(false);
+    });
+
+    it('drops the content of a restricted document no block explains, and blocks it for everyone', () => {
+      expect(record?.documents.find((d) => d.id === 'doc-b2')).toEqual({
+        id: 'doc-b2',
+        kind: 'OUTPATIENT_NOTE',
+        date: '2026-04-01T06:00:00Z',
+        title: null,
+        text: null,
+        blocked: true,
+        withheldFromPatient: false,
+        encounterId: null,
+        authorHpr: null,
+      });
+      expect(block('restricted-doc-b2')).toEqual({ ...none, id: 'restricted-doc-b2', documentIds: ['doc-b2'], deniesEveryone: true });
+      expect(JSON.stringify(record)).not.toMatch(/Innkomstjournal|Anamnese/);
+    });
+
+    it('keeps a covered restricted document whole, and marks NOPAT withheld from the patient whether restricted or not', () => {
+      expect(record?.documents.find((d) => d.id === 'doc-b1')).toMatchObject({
+        blocked: true,
+        withheldFromPatient: true,
+        title: 'Poliklinisk notat, Psykiatrisk poliklinikk',
+        text: 'Samtale om vanskelig livssituasjon.',
+        authorHpr: '3141592',
+        encounterId: 'enc-b1',
+      });
+      expect(record?.documents.find((d) => d.id === 'doc-b3')).toMatchObject({ blocked: false, withheldFromPatient: true, text: 'Kontroll for migrene.' });
+      expect(record?.blocks.map((b) => b.id)).toEqual(['sperring-1', 'sperring-1/0/0', 'sperring-2', 'sperring-3', 'sperring-5', 'sperring-6/0', 'sperring-7', 'restricted-doc-b2']);
+    });
+
+    it('maps episodes of care active and finished, other statuses as OTHER, and leaves out entered-in-error', () => {
+      expect(record?.careEpisodes).toEqual([
+        { id: 'eoc-b1', status: 'ACTIVE', start: '2026-05-04T07:30:00Z', end: null, department: 'Psykiatrisk poliklinikk', orgNumber: '983974724' },
+        { id: 'eoc-b2', status: 'FINISHED', start: '2026-03-30T20:15:00Z', end: '2026-04-03T09:00:00Z', department: 'Gynekologisk avdeling', orgNumber: null },
+        { id: 'eoc-b3', status: 'OTHER', start: null, end: null, department: null, orgNumber: null },
+      ]);
+    });
+
+    it('rejects a block whose patient is not in the answer, and a provision that is neither deny nor permit', () => {
+      const bundle = (resource: Record<string, unknown>) =>
+        JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'searchset',
+          entry: [
+            { resource: { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: HOME_CARE }] } },
+            { resource: { resourceType: 'Consent', id: 'c1', status: 'active', patient: { reference: 'Patient/p1' }, ...resource } },
+          ],
+        });
+      expect(() => mapSearchBundle(bundle({ patient: { reference: 'Patient/p2' } }))).toThrow(/entry 1 \(Consent\) refers to a patient that is not in the answer/);
+      expect(() => mapSearchBundle(bundle({ provision: { type: 'maybe' } }))).toThrow(/entry 1 \(Consent\).*provision\.type/);
+      expect(() => mapSearchBundle(bundle({ provision: { type: 'deny', provision: [{ type: 'permit', actor: [{ reference: 'Organization/1' }] }] } }))).toThrow(
+        /provision\.provision\.0\.actor\.0\.reference/,
+      );
+    });
   });
 
   describe('quirks a server may send', () => {
     const quirks = mapSearchBundle(fixture('quirks.json'));
     const patient = quirks.get(BLOCKED);
 
-    it('drops a blocked document\'s title and text even when the server sends them (R and the stricter V)', () => {
+    it('drops the content, author and encounter of a restricted document no block explains (R and the stricter V)', () => {
       const leaky = patient?.documents.find((d) => d.id === 'doc-900001');
-      expect(leaky).toMatchObject({ blocked: true, title: null, text: null, authorHpr: '9144889' });
+      expect(leaky).toMatchObject({ blocked: true, title: null, text: null, authorHpr: null, encounterId: null });
       expect(patient?.documents.find((d) => d.id === 'doc-900002')).toMatchObject({ blocked: true, title: null, text: null, kind: 'OTHER' });
-      expect(JSON.stringify(quirks)).not.toMatch(/belastende|Very restricted|Psykiatrisk/);
+      expect(JSON.stringify(quirks)).not.toMatch(/belastende|Very restricted|Psykiatrisk|9144889/);
+      expect(patient?.blocks.map((b) => [b.id, b.documentIds, b.deniesEveryone])).toEqual([
+        ['restricted-doc-900001', ['doc-900001'], true],
+        ['restricted-doc-900002', ['doc-900002'], true],
+      ]);
     });
 
     it('keeps a document whose content is a PDF by reference, without text', () => {
@@ -165,7 +298,7 @@ describe('hospital FHIR mapper', () => {
     });
 
     it('gives a D-number patient with nothing else an empty record', () => {
-      expect(quirks.get('65849226414')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [] });
+      expect(quirks.get('65849226414')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [] });
       expect(quirks.size).toBe(2);
     });
   });

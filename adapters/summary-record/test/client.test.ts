@@ -15,6 +15,8 @@ const instance: InstanceConfig = { id: 'summary-record', system: 'summary-record
 const NIN_A = '05895922945';
 const NIN_B = '03864013065';
 const NIN_UNKNOWN = '23850274320';
+/** The reader's purpose, as the subgraph passes it from their token. */
+const TREAT = { purposeOfUse: 'TREAT' } as const;
 const server = setupServer();
 
 interface Seen {
@@ -83,7 +85,7 @@ function adapter(now?: () => number) {
 describe('summary record client', () => {
   it('gets tickets for many patients in one call, then their summaries in one call, with key and purpose headers', async () => {
     const kj = fakeKj();
-    const result = await adapter().read([NIN_A, NIN_B, NIN_A, NIN_UNKNOWN]);
+    const result = await adapter().read([NIN_A, NIN_B, NIN_A, NIN_UNKNOWN], TREAT);
     expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH]);
     expect(kj.seen[0]?.body).toEqual({ patients: [NIN_A, NIN_B, NIN_UNKNOWN] });
     expect(kj.seen[1]?.body).toEqual({ tickets: ['tkt1xa', 'tkt2xb'] });
@@ -97,9 +99,48 @@ describe('summary record client', () => {
     expect(result.get(NIN_UNKNOWN)).toBeNull();
   });
 
+  it("attests the reader's purpose on both calls, for each purpose the service takes", async () => {
+    for (const purposeOfUse of ['ETREAT', 'COC', 'PATRQT'] as const) {
+      const kj = fakeKj();
+      await adapter().read([NIN_A], { purposeOfUse });
+      expect(kj.seen.map((s) => [s.path, s.purpose])).toEqual([
+        [TICKETS_PATH, purposeOfUse],
+        [SUMMARIES_PATH, purposeOfUse],
+      ]);
+      server.resetHandlers();
+    }
+  });
+
+  it('refuses to read without a purpose the service takes, sending nothing', async () => {
+    const kj = fakeKj();
+    for (const options of [undefined, {}, { purposeOfUse: 'HRESCH' as const }, { purposeOfUse: 'HOPERAT' as const }]) {
+      const error = await sourceFailure(adapter().read([NIN_A], options));
+      expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+      expect(error.sourceId).toBe('summary-record');
+    }
+    expect(kj.seen).toEqual([]);
+  });
+
+  it('holds a ticket for the purpose it was issued under only: another purpose gets its own', async () => {
+    const kj = fakeKj();
+    const summaryRecord = adapter();
+    await summaryRecord.read([NIN_A], TREAT);
+    await summaryRecord.read([NIN_A], { purposeOfUse: 'ETREAT' });
+    await summaryRecord.read([NIN_A], TREAT);
+    await summaryRecord.read([NIN_A], { purposeOfUse: 'ETREAT' });
+    expect(kj.seen.map((s) => [s.path, s.purpose, s.body])).toEqual([
+      [TICKETS_PATH, 'TREAT', { patients: [NIN_A] }],
+      [SUMMARIES_PATH, 'TREAT', { tickets: ['tkt1xa'] }],
+      [TICKETS_PATH, 'ETREAT', { patients: [NIN_A] }],
+      [SUMMARIES_PATH, 'ETREAT', { tickets: ['tkt2xa'] }],
+      [SUMMARIES_PATH, 'TREAT', { tickets: ['tkt1xa'] }],
+      [SUMMARIES_PATH, 'ETREAT', { tickets: ['tkt2xa'] }],
+    ]);
+  });
+
   it('never puts an identity number in a URL, and sends numbers only in the tickets body', async () => {
     const kj = fakeKj();
-    await adapter().read([NIN_A, NIN_B, NIN_UNKNOWN]);
+    await adapter().read([NIN_A, NIN_B, NIN_UNKNOWN], TREAT);
     for (const s of kj.seen) expect(s.url).not.toMatch(/\d{11}/);
     const summaries = kj.seen.filter((s) => s.path === SUMMARIES_PATH);
     expect(JSON.stringify(summaries.map((s) => s.body))).not.toMatch(/\d{11}/);
@@ -108,8 +149,8 @@ describe('summary record client', () => {
   it('reuses unexpired tickets: a second read makes only the summaries call', async () => {
     const kj = fakeKj();
     const summaryRecord = adapter();
-    await summaryRecord.read([NIN_A, NIN_B]);
-    const again = await summaryRecord.read([NIN_B, NIN_A]);
+    await summaryRecord.read([NIN_A, NIN_B], TREAT);
+    const again = await summaryRecord.read([NIN_B, NIN_A], TREAT);
     expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, SUMMARIES_PATH]);
     expect(kj.seen[2]?.body).toEqual({ tickets: ['tkt2xb', 'tkt1xa'] });
     expect(again.get(NIN_A)?.criticalInformation).toHaveLength(3);
@@ -118,8 +159,8 @@ describe('summary record client', () => {
   it('asks for tickets only for patients it holds none for', async () => {
     const kj = fakeKj();
     const summaryRecord = adapter();
-    await summaryRecord.read([NIN_A]);
-    await summaryRecord.read([NIN_A, NIN_B]);
+    await summaryRecord.read([NIN_A], TREAT);
+    await summaryRecord.read([NIN_A, NIN_B], TREAT);
     expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
     expect(kj.seen[2]?.body).toEqual({ patients: [NIN_B] });
     expect(kj.seen[3]?.body).toEqual({ tickets: ['tkt1xa', 'tkt2xb'] });
@@ -129,9 +170,9 @@ describe('summary record client', () => {
     const kj = fakeKj();
     let clock = Date.now();
     const summaryRecord = adapter(() => clock);
-    await summaryRecord.read([NIN_A]);
+    await summaryRecord.read([NIN_A], TREAT);
     clock += 9.5 * 60_000; // within the safety margin of the ten-minute life
-    await summaryRecord.read([NIN_A]);
+    await summaryRecord.read([NIN_A], TREAT);
     expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
     expect(kj.seen[3]?.body).toEqual({ tickets: ['tkt2xa'] });
   });
@@ -139,21 +180,21 @@ describe('summary record client', () => {
   it('renews expired or unknown tickets and retries once, for those patients only', async () => {
     const kj = fakeKj({ refuse: (t) => (t === 'tkt1xa' ? 'TICKET_EXPIRED' : t === 'tkt2xb' ? 'TICKET_UNKNOWN' : undefined) });
     const summaryRecord = adapter();
-    await summaryRecord.read([NIN_UNKNOWN]); // nothing held for the unknown patient
-    const result = await summaryRecord.read([NIN_A, NIN_B]);
+    await summaryRecord.read([NIN_UNKNOWN], TREAT); // nothing held for the unknown patient
+    const result = await summaryRecord.read([NIN_A, NIN_B], TREAT);
     expect(kj.seen.map((s) => s.path)).toEqual([TICKETS_PATH, TICKETS_PATH, SUMMARIES_PATH, TICKETS_PATH, SUMMARIES_PATH]);
     expect(kj.seen[3]?.body).toEqual({ patients: [NIN_A, NIN_B] });
     expect(kj.seen[4]?.body).toEqual({ tickets: ['tkt3xa', 'tkt4xb'] });
     expect(result.get(NIN_A)?.criticalInformation[2]?.type).toBe('IMPLANT');
     expect(result.get(NIN_B)).not.toBeNull();
     // The renewed tickets are the ones held now.
-    await summaryRecord.read([NIN_A]);
+    await summaryRecord.read([NIN_A], TREAT);
     expect(kj.seen.at(-1)?.body).toEqual({ tickets: ['tkt3xa'] });
   });
 
   it('gives up with SOURCE_BAD_RESPONSE when the source refuses tickets it has just issued', async () => {
     const kj = fakeKj({ refuse: () => 'TICKET_UNKNOWN' });
-    const error = await sourceFailure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A], TREAT));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(kj.calls(SUMMARIES_PATH)).toBe(2);
   });
@@ -161,7 +202,7 @@ describe('summary record client', () => {
   it('splits more than 50 patients into batches of 50 for both calls', async () => {
     const kj = fakeKj();
     const many = Array.from({ length: 119 }, (_, i) => String(10_000_000_000 + i));
-    const result = await adapter().read([NIN_A, ...many.slice(0, 60), NIN_B, ...many.slice(60)]);
+    const result = await adapter().read([NIN_A, ...many.slice(0, 60), NIN_B, ...many.slice(60)], TREAT);
     // The batches go to the service side by side, so they arrive in any order.
     const sizes = (p: string, field: string) =>
       kj.seen
@@ -178,7 +219,7 @@ describe('summary record client', () => {
   it('keeps only the patients it asked for, even when the summaries answer carries more', async () => {
     const kj = fakeKj();
     const summaryRecord = adapter();
-    await summaryRecord.read([NIN_B]); // a ticket for B is now held
+    await summaryRecord.read([NIN_B], TREAT); // a ticket for B is now held
     // The source answers A's ticket, and also B's (which nobody asked for this time).
     server.use(
       http.post(`${BASE}${SUMMARIES_PATH}`, async ({ request }) => {
@@ -194,7 +235,7 @@ describe('summary record client', () => {
     };
     const kit = testKit().use(spy);
     const spied = createSummaryRecordAdapter(instance, { apiKey: 'k1' }, kit);
-    const result = await spied.read([NIN_A]);
+    const result = await spied.read([NIN_A], TREAT);
     expect(handed).toEqual([NIN_A]);
     expect([...result.keys()]).toEqual([NIN_A]);
     expect(kj.calls(TICKETS_PATH)).toBe(2);
@@ -209,7 +250,7 @@ describe('summary record client', () => {
         return HttpResponse.json({ tickets: patients.map((_nin, patientIndex) => ({ ticket: 'tkt-same', patientIndex, expiresAt })) });
       }),
     );
-    const error = await sourceFailure(adapter().read([NIN_A, NIN_B]));
+    const error = await sourceFailure(adapter().read([NIN_A, NIN_B], TREAT));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).toMatch(/one ticket for two patients/);
     expect(kj.calls(SUMMARIES_PATH)).toBe(0);
@@ -217,7 +258,7 @@ describe('summary record client', () => {
 
   it('reports a service error as SOURCE_UNAVAILABLE naming the instance', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE', message: 'Kjernejournal er midlertidig utilgjengelig' }, { status: 503 })));
-    const error = await sourceFailure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A], TREAT));
     expect(error.code).toBe('SOURCE_UNAVAILABLE');
     expect(error.sourceId).toBe('summary-record');
     expect(error.details.status).toBe(503);
@@ -226,17 +267,17 @@ describe('summary record client', () => {
   it('reports a failing summaries call after good tickets as SOURCE_UNAVAILABLE', async () => {
     fakeKj();
     server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ error: 'SERVICE_UNAVAILABLE' }, { status: 503 })));
-    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([NIN_A], TREAT))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a rejected API key as SOURCE_UNAVAILABLE', async () => {
     server.use(http.post(`${BASE}/*`, () => HttpResponse.json({ error: 'UNAUTHORIZED' }, { status: 401 })));
-    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_UNAVAILABLE');
+    expect((await sourceFailure(adapter().read([NIN_A], TREAT))).code).toBe('SOURCE_UNAVAILABLE');
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
     server.use(http.post(`${BASE}/*`, () => new HttpResponse('{"tickets": [{"tick', { headers: { 'Content-Type': 'application/json' } })));
-    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A], TREAT))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports malformed summaries as SOURCE_BAD_RESPONSE', async () => {
@@ -246,13 +287,13 @@ describe('summary record client', () => {
         HttpResponse.json({ summaries: [{ ticket: 'tkt1xa', criticalInformation: 'ingen', dispensedMedications: [{ atc: 7 }] }] }),
       ),
     );
-    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A], TREAT))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports summaries that leave a ticket unanswered as SOURCE_BAD_RESPONSE', async () => {
     fakeKj();
     server.use(http.post(`${BASE}${SUMMARIES_PATH}`, () => HttpResponse.json({ summaries: [] })));
-    expect((await sourceFailure(adapter().read([NIN_A]))).code).toBe('SOURCE_BAD_RESPONSE');
+    expect((await sourceFailure(adapter().read([NIN_A], TREAT))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a source that never answers as SOURCE_TIMEOUT', async () => {
@@ -262,7 +303,7 @@ describe('summary record client', () => {
         return HttpResponse.json({});
       }),
     );
-    const error = await sourceFailure(adapter().read([NIN_A]));
+    const error = await sourceFailure(adapter().read([NIN_A], TREAT));
     expect(error.code).toBe('SOURCE_TIMEOUT');
     expect(error.details.timeoutMs).toBe(300);
   });
