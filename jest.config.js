@@ -5,8 +5,9 @@ const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
-// msw 2.11.3+ requires a few ESM-only packages from its CommonJS build; let swc transform just those.
-const esmOnly = ['until-async', 'rettime', '@open-draft/deferred-promise'];
+// ESM-only packages that CommonJS code here requires: msw 2.11.3+'s few, and jose (JWT). Node 20.19+
+// loads them natively (require(esm)); jest's own module loader does not, so swc transforms just those.
+const esmOnly = ['until-async', 'rettime', '@open-draft/deferred-promise', 'jose'];
 
 module.exports = {
   testEnvironment: 'node',

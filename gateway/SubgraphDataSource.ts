@@ -1,11 +1,28 @@
+import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, type SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../lib/apolloDefaults';
+import type { Identity } from '../lib/identity';
+import { signInternalToken } from '../lib/internalToken';
 import type { Logger } from '../lib/logger';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-export type GatewayContext = RequestContext;
+/** What the person subgraph reports about each access decision it made (keyed by patient pseudonym). */
+export interface ReportedDecision {
+  /** The grounds that granted health data (`GP_LIST:923456783`, `EMERGENCY`, …); empty when refused. */
+  grounds: string[];
+  refusal: string | null;
+}
+
+export interface GatewayContext extends RequestContext {
+  /** The verified reader. */
+  identity: Identity;
+  /** Internal tokens already signed for this request, per subgraph. */
+  internalTokens: Map<string, Promise<string>>;
+  /** The decisions the person subgraph reported, by patient pseudonym, for the access log. */
+  accessDecisions: Map<string, ReportedDecision>;
+}
 
 /**
  * How the gateway talks to one subgraph: forwards the request id, gives up after `timeoutMs` (a stuck
@@ -19,6 +36,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     timeoutMs: number,
     private readonly logger: Logger,
+    private readonly signingKey: KeyObject,
   ) {
     super({ url });
     // The default fetcher (make-fetch-happen) takes a per-request timeout.
@@ -26,8 +44,29 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.fetcher = (input, init) => fetcher(input, { ...init, timeout: timeoutMs } as typeof init);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  /**
+   * Every subgraph call carries the gateway's internal token: the verified reader and the request id, signed
+   * for this subgraph alone. One token per subgraph and request, reused across the plan's steps.
+   */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if (!context?.identity || !context.requestId) throw new Error('a subgraph request without a verified reader');
+    let token = context.internalTokens.get(this.name);
+    if (!token) {
+      token = signInternalToken(this.signingKey, this.name, context.requestId, context.identity);
+      context.internalTokens.set(this.name, token);
+    }
+    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  /** Keeps the access decisions a subgraph reports, for the access log; clients never see them. */
+  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+    const reported = response.extensions?.accessDecisions;
+    if (reported && typeof reported === 'object' && context.accessDecisions) {
+      for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) context.accessDecisions.set(patient, decision);
+      delete response.extensions?.accessDecisions;
+    }
+    return response;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { parse, visit } from 'graphql';
 import { apolloDefaults } from '../lib/apolloDefaults';
 import type { Logger } from '../lib/logger';
 import type { Started } from '../lib/service';
@@ -11,6 +11,14 @@ import { checkSubgraphs } from './health';
 import { playgroundRouter } from './playground';
 import { SubgraphDataSource, type GatewayContext } from './SubgraphDataSource';
 import { jsonErrors, listen } from '../lib/httpServer';
+import type { AuditStore } from '../lib/audit/AuditStore';
+import { internalSigningKey } from '../lib/internalToken';
+import { rolePrecheck } from './access/rolePrecheck';
+import { accessLogPlugin } from './audit/accessLogPlugin';
+import { authenticate, type Authenticated } from './auth/authenticate';
+import { configuredIssuers, type Issuer } from './auth/issuers';
+import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
+import { devIdpRouter } from './devIdp/devIdpRouter';
 
 export interface GatewayOptions {
   port: number;
@@ -18,6 +26,10 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Where each subgraph listens; defaults to the URLs in the supergraph (localhost:4001…4006). */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /** Where disclosures are recorded before answers leave. */
+  auditStore: AuditStore;
+  /** The key of patient pseudonyms in the access log. */
+  auditPseudonymKey: Buffer;
 }
 
 /**
@@ -26,17 +38,28 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions, logger: Logger): Promise<Started> {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
+  // Identity first: a gateway that cannot verify readers must not start (production names what is missing).
+  const devIdp = devIdpEnabled() ? await DevIdentityProvider.load() : undefined;
+  const issuers: Issuer[] = [...configuredIssuers(), ...(devIdp?.issuers() ?? [])];
+  if (issuers.length === 0) throw new Error('no identity provider is configured: set HELSEID_* and IDPORTEN_*, or DEV_IDP=on outside production');
+  if (devIdp) logger.warn('the development identity provider is on (DEV_IDP): its personas can read the simulated population; never in production');
+  const signingKey = internalSigningKey();
+  const supergraphSdl = readSupergraph();
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraph(),
-    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger),
+    supergraphSdl,
+    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger, signingKey),
     logger: { debug: () => undefined, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
-  const server = new ApolloServer<GatewayContext>({ gateway, ...apolloDefaults<GatewayContext>(logger, [dedupeErrors]) });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    ...apolloDefaults<GatewayContext>(logger, [rolePrecheck(), tidyErrors(supergraphSdl), accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger)]),
+  });
   await server.start();
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(playgroundRouter());
+  app.use(playgroundRouter(devIdp !== undefined));
+  if (devIdp) app.use(devIdpRouter(devIdp));
   app.get('/health', async (_req, res) => {
     const health = await checkSubgraphs(urls);
     res.set('Cache-Control', 'no-store').json({ status: health.status, gateway: 'up', subgraphs: health.subgraphs });
@@ -51,9 +74,14 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   });
   app.use(
     '/graphql',
+    // Authentication before the body is read: a request without a valid token costs nothing more.
+    authenticate(issuers, logger),
     express.json({ limit: '200kb' }),
     expressMiddleware(server, {
-      context: async () => ({ requestId: randomUUID() }),
+      context: async ({ res }) => {
+        const { identity, requestId } = res.locals.auth as Authenticated;
+        return { requestId, identity, internalTokens: new Map(), accessDecisions: new Map() };
+      },
     }),
   );
   app.use(jsonErrors(logger));
@@ -63,27 +91,41 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     close: async () => {
       await http.close();
       await server.stop();
+      await options.auditStore.close();
     },
   };
 }
 
 /**
- * One outage can reach the client several times over (a down subgraph is asked in several steps of a
- * plan): identical errors are sent once.
+ * What the client sees of errors: one outage can reach the client several times over (a down subgraph is
+ * asked in several steps of a plan), so identical errors are sent once; and an error on a hidden field
+ * (`@inaccessible`, an input between subgraphs) is dropped: the client never asked for it, and the field
+ * it feeds carries the same error under its own name (a refused `medications`, a missing source).
  */
-const dedupeErrors: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-        const seen = new Set<string>();
-        response.body.singleResult.errors = response.body.singleResult.errors.filter((e) => {
-          const key = JSON.stringify([e.message, e.path, e.extensions?.code]);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-      },
-    };
-  },
-};
+function tidyErrors(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
+  const hidden = new Set<string>();
+  visit(parse(supergraphSdl), {
+    FieldDefinition(node) {
+      if (node.directives?.some((d) => d.name.value === 'inaccessible')) hidden.add(node.name.value);
+    },
+  });
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const seen = new Set<string>();
+          const kept = response.body.singleResult.errors.filter((e) => {
+            const last = e.path?.[e.path.length - 1];
+            if (typeof last === 'string' && hidden.has(last)) return false;
+            const key = JSON.stringify([e.message, e.path, e.extensions?.code]);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          response.body.singleResult.errors = kept.length > 0 ? kept : undefined;
+        },
+      };
+    },
+  };
+}

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
 import { SUBGRAPH_NAMES } from '../lib/subgraphs';
+import { createAuditStore, describeAuditStore } from '../lib/audit';
+import { symmetricKey } from '../lib/secrets';
 import { startGateway } from './createGateway';
 
 const logger = createLogger('gateway');
@@ -17,5 +19,12 @@ runService('gateway', logger, async () => {
   if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const subgraphTimeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(subgraphTimeoutMs) || subgraphTimeoutMs <= 0) throw new Error('SUBGRAPH_TIMEOUT_MS must be a positive whole number of milliseconds');
-  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data, subgraphTimeoutMs }, logger);
+  const auditPseudonymKey = auditKey();
+  const auditStore = createAuditStore();
+  logger.info(`access log: ${describeAuditStore()}`);
+  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data, subgraphTimeoutMs, auditStore, auditPseudonymKey }, logger);
 });
+
+function auditKey(): Buffer {
+  return symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');
+}

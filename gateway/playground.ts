@@ -19,6 +19,8 @@ const FILES: Record<string, { file: string; type: string }> = {
 };
 
 export const FIRST_QUERY_FILE = path.join(here, 'first-query.graphql');
+/** What a citizen persona starts with: their own record through `me`, and who has read it. */
+export const MY_RECORD_QUERY_FILE = path.join(here, 'my-record.graphql');
 const DEMO_PATIENTS_FILE = path.resolve(__dirname, '..', 'simulators', 'population', 'demo-patients.json');
 
 const CSP = [
@@ -39,10 +41,19 @@ function demoPatients(): unknown[] {
   }
 }
 
-export function playgroundRouter(): Router {
+/**
+ * `personas`: the development identity provider is on, so the page offers its personas and fetches their
+ * tokens itself; without it (production) the reader pastes their own token in GraphiQL's headers tab.
+ */
+export function playgroundRouter(personas: boolean): Router {
   const router = express.Router();
   const html = readFileSync(path.join(here, 'index.html'), 'utf8');
-  const defaults = JSON.stringify({ query: readFileSync(FIRST_QUERY_FILE, 'utf8'), demoPatients: demoPatients() });
+  const defaults = JSON.stringify({
+    query: readFileSync(FIRST_QUERY_FILE, 'utf8'),
+    citizenQuery: readFileSync(MY_RECORD_QUERY_FILE, 'utf8'),
+    demoPatients: demoPatients(),
+    personas,
+  });
   router.get('/', (_req, res) => {
     res.set('Content-Security-Policy', CSP).set('Cache-Control', 'no-store').type('html').send(html);
   });

@@ -6,6 +6,21 @@ import { GraphQLError } from 'graphql';
  * `docs/errors.md` is generated from this table and checked for drift.
  */
 export const errorCodes = {
+  UNAUTHENTICATED: {
+    meaning:
+      "No valid bearer token: missing, malformed, expired, not yet valid, from an issuer or for an audience this graph does not trust, signed with another key or a refused algorithm, or from a login below the highest assurance level. HTTP 401 with `WWW-Authenticate`; `extensions.reason` says which (`missing_token`, `token_expired`, `insufficient_assurance`, …). A subgraph called without the gateway's internal token answers the same way.",
+    action: 'Log in again (HelseID for personnel, ID-porten for citizens) and send `Authorization: Bearer <token>`; for `insufficient_assurance`, log in at the highest level.',
+  },
+  FORBIDDEN: {
+    meaning:
+      "An access rule refused this field; it is null and no source was asked for it. `extensions.rule` names the rule (schema/access/rules.yaml, docs/ACCESS.md) and `extensions.reason` says why: `NO_RELATIONSHIP` (no care relationship found in the sources), `RELATIONSHIP_UNVERIFIED` (the sources that would show it did not answer), `BLOCKED_BY_PATIENT`, `EMERGENCY_REASON_MISSING`, `STRICTLY_CONFIDENTIAL`, `ADDRESS_GRADING_UNKNOWN` (the population register did not answer, so places are withheld), `WITHHELD_FROM_PATIENT`, `NOT_OWN_RECORD`, `ROLE`. When the role alone decides, the whole request is refused before it is planned (HTTP 403).",
+    action: 'Show the rest of the answer. With a real need and no relationship, use emergency access (purpose ETREAT with a reason); it is logged and shown to the patient.',
+  },
+  AUDIT_UNAVAILABLE: {
+    meaning:
+      'The access log could not record this disclosure, so nothing was disclosed: `data` is null (HTTP 503). Every answer that holds patient data is logged before it leaves.',
+    action: 'Retry later; operators should look at the access log store (the file or PostgreSQL).',
+  },
   INVALID_NIN: {
     meaning:
       'The national identity number is not a valid fødselsnummer, D-number or synthetic test number: wrong length, wrong check digits or an impossible date. `extensions.reasons` says which.',

@@ -142,3 +142,8 @@ function localOf(w: WallClock): string {
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
+
+/** Today's date in Oslo (yyyy-mm-dd): the day a service or an episode of care is active on. */
+export function todayInOslo(now: Date = new Date()): string {
+  return utcToOsloLocal(now).slice(0, 10);
+}

@@ -38,6 +38,8 @@ export interface RunningSystem {
   controlUrl: string;
   simulatorUrls: Record<string, string>;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /** The access log file, when the log is kept in a file (not with DATABASE_URL). */
+  auditLogFile: string | undefined;
   /** The last lines each process wrote (output `capture`). */
   output(): string;
   /** Everything captured so far (up to the last 5,000 lines). */
@@ -54,8 +56,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const children: Child[] = [];
   const lines: string[] = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'patient-graph-'));
+  // Tests and benchmarks keep their access log apart (a temp file), unless they name a store themselves;
+  // `npm start` keeps it in var/access-log.jsonl.
+  const auditLogFile = options.ports === 'auto' && !options.env?.AUDIT_LOG_FILE ? path.join(tmp, 'access-log.jsonl') : options.env?.AUDIT_LOG_FILE;
   const baseEnv: Record<string, string> = {
     LOG_FORMAT: options.output === 'prefix' ? 'pretty' : 'json',
+    ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
+    // Nor do they write to a database the shell happens to name.
+    ...(options.ports === 'auto' ? { DATABASE_URL: '' } : {}),
     ...options.env,
   };
 
@@ -154,6 +162,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       controlUrl: control as string,
       simulatorUrls,
       subgraphUrls,
+      auditLogFile: baseEnv.DATABASE_URL ? undefined : (baseEnv.AUDIT_LOG_FILE ?? path.join(ROOT, 'var', 'access-log.jsonl')),
       output: tail,
       log: () => [...lines],
       stop,

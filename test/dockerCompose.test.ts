@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -38,5 +39,21 @@ describe('docker-compose.yml', () => {
       expect(variable).toBeDefined();
       expect(env[variable as string]).toBe(`http://simulators:${new URL(instance.baseUrl).port}`);
     }
+  });
+
+  it('gives every process the keys it shares with the others: the gateway signs what each subgraph checks', () => {
+    const gateway = compose.services.gateway?.environment ?? {};
+    const publicOf = (jwk: string) => createPublicKey(createPrivateKey({ key: JSON.parse(jwk) as JsonWebKey, format: 'jwk' })).export({ format: 'jwk' });
+    const signing = publicOf(gateway.INTERNAL_TOKEN_PRIVATE_KEY ?? '{}');
+    for (const name of SUBGRAPH_NAMES) {
+      const env = compose.services[`subgraph-${name}`]?.environment ?? {};
+      expect(JSON.parse(env.INTERNAL_TOKEN_PUBLIC_KEY ?? '{}')).toEqual(signing);
+      expect(env.ACCESS_GRANT_SECRET).toBe(compose.services['subgraph-person']?.environment?.ACCESS_GRANT_SECRET);
+      expect(env.INTERNAL_TOKEN_PRIVATE_KEY).toBeUndefined();
+    }
+    expect(gateway.AUDIT_PSEUDONYM_KEY).toBe(compose.services['subgraph-person']?.environment?.AUDIT_PSEUDONYM_KEY);
+    expect(gateway.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+    // The demo runs the development identity provider, which production refuses: never both.
+    expect([gateway.DEV_IDP, gateway.NODE_ENV]).toEqual(['on', 'development']);
   });
 });

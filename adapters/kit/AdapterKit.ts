@@ -47,6 +47,11 @@ export interface ReadOptions {
    * rather than attest a purpose the reader never stated; the other adapters ignore it.
    */
   purposeOfUse?: PurposeOfUse;
+  /**
+   * Log the read under this name (a sector id such as `municipal-care`) instead of the instance id and
+   * system: set when the batch holds a patient whose sources may only be named by their sector.
+   */
+  logAs?: string;
 }
 
 /** How many parts of one split read go to a source at the same time: parallel, but gentle on old systems. */
@@ -72,6 +77,10 @@ export class AdapterKit {
       this.clients.set(instance.id, client);
     }
     return client;
+  }
+
+  private named(instance: InstanceConfig, options: ReadOptions): { source: string; system?: string } {
+    return options.logAs ? { source: options.logAs } : { source: instance.id, system: instance.system };
   }
 
   /**
@@ -117,22 +126,19 @@ export class AdapterKit {
     try {
       const answered = await Promise.race([chain(call), deadline]);
       const result: ReadResult<V> = new Map(unique.map((key) => [key, answered.get(key) ?? null]));
-      this.logger.debug(
-        { source: instance.id, system: instance.system, operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId },
-        'source read',
-      );
+      this.logger.debug({ ...this.named(instance, options), operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId }, 'source read');
       return result;
     } catch (error) {
       const classified = classify(error, instance, timeoutMs, this.logger);
       this.logger.warn(
         {
-          source: instance.id,
-          system: instance.system,
+          ...this.named(instance, options),
           operation,
           keys: unique.length,
           ms: elapsed(started),
           code: classified.code,
-          reason: classified.message,
+          // The reason names the instance: not for a read that may only be named by its sector.
+          reason: options.logAs ? undefined : classified.message,
           requestId: options.requestId,
         },
         'source read failed',

@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Client } from 'pg';
-import { AuditUnavailableError, errorCode } from './AuditStore';
+import { createTestDatabase, freePort, type TestDatabase } from '../../test/testDatabase';
+import { AuditUnavailableError } from './AuditStore';
 import { PgAuditStore, type PgAuditStoreOptions } from './PgAuditStore';
 import { minutesAfterStart, testRecord } from './testRecord';
 
-// A real PostgreSQL, in a database of this file's own, dropped afterwards. Not reachable is a failure, not a
-// skip: a skipped test would let the PostgreSQL store break unnoticed.
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DATABASE = `audit_test_${randomBytes(6).toString('hex')}`;
+// A real PostgreSQL, in a database of this file's own, dropped afterwards (test/testDatabase.ts).
+let database: TestDatabase | undefined;
 let databaseUrl = '';
+let DATABASE = '';
 const stores: PgAuditStore[] = [];
 const servers: net.Server[] = [];
 
@@ -19,62 +18,21 @@ function storeOn(options: Partial<PgAuditStoreOptions> = {}): PgAuditStore {
   return store;
 }
 
-/** The admin URL without its password, for messages. */
-function shown(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(TEST_DATABASE_URL, unparsed)';
-  }
-}
-
-async function admin<T>(database: string | null, work: (client: Client) => Promise<T>): Promise<T> {
-  const url = new URL(ADMIN_URL);
-  if (database) url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** A port on which nothing listens: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+async function admin<T>(name: string | null, work: (client: Client) => Promise<T>): Promise<T> {
+  if (!database || name === null) throw new Error('no test database');
+  return database.query(work);
 }
 
 beforeAll(async () => {
-  try {
-    await admin(null, (client) => client.query(`CREATE DATABASE ${DATABASE}`));
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL must answer at ${shown(ADMIN_URL)} for the audit store tests (${errorCode(error) ?? 'no connection'}). ` +
-        'On this project’s machines it runs on 127.0.0.1:5432; start it with ' +
-        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, ' +
-        'or set TEST_DATABASE_URL to a role that may CREATE DATABASE.',
-    );
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  databaseUrl = url.toString();
+  database = await createTestDatabase('audit_test');
+  databaseUrl = database.url;
+  DATABASE = database.name;
 });
 
 afterAll(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
   for (const server of servers) server.close();
-  if (!databaseUrl) return;
-  await admin(null, async (client) => {
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [DATABASE]);
-    await client.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  });
+  await database?.drop();
 });
 
 describe('PgAuditStore', () => {

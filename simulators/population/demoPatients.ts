@@ -9,10 +9,12 @@ export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
     'Home nursing in Bergen (JSON care system), safety alarm and medication dispenser; GP on Nordlys Journal; heart-failure stay at Haukeland; penicillin allergy; medication list with a dose discrepancy (metoprolol) and a status discrepancy (ibuprofen stopped at the hospital, still prescribed and dispensed). Data from all five kinds of system.',
   nursingHome: 'Nursing home in Trondheim (PLO XML care system), dementia; GP on Fjord EPJ; hip fracture at St. Olavs; hip prosthesis in the summary record.',
   askoyHomeCare: 'Home nursing in Askøy (a second JSON care instance); GP on Fjord EPJ; pneumonia at Haukeland; metformin dose discrepancy.',
-  strictlyConfidential: 'Strictly confidential address (strengt fortrolig): address and municipality are never released, yet her GP record is still routed.',
+  strictlyConfidential:
+    'Strictly confidential address (strengt fortrolig): address and municipality are released to no one, and her GP office only to its own staff (persona gp-midtbyen), yet her GP record is still routed.',
   deceased: 'Died 79 days before the reference date: death in the timeline, care services ended.',
   dNumber: 'A D-number (temporary number) holder with a GP and little else.',
-  blockedDocument: 'Two outpatient notes at Haukeland, one blocked by the patient (sperring): listed, but without title, text or author.',
+  blockedDocument:
+    'Two outpatient notes at Haukeland; she has blocked the psychiatric one for everyone outside Haukeland (sperring: listed without title, text, author or encounter), and it is withheld from her own access; she has blocked one Haukeland surgeon by name (persona blocked-practitioner).',
   criticalInfo: 'Severe NSAID and contrast allergies and a mechanical heart valve in the summary record; myocardial infarction at St. Olavs; warfarin.',
   young: 'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else.',
 };

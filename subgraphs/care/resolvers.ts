@@ -1,8 +1,11 @@
 import type { CareRecordModel } from '../../adapters/model';
+import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
+import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
+import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
+import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
@@ -10,49 +13,60 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 
 interface PatientRef {
   nin: string;
-  routingMunicipality?: RoutingKey;
-  routingAddressProtected?: boolean | null;
+  accessGrant?: unknown;
 }
 
 const SECTOR = 'MUNICIPAL_CARE' as const;
 
+/** The record, from the instance the patient's municipality (in the access grant) names. */
 async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<CareRecordModel>> {
-  const m = p.routingMunicipality;
-  if (m === null || m === undefined) return { none: routingFailed(ctx, SECTOR, 'population') };
+  const decision = await ctx.access.decisionFor(p);
+  const m = decision.routing.municipality;
+  if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'municipal-care', 'The patient has no municipality of residence') };
   const instanceId = ctx.sources.municipality(m)?.careInstance;
   if (!instanceId) return { none: notApplicable(SECTOR, 'municipal-care', "The patient's municipality has no connected care system") };
   const adapter = ctx.sources.adapter(instanceId, ['care-json', 'care-plo']);
-  const info = p.routingAddressProtected ? ctx.sources.masked(SECTOR) : ctx.sources.info(instanceId);
-  return { routed: [await ctx.loaders.load(adapter, p.nin, (k) => k, info)] };
+  const named = ctx.sources.info(instanceId);
+  const outcome = await ctx.loaders.load(adapter, p.nin, (k) => k, sourceFor(ctx.sources, decision, named));
+  return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
 }
 
-interface CareRecordParent extends CareRecordModel {
-  source: SourceInfo;
-}
+type CareRecordParent = WithAccess<CareRecordModel & { source: SourceInfo }>;
 
 export const resolvers = {
   Patient: {
-    __resolveReference: (ref: PatientRef) => ref,
-    careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => recordWithSource(await careOutcome(p, ctx)),
+    __resolveReference: (ref: PatientRef) => patientReference(ref),
+    careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => {
+      const record = recordWithSource(await careOutcome(p, ctx));
+      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+    },
     careMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', source))),
     careTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) =>
-        value.services.flatMap((s) => [
-          timelineEvent(source, { date: s.start, kind: 'CARE_SERVICE_STARTED', title: `${s.description} startet`, detail: s.unit, recordId: s.id }),
-          ...(s.end ? [timelineEvent(source, { date: s.end, kind: 'CARE_SERVICE_ENDED', title: `${s.description} avsluttet`, detail: s.unit, recordId: s.id })] : []),
-        ]),
+        value.services.flatMap((s) => {
+          // The unit (a nursing home, a home-care district) places the patient: not named where the source is not.
+          const detail = source.masked ? null : s.unit;
+          return [
+            timelineEvent(source, { date: s.start, kind: 'CARE_SERVICE_STARTED', title: `${s.description} startet`, detail, recordId: s.id }),
+            ...(s.end ? [timelineEvent(source, { date: s.end, kind: 'CARE_SERVICE_ENDED', title: `${s.description} avsluttet`, detail, recordId: s.id })] : []),
+          ];
+        }),
       ),
     careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await careOutcome(p, ctx)),
   },
   CareRecord: {
-    municipality: (r: CareRecordParent) => (r.source.masked ? null : r.source.organisation),
+    municipality: (r: CareRecordParent) => r.source.organisation,
     provenance: (r: CareRecordParent) => provenance(r.source),
+    services: (r: CareRecordParent) => inheritAccess(r, r.services),
     visits: (r: CareRecordParent, args: { last: number }) =>
-      newestFirst(r.visits, (v) => v.time)
-        .slice(0, Math.max(0, args.last))
-        .map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
+      inheritAccess(
+        r,
+        newestFirst(r.visits, (v) => v.time)
+          .slice(0, Math.max(0, args.last))
+          .map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
+      ),
     functionalAssessment: (r: CareRecordParent) => {
       const fa = r.functionalAssessment;
       if (!fa) return null;
@@ -60,8 +74,11 @@ export const resolvers = {
       return { ...fa, average };
     },
     administrations: (r: CareRecordParent, args: { last: number }) =>
-      newestFirst(r.administrations, (a) => a.time)
-        .slice(0, Math.max(0, args.last))
-        .map((a) => ({ ...a, performer: practitionerRef(a.hprNumber) })),
+      inheritAccess(
+        r,
+        newestFirst(r.administrations, (a) => a.time)
+          .slice(0, Math.max(0, args.last))
+          .map((a) => ({ ...a, performer: practitionerRef(a.hprNumber) })),
+      ),
   },
 };

@@ -1,8 +1,11 @@
 import type { GpRecordModel } from '../../adapters/model';
+import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
+import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
+import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
+import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
@@ -10,30 +13,34 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 
 interface PatientRef {
   nin: string;
-  routingGpOffice?: RoutingKey;
+  accessGrant?: unknown;
 }
 
 const SECTOR = 'GP' as const;
 
+/** The record, from the system of the GP office the access grant names (from the GP register). */
 async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<GpRecordModel>> {
-  const herId = p.routingGpOffice;
-  if (herId === null || herId === undefined) return { none: routingFailed(ctx, SECTOR, 'gpList') };
+  const decision = await ctx.access.decisionFor(p);
+  const herId = decision.routing.gpOffice;
+  if (herId === null) return { none: routingFailed(ctx, SECTOR, 'gpList') };
   if (herId === '') return { none: notApplicable(SECTOR, 'gp', 'The patient is not listed with a GP') };
   const office = ctx.sources.gpOffice(herId);
   if (!office) return { none: notApplicable(SECTOR, 'gp', "The patient's GP office has no connected record system") };
   const adapter = ctx.sources.adapter(office.instance, ['gp-kith']);
-  const outcome = await ctx.loaders.load(adapter, { nin: p.nin, officeHerId: herId }, (k) => k.nin, ctx.sources.info(office.instance, office.name));
-  return { routed: [outcome] };
+  const named = ctx.sources.info(office.instance, { name: office.name, orgNumber: office.orgNumber });
+  const outcome = await ctx.loaders.load(adapter, { nin: p.nin, officeHerId: herId }, (k) => k.nin, sourceFor(ctx.sources, decision, named));
+  return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
 }
 
-interface GpRecordParent extends GpRecordModel {
-  source: SourceInfo;
-}
+type GpRecordParent = WithAccess<GpRecordModel & { source: SourceInfo }>;
 
 export const resolvers = {
   Patient: {
-    __resolveReference: (ref: PatientRef) => ref,
-    gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => recordWithSource(await gpOutcome(p, ctx)),
+    __resolveReference: (ref: PatientRef) => patientReference(ref),
+    gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => {
+      const record = recordWithSource(await gpOutcome(p, ctx));
+      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+    },
     gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
     gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
@@ -65,10 +72,17 @@ export const resolvers = {
     office: (r: GpRecordParent) => r.source.organisation,
     provenance: (r: GpRecordParent) => provenance(r.source),
     consultations: (r: GpRecordParent, args: { last: number }) =>
-      newestFirst(r.consultations, (c) => c.time)
-        .slice(0, Math.max(0, args.last))
-        .map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
-    prescriptions: (r: GpRecordParent) => r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) })),
-    referrals: (r: GpRecordParent) => newestFirst(r.referrals, (x) => x.date).map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
+      inheritAccess(
+        r,
+        newestFirst(r.consultations, (c) => c.time)
+          .slice(0, Math.max(0, args.last))
+          .map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
+      ),
+    prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) }))),
+    referrals: (r: GpRecordParent) =>
+      inheritAccess(
+        r,
+        newestFirst(r.referrals, (x) => x.date).map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
+      ),
   },
 };

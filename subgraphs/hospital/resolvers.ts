@@ -1,9 +1,15 @@
 import type { GraphQLError } from 'graphql';
 import type { HospitalRecordModel } from '../../adapters/model';
+import { REFUSAL_TEXT } from '../kit/access/AccessDecision';
+import { documentBlocked, recordBlocked } from '../kit/access/blocks';
+import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
+import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
+import { forbidden } from '../kit/access/rules';
 import type { SubgraphContext } from '../kit/createSubgraph';
-import { noSourceGraphError, sectorStatuses, sourceGraphError, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { patientReference } from '../kit/entityLimits';
+import { noSourceGraphError, sectorStatuses, sourceGraphError, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { notApplicable, routingFailed, type RoutingKey } from '../kit/routing';
+import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
@@ -11,42 +17,46 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 
 interface PatientRef {
   nin: string;
-  routingMunicipality?: RoutingKey;
-  routingAddressProtected?: boolean | null;
+  accessGrant?: unknown;
 }
 
 const SECTOR = 'HOSPITAL' as const;
 
 async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<HospitalRecordModel>> {
-  const m = p.routingMunicipality;
-  if (m === null || m === undefined) return { none: routingFailed(ctx, SECTOR, 'population') };
+  const decision = await ctx.access.decisionFor(p);
+  const m = decision.routing.municipality;
+  if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'hospital', 'The patient has no municipality of residence, so no catchment hospital') };
   const hospitals = ctx.sources.hospitalsFor(m);
   if (hospitals.length === 0) return { none: notApplicable(SECTOR, 'hospital', "The patient's catchment area has no connected hospital") };
   // Every hospital is asked at once; each one's DataLoader batches all patients of this request.
-  const masked = p.routingAddressProtected === true;
   const routed = await Promise.all(
-    hospitals.map((h) =>
-      ctx.loaders.load(ctx.sources.adapter(h.instance, ['hospital-fhir']), p.nin, (k) => k, masked ? ctx.sources.masked(SECTOR) : ctx.sources.info(h.instance, h.name)),
-    ),
+    hospitals.map(async (h) => {
+      const named = ctx.sources.info(h.instance, { name: h.name, orgNumber: h.orgNumber });
+      const outcome = await ctx.loaders.load(ctx.sources.adapter(h.instance, ['hospital-fhir']), p.nin, (k) => k, sourceFor(ctx.sources, decision, named));
+      return revealToOwnOrganisation(outcome, named, ctx.access);
+    }),
   );
-  // For a strictly confidential address, a catchment hospital without a record would only tell where the
-  // patient lives: it is left out of the statuses.
-  return { routed: masked ? routed.filter((o) => !o.ok || o.value !== null) : routed };
+  // A catchment hospital without a record, named only by its sector, would still tell where a protected
+  // patient lives (by how many there are, and how long they took): it is left out of the statuses.
+  return { routed: routed.filter((o) => !(o.source.masked && o.ok && o.value === null)) };
 }
 
-interface HospitalRecordParent extends HospitalRecordModel {
-  source: SourceInfo;
+/**
+ * The records this reader may see: a hospital's record whose block names the reader (or that covers the
+ * whole record from them) is left out; the reader's own hospital's blocks were already applied to the
+ * whole decision, these are the other hospitals'.
+ */
+function readable(outcome: SectorOutcome<HospitalRecordModel>, ctx: SubgraphContext): { value: HospitalRecordModel; source: SourceInfo }[] {
+  if ('none' in outcome) return [];
+  return outcome.routed.flatMap((o) => (o.ok && o.value && !recordBlocked(o.value.blocks, ctx.access.identity) ? [{ value: o.value, source: o.source }] : []));
 }
 
-function orgNumberOf(ctx: SubgraphContext, source: SourceInfo): string | null {
-  if (source.masked) return null;
-  return ctx.sources.orgs.hospitals.find((h) => h.instance === source.sourceId)?.orgNumber ?? null;
-}
+type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo }>;
 
 export const resolvers = {
   Patient: {
-    __resolveReference: (ref: PatientRef) => ref,
+    __resolveReference: (ref: PatientRef) => patientReference(ref),
     /**
      * One item per hospital that holds a record. A failed hospital gives an Error item: GraphQL turns it into
      * a null item with an error at its index, and the other hospitals' records still arrive.
@@ -57,15 +67,18 @@ export const resolvers = {
         if (outcome.none.state === 'NOT_APPLICABLE') return [];
         throw noSourceGraphError(outcome.none);
       }
-      return outcome.routed.flatMap((o): (HospitalRecordParent | GraphQLError)[] => {
+      const decision = await ctx.access.decisionFor(p);
+      return outcome.routed.flatMap((o: SourceOutcome<HospitalRecordModel>): (HospitalRecordParent | GraphQLError)[] => {
         if (!o.ok) return [sourceGraphError(o)];
-        return o.value ? [{ ...o.value, source: o.source }] : [];
+        if (!o.value) return [];
+        if (recordBlocked(o.value.blocks, ctx.access.identity)) return [forbidden('clinicalData', REFUSAL_TEXT.BLOCKED_BY_PATIENT, { reason: 'BLOCKED_BY_PATIENT' })];
+        return [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source, { blocks: o.value.blocks }))];
       });
     },
     hospitalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await hospitalOutcome(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', source))),
+      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', source))),
     hospitalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await hospitalOutcome(p, ctx)).flatMap(({ value, source }) =>
+      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) =>
         value.encounters.map((e) =>
           timelineEvent(source, {
             date: e.start,
@@ -80,15 +93,28 @@ export const resolvers = {
     hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await hospitalOutcome(p, ctx)),
   },
   HospitalRecord: {
-    hospital: (r: HospitalRecordParent) => (r.source.masked ? null : r.source.organisation),
-    orgNumber: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => orgNumberOf(ctx, r.source),
+    hospital: (r: HospitalRecordParent) => r.source.organisation,
+    orgNumber: (r: HospitalRecordParent) => r.source.orgNumber,
     provenance: (r: HospitalRecordParent) => provenance(r.source),
-    encounters: (r: HospitalRecordParent) => newestFirst(r.encounters, (e) => e.start).map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
+    encounters: (r: HospitalRecordParent) =>
+      inheritAccess(
+        r,
+        newestFirst(r.encounters, (e) => e.start).map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
+      ),
     diagnoses: (r: HospitalRecordParent) => newestFirst(r.diagnoses, (d) => d.recorded),
-    documents: (r: HospitalRecordParent) =>
-      newestFirst(r.documents, (d) => d.date).map((d) =>
-        // A blocked document is listed so that its existence is known, but nothing of its content or author.
-        d.blocked ? { ...d, title: null, text: null, author: null, encounterId: null } : { ...d, author: practitionerRef(d.authorHpr) },
+    /**
+     * Every document is listed; whether its content reaches this reader is the documentContent rule's
+     * decision (blocks, and what is withheld from the patient), made field by field.
+     */
+    documents: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) =>
+      inheritAccess(
+        r,
+        newestFirst(r.documents, (d) => d.date).map((d) => ({
+          ...d,
+          blocked: documentBlocked(d.id, accessOf(r)?.blocks ?? r.blocks, ctx.access.identity),
+          author: practitionerRef(d.authorHpr),
+        })),
+        (d) => ({ withheldFromPatient: d.withheldFromPatient }),
       ),
     labResults: (r: HospitalRecordParent, args: { loinc?: string | null }) =>
       newestFirst(r.labResults, (l) => l.time)

@@ -9,6 +9,11 @@ export interface SourceInfo {
   system: string;
   sector: SectorName;
   organisation: string;
+  /**
+   * Organisation number of the organisation whose record this is, where the record places the patient
+   * (a municipality, GP office or hospital); null for national services and registries.
+   */
+  orgNumber: string | null;
   /** Not named in answers (strictly confidential address): messages must not name it either. */
   masked?: boolean;
 }
@@ -78,13 +83,17 @@ export class SourceDirectory {
     return adapter as AdapterFor[S];
   }
 
-  info(id: string, organisation?: string): SourceInfo {
+  /** The source, named; `place` overrides the organisation for instances that serve several (a GP system). */
+  info(id: string, place?: { name: string; orgNumber: string | null }): SourceInfo {
     const instance = this.instance(id);
+    const municipality = this.orgs.municipalities.find((m) => m.careInstance === id);
+    const hospital = this.orgs.hospitals.find((h) => h.instance === id);
     return {
       sourceId: id,
       system: instance.system,
       sector: ADAPTERS[instance.system].manifest.sector,
-      organisation: organisation ?? this.defaultOrganisation(instance),
+      organisation: place?.name ?? this.defaultOrganisation(instance),
+      orgNumber: place ? place.orgNumber : (municipality?.orgNumber ?? hospital?.orgNumber ?? null),
     };
   }
 
@@ -94,7 +103,22 @@ export class SourceDirectory {
    * patient lives, so statuses, provenance and errors name the sector instead.
    */
   masked(sector: SectorName): SourceInfo {
-    return { ...SECTOR_SOURCE[sector], system: 'protected', sector, masked: true };
+    return { ...SECTOR_SOURCE[sector], system: 'protected', sector, orgNumber: null, masked: true };
+  }
+
+  /** The name the directory knows an organisation number by: municipality, hospital or GP office. */
+  organisationName(orgNumber: string): string | null {
+    const municipality = this.orgs.municipalities.find((m) => m.orgNumber === orgNumber);
+    if (municipality) return `${municipality.name} kommune`;
+    return this.orgs.hospitals.find((h) => h.orgNumber === orgNumber)?.name ?? this.orgs.gpOffices.find((o) => o.orgNumber === orgNumber)?.name ?? null;
+  }
+
+  municipalityByOrg(orgNumber: string) {
+    return this.orgs.municipalities.find((m) => m.orgNumber === orgNumber);
+  }
+
+  hospitalByOrg(orgNumber: string) {
+    return this.orgs.hospitals.find((h) => h.orgNumber === orgNumber);
   }
 
   private defaultOrganisation(instance: InstanceConfig): string {

@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { type GraphQLError, parse } from 'graphql';
 import { AdapterKit } from '../../adapters/kit';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import { checkConsistency, loadOrganisations, loadSources, type SystemName } from '../../lib/config';
+import { internalVerifyKey, verifyInternalToken, type InternalCaller } from '../../lib/internalToken';
 import type { Logger } from '../../lib/logger';
 import type { Started } from '../../lib/service';
 import { subgraphSdl, type SubgraphName } from '../../lib/subgraphs';
+import { accessGrantSecret } from './access/accessGrant';
+import { AccessContext, grantReader, type PatientParent } from './access/AccessContext';
+import type { AccessDecision } from './access/AccessDecision';
+import { guardFields } from './access/fieldGuard';
+import { limitEntities } from './entityLimits';
 import { RequestLoaders } from './outcomes';
 import { SourceDirectory } from './SourceDirectory';
 import { jsonErrors, listen } from '../../lib/httpServer';
@@ -20,6 +25,8 @@ export interface SubgraphContext {
   requestId: string;
   sources: SourceDirectory;
   loaders: RequestLoaders;
+  /** The verified reader (from the gateway's internal token) and their access decisions about patients. */
+  access: AccessContext;
   /**
    * Errors to add to the response next to data that is still returned: a merged list that lacks one
    * source's part is partial, not null, and the error says which source is missing.
@@ -32,6 +39,13 @@ export interface SubgraphDefinition {
   resolvers: GraphQLResolverMap<SubgraphContext>;
   /** The systems whose adapters this subgraph calls; their instances' options are validated at start. */
   systems: readonly SystemName[];
+  /**
+   * How this subgraph knows the reader's access to a patient. Only the person subgraph decides (from the
+   * sources); every other subgraph reads the person subgraph's signed grant, which is the default.
+   */
+  decide?: (ctx: Omit<SubgraphContext, 'access'>, identity: InternalCaller['identity']) => (patient: PatientParent) => Promise<AccessDecision>;
+  /** More Apollo Server plugins (the person subgraph reports its decisions to the gateway with one). */
+  plugins?: ApolloServerPlugin<SubgraphContext>[];
 }
 
 const sideErrorsPlugin: ApolloServerPlugin<SubgraphContext> = {
@@ -46,6 +60,30 @@ const sideErrorsPlugin: ApolloServerPlugin<SubgraphContext> = {
   },
 };
 
+/**
+ * Only the gateway may call a subgraph: every request needs the gateway's internal token, addressed to
+ * this subgraph. Without one the request ends here, HTTP 401, before anything is parsed or resolved.
+ */
+function requireGateway(subgraph: SubgraphName, logger: Logger): RequestHandler {
+  const key = internalVerifyKey();
+  return (req, res, next) => {
+    const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(req.get('authorization') ?? '');
+    verifyInternalToken(key, subgraph, match?.[1] ?? '').then(
+      (caller) => {
+        res.locals.caller = caller;
+        next();
+      },
+      () => {
+        logger.warn({ subgraph }, 'request refused: no valid internal token from the gateway');
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="patient-graph-subgraph", error="invalid_token"')
+          .json({ errors: [{ message: 'This subgraph answers only the gateway (a valid internal token is required)', extensions: { code: 'UNAUTHENTICATED' } }] });
+      },
+    );
+  };
+}
+
 /** Builds and starts a subgraph: Apollo Server over express, `/graphql` and `/health`. */
 export async function startSubgraph(definition: SubgraphDefinition, logger: Logger, port: number): Promise<Started> {
   const orgs = loadOrganisations();
@@ -54,11 +92,16 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   const kit = new AdapterKit(logger);
   const sources = new SourceDirectory(orgs, sourcesConfig, kit);
   sources.validate(definition.systems);
-
-  const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }]);
-  const server = new ApolloServer<SubgraphContext>({ schema, ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin]) });
+  const grantSecret = accessGrantSecret();
+  const schema = guardFields(
+    definition.name,
+    limitEntities(buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }])),
+  );
+  const server = new ApolloServer<SubgraphContext>({
+    schema,
+    ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])]),
+  });
   await server.start();
-
   const app = express();
   app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
@@ -68,15 +111,15 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   });
   app.use(
     '/graphql',
+    requireGateway(definition.name, logger),
     // The gateway's entity requests carry every sector's data for a worklist of up to 100 patients.
     express.json({ limit: '20mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        // The gateway passes its request id on, so one request can be followed through every log.
-        const incoming = req.get('x-request-id');
-        const requestId = incoming && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-        // Replaced by the reader's purpose when identity lands.
-        return { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: 'TREAT' }), sideErrors: [] };
+      context: async ({ res }) => {
+        const { requestId, identity } = res.locals.caller as InternalCaller;
+        const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [] };
+        const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantSecret, requestId);
+        return { ...base, access: new AccessContext(identity, requestId, decide) };
       },
     }),
   );

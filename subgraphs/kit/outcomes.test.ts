@@ -5,7 +5,7 @@ import { recordWithSource, RequestLoaders, sectorStatuses, sourceGraphError, sta
 import type { SourceInfo } from './SourceDirectory';
 
 const instance = (id: string): InstanceConfig => ({ id, system: 'care-json', baseUrl: 'http://x', timeoutMs: 100, options: {} });
-const info = (id: string, organisation = 'Bergen kommune'): SourceInfo => ({ sourceId: id, system: 'care-json', sector: 'MUNICIPAL_CARE', organisation });
+const info = (id: string, organisation = 'Bergen kommune'): SourceInfo => ({ sourceId: id, system: 'care-json', sector: 'MUNICIPAL_CARE', organisation, orgNumber: '964338531' });
 
 function fakeAdapter(id: string, answer: (keys: readonly string[]) => Map<string, string | null> | Error) {
   const calls: (readonly string[])[] = [];
@@ -60,7 +60,7 @@ describe('outcomes', () => {
   });
 
   it('name a masked source by its sector alone, in errors and statuses', () => {
-    const masked: SourceInfo = { sourceId: 'municipal-care', system: 'protected', sector: 'MUNICIPAL_CARE', organisation: 'Kommunal helse- og omsorgstjeneste', masked: true };
+    const masked: SourceInfo = { sourceId: 'municipal-care', system: 'protected', sector: 'MUNICIPAL_CARE', organisation: 'Kommunal helse- og omsorgstjeneste', orgNumber: null, masked: true };
     const error = sourceGraphError(failed(masked));
     expect(error.message).toBe('The municipal care system could not be reached or answered with an error');
     expect(error.extensions).toEqual({ source: 'municipal-care', system: 'protected', sector: 'MUNICIPAL_CARE', code: 'SOURCE_UNAVAILABLE' });

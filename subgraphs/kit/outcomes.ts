@@ -35,6 +35,8 @@ type RawOutcome = { ok: true; value: unknown; ms: number } | { ok: false; error:
 
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<unknown, RawOutcome, string>>();
+  /** Keys read for a source that may only be named by its sector, with that sector's id. */
+  private readonly maskedAs = new Map<string, string>();
 
   constructor(
     private readonly requestId: string,
@@ -44,13 +46,17 @@ export class RequestLoaders {
   /** Loads one key through the instance's loader; `info` describes the source for this key (its organisation may differ per key). */
   async load<K, V>(adapter: SourceAdapter<K, V>, key: K, keyOf: (key: K) => string, info: SourceInfo): Promise<SourceOutcome<V>> {
     const id = adapter.instance.id;
+    if (info.masked) this.maskedAs.set(keyOf(key), info.sourceId);
     let loader = this.loaders.get(id);
     if (!loader) {
       loader = new DataLoader<unknown, RawOutcome, string>(
         async (keys) => {
           const started = performance.now();
+          // A batch that holds a patient whose sources are named by sector only is logged the same way: the
+          // instance id, next to a request id, would tell where that patient lives.
+          const masked = keys.map((k) => this.maskedAs.get(keyOf(k as K))).find((m) => m !== undefined);
           try {
-            const result = await adapter.read(keys as K[], { requestId: this.requestId, purposeOfUse: this.options.purposeOfUse });
+            const result = await adapter.read(keys as K[], { requestId: this.requestId, purposeOfUse: this.options.purposeOfUse, ...(masked ? { logAs: masked } : {}) });
             const ms = Math.round(performance.now() - started);
             return keys.map((k) => ({ ok: true as const, value: result.get(keyOf(k as K)) ?? null, ms }));
           } catch (error) {
@@ -108,7 +114,8 @@ export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
     system: outcome.source.system,
     sector: outcome.source.sector,
     organisation: outcome.source.organisation,
-    latencyMs: outcome.ms,
+    // How long a source took tells which region's system answered: no timing for a source named by sector.
+    latencyMs: outcome.source.masked ? null : outcome.ms,
   };
   if (outcome.ok) return { ...base, state: 'OK', holdsRecord: outcome.value !== null, errorCode: null, message: null };
   return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: messageOf(outcome) };

@@ -1,5 +1,9 @@
 import type { SummaryRecordModel } from '../../adapters/model';
+import { placesProtected, type AccessDecision } from '../kit/access/AccessDecision';
+import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
+import { itemAccessOf } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
+import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { newestFirst, timelineEvent, type MedicationEntry } from '../kit/shapes';
@@ -9,6 +13,7 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 
 interface PatientRef {
   nin: string;
+  accessGrant?: unknown;
 }
 
 async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<SummaryRecordModel>> {
@@ -16,12 +21,10 @@ async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
   return { routed: [await ctx.loaders.load(ctx.sources.adapter(id, ['summary-record']), p.nin, (k) => k, ctx.sources.info(id))] };
 }
 
-interface SummaryRecordParent extends SummaryRecordModel {
-  source: SourceInfo;
-}
+type SummaryRecordParent = WithAccess<SummaryRecordModel & { source: SourceInfo }>;
 
 /** One entry per medicine: the latest dispensation stands for the series. */
-function dispensedEntries(record: SummaryRecordModel, source: SourceInfo): MedicationEntry[] {
+function dispensedEntries(record: SummaryRecordModel, source: SourceInfo, decision: AccessDecision): MedicationEntry[] {
   const latest = new Map<string, SummaryRecordModel['dispensations'][number]>();
   for (const d of record.dispensations) {
     const key = d.atc ?? d.name.toLowerCase();
@@ -38,7 +41,8 @@ function dispensedEntries(record: SummaryRecordModel, source: SourceInfo): Medic
     startDate: null,
     endDate: null,
     lastDispensed: d.dispensed,
-    note: d.pharmacy ? `Utlevert ved ${d.pharmacy}` : null,
+    // The pharmacy places the patient: left out for a strictly confidential address (placeName).
+    note: d.pharmacy && !placesProtected(decision) ? `Utlevert ved ${d.pharmacy}` : null,
     kind: 'NATIONAL_DISPENSATION',
     provenance: provenance(source, d.id),
   }));
@@ -46,18 +50,24 @@ function dispensedEntries(record: SummaryRecordModel, source: SourceInfo): Medic
 
 export const resolvers = {
   Patient: {
-    __resolveReference: (ref: PatientRef) => ref,
-    summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => recordWithSource(await nationalOutcome(p, ctx)),
-    nationalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => dispensedEntries(value, source)),
-    nationalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => [
+    __resolveReference: (ref: PatientRef) => patientReference(ref),
+    summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => {
+      const record = recordWithSource(await nationalOutcome(p, ctx));
+      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+    },
+    nationalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => dispensedEntries(value, source, decision));
+    },
+    nationalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const hidePlaces = placesProtected(await ctx.access.decisionFor(p));
+      return valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => [
         ...value.dispensations.map((d) =>
           timelineEvent(source, {
             date: d.dispensed,
             kind: 'DISPENSATION',
             title: `Utlevert ${d.name}${d.strength ? ` ${d.strength}` : ''}`,
-            detail: d.pharmacy,
+            detail: hidePlaces ? null : d.pharmacy,
             codes: d.atc ? [{ system: 'urn:oid:2.16.578.1.12.4.1.1.7180', code: d.atc, display: d.name }] : [],
             recordId: d.id,
           }),
@@ -73,13 +83,17 @@ export const resolvers = {
               recordId: c.id,
             }),
           ),
-      ]),
+      ]);
+    },
     nationalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await nationalOutcome(p, ctx)),
   },
   SummaryRecord: {
     provenance: (r: SummaryRecordParent) => provenance(r.source),
-    criticalInformation: (r: SummaryRecordParent) => r.criticalInformation.map((c) => ({ ...c, recordedBy: practitionerRef(c.recordedByHpr) })),
+    criticalInformation: (r: SummaryRecordParent) => inheritAccess(r, r.criticalInformation.map((c) => ({ ...c, recordedBy: practitionerRef(c.recordedByHpr) }))),
     dispensedMedications: (r: SummaryRecordParent) =>
-      newestFirst(r.dispensations, (d) => d.dispensed).map((d) => ({ ...d, prescriber: practitionerRef(d.prescriberHpr) })),
+      inheritAccess(
+        r,
+        newestFirst(r.dispensations, (d) => d.dispensed).map((d) => ({ ...d, prescriber: practitionerRef(d.prescriberHpr) })),
+      ),
   },
 };

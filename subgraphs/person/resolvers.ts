@@ -1,10 +1,15 @@
 import { GraphQLError } from 'graphql';
-import type { GpListingModel, PersonName, PractitionerModel, RegistryPerson } from '../../adapters/model';
+import type { PersonName, PractitionerModel } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
 import { validateNin } from '../../lib/nin';
+import { accessGrantSecret, signAccessGrant } from '../kit/access/accessGrant';
+import { withAccess } from '../kit/access/itemAccess';
 import type { SubgraphContext } from '../kit/createSubgraph';
+import { patientReference } from '../kit/entityLimits';
 import { sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
 import { provenance } from '../kit/provenance';
+import { accessLogOf } from './accessLog';
+import { loadListing, loadPerson } from './decisions';
 
 /**
  * Person subgraph: the entry points and what the national registries say. It also answers the routing
@@ -15,16 +20,6 @@ export const MAX_PATIENTS = 100;
 
 interface PatientRef {
   nin: string;
-}
-
-function loadPerson(ctx: SubgraphContext, nin: string): Promise<SourceOutcome<RegistryPerson>> {
-  const id = ctx.sources.orgs.registries.population;
-  return ctx.loaders.load(ctx.sources.adapter(id, ['population-register']), nin, (k) => k, ctx.sources.info(id));
-}
-
-function loadListing(ctx: SubgraphContext, nin: string): Promise<SourceOutcome<GpListingModel>> {
-  const id = ctx.sources.orgs.registries.gpList;
-  return ctx.loaders.load(ctx.sources.adapter(id, ['gp-register']), nin, (k) => k, ctx.sources.info(id));
 }
 
 function loadPractitioner(ctx: SubgraphContext, hpr: string): Promise<SourceOutcome<PractitionerModel>> {
@@ -68,6 +63,8 @@ const STRICT = new Set(['STRICTLY_CONFIDENTIAL', 'STRICTLY_CONFIDENTIAL_ABROAD']
 export const resolvers = {
   Query: {
     patient: (_: unknown, args: { nin: string }, ctx: SubgraphContext) => resolvePatient(args.nin, ctx),
+    // The field rule (citizen) admits only citizens; the number is always the login's own.
+    me: (_: unknown, _args: unknown, ctx: SubgraphContext) => (ctx.access.identity.kind === 'CITIZEN' ? resolvePatient(ctx.access.identity.pid, ctx) : null),
     patients: async (_: unknown, args: { nins: string[] }, ctx: SubgraphContext) => {
       if (args.nins.length > MAX_PATIENTS) {
         throw graphError('BAD_USER_INPUT', `At most ${MAX_PATIENTS} patients per request`, { max: MAX_PATIENTS });
@@ -77,7 +74,7 @@ export const resolvers = {
     },
   },
   Patient: {
-    __resolveReference: (ref: PatientRef) => ({ nin: ref.nin }),
+    __resolveReference: (ref: PatientRef) => ({ nin: patientReference(ref).nin }),
     identifierType: (p: PatientRef) => {
       const v = validateNin(p.nin);
       return v.valid ? v.info.kind : null;
@@ -110,7 +107,11 @@ export const resolvers = {
       const listing = unwrap(outcome);
       if (!listing) return null;
       const office = ctx.sources.gpOffice(listing.office.herId);
-      return {
+      const officeOrg = listing.office.orgNumber ?? office?.orgNumber ?? null;
+      // The office and its GP place the patient: for a strictly confidential address the rule (placeName)
+      // releases them only to readers at that office.
+      const decision = await ctx.access.decisionFor(p);
+      return withAccess({
         gp: listing.gpHprNumber ? { hprNumber: listing.gpHprNumber, listedName: listing.gpName } : null,
         office: {
           ...listing.office,
@@ -120,20 +121,10 @@ export const resolvers = {
         },
         since: listing.since,
         provenance: provenance(outcome.source),
-      };
+      }, { decision, places: [officeOrg] });
     },
-    routingMunicipality: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
-      const outcome = await loadPerson(ctx, p.nin);
-      return outcome.ok ? (outcome.value?.municipalityNumber ?? '') : null;
-    },
-    routingAddressProtected: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
-      const outcome = await loadPerson(ctx, p.nin);
-      return outcome.ok ? STRICT.has(outcome.value?.addressProtection ?? 'NONE') : null;
-    },
-    routingGpOffice: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
-      const outcome = await loadListing(ctx, p.nin);
-      return outcome.ok ? (outcome.value?.office.herId ?? '') : null;
-    },
+    accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, await ctx.access.decisionFor(p)),
+    accessLog: (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => accessLogOf(p.nin, args.last, ctx.sources),
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),
     registryTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {

@@ -2,6 +2,7 @@ import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'grap
 import type { SectorName } from '../../adapters/kit';
 import { graphError, type ErrorCode } from '../../lib/errorCodes';
 import type { SubgraphContext } from '../kit/createSubgraph';
+import { patientReference } from '../kit/entityLimits';
 import type { SourceStatus } from '../kit/outcomes';
 import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
 import { mergeMedications } from './mergeMedications';
@@ -70,7 +71,7 @@ const ALL_SECTORS = ['registry', 'gp', 'hospital', 'care', 'national'] as const;
 
 export const resolvers = {
   Patient: {
-    __resolveReference: (ref: PatientRep) => ref,
+    __resolveReference: (ref: PatientRep) => patientReference(ref),
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
       reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);

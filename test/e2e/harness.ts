@@ -1,3 +1,4 @@
+import { DevIdentityProvider, type TokenOptions } from '../../gateway/devIdp/DevIdentityProvider';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system';
 
 /**
@@ -18,8 +19,31 @@ export interface GraphQLErrorJson {
 
 export type Mode = 'normal' | 'fail' | 'hang' | 'garbage' | 'invalid' | 'down';
 
+export interface InstanceStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  ninInUrl: number;
+  /** What the simulator observed, by label (the summary record counts `purpose:<CODE>`). */
+  observed?: Record<string, number>;
+}
+
+/**
+ * Who a test reads as: a persona of the development identity provider (with token options), a raw token,
+ * or nobody (no Authorization header).
+ */
+export type Reader = string | { persona: string; options?: TokenOptions } | { token: string } | null;
+
+/**
+ * The persona queries read as unless a test says otherwise: emergency access opens every patient's health
+ * data (blocks and strictly confidential places aside), which is what tests of sources and merging need.
+ */
+export const DEFAULT_READER = 'emergency-physician';
+
 export class TestSystem {
-  constructor(readonly system: RunningSystem) {}
+  constructor(
+    readonly system: RunningSystem,
+    readonly idp: DevIdentityProvider,
+  ) {}
 
   static async start(options: Partial<SystemOptions> = {}): Promise<TestSystem> {
     const system = await startSystem({
@@ -29,16 +53,25 @@ export class TestSystem {
       ...options,
       env: { LOG_LEVEL: 'warn', ...options.env },
     });
-    return new TestSystem(system);
+    return new TestSystem(system, await DevIdentityProvider.load());
   }
 
-  async query<D = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<D>> {
-    const response = await fetch(this.system.gatewayUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
+  async token(reader: Exclude<Reader, null>): Promise<string> {
+    if (typeof reader === 'string') return this.idp.token(reader);
+    if ('token' in reader) return reader.token;
+    return this.idp.token(reader.persona, reader.options);
+  }
+
+  async query<D = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, reader: Reader = DEFAULT_READER): Promise<GraphQLResponse<D>> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (reader !== null) headers.Authorization = `Bearer ${await this.token(reader)}`;
+    const response = await fetch(this.system.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     return { status: response.status, body: (await response.json()) as GraphQLResponse<D>['body'] };
+  }
+
+  /** A query function bound to one reader. */
+  as(reader: Reader): <D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>> {
+    return (query, variables = {}) => this.query(query, variables, reader);
   }
 
   async setBehaviour(instance: string, behaviour: { mode?: Mode; latencyMs?: number }): Promise<void> {
@@ -55,11 +88,8 @@ export class TestSystem {
     if (!response.ok) throw new Error('control API reset failed');
   }
 
-  async stats(): Promise<Record<string, { requests: number; byRoute: Record<string, number>; ninInUrl: number }>> {
-    const list = (await (await fetch(`${this.system.controlUrl}/instances`)).json()) as {
-      id: string;
-      stats: { requests: number; byRoute: Record<string, number>; ninInUrl: number };
-    }[];
+  async stats(): Promise<Record<string, InstanceStats>> {
+    const list = (await (await fetch(`${this.system.controlUrl}/instances`)).json()) as { id: string; stats: InstanceStats }[];
     return Object.fromEntries(list.map((i) => [i.id, i.stats]));
   }
 

@@ -21,14 +21,14 @@ afterAll(async () => {
 });
 
 describe('playground', () => {
-  it('loads only from the gateway and runs the first query for the first demo patient', async () => {
+  it('runs the first query as the chosen persona for the chosen demo patient, and a citizen reads her own record and its log', async () => {
     const page = await browser.newPage();
     const origins = new Set<string>();
-    const graphqlRequests: { method: string; url: string; body: string | null }[] = [];
+    const graphqlRequests: { method: string; url: string; body: string | null; authorization: string | undefined }[] = [];
     const failures: string[] = [];
     page.on('request', (r) => {
       origins.add(new URL(r.url()).origin);
-      if (new URL(r.url()).pathname === '/graphql') graphqlRequests.push({ method: r.method(), url: r.url(), body: r.postData() });
+      if (new URL(r.url()).pathname === '/graphql') graphqlRequests.push({ method: r.method(), url: r.url(), body: r.postData(), authorization: r.headers().authorization });
     });
     page.on('pageerror', (e) => failures.push(e.message));
     page.on('console', (m) => {
@@ -40,13 +40,14 @@ describe('playground', () => {
     const base = system.system.playgroundUrl;
     await page.goto(base);
     await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
-    await page.getByText('query PatientSummary').first().waitFor();
+    await page.getByText('PatientSummary').first().waitFor();
     await page.getByText(demoPatient('homeCare').nin).first().waitFor();
+    expect(await page.inputValue('#personas')).toBe('gp');
 
-    await page.locator('.graphiql-execute-button').click();
     const result = page.locator('.result-window');
+    await page.locator('.graphiql-execute-button').click();
     await result.getByText('Ingrid Solheim').waitFor({ timeout: 30_000 });
-    // The editor renders only the lines in view: check the top of the answer.
+    // The editor renders only the lines in view: check the top of the answer. Her GP reads all of it.
     expect(await result.textContent()).toMatch(/"Nordlys Journal".*"Penicilliner"/);
     if (process.env.PLAYGROUND_SCREENSHOT) await page.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT });
 
@@ -54,21 +55,41 @@ describe('playground', () => {
     expect(run?.method).toBe('POST');
     expect(run?.url).not.toMatch(/\d{11}/);
     expect(run?.body).toContain(demoPatient('homeCare').nin);
+    expect(run?.authorization).toMatch(/^Bearer ey/);
 
-    // The demo-patient picker puts another patient's number in the variables; the same query answers for them.
+    // Another patient: the GP is not Kjell Aune's GP, so his registry data comes back and his record does not.
     await page.selectOption('#demo-patients', { label: 'Kjell Aune (nursingHome)' });
     await page.getByText(demoPatient('nursingHome').nin).first().waitFor();
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/graphql' && (r.request().postData() ?? '').includes(demoPatient('nursingHome').nin));
     await page.locator('.graphiql-execute-button').click();
-    await result.getByText('Kjell Aune').waitFor({ timeout: 30_000 });
-    expect(await result.textContent()).toMatch(/"Fjord EPJ"/);
+    const kjell = (await (await answered).json()) as { data: { patient: Record<string, any> }; errors: { extensions: { reason: string } }[] };
+    expect(kjell.data.patient.name.text).toBe('Kjell Aune');
+    expect(kjell.data.patient.generalPractitioner.office.recordSystem).toBe('Fjord EPJ');
+    expect(kjell.data.patient.careRecord).toBeNull();
+    // The answer opens with the refusals, each naming its rule and reason.
+    await result.getByText('NO_RELATIONSHIP').first().waitFor({ timeout: 10_000 });
 
-    // Nothing the clinician typed or ran stays in the browser after the page is closed.
+    // A citizen persona reads her own record through `me`, and who has read it: her GP, just now.
+    await page.selectOption('#personas', 'citizen-ingrid');
+    await page.getByText('MyRecord').first().waitFor();
+    expect(await page.isDisabled('#demo-patients')).toBe(true);
+    await page.locator('.graphiql-execute-button').click();
+    await result.getByText('Ingrid Solheim').waitFor({ timeout: 30_000 });
+    await result.getByText('Siri Kristoffersen').first().waitFor({ timeout: 10_000 });
+
+    // The emergency persona states a reason, which the page fills in and sends with its token request.
+    await page.selectOption('#personas', 'emergency-physician');
+    expect(await page.isVisible('#reason')).toBe(true);
+    expect(await page.inputValue('#reason')).toMatch(/akuttmottaket/);
+
+    // Nothing the reader typed or ran stays in the browser after the page is closed.
     const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage, ...window.sessionStorage }));
     expect(stored).not.toContain(demoPatient('homeCare').nin);
     expect(stored).not.toContain('Ingrid');
+    expect(stored).not.toMatch(/Bearer|eyJ/);
 
     expect([...origins]).toEqual([new URL(base).origin]);
     expect(failures).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 });

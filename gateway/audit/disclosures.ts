@@ -1,0 +1,164 @@
+import {
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  valueFromASTUntyped,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type GraphQLType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * What one answer disclosed about each patient, read from the operation and the answer itself: which
+ * patient each root field is about (the `nin` argument, the numbers of `patients`, the reader for `me`),
+ * and which fields came back with a value (as `Type.field`) or were refused (FORBIDDEN errors). Only the
+ * gateway sees the whole answer and the reader together, so this is where a disclosure is known exactly.
+ */
+export interface Disclosure {
+  nin: string;
+  fields: Set<string>;
+  denied: Set<string>;
+}
+
+/** Root fields that return patients, and how to tell which patient. */
+const PATIENT_ROOTS: Record<string, 'nin' | 'nins' | 'me'> = { patient: 'nin', patients: 'nins', me: 'me' };
+
+export function disclosures(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  data: Record<string, unknown> | null | undefined,
+  errors: readonly GraphQLFormattedError[],
+  readerPid: string | null,
+): Disclosure[] {
+  const query = schema.getQueryType();
+  if (!query || operation.operation !== 'query') return [];
+  const byNin = new Map<string, Disclosure>();
+  const entry = (nin: string) => {
+    let d = byNin.get(nin);
+    if (!d) byNin.set(nin, (d = { nin, fields: new Set(), denied: new Set() }));
+    return d;
+  };
+
+  for (const selection of rootFields(operation.selectionSet, fragments)) {
+    const how = PATIENT_ROOTS[selection.name];
+    const field = query.getFields()[selection.name];
+    if (!how || !field) continue;
+    const args = Object.fromEntries((selection.node.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]));
+    const nins = how === 'me' ? [readerPid] : how === 'nin' ? [args.nin] : Array.isArray(args.nins) ? args.nins : [];
+    const value = data?.[selection.key];
+    const items = how === 'nins' ? (Array.isArray(value) ? value : []) : [value];
+    const patientType = getNamedType(field.type) as GraphQLObjectType;
+    items.forEach((item, index) => {
+      const nin = nins[index];
+      if (typeof nin !== 'string' || !item || typeof item !== 'object') return;
+      const d = entry(nin);
+      walk(patientType, selection.node.selectionSet, item as Record<string, unknown>, fragments, d.fields);
+      const prefix = how === 'nins' ? [selection.key, index] : [selection.key];
+      for (const error of errors) {
+        if (error.extensions?.code !== 'FORBIDDEN' || !error.path || !startsWith(error.path, prefix)) continue;
+        const denied = fieldAtPath(patientType, selection.node.selectionSet, error.path.slice(prefix.length), fragments);
+        if (denied) d.denied.add(denied);
+      }
+    });
+  }
+  return [...byNin.values()].filter((d) => d.fields.size > 0 || d.denied.size > 0);
+}
+
+interface RootField {
+  name: string;
+  key: string;
+  node: Extract<SelectionSetNode['selections'][number], { kind: Kind.FIELD }>;
+}
+
+function rootFields(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): RootField[] {
+  return set.selections.flatMap((s): RootField[] => {
+    if (s.kind === Kind.FIELD) return [{ name: s.name.value, key: s.alias?.value ?? s.name.value, node: s }];
+    if (s.kind === Kind.INLINE_FRAGMENT) return rootFields(s.selectionSet, fragments);
+    const fragment = fragments[s.name.value];
+    return fragment ? rootFields(fragment.selectionSet, fragments) : [];
+  });
+}
+
+/** Adds `Type.field` for every field of the selection that holds a value in the answer, recursively. */
+function walk(type: GraphQLObjectType, set: SelectionSetNode | undefined, value: Record<string, unknown>, fragments: Record<string, FragmentDefinitionNode>, out: Set<string>): void {
+  if (!set) return;
+  for (const s of set.selections) {
+    if (s.kind === Kind.INLINE_FRAGMENT) {
+      if (!s.typeCondition || s.typeCondition.name.value === type.name) walk(type, s.selectionSet, value, fragments, out);
+      continue;
+    }
+    if (s.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = fragments[s.name.value];
+      if (fragment && fragment.typeCondition.name.value === type.name) walk(type, fragment.selectionSet, value, fragments, out);
+      continue;
+    }
+    const name = s.name.value;
+    if (name.startsWith('__')) continue;
+    const field = type.getFields()[name];
+    const result = value[s.alias?.value ?? name];
+    if (!field || result === null || result === undefined) continue;
+    out.add(`${type.name}.${name}`);
+    const inner = getNamedType(field.type);
+    if (!isObjectType(inner)) continue;
+    for (const item of flatten(result)) if (item && typeof item === 'object') walk(inner, s.selectionSet, item as Record<string, unknown>, fragments, out);
+  }
+}
+
+function flatten(value: unknown): unknown[] {
+  return Array.isArray(value) ? value.flatMap(flatten) : [value];
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.every((p, i) => path[i] === p);
+}
+
+/**
+ * `Type.field` of the last field on a response path below a patient. Paths name response keys (aliases),
+ * so each step is looked up in the selection that produced it; list indexes are skipped.
+ */
+function fieldAtPath(
+  root: GraphQLObjectType,
+  rootSet: SelectionSetNode | undefined,
+  path: readonly (string | number)[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): string | undefined {
+  let type: GraphQLObjectType = root;
+  let set = rootSet;
+  let last: string | undefined;
+  for (const step of path) {
+    if (typeof step === 'number') continue;
+    const node = set && selectionFor(set, step, type.name, fragments);
+    const field = node && type.getFields()[node.name.value];
+    if (!node || !field) return last;
+    last = `${type.name}.${node.name.value}`;
+    const inner = unwrap(field.type);
+    if (!isObjectType(inner)) return last;
+    type = inner;
+    set = node.selectionSet;
+  }
+  return last;
+}
+
+function selectionFor(set: SelectionSetNode, key: string, typeName: string, fragments: Record<string, FragmentDefinitionNode>): RootField['node'] | undefined {
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key) return s;
+    const inner = s.kind === Kind.INLINE_FRAGMENT ? s : s.kind === Kind.FRAGMENT_SPREAD ? fragments[s.name.value] : undefined;
+    if (inner && (!inner.typeCondition || inner.typeCondition.name.value === typeName)) {
+      const found = selectionFor(inner.selectionSet, key, typeName, fragments);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function unwrap(type: GraphQLType): GraphQLType {
+  return isNonNullType(type) || isListType(type) ? unwrap(type.ofType) : type;
+}

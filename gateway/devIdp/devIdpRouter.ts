@@ -1,0 +1,38 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { DEV_TOKEN_LIFETIME_SECONDS, type DevIdentityProvider } from './DevIdentityProvider';
+
+/**
+ * The development identity provider's endpoints, served by the gateway only when it is enabled (never in
+ * production): its public keys, the personas, and a token endpoint the playground's persona picker calls.
+ */
+export function devIdpRouter(idp: DevIdentityProvider): Router {
+  const router = express.Router();
+  router.get('/dev-idp/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(idp.jwks());
+  });
+  router.get('/dev-idp/personas', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(
+      idp.personas().map((p) => ({
+        name: p.name,
+        kind: p.kind,
+        displayName: p.displayName,
+        shows: p.shows,
+        purpose: p.kind === 'PERSONNEL' ? p.purpose : 'PATRQT',
+        emergencyReason: p.kind === 'PERSONNEL' ? (p.emergencyReason ?? null) : null,
+      })),
+    );
+  });
+  const body = z.object({ persona: z.string().max(64), reason: z.string().max(500).nullable().optional() }).strict();
+  router.post('/dev-idp/token', express.json({ limit: '4kb' }), async (req, res) => {
+    const parsed = body.safeParse(req.body);
+    const persona = parsed.success ? idp.personas().find((p) => p.name === parsed.data.persona) : undefined;
+    if (!parsed.success || !persona) {
+      res.status(400).json({ error: 'invalid_request', error_description: `Send {"persona": one of ${idp.personas().map((p) => p.name).join(', ')}}` });
+      return;
+    }
+    const token = await idp.token(persona.name, parsed.data.reason === undefined ? {} : { reason: parsed.data.reason });
+    res.set('Cache-Control', 'no-store').json({ access_token: token, token_type: 'Bearer', expires_in: DEV_TOKEN_LIFETIME_SECONDS });
+  });
+  return router;
+}

@@ -1,0 +1,170 @@
+import type { PurposeOfUse } from '../../lib/purposeOfUse';
+
+/**
+ * The demo personas of the development identity provider: real people of the synthetic world (their HPR
+ * numbers are in the practitioner register, their organisations in config/organisations.json), each with a
+ * relation to the demo patients that shows one access rule. `npm run token -- <name>` prints a token for
+ * one; the playground's persona picker uses the same list. A test checks every persona against the
+ * population, so this table cannot drift from the data it describes.
+ *
+ * Personal identity numbers of personnel are synthetic numbers that belong to no one in the population.
+ */
+export interface PersonnelPersona {
+  name: string;
+  kind: 'PERSONNEL';
+  displayName: string;
+  /** What the persona is for, in one line (shown by `--list` and in the playground). */
+  shows: string;
+  pid: string;
+  hprNumber: string | null;
+  profession: string | null;
+  orgNumber: string;
+  organisation: string;
+  childOrgNumber?: string;
+  herId?: string;
+  purpose: Exclude<PurposeOfUse, 'PATRQT'>;
+  /** The reason stated for emergency access (ETREAT). */
+  emergencyReason?: string;
+}
+
+export interface CitizenPersona {
+  name: string;
+  kind: 'CITIZEN';
+  displayName: string;
+  shows: string;
+  pid: string;
+}
+
+export type Persona = PersonnelPersona | CitizenPersona;
+
+export const PERSONAS: readonly Persona[] = [
+  {
+    name: 'gp',
+    kind: 'PERSONNEL',
+    displayName: 'Siri Kristoffersen, GP at Nordnes legekontor',
+    shows: "Ingrid Solheim's regular GP (care relationship through the GP list): her whole record",
+    pid: '12848310016',
+    hprNumber: '9217889',
+    profession: 'LE',
+    orgNumber: '923456783',
+    organisation: 'Nordnes legekontor',
+    herId: '81241',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'home-care-nurse',
+    kind: 'PERSONNEL',
+    displayName: 'Line Knutsen, nurse in home nursing, Bergen kommune',
+    shows: 'Bergen home nursing: Ingrid Solheim receives an active service (care relationship through the municipality)',
+    pid: '03897910011',
+    hprNumber: '9757146',
+    profession: 'SP',
+    orgNumber: '964338531',
+    organisation: 'Bergen kommune',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'nursing-home-doctor',
+    kind: 'PERSONNEL',
+    displayName: 'Kari Holm, nursing-home doctor, Trondheim kommune',
+    shows: 'Doctor at the nursing home where Kjell Aune lives (long-term stay: care relationship through the municipality)',
+    pid: '21827810034',
+    hprNumber: '1978050',
+    profession: 'LE',
+    orgNumber: '942110464',
+    organisation: 'Trondheim kommune',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'hospital-doctor',
+    kind: 'PERSONNEL',
+    displayName: 'Martin Aasen, cardiologist at Haukeland universitetssjukehus',
+    shows: "Haukeland: Ingrid Solheim and Hilde Tveit have active episodes of care there; sees Hilde's blocked note (the block lets Haukeland read it)",
+    pid: '30917510071',
+    hprNumber: '5636150',
+    profession: 'LE',
+    orgNumber: '983974724',
+    organisation: 'Haukeland universitetssjukehus',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'emergency-physician',
+    kind: 'PERSONNEL',
+    displayName: 'Anders Rasmussen, emergency department, St. Olavs hospital',
+    shows: 'No care relationship with any demo patient: reads by emergency access (ETREAT, reason stated), logged and shown to the patient',
+    pid: '17868110120',
+    hprNumber: '9894367',
+    profession: 'LE',
+    orgNumber: '974557746',
+    organisation: 'St. Olavs hospital',
+    purpose: 'ETREAT',
+    emergencyReason: 'Pasienten er brakt inn bevisstløs til akuttmottaket (unconscious patient in the emergency department)',
+  },
+  {
+    name: 'blocked-practitioner',
+    kind: 'PERSONNEL',
+    displayName: 'Andreas Nguyen, surgeon at Haukeland universitetssjukehus',
+    shows: 'Hilde Tveit has blocked him by name: none of her health data, not even by emergency access',
+    pid: '08818610042',
+    hprNumber: '9429915',
+    profession: 'LE',
+    orgNumber: '983974724',
+    organisation: 'Haukeland universitetssjukehus',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'gp-midtbyen',
+    kind: 'PERSONNEL',
+    displayName: 'Heidi Brekke, GP at Midtbyen legesenter',
+    shows: 'GP of Silje Brekke, whose address is strictly confidential: the only persona who sees her GP office named',
+    pid: '14837210055',
+    hprNumber: '5419302',
+    profession: 'LE',
+    orgNumber: '911223341',
+    organisation: 'Midtbyen legesenter',
+    herId: '82111',
+    purpose: 'TREAT',
+  },
+  {
+    name: 'citizen-ingrid',
+    kind: 'CITIZEN',
+    displayName: 'Ingrid Solheim (citizen, ID-porten)',
+    shows: 'Reads her own record with `me`, and who has read it with `me { accessLog }`',
+    pid: '03864013065',
+  },
+  {
+    name: 'citizen-hilde',
+    kind: 'CITIZEN',
+    displayName: 'Hilde Tveit (citizen, ID-porten)',
+    shows: 'Reads her own record; a psychiatric note withheld from her (pbrl § 5-1) is listed without content',
+    pid: '14887447870',
+  },
+  {
+    name: 'researcher',
+    kind: 'PERSONNEL',
+    displayName: 'Researcher at Universitetet i Bergen',
+    shows: 'Purpose HRESCH: reads no personal health data',
+    pid: '02926910062',
+    hprNumber: null,
+    profession: null,
+    orgNumber: '874789542',
+    organisation: 'Universitetet i Bergen',
+    purpose: 'HRESCH',
+  },
+  {
+    name: 'administrator',
+    kind: 'PERSONNEL',
+    displayName: 'System administrator, Bergen kommune',
+    shows: 'Purpose HOPERAT, no HPR number: reads no personal health data',
+    pid: '22878410088',
+    hprNumber: null,
+    profession: null,
+    orgNumber: '964338531',
+    organisation: 'Bergen kommune',
+    purpose: 'HOPERAT',
+  },
+];
+
+export function personaNamed(name: string): Persona | undefined {
+  return PERSONAS.find((p) => p.name === name);
+}

@@ -1,0 +1,85 @@
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import type { Identity } from './identity';
+import { isPurposeOfUse } from './purposeOfUse';
+import { privateKey, publicKey } from './secrets';
+
+/**
+ * The gateway's word to a subgraph: "this request, from this verified reader". The gateway verifies the
+ * reader's own token once; each subgraph call then carries a short-lived internal token, signed with the
+ * gateway's Ed25519 key and addressed to that one subgraph, holding the identity and the request id.
+ *
+ * Asymmetric on purpose: subgraphs hold only the public key, so a subgraph that is compromised cannot mint
+ * tokens for the others. A subgraph called without a valid token answers UNAUTHENTICATED and resolves nothing.
+ */
+export const INTERNAL_ISSUER = 'patient-graph-gateway';
+const TYPE = 'internal+jwt';
+/** Long enough for one request's plan, short enough that a token caught on the wire is soon worthless. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+
+export const audienceOf = (subgraph: string) => `subgraph:${subgraph}`;
+
+export function internalSigningKey(): KeyObject {
+  return privateKey('INTERNAL_TOKEN_PRIVATE_KEY', (d) => d.internalTokenKey, "the gateway's Ed25519 key for internal tokens to the subgraphs");
+}
+
+export function internalVerifyKey(): KeyObject {
+  return publicKey('INTERNAL_TOKEN_PUBLIC_KEY', (d) => d.internalTokenKey, "the gateway's Ed25519 public key, to check its internal tokens");
+}
+
+export async function signInternalToken(key: KeyObject, subgraph: string, requestId: string, identity: Identity): Promise<string> {
+  return new SignJWT({ rid: requestId, idt: identity })
+    .setProtectedHeader({ alg: 'EdDSA', typ: TYPE })
+    .setIssuer(INTERNAL_ISSUER)
+    .setAudience(audienceOf(subgraph))
+    .setIssuedAt()
+    .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
+    .setJti(randomUUID())
+    .sign(key);
+}
+
+const nullableString = z.string().max(200).nullable();
+const identitySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('PERSONNEL'),
+    role: z.enum(['CLINICIAN', 'RESEARCHER', 'ADMINISTRATOR']),
+    issuer: z.string().max(100),
+    hprNumber: nullableString,
+    orgNumber: nullableString,
+    childOrgNumber: nullableString,
+    herId: nullableString,
+    profession: nullableString,
+    purpose: z.string().refine(isPurposeOfUse),
+    emergencyReason: z.string().max(1000).nullable(),
+  }),
+  z.object({
+    kind: z.literal('CITIZEN'),
+    role: z.literal('CITIZEN'),
+    issuer: z.string().max(100),
+    pid: z.string().regex(/^\d{11}$/),
+    purpose: z.literal('PATRQT'),
+    emergencyReason: z.null(),
+  }),
+]);
+
+export interface InternalCaller {
+  requestId: string;
+  identity: Identity;
+}
+
+/** Verifies an internal token for this subgraph; throws (without details) when it is not valid. */
+export async function verifyInternalToken(key: KeyObject, subgraph: string, token: string): Promise<InternalCaller> {
+  const { payload } = await jwtVerify(token, key, {
+    issuer: INTERNAL_ISSUER,
+    audience: audienceOf(subgraph),
+    algorithms: ['EdDSA'],
+    typ: TYPE,
+    requiredClaims: ['exp', 'iat', 'jti'],
+    maxTokenAge: `${INTERNAL_TOKEN_TTL_SECONDS + 5}s`,
+  });
+  const rid = typeof payload.rid === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(payload.rid) ? payload.rid : undefined;
+  const identity = identitySchema.safeParse(payload.idt);
+  if (!rid || !identity.success) throw new Error('internal token without a valid request id or identity');
+  return { requestId: rid, identity: identity.data as Identity };
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm run token -- <persona>` prints a development token for a demo persona on its last line;
+ * `npm run token -- --list` prints one persona per line, its name first.
+ * Options: `--reason "<text>"` (emergency access), `--no-reason`, `--expires-in <seconds>`.
+ *
+ *   TOKEN=$(npm run -s token -- gp | tail -1)
+ *   curl -s localhost:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ __typename }"}'
+ *
+ * The tokens are signed with this machine's development keys (var/dev-secrets.json), which the running
+ * gateway trusts unless NODE_ENV=production.
+ */
+import { parseArgs } from 'node:util';
+import { DevIdentityProvider } from '../gateway/devIdp/DevIdentityProvider';
+import { PERSONAS } from '../gateway/devIdp/personas';
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean' },
+      reason: { type: 'string' },
+      'no-reason': { type: 'boolean' },
+      'expires-in': { type: 'string' },
+    },
+  });
+  if (values.list) {
+    const width = Math.max(...PERSONAS.map((p) => p.name.length));
+    for (const p of PERSONAS) console.log(`${p.name.padEnd(width)}  ${p.displayName}: ${p.shows}`);
+    return;
+  }
+  const [name] = positionals;
+  if (!name || !PERSONAS.some((p) => p.name === name)) {
+    console.error(`usage: npm run token -- <persona> [--reason "<text>" | --no-reason] [--expires-in <seconds>]\n       npm run token -- --list`);
+    console.error(`personas: ${PERSONAS.map((p) => p.name).join(', ')}`);
+    process.exit(2);
+  }
+  const expires = values['expires-in'] === undefined ? undefined : Number(values['expires-in']);
+  if (expires !== undefined && (!Number.isInteger(expires) || expires <= 0)) {
+    console.error('--expires-in takes a whole number of seconds');
+    process.exit(2);
+  }
+  const idp = await DevIdentityProvider.load();
+  const reason = values['no-reason'] ? null : values.reason;
+  const token = await idp.token(name, { ...(reason !== undefined ? { reason } : {}), ...(expires ? { expiresInSeconds: expires } : {}) });
+  const persona = PERSONAS.find((p) => p.name === name);
+  console.error(`# ${persona?.displayName}`);
+  console.log(token);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

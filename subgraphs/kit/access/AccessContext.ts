@@ -1,0 +1,66 @@
+import type { Identity } from '../../../lib/identity';
+import type { AccessDecision } from './AccessDecision';
+import { verifyAccessGrant } from './accessGrant';
+
+/** A patient as a subgraph receives it: the key, and (outside the person subgraph) the grant it requires. */
+export interface PatientParent {
+  nin: string;
+  accessGrant?: unknown;
+}
+
+/**
+ * The reader and their decisions about patients, for one request. In the person subgraph decisions are
+ * made (from the sources); in the others they are read from the person subgraph's signed grants.
+ */
+export class AccessContext {
+  private readonly decisions = new Map<string, Promise<AccessDecision>>();
+  private readonly resolved = new Map<string, AccessDecision>();
+
+  constructor(
+    readonly identity: Identity,
+    readonly requestId: string,
+    private readonly decide: (patient: PatientParent) => Promise<AccessDecision>,
+  ) {}
+
+  /** The decision about this patient, made or verified once per request. */
+  decisionFor(patient: PatientParent): Promise<AccessDecision> {
+    const key = `${patient.nin}\u0000${typeof patient.accessGrant === 'string' ? patient.accessGrant : ''}`;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.decide(patient).then((d) => {
+        this.resolved.set(patient.nin, d);
+        return d;
+      });
+      this.decisions.set(key, decision);
+    }
+    return decision;
+  }
+
+  /** The decisions made so far in this request, by identity number. */
+  settled(): ReadonlyMap<string, AccessDecision> {
+    return this.resolved;
+  }
+
+  /** The reader's organisation, when they are personnel. */
+  get orgNumber(): string | null {
+    return this.identity.kind === 'PERSONNEL' ? this.identity.orgNumber : null;
+  }
+}
+
+/** A decision that grants nothing, for a patient without a valid grant (a direct or forged call). */
+export const NO_GRANT: AccessDecision = {
+  routing: { municipality: null, gpOffice: null, strictlyConfidential: null },
+  grounds: [],
+  refusal: 'INVALID_GRANT',
+};
+
+/** Decisions read from grants: anything that does not verify for this request and patient grants nothing. */
+export function grantReader(secret: Buffer, requestId: string): (patient: PatientParent) => Promise<AccessDecision> {
+  return (patient) => {
+    try {
+      return Promise.resolve(verifyAccessGrant(secret, patient.accessGrant, requestId, patient.nin));
+    } catch {
+      return Promise.resolve(NO_GRANT);
+    }
+  };
+}

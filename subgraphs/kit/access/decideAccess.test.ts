@@ -1,0 +1,141 @@
+import type { BlockModel, CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import { SourceError } from '../../../adapters/kit';
+import type { Identity, PersonnelIdentity } from '../../../lib/identity';
+import type { SourceOutcome } from '../outcomes';
+import type { SourceInfo } from '../SourceDirectory';
+import { blockDenies, documentBlocked } from './blocks';
+import { decideAccess, type AccessFacts } from './decideAccess';
+
+const NIN = '03864013065';
+const source: SourceInfo = { sourceId: 's', system: 'x', sector: 'REGISTRY', organisation: 'o', orgNumber: null };
+const ok = <V>(value: V | null): SourceOutcome<V> => ({ ok: true, value, source, ms: 1 });
+const failed = <V>(): SourceOutcome<V> => ({ ok: false, error: new SourceError('SOURCE_UNAVAILABLE', 's', 's could not be reached'), source, ms: 1 });
+
+const person: RegistryPerson = {
+  name: { given: 'Ingrid', middle: null, family: 'Solheim' },
+  birthDate: '1940-06-03',
+  sex: 'FEMALE',
+  deceasedDate: null,
+  address: null,
+  addressProtection: 'NONE',
+  municipalityNumber: '4601',
+};
+const listing: GpListingModel = { gpHprNumber: '9217889', gpName: null, office: { herId: '81241', name: 'Nordnes legekontor', orgNumber: '923456783', recordSystem: null }, since: null };
+const care = (end: string | null): CareRecordModel => ({
+  services: [{ id: 's1', type: 'HOME_NURSING', description: 'Hjemmesykepleie', decisionDate: null, start: '2024-01-01', end, hoursPerWeek: null, unit: null }],
+  visits: [],
+  functionalAssessment: null,
+  nextOfKin: [],
+  welfareTechnology: [],
+  medications: [],
+  administrations: [],
+});
+const block = (b: Partial<BlockModel>): BlockModel => ({ id: 'b', documentIds: null, deniesEveryone: false, deniedPersons: [], deniedOrganisations: [], exceptOrganisations: [], exceptPersons: [], ...b });
+const hospital = (h: Partial<HospitalRecordModel>): HospitalRecordModel => ({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [], ...h });
+
+const clinician = (p: Partial<PersonnelIdentity>): Identity => ({
+  kind: 'PERSONNEL',
+  role: 'CLINICIAN',
+  issuer: 'test',
+  hprNumber: '1111111',
+  orgNumber: '999999999',
+  childOrgNumber: null,
+  herId: null,
+  profession: 'LE',
+  purpose: 'TREAT',
+  emergencyReason: null,
+  ...p,
+});
+
+const facts = (f: Partial<AccessFacts>): AccessFacts => ({
+  reader: clinician({}),
+  nin: NIN,
+  person: ok(person),
+  listing: ok(listing),
+  gpOfficeOrgNumber: '923456783',
+  today: '2026-11-30',
+  ...f,
+});
+
+describe('decideAccess', () => {
+  it('grants the regular GP, and anyone at the office that runs the list', () => {
+    expect(decideAccess(facts({ reader: clinician({ hprNumber: '9217889', orgNumber: '111111111' }) })).grounds).toEqual([{ kind: 'GP_LIST', orgNumber: '923456783' }]);
+    expect(decideAccess(facts({ reader: clinician({ orgNumber: '923456783' }) })).grounds).toEqual([{ kind: 'GP_LIST', orgNumber: '923456783' }]);
+  });
+
+  it('grants an active municipal service in the reader\'s municipality, not one that has ended', () => {
+    const reader = clinician({ orgNumber: '964338531' });
+    expect(decideAccess(facts({ reader, readerCare: ok(care(null)) })).grounds).toEqual([{ kind: 'MUNICIPAL_SERVICE', orgNumber: '964338531' }]);
+    expect(decideAccess(facts({ reader, readerCare: ok(care('2026-08-14')) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'NO_RELATIONSHIP' }));
+  });
+
+  it('grants an active episode of care or an open encounter at the reader\'s hospital', () => {
+    const reader = clinician({ orgNumber: '983974724' });
+    const episode = { id: 'e', status: 'ACTIVE' as const, start: '2026-09-21', end: null, department: 'Hjerteavdelingen', orgNumber: '983974724' };
+    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ careEpisodes: [episode] })) })).grounds).toEqual([{ kind: 'HOSPITAL_EPISODE', orgNumber: '983974724' }]);
+    const open = { id: 'x', class: 'INPATIENT' as const, start: '2026-11-29T10:00:00Z', end: null, department: null, diagnoses: [], hprNumber: null };
+    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ encounters: [open] })) })).grounds).toHaveLength(1);
+    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ careEpisodes: [{ ...episode, status: 'FINISHED', end: '2026-01-01' }] })) })).refusal).toBe('NO_RELATIONSHIP');
+  });
+
+  it('opens emergency access only with a stated reason', () => {
+    expect(decideAccess(facts({ reader: clinician({ purpose: 'ETREAT', emergencyReason: 'bevisstløs' }) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
+    expect(decideAccess(facts({ reader: clinician({ purpose: 'ETREAT', emergencyReason: null }) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'EMERGENCY_REASON_MISSING' }));
+  });
+
+  it('lets a block by name win over a relationship and over emergency access', () => {
+    const reader = clinician({ hprNumber: '9429915', orgNumber: '983974724', purpose: 'ETREAT', emergencyReason: 'akutt' });
+    const blocked = hospital({ blocks: [block({ deniedPersons: ['9429915'] })], careEpisodes: [{ id: 'e', status: 'ACTIVE', start: null, end: null, department: null, orgNumber: null }] });
+    expect(decideAccess(facts({ reader, readerHospital: ok(blocked) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'BLOCKED_BY_PATIENT' }));
+    // A block of one document does not block the person from the rest.
+    const documentOnly = hospital({ blocks: [block({ deniedPersons: ['9429915'], documentIds: ['doc-1'] })] });
+    expect(decideAccess(facts({ reader, readerHospital: ok(documentOnly) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
+  });
+
+  it('refuses, failing closed, when the sources that would show a relationship or a block did not answer', () => {
+    const atHospital = clinician({ orgNumber: '983974724', purpose: 'ETREAT', emergencyReason: 'akutt' });
+    expect(decideAccess(facts({ reader: atHospital, readerHospital: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+    expect(decideAccess(facts({ listing: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+    expect(decideAccess(facts({ reader: clinician({ orgNumber: '964338531' }), readerCare: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+  });
+
+  it('gives citizens their own record only, and researchers and administrators nothing', () => {
+    const citizen = (pid: string): Identity => ({ kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid, purpose: 'PATRQT', emergencyReason: null });
+    expect(decideAccess(facts({ reader: citizen(NIN) })).grounds).toEqual([{ kind: 'OWN_RECORD' }]);
+    expect(decideAccess(facts({ reader: citizen('14887447870') })).refusal).toBe('NOT_OWN_RECORD');
+    expect(decideAccess(facts({ reader: clinician({ role: 'RESEARCHER', purpose: 'HRESCH' }) })).refusal).toBe('ROLE');
+    expect(decideAccess(facts({ reader: clinician({ role: 'ADMINISTRATOR', hprNumber: null, purpose: 'HOPERAT' }) })).refusal).toBe('ROLE');
+  });
+
+  it('carries the routing, and treats an unknown address grading as protected', () => {
+    expect(decideAccess(facts({})).routing).toEqual({ municipality: '4601', gpOffice: '81241', strictlyConfidential: false });
+    expect(decideAccess(facts({ person: ok({ ...person, addressProtection: 'STRICTLY_CONFIDENTIAL' }) })).routing.strictlyConfidential).toBe(true);
+    expect(decideAccess(facts({ person: failed() })).routing).toEqual({ municipality: null, gpOffice: '81241', strictlyConfidential: null });
+    expect(decideAccess(facts({ listing: ok(null) })).routing.gpOffice).toBe('');
+  });
+});
+
+describe('blocks', () => {
+  const haukelandDoctor = clinician({ hprNumber: '5636150', orgNumber: '983974724' });
+  const gp = clinician({ hprNumber: '9217889', orgNumber: '923456783' });
+  const citizen: Identity = { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, purpose: 'PATRQT', emergencyReason: null };
+
+  it('keeps everyone out but the holding organisation, and a named person even there', () => {
+    const otherOrganisations = block({ documentIds: ['doc-1'], deniesEveryone: true, exceptOrganisations: ['983974724'] });
+    expect(blockDenies(otherOrganisations, haukelandDoctor)).toBe(false);
+    expect(blockDenies(otherOrganisations, gp)).toBe(true);
+    expect(blockDenies({ ...otherOrganisations, deniedPersons: ['5636150'] }, haukelandDoctor)).toBe(true);
+    expect(blockDenies(block({ deniedOrganisations: ['923456783'] }), gp)).toBe(true);
+  });
+
+  it('never keeps the patient out of her own record', () => {
+    expect(blockDenies(block({ deniesEveryone: true }), citizen)).toBe(false);
+  });
+
+  it('covers the documents it names, or all of them when it names none', () => {
+    const one = [block({ documentIds: ['doc-1'], deniesEveryone: true })];
+    expect(documentBlocked('doc-1', one, gp)).toBe(true);
+    expect(documentBlocked('doc-2', one, gp)).toBe(false);
+    expect(documentBlocked('doc-2', [block({ deniedPersons: ['9217889'] })], gp)).toBe(true);
+  });
+});

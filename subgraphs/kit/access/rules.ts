@@ -1,0 +1,96 @@
+import type { GraphQLError, GraphQLResolveInfo } from 'graphql';
+import { graphError } from '../../../lib/errorCodes';
+import type { AccessContext, PatientParent } from './AccessContext';
+import { grantsHealthData, placesProtected, REFUSAL_TEXT } from './AccessDecision';
+import { documentBlocked } from './blocks';
+import { accessOf } from './itemAccess';
+
+/**
+ * What each rule of schema/access/rules.yaml does, by name. A rule answers true (granted) or the
+ * FORBIDDEN error to give for the field; a test checks that every rule of the catalogue has exactly one
+ * implementation here and the other way round. The decisions themselves are made elsewhere (decideAccess,
+ * blocks): the rules only read them, so one decision serves every field.
+ */
+export type RuleOutcome = true | GraphQLError;
+export type RuleImplementation = (parent: unknown, args: unknown, ctx: { access: AccessContext }, info: GraphQLResolveInfo) => RuleOutcome | Promise<RuleOutcome>;
+
+export function forbidden(rule: string, reason: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return graphError('FORBIDDEN', `Access denied by rule ${rule}: ${reason}`, { rule, ...extensions });
+}
+
+const isClinician = (access: AccessContext) => access.identity.role === 'CLINICIAN';
+const isOwn = (access: AccessContext, patient: unknown) =>
+  access.identity.kind === 'CITIZEN' && typeof (patient as PatientParent)?.nin === 'string' && (patient as PatientParent).nin === access.identity.pid;
+
+function patientIdentity(rule: string) {
+  return (patient: unknown, _: unknown, { access }: { access: AccessContext }): RuleOutcome =>
+    isClinician(access) || isOwn(access, patient)
+      ? true
+      : forbidden(rule, access.identity.kind === 'CITIZEN' ? REFUSAL_TEXT.NOT_OWN_RECORD : REFUSAL_TEXT.ROLE, { reason: access.identity.kind === 'CITIZEN' ? 'NOT_OWN_RECORD' : 'ROLE' });
+}
+
+export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
+  healthPersonnel: (_p, _a, { access }) => (isClinician(access) ? true : forbidden('healthPersonnel', 'only health personnel reading for treatment may look patients up', { reason: 'ROLE' })),
+
+  citizen: (_p, _a, { access }) => (access.identity.kind === 'CITIZEN' ? true : forbidden('citizen', '`me` is for citizens logged in through ID-porten; personnel use `patient`', { reason: 'ROLE' })),
+
+  patientIdentity: patientIdentity('patientIdentity'),
+
+  protectedAddress: async (patient, args, ctx, info) => {
+    const identity = await patientIdentity('protectedAddress')(patient, args, ctx);
+    if (identity !== true) return identity;
+    const decision = await ctx.access.decisionFor(patient as PatientParent);
+    return decision.routing.strictlyConfidential === false
+      ? true
+      : forbidden('protectedAddress', `${info.fieldName === 'address' ? 'a strictly confidential address' : 'the municipality of a strictly confidential address'} is released to no one`, {
+          reason: 'STRICTLY_CONFIDENTIAL',
+        });
+  },
+
+  clinicalData: async (patient, _a, { access }) => {
+    const decision = await access.decisionFor(patient as PatientParent);
+    if (grantsHealthData(decision)) return true;
+    const refusal = decision.refusal ?? 'NO_RELATIONSHIP';
+    return forbidden('clinicalData', REFUSAL_TEXT[refusal], { reason: refusal });
+  },
+
+  accessLogOwner: (patient, _a, { access }) => (isOwn(access, patient) ? true : forbidden('accessLogOwner', 'only the patient may read who has accessed their record', { reason: 'NOT_OWN_RECORD' })),
+
+  withParent: () => true,
+
+  placeName: (item, _a, { access }) => {
+    const itemAccess = accessOf(item);
+    if (!itemAccess) return forbidden('placeName', 'no access decision is attached to this item', { reason: 'INVALID_GRANT' });
+    if (!placesProtected(itemAccess.decision)) return true;
+    const org = access.orgNumber;
+    const places = itemAccess.places ?? [];
+    // Only a reader in that very organisation: an unknown place (null) matches no one.
+    if (org && places.length > 0 && places.every((p) => p === org)) return true;
+    return itemAccess.decision.routing.strictlyConfidential === null
+      ? forbidden('placeName', 'the population register did not answer, so it is unknown whether the address is strictly confidential; places are withheld until it answers', {
+          reason: 'ADDRESS_GRADING_UNKNOWN',
+        })
+      : forbidden('placeName', 'this would tell where a patient with a strictly confidential address is; only readers in that organisation see it', { reason: 'STRICTLY_CONFIDENTIAL' });
+  },
+
+  documentContent: (document, _a, { access }) => {
+    const itemAccess = accessOf(document);
+    const id = (document as { id?: unknown })?.id;
+    if (!itemAccess || typeof id !== 'string') return forbidden('documentContent', 'no access decision is attached to this document', { reason: 'INVALID_GRANT' });
+    if (documentBlocked(id, itemAccess.blocks ?? [], access.identity)) {
+      return forbidden('documentContent', 'the patient has blocked this document for you (sperring, pjl § 17); emergency access does not lift it', { reason: 'BLOCKED_BY_PATIENT' });
+    }
+    if (access.identity.kind === 'CITIZEN' && itemAccess.withheldFromPatient) {
+      return forbidden('documentContent', 'this document is withheld from your own access (pbrl § 5-1); ask the hospital why, and you may complain', { reason: 'WITHHELD_FROM_PATIENT' });
+    }
+    return true;
+  },
+
+  publicRegister: () => true,
+
+  accessGrantIssue: () => true,
+
+  federation: () => true,
+
+  notServedHere: (_p, _a, _c, info) => forbidden('notServedHere', `${info.parentType.name}.${info.fieldName} is not served by this subgraph`),
+};

@@ -1,0 +1,61 @@
+import { createAuditStore } from '../../lib/audit/createAuditStore';
+import type { AccessRecord } from '../../lib/audit/AccessRecord';
+import type { AuditStore } from '../../lib/audit/AuditStore';
+import { patientPseudonym } from '../../lib/audit/patientPseudonym';
+import { graphError } from '../../lib/errorCodes';
+import { symmetricKey } from '../../lib/secrets';
+import type { SourceDirectory } from '../kit/SourceDirectory';
+
+/**
+ * The patient's view of the access log (pjl § 18): who read their record, when, why, and whether it was
+ * emergency access. Read from the store the gateway writes (the file, or PostgreSQL with DATABASE_URL).
+ */
+export const MAX_ACCESS_LOG_ENTRIES = 500;
+
+let store: AuditStore | undefined;
+let key: Buffer | undefined;
+
+export function auditPseudonymKey(): Buffer {
+  key ??= symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');
+  return key;
+}
+
+function auditStore(): AuditStore {
+  store ??= createAuditStore();
+  return store;
+}
+
+export async function closeAccessLog(): Promise<void> {
+  await store?.close();
+  store = undefined;
+}
+
+export async function accessLogOf(nin: string, last: number, sources: SourceDirectory) {
+  if (!Number.isInteger(last) || last < 1 || last > MAX_ACCESS_LOG_ENTRIES) {
+    throw graphError('BAD_USER_INPUT', `accessLog(last:) takes a whole number from 1 to ${MAX_ACCESS_LOG_ENTRIES}`, { min: 1, max: MAX_ACCESS_LOG_ENTRIES });
+  }
+  let records: AccessRecord[];
+  try {
+    records = await auditStore().readForPatient(patientPseudonym(nin, auditPseudonymKey()), last);
+  } catch {
+    throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
+  }
+  return records.map((r) => ({
+    time: r.time,
+    accessor:
+      r.accessor.kind === 'CITIZEN'
+        ? { kind: 'PATIENT', practitioner: null, organisation: null, orgNumber: null }
+        : {
+            kind: 'PERSONNEL',
+            practitioner: r.accessor.hprNumber ? { hprNumber: r.accessor.hprNumber } : null,
+            organisation: r.accessor.orgNumber ? (sources.organisationName(r.accessor.orgNumber) ?? r.accessor.orgNumber) : null,
+            orgNumber: r.accessor.orgNumber,
+          },
+    purpose: r.purpose,
+    emergency: r.purpose === 'ETREAT',
+    emergencyReason: r.emergencyReason,
+    dataTypes: [...new Set(r.fields.map((f) => f.split('.')[0] ?? f))].sort(),
+    fields: r.fields,
+    requestId: r.requestId,
+  }));
+}
