@@ -31,7 +31,13 @@ export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
 export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;
 export type CareAdapter = SourceAdapter<string, CareRecordModel>;
 export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
-export type HospitalAdapter = SourceAdapter<string, HospitalRecordModel>;
+/**
+ * A hospital also answers what access decisions need, and nothing clinical: its episodes of care and the
+ * patient's blocks (`careEpisodes` and `blocks`; the record's other lists are empty).
+ */
+export interface HospitalAdapter extends SourceAdapter<string, HospitalRecordModel> {
+  readAccess(keys: readonly string[], options?: ReadOptions): Promise<Map<string, HospitalRecordModel | null>>;
+}
 export type SummaryRecordAdapter = SourceAdapter<string, SummaryRecordModel>;
 
 /** What each adapter folder's index.ts exports. */

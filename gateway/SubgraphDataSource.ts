@@ -18,8 +18,6 @@ export interface ReportedDecision {
 export interface GatewayContext extends RequestContext {
   /** The verified reader. */
   identity: Identity;
-  /** Internal tokens already signed for this request, per subgraph. */
-  internalTokens: Map<string, Promise<string>>;
   /** The decisions the person subgraph reported, by patient pseudonym, for the access log. */
   accessDecisions: Map<string, ReportedDecision>;
 }
@@ -46,22 +44,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   /**
    * Every subgraph call carries the gateway's internal token: the verified reader and the request id, signed
-   * for this subgraph alone. One token per subgraph and request, reused across the plan's steps.
+   * for this subgraph alone, for this one call (the subgraph refuses a token it has seen before).
    */
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!context?.identity || !context.requestId) throw new Error('a subgraph request without a verified reader');
-    let token = context.internalTokens.get(this.name);
-    if (!token) {
-      token = signInternalToken(this.signingKey, this.name, context.requestId, context.identity);
-      context.internalTokens.set(this.name, token);
-    }
-    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    const token = await signInternalToken(this.signingKey, this.name, context.requestId, context.identity);
+    request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', context.requestId);
   }
 
-  /** Keeps the access decisions a subgraph reports, for the access log; clients never see them. */
+  /**
+   * Keeps the access decisions the person subgraph reports, for the access log; clients never see them. Only
+   * the person subgraph decides: what another subgraph might report is ignored.
+   */
   override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
-    const reported = response.extensions?.accessDecisions;
+    const reported = this.name === 'person' ? response.extensions?.accessDecisions : undefined;
+    delete response.extensions?.accessDecisions;
     if (reported && typeof reported === 'object' && context.accessDecisions) {
       for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) context.accessDecisions.set(patient, decision);
       delete response.extensions?.accessDecisions;

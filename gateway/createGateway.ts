@@ -52,6 +52,9 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    // Off until a bounded store with trusted documents replaces it: Apollo's default keeps operation texts,
+    // which a client may have written identity numbers into, in an unbounded in-memory cache.
+    persistedQueries: false,
     ...apolloDefaults<GatewayContext>(logger, [rolePrecheck(), tidyErrors(supergraphSdl), accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger)]),
   });
   await server.start();
@@ -80,7 +83,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     expressMiddleware(server, {
       context: async ({ res }) => {
         const { identity, requestId } = res.locals.auth as Authenticated;
-        return { requestId, identity, internalTokens: new Map(), accessDecisions: new Map() };
+        return { requestId, identity, accessDecisions: new Map() };
       },
     }),
   );

@@ -22,7 +22,7 @@ describe('internal token (gateway → subgraph)', () => {
 
   it('carries the request id and the identity to the subgraph it is addressed to', async () => {
     const token = await signInternalToken(signing, 'care', 'req-12345678', clinician);
-    await expect(verifyInternalToken(verifying, 'care', token)).resolves.toEqual({ requestId: 'req-12345678', identity: clinician });
+    await expect(verifyInternalToken(verifying, 'care', token)).resolves.toEqual({ requestId: 'req-12345678', identity: clinician, tokenId: expect.any(String) });
   });
 
   it('is refused by another subgraph, when signed with another key, or when tampered with', async () => {

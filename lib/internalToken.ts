@@ -15,8 +15,11 @@ import { privateKey, publicKey } from './secrets';
  */
 export const INTERNAL_ISSUER = 'patient-graph-gateway';
 const TYPE = 'internal+jwt';
-/** Long enough for one request's plan, short enough that a token caught on the wire is soon worthless. */
-export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/**
+ * One token per subgraph call, used once (subgraphs remember the ids they have seen), and short-lived: a
+ * token caught on the wire can neither be replayed nor kept.
+ */
+export const INTERNAL_TOKEN_TTL_SECONDS = 30;
 
 export const audienceOf = (subgraph: string) => `subgraph:${subgraph}`;
 
@@ -66,6 +69,8 @@ const identitySchema = z.discriminatedUnion('kind', [
 export interface InternalCaller {
   requestId: string;
   identity: Identity;
+  /** The token's unique id, for the subgraph's replay check. */
+  tokenId: string;
 }
 
 /** Verifies an internal token for this subgraph; throws (without details) when it is not valid. */
@@ -80,6 +85,6 @@ export async function verifyInternalToken(key: KeyObject, subgraph: string, toke
   });
   const rid = typeof payload.rid === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(payload.rid) ? payload.rid : undefined;
   const identity = identitySchema.safeParse(payload.idt);
-  if (!rid || !identity.success) throw new Error('internal token without a valid request id or identity');
-  return { requestId: rid, identity: identity.data as Identity };
+  if (!rid || !identity.success || !payload.jti) throw new Error('internal token without a valid request id or identity');
+  return { requestId: rid, identity: identity.data as Identity, tokenId: payload.jti };
 }

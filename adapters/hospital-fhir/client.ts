@@ -2,7 +2,7 @@ import { type AxiosResponse, isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import type { HospitalAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit } from '../kit';
+import { BadResponseError, type AdapterKit, type ReadOptions } from '../kit';
 import type { HospitalRecordModel } from '../model';
 import { SYSTEM } from './fhir';
 import { manifest, type HospitalFhirOptions } from './manifest';
@@ -10,6 +10,12 @@ import { mapSearchEntries, parseSearchPage } from './mapper';
 import { TokenCache } from './token';
 
 export const SEARCH_PATH = '/fhir/Patient/_search';
+/**
+ * What the graph needs to decide access, and nothing clinical: episodes of care (is the hospital treating
+ * the patient now) and consents (blocks). Asked of every connected hospital alongside the registries, so it
+ * must be cheap and minimal.
+ */
+export const ACCESS_REVINCLUDES = ['EpisodeOfCare:patient', 'Consent:patient'];
 /**
  * Everything the record model needs, in one search: the clinical resources (through `subject`), and the
  * patient's episodes of care and blocks (through `patient`). The blocks come in the same answer as the
@@ -74,10 +80,10 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     return url.href;
   }
 
-  async function search(nins: readonly string[], signal: AbortSignal): Promise<Map<string, HospitalRecordModel>> {
+  async function search(nins: readonly string[], signal: AbortSignal, revincludes: readonly string[]): Promise<Map<string, HospitalRecordModel>> {
     const form = new URLSearchParams();
     form.set('identifier', nins.map((nin) => `${systemOf(nin)}|${nin}`).join(','));
-    for (const include of REVINCLUDES) form.append('_revinclude', include);
+    for (const include of revincludes) form.append('_revinclude', include);
     form.set('_count', String(pageSize));
     const state = { renewed: false };
     // Identity numbers travel only in this POST body; the next links hold an opaque search id.
@@ -97,24 +103,30 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     return mapSearchEntries(entries);
   }
 
-  return {
-    instance,
-    read: (nins, readOptions) =>
+  /** One read of `revincludes` for these patients, through the kit; a key that is no identity number is answered null. */
+  const readWith =
+    (operation: string, revincludes: readonly string[]) =>
+    (nins: readonly string[], readOptions?: ReadOptions) =>
       kit.readMany<HospitalRecordModel>(
         instance,
-        'hospital-record',
+        operation,
         nins,
         async (keys, signal) => {
           const result = new Map<string, HospitalRecordModel | null>();
-          // A key that is no identity number cannot match; it is answered null without asking.
           const askable = keys.filter((k) => systemOf(k) !== undefined);
           if (askable.length === 0) return result;
-          const found = await search(askable, signal);
+          const found = await search(askable, signal, revincludes);
           for (const nin of askable) result.set(nin, found.get(nin) ?? null);
           return result;
         },
         { ...readOptions, maxBatch: manifest.maxBatch },
-      ),
+      );
+
+  return {
+    instance,
+    read: readWith('hospital-record', REVINCLUDES),
+    // The same search with only EpisodeOfCare and Consent: the model's other lists come back empty.
+    readAccess: readWith('hospital-access', ACCESS_REVINCLUDES),
   };
 }
 

@@ -7,7 +7,8 @@ import type { AuditStore } from '../../lib/audit/AuditStore';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import type { Logger } from '../../lib/logger';
 import type { GatewayContext } from '../SubgraphDataSource';
-import { disclosures, type Disclosure } from './disclosures';
+import { metrics } from '../../lib/metrics';
+import { disclosures, UnattributedDisclosure, type Disclosure } from './disclosures';
 
 /**
  * Writes the access log: after the answer is assembled and before it leaves, one record per patient the
@@ -26,13 +27,14 @@ export function accessLogPlugin(store: AuditStore, pseudonymKey: Buffer, logger:
             document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
           );
           const identity = contextValue.identity;
-          const found = disclosures(schema, operation, fragments, request.variables ?? {}, result.data, result.errors ?? [], identity.kind === 'CITIZEN' ? identity.pid : null);
-          if (found.length === 0) return;
-          const time = new Date().toISOString();
-          const records = found.map((d) => recordOf(d, identity, contextValue, pseudonymKey, time));
           try {
-            await store.append(records);
+            const found = disclosures(schema, operation, fragments, request.variables ?? {}, result.data, result.errors ?? [], identity.kind === 'CITIZEN' ? identity.pid : null);
+            if (found.length === 0) return;
+            const time = new Date().toISOString();
+            await store.append(found.map((d) => recordOf(d, identity, contextValue, pseudonymKey, time)));
+            metrics().accessLogWrites.inc({ outcome: 'ok' });
           } catch (error) {
+            metrics().accessLogWrites.inc({ outcome: error instanceof UnattributedDisclosure ? 'unattributed' : 'failed' });
             // The reason is the store's error code; neither the records nor the answer are logged.
             logger.error({ requestId: contextValue.requestId, reason: (error as Error).message, ...describeReader(identity) }, 'access log unavailable: answer withheld');
             response.body.singleResult = {

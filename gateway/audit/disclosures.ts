@@ -4,7 +4,6 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
-  valueFromASTUntyped,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type GraphQLObjectType,
@@ -13,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 
 /**
  * What one answer disclosed about each patient, read from the operation and the answer itself: which
@@ -29,6 +29,11 @@ export interface Disclosure {
 /** Root fields that return patients, and how to tell which patient. */
 const PATIENT_ROOTS: Record<string, 'nin' | 'nins' | 'me'> = { patient: 'nin', patients: 'nins', me: 'me' };
 
+/** An answer holds a patient the log could not name: it must not leave (the plugin answers AUDIT_UNAVAILABLE). */
+export class UnattributedDisclosure extends Error {
+  override name = 'UnattributedDisclosure';
+}
+
 export function disclosures(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
@@ -40,6 +45,9 @@ export function disclosures(
 ): Disclosure[] {
   const query = schema.getQueryType();
   if (!query || operation.operation !== 'query') return [];
+  // The values GraphQL itself executed with: defaults filled in, a single value coerced to a list.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  const variableValues = 'coerced' in coerced ? coerced.coerced : {};
   const byNin = new Map<string, Disclosure>();
   const entry = (nin: string) => {
     let d = byNin.get(nin);
@@ -51,16 +59,26 @@ export function disclosures(
     const how = PATIENT_ROOTS[selection.name];
     const field = query.getFields()[selection.name];
     if (!how || !field) continue;
-    const args = Object.fromEntries((selection.node.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]));
-    const nins = how === 'me' ? [readerPid] : how === 'nin' ? [args.nin] : Array.isArray(args.nins) ? args.nins : [];
     const value = data?.[selection.key];
     const items = how === 'nins' ? (Array.isArray(value) ? value : []) : [value];
+    if (items.every((item) => !item)) continue;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, selection.node, variableValues);
+    } catch {
+      throw new UnattributedDisclosure(`the arguments of ${selection.key} could not be read`);
+    }
+    const nins = how === 'me' ? [readerPid] : how === 'nin' ? [args.nin] : Array.isArray(args.nins) ? args.nins : [];
     const patientType = getNamedType(field.type) as GraphQLObjectType;
     items.forEach((item, index) => {
+      if (!item || typeof item !== 'object') return;
       const nin = nins[index];
-      if (typeof nin !== 'string' || !item || typeof item !== 'object') return;
+      // Fail closed: a patient in the answer that the log cannot name is a disclosure it would miss.
+      if (typeof nin !== 'string') throw new UnattributedDisclosure(`${selection.key}[${index}] has no identity number to log`);
       const d = entry(nin);
       walk(patientType, selection.node.selectionSet, item as Record<string, unknown>, fragments, d.fields);
+      // Even an answer with no field of the patient (only `__typename`) tells that the patient exists.
+      if (d.fields.size === 0) d.fields.add(patientType.name);
       const prefix = how === 'nins' ? [selection.key, index] : [selection.key];
       for (const error of errors) {
         if (error.extensions?.code !== 'FORBIDDEN' || !error.path || !startsWith(error.path, prefix)) continue;
@@ -69,7 +87,7 @@ export function disclosures(
       }
     });
   }
-  return [...byNin.values()].filter((d) => d.fields.size > 0 || d.denied.size > 0);
+  return [...byNin.values()];
 }
 
 interface RootField {

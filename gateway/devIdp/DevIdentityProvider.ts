@@ -43,6 +43,8 @@ export interface TokenOptions {
   audience?: string;
   /** A weaker login than the graph requires, for tests of assurance checks. */
   weakAssurance?: boolean;
+  /** Another organisation (orgnr_parent), as for a shift at a second workplace; for tests of claims. */
+  orgNumber?: string;
 }
 
 interface SigningKey {
@@ -114,7 +116,7 @@ function personnelClaims(p: Extract<Persona, { kind: 'PERSONNEL' }>, options: To
     [c.assuranceLevel]: options.weakAssurance ? 'substantial' : REQUIRED_PERSONNEL_ASSURANCE,
     ...(p.hprNumber ? { [c.hprNumber]: p.hprNumber } : {}),
     ...(p.profession ? { [c.profession]: p.profession } : {}),
-    [c.orgNumber]: p.orgNumber,
+    [c.orgNumber]: options.orgNumber ?? p.orgNumber,
     ...(p.childOrgNumber ? { [c.childOrgNumber]: p.childOrgNumber } : {}),
     ...(p.herId ? { [c.herId]: p.herId } : {}),
     [c.purposeOfUse]: purpose,

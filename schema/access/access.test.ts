@@ -66,6 +66,7 @@ const STRICTNESS: Record<string, number> = {
   clinicalData: 3,
   placeName: 4,
   documentContent: 4,
+  documentAuthor: 4,
   accessLogOwner: 4,
 };
 

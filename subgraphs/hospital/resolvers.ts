@@ -54,6 +54,15 @@ function readable(outcome: SectorOutcome<HospitalRecordModel>, ctx: SubgraphCont
 
 type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo }>;
 
+/**
+ * The encounters a block reaches for this reader: those of the documents blocked for them. Their diagnoses,
+ * lab results and timeline events go with them (documentContent), so the note cannot be read back from
+ * what it was about.
+ */
+function blockedEncounters(record: HospitalRecordModel, reader: SubgraphContext['access']['identity']): Set<string> {
+  return new Set(record.documents.flatMap((d) => (d.encounterId && documentBlocked(d.id, record.blocks, reader) ? [d.encounterId] : [])));
+}
+
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
@@ -78,8 +87,9 @@ export const resolvers = {
     hospitalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', source))),
     hospitalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) =>
-        value.encounters.map((e) =>
+      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {
+        const hidden = blockedEncounters(value, ctx.access.identity);
+        return value.encounters.filter((e) => !hidden.has(e.id)).map((e) =>
           timelineEvent(source, {
             date: e.start,
             kind: e.class === 'INPATIENT' ? 'HOSPITAL_ADMISSION' : 'HOSPITAL_VISIT',
@@ -88,20 +98,27 @@ export const resolvers = {
             codes: e.diagnoses,
             recordId: e.id,
           }),
-        ),
-      ),
+        );
+      }),
     hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await hospitalOutcome(p, ctx)),
   },
   HospitalRecord: {
     hospital: (r: HospitalRecordParent) => r.source.organisation,
     orgNumber: (r: HospitalRecordParent) => r.source.orgNumber,
     provenance: (r: HospitalRecordParent) => provenance(r.source),
-    encounters: (r: HospitalRecordParent) =>
-      inheritAccess(
+    encounters: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => {
+      const hidden = blockedEncounters(r, ctx.access.identity);
+      return inheritAccess(
         r,
-        newestFirst(r.encounters, (e) => e.start).map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
-      ),
-    diagnoses: (r: HospitalRecordParent) => newestFirst(r.diagnoses, (d) => d.recorded),
+        newestFirst(r.encounters, (e) => e.start)
+          .filter((e) => !hidden.has(e.id))
+          .map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
+      );
+    },
+    diagnoses: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => {
+      const hidden = blockedEncounters(r, ctx.access.identity);
+      return newestFirst(r.diagnoses, (d) => d.recorded).filter((d) => !d.encounterId || !hidden.has(d.encounterId));
+    },
     /**
      * Every document is listed; whether its content reaches this reader is the documentContent rule's
      * decision (blocks, and what is withheld from the patient), made field by field.
@@ -116,15 +133,17 @@ export const resolvers = {
         })),
         (d) => ({ withheldFromPatient: d.withheldFromPatient }),
       ),
-    labResults: (r: HospitalRecordParent, args: { loinc?: string | null }) =>
-      newestFirst(r.labResults, (l) => l.time)
-        .filter((l) => !args.loinc || l.code.code === args.loinc)
+    labResults: (r: HospitalRecordParent, args: { loinc?: string | null }, ctx: SubgraphContext) => {
+      const hidden = blockedEncounters(r, ctx.access.identity);
+      return newestFirst(r.labResults, (l) => l.time)
+        .filter((l) => (!args.loinc || l.code.code === args.loinc) && (!l.encounterId || !hidden.has(l.encounterId)))
         .map((l) => ({
           ...l,
           abnormal:
             l.value === null || (l.referenceLow === null && l.referenceHigh === null)
               ? null
               : (l.referenceLow !== null && l.value < l.referenceLow) || (l.referenceHigh !== null && l.value > l.referenceHigh),
-        })),
+        }));
+    },
   },
 };

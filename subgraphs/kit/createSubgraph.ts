@@ -7,7 +7,8 @@ import { type GraphQLError, parse } from 'graphql';
 import { AdapterKit } from '../../adapters/kit';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import { checkConsistency, loadOrganisations, loadSources, type SystemName } from '../../lib/config';
-import { internalVerifyKey, verifyInternalToken, type InternalCaller } from '../../lib/internalToken';
+import { LRUCache } from 'lru-cache';
+import { INTERNAL_TOKEN_TTL_SECONDS, internalVerifyKey, verifyInternalToken, type InternalCaller } from '../../lib/internalToken';
 import type { Logger } from '../../lib/logger';
 import type { Started } from '../../lib/service';
 import { subgraphSdl, type SubgraphName } from '../../lib/subgraphs';
@@ -66,21 +67,25 @@ const sideErrorsPlugin: ApolloServerPlugin<SubgraphContext> = {
  */
 function requireGateway(subgraph: SubgraphName, logger: Logger): RequestHandler {
   const key = internalVerifyKey();
+  // Tokens seen lately: each is good for one call. Kept a little longer than a token lives.
+  const seen = new LRUCache<string, true>({ max: 200_000, ttl: (INTERNAL_TOKEN_TTL_SECONDS + 10) * 1000 });
   return (req, res, next) => {
     const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(req.get('authorization') ?? '');
-    verifyInternalToken(key, subgraph, match?.[1] ?? '').then(
-      (caller) => {
+    verifyInternalToken(key, subgraph, match?.[1] ?? '')
+      .then((caller) => {
+        if (seen.has(caller.tokenId)) throw new Error('internal token replayed');
+        seen.set(caller.tokenId, true);
         res.locals.caller = caller;
         next();
-      },
-      () => {
+      })
+      .catch(() => {
+        if (res.headersSent) return;
         logger.warn({ subgraph }, 'request refused: no valid internal token from the gateway');
         res
           .status(401)
           .set('WWW-Authenticate', 'Bearer realm="patient-graph-subgraph", error="invalid_token"')
           .json({ errors: [{ message: 'This subgraph answers only the gateway (a valid internal token is required)', extensions: { code: 'UNAUTHENTICATED' } }] });
-      },
-    );
+      });
   };
 }
 
@@ -99,6 +104,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   );
   const server = new ApolloServer<SubgraphContext>({
     schema,
+    persistedQueries: false,
     ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])]),
   });
   await server.start();

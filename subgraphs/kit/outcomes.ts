@@ -43,9 +43,13 @@ export class RequestLoaders {
     private readonly options: { purposeOfUse?: PurposeOfUse } = {},
   ) {}
 
-  /** Loads one key through the instance's loader; `info` describes the source for this key (its organisation may differ per key). */
-  async load<K, V>(adapter: SourceAdapter<K, V>, key: K, keyOf: (key: K) => string, info: SourceInfo): Promise<SourceOutcome<V>> {
-    const id = adapter.instance.id;
+  /**
+   * Loads one key through the instance's loader; `info` describes the source for this key (its organisation
+   * may differ per key). `kind` tells apart reads of one instance for different data (a hospital's record and
+   * its access facts), which must not share a loader.
+   */
+  async load<K, V>(adapter: SourceAdapter<K, V>, key: K, keyOf: (key: K) => string, info: SourceInfo, kind = 'record'): Promise<SourceOutcome<V>> {
+    const id = `${adapter.instance.id}\u0000${kind}`;
     if (info.masked) this.maskedAs.set(keyOf(key), info.sourceId);
     let loader = this.loaders.get(id);
     if (!loader) {
@@ -81,7 +85,8 @@ export function sourceGraphError(outcome: Extract<SourceOutcome<unknown>, { ok: 
     source: source.sourceId,
     system: source.system,
     sector: source.sector,
-    ...(error.details.timeoutMs ? { timeoutMs: error.details.timeoutMs } : {}),
+    // A timeout is a setting of one instance: for a source named by sector alone it is left out.
+    ...(error.details.timeoutMs && !source.masked ? { timeoutMs: error.details.timeoutMs } : {}),
   });
 }
 

@@ -30,13 +30,31 @@ export async function closeAccessLog(): Promise<void> {
   store = undefined;
 }
 
-export async function accessLogOf(nin: string, last: number, sources: SourceDirectory) {
+/**
+ * The patient's records, read once per request however many aliases ask (each asks for its own `last`):
+ * reading the log scans a file or queries a table, and must not be multiplied by a request's aliases.
+ */
+const readsOfRequest = new WeakMap<object, Map<string, Promise<AccessRecord[]>>>();
+
+function recordsOf(nin: string, request: object): Promise<AccessRecord[]> {
+  let reads = readsOfRequest.get(request);
+  if (!reads) readsOfRequest.set(request, (reads = new Map()));
+  let read = reads.get(nin);
+  if (!read) {
+    read = auditStore().readForPatient(patientPseudonym(nin, auditPseudonymKey()), MAX_ACCESS_LOG_ENTRIES);
+    reads.set(nin, read);
+  }
+  return read;
+}
+
+/** `request`: an object that lives as long as the request (its loaders), to read the log once per request. */
+export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object) {
   if (!Number.isInteger(last) || last < 1 || last > MAX_ACCESS_LOG_ENTRIES) {
     throw graphError('BAD_USER_INPUT', `accessLog(last:) takes a whole number from 1 to ${MAX_ACCESS_LOG_ENTRIES}`, { min: 1, max: MAX_ACCESS_LOG_ENTRIES });
   }
   let records: AccessRecord[];
   try {
-    records = await auditStore().readForPatient(patientPseudonym(nin, auditPseudonymKey()), last);
+    records = (await recordsOf(nin, request)).slice(0, last);
   } catch {
     throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
   }

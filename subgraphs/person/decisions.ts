@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { SourceAdapter } from '../../adapters/contracts';
 import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../adapters/model';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import type { Identity } from '../../lib/identity';
 import { todayInOslo } from '../../lib/osloTime';
 import type { PatientParent } from '../kit/access/AccessContext';
 import { groundLabel, type AccessDecision } from '../kit/access/AccessDecision';
-import { decideAccess, routingOf } from '../kit/access/decideAccess';
+import { decideAccess } from '../kit/access/decideAccess';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import type { SourceOutcome } from '../kit/outcomes';
 
@@ -32,27 +33,40 @@ export function decider(ctx: BaseContext, reader: Identity): (patient: PatientPa
 }
 
 async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
-  const [person, listing] = await Promise.all([loadPerson(ctx, nin), loadListing(ctx, nin)]);
+  const clinician = reader.kind === 'PERSONNEL' && reader.role === 'CLINICIAN' ? reader : undefined;
+  // Everything at once, whoever the patient is: the registries, every connected hospital's access facts (for
+  // blocks by name and episodes of care), and the reader's own municipality's care record. Named by sector
+  // only in logs: which instance answered for which request would tell where a patient lives.
+  const municipality = clinician?.orgNumber ? ctx.sources.municipalityByOrg(clinician.orgNumber) : undefined;
+  const [person, listing, readerCare, hospitals] = await Promise.all([
+    loadPerson(ctx, nin),
+    loadListing(ctx, nin),
+    clinician && municipality?.careInstance
+      ? ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, ['care-json', 'care-plo']), nin, (k) => k, ctx.sources.masked('MUNICIPAL_CARE'))
+      : undefined,
+    clinician
+      ? Promise.all(
+          ctx.sources.orgs.hospitals.map(async (h) => {
+            const adapter = ctx.sources.adapter(h.instance, ['hospital-fhir']);
+            const access: SourceAdapter<string, HospitalRecordModel> = { instance: adapter.instance, read: (keys, options) => adapter.readAccess(keys, options) };
+            return { orgNumber: h.orgNumber, outcome: await ctx.loaders.load(access, nin, (k) => k, ctx.sources.masked('HOSPITAL'), 'access') };
+          }),
+        )
+      : [],
+  ]);
   const officeHerId = listing.ok ? listing.value?.office.herId : undefined;
   const gpOfficeOrgNumber = (listing.ok ? listing.value?.office.orgNumber : null) ?? (officeHerId ? (ctx.sources.gpOffice(officeHerId)?.orgNumber ?? null) : null);
-  const facts = { reader, nin, person, listing, gpOfficeOrgNumber, today: todayInOslo() };
-  const org = reader.kind === 'PERSONNEL' && reader.role === 'CLINICIAN' ? reader.orgNumber : null;
-  if (!org) return decideAccess(facts);
-  // Only the reader's own organisation's system can show their relationship (or a block on them by name).
-  const routing = routingOf(facts);
-  const municipality = ctx.sources.municipalityByOrg(org);
-  const hospital = ctx.sources.hospitalByOrg(org);
-  const [readerCare, readerHospital] = await Promise.all([
-    municipality?.careInstance && routing.municipality === municipality.number
-      ? ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, ['care-json', 'care-plo']), nin, (k) => k, ctx.sources.info(municipality.careInstance))
-      : undefined,
-    // Only a hospital the graph would ask for this patient (one of the municipality's): a record held
-    // anywhere else is not part of the graph's answer, and asking would cost every worklist a batch.
-    hospital && routing.municipality && ctx.sources.hospitalsFor(routing.municipality).some((h) => h.orgNumber === hospital.orgNumber)
-      ? ctx.loaders.load<string, HospitalRecordModel>(ctx.sources.adapter(hospital.instance, ['hospital-fhir']), nin, (k) => k, ctx.sources.info(hospital.instance))
-      : undefined,
-  ]);
-  return decideAccess({ ...facts, ...(readerCare ? { readerCare } : {}), ...(readerHospital ? { readerHospital } : {}) });
+  return decideAccess({
+    reader,
+    nin,
+    person,
+    listing,
+    gpOfficeOrgNumber,
+    ...(readerCare ? { readerCare } : {}),
+    hospitals,
+    catchment: (m) => ctx.sources.hospitalsFor(m).map((h) => h.orgNumber),
+    today: todayInOslo(),
+  });
 }
 
 /**
@@ -67,7 +81,7 @@ export function reportDecisions(pseudonymKey: () => Buffer): ApolloServerPlugin<
           const made = contextValue.access.settled();
           if (response.body.kind !== 'single' || made.size === 0) return;
           const report = Object.fromEntries(
-            [...made].map(([nin, d]) => [patientPseudonym(nin, pseudonymKey()), { grounds: d.grounds.map(groundLabel), refusal: d.refusal }]),
+            [...made].map(([nin, d]) => [patientPseudonym(nin, pseudonymKey()), { grounds: [...d.grounds.map(groundLabel), ...(d.blocksUnchecked ?? []).map((org) => `BLOCKS_UNCHECKED:${org}`)], refusal: d.refusal }]),
           );
           response.body.singleResult.extensions = { ...response.body.singleResult.extensions, accessDecisions: report };
         },

@@ -6,7 +6,7 @@ import { PERSONAS } from '../../gateway/devIdp/personas';
 import type { Identity } from '../../lib/identity';
 import { internalSigningKey, signInternalToken } from '../../lib/internalToken';
 import { containsNin } from '../../adapters/kit';
-import { demoPatient } from '../../simulators/population';
+import { demoPatient, getPopulation } from '../../simulators/population';
 import { accessGrantSecret, signAccessGrant } from '../../subgraphs/kit/access/accessGrant';
 import { TestSystem, type GraphQLErrorJson, type GraphQLResponse } from './harness';
 
@@ -129,34 +129,42 @@ describe('trust between gateway and subgraphs', () => {
     await system.reset();
     const url = system.system.subgraphUrls.care as string;
     const rid = randomUUID();
-    const auth = { Authorization: `Bearer ${await signInternalToken(internalSigningKey(), 'care', rid, identity)}` };
+    // A fresh token for each call: a subgraph takes each token once.
+    const auth = async () => ({ Authorization: `Bearer ${await signInternalToken(internalSigningKey(), 'care', rid, identity)}` });
     // The old routing fields, as a caller would forge them: they are not even part of the representation any more.
-    const forged = await post(url, entities(silje.nin, { routingMunicipality: '5001', routingAddressProtected: false }), auth);
+    const forged = await post(url, entities(silje.nin, { routingMunicipality: '5001', routingAddressProtected: false }), await auth());
     expect(forged.body.data._entities).toEqual([{ careRecord: null }]);
     expect(forged.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'FORBIDDEN', rule: 'clinicalData', reason: 'INVALID_GRANT' }));
     // A genuine grant, but made for another request: worth nothing here.
     const decision = { routing: { municipality: '4601', gpOffice: '81241', strictlyConfidential: false }, grounds: [{ kind: 'EMERGENCY' as const }], refusal: null };
-    const replayed = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), randomUUID(), ingrid.nin, decision) }), auth);
+    const replayed = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), randomUUID(), ingrid.nin, decision) }), await auth());
     expect(replayed.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
     // A grant of this request but for another patient: worth nothing either.
-    const otherPatient = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, kjell.nin, decision) }), auth);
+    const otherPatient = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, kjell.nin, decision) }), await auth());
     expect(otherPatient.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
     expect((await system.stats())['care-bergen']?.requests).toBe(0);
     // The same grant for this request and patient is what the person subgraph would hand over: it works.
-    const genuine = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, decision) }), auth);
+    const genuine = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, decision) }), await auth());
     expect(genuine.body.errors).toBeUndefined();
     expect(genuine.body.data._entities[0].careRecord.municipality).toBe('Bergen kommune');
   });
 
+  it('takes each internal token once: a token replayed to the same subgraph is refused', async () => {
+    const url = system.system.subgraphUrls.national as string;
+    const auth = { Authorization: `Bearer ${await signInternalToken(internalSigningKey(), 'national', randomUUID(), identity)}` };
+    expect((await post(url, { query: '{ __typename }' }, auth)).status).toBe(200);
+    expect((await post(url, { query: '{ __typename }' }, auth)).status).toBe(401);
+  });
+
   it('validates every identity number of a representation and caps how many come at once', async () => {
     const url = system.system.subgraphUrls.hospital as string;
-    const auth = { Authorization: `Bearer ${await signInternalToken(internalSigningKey(), 'hospital', randomUUID(), identity)}` };
+    const auth = async () => ({ Authorization: `Bearer ${await signInternalToken(internalSigningKey(), 'hospital', randomUUID(), identity)}` });
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { nin } } }';
-    const invalid = await post(url, { query, variables: { r: [{ __typename: 'Patient', nin: '12345678901' }] } }, auth);
+    const invalid = await post(url, { query, variables: { r: [{ __typename: 'Patient', nin: '12345678901' }] } }, await auth());
     expect(invalid.body.errors[0].extensions.code).toBe('INVALID_NIN');
     expect(JSON.stringify(invalid.body)).not.toContain('12345678901');
     const many = Array.from({ length: 1001 }, () => ({ __typename: 'Patient', nin: ingrid.nin }));
-    const capped = await post(url, { query, variables: { r: many } }, auth);
+    const capped = await post(url, { query, variables: { r: many } }, await auth());
     expect(capped.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', max: 1000 }));
   });
 });
@@ -230,6 +238,42 @@ describe('field rules, persona by persona', () => {
     // The block names Hilde's record only: the same practitioner reads Ingrid, whom Haukeland treats.
     const other = await system.query<any>(q, { nin: ingrid.nin }, 'blocked-practitioner');
     expect(other.body.errors).toBeUndefined();
+  });
+
+  it('namedPersonBlock follows the person, not the organisation claimed, and fails closed without the population register', async () => {
+    const q = 'query($nin: String!) { patient(nin: $nin) { gpRecord { consultations(last: 1) { time } } summaryRecord { dispensedMedications { atc } } medications { atc } } }';
+    const asBlocked = (orgNumber: string) => ({ persona: 'blocked-practitioner', options: { orgNumber, purpose: 'ETREAT' as const, reason: 'Akutt' } });
+    for (const org of ['964338531', '999999999']) {
+      const r = await system.query<any>(q, { nin: hilde.nin }, asBlocked(org));
+      expect([org, r.body.data.patient]).toEqual([org, { gpRecord: null, summaryRecord: null, medications: null }]);
+      expect(new Set(r.body.errors?.map((e) => e.extensions?.reason))).toEqual(new Set(['BLOCKED_BY_PATIENT']));
+    }
+    await system.setBehaviour('population-register', { mode: 'fail' });
+    try {
+      const r = await system.query<any>(q, { nin: hilde.nin }, asBlocked('983974724'));
+      expect(r.body.data.patient).toEqual({ gpRecord: null, summaryRecord: null, medications: null });
+      // Someone the patient did not block still reads by emergency access while the register is down.
+      const other = await system.query<any>(q, { nin: hilde.nin }, 'emergency-physician');
+      expect(other.body.data.patient.gpRecord.consultations).toHaveLength(1);
+    } finally {
+      await system.reset();
+    }
+  });
+
+  it('documentContent reaches the encounter: its department and diagnoses are not shown to those the block keeps out', async () => {
+    const q = `query($nin: String!) { patient(nin: $nin) { hospitalRecords { encounters { id department } diagnoses { code { code } } documents { blocked } }
+      timeline(first: 50) { title codes { code } } } }`;
+    const outside = await system.query<any>(q, { nin: hilde.nin }, 'emergency-physician');
+    const record = outside.body.data.patient.hospitalRecords[0];
+    expect(record.documents.map((d: any) => d.blocked).sort()).toEqual([false, true]);
+    expect(record.encounters.map((e: any) => e.department)).toEqual(['Nevrologisk poliklinikk']);
+    expect(record.diagnoses.map((d: any) => d.code.code)).toEqual(['G43']);
+    // The hospital's events: the psychiatric visit is gone (the GP's own referral there is the GP's record).
+    const hospitalEvents = outside.body.data.patient.timeline.filter((e: any) => e.title.startsWith('Poliklinisk besøk'));
+    expect(hospitalEvents.map((e: any) => e.title)).toEqual(['Poliklinisk besøk, Nevrologisk poliklinikk']);
+    expect(JSON.stringify(outside.body.data.patient.timeline)).not.toContain('"F32"');
+    const inside = await system.query<any>(q, { nin: hilde.nin }, 'hospital-doctor');
+    expect(inside.body.data.patient.hospitalRecords[0].encounters.map((e: any) => e.department).sort()).toEqual(['Nevrologisk poliklinikk', 'Psykiatrisk poliklinikk']);
   });
 
   it('documentContent: a blocked document is read at Haukeland only; a withheld one is not shown to the patient', async () => {
@@ -316,6 +360,15 @@ describe('the strictly confidential person, read by every persona', () => {
     }
     // Only her GP office sees the office (its name, its system) and her GP: nobody sees the municipality.
     expect(seenBy).toEqual(Object.fromEntries(PERSONAS.map((p) => [p.name, p.name === 'gp-midtbyen' ? ['Midtbyen', 'nordlys-midt', 'gp-nordlys', '82111', '911223341'] : []])));
+  });
+
+  it('does not name who wrote or treated a strictly confidential patient outside that organisation', async () => {
+    const protectedInCare = getPopulation().persons.find((p) => p.addressProtection === 'STRICTLY_CONFIDENTIAL' && p.careRecord && p.hospitalRecords.length);
+    const q = `query($nin: String!) { patient(nin: $nin) { hospitalRecords { documents { author { hprNumber } } encounters { practitioner { hprNumber } } }
+      careRecord { visits(last: 3) { performer { hprNumber } } } } }`;
+    const r = await system.query<any>(q, { nin: protectedInCare?.nin }, 'emergency-physician');
+    expect(JSON.stringify(r.body.data)).not.toMatch(/hprNumber":"\d/);
+    expect(new Set(r.body.errors?.map((e) => e.extensions?.rule))).toEqual(new Set(['documentAuthor', 'placeName']));
   });
 
   it('names her sources by sector, without timings, for everyone else', async () => {

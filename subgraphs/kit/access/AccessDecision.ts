@@ -49,6 +49,11 @@ export interface AccessDecision {
   grounds: Ground[];
   /** Why not, when no ground holds; null otherwise. */
   refusal: Refusal | null;
+  /**
+   * Hospitals (organisation numbers) whose consents could not be read when a relationship granted access:
+   * a block by name there was not ruled out. Logged with the disclosure, for follow-up.
+   */
+  blocksUnchecked?: string[];
 }
 
 export function grantsHealthData(decision: AccessDecision): boolean {

@@ -47,12 +47,21 @@ const clinician = (p: Partial<PersonnelIdentity>): Identity => ({
   ...p,
 });
 
+const HAUKELAND = '983974724';
+const STOLAV = '974557746';
+/** Access facts of both connected hospitals; Bergen (4601) is in Haukeland's catchment only. */
+const hospitals = (haukeland: SourceOutcome<HospitalRecordModel> = ok(null), stolav: SourceOutcome<HospitalRecordModel> = ok(null)) => [
+  { orgNumber: HAUKELAND, outcome: haukeland },
+  { orgNumber: STOLAV, outcome: stolav },
+];
 const facts = (f: Partial<AccessFacts>): AccessFacts => ({
   reader: clinician({}),
   nin: NIN,
   person: ok(person),
   listing: ok(listing),
   gpOfficeOrgNumber: '923456783',
+  hospitals: hospitals(),
+  catchment: (m) => (m === '4601' ? [HAUKELAND] : [STOLAV]),
   today: '2026-11-30',
   ...f,
 });
@@ -70,12 +79,17 @@ describe('decideAccess', () => {
   });
 
   it('grants an active episode of care or an open encounter at the reader\'s hospital', () => {
-    const reader = clinician({ orgNumber: '983974724' });
-    const episode = { id: 'e', status: 'ACTIVE' as const, start: '2026-09-21', end: null, department: 'Hjerteavdelingen', orgNumber: '983974724' };
-    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ careEpisodes: [episode] })) })).grounds).toEqual([{ kind: 'HOSPITAL_EPISODE', orgNumber: '983974724' }]);
+    const reader = clinician({ orgNumber: HAUKELAND });
+    const episode = { id: 'e', status: 'ACTIVE' as const, start: '2026-09-21', end: null, department: 'Hjerteavdelingen', orgNumber: HAUKELAND };
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(hospital({ careEpisodes: [episode] }))) })).grounds).toEqual([{ kind: 'HOSPITAL_EPISODE', orgNumber: HAUKELAND }]);
     const open = { id: 'x', class: 'INPATIENT' as const, start: '2026-11-29T10:00:00Z', end: null, department: null, diagnoses: [], hprNumber: null };
-    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ encounters: [open] })) })).grounds).toHaveLength(1);
-    expect(decideAccess(facts({ reader, readerHospital: ok(hospital({ careEpisodes: [{ ...episode, status: 'FINISHED', end: '2026-01-01' }] })) })).refusal).toBe('NO_RELATIONSHIP');
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(hospital({ encounters: [open] }))) })).grounds).toHaveLength(1);
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(hospital({ careEpisodes: [{ ...episode, status: 'FINISHED', end: '2026-01-01' }] }))) })).refusal).toBe('NO_RELATIONSHIP');
+    // An episode at the reader's hospital counts even where the patient's municipality would not route there.
+    const atStOlav = clinician({ orgNumber: STOLAV });
+    expect(decideAccess(facts({ reader: atStOlav, hospitals: hospitals(ok(null), ok(hospital({ careEpisodes: [{ ...episode, orgNumber: STOLAV }] }))) })).grounds).toEqual([
+      { kind: 'HOSPITAL_EPISODE', orgNumber: STOLAV },
+    ]);
   });
 
   it('opens emergency access only with a stated reason', () => {
@@ -83,20 +97,42 @@ describe('decideAccess', () => {
     expect(decideAccess(facts({ reader: clinician({ purpose: 'ETREAT', emergencyReason: null }) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'EMERGENCY_REASON_MISSING' }));
   });
 
-  it('lets a block by name win over a relationship and over emergency access', () => {
-    const reader = clinician({ hprNumber: '9429915', orgNumber: '983974724', purpose: 'ETREAT', emergencyReason: 'akutt' });
+  it('lets a block by name win over a relationship and over emergency access, whatever organisation the reader claims', () => {
     const blocked = hospital({ blocks: [block({ deniedPersons: ['9429915'] })], careEpisodes: [{ id: 'e', status: 'ACTIVE', start: null, end: null, department: null, orgNumber: null }] });
-    expect(decideAccess(facts({ reader, readerHospital: ok(blocked) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'BLOCKED_BY_PATIENT' }));
+    for (const orgNumber of [HAUKELAND, '964338531', '999999999']) {
+      const reader = clinician({ hprNumber: '9429915', orgNumber, purpose: 'ETREAT', emergencyReason: 'akutt' });
+      expect([orgNumber, decideAccess(facts({ reader, hospitals: hospitals(ok(blocked)) })).refusal]).toEqual([orgNumber, 'BLOCKED_BY_PATIENT']);
+    }
+    // A block found in a hospital outside the patient's catchment area applies just the same.
+    const reader = clinician({ hprNumber: '9429915', purpose: 'ETREAT', emergencyReason: 'akutt' });
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(null), ok(blocked)) })).refusal).toBe('BLOCKED_BY_PATIENT');
     // A block of one document does not block the person from the rest.
     const documentOnly = hospital({ blocks: [block({ deniedPersons: ['9429915'], documentIds: ['doc-1'] })] });
-    expect(decideAccess(facts({ reader, readerHospital: ok(documentOnly) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(documentOnly)) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
   });
 
   it('refuses, failing closed, when the sources that would show a relationship or a block did not answer', () => {
-    const atHospital = clinician({ orgNumber: '983974724', purpose: 'ETREAT', emergencyReason: 'akutt' });
-    expect(decideAccess(facts({ reader: atHospital, readerHospital: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+    const emergency = clinician({ purpose: 'ETREAT', emergencyReason: 'akutt' });
+    // A hospital the patient's municipality routes to did not answer: a block there cannot be ruled out, so
+    // emergency access is refused; a relationship found in the sources still grants, noting what was unchecked.
+    expect(decideAccess(facts({ reader: emergency, hospitals: hospitals(failed()) })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+    expect(decideAccess(facts({ reader: clinician({ hprNumber: '9217889' }), hospitals: hospitals(failed()) }))).toEqual(
+      expect.objectContaining({ grounds: [{ kind: 'GP_LIST', orgNumber: '923456783' }], blocksUnchecked: [HAUKELAND] }),
+    );
+    // One outside the catchment area did not answer: it would not be asked for this patient anyway.
+    expect(decideAccess(facts({ reader: emergency, hospitals: hospitals(ok(null), failed()) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
+    // Without the population register the catchment area is unknown: every hospital counts (and the grading
+    // is unknown too, so the refusal does not say which check failed).
+    expect(decideAccess(facts({ reader: emergency, person: failed(), hospitals: hospitals(ok(null), failed()) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'NO_RELATIONSHIP' }));
+    expect(decideAccess(facts({ reader: emergency, person: failed(), hospitals: hospitals(ok(null), ok(null)) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
     expect(decideAccess(facts({ listing: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
     expect(decideAccess(facts({ reader: clinician({ orgNumber: '964338531' }), readerCare: failed() })).refusal).toBe('RELATIONSHIP_UNVERIFIED');
+  });
+
+  it('tells a failed check as no relationship when the address may be strictly confidential', () => {
+    const protectedPerson = ok({ ...person, addressProtection: 'STRICTLY_CONFIDENTIAL' as const });
+    expect(decideAccess(facts({ person: protectedPerson, reader: clinician({ orgNumber: '964338531' }), readerCare: failed() })).refusal).toBe('NO_RELATIONSHIP');
+    expect(decideAccess(facts({ person: failed(), listing: failed() })).refusal).toBe('NO_RELATIONSHIP');
   });
 
   it('gives citizens their own record only, and researchers and administrators nothing', () => {

@@ -6,8 +6,10 @@ import { recordBlocked } from './blocks';
 
 /**
  * The facts a decision rests on, as the sources gave them in this request. The person subgraph gathers
- * them: the registries for every patient, and the reader's own organisation's care or hospital system only
- * when the reader belongs to one (so a reader with no possible relationship costs no extra legacy call).
+ * them all at once, alongside each other: the registries; every connected hospital's access facts (its
+ * episodes of care and the patient's blocks, nothing clinical); and, for a reader who works for a
+ * municipality, that municipality's care record of the patient. Asked whoever the patient is and wherever
+ * they live, so that neither the answer's time nor its reason tells where a patient lives.
  */
 export interface AccessFacts {
   reader: Identity;
@@ -18,10 +20,12 @@ export interface AccessFacts {
   listing: SourceOutcome<GpListingModel>;
   /** Organisation number of the office that runs the patient's GP list, from the register or the directory. */
   gpOfficeOrgNumber: string | null;
-  /** The reader's municipality's care record of the patient, when the reader works for the patient's municipality. */
+  /** The reader's municipality's care record of the patient, when the reader works for a connected municipality. */
   readerCare?: SourceOutcome<CareRecordModel>;
-  /** The reader's hospital's record of the patient, when the reader works at a connected hospital. */
-  readerHospital?: SourceOutcome<HospitalRecordModel>;
+  /** Every connected hospital's access facts about the patient (`careEpisodes` and `blocks`). */
+  hospitals: { orgNumber: string; outcome: SourceOutcome<HospitalRecordModel> }[];
+  /** The hospitals of a municipality's catchment area (organisation numbers). */
+  catchment: (municipality: string) => readonly string[];
   /** Today (ISO date), for services and episodes that end. */
   today: string;
 }
@@ -41,22 +45,35 @@ export function routingOf(facts: Pick<AccessFacts, 'person' | 'listing'>): Routi
  * Decides whether the reader may read the patient's health data, and on what ground. Pure: the same facts
  * give the same decision, so every rule of it is tested without a source.
  *
- * Order matters and is the policy: a block on the reader by name wins over everything (pjl § 17); then a
- * care relationship found in the sources (hpl § 21a: need to know); then emergency access with a stated
- * reason; a relationship that could not be checked because a source failed refuses (fail closed), and so
- * does a block check that could not be made.
+ * Order matters and is the policy: a block on the reader by name, in any hospital's record, wins over
+ * everything (pjl § 17); then a care relationship found in the sources (hpl § 21a: need to know); then
+ * emergency access with a stated reason. When a hospital that would be asked for this patient did not
+ * answer, a block there cannot be ruled out: emergency access is refused, while a relationship found in the
+ * sources still grants, with the unchecked hospitals named in the decision (and so in the access log) for
+ * follow-up. Refusing every clinician every patient of a catchment area while one hospital is down would
+ * put patients at risk for the sake of a rare block; the cache serves a hospital's last known consents
+ * during an outage, which makes even this rare. A relationship that could not be checked refuses (fail
+ * closed). For a patient whose address may be strictly confidential, "could not be checked" is told as "no
+ * relationship": which check failed would say which region's systems hold the patient.
  */
 export function decideAccess(facts: AccessFacts): AccessDecision {
   const routing = routingOf(facts);
-  const refuse = (refusal: Refusal): AccessDecision => ({ routing, grounds: [], refusal });
+  const refuse = (refusal: Refusal): AccessDecision => ({
+    routing,
+    grounds: [],
+    refusal: refusal === 'RELATIONSHIP_UNVERIFIED' && routing.strictlyConfidential !== false ? 'NO_RELATIONSHIP' : refusal,
+  });
   const { reader } = facts;
   if (reader.kind === 'CITIZEN') {
     return reader.pid === facts.nin ? { routing, grounds: [{ kind: 'OWN_RECORD' }], refusal: null } : refuse('NOT_OWN_RECORD');
   }
   if (reader.role !== 'CLINICIAN') return refuse('ROLE');
 
-  const hospital = facts.readerHospital;
-  if (hospital?.ok && hospital.value && recordBlocked(hospital.value.blocks, reader)) return refuse('BLOCKED_BY_PATIENT');
+  // Blocks by name: found in any hospital's record, they apply to all the patient's health data.
+  if (facts.hospitals.some((h) => h.outcome.ok && h.outcome.value && recordBlocked(h.outcome.value.blocks, reader))) return refuse('BLOCKED_BY_PATIENT');
+  // The hospitals the graph would ask for this patient; all of them while the municipality is unknown.
+  const relevant = routing.municipality === null ? null : new Set(routing.municipality ? facts.catchment(routing.municipality) : []);
+  const unchecked = facts.hospitals.filter((h) => !h.outcome.ok && (relevant === null || relevant.has(h.orgNumber))).map((h) => h.orgNumber);
 
   const grounds: Ground[] = [];
   const org = reader.orgNumber;
@@ -68,18 +85,17 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
   if (org && care?.ok && care.value?.services.some((s) => s.start <= facts.today && (s.end === null || s.end >= facts.today))) {
     grounds.push({ kind: 'MUNICIPAL_SERVICE', orgNumber: org });
   }
-  if (org && hospital?.ok && hospital.value && hospitalEpisodeActive(hospital.value, facts.today)) {
+  const own = facts.hospitals.find((h) => h.orgNumber === org);
+  if (org && own?.outcome.ok && own.outcome.value && hospitalEpisodeActive(own.outcome.value, facts.today)) {
     grounds.push({ kind: 'HOSPITAL_EPISODE', orgNumber: org });
   }
-  // A block by name could sit in the reader's hospital record: unknown when that source failed.
-  const blockUnknown = hospital !== undefined && !hospital.ok;
-  if (grounds.length > 0 && !blockUnknown) return { routing, grounds, refusal: null };
-  if (blockUnknown) return refuse('RELATIONSHIP_UNVERIFIED');
+  if (grounds.length > 0) return { routing, grounds, refusal: null, ...(unchecked.length ? { blocksUnchecked: unchecked } : {}) };
+  if (unchecked.length > 0) return refuse('RELATIONSHIP_UNVERIFIED');
 
   if (reader.purpose === 'ETREAT') {
     return reader.emergencyReason ? { routing, grounds: [{ kind: 'EMERGENCY' }], refusal: null } : refuse('EMERGENCY_REASON_MISSING');
   }
-  const unverified = !facts.listing.ok || (care !== undefined && !care.ok);
+  const unverified = !facts.listing.ok || (care !== undefined && !care.ok) || (own !== undefined && !own.outcome.ok);
   return refuse(unverified ? 'RELATIONSHIP_UNVERIFIED' : 'NO_RELATIONSHIP');
 }
 

@@ -86,6 +86,13 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
     return true;
   },
 
+  documentAuthor: async (document, args, ctx, info) => {
+    const content = await RULE_IMPLEMENTATIONS.documentContent?.(document, args, ctx, info);
+    if (content !== true) return content ?? forbidden('documentAuthor', 'no rule for the content');
+    const place = await RULE_IMPLEMENTATIONS.placeName?.(document, args, ctx, info);
+    return place === true ? true : forbidden('documentAuthor', (place?.message ?? '').replace(/^Access denied by rule placeName: /, ''), { reason: place?.extensions?.reason });
+  },
+
   publicRegister: () => true,
 
   accessGrantIssue: () => true,

@@ -1,0 +1,40 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The process's Prometheus metrics (`GET /metrics` on the gateway and on every subgraph). Labels name
+ * source instances, operations, outcomes and limits, never a patient, a reader or anything they asked.
+ */
+function create() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) => new Gauge({ name, help, labelNames, registers: [registry] });
+  return {
+    registry,
+    cacheLookups: counter('patient_graph_cache_lookups_total', 'Source cache lookups by result: hit, miss, stale (served after a source failure), bypass (not cacheable)', [
+      'source',
+      'operation',
+      'result',
+    ]),
+    cacheErrors: counter('patient_graph_cache_errors_total', 'Cache store commands that failed (the read went to the source)', ['operation']),
+    cacheStoreUp: gauge('patient_graph_cache_store_up', '1 while the cache store (Redis) answers, 0 while reads bypass it', []),
+    sourceReads: counter('patient_graph_source_reads_total', 'Legacy system reads by outcome (ok or the error code)', ['source', 'outcome']),
+    sourceReadSeconds: new Histogram({
+      name: 'patient_graph_source_read_seconds',
+      help: 'How long legacy system reads took',
+      labelNames: ['source'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    circuitState: gauge('patient_graph_circuit_state', 'Circuit breaker per source instance: 0 closed, 1 half-open, 2 open', ['source']),
+    limitRefusals: counter('patient_graph_limit_refusals_total', 'Requests refused by a limit before planning', ['limit']),
+    accessLogWrites: counter('patient_graph_access_log_writes_total', 'Access log appends by outcome', ['outcome']),
+  };
+}
+
+let instance: ReturnType<typeof create> | undefined;
+
+export function metrics(): ReturnType<typeof create> {
+  instance ??= create();
+  return instance;
+}
