@@ -19,6 +19,8 @@ import { authenticate, type Authenticated } from './auth/authenticate';
 import { configuredIssuers, type Issuer } from './auth/issuers';
 import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
 import { devIdpRouter } from './devIdp/devIdpRouter';
+import { gatewayLimits } from './limits/gatewayLimits';
+import { queryPlanCacheMiB, type Limits } from './limits/limitsFromEnv';
 
 export interface GatewayOptions {
   port: number;
@@ -30,6 +32,10 @@ export interface GatewayOptions {
   auditStore: AuditStore;
   /** The key of patient pseudonyms in the access log. */
   auditPseudonymKey: Buffer;
+  /** What one operation may ask, checked before planning; defaults to the LIMIT_* variables (gateway/limits). */
+  limits?: Limits;
+  /** Size of the query-plan cache in MiB; defaults to QUERY_PLAN_CACHE_MIB, else 30. */
+  queryPlanCacheMiB?: number;
 }
 
 /**
@@ -49,13 +55,18 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     supergraphSdl,
     buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger, signingKey),
     logger: { debug: () => undefined, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    // Plans are cached by operation text, least recently used out first: bounded, so new texts cost time, not memory.
+    experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? queryPlanCacheMiB(),
   });
+  const limits = gatewayLimits<GatewayContext>(options.limits);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     // Off until a bounded store with trusted documents replaces it: Apollo's default keeps operation texts,
     // which a client may have written identity numbers into, in an unbounded in-memory cache.
     persistedQueries: false,
-    ...apolloDefaults<GatewayContext>(logger, [rolePrecheck(), tidyErrors(supergraphSdl), accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger)]),
+    // Refusals by the limits come before planning (gateway/limits).
+    validationRules: limits.validationRules,
+    ...apolloDefaults<GatewayContext>(logger, [...limits.plugins, rolePrecheck(), tidyErrors(supergraphSdl), accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger)]),
   });
   await server.start();
 

@@ -75,6 +75,46 @@ export const errorCodes = {
       'GraphQL operations must be sent with POST: a GET query string ends up in access logs, and it may carry an identity number.',
     action: 'Send the operation as a POST body.',
   },
+  TOO_MANY_TOKENS: {
+    meaning:
+      'The operation text has more tokens (names, punctuation, values) than the gateway parses: `LIMIT_TOKENS`, default 3,000. Parsing stopped there; nothing was validated, planned or asked (HTTP 400, `extensions.max`).',
+    action: 'Ask for less in one operation: split it, or pass long lists as variables rather than literals.',
+  },
+  TOO_MANY_ALIASES: {
+    meaning:
+      'The operation has more aliases than the gateway plans: `LIMIT_ALIASES`, default 15. Refused before planning; no subgraph or source was asked (HTTP 400, `extensions.max` and `extensions.count`).',
+    action: 'Use `patients(nins:)` for several patients instead of aliases of `patient`; split the rest into several requests.',
+  },
+  QUERY_TOO_DEEP: {
+    meaning:
+      'The operation nests fields, inline fragments and fragment spreads deeper than the gateway plans: `LIMIT_DEPTH`, default 12. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`).',
+    action: 'Nest fewer fragments; no field of the schema is deeper than 6.',
+  },
+  TOO_MANY_DIRECTIVES: {
+    meaning:
+      'The operation has more directives (`@include`, `@skip`, …) than the gateway plans: `LIMIT_DIRECTIVES`, default 20. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`).',
+    action: 'Send the operation you mean without the directives, or fewer of them.',
+  },
+  QUERY_TOO_COSTLY: {
+    meaning:
+      "The operation's estimated cost (graphql-armor: every object 2, every scalar 1, ×1.5 per level, a literal `first:`/`last:` multiplies its list) is over `LIMIT_COST`, default 50,000. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`).",
+    action: 'Ask for fewer entries (`first:`, `last:`) or fewer fields, or split the operation.',
+  },
+  TOO_MANY_ROOT_FIELDS: {
+    meaning:
+      'The operation has more root fields (by response key, `__typename` aside) than the gateway plans: `LIMIT_ROOT_FIELDS`, default 10. Each is planned and fetched on its own. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`).',
+    action: 'Use `patients(nins:)` for several patients; split the rest into several requests.',
+  },
+  TOO_MANY_PATIENTS: {
+    meaning:
+      'The request would read more patients than one request may, over all its root fields and aliases (`patient` and `me` one each, `patients` the length of its list): `LIMIT_PATIENTS`, default 100. Refused before planning; no patient was looked up (HTTP 400, `extensions.max` and `extensions.count`).',
+    action: 'Split the worklist into requests of at most `extensions.max` patients.',
+  },
+  TOO_MANY_ACCESS_LOG_READS: {
+    meaning:
+      'The operation selects `accessLog` more than once (aliases, or several `me`); each selection reads the log store. Refused before planning (HTTP 400, `extensions.max` is 1, `extensions.count` the selections).',
+    action: 'Select `accessLog` once, with the `last:` you need.',
+  },
   INTERNAL_SERVER_ERROR: {
     meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',
     action: 'Report it with `extensions.requestId`.',

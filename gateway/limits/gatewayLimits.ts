@@ -1,0 +1,25 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ValidationRule } from 'graphql';
+import { accessLogOnceRule } from './accessLogOnceRule';
+import { armorLimits } from './armorLimits';
+import { hideSuggestions } from './hideSuggestions';
+import { keepLimitCodes } from './keepLimitCodes';
+import { limitsFromEnv, type Limits } from './limitsFromEnv';
+import { maxRootFieldsRule } from './maxRootFieldsRule';
+import { patientBudget } from './patientBudget';
+
+/**
+ * The gateway's limits as Apollo Server options: pass `plugins` with the others and `validationRules` as
+ * they are. Every limit refuses before the operation is planned, so a refused request costs parsing and
+ * validation (milliseconds) and asks no subgraph and no legacy system:
+ * - while parsing: tokens (graphql-armor);
+ * - while validating: aliases, depth, directives, cost (graphql-armor), root fields, `accessLog` once;
+ * - once the operation and its variables are known: the patient budget.
+ */
+export function gatewayLimits<C extends BaseContext>(limits: Limits = limitsFromEnv()): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[] } {
+  const armor = armorLimits(limits);
+  return {
+    plugins: [...(armor.plugins as ApolloServerPlugin<C>[]), keepLimitCodes<C>(), hideSuggestions<C>(), patientBudget<C>(limits.patients)],
+    validationRules: [...armor.validationRules, maxRootFieldsRule(limits.rootFields), accessLogOnceRule()],
+  };
+}
