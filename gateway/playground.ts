@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { fromRoot } from '../lib/repositoryRoot';
 
 /**
  * The playground: GraphiQL 3 served from node_modules (its UMD bundle with React 18's), so it works on a
  * machine without internet and loads nothing from a CDN. A strict Content-Security-Policy keeps it so.
  */
-const here = path.join(__dirname, 'playground');
+const here = fromRoot('gateway', 'playground');
 const moduleDir = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`));
 
 const FILES: Record<string, { file: string; type: string }> = {
@@ -21,7 +22,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 export const FIRST_QUERY_FILE = path.join(here, 'first-query.graphql');
 /** What a citizen persona starts with: their own record through `me`, and who has read it. */
 export const MY_RECORD_QUERY_FILE = path.join(here, 'my-record.graphql');
-const DEMO_PATIENTS_FILE = path.resolve(__dirname, '..', 'simulators', 'population', 'demo-patients.json');
+const DEMO_PATIENTS_FILE = fromRoot('simulators', 'population', 'demo-patients.json');
 
 const CSP = [
   "default-src 'self'",

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config';
 import type { Role } from './identity';
+import { fromRoot } from './repositoryRoot';
 import type { SubgraphName } from './subgraphs';
 
 /**
@@ -14,7 +15,7 @@ import type { SubgraphName } from './subgraphs';
  * gateway reads the role part of a rule to refuse a field before planning it; `npm run rules:report`
  * prints the whole matrix for security reviewers.
  */
-export const ACCESS_DIR = path.resolve(__dirname, '..', 'schema', 'access');
+export const ACCESS_DIR = fromRoot('schema', 'access');
 
 const ROLES = ['CLINICIAN', 'CITIZEN', 'RESEARCHER', 'ADMINISTRATOR'] as const satisfies readonly Role[];
 

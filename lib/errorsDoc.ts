@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { errorCodes } from './errorCodes';
+import { fromRoot } from './repositoryRoot';
 
-export const ERRORS_DOC = path.resolve(__dirname, '..', 'docs', 'errors.md');
+export const ERRORS_DOC = fromRoot('docs', 'errors.md');
 
 /** The error-code reference, generated from the registry so that the two cannot disagree. */
 export function renderErrorsDoc(): string {

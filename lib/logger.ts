@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type * as PinoPretty from 'pino-pretty';
 
 /**
  * One logger factory for every process. JSON lines by default (for log shippers); `LOG_FORMAT=pretty`
@@ -22,6 +22,9 @@ export function createLogger(service: string): Logger {
   const level = process.env.LOG_LEVEL ?? 'info';
   const options = { name: service, level, redact: { paths: REDACT, censor: '[redacted]' } };
   if (process.env.LOG_FORMAT === 'pretty') {
+    // Loaded only when asked for (`npm start`): production and tests log JSON and need no formatter.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = (require('pino-pretty') as typeof PinoPretty).default;
     return pino(options, pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
   }
   return pino(options);

@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './config';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
 /**
  * Keys and secrets, from the environment. Outside production each one has a development default, kept in
@@ -14,7 +15,7 @@ import { ConfigError } from './config';
  */
 export const isProduction = (): boolean => process.env.NODE_ENV === 'production';
 
-export const ROOT_DIR = path.resolve(__dirname, '..');
+export const ROOT_DIR = REPOSITORY_ROOT;
 export const DEV_SECRETS_FILE = () => process.env.DEV_SECRETS_FILE ?? path.join(ROOT_DIR, 'var', 'dev-secrets.json');
 
 /** What the development defaults hold: private JWKs and random secrets. */
@@ -108,4 +109,14 @@ function parseKey(name: string, value: string, kind: 'private' | 'public'): KeyO
     // The value itself is never echoed: it is key material.
     throw new ConfigError(`${name} is not a valid ${kind} key (expected a JWK as JSON, or PEM)`);
   }
+}
+
+/**
+ * A development secret for a purpose the dev secrets file does not name, derived from it (HKDF-SHA256), so
+ * that new secrets need no change to a file every developer already has.
+ */
+export function derivedDevSecret(label: string): string {
+  const dev = devSecrets();
+  const ikm = Buffer.concat([Buffer.from(dev.accessGrantSecret, 'base64url'), Buffer.from(dev.auditPseudonymKey, 'base64url')]);
+  return Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), `patient-graph dev ${label}`, 32)).toString('base64url');
 }

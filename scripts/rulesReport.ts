@@ -3,9 +3,9 @@
  * from schema/access/. Run it after changing a rule table or the schema; a test fails while it is stale.
  */
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { accessReport } from '../gateway/access/accessReport';
+import { fromRoot } from '../lib/repositoryRoot';
 
-const file = path.resolve(__dirname, '..', 'docs', 'ACCESS.md');
+const file = fromRoot('docs', 'ACCESS.md');
 writeFileSync(file, accessReport());
 console.log(`wrote ${file}`);

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_DIR, interpolateEnv, type SourcesConfig } from '../lib/config';
+import { fromRoot, REPOSITORY_ROOT } from '../lib/repositoryRoot';
 import type { ReadyMessage } from '../lib/service';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 
@@ -14,7 +15,24 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
  * all use this, so they exercise the same wiring.
  */
 
-const ROOT = path.resolve(__dirname, '..');
+/**
+ * How the processes run:
+ * - `tsx`: the TypeScript sources, compiled file by file as they load (`node --require tsx/cjs`). No build
+ *   step, so `npm test` needs none; each process holds about 60–90 MB more (the compiler, source maps).
+ * - `compiled`: the JavaScript `npm run build` writes to dist/ (`node dist/….js`), as production runs it.
+ */
+export type Runtime = 'tsx' | 'compiled';
+
+/**
+ * V8 flags for every process (the Dockerfile's ENTRYPOINT passes the same; a test holds them equal). By
+ * default V8 lets a young generation grow to 2 × 16 MB and lets garbage pile up in the old generation to
+ * well past twice what is alive before it collects: after a few hundred summaries each process held 30–60
+ * MB of garbage it never gave back. Young generation at most 2 × 8 MB, a first full collection at 16 MB and
+ * old-generation limits 1.3 × what survived instead: 30–50 MB less per process after load, for no CPU cost
+ * measurable on the gateway (`npm run bench`, README). Smaller young generations cost far more CPU (4 MB:
+ * +30 %, 2 MB: +50 % per gateway request): requests then outlive a scavenge and are promoted.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=30', '--initial-old-space-size=16'];
 
 export interface SystemOptions {
   /** `default`: the fixed ports of the README (gateway 4000); `auto`: free ports (tests, benchmarks). */
@@ -23,12 +41,26 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Overrides every source's timeout, in milliseconds. */
   sourceTimeoutMs?: number;
+  /** The sources file to start from instead of SOURCES_FILE or config/sources.json (tests that tune cache or resilience). */
+  sourcesFile?: string;
   /** Subgraphs not to start, to test a gateway with a subgraph down. */
   skipSubgraphs?: SubgraphName[];
   /** Where the gateway finds these subgraphs instead of the ones started here (for outage tests). */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   /** `prefix`: pass each line through with the process name; `capture`: keep the last lines for errors. */
   output: 'prefix' | 'capture';
+  /** Default: `tsx`, or what SYSTEM_RUNTIME names (`SYSTEM_RUNTIME=compiled npm test` tests the build). */
+  runtime?: Runtime;
+  /** V8 flags for the system's processes instead of NODE_FLAGS (the benchmark compares settings with it). */
+  nodeFlags?: readonly string[];
+  /** More Node.js arguments for some processes, by name (`gateway`, `subgraph-person`…), e.g. `--cpu-prof`. */
+  nodeArgs?: Record<string, string[]>;
+  /**
+   * More gateways to start over the same subgraphs, after the gateway and with its environment: the
+   * benchmark's plain Apollo Gateway. `script` is the TypeScript source (`bench/baselineGateway.ts`). They
+   * run with Node's defaults (no NODE_FLAGS), plus their `nodeArgs`.
+   */
+  extraGateways?: { name: string; script: string }[];
 }
 
 export interface RunningSystem {
@@ -40,6 +72,11 @@ export interface RunningSystem {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** The access log file, when the log is kept in a file (not with DATABASE_URL). */
   auditLogFile: string | undefined;
+  runtime: Runtime;
+  /** What each extra gateway reported (`graphql`, …), by name. */
+  extraGatewayUrls: Record<string, Record<string, string>>;
+  /** The process id of each running process, by name (`simulators`, `subgraph-person`, …, `gateway`). */
+  pids(): Record<string, number>;
   /** The last lines each process wrote (output `capture`). */
   output(): string;
   /** Everything captured so far (up to the last 5,000 lines). */
@@ -52,7 +89,19 @@ interface Child {
   process: ChildProcess;
 }
 
+/**
+ * The command line that runs a script: its source through tsx, or what `npm run build` made of it. A
+ * compiled run needs the build: without it the error says so, rather than a missing module later.
+ */
+export function nodeCommand(script: string, runtime: Runtime): string[] {
+  if (runtime === 'tsx') return ['--require', 'tsx/cjs', script];
+  const compiled = path.join('dist', script.replace(/\.ts$/, '.js'));
+  if (!existsSync(fromRoot(compiled))) throw new Error(`${compiled} is missing: run \`npm run build\` first (or use the tsx runtime)`);
+  return [compiled];
+}
+
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const runtime: Runtime = options.runtime ?? (process.env.SYSTEM_RUNTIME === 'compiled' ? 'compiled' : 'tsx');
   const children: Child[] = [];
   const lines: string[] = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'patient-graph-'));
@@ -64,6 +113,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
     // Nor do they write to a database the shell happens to name.
     ...(options.ports === 'auto' ? { DATABASE_URL: '' } : {}),
+    ...(options.sourcesFile ? { SOURCES_FILE: options.sourcesFile } : {}),
     ...options.env,
   };
 
@@ -80,9 +130,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   };
 
-  const launch = (name: string, script: string, args: string[], env: Record<string, string>): Promise<ReadyMessage['urls']> => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', script, ...args], {
-      cwd: ROOT,
+  const launch = (name: string, script: string, args: string[], env: Record<string, string>, flags = options.nodeFlags ?? NODE_FLAGS): Promise<ReadyMessage['urls']> => {
+    const child = spawn(process.execPath, [...flags, ...(options.nodeArgs?.[name] ?? []), ...nodeCommand(script, runtime), ...args], {
+      cwd: REPOSITORY_ROOT,
       env: { ...process.env, ...baseEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -137,7 +187,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const auto = options.ports === 'auto';
     const sims = await launch('simulators', 'simulators/main.ts', [], auto ? { SIM_PORTS: 'auto' } : {});
     const { control, ...simulatorUrls } = sims;
-    const sourcesFile = writeSourcesFile(tmp, auto ? simulatorUrls : {}, options.sourceTimeoutMs);
+    const sourcesFile = writeSourcesFile(tmp, auto ? simulatorUrls : {}, options.sourceTimeoutMs, options.sourcesFile);
     const subgraphEnv: Record<string, string> = sourcesFile ? { SOURCES_FILE: sourcesFile } : {};
     const started = await Promise.all(
       SUBGRAPH_NAMES.filter((n) => !options.skipSubgraphs?.includes(n)).map(async (n) => {
@@ -151,10 +201,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...(auto ? Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphUrls[n] ?? 'http://127.0.0.1:9/graphql'])) : {}),
       ...options.subgraphUrls,
     };
-    const gateway = await launch('gateway', 'gateway/main.ts', [], {
-      SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs),
-      ...(auto ? { PORT: '0' } : {}),
-    });
+    const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs), ...(auto ? { PORT: '0' } : {}) };
+    const gateway = await launch('gateway', 'gateway/main.ts', [], gatewayEnv);
+    const extraGatewayUrls: Record<string, Record<string, string>> = {};
+    for (const extra of options.extraGateways ?? []) extraGatewayUrls[extra.name] = await launch(extra.name, extra.script, [], gatewayEnv, []);
     return {
       gatewayUrl: gateway.graphql as string,
       playgroundUrl: gateway.playground as string,
@@ -162,7 +212,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       controlUrl: control as string,
       simulatorUrls,
       subgraphUrls,
-      auditLogFile: baseEnv.DATABASE_URL ? undefined : (baseEnv.AUDIT_LOG_FILE ?? path.join(ROOT, 'var', 'access-log.jsonl')),
+      auditLogFile: baseEnv.DATABASE_URL ? undefined : (baseEnv.AUDIT_LOG_FILE ?? fromRoot('var', 'access-log.jsonl')),
+      runtime,
+      extraGatewayUrls,
+      pids: () => Object.fromEntries(children.flatMap(({ name, process: child }) => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [[name, child.pid]] : []))),
       output: tail,
       log: () => [...lines],
       stop,
@@ -177,9 +230,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
  * The sources file the subgraphs read: the default one, with the simulators' actual URLs and an overall
  * timeout where given. Returns undefined when the default file serves as it is.
  */
-function writeSourcesFile(dir: string, urls: Record<string, string>, timeoutMs: number | undefined): string | undefined {
+function writeSourcesFile(dir: string, urls: Record<string, string>, timeoutMs: number | undefined, given: string | undefined): string | undefined {
   if (Object.keys(urls).length === 0 && timeoutMs === undefined) return undefined;
-  const base = process.env.SOURCES_FILE ?? path.join(CONFIG_DIR, 'sources.json');
+  const base = given ?? process.env.SOURCES_FILE ?? path.join(CONFIG_DIR, 'sources.json');
   const sources = interpolateEnv(JSON.parse(readFileSync(base, 'utf8'))) as SourcesConfig;
   for (const [id, instance] of Object.entries(sources.instances)) {
     if (urls[id]) instance.baseUrl = urls[id];

@@ -1,9 +1,13 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { instancesOf, loadSources } from '../lib/config';
-import { SUBGRAPH_NAMES, SUBGRAPHS } from '../lib/subgraphs';
+import { FIRST_QUERY_FILE } from '../gateway/playground';
+import { CONFIG_DIR, instancesOf, loadSources } from '../lib/config';
+import { fromRoot, REPOSITORY_ROOT } from '../lib/repositoryRoot';
+import { SCHEMA_DIR, SUBGRAPH_NAMES, SUBGRAPHS } from '../lib/subgraphs';
+import { NODE_FLAGS } from '../scripts/system';
+import { DEMO_PATIENTS_FILE } from '../simulators/population/demoPatients';
 
 // No Docker engine runs on the build machines, so `docker compose up` cannot be tried there; this checks
 // that the file describes the same system as `npm start` and stays in step with the configuration.
@@ -24,7 +28,7 @@ describe('docker-compose.yml', () => {
     const gatewayUrls = JSON.parse(compose.services.gateway?.environment?.SUBGRAPH_URLS ?? '{}') as Record<string, string>;
     for (const name of SUBGRAPH_NAMES) {
       const service = compose.services[`subgraph-${name}`];
-      expect(service?.command).toEqual(['subgraphs/main.ts', name]);
+      expect(service?.command).toEqual(['dist/subgraphs/main.js', name]);
       expect(service?.environment?.PORT).toBe(String(SUBGRAPHS[name].port));
       expect(service?.environment?.BIND_HOST).toBe('0.0.0.0');
       expect(gatewayUrls[name]).toBe(`http://subgraph-${name}:${SUBGRAPHS[name].port}/graphql`);
@@ -55,5 +59,41 @@ describe('docker-compose.yml', () => {
     expect(gateway.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     // The demo runs the development identity provider, which production refuses: never both.
     expect([gateway.DEV_IDP, gateway.NODE_ENV]).toEqual(['on', 'development']);
+  });
+  it('runs the compiled JavaScript of each process, built from a source that exists', () => {
+    const commands = Object.entries(compose.services).filter(([name]) => name !== 'redis' && name !== 'postgres');
+    for (const [name, service] of commands) {
+      const script = service.command?.[0] ?? '';
+      expect([name, script]).toEqual([name, expect.stringMatching(/^dist\/.+\.js$/)]);
+      expect([name, existsSync(fromRoot(script.replace(/^dist\//, '').replace(/\.js$/, '.ts')))]).toEqual([name, true]);
+    }
+    expect(compose.services.gateway?.command).toEqual(['dist/gateway/main.js']);
+    expect(compose.services.simulators?.command).toEqual(['dist/simulators/main.js']);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(fromRoot('Dockerfile'), 'utf8');
+  const runStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+  it('builds with the dev dependencies and runs with production dependencies only', () => {
+    expect(dockerfile).toMatch(/FROM \S+ AS build[\s\S]*RUN npm ci [^\n]*\n[\s\S]*RUN npm run build/);
+    expect(runStage).toMatch(/RUN npm ci --omit=dev/);
+    expect(runStage).toContain('COPY --from=build /app/dist ./dist');
+    expect(runStage).not.toMatch(/tsx/);
+  });
+
+  it('runs node with the V8 flags `npm start`, the tests and the benchmark use (scripts/system.ts)', () => {
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(runStage)?.[1];
+    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['node', ...NODE_FLAGS]);
+    expect(runStage).toMatch(/^CMD \["dist\/gateway\/main\.js"\]$/m);
+  });
+
+  it('copies every file the processes read at run time into the image', () => {
+    const copied = [...runStage.matchAll(/^COPY (?!--from)(\S+)/gm)].map((m) => m[1]);
+    for (const file of [CONFIG_DIR, SCHEMA_DIR, path.dirname(FIRST_QUERY_FILE), DEMO_PATIENTS_FILE]) {
+      const relative = path.relative(REPOSITORY_ROOT, file);
+      expect([relative, copied.some((c) => c !== undefined && (relative === c || relative.startsWith(`${c}/`)))]).toEqual([relative, true]);
+    }
   });
 });

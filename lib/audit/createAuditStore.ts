@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { AuditStore } from './AuditStore';
 import { FileAuditStore } from './FileAuditStore';
 import { PgAuditStore } from './PgAuditStore';
+import { fromRoot, REPOSITORY_ROOT } from '../repositoryRoot';
 
-/** The repository's root; the default log lives under its `var/` (never committed). */
-const ROOT_DIR = path.resolve(__dirname, '..', '..');
-export const DEFAULT_AUDIT_LOG_FILE = path.join(ROOT_DIR, 'var', 'access-log.jsonl');
+/** The default log lives under the repository's `var/` (never committed). */
+export const DEFAULT_AUDIT_LOG_FILE = fromRoot('var', 'access-log.jsonl');
 
 type Env = Record<string, string | undefined>;
 
@@ -44,7 +44,7 @@ export function describeAuditStore(env: Env = process.env): string {
     return `PostgreSQL at ${host}:${port}/${database}${table}`;
   }
   const file = auditLogFile(env);
-  const relative = path.relative(ROOT_DIR, file);
+  const relative = path.relative(REPOSITORY_ROOT, file);
   const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
   return `file ${shown}`;
 }

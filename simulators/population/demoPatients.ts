@@ -1,4 +1,5 @@
 import { loadOrganisations } from '../../lib/config';
+import { fromRoot } from '../../lib/repositoryRoot';
 import { ageOn } from './random';
 import { REFERENCE_DATE } from './generate';
 import type { DemoKey, Population } from './types';
@@ -42,7 +43,7 @@ export function demoPatientList(population: Population): DemoPatientEntry[] {
     }));
 }
 
-export const DEMO_PATIENTS_FILE = `${__dirname}/demo-patients.json`;
+export const DEMO_PATIENTS_FILE = fromRoot('simulators', 'population', 'demo-patients.json');
 
 export function renderDemoPatientsFile(population: Population): string {
   return `${JSON.stringify({ seed: population.seed, referenceDate: population.referenceDate, patients: demoPatientList(population) }, null, 2)}\n`;

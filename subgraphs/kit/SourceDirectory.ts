@@ -1,6 +1,5 @@
-import { createAdapter, type AdapterFor } from '../../adapters';
+import { adapterManifest, createAdapter, type AdapterFor } from '../../adapters';
 import type { AdapterKit, SectorName } from '../../adapters/kit';
-import { ADAPTERS } from '../../adapters';
 import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfig, type SystemName } from '../../lib/config';
 
 /** What a source is, for provenance and status. */
@@ -39,7 +38,8 @@ const REGISTRY_NAMES: Partial<Record<SystemName, string>> = {
 };
 
 /**
- * The instances a subgraph may call, their adapters (created once, on first use), and routing: which
+ * The instances a subgraph may call, their adapters (created once, on first use; an adapter's module is
+ * loaded with its first instance, so a subgraph holds only the systems it calls), and routing: which
  * instance holds a patient's data for a given municipality or GP office (from organisations.json).
  */
 export class SourceDirectory {
@@ -63,7 +63,12 @@ export class SourceDirectory {
   describe(systems: readonly SystemName[]): { id: string; system: string; title: string; protocol: string }[] {
     return [...this.instances.values()]
       .filter((i) => systems.includes(i.system))
-      .map((i) => ({ id: i.id, system: i.system, title: ADAPTERS[i.system].manifest.title, protocol: ADAPTERS[i.system].manifest.protocol }));
+      .map((i) => ({ id: i.id, system: i.system, title: adapterManifest(i.system).title, protocol: adapterManifest(i.system).protocol }));
+  }
+
+  /** The instance, or undefined for an id sources.json does not define (input from outside). */
+  knownInstance(id: string): InstanceConfig | undefined {
+    return this.instances.get(id);
   }
 
   instance(id: string): InstanceConfig {
@@ -91,7 +96,7 @@ export class SourceDirectory {
     return {
       sourceId: id,
       system: instance.system,
-      sector: ADAPTERS[instance.system].manifest.sector,
+      sector: adapterManifest(instance.system).sector,
       organisation: place?.name ?? this.defaultOrganisation(instance),
       orgNumber: place ? place.orgNumber : (municipality?.orgNumber ?? hospital?.orgNumber ?? null),
     };
