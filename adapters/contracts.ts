@@ -38,7 +38,13 @@ export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
 export interface HospitalAdapter extends SourceAdapter<string, HospitalRecordModel> {
   readAccess(keys: readonly string[], options?: ReadOptions): Promise<Map<string, HospitalRecordModel | null>>;
 }
-export type SummaryRecordAdapter = SourceAdapter<string, SummaryRecordModel>;
+/**
+ * The summary record also fetches tickets ahead of a read (`prefetch`), so that the read that follows costs
+ * one call; nothing clinical is fetched, and a failure costs nothing but the head start.
+ */
+export interface SummaryRecordAdapter extends SourceAdapter<string, SummaryRecordModel> {
+  prefetch(keys: readonly string[], options?: ReadOptions): Promise<void>;
+}
 
 /** What each adapter folder's index.ts exports. */
 export interface AdapterModule<Key, Value, Options> {

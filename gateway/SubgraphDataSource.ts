@@ -5,6 +5,7 @@ import type { RequestContext } from '../lib/apolloDefaults';
 import type { Identity } from '../lib/identity';
 import { signInternalToken } from '../lib/internalToken';
 import type { Logger } from '../lib/logger';
+import { isConnectionReset, subgraphFetcher } from './subgraphFetcher';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -20,6 +21,8 @@ export interface GatewayContext extends RequestContext {
   identity: Identity;
   /** The decisions the person subgraph reported, by patient pseudonym, for the access log. */
   accessDecisions: Map<string, ReportedDecision>;
+  /** The subgraphs the request's query plan calls (set when the plan is known; a hint to the subgraphs). */
+  planSubgraphs?: readonly string[];
 }
 
 /**
@@ -36,10 +39,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly logger: Logger,
     private readonly signingKey: KeyObject,
   ) {
-    super({ url });
-    // The default fetcher (make-fetch-happen) takes a per-request timeout.
-    const fetcher = this.fetcher;
-    this.fetcher = (input, init) => fetcher(input, { ...init, timeout: timeoutMs } as typeof init);
+    super({ url, fetcher: subgraphFetcher(timeoutMs) as RemoteGraphQLDataSource['fetcher'] });
   }
 
   /**
@@ -48,7 +48,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    */
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!context?.identity || !context.requestId) throw new Error('a subgraph request without a verified reader');
-    const token = await signInternalToken(this.signingKey, this.name, context.requestId, context.identity);
+    const token = await signInternalToken(this.signingKey, this.name, context.requestId, context.identity, context.planSubgraphs);
     request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', context.requestId);
   }
@@ -69,7 +69,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
-      return await super.process(options);
+      try {
+        return await super.process(options);
+      } catch (error) {
+        // A kept-alive connection closed under the request: once more, on a new connection, with a new
+        // token (each is good for one call). Safe: the graph only reads.
+        if (!isConnectionReset(error)) throw error;
+        this.logger.info({ subgraph: this.name, requestId: options.context?.requestId }, 'subgraph connection was reset; asking again');
+        return await super.process(options);
+      }
     } catch (error) {
       const e = error as { code?: string; type?: string; message?: string };
       this.logger.warn({ subgraph: this.name, code: e.code ?? e.type, requestId: options.context?.requestId }, 'subgraph unavailable');

@@ -21,6 +21,10 @@ import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider
 import { devIdpRouter } from './devIdp/devIdpRouter';
 import { gatewayLimits } from './limits/gatewayLimits';
 import { queryPlanCacheMiB, type Limits } from './limits/limitsFromEnv';
+import { planSubgraphs } from './planning/planSubgraphs';
+import { changeNoticeRelay } from './changeNoticeRelay';
+import { metrics } from '../lib/metrics';
+import { loadSources } from '../lib/config';
 
 export interface GatewayOptions {
   port: number;
@@ -57,6 +61,10 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     logger: { debug: () => undefined, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
     // Plans are cached by operation text, least recently used out first: bounded, so new texts cost time, not memory.
     experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? queryPlanCacheMiB(),
+    // Which subgraphs the plan calls travels to each of them, so the first can fetch ahead for the later ones.
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
+      (requestContext.context as GatewayContext).planSubgraphs = planSubgraphs(queryPlan);
+    },
   });
   const limits = gatewayLimits<GatewayContext>(options.limits);
   const server = new ApolloServer<GatewayContext>({
@@ -76,8 +84,13 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   if (devIdp) app.use(devIdpRouter(devIdp));
   app.get('/health', async (_req, res) => {
     const health = await checkSubgraphs(urls);
-    res.set('Cache-Control', 'no-store').json({ status: health.status, gateway: 'up', subgraphs: health.subgraphs });
+    res.set('Cache-Control', 'no-store').json({ status: health.status, gateway: 'up', subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
+  });
+  // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {

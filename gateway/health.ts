@@ -6,21 +6,48 @@ export interface SubgraphHealth {
   latencyMs: number;
 }
 
+export type BreakerState = 'closed' | 'half-open' | 'open';
+
+interface SubgraphHealthBody {
+  sources?: { id?: unknown; breaker?: unknown }[];
+  cache?: { store?: unknown; available?: unknown };
+}
+
+const SEVERITY: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+const isBreakerState = (s: unknown): s is BreakerState => typeof s === 'string' && s in SEVERITY;
+
 /**
  * Asks every subgraph's /health at once (one second each). The gateway itself is up whenever it answers;
- * `degraded` says that some fields will come back with SUBGRAPH_UNAVAILABLE.
+ * `degraded` says that some fields will come back with SUBGRAPH_UNAVAILABLE. `sources` gathers the
+ * subgraphs' circuit breakers per source instance (the worst state where several subgraphs read one), and
+ * `cache` whether the shared cache answers in every subgraph.
  */
-export async function checkSubgraphs(urls: Record<string, string>): Promise<{ status: 'ok' | 'degraded'; subgraphs: SubgraphHealth[] }> {
+export async function checkSubgraphs(urls: Record<string, string>): Promise<{
+  status: 'ok' | 'degraded';
+  subgraphs: SubgraphHealth[];
+  sources: Record<string, BreakerState>;
+  cache: { store: string; available: boolean } | undefined;
+}> {
+  const sources: Record<string, BreakerState> = {};
+  let cache: { store: string; available: boolean } | undefined;
   const subgraphs = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       const started = performance.now();
       const healthUrl = new URL('/health', url).toString();
-      const up = await axios
-        .get(healthUrl, { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
-        .then(() => true)
-        .catch(() => false);
-      return { name, status: up ? 'up' : 'down', latencyMs: Math.round(performance.now() - started) } as SubgraphHealth;
+      const body = await axios
+        .get<SubgraphHealthBody>(healthUrl, { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
+        .then((r) => r.data ?? {})
+        .catch(() => undefined);
+      for (const source of body?.sources ?? []) {
+        if (typeof source.id !== 'string' || !isBreakerState(source.breaker)) continue;
+        const known = sources[source.id];
+        if (!known || SEVERITY[source.breaker] > SEVERITY[known]) sources[source.id] = source.breaker;
+      }
+      if (body?.cache && typeof body.cache.store === 'string') {
+        cache = { store: body.cache.store, available: (cache?.available ?? true) && body.cache.available === true };
+      }
+      return { name, status: body ? 'up' : 'down', latencyMs: Math.round(performance.now() - started) } as SubgraphHealth;
     }),
   );
-  return { status: subgraphs.every((s) => s.status === 'up') ? 'ok' : 'degraded', subgraphs };
+  return { status: subgraphs.every((s) => s.status === 'up') ? 'ok' : 'degraded', subgraphs, sources, cache };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { fromRoot } from './repositoryRoot';
 
 /**
  * The two configuration files every process reads, validated at start so that a typo fails the
@@ -9,7 +10,7 @@ import { z } from 'zod';
  * - sources.json: the instances themselves (adapter, base URL, options, timeout).
  */
 
-export const CONFIG_DIR = path.resolve(__dirname, '..', 'config');
+export const CONFIG_DIR = fromRoot('config');
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
@@ -59,25 +60,81 @@ export const systemNames = [
 ] as const;
 export type SystemName = (typeof systemNames)[number];
 
+/**
+ * How long the source cache may keep one kind of data of an instance: fresh for `ttlSeconds` (0: never kept
+ * beyond the request that read it), and served for `staleIfErrorSeconds` more when the source fails.
+ */
+const cacheSettingsSchema = z
+  .object({ ttlSeconds: z.number().int().min(0).max(86_400).optional(), staleIfErrorSeconds: z.number().int().min(0).max(7 * 86_400).optional() })
+  .strict();
+const cacheSchema = cacheSettingsSchema.extend({ operations: z.record(z.string().regex(/^[a-z-]+$/), cacheSettingsSchema).optional() }).strict();
+
+/**
+ * How the graph protects an instance and itself from it: at most `maxConcurrent` reads at once (`queue` more
+ * wait), the circuit breaker opens after `breakAfter` failures in a row and tries again after
+ * `halfOpenAfterSeconds`, and a read that failed on the way is retried `retries` times.
+ */
+const resilienceSchema = z
+  .object({
+    maxConcurrent: z.number().int().min(1).max(1000).optional(),
+    queue: z.number().int().min(0).max(10_000).optional(),
+    breakAfter: z.number().int().min(1).max(1000).optional(),
+    halfOpenAfterSeconds: z.number().min(0.1).max(3600).optional(),
+    retries: z.number().int().min(0).max(3).optional(),
+  })
+  .strict();
+
 const instanceSchema = z.object({
   system: z.enum(systemNames),
   baseUrl: z.url(),
   timeoutMs: z.number().int().positive().optional(),
   options: z.record(z.string(), z.unknown()).default({}),
+  cache: cacheSchema.optional(),
+  resilience: resilienceSchema.optional(),
+  /**
+   * The secret this source signs its change notices with (POST /cache/invalidate), so that nobody else can
+   * make the graph forget what it holds for a source.
+   */
+  invalidationSecret: z.string().min(16).optional(),
 });
 
 export const sourcesSchema = z.object({
-  defaults: z.object({ timeoutMs: z.number().int().positive() }).default({ timeoutMs: 3000 }),
+  defaults: z
+    .object({ timeoutMs: z.number().int().positive(), cache: cacheSchema.optional(), resilience: resilienceSchema.optional() })
+    .default({ timeoutMs: 3000 }),
   instances: z.record(z.string().regex(/^[a-z0-9-]+$/), instanceSchema),
 });
 
 export type SourcesConfig = z.infer<typeof sourcesSchema>;
+export interface CachePolicy {
+  /** How long an answer is fresh; 0: it is remembered for its request only. */
+  ttlMs: number;
+  /** How much longer it may stand in when the source fails. */
+  staleMs: number;
+}
+
 export interface InstanceConfig {
   id: string;
   system: SystemName;
   baseUrl: string;
   timeoutMs: number;
   options: Record<string, unknown>;
+  /** The cache policy of the instance's reads, by operation; `*` for any other. */
+  cache?: Record<string, CachePolicy>;
+  /** Resilience settings given in sources.json (defaults merged); the kit fills in the rest. */
+  resilience?: ResilienceConfig;
+  invalidationSecret?: string;
+}
+
+export type ResilienceConfig = z.infer<typeof resilienceSchema>;
+
+/**
+ * The policy for one kind of data of an instance. SOURCE_CACHE=off keeps nothing beyond a request (for
+ * measuring what the cache is worth, and for operators who must turn it off).
+ */
+export function cachePolicy(instance: InstanceConfig, operation: string): CachePolicy {
+  if (process.env.SOURCE_CACHE === 'off') return { ttlMs: 0, staleMs: 0 };
+  return instance.cache?.[operation] ?? instance.cache?.['*'] ?? { ttlMs: 0, staleMs: 0 };
 }
 
 export class ConfigError extends Error {
@@ -128,13 +185,25 @@ export function loadSources(file = process.env.SOURCES_FILE ?? path.join(CONFIG_
 }
 
 export function instancesOf(sources: SourcesConfig): InstanceConfig[] {
-  return Object.entries(sources.instances).map(([id, inst]) => ({
-    id,
-    system: inst.system,
-    baseUrl: inst.baseUrl.replace(/\/+$/, ''),
-    timeoutMs: inst.timeoutMs ?? sources.defaults.timeoutMs,
-    options: inst.options,
-  }));
+  return Object.entries(sources.instances).map(([id, inst]) => {
+    const defaults = sources.defaults.cache ?? {};
+    const own = inst.cache ?? {};
+    const policy = (s: { ttlSeconds?: number; staleIfErrorSeconds?: number } = {}): CachePolicy => ({
+      ttlMs: 1000 * (s.ttlSeconds ?? own.ttlSeconds ?? defaults.ttlSeconds ?? 0),
+      staleMs: 1000 * (s.staleIfErrorSeconds ?? own.staleIfErrorSeconds ?? defaults.staleIfErrorSeconds ?? 0),
+    });
+    const operations = { ...defaults.operations, ...own.operations };
+    return {
+      id,
+      system: inst.system,
+      baseUrl: inst.baseUrl.replace(/\/+$/, ''),
+      timeoutMs: inst.timeoutMs ?? sources.defaults.timeoutMs,
+      options: inst.options,
+      cache: { '*': policy(), ...Object.fromEntries(Object.entries(operations).map(([op, s]) => [op, policy(s)])) },
+      resilience: { ...sources.defaults.resilience, ...inst.resilience },
+      ...(inst.invalidationSecret ? { invalidationSecret: inst.invalidationSecret } : {}),
+    };
+  });
 }
 
 /** Every instance the routing names must exist and run the kind of system the route expects. */

@@ -32,7 +32,7 @@ export const errorCodes = {
   },
   SOURCE_UNAVAILABLE: {
     meaning:
-      'A legacy system could not be reached or answered with an error. Only the fields it provides are null; `extensions.source` names the system instance.',
+      'A legacy system could not be reached or answered with an error, or its circuit breaker is open after failures in a row (`extensions.circuit` is `open`; it is not asked until it has had time to recover), or it has too many reads in progress (`extensions.circuit` is `saturated`). Only the fields it provides are null; `extensions.source` names the system instance. When the cache held an answer young enough, that is served instead and `Patient.sources` marks the source STALE.',
     action: 'Show the other data and say which source is missing; retry later.',
   },
   SOURCE_TIMEOUT: {
@@ -114,6 +114,11 @@ export const errorCodes = {
     meaning:
       'The operation selects `accessLog` more than once (aliases, or several `me`); each selection reads the log store. Refused before planning (HTTP 400, `extensions.max` is 1, `extensions.count` the selections).',
     action: 'Select `accessLog` once, with the `last:` you need.',
+  },
+  CACHE_UNAVAILABLE: {
+    meaning:
+      'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: the shared cache (Redis) or a subgraph could not take the deletes now (HTTP 503; `extensions.subgraphs` names those that did not). Reads never fail for the cache: they go to the sources.',
+    action: 'The source sends the notice again (with a fresh signature) until it gets HTTP 200.',
   },
   INTERNAL_SERVER_ERROR: {
     meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',

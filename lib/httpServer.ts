@@ -11,9 +11,18 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * How long a server keeps an idle kept-alive connection open: longer than any client of ours keeps one
+ * (the gateway's agent gives them up after 30 s, gateway/subgraphFetcher.ts), so a client never sends a
+ * request on a connection the server is closing at that moment. Headers must be allowed longer still.
+ */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+
 /** Serves an express app on BIND_HOST:port (0 for a free port). */
 export async function listen(app: Express, port: number): Promise<Listening> {
   const server = http.createServer(app);
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, BIND_HOST, () => resolve());

@@ -22,7 +22,14 @@ describe('internal token (gateway → subgraph)', () => {
 
   it('carries the request id and the identity to the subgraph it is addressed to', async () => {
     const token = await signInternalToken(signing, 'care', 'req-12345678', clinician);
-    await expect(verifyInternalToken(verifying, 'care', token)).resolves.toEqual({ requestId: 'req-12345678', identity: clinician, tokenId: expect.any(String) });
+    await expect(verifyInternalToken(verifying, 'care', token)).resolves.toEqual({ requestId: 'req-12345678', identity: clinician, tokenId: expect.any(String), plan: [] });
+  });
+
+  it("carries the query plan's subgraphs as a hint, and drops a malformed one", async () => {
+    const token = await signInternalToken(signing, 'person', 'req-12345678', clinician, ['person', 'national']);
+    await expect(verifyInternalToken(verifying, 'person', token)).resolves.toMatchObject({ plan: ['person', 'national'] });
+    const odd = await signInternalToken(signing, 'person', 'req-12345678', clinician, ['Person; DROP']);
+    await expect(verifyInternalToken(verifying, 'person', odd)).resolves.toMatchObject({ plan: [] });
   });
 
   it('is refused by another subgraph, when signed with another key, or when tampered with', async () => {

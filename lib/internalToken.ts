@@ -31,8 +31,13 @@ export function internalVerifyKey(): KeyObject {
   return publicKey('INTERNAL_TOKEN_PUBLIC_KEY', (d) => d.internalTokenKey, "the gateway's Ed25519 public key, to check its internal tokens");
 }
 
-export async function signInternalToken(key: KeyObject, subgraph: string, requestId: string, identity: Identity): Promise<string> {
-  return new SignJWT({ rid: requestId, idt: identity })
+/**
+ * `plan`: the subgraphs the gateway's query plan for this request will call, so that a subgraph can fetch
+ * ahead what a later step will need (the person subgraph gets Kjernejournal tickets alongside the registry
+ * look-up when the national subgraph comes next). A hint about work, never about access.
+ */
+export async function signInternalToken(key: KeyObject, subgraph: string, requestId: string, identity: Identity, plan: readonly string[] = []): Promise<string> {
+  return new SignJWT({ rid: requestId, idt: identity, ...(plan.length > 0 ? { pln: plan } : {}) })
     .setProtectedHeader({ alg: 'EdDSA', typ: TYPE })
     .setIssuer(INTERNAL_ISSUER)
     .setAudience(audienceOf(subgraph))
@@ -71,7 +76,11 @@ export interface InternalCaller {
   identity: Identity;
   /** The token's unique id, for the subgraph's replay check. */
   tokenId: string;
+  /** The subgraphs the request's query plan calls (see signInternalToken). */
+  plan: readonly string[];
 }
+
+const planSchema = z.array(z.string().regex(/^[a-z-]{1,40}$/)).max(20);
 
 /** Verifies an internal token for this subgraph; throws (without details) when it is not valid. */
 export async function verifyInternalToken(key: KeyObject, subgraph: string, token: string): Promise<InternalCaller> {
@@ -86,5 +95,6 @@ export async function verifyInternalToken(key: KeyObject, subgraph: string, toke
   const rid = typeof payload.rid === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(payload.rid) ? payload.rid : undefined;
   const identity = identitySchema.safeParse(payload.idt);
   if (!rid || !identity.success || !payload.jti) throw new Error('internal token without a valid request id or identity');
-  return { requestId: rid, identity: identity.data as Identity, tokenId: payload.jti };
+  const plan = planSchema.safeParse(payload.pln ?? []);
+  return { requestId: rid, identity: identity.data as Identity, tokenId: payload.jti, plan: plan.success ? plan.data : [] };
 }

@@ -21,6 +21,8 @@ runService('simulators', logger, async () => {
   const local = instancesOf(sources).filter((i) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(i.baseUrl).hostname));
   const behaviour = behaviourFromEnv(local.map((i) => i.id));
   const auto = process.env.SIM_PORTS === 'auto';
+  // Change notices go to the gateway `npm start` runs, unless told otherwise (tests set it at run time).
+  if (!auto && process.env.SIM_INVALIDATION_URL === undefined) process.env.SIM_INVALIDATION_URL = 'http://127.0.0.1:4000/cache/invalidate';
   const population = getPopulationIndex();
   const instances = new Map<string, SimulatedInstance>();
   for (const instance of local) {
@@ -30,7 +32,7 @@ runService('simulators', logger, async () => {
     await sim.start(auto ? 0 : Number(new URL(instance.baseUrl).port));
     instances.set(instance.id, sim);
   }
-  const control = await startControlServer(instances, behaviour, auto ? 0 : Number(process.env.SIM_CONTROL_PORT ?? 4100), logger);
+  const control = await startControlServer(instances, behaviour, auto ? 0 : Number(process.env.SIM_CONTROL_PORT ?? 4100), logger, population);
   logger.info(
     { instances: instances.size, patients: population.population.persons.length, latencyMs: Number(process.env.SIM_LATENCY_MS ?? 0) },
     'simulated legacy systems listening',

@@ -17,4 +17,5 @@ export const manifest: AdapterManifest<CareJsonOptions> = {
   provides: ['CareRecordModel'],
   options: optionsSchema,
   maxBatch: 100,
+  operations: ['care-record'],
 };

@@ -19,4 +19,5 @@ export const manifest: AdapterManifest<CarePloOptions> = {
   provides: ['CareRecordModel'],
   options: optionsSchema,
   maxBatch: 100,
+  operations: ['care-record'],
 };

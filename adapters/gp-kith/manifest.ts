@@ -25,4 +25,5 @@ export const manifest: AdapterManifest<GpKithOptions> = {
   provides: ['GpRecordModel'],
   options: optionsSchema,
   maxBatch: 100,
+  operations: ['gp-record'],
 };

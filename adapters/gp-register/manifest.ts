@@ -13,4 +13,5 @@ export const manifest: AdapterManifest<GpRegisterOptions> = {
   provides: ['GpListingModel'],
   options: optionsSchema,
   maxBatch: 100,
+  operations: ['gp-listing'],
 };

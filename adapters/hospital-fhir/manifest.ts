@@ -24,4 +24,5 @@ export const manifest: AdapterManifest<HospitalFhirOptions> = {
   options: optionsSchema,
   // The server refuses more than 50 identifiers in one OR list.
   maxBatch: 50,
+  operations: ['hospital-record', 'hospital-access'],
 };

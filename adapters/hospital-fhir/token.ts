@@ -1,6 +1,6 @@
-import { type AxiosInstance, isCancel } from 'axios';
+import { type AxiosInstance, type AxiosRequestConfig, isCancel } from 'axios';
 import { z } from 'zod';
-import { parseJson, validatePayload } from '../kit';
+import { parseJson, validatePayload, type CredentialRequest } from '../kit';
 import type { HospitalFhirOptions } from './manifest';
 
 export const TOKEN_PATH = '/oauth2/token';
@@ -57,10 +57,13 @@ export class TokenCache {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
     if (scope) form.set('scope', scope);
     // The secret goes in the POST body (never a URL); the subscription key is not sent to the token endpoint.
-    const response = await this.http.post<string>(TOKEN_PATH, form.toString(), {
+    const config: AxiosRequestConfig & CredentialRequest = {
       signal,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    });
+      // The token answer's `no-store` is about the token, not the record this read fetches.
+      credentialRequest: true,
+    };
+    const response = await this.http.post<string>(TOKEN_PATH, form.toString(), config);
     const answer = validatePayload(tokenResponseSchema, parseJson(response.data, 'token answer'), 'token answer');
     const lifetimeMs = answer.expires_in * 1000;
     this.current = { token: answer.access_token, renewAt: this.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) };

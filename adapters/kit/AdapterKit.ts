@@ -1,11 +1,16 @@
 import type { AxiosInstance } from 'axios';
 import { isAxiosError } from 'axios';
-import type { InstanceConfig } from '../../lib/config';
+import { cachePolicy, type CachePolicy, type InstanceConfig } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
+import { metrics } from '../../lib/metrics';
 import { redactNins } from '../../lib/nin';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
+import { CacheCrypto, randomCacheKeys } from './cache/CacheCrypto';
+import { MemoryCacheStore, type CacheStore } from './cache/CacheStore';
+import { Stash } from './cache/Stash';
 import { chunk } from './chunk';
+import { readContext, type ReadContext } from './readContext';
 import { createHttpClient } from './http';
 
 /**
@@ -18,14 +23,35 @@ import { createHttpClient } from './http';
 export interface ReadCall {
   instance: InstanceConfig;
   /**
-   * A name for what is read, for example `hospital-record`. Today the kit writes it in the log line of every
-   * read (debug when it succeeds, warn when it fails); there are no metrics yet. It is on the call so that
-   * middleware can tell reads apart: a cache, for one, must key what it keeps by instance, operation and key.
+   * A name for what is read, for example `hospital-record`: the kind of data. The kit writes it in log lines
+   * and metrics; the cache keys what it keeps by instance, operation and key, and takes its TTL per operation.
    */
   operation: string;
   keys: readonly string[];
   /** Aborted when the per-source deadline passes; pass it to every request the read makes. */
   signal: AbortSignal;
+  /** The options the adapter's caller gave (request id, purpose of use, report). */
+  options: ReadOptions;
+  /** How long this kind of data of this instance may be kept (sources.json `cache`). */
+  policy: CachePolicy;
+  /** True once the source has said, for this read, that its answer must not be kept (Cache-Control). */
+  uncacheable(): boolean;
+  /** Where per-key outcomes go (stale answers, keys that failed), when the caller asked for them. */
+  report?: ReadReport;
+}
+
+/**
+ * Per-key outcomes of a read, for callers that can use them: a key answered from the cache after the source
+ * failed (`stale`, with the answer's age in ms), and a key that failed while others of the batch did not
+ * (`failed`). With a report the read resolves even when some keys failed; without one it fails whole.
+ */
+export interface ReadReport {
+  stale: Map<string, number>;
+  failed: Map<string, SourceError>;
+}
+
+export function readReport(): ReadReport {
+  return { stale: new Map(), failed: new Map() };
 }
 
 export type ReadResult<V> = Map<string, V | null>;
@@ -34,7 +60,7 @@ export type ReadNext<V> = (call: ReadCall) => Promise<ReadResult<V>>;
 export type ReadMiddleware = <V>(call: ReadCall, next: ReadNext<V>) => Promise<ReadResult<V>>;
 
 export interface ReadOptions {
-  /** A request id to correlate log lines; never personal data. */
+  /** A request id to correlate log lines, and to remember what one client request has read; never personal data. */
   requestId?: string;
   /**
    * The most keys one call to the source may carry (the adapter's manifest.maxBatch). Larger reads are
@@ -52,16 +78,35 @@ export interface ReadOptions {
    * system: set when the batch holds a patient whose sources may only be named by their sector.
    */
   logAs?: string;
+  /** Per-key outcomes: see ReadReport. */
+  report?: ReadReport;
 }
 
 /** How many parts of one split read go to a source at the same time: parallel, but gentle on old systems. */
 export const BATCHES_AT_ONCE = 4;
 
+export interface KitStorage {
+  store: CacheStore;
+  crypto: CacheCrypto;
+}
+
 export class AdapterKit {
   private readonly clients = new Map<string, AxiosInstance>();
   private readonly middleware: ReadMiddleware[] = [];
+  /** Where the cache and adapters' stashes keep what they keep; in-process with random keys unless given. */
+  readonly storage: KitStorage;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    storage?: KitStorage,
+  ) {
+    this.storage = storage ?? { store: new MemoryCacheStore(), crypto: new CacheCrypto(randomCacheKeys()) };
+  }
+
+  /** A sealed key-value stash for an adapter's own state (tickets), on the cache's store. */
+  stash(namespace: string): Stash {
+    return new Stash(this.storage.store, this.storage.crypto, namespace);
+  }
 
   /** Adds middleware; the first added is the outermost. */
   use(middleware: ReadMiddleware): this {
@@ -101,32 +146,58 @@ export class AdapterKit {
     const controller = new AbortController();
     const timeoutMs = instance.timeoutMs;
     const timer = setTimeout(() => controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
-    const call: ReadCall = { instance, operation, keys: unique, signal: controller.signal };
-
-    const chain = this.middleware.reduceRight<ReadNext<V>>(
-      // async, so that a middleware that throws at once rejects like any other failure
-      (next, mw) => async (c) => mw(c, next),
-      async (c) => {
-        const result = new Map<string, V | null>();
-        const parts = chunk(c.keys, options.maxBatch ?? Math.max(1, c.keys.length));
-        for (let i = 0; i < parts.length; i += BATCHES_AT_ONCE) {
-          const answers = await Promise.all(parts.slice(i, i + BATCHES_AT_ONCE).map((part) => fetch(part, c.signal)));
-          for (const answer of answers) for (const [key, value] of answer) result.set(key, value);
-        }
-        for (const key of c.keys) if (!result.has(key)) result.set(key, null);
-        return result;
-      },
-    );
-    // The deadline also covers code that ignores the signal: whichever settles first wins.
+    const context: ReadContext = { uncacheable: false };
+    const call: ReadCall = {
+      instance,
+      operation,
+      keys: unique,
+      signal: controller.signal,
+      options,
+      policy: cachePolicy(instance, operation),
+      uncacheable: () => context.uncacheable,
+      ...(options.report ? { report: options.report } : {}),
+    };
+    // The deadline also covers code that ignores the signal: whichever settles first wins. It bounds the
+    // source's part (below the middleware), so that the cache can still answer from what it holds.
     const deadline = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
     // Handled even if the race below is never reached: the abort in `finally` must not be an unhandled rejection.
     deadline.catch(() => undefined);
+
+    const chain = this.middleware.reduceRight<ReadNext<V>>(
+      // async, so that a middleware that throws at once rejects like any other failure
+      (next, mw) => async (c) => mw(c, next),
+      async (c) => {
+        const fetchAll = async () => {
+          const result = new Map<string, V | null>();
+          const parts = chunk(c.keys, options.maxBatch ?? Math.max(1, c.keys.length));
+          for (let i = 0; i < parts.length; i += BATCHES_AT_ONCE) {
+            const answers = await Promise.all(parts.slice(i, i + BATCHES_AT_ONCE).map((part) => fetch(part, c.signal)));
+            for (const answer of answers) for (const [key, value] of answer) result.set(key, value);
+          }
+          for (const key of c.keys) if (!result.has(key)) result.set(key, null);
+          return result;
+        };
+        const sourceStarted = performance.now();
+        try {
+          const answer = await Promise.race([fetchAll(), deadline]);
+          this.measure(instance, 'ok', sourceStarted);
+          return answer;
+        } catch (error) {
+          this.measure(instance, classify(error, instance, timeoutMs).code, sourceStarted);
+          throw error;
+        }
+      },
+    );
     try {
-      const answered = await Promise.race([chain(call), deadline]);
+      const answered = await readContext.run(context, () => chain(call));
       const result: ReadResult<V> = new Map(unique.map((key) => [key, answered.get(key) ?? null]));
-      this.logger.debug({ ...this.named(instance, options), operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId }, 'source read');
+      const failed = options.report?.failed.size ?? 0;
+      this.logger[failed ? 'warn' : 'debug'](
+        { ...this.named(instance, options), operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId, ...(failed ? { failedKeys: failed } : {}) },
+        failed ? 'source read failed for some keys' : 'source read',
+      );
       return result;
     } catch (error) {
       const classified = classify(error, instance, timeoutMs, this.logger);
@@ -148,6 +219,11 @@ export class AdapterKit {
       clearTimeout(timer);
       controller.abort();
     }
+  }
+
+  private measure(instance: InstanceConfig, outcome: string, started: number): void {
+    metrics().sourceReads.inc({ source: instance.id, outcome });
+    metrics().sourceReadSeconds.observe({ source: instance.id }, (performance.now() - started) / 1000);
   }
 }
 

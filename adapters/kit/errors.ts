@@ -14,7 +14,8 @@ export class SourceError extends Error {
     readonly code: SourceErrorCode,
     readonly sourceId: string,
     message: string,
-    readonly details: { timeoutMs?: number; status?: number } = {},
+    /** `circuit`: the read was not sent, because the source's circuit breaker is open or it is saturated. */
+    readonly details: { timeoutMs?: number; status?: number; circuit?: 'open' | 'saturated' } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

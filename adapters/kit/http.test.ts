@@ -109,3 +109,35 @@ describe('adapter kit HTTP client', () => {
     }
   });
 });
+
+describe('Cache-Control, noted per read', () => {
+  it("marks a read uncacheable when a data answer forbids keeping it, not when only a credential answer does", async () => {
+    const s = http.createServer((req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', req.url === '/token' ? 'no-store' : req.url === '/private' ? 'private, max-age=0' : 'max-age=60');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const inst = instance(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+    const kit = new AdapterKit(createLogger('test'));
+    const seen: boolean[] = [];
+    kit.use(async (call, next) => {
+      const result = await next(call);
+      seen.push(call.uncacheable());
+      return result;
+    });
+    const readVia = (paths: { path: string; credential?: boolean }[]) =>
+      kit.readMany(inst, 'read', ['k'], async (_keys, signal) => {
+        for (const p of paths) await kit.http(inst).post(p.path, {}, { signal, ...(p.credential ? { credentialRequest: true } : {}) });
+        return new Map();
+      });
+    try {
+      await readVia([{ path: '/token', credential: true }, { path: '/data' }]);
+      await readVia([{ path: '/private' }]);
+      await readVia([{ path: '/token' }]);
+      expect(seen).toEqual([false, true, true]);
+    } finally {
+      await new Promise((resolve) => s.close(() => resolve(undefined)));
+    }
+  });
+});

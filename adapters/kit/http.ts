@@ -3,14 +3,23 @@ import https from 'node:https';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { isValidNin } from '../../lib/nin';
 import type { InstanceConfig } from '../../lib/config';
+import { noteCacheControl } from './readContext';
 import { PrivacyGuardError } from './errors';
 
 // Keep-alive: legacy calls are many and small; a new TCP (and TLS) handshake each time would cost more
-// than the call itself.
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+// than the call itself. An idle connection is given up after 30 s, or a second before the server's own
+// `Keep-Alive: timeout=` says it will close it (Node's agent applies that hint only when a timeout is set),
+// so a request is not sent on a connection the server is closing; a reset one is still retried once below.
+const AGENT = { keepAlive: true, maxSockets: 64, timeout: 30_000 };
+const httpAgent = new http.Agent(AGENT);
+const httpsAgent = new https.Agent(AGENT);
 
 const RETRYABLE = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Axios request config for a request that fetches credentials, not data (see the Cache-Control note below). */
+export interface CredentialRequest {
+  credentialRequest?: boolean;
+}
 
 /**
  * True when a URL (or any text) holds a valid national identity number anywhere in a run of digits: as
@@ -80,6 +89,20 @@ export function createHttpClient(instance: InstanceConfig): AxiosInstance {
   });
   // A keep-alive socket the server has just closed fails the next request with ECONNRESET before the
   // request reached the server. Every read here is safe to repeat, so such a failure is retried once.
+  // Whether the source lets its answer be kept: the kit's cache reads this (Cache-Control, per read). A
+  // request made with `credentialRequest` (an OAuth token) says nothing about the data: its `no-store`
+  // covers the token alone.
+  const about = (config: unknown) => !(config as CredentialRequest | undefined)?.credentialRequest;
+  client.interceptors.response.use(
+    (response) => {
+      if (about(response.config)) noteCacheControl(response.headers['cache-control']);
+      return response;
+    },
+    (error: unknown) => {
+      if (isAxiosError(error) && about(error.config)) noteCacheControl(error.response?.headers['cache-control']);
+      return Promise.reject(error);
+    },
+  );
   client.interceptors.response.use(undefined, async (error: unknown) => {
     if (!isAxiosError(error) || !error.config || error.response || !RETRYABLE.has(error.code ?? '')) throw error;
     const config = error.config as typeof error.config & { retriedAfterReset?: boolean };

@@ -1,6 +1,6 @@
-export { AdapterKit, classify, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadResult } from './AdapterKit';
+export { AdapterKit, classify, readReport, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadReport, type ReadResult } from './AdapterKit';
 export { BadResponseError, PrivacyGuardError, SourceError, type SourceErrorCode } from './errors';
-export { containsNin, createHttpClient } from './http';
+export { containsNin, createHttpClient, type CredentialRequest } from './http';
 export type { AdapterManifest, SectorName } from './manifest';
 export {
   codeToken,

@@ -26,4 +26,9 @@ export interface AdapterManifest<Options = unknown> {
   options: z.ZodType<Options>;
   /** The most keys one call to the source may carry; `kit.readMany` splits larger reads into parts of this size. */
   maxBatch: number;
+  /**
+   * The kinds of data the adapter reads (the `operation` of its `kit.readMany` calls). The cache keeps and
+   * forgets entries by them: a source's change notice invalidates each kind for the patients it names.
+   */
+  operations: readonly string[];
 }

@@ -15,4 +15,5 @@ export const manifest: AdapterManifest<PopulationRegisterOptions> = {
   provides: ['RegistryPerson'],
   options: optionsSchema,
   maxBatch: 1000,
+  operations: ['person'],
 };

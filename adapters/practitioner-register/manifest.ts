@@ -13,4 +13,5 @@ export const manifest: AdapterManifest<PractitionerRegisterOptions> = {
   provides: ['PractitionerModel'],
   options: optionsSchema,
   maxBatch: 200,
+  operations: ['practitioner'],
 };

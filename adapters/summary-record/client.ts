@@ -1,7 +1,7 @@
 import type { InstanceConfig } from '../../lib/config';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { SummaryRecordAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit } from '../kit';
+import { BadResponseError, type AdapterKit, type ReadOptions } from '../kit';
 import type { SummaryRecordModel } from '../model';
 import { manifest, type SummaryRecordOptions } from './manifest';
 import { mapSummariesResponse, mapTicketsResponse, type TicketError } from './mapper';
@@ -27,7 +27,7 @@ export function createSummaryRecordAdapter(
   deps: SummaryRecordAdapterDeps = {},
 ): SummaryRecordAdapter {
   const http = kit.http(instance);
-  const tickets = new TicketCache(deps.now);
+  const tickets = new TicketCache(kit.stash('kj-ticket'), instance.id, deps.now);
   /** The consumer attests the reader's purpose on every call; a ticket is issued for that one purpose. */
   const headersFor = (purpose: PurposeOfUse) => ({
     'X-Api-Key': options.apiKey,
@@ -41,11 +41,13 @@ export function createSummaryRecordAdapter(
     const response = await http.post(TICKETS_PATH, { patients: nins }, { signal, headers: headersFor(purpose) });
     const grants = mapTicketsResponse(response.data, nins.length);
     const issued = new Map<string, string | null>();
+    const kept: Promise<void>[] = [];
     nins.forEach((nin, i) => {
       const grant = grants[i] ?? null;
-      if (grant) tickets.set(nin, purpose, grant);
+      if (grant) kept.push(tickets.set(nin, purpose, grant));
       issued.set(nin, grant?.ticket ?? null);
     });
+    await Promise.all(kept);
     return issued;
   }
 
@@ -58,13 +60,8 @@ export function createSummaryRecordAdapter(
 
   /** One batch: held tickets where good, new ones for the rest, then the summaries; refused tickets are renewed once. */
   async function readBatch(nins: readonly string[], purpose: PurposeOfUse, signal: AbortSignal, result: Map<string, SummaryRecordModel | null>): Promise<void> {
-    const ticketOf = new Map<string, string>();
-    const missing: string[] = [];
-    for (const nin of nins) {
-      const held = tickets.get(nin, purpose);
-      if (held) ticketOf.set(nin, held);
-      else missing.push(nin);
-    }
+    const ticketOf = await tickets.getMany(nins, purpose);
+    const missing = nins.filter((nin) => !ticketOf.has(nin));
     const record = (issued: Map<string, string | null>) => {
       for (const [nin, ticket] of issued) {
         if (ticket) ticketOf.set(nin, ticket);
@@ -81,7 +78,7 @@ export function createSummaryRecordAdapter(
       for (const [nin, ticket] of ticketOf) {
         const summary = answered.get(ticket);
         if (summary === 'TICKET_EXPIRED' || summary === 'TICKET_UNKNOWN') {
-          tickets.delete(nin, purpose);
+          await tickets.delete(nin, purpose);
           refused.push(nin);
         } else if (summary) {
           result.set(nin, summary);
@@ -95,20 +92,49 @@ export function createSummaryRecordAdapter(
     }
   }
 
+  const purposeOf = (readOptions: ReadOptions | undefined): PurposeOfUse => {
+    const purpose = readOptions?.purposeOfUse;
+    // The consumer attests the reader's purpose; it never makes one up. Without a purpose the service
+    // takes, nothing is sent (the kit classifies this as the source's failure for this read).
+    if (!purpose || !ACCEPTED_PURPOSES.includes(purpose)) {
+      throw new Error("a summary record read needs the reader's purpose of use (TREAT, ETREAT, COC or PATRQT)");
+    }
+    return purpose;
+  };
+
   return {
     instance,
+    /**
+     * Tickets for these patients, fetched ahead of the read that will need them (alongside the registry
+     * look-up), so that the read costs one call instead of two. Nothing clinical is fetched.
+     */
+    prefetch: async (nins, readOptions) => {
+      // A reader whose purpose the service does not take gets no ticket, and no failure is counted. A ticket
+      // fetched ahead serves a read in another process only through a shared store (Redis): in-process,
+      // it would be a call for nothing.
+      const purpose = readOptions?.purposeOfUse;
+      if (!purpose || !ACCEPTED_PURPOSES.includes(purpose) || kit.storage.store.kind !== 'redis') return;
+      await kit.readMany<string>(
+        instance,
+        'summary-ticket',
+        nins,
+        async (batch, signal) => {
+          const purpose = purposeOf(readOptions);
+          const held = await tickets.getMany(batch, purpose);
+          const missing = batch.filter((nin) => !held.has(nin));
+          const issued = missing.length ? await issue(missing, purpose, signal) : new Map<string, string | null>();
+          return new Map(batch.map((nin) => [nin, held.get(nin) ?? issued.get(nin) ?? null]));
+        },
+        { ...readOptions, maxBatch: manifest.maxBatch },
+      );
+    },
     read: (nins, readOptions) =>
       kit.readMany<SummaryRecordModel>(
         instance,
         'summary-record',
         nins,
         async (batch, signal) => {
-          const purpose = readOptions?.purposeOfUse;
-          // The consumer attests the reader's purpose; it never makes one up. Without a purpose the service
-          // takes, nothing is sent (the kit classifies this as the source's failure for this read).
-          if (!purpose || !ACCEPTED_PURPOSES.includes(purpose)) {
-            throw new Error("a summary record read needs the reader's purpose of use (TREAT, ETREAT, COC or PATRQT)");
-          }
+          const purpose = purposeOf(readOptions);
           const result = new Map<string, SummaryRecordModel | null>();
           const answered = new Map<string, SummaryRecordModel | null>();
           await readBatch(batch, purpose, signal, answered);

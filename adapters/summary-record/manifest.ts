@@ -15,4 +15,5 @@ export const manifest: AdapterManifest<SummaryRecordOptions> = {
   provides: ['SummaryRecordModel'],
   options: optionsSchema,
   maxBatch: 50,
+  operations: ['summary-record', 'summary-ticket'],
 };

@@ -2,6 +2,8 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
+import { listen } from '../../lib/httpServer';
+import { SIGNATURE_HEADER, verifyChangeNotice } from '../../lib/invalidation';
 import { getPopulationIndex } from '../population';
 import { startControlServer } from './control';
 import type { SimulatorDefinition } from './definition';
@@ -116,6 +118,52 @@ describe('simulated instance', () => {
     } finally {
       await own.close();
       await observing.close();
+    }
+  });
+});
+
+describe('change notices from a simulated instance', () => {
+  const { logger } = capturingLogger();
+  const secret = 'a-test-secret-of-enough-length';
+  const instance: InstanceConfig = { id: 'sim-change-test', system: 'population-register', baseUrl: 'http://127.0.0.1:0', timeoutMs: 2000, options: {}, invalidationSecret: secret };
+  const population = getPopulationIndex();
+  const person = population.population.persons[7]!;
+
+  it('changes a name, sends a notice signed with the instance secret to the configured URL, and /reset undoes the name', async () => {
+    const received: { body: string; signature: string | undefined }[] = [];
+    const receiver = express();
+    receiver.post('/cache/invalidate', express.text({ type: 'application/json' }), (req, res) => {
+      received.push({ body: req.body as string, signature: req.get(SIGNATURE_HEADER) });
+      res.json({ ok: true });
+    });
+    const listening = await listen(receiver, 0);
+    const sim = new SimulatedInstance(echoSimulator, { instance, orgs: loadOrganisations(), population }, { mode: 'normal', latencyMs: 0 }, logger);
+    await sim.start(0);
+    const control = await startControlServer(new Map([[sim.id, sim]]), new Map([[sim.id, sim.behaviour]]), 0, logger, population);
+    const post = (route: string, body: unknown, method = 'POST') =>
+      fetch(`${control.url}${route}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const family = person.familyName;
+    try {
+      // Without a URL the change is made, and the answer says the notice was not delivered.
+      expect((await post(`/instances/${sim.id}/changes`, { patients: [person.nin] })).status).toBe(502);
+      expect((await post('/settings', { invalidationUrl: `${listening.url}/cache/invalidate` }, 'PUT')).status).toBe(200);
+      const answer = await post(`/instances/${sim.id}/changes`, { patients: [person.nin], set: { familyName: 'Endresen' } });
+      expect(await answer.json()).toEqual({ changed: 1, notice: { delivered: true, status: 200 } });
+      expect(person.familyName).toBe('Endresen');
+      expect(received).toHaveLength(1);
+      expect(JSON.parse(received[0]!.body)).toEqual({ source: sim.id, patients: [person.nin] });
+      expect(verifyChangeNotice(secret, received[0]!.body, received[0]!.signature)).toBe(true);
+      expect(verifyChangeNotice('another-secret-of-enough-length', received[0]!.body, received[0]!.signature)).toBe(false);
+
+      expect((await post(`/instances/${sim.id}/changes`, { patients: ['123'] })).status).toBe(400);
+      expect((await post(`/instances/${sim.id}/changes`, { patients: ['00000000000'] })).status).toBe(404);
+      await post('/reset', {});
+      expect(person.familyName).toBe(family);
+    } finally {
+      person.familyName = family;
+      await control.close();
+      await sim.close();
+      await listening.close();
     }
   });
 });

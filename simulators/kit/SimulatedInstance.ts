@@ -53,6 +53,11 @@ export class SimulatedInstance {
     return this.setup.instance.id;
   }
 
+  /** The instance's configuration (sources.json), for its change notices. */
+  get config(): SimulatorSetup['instance'] {
+    return this.setup.instance;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -1,24 +1,71 @@
 import express from 'express';
 import { jsonErrors, listen } from '../../lib/httpServer';
 import type { Logger } from '../../lib/logger';
+import { z } from 'zod';
+import type { PopulationIndex } from '../population';
 import { behaviourPatchSchema } from './behaviour';
+import { applyChange, changeRequestSchema, sendChangeNotice } from './changeNotices';
 import type { SimulatedInstance } from './SimulatedInstance';
 
 /**
  * The simulators' control API, for tests and benchmarks (never part of a real system):
  * - `GET /instances`: each instance's id, URL, behaviour and request counts;
  * - `PUT /instances/:id/behaviour` with `{ "mode": "hang", "latencyMs": 40 }`;
- * - `POST /reset`: every instance back to its start-up behaviour, counts to zero.
+ * - `POST /reset`: every instance back to its start-up behaviour, counts to zero, changed names undone;
+ * - `POST /instances/:id/changes` with `{ "patients": [...], "set": { "familyName": "…" } }`: the data of
+ *   these patients changed (`set` changes names in the simulated population); the instance sends the graph
+ *   its signed change notice, and the answer says whether it was taken;
+ * - `GET /settings`, `PUT /settings` with `{ "invalidationUrl": "http://…/cache/invalidate" }`: where change
+ *   notices go (default SIM_INVALIDATION_URL).
  */
 export async function startControlServer(
   instances: Map<string, SimulatedInstance>,
   initial: Map<string, { mode: SimulatedInstance['behaviour']['mode']; latencyMs: number }>,
   port: number,
   logger: Logger,
+  population?: PopulationIndex,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json());
+  // Names as they were before any change, so that /reset gives the population back as it started.
+  const originalNames = new Map<string, { givenName: string; familyName: string }>();
+  const settings = { invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined };
+  app.get('/settings', (_req, res) => {
+    res.json(settings);
+  });
+  app.put('/settings', (req, res) => {
+    const patch = z.object({ invalidationUrl: z.url().nullable() }).strict().safeParse(req.body);
+    if (!patch.success) {
+      res.status(400).json({ error: 'expected {"invalidationUrl": "http://…" or null}' });
+      return;
+    }
+    settings.invalidationUrl = patch.data.invalidationUrl ?? undefined;
+    res.json(settings);
+  });
+  app.post('/instances/:id/changes', async (req, res) => {
+    const instance = instances.get(req.params.id);
+    const change = changeRequestSchema.safeParse(req.body);
+    if (!instance || !population) {
+      res.status(404).json({ error: 'unknown instance' });
+      return;
+    }
+    if (!change.success) {
+      res.status(400).json({ error: change.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return;
+    }
+    for (const nin of change.data.patients) {
+      const person = population.byNin.get(nin);
+      if (person && change.data.set && !originalNames.has(nin)) originalNames.set(nin, { givenName: person.givenName, familyName: person.familyName });
+    }
+    const known = applyChange(population, change.data);
+    if (known.length === 0) {
+      res.status(404).json({ error: 'none of these patients is in the simulated population' });
+      return;
+    }
+    const notice = await sendChangeNotice(instance, settings.invalidationUrl, known);
+    res.status(notice.delivered ? 200 : 502).json({ changed: known.length, notice });
+  });
   const describe = (i: SimulatedInstance) => ({ id: i.id, url: i.url, behaviour: i.behaviour, stats: i.stats });
   app.get('/instances', (_req, res) => {
     res.json([...instances.values()].map(describe));
@@ -48,6 +95,8 @@ export async function startControlServer(
       if (start) await instance.setBehaviour(start);
       instance.resetStats();
     }
+    for (const [nin, names] of originalNames) Object.assign(population?.byNin.get(nin) ?? {}, names);
+    originalNames.clear();
     res.json([...instances.values()].map(describe));
   });
   app.use(jsonErrors(logger));

@@ -5,6 +5,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { type GraphQLError, parse } from 'graphql';
 import { AdapterKit } from '../../adapters/kit';
+import { CacheCrypto, cacheKeysFromEnv } from '../../adapters/kit/cache/CacheCrypto';
+import { createCacheStore, describeCacheStore } from '../../adapters/kit/cache/CacheStore';
+import { sourceCache } from '../../adapters/kit/cache/sourceCache';
+import { Resilience } from '../../adapters/kit/resilience';
+import { metrics } from '../../lib/metrics';
+import { changeNoticeHandler } from './changeNotices';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import { checkConsistency, loadOrganisations, loadSources, type SystemName } from '../../lib/config';
 import { LRUCache } from 'lru-cache';
@@ -33,6 +39,8 @@ export interface SubgraphContext {
    * source's part is partial, not null, and the error says which source is missing.
    */
   sideErrors: GraphQLError[];
+  /** The subgraphs the gateway's plan for this request calls (a hint, to fetch ahead for them). */
+  plan: readonly string[];
 }
 
 export interface SubgraphDefinition {
@@ -94,7 +102,13 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   const orgs = loadOrganisations();
   const sourcesConfig = loadSources();
   checkConsistency(orgs, sourcesConfig);
-  const kit = new AdapterKit(logger);
+  // The source cache and resilience, around every legacy read of this process (adapters/kit).
+  const store = createCacheStore(logger);
+  const kit = new AdapterKit(logger, { store, crypto: new CacheCrypto(cacheKeysFromEnv()) });
+  const cache = sourceCache({ store, crypto: kit.storage.crypto, logger });
+  const resilience = new Resilience(logger);
+  kit.use(cache).use(resilience.middleware());
+  logger.info(`source cache: ${describeCacheStore()}`);
   const sources = new SourceDirectory(orgs, sourcesConfig, kit);
   sources.validate(definition.systems);
   const grantSecret = accessGrantSecret();
@@ -113,8 +127,18 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
   const connected = sources.describe(definition.systems);
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', subgraph: definition.name, sources: connected });
+    const breakers = resilience.states();
+    res.set('Cache-Control', 'no-store').json({
+      status: 'ok',
+      subgraph: definition.name,
+      sources: connected.map((c) => ({ ...c, breaker: breakers[c.id] ?? 'closed' })),
+      cache: { store: store.kind, available: store.available() },
+    });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
+  });
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(sources, cache, logger));
   app.use(
     '/graphql',
     requireGateway(definition.name, logger),
@@ -122,8 +146,8 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     express.json({ limit: '20mb' }),
     expressMiddleware(server, {
       context: async ({ res }) => {
-        const { requestId, identity } = res.locals.caller as InternalCaller;
-        const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [] };
+        const { requestId, identity, plan } = res.locals.caller as InternalCaller;
+        const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [], plan };
         const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantSecret, requestId);
         return { ...base, access: new AccessContext(identity, requestId, decide) };
       },
@@ -136,6 +160,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     close: async () => {
       await http.close();
       await server.stop();
+      await store.close();
     },
   };
 }

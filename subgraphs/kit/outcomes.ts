@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { type GraphQLError } from 'graphql';
 import type { SourceAdapter } from '../../adapters/contracts';
-import { SourceError, type SectorName } from '../../adapters/kit';
+import { readReport, SourceError, type SectorName } from '../../adapters/kit';
 import { graphError } from '../../lib/errorCodes';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { SourceInfo } from './SourceDirectory';
@@ -12,7 +12,8 @@ import type { SourceInfo } from './SourceDirectory';
  * sector's record, as a status in `Patient.sources`, and as a missing part of a merged view.
  */
 export type SourceOutcome<V> =
-  | { ok: true; value: V | null; source: SourceInfo; ms: number }
+  /** `staleAgeMs`: the source failed and this answer came from the cache, this old. */
+  | { ok: true; value: V | null; source: SourceInfo; ms: number; staleAgeMs?: number }
   | { ok: false; error: SourceError; source: SourceInfo; ms: number };
 
 /** Why no source could be asked for a sector. */
@@ -31,7 +32,7 @@ export type SectorOutcome<V> = { routed: SourceOutcome<V>[] } | { none: NoSource
  * Per-request DataLoaders, one per source instance: every key asked of an instance during one request
  * becomes one batch call (so a 50-patient worklist costs one call per source, not fifty).
  */
-type RawOutcome = { ok: true; value: unknown; ms: number } | { ok: false; error: SourceError; ms: number };
+type RawOutcome = { ok: true; value: unknown; ms: number; staleAgeMs?: number } | { ok: false; error: SourceError; ms: number };
 
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<unknown, RawOutcome, string>>();
@@ -60,9 +61,17 @@ export class RequestLoaders {
           // instance id, next to a request id, would tell where that patient lives.
           const masked = keys.map((k) => this.maskedAs.get(keyOf(k as K))).find((m) => m !== undefined);
           try {
-            const result = await adapter.read(keys as K[], { requestId: this.requestId, purposeOfUse: this.options.purposeOfUse, ...(masked ? { logAs: masked } : {}) });
+            // A report: with the cache in front, one key can be stale or fail while the others arrive.
+            const report = readReport();
+            const result = await adapter.read(keys as K[], { requestId: this.requestId, purposeOfUse: this.options.purposeOfUse, report, ...(masked ? { logAs: masked } : {}) });
             const ms = Math.round(performance.now() - started);
-            return keys.map((k) => ({ ok: true as const, value: result.get(keyOf(k as K)) ?? null, ms }));
+            return keys.map((k): RawOutcome => {
+              const id = keyOf(k as K);
+              const failed = report.failed.get(id);
+              if (failed) return { ok: false, error: failed, ms };
+              const staleAgeMs = report.stale.get(id);
+              return { ok: true, value: result.get(id) ?? null, ms, ...(staleAgeMs !== undefined ? { staleAgeMs } : {}) };
+            });
           } catch (error) {
             if (!(error instanceof SourceError)) throw error;
             const ms = Math.round(performance.now() - started);
@@ -87,6 +96,8 @@ export function sourceGraphError(outcome: Extract<SourceOutcome<unknown>, { ok: 
     sector: source.sector,
     // A timeout is a setting of one instance: for a source named by sector alone it is left out.
     ...(error.details.timeoutMs && !source.masked ? { timeoutMs: error.details.timeoutMs } : {}),
+    // `open`: the source's circuit breaker is open, it was not asked; `saturated`: too many reads in progress.
+    ...(error.details.circuit && !source.masked ? { circuit: error.details.circuit } : {}),
   });
 }
 
@@ -106,11 +117,13 @@ export interface SourceStatus {
   system: string;
   sector: SectorName;
   organisation: string | null;
-  state: 'OK' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ROUTING_FAILED' | 'NOT_APPLICABLE';
+  state: 'OK' | 'STALE' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ROUTING_FAILED' | 'NOT_APPLICABLE';
   holdsRecord: boolean | null;
   errorCode: string | null;
   message: string | null;
   latencyMs: number | null;
+  /** For a STALE source: how old the answer served from the cache is, in seconds. */
+  dataAgeSeconds: number | null;
 }
 
 export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
@@ -122,8 +135,19 @@ export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
     // How long a source took tells which region's system answered: no timing for a source named by sector.
     latencyMs: outcome.source.masked ? null : outcome.ms,
   };
-  if (outcome.ok) return { ...base, state: 'OK', holdsRecord: outcome.value !== null, errorCode: null, message: null };
-  return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: messageOf(outcome) };
+  if (outcome.ok && outcome.staleAgeMs !== undefined) {
+    const age = Math.round(outcome.staleAgeMs / 1000);
+    return {
+      ...base,
+      state: 'STALE',
+      holdsRecord: outcome.value !== null,
+      errorCode: null,
+      message: `The source did not answer; its answer from ${age} s ago is shown`,
+      dataAgeSeconds: age,
+    };
+  }
+  if (outcome.ok) return { ...base, state: 'OK', holdsRecord: outcome.value !== null, errorCode: null, message: null, dataAgeSeconds: null };
+  return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: messageOf(outcome), dataAgeSeconds: null };
 }
 
 const SECTOR_TEXT: Record<SectorName, string> = {
@@ -157,6 +181,7 @@ export function statusOfNone(none: NoSource): SourceStatus {
     errorCode: none.state === 'ROUTING_FAILED' ? 'ROUTING_FAILED' : null,
     message: none.message,
     latencyMs: null,
+    dataAgeSeconds: null,
   };
 }
 

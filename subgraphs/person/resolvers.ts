@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { ReadOptions } from '../../adapters/kit';
 import type { PersonName, PractitionerModel } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
 import { validateNin } from '../../lib/nin';
@@ -20,6 +21,18 @@ export const MAX_PATIENTS = 100;
 
 interface PatientRef {
   nin: string;
+}
+
+/**
+ * Gets the reader's Kjernejournal ticket for the patient into the shared stash (adapters/summary-record). A
+ * ticket is a permission for one purpose of use, not health data; the summary itself is read only by the
+ * national subgraph, after the access decision. A failure costs nothing but the head start.
+ */
+function prefetchSummaryTicket(ctx: SubgraphContext, nin: string): Promise<unknown> {
+  const id = ctx.sources.orgs.national.summaryRecord;
+  const adapter = ctx.sources.adapter(id, ['summary-record']);
+  const ahead = { instance: adapter.instance, read: (nins: readonly string[], options?: ReadOptions) => adapter.prefetch(nins, options).then(() => new Map()) };
+  return ctx.loaders.load(ahead, nin, (k) => k, ctx.sources.info(id), 'ticket');
 }
 
 function loadPractitioner(ctx: SubgraphContext, hpr: string): Promise<SourceOutcome<PractitionerModel>> {
@@ -46,10 +59,17 @@ async function resolvePatient(nin: string, ctx: SubgraphContext): Promise<Patien
   if (!validation.valid) {
     throw graphError('INVALID_NIN', 'Not a valid national identity number', { reasons: validation.reasons });
   }
-  // The GP register is needed to route the GP record: ask it now, in parallel with the population register,
-  // instead of after it. The loader keeps the answer for the field resolvers.
+  // The access decision reads the registries and, for clinicians, every hospital's access facts: start it
+  // now, so that those reads go out together with the population register's instead of after it (one legacy
+  // round trip before the sectors are asked, not two). Every field's rule then awaits the same decision.
+  ctx.access.decisionFor({ nin }).catch(() => undefined);
+  // The GP register routes the GP record: asked now too (the decision asks it only for some readers).
   loadListing(ctx, nin).catch(() => undefined);
-  const person = await loadPerson(ctx, nin);
+  // When the plan reads the summary record next, its ticket is fetched now, alongside the registries, so
+  // that the national subgraph's read costs one call to Kjernejournal, not two. The patient is answered
+  // once both are done: the national subgraph, asked next, then finds the ticket held.
+  const ticket = ctx.plan.includes('national') ? prefetchSummaryTicket(ctx, nin).catch(() => undefined) : undefined;
+  const [person] = await Promise.all([loadPerson(ctx, nin), ticket]);
   if (person.ok && person.value === null) {
     throw graphError('PATIENT_NOT_FOUND', 'No person with this number in the population register', { source: person.source.sourceId });
   }

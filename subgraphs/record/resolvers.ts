@@ -45,6 +45,7 @@ function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
         errorCode: 'SUBGRAPH_UNAVAILABLE',
         message: `The ${SUBGRAPH_OF[prefix]} subgraph did not answer`,
         latencyMs: null,
+        dataAgeSeconds: null,
       } satisfies SourceStatus,
     ];
   });

@@ -4,7 +4,9 @@ import { startSystem, type RunningSystem, type SystemOptions } from '../../scrip
 /**
  * The end-to-end harness: the real processes (simulators, six subgraphs, gateway) on free ports, and
  * helpers to query the gateway and steer the simulators. Sources time out after 1.5 s here, so that a
- * hanging source costs the tests little.
+ * hanging source costs the tests little. The shared source cache is off unless a test turns it on
+ * (`env: { SOURCE_CACHE: 'on', REDIS_URL }`, as cache.e2e does): tests of faults and call counts must see
+ * every read reach the simulators; what one request reads is still read once.
  */
 export interface GraphQLResponse<D = Record<string, unknown>> {
   status: number;
@@ -51,7 +53,7 @@ export class TestSystem {
       output: 'capture',
       sourceTimeoutMs: 1500,
       ...options,
-      env: { LOG_LEVEL: 'warn', ...options.env },
+      env: { LOG_LEVEL: 'warn', SOURCE_CACHE: 'off', ...options.env },
     });
     return new TestSystem(system, await DevIdentityProvider.load());
   }

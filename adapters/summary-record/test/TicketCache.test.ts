@@ -1,52 +1,49 @@
-import { MAX_TICKETS, SAFETY_MARGIN_MS, TicketCache } from '../TicketCache';
+import { MemoryCacheStore } from '../../kit/cache/CacheStore';
+import { CacheCrypto, randomCacheKeys } from '../../kit/cache/CacheCrypto';
+import { Stash } from '../../kit/cache/Stash';
+import { SAFETY_MARGIN_MS, TicketCache } from '../TicketCache';
 
 const NIN = '05895922945';
 
+function setup() {
+  let clock = 1_000_000;
+  const store = new MemoryCacheStore();
+  const cache = new TicketCache(new Stash(store, new CacheCrypto(randomCacheKeys()), 'kj-ticket'), 'summary-record', () => clock);
+  return { cache, store, advance: (ms: number) => (clock += ms), now: () => clock };
+}
+
 describe('summary record ticket cache', () => {
-  it('holds a ticket until the safety margin before its expiry', () => {
-    let clock = 1_000_000;
-    const cache = new TicketCache(() => clock);
-    cache.set(NIN, 'TREAT', { ticket: 't1', expiresAt: clock + 600_000 });
-    expect(cache.get(NIN, 'TREAT')).toBe('t1');
-    clock += 600_000 - SAFETY_MARGIN_MS;
-    expect(cache.get(NIN, 'TREAT')).toBeUndefined();
-    expect(cache.size).toBe(0);
+  it('holds a ticket until the safety margin before its expiry', async () => {
+    const t = setup();
+    await t.cache.set(NIN, 'TREAT', { ticket: 't1', expiresAt: t.now() + 600_000 });
+    expect(await t.cache.getMany([NIN], 'TREAT')).toEqual(new Map([[NIN, 't1']]));
+    t.advance(600_000 - SAFETY_MARGIN_MS);
+    expect((await t.cache.getMany([NIN], 'TREAT')).size).toBe(0);
   });
 
-  it('keys entries by a keyed hash, never by the identity number', () => {
-    const cache = new TicketCache();
-    cache.set(NIN, 'TREAT', { ticket: 't1', expiresAt: Date.now() + 600_000 });
-    const keys = [...(cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).not.toContain(NIN);
-    expect(keys[0]).not.toMatch(/\d{11}/);
-    expect(JSON.stringify([...(cache as unknown as { entries: Map<string, unknown> }).entries])).not.toContain(NIN);
+  it('keys entries by a keyed hash, and seals them: neither the number, the purpose nor the ticket shows', async () => {
+    const t = setup();
+    await t.cache.set(NIN, 'TREAT', { ticket: 'ticket-abc', expiresAt: t.now() + 600_000 });
+    const dump = JSON.stringify([...(t.store as unknown as { lru: Map<string, string> }).lru.entries()]);
+    expect(dump).not.toMatch(/\d{11}|TREAT|ticket-abc/);
   });
 
-  it('holds a ticket for the purpose it was issued under, not for another', () => {
-    const cache = new TicketCache();
-    const expiresAt = Date.now() + 600_000;
-    cache.set(NIN, 'TREAT', { ticket: 't-treat', expiresAt });
-    expect(cache.get(NIN, 'ETREAT')).toBeUndefined();
-    expect(cache.get(NIN, 'PATRQT')).toBeUndefined();
-    cache.set(NIN, 'ETREAT', { ticket: 't-etreat', expiresAt });
-    expect(cache.size).toBe(2);
-    expect([cache.get(NIN, 'TREAT'), cache.get(NIN, 'ETREAT')]).toEqual(['t-treat', 't-etreat']);
-    cache.delete(NIN, 'ETREAT');
-    expect([cache.get(NIN, 'TREAT'), cache.get(NIN, 'ETREAT')]).toEqual(['t-treat', undefined]);
-    // The slot names neither the patient nor the purpose.
-    const [slot] = [...(cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
-    expect(slot).not.toMatch(/TREAT|\d{11}/);
+  it('holds a ticket for the purpose it was issued under, not for another', async () => {
+    const t = setup();
+    const expiresAt = t.now() + 600_000;
+    await t.cache.set(NIN, 'TREAT', { ticket: 't-treat', expiresAt });
+    expect((await t.cache.getMany([NIN], 'ETREAT')).size).toBe(0);
+    expect((await t.cache.getMany([NIN], 'PATRQT')).size).toBe(0);
+    await t.cache.set(NIN, 'ETREAT', { ticket: 't-etreat', expiresAt });
+    expect([...(await t.cache.getMany([NIN], 'TREAT')).values(), ...(await t.cache.getMany([NIN], 'ETREAT')).values()]).toEqual(['t-treat', 't-etreat']);
+    await t.cache.delete(NIN, 'ETREAT');
+    expect((await t.cache.getMany([NIN], 'ETREAT')).size).toBe(0);
+    expect((await t.cache.getMany([NIN], 'TREAT')).size).toBe(1);
   });
 
-  it('forgets a ticket on request and stays bounded', () => {
-    const cache = new TicketCache();
-    cache.set(NIN, 'TREAT', { ticket: 't1', expiresAt: Date.now() + 600_000 });
-    cache.delete(NIN, 'TREAT');
-    expect(cache.get(NIN, 'TREAT')).toBeUndefined();
-    for (let i = 0; i <= MAX_TICKETS + 5; i += 1) cache.set(String(i), 'TREAT', { ticket: `t${i}`, expiresAt: Date.now() + 600_000 });
-    expect(cache.size).toBe(MAX_TICKETS);
-    expect(cache.get('0', 'TREAT')).toBeUndefined();
-    expect(cache.get(String(MAX_TICKETS + 5), 'TREAT')).toBe(`t${MAX_TICKETS + 5}`);
+  it('never keeps a ticket that is about to run out', async () => {
+    const t = setup();
+    await t.cache.set(NIN, 'TREAT', { ticket: 't1', expiresAt: t.now() + SAFETY_MARGIN_MS - 1 });
+    expect((await t.cache.getMany([NIN], 'TREAT')).size).toBe(0);
   });
 });

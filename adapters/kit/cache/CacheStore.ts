@@ -1,0 +1,197 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../../../lib/logger';
+import { metrics } from '../../../lib/metrics';
+
+/**
+ * Where the source cache keeps its (already encrypted) values: Redis, shared by every process and replica,
+ * or an in-process LRU when REDIS_URL is not set. A store never fails a read: when Redis is down or slow,
+ * `get` answers nothing and `set` does nothing, a warning and a metric say so, and the client reconnects by
+ * itself, so an outage makes the graph slower, not wrong.
+ */
+export interface CacheStore {
+  readonly kind: 'redis' | 'memory';
+  /** Values by key; a key that is missing, expired or could not be read is absent. */
+  getMany(keys: readonly string[]): Promise<Map<string, string>>;
+  setMany(entries: readonly { key: string; value: string; ttlMs: number }[]): Promise<void>;
+  del(keys: readonly string[]): Promise<void>;
+  /** True while the store answers (always for memory). */
+  available(): boolean;
+  close(): Promise<void>;
+}
+
+/** How long a Redis command may take before the read goes to the source instead. */
+const COMMAND_TIMEOUT_MS = 150;
+
+export class MemoryCacheStore implements CacheStore {
+  readonly kind = 'memory' as const;
+  private readonly lru: LRUCache<string, string>;
+
+  /** `maxBytes`: the most the values may take together (strings counted at two bytes a character). */
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    this.lru = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (v, k) => 2 * (v.length + k.length) || 1 });
+  }
+
+  async getMany(keys: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const key of keys) {
+      const value = this.lru.get(key);
+      if (value !== undefined) found.set(key, value);
+    }
+    return found;
+  }
+
+  async setMany(entries: readonly { key: string; value: string; ttlMs: number }[]): Promise<void> {
+    for (const e of entries) this.lru.set(e.key, e.value, { ttl: e.ttlMs });
+  }
+
+  async del(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.lru.delete(key);
+  }
+
+  available(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.lru.clear();
+  }
+}
+
+type Client = Redis | Cluster;
+
+export class RedisCacheStore implements CacheStore {
+  readonly kind = 'redis' as const;
+  private up = false;
+  private lastWarning = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly logger: Logger,
+  ) {
+    client.on('ready', () => {
+      if (!this.up) logger.info({ cache: 'redis' }, 'cache store connected');
+      this.up = true;
+      metrics().cacheStoreUp.set(1);
+    });
+    // ioredis reconnects by itself; the store only notes that it is down meanwhile.
+    client.on('error', (error: Error & { code?: string }) => this.down('error', error.code));
+    client.on('end', () => this.down('closed'));
+    client.on('reconnecting', () => this.down('reconnecting'));
+  }
+
+  private down(reason: string, code?: string): void {
+    this.up = false;
+    metrics().cacheStoreUp.set(0);
+    // One warning per ten seconds: an outage must be seen, not flood the log.
+    const now = Date.now();
+    if (now - this.lastWarning > 10_000) {
+      this.lastWarning = now;
+      this.logger.warn({ cache: 'redis', reason, code }, 'cache store unavailable: reading from the sources');
+    }
+  }
+
+  private failed(operation: string, error: unknown): void {
+    metrics().cacheErrors.inc({ operation });
+    this.down(`${operation} failed`, (error as { code?: string })?.code ?? ((error as Error)?.message?.includes('timed out') ? 'TIMEOUT' : undefined));
+  }
+
+  async getMany(keys: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (keys.length === 0 || !this.up) return found;
+    try {
+      // One key per command in a pipeline: MGET would fail across slots on a Redis Cluster.
+      const pipeline = this.client.pipeline();
+      for (const key of keys) pipeline.get(key);
+      const answers = (await pipeline.exec()) ?? [];
+      answers.forEach(([error, value], i) => {
+        const key = keys[i];
+        if (!error && typeof value === 'string' && key) found.set(key, value);
+      });
+    } catch (error) {
+      this.failed('get', error);
+    }
+    return found;
+  }
+
+  async setMany(entries: readonly { key: string; value: string; ttlMs: number }[]): Promise<void> {
+    if (entries.length === 0 || !this.up) return;
+    try {
+      const pipeline = this.client.pipeline();
+      for (const e of entries) pipeline.set(e.key, e.value, 'PX', Math.max(1, Math.round(e.ttlMs)));
+      await pipeline.exec();
+    } catch (error) {
+      this.failed('set', error);
+    }
+  }
+
+  async del(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      const pipeline = this.client.pipeline();
+      for (const key of keys) pipeline.del(key);
+      await pipeline.exec();
+    } catch (error) {
+      this.failed('del', error);
+      // An invalidation that did not reach Redis must not pass for done.
+      throw error;
+    }
+  }
+
+  available(): boolean {
+    return this.up;
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+/**
+ * The client for a REDIS_URL. Three forms:
+ * - `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS): one server;
+ * - `redis-cluster://[user:password@]host1:port1,host2:port2`: a Redis Cluster, from its seed nodes;
+ * - `redis-sentinel://[user:password@]host1:26379,host2:26379/mymaster[?db=N]`: a primary found through
+ *   Sentinel (the password is the primary's).
+ * Commands fail fast while disconnected (no offline queue) and time out after COMMAND_TIMEOUT_MS, so a
+ * Redis outage or a slow Redis never holds a read: the read goes to the source.
+ */
+export function redisClient(url: string, overrides: Pick<RedisOptions, 'lazyConnect'> = {}): Client {
+  const common: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 2000,
+    // Reconnect for ever, backing off to two seconds: the cache comes back by itself.
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    lazyConnect: false,
+    ...overrides,
+  };
+  const match = /^(redis-cluster|redis-sentinel):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
+  if (!match) return new Redis(url, common);
+  const [, scheme, user, password, hosts = '', path, query] = match;
+  const nodes: { host: string; port: number }[] = hosts.split(',').map((h) => {
+    const [host = '', port] = h.split(':');
+    return { host, port: Number(port ?? (scheme === 'redis-sentinel' ? 26379 : 6379)) };
+  });
+  const auth = { ...(user ? { username: decodeURIComponent(user) } : {}), ...(password ? { password: decodeURIComponent(password) } : {}) };
+  if (scheme === 'redis-cluster') {
+    return new Cluster(nodes, { enableOfflineQueue: false, lazyConnect: common.lazyConnect, redisOptions: { ...common, ...auth }, clusterRetryStrategy: common.retryStrategy });
+  }
+  const db = Number(new URLSearchParams(query ?? '').get('db') ?? 0);
+  return new Redis({ ...common, ...auth, sentinels: nodes, name: path || 'mymaster', db });
+}
+
+/** The store the environment asks for: Redis with REDIS_URL, else in-process memory. */
+export function createCacheStore(logger: Logger, env: NodeJS.ProcessEnv = process.env): CacheStore {
+  const url = env.REDIS_URL?.trim();
+  return url ? new RedisCacheStore(redisClient(url), logger) : new MemoryCacheStore();
+}
+
+/** Where the cache lives, for start-up logs: never the password. */
+export function describeCacheStore(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.REDIS_URL?.trim();
+  if (!url) return 'in-process memory (REDIS_URL not set)';
+  const hosts = /^[a-z-]+:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url)?.[1] ?? '(unparsed)';
+  return `${url.split(':')[0]} at ${hosts}`;
+}

@@ -1,0 +1,178 @@
+import { LRUCache } from 'lru-cache';
+import type { CachePolicy, InstanceConfig } from '../../../lib/config';
+import type { Logger } from '../../../lib/logger';
+import { metrics } from '../../../lib/metrics';
+import type { ReadCall, ReadMiddleware, ReadNext, ReadResult } from '../AdapterKit';
+import { classify } from '../AdapterKit';
+import type { SourceError } from '../errors';
+import type { CacheCrypto } from './CacheCrypto';
+import type { CacheStore } from './CacheStore';
+
+/**
+ * The source cache, as kit middleware around every legacy read, so every adapter gets it:
+ * 1. request-scoped: what one client request has read is read once, whatever its aliases and plan steps
+ *    (in process memory only, for the request's life: this holds even for sources that forbid caching);
+ * 2. shared and sealed: answers the source lets us keep are stored (encrypted, under keyed-hash keys) in
+ *    Redis or the in-process LRU for the instance's TTL, per kind of data;
+ * 3. one fetch per key in flight: concurrent readers of a key wait for one legacy call;
+ * 4. stale if error: when the source fails, an answer younger than the instance's stale window is served
+ *    and reported as stale, with its age.
+ * A source that answers `Cache-Control: no-store`, `no-cache` or `private` is never stored in the shared
+ * cache (the kit notes the header on the read). Failures are never cached.
+ */
+interface Entry<V> {
+  v: V | null;
+  /** When the source gave it (epoch ms). */
+  at: number;
+}
+
+/** How long a client request's reads are remembered: longer than any request should take. */
+const REQUEST_MEMORY_MS = 60_000;
+
+export interface SourceCacheOptions {
+  store: CacheStore;
+  crypto: CacheCrypto;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void> } {
+  const { store, crypto } = options;
+  const now = options.now ?? Date.now;
+  const requestMemory = new LRUCache<string, Entry<unknown>>({ max: 20_000, ttl: REQUEST_MEMORY_MS });
+  const inFlight = new Map<string, Promise<Entry<unknown> | SourceError>>();
+
+  const middleware = async <V>(call: ReadCall, next: ReadNext<V>): Promise<ReadResult<V>> => {
+    const { instance, operation } = call;
+    const policy = call.policy;
+    const requestId = call.options.requestId;
+    const cacheKey = (key: string) => crypto.keyFor('src', instance.id, operation, key);
+    const memoKey = (key: string) => (requestId ? `${requestId}\u0000${cacheKey(key)}` : undefined);
+    const result: ReadResult<V> = new Map();
+    const count = (resultName: string, n: number) => n > 0 && metrics().cacheLookups.inc({ source: instance.id, operation, result: resultName }, n);
+
+    // 1. What this request has read already.
+    let missing: string[] = [];
+    for (const key of call.keys) {
+      const memo = memoKey(key);
+      const hit = memo ? (requestMemory.get(memo) as Entry<V> | undefined) : undefined;
+      if (hit) result.set(key, hit.v);
+      else missing.push(key);
+    }
+    // 2. The shared cache, for what is fresh.
+    const stale = new Map<string, Entry<V>>();
+    if (policy.ttlMs > 0 && missing.length > 0) {
+      const sealed = await store.getMany(missing.map(cacheKey));
+      const stillMissing: string[] = [];
+      for (const key of missing) {
+        const raw = sealed.get(cacheKey(key));
+        const opened = raw === undefined ? undefined : crypto.open(cacheKey(key), raw);
+        const entry = opened === undefined ? undefined : (JSON.parse(opened) as Entry<V>);
+        if (entry && now() - entry.at < policy.ttlMs) {
+          result.set(key, entry.v);
+          remember(key, entry);
+        } else {
+          if (entry) stale.set(key, entry);
+          stillMissing.push(key);
+        }
+      }
+      count('hit', missing.length - stillMissing.length);
+      missing = stillMissing;
+    }
+    if (missing.length === 0) return result;
+
+    // 3. One fetch per key in flight in this process; the rest of the batch goes to the source. Readers share
+    // a fetch only where they could share its answer: for data the cache may not keep, within one request
+    // (and one purpose of use, which a source such as Kjernejournal logs with the read).
+    const flightKey = (key: string) =>
+      [cacheKey(key), call.options.purposeOfUse ?? '', policy.ttlMs > 0 ? '' : (requestId ?? Math.random().toString(36))].join('\u0000');
+    const waitFor = new Map<string, Promise<Entry<unknown> | SourceError>>();
+    const fetchNow: string[] = [];
+    for (const key of missing) {
+      const pending = inFlight.get(flightKey(key));
+      if (pending) waitFor.set(key, pending);
+      else fetchNow.push(key);
+    }
+    let settle: ((outcome: Map<string, Entry<V>> | SourceError) => void) | undefined;
+    const flights = new Map<string, Promise<Entry<unknown> | SourceError>>();
+    if (fetchNow.length > 0) {
+      const fetched = new Promise<Map<string, Entry<V>> | SourceError>((resolve) => (settle = resolve));
+      for (const key of fetchNow) {
+        const perKey = fetched.then((o) => (o instanceof Map ? (o.get(key) ?? { v: null, at: now() }) : o));
+        inFlight.set(flightKey(key), perKey);
+        flights.set(flightKey(key), perKey);
+      }
+    }
+    // A flight ends once its answer is in the shared store (or it failed): a reader who missed the store
+    // just before the answer landed there still finds the flight, and does not ask the source again.
+    const land = () => {
+      for (const [ck, perKey] of flights) if (inFlight.get(ck) === perKey) inFlight.delete(ck);
+    };
+    const failures = new Map<string, SourceError>();
+    if (fetchNow.length > 0) {
+      count(policy.ttlMs > 0 ? 'miss' : 'bypass', fetchNow.length);
+      try {
+        const answer = await next({ ...call, keys: fetchNow });
+        const at = now();
+        const entries = new Map(fetchNow.map((key) => [key, { v: answer.get(key) ?? null, at } as Entry<V>]));
+        settle?.(entries);
+        for (const [key, entry] of entries) {
+          result.set(key, entry.v);
+          remember(key, entry);
+        }
+        if (policy.ttlMs > 0 && !call.uncacheable()) {
+          await store.setMany(
+            [...entries].map(([key, entry]) => ({ key: cacheKey(key), value: crypto.seal(cacheKey(key), JSON.stringify(entry)), ttlMs: policy.ttlMs + policy.staleMs })),
+          );
+        }
+        land();
+      } catch (error) {
+        const classified = classify(error, instance, instance.timeoutMs, options.logger);
+        settle?.(classified);
+        land();
+        for (const key of fetchNow) failures.set(key, classified);
+      }
+    }
+    for (const [key, pending] of waitFor) {
+      const outcome = await pending;
+      if ('code' in outcome) failures.set(key, outcome);
+      else result.set(key, (outcome as Entry<V>).v);
+    }
+    if (failures.size === 0) return result;
+
+    // 4. Stale if error: what the shared cache still holds within the stale window stands in.
+    let firstFailure: SourceError | undefined;
+    for (const [key, error] of failures) {
+      const entry = stale.get(key);
+      if (entry && now() - entry.at < policy.ttlMs + policy.staleMs) {
+        result.set(key, entry.v);
+        call.report?.stale.set(key, now() - entry.at);
+        count('stale', 1);
+      } else {
+        firstFailure ??= error;
+        call.report?.failed.set(key, error);
+      }
+    }
+    // Without a report to say which keys failed, the read fails as a whole, as it would without a cache.
+    if (firstFailure && !call.report) throw firstFailure;
+    return result;
+
+    function remember(key: string, entry: Entry<unknown>): void {
+      const memo = memoKey(key);
+      if (memo) requestMemory.set(memo, entry);
+    }
+  };
+
+  return Object.assign(middleware as ReadMiddleware, {
+    /** Forgets what the shared cache and this process hold for these keys. */
+    async invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void> {
+      const cacheKeys = operations.flatMap((op) => keys.map((key) => crypto.keyFor('src', instance.id, op, key)));
+      await store.del(cacheKeys);
+      // Request memories hold keys prefixed by request ids: drop every entry of these keys.
+      const doomed = new Set(cacheKeys);
+      for (const memo of requestMemory.keys()) if (doomed.has(memo.slice(memo.indexOf('\u0000') + 1))) requestMemory.delete(memo);
+    },
+  });
+}
+
+export type { CachePolicy };

@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import { ADAPTERS } from '../../adapters';
+import type { InstanceConfig } from '../../lib/config';
+import { checkChangeNotice, SIGNATURE_HEADER } from '../../lib/invalidation';
+import type { Logger } from '../../lib/logger';
+import type { SourceDirectory } from './SourceDirectory';
+
+interface Invalidates {
+  invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void>;
+}
+
+/**
+ * `POST /cache/invalidate`: a source's signed change notice (forwarded by the gateway, or sent straight to a
+ * subgraph): every kind of data the source's adapter reads is forgotten for the patients it names, in the
+ * shared cache and in this process. Only the source itself can sign one (lib/invalidation.ts).
+ */
+export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates, logger: Logger): RequestHandler {
+  return async (req, res) => {
+    const checked = checkChangeNotice(req.body, req.get(SIGNATURE_HEADER), (id) => sources.knownInstance(id));
+    if ('status' in checked) {
+      res.status(checked.status).json(checked.body);
+      return;
+    }
+    const { notice, instance } = checked;
+    try {
+      await cache.invalidate(instance, ADAPTERS[instance.system].manifest.operations, notice.patients);
+    } catch {
+      // The shared store did not take the deletes: the source should send the notice again.
+      res.status(503).json({ errors: [{ message: 'The cache could not forget these entries now; send the notice again', extensions: { code: 'CACHE_UNAVAILABLE' } }] });
+      return;
+    }
+    logger.info({ source: instance.id, patients: notice.patients.length }, 'cache entries invalidated by the source');
+    res.json({ source: instance.id, invalidated: notice.patients.length });
+  };
+}
