@@ -1,0 +1,362 @@
+/**
+ * `npm run bench [-- --latency N] [--json FILE] [--cache redis|memory]`: builds, then starts the whole system
+ * compiled (simulators answering after N ms per call, default 40; the source cache in a private redis-server
+ * when the binary is found, as deployed, else in process) with a plain @apollo/gateway beside ours over the same
+ * subgraphs, measures, prints a table of targets and writes it as JSON. A second system with the source
+ * cache off (SOURCE_CACHE=off) gives the cold worklists and the throughput the cache is compared with.
+ * Everything it starts is stopped when it ends, fails or is interrupted. About three minutes.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { adapterManifest } from '../adapters';
+import { instancesOf, loadSources, type SystemName } from '../lib/config';
+import { redisServerAvailable, startPrivateRedis } from '../scripts/privateRedis';
+import { startSystem, NODE_FLAGS, type RunningSystem, type Runtime } from '../scripts/system';
+import { getPopulation } from '../simulators/population';
+import { BenchClient, expectClean, type InstanceStats } from './client';
+import { closedLoop, p50, p95, type LoadResult } from './load';
+import { cpuMs, pssMb, rssByProcess, stealMs } from './processStats';
+import { aliases, SUMMARY, TYPENAME, WORKLIST } from './queries';
+import { printReport, type Target } from './report';
+
+interface Options {
+  latency: number;
+  json: string | undefined;
+  runtime: Runtime;
+  /** V8 flags for our processes instead of scripts/system.ts's NODE_FLAGS, to compare settings. */
+  nodeFlags: string[] | undefined;
+  /** The shared cache: a private redis-server (as deployed; the default where the binary exists) or in-process. */
+  cache: 'redis' | 'memory';
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`--${name} needs a value`);
+    return v;
+  };
+  const latency = Number(value('latency') ?? 40);
+  if (!Number.isInteger(latency) || latency < 0) throw new Error('--latency must be a whole number of milliseconds');
+  const runtime = value('runtime') ?? 'compiled';
+  if (runtime !== 'compiled' && runtime !== 'tsx') throw new Error('--runtime must be compiled or tsx');
+  const flags = value('node-flags');
+  const cache = value('cache') ?? (redisServerAvailable() ? 'redis' : 'memory');
+  if (cache !== 'redis' && cache !== 'memory') throw new Error('--cache must be redis or memory');
+  return { latency, json: value('json'), runtime, cache, nodeFlags: flags === undefined ? undefined : flags.split(' ').filter(Boolean) };
+}
+
+const persons = getPopulation().persons;
+/** Patients with data in every sector: their summaries ask every kind of source. */
+const rich = persons.filter((p) => p.careRecord && p.gpRecord && p.hospitalRecords.length > 0 && !p.addressProtection.startsWith('STRICTLY'));
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function start(options: Options, cache: 'on' | 'off', redisUrl: string): Promise<RunningSystem> {
+  log(`starting the system (${options.runtime}, source cache ${cache === 'on' ? (redisUrl ? 'in a private Redis' : 'in process') : 'off'}, ${options.latency} ms per legacy call)…`);
+  return startSystem({
+    ports: 'auto',
+    output: 'capture',
+    runtime: options.runtime,
+    // Sources and subgraphs get far more time than any answer here takes: a slow answer is measured, not cut.
+    sourceTimeoutMs: 20_000,
+    env: {
+      SIM_LATENCY_MS: String(options.latency),
+      LOG_LEVEL: 'warn',
+      SUBGRAPH_TIMEOUT_MS: '60000',
+      // A private Redis (empty) or an in-process cache per start, whatever REDIS_URL the shell names; `off` keeps nothing.
+      REDIS_URL: cache === 'on' ? redisUrl : '',
+      ...(cache === 'off' ? { SOURCE_CACHE: 'off' } : {}),
+    },
+    ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
+    extraGateways: [{ name: 'baseline-gateway', script: 'bench/baselineGateway.ts' }],
+  });
+}
+
+/** Summaries from `clients` loops for a while or a number of requests, cycling through `patients`. */
+function summaries(client: BenchClient, patients: readonly string[], clients: number, limit: { seconds: number } | { total: number }, url?: string) {
+  return closedLoop(clients, limit, async (i) => {
+    const answer = await client.query(SUMMARY, { nin: patients[i % patients.length] }, url);
+    const ok = answer.status === 200 && !answer.body.errors;
+    return { ok, ...(ok ? {} : { failure: `HTTP ${answer.status} ${JSON.stringify(answer.body.errors?.[0] ?? '').slice(0, 300)}` }) };
+  });
+}
+
+/**
+ * Patients kept apart from the measured ones: warm-up, throughput and CPU read these. Not those whose
+ * address is strictly confidential: the summary asks for their municipality, which is refused (rightly),
+ * and a refusal would count as a failed request.
+ */
+const WARM = persons
+  .slice(480)
+  .filter((p) => !p.addressProtection.startsWith('STRICTLY'))
+  .map((p) => p.nin);
+
+/**
+ * JIT, query plans and connections warmed, and the WARM patients read once. Then (d): 32 clients for 20 s,
+ * at the same point in both systems' lives, so that only the source cache tells them apart.
+ */
+async function warmUpAndThroughput(client: BenchClient, baseline?: string) {
+  log('warming up (JIT, query plans) on patients the latency measurements do not use…');
+  expectClean(await client.query(SUMMARY, { nin: WARM[0] }), 'the first summary');
+  await summaries(client, WARM, 4, { total: 80 });
+  if (baseline) expectClean(await client.query(SUMMARY, { nin: WARM[0] }, baseline), 'the first summary through the baseline gateway');
+  if (baseline) await summaries(client, WARM, 4, { total: 80 }, baseline);
+  for (let i = 0; i < 2; i++) expectClean(await client.query(WORKLIST, { nins: WARM }), 'a worklist');
+  log('(d) 32 clients, 20 s of warm summaries…');
+  const steal = stealMs();
+  const result = await summaries(client, WARM, 32, { seconds: 20 });
+  return { ...result, stolenMs: stealMs() - steal };
+}
+
+/** Calls per source instance and route (kind of data) made by what `run` sends. */
+async function callsOf(client: BenchClient, run: () => Promise<unknown>): Promise<Record<string, Record<string, number>>> {
+  await client.reset();
+  await run();
+  const stats = await client.stats();
+  return Object.fromEntries(Object.entries(stats).filter(([, s]) => s.requests > 0).map(([id, s]: [string, InstanceStats]) => [id, s.byRoute]));
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const L = options.latency;
+  const started = Date.now();
+  const running = new Set<RunningSystem>();
+  let stopRedis = () => Promise.resolve();
+  const stopAll = () => Promise.all([...[...running].map((s) => s.stop().finally(() => running.delete(s))), stopRedis()]);
+  // Ctrl-C or a kill: stop every process first (the processes also stop when this one's IPC channel closes).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping…`);
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+  const raw: Record<string, unknown> = {};
+  const targets: Target[] = [];
+  try {
+    // —— System A: as deployed (source cache on), with the plain Apollo Gateway beside ours. ——
+    const redis = options.cache === 'redis' ? await startPrivateRedis() : undefined;
+    stopRedis = () => redis?.stop() ?? Promise.resolve();
+    const a = await start(options, 'on', redis?.url ?? '');
+    running.add(a);
+    const baselineUrl = a.extraGatewayUrls['baseline-gateway']?.graphql as string;
+    const client = await BenchClient.create(a);
+    await sleep(2000);
+    const idle = rssByProcess(a.pids());
+    const throughputOn = await warmUpAndThroughput(client, baselineUrl);
+
+    // (a) and (b): a patient never read before, then the same summary again.
+    const measured = rich.filter((p) => persons.indexOf(p) < 480).slice(0, 30);
+    log(`(a, b) ${measured.length} patients: first read, then the same summary again…`);
+    const perSummary = await callsOf(client, () => client.query(SUMMARY, { nin: measured[0]?.nin }));
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (const p of measured.slice(1)) {
+      cold.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
+      warm.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
+    }
+    const warmPatients = measured.map((p) => p.nin);
+
+    // (e): the same fixed load through each gateway, CPU from /proc; alternated, so drift hits both alike.
+    log('(e) CPU per summary: ours and the plain Apollo Gateway, 2 × 150 summaries each, 8 clients…');
+    const cpu = { ours: { ms: 0, requests: 0, failed: 0 }, baseline: { ms: 0, requests: 0, failed: 0 } };
+    // Every process's CPU over our gateway's rounds: where a summary's CPU goes.
+    const byProcess: Record<string, number> = {};
+    for (let round = 0; round < 2; round++) {
+      for (const which of ['ours', 'baseline'] as const) {
+        const pids = a.pids();
+        const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid)]));
+        const result = await summaries(client, WARM, 8, { total: 150 }, which === 'ours' ? a.gatewayUrl : baselineUrl);
+        const spent = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid) - (before[n] ?? 0)]));
+        cpu[which].ms += spent[which === 'ours' ? 'gateway' : 'baseline-gateway'] ?? NaN;
+        cpu[which].requests += result.requests;
+        cpu[which].failed += result.failed;
+        if (which === 'ours') for (const [n, ms] of Object.entries(spent)) byProcess[n] = (byProcess[n] ?? 0) + ms;
+      }
+    }
+    const cpuPer = (w: keyof typeof cpu) => cpu[w].ms / cpu[w].requests;
+
+    // (f): resident memory once the load is over.
+    await sleep(1000);
+    const loaded = rssByProcess(a.pids());
+    const loadedPss = rssByProcess(a.pids(), pssMb);
+
+    // (b) at 0 ms: what the graph itself costs, with the sources answering at once.
+    log('(b) warm summaries with the simulators at 0 ms…');
+    await client.setLatency(0);
+    const warmZero: number[] = [];
+    for (const nin of warmPatients) warmZero.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
+    await client.setLatency(L);
+
+    // (g): a small query while the gateway works on 150 aliases of a federated field.
+    log('(g) a small query during a 150-alias request (planning it can take Apollo Gateway many seconds)…');
+    const t0 = performance.now();
+    const big = client.query(aliases(150), { nin: warmPatients[0] }, a.gatewayUrl, { fresh: true, signal: AbortSignal.timeout(120_000) }).then(
+      (answer) => ({ ms: performance.now() - t0, status: answer.status, code: answer.body.errors?.[0]?.extensions?.code ?? null }),
+      (error: unknown) => ({ ms: performance.now() - t0, status: 0, code: String(error) }),
+    );
+    await sleep(300);
+    const small = await client.query(TYPENAME, {}, a.gatewayUrl, { fresh: true });
+    const aliasRequest = await big;
+    await client.close();
+    await a.stop();
+    running.delete(a);
+
+    // —— System B: the source cache off. Cold worklists (every read goes to the sources) and throughput. ——
+    await stopRedis();
+    const b = await start(options, 'off', '');
+    running.add(b);
+    const clientB = await BenchClient.create(b);
+    const throughputOff = await warmUpAndThroughput(clientB);
+
+    log('(c) worklists of 1, 10, 100 and 1,000 patients…');
+    // The kinds of data each system is asked for, per route: what a worklist of one patient costs, for one
+    // patient of each municipality (so that every kind of system is asked).
+    const kinds: Record<string, Record<string, number>> = {};
+    const systemOf = new Map(instancesOf(loadSources()).map((i) => [i.id, i.system]));
+    const single = [...new Map(rich.filter((p) => persons.indexOf(p) >= 100 && persons.indexOf(p) < 480).map((p) => [p.municipality, p])).values()];
+    for (const p of single) {
+      const calls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: [p.nin] }), 'a worklist of one'));
+      for (const [id, routes] of Object.entries(calls)) {
+        const perRoute = (kinds[systemOf.get(id) ?? id] ??= {});
+        for (const [route, n] of Object.entries(routes)) perRoute[route] = Math.max(perRoute[route] ?? 0, n);
+      }
+    }
+    const nins = (from: number, n: number) => Array.from({ length: n }, (_, i) => persons[(from + i) % persons.length]?.nin as string);
+    const worklistCalls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: nins(0, 100) }), 'a worklist'));
+    const worklist: Record<string, number[]> = { '10': [], '100': [], '1000': [] };
+    for (let run = 0; run < 5; run++) {
+      worklist['10']?.push(expectClean(await clientB.query(WORKLIST, { nins: nins(100 * run + 7, 10) }), 'a worklist').ms);
+      worklist['100']?.push(expectClean(await clientB.query(WORKLIST, { nins: nins(100 * run, 100) }), 'a worklist').ms);
+    }
+    // 1,000 patients: ten requests of 100 (the API's limit per request), sent at once, as a client in a hurry would.
+    let thousandCalls: Record<string, Record<string, number>> = {};
+    for (let run = 0; run < 3; run++) {
+      const t = performance.now();
+      const calls = await callsOf(clientB, () =>
+        Promise.all(Array.from({ length: 10 }, async (_, i) => expectClean(await clientB.query(WORKLIST, { nins: nins(100 * i + run * 37, 100) }), 'a worklist'))),
+      );
+      worklist['1000']?.push(performance.now() - t);
+      if (run === 0) thousandCalls = calls;
+    }
+    await clientB.close();
+    await b.stop();
+    running.delete(b);
+
+    // —— Targets. ——
+    const coldP50 = p50(cold);
+    const warmP50 = p50(warm);
+    const allowed = worklistLimits(100, kinds, systemOf);
+    // Routes a worklist of one never takes are a source's follow-up pages (FHIR Bundle paging): listed, not counted.
+    const paging = Object.entries(worklistCalls).flatMap(([id, routes]) =>
+      Object.entries(routes).flatMap(([route, n]) => (allowed[id]?.[route] === undefined ? [`${id} ${route}: ${n}`] : [])),
+    );
+    const extra = Object.entries(worklistCalls).flatMap(([id, routes]) =>
+      Object.entries(routes).flatMap(([route, n]) => {
+        const limit = allowed[id]?.[route];
+        return limit !== undefined && n > limit ? [`${id} ${route}: ${n} calls, ${limit} expected`] : [];
+      }),
+    );
+    const sum = (r: Record<string, number>) => Object.entries(r).filter(([n]) => n === 'gateway' || n.startsWith('subgraph-')).reduce((t, [, v]) => t + v, 0);
+    const target = (name: string, value: number, limit: number, met: boolean, unit: string) => targets.push({ name, value: round(value), limit: round(limit), met, unit });
+    target(`a. first read of a patient, p50 (≤ 2.5 × ${L} ms)`, coldP50, 2.5 * L, coldP50 <= 2.5 * L, 'ms');
+    target('b. the same summary warm, p50 (≤ 0.3 × a)', warmP50, 0.3 * coldP50, warmP50 <= 0.3 * coldP50, 'ms');
+    target('b. warm summary at 0 ms latency, p50', p50(warmZero), 30, p50(warmZero) <= 30, 'ms');
+    target('c. 100-patient worklist: calls beyond one per source and kind of data', extra.length, 0, extra.length === 0, 'routes');
+    target(`c. 100-patient worklist, p50 (≤ 3 × ${L} ms)`, p50(worklist['100'] ?? []), 3 * L, p50(worklist['100'] ?? []) <= 3 * L, 'ms');
+    const ratio = throughputOn.perSecond / throughputOff.perSecond;
+    target('d. warm summaries/s at 32 clients, cache on ÷ cache off', ratio, 3, ratio >= 3 && throughputOn.failed === 0, '×');
+    target('e. gateway CPU per summary, ours (baseline is the limit)', cpuPer('ours'), cpuPer('baseline'), cpuPer('ours') <= cpuPer('baseline'), 'ms');
+    target('f. gateway resident memory after the load', loaded.gateway ?? NaN, 250, (loaded.gateway ?? Infinity) <= 250, 'MB');
+    target('f. gateway + subgraphs resident memory after the load', sum(loaded), 700, sum(loaded) <= 700, 'MB');
+    target('g. { __typename } during a 150-alias request', small.ms, 100, small.ms <= 100 && small.status === 200, 'ms');
+
+    Object.assign(raw, {
+      latencyMs: L,
+      runtime: options.runtime,
+      cache: options.cache === 'redis' ? 'a private redis-server' : 'in-process (no redis-server found)',
+      nodeFlags: options.nodeFlags ?? NODE_FLAGS,
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg().map(round) },
+      seconds: round((Date.now() - started) / 1000),
+      summary: {
+        legacyCallsPerSummary: perSummary,
+        coldMs: summaryOf(cold),
+        warmMs: summaryOf(warm),
+        warmAtZeroLatencyMs: summaryOf(warmZero),
+      },
+      worklist: {
+        note: 'cache off; 1,000 patients = ten requests of 100 sent at once (the population has 520 people, so patients repeat)',
+        ms: Object.fromEntries(Object.entries(worklist).map(([n, v]) => [n, summaryOf(v)])),
+        callsFor100: worklistCalls,
+        kindsOfDataPerSystemAndRoute: kinds,
+        allowedCallsPerRouteFor100: allowed,
+        callsBeyondAllowed: extra,
+        followUpPages: paging,
+        callsFor1000: thousandCalls,
+      },
+      throughput: {
+        cacheOn: throughputOf(throughputOn),
+        cacheOff: throughputOf(throughputOff),
+      },
+      cpu: {
+        oursMsPerSummary: round(cpuPer('ours')),
+        baselineMsPerSummary: round(cpuPer('baseline')),
+        ours: cpu.ours,
+        baseline: cpu.baseline,
+        msPerSummaryByProcess: Object.fromEntries(Object.entries(byProcess).map(([n, ms]) => [n, round(ms / cpu.ours.requests)])),
+      },
+      memoryMb: {
+        idle: roundAll(idle),
+        afterLoad: roundAll(loaded),
+        // VmRSS counts pages shared by every process (the node binary) in full in each; PSS divides them.
+        pssAfterLoad: roundAll(loadedPss),
+        gatewayAndSubgraphsAfterLoad: { rss: round(sum(loaded)), pss: round(sum(loadedPss)) },
+      },
+      aliases: { smallQueryMs: round(small.ms), smallQueryStatus: small.status, aliasRequest: { ...aliasRequest, ms: round(aliasRequest.ms) } },
+    });
+    printReport(targets, raw);
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify({ targets, ...raw }, null, 2)}\n`);
+      log(`wrote ${options.json}`);
+    }
+  } catch (error) {
+    // What the processes said last, to tell a crash or a timeout from a wrong answer.
+    for (const system of running) console.error(`\nThe processes' last lines:\n${system.output()}`);
+    throw error;
+  } finally {
+    await stopAll();
+  }
+}
+
+/**
+ * How many calls each instance may take for a worklist of `n` patients, per route: one per kind of data (as
+ * many as a worklist of one patient makes there), times the parts its batch limit (the adapter manifest's
+ * maxBatch) splits a read of `n` into.
+ */
+function worklistLimits(n: number, kinds: Record<string, Record<string, number>>, systemOf: Map<string, SystemName>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    [...systemOf].map(([id, system]) => [
+      id,
+      Object.fromEntries(Object.entries(kinds[system] ?? {}).map(([route, k]) => [route, k * Math.ceil(n / adapterManifest(system).maxBatch)])),
+    ]),
+  );
+}
+
+function throughputOf(r: LoadResult & { stolenMs: number }) {
+  return { perSecond: round(r.perSecond), requests: r.requests, failed: r.failed, firstFailure: r.firstFailure ?? null, p50Ms: round(p50(r.latencies)), p95Ms: round(p95(r.latencies)), cpuStolenByHypervisorMs: r.stolenMs };
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+const roundAll = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
+function summaryOf(samples: number[]) {
+  return { n: samples.length, p50: round(p50(samples)), p95: round(p95(samples)), min: round(Math.min(...samples)), max: round(Math.max(...samples)) };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\nThe benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
