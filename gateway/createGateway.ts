@@ -101,6 +101,11 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   });
   app.use(
     '/graphql',
+    // Health data is never kept by a browser or a proxy, whatever the answer (refusals included).
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
     // Authentication before the body is read: a request without a valid token costs nothing more.
     authenticate(issuers, logger),
     express.json({ limit: '200kb' }),

@@ -54,6 +54,8 @@ describe('gateway → subgraph connections', () => {
     try {
       const source = new SubgraphDataSource('care', server.url, 5000, createLogger('test'), internalSigningKey());
       const first = await ask(source);
+      // The first connection goes back to the pool once its answer is read; the next request reuses it.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const second = await ask(source);
       expect(first.data).toEqual({ ok: true });
       expect(second.data).toEqual({ ok: true });

@@ -4,6 +4,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
+  ApolloServerPluginCacheControlDisabled,
 } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
@@ -43,6 +44,9 @@ export function apolloDefaults<C extends RequestContext>(
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // HTTP cache hints (@cacheControl) are not used: legacy answers are cached in the adapter kit, and no
+      // response may be cached by a browser or a proxy. The plugin costs a walk of every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       internalErrorsPlugin<C>(logger),
       ...extraPlugins,
     ],

@@ -38,7 +38,7 @@ export interface ResilienceSettings {
   retries: number;
 }
 
-export const DEFAULT_RESILIENCE: ResilienceSettings = { maxConcurrent: 8, queue: 32, breakAfter: 5, halfOpenAfterMs: 10_000, retries: 1 };
+export const DEFAULT_RESILIENCE: ResilienceSettings = { maxConcurrent: 8, queue: 256, breakAfter: 5, halfOpenAfterMs: 10_000, retries: 1 };
 
 /** The instance's settings from sources.json `resilience`, over the defaults. */
 export function resilienceSettings(instance: InstanceConfig): ResilienceSettings {

@@ -159,6 +159,9 @@ export class RedisCacheStore implements CacheStore {
 export function redisClient(url: string, overrides: Pick<RedisOptions, 'lazyConnect'> = {}): Client {
   const common: RedisOptions = {
     enableOfflineQueue: false,
+    // Commands sent in the same tick go out in one write: a request reads many keys at once, and a write
+    // per command was 4 % of a subgraph's CPU under load (profiled).
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
@@ -176,7 +179,7 @@ export function redisClient(url: string, overrides: Pick<RedisOptions, 'lazyConn
   });
   const auth = { ...(user ? { username: decodeURIComponent(user) } : {}), ...(password ? { password: decodeURIComponent(password) } : {}) };
   if (scheme === 'redis-cluster') {
-    return new Cluster(nodes, { enableOfflineQueue: false, lazyConnect: common.lazyConnect, redisOptions: { ...common, ...auth }, clusterRetryStrategy: common.retryStrategy });
+    return new Cluster(nodes, { enableOfflineQueue: false, enableAutoPipelining: true, lazyConnect: common.lazyConnect, redisOptions: { ...common, ...auth }, clusterRetryStrategy: common.retryStrategy });
   }
   const db = Number(new URLSearchParams(query ?? '').get('db') ?? 0);
   return new Redis({ ...common, ...auth, sentinels: nodes, name: path || 'mymaster', db });
