@@ -13,6 +13,12 @@ import { parseArgs } from 'node:util';
 import { DevIdentityProvider } from '../gateway/devIdp/DevIdentityProvider';
 import { PERSONAS } from '../gateway/devIdp/personas';
 
+// A reader that stops early (`| head -3`) closes the pipe: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
