@@ -45,4 +45,10 @@ describe('national identity numbers', () => {
     expect(redactNins('0386401306523843227287')).toBe('[redacted]');
     expect(redactNins('ids 123456789012345 and 1234567890')).toBe('ids [redacted] and 1234567890');
   });
+
+  it('redacts numbers written in groups, and leaves shorter grouped numbers alone', () => {
+    expect(redactNins('Unknown operation named "038640 13065".')).toBe('Unknown operation named "[redacted]".');
+    expect(redactNins('nin 038640-13065, 03.86.40 130 65')).toBe('nin [redacted], [redacted]');
+    expect(redactNins('phone 55 55 55 55, date 2026-11-30')).toBe('phone 55 55 55 55, date 2026-11-30');
+  });
 });

@@ -112,9 +112,11 @@ export function syntheticNin(
 
 /**
  * Masks every run of 11 or more digits, for text from outside (fault strings, error bodies, ids a source
- * chose) before it is logged or shown. No validity check: a number run together with other digits is
- * masked with them, and masking a long run that holds no number costs nothing.
+ * chose, names a client sent) before it is logged or shown. People write numbers grouped (`038640 13065`,
+ * `038640-13065`, `03.86.40 130 65`), so single spaces, dashes and dots between digits do not end a run. No
+ * validity check: a number run together with other digits is masked with them, and masking a long run that
+ * holds no number costs nothing.
  */
 export function redactNins(text: string): string {
-  return text.replace(/\d{11,}/g, '[redacted]');
+  return text.replace(/\d(?:[ .\-\u00a0]?\d){10,}/g, '[redacted]');
 }
