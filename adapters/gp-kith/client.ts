@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { GpAdapter } from '../contracts';
-import { soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
+import { BadResponseError, soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
 import type { GpRecordModel } from '../model';
 import { readSoapFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
 import { mapJournalResponse } from './mapper';
 import { DIALECTS } from './protocol';
-import { buildJournalRequest } from './request';
+import { buildJournalRequest, type Foresporsel } from './request';
 
 /**
  * A fault is reported by its codes (SOAP fault code, vendor error code) and HTTP status, never by its text:
@@ -21,9 +21,11 @@ function faultError(instance: InstanceConfig, body: unknown, status: number): So
 }
 
 /**
- * The GP record adapter for both KITH dialects. One HENT_JOURNAL call carries up to `maxBatch` patients;
- * the answer is keyed by identity number. A patient is asked for at the office the key names (a patient has
- * one GP office; if a batch names the same number twice, the first office wins).
+ * The GP record adapter for both KITH dialects. One SOAP call carries up to `maxBatch` patients, one
+ * DIALOG_FORESPORSEL per patient addressed to the patient's GP office (a patient has one GP office; if a
+ * batch names the same number twice, the first office wins). Every DIALOG_SVAR must answer one of those
+ * requests, come from the office asked, be addressed to us and name the same patient; anything else is a
+ * bad response, never another patient's journal passed on.
  */
 export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOptions, kit: AdapterKit): GpAdapter {
   const http = kit.http(instance);
@@ -38,15 +40,8 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
         'gp-record',
         [...officeOf.keys()],
         async (batch, signal) => {
-          const result = new Map<string, GpRecordModel | null>();
-          const body = buildJournalRequest({
-            dialect: options.dialect,
-            senderHerId: options.senderHerId,
-            receiverId: instance.id,
-            msgId: randomUUID(),
-            genDate: new Date(),
-            patients: batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string })),
-          });
+          const messages: Foresporsel[] = batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string, msgId: randomUUID() }));
+          const body = buildJournalRequest({ dialect: options.dialect, senderHerId: options.senderHerId, genDate: new Date(), messages });
           let xml: string;
           try {
             const response = await http.post<string>(dialect.path, body, {
@@ -60,11 +55,21 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
           }
           const fault = faultError(instance, xml, 200);
           if (fault) throw fault;
-          const asked = new Set(batch);
-          for (const [nin, record] of mapJournalResponse(options.dialect, xml)) {
-            // Privacy: a journal we did not ask for is never passed on, whatever the source sent.
-            if (asked.has(nin)) result.set(nin, record);
+          const byMsgId = new Map(messages.map((m) => [m.msgId, m]));
+          const result = new Map<string, GpRecordModel | null>();
+          for (const answer of mapJournalResponse(options.dialect, xml)) {
+            const request = byMsgId.get(answer.refToParent);
+            // Privacy: an answer to no request of ours, from another office, to someone else or about another
+            // patient is not passed on; it means the source mixed up its messages.
+            if (!request) throw new BadResponseError('a DIALOG_SVAR that answers no request of this batch');
+            if (answer.nin !== request.nin) throw new BadResponseError('a DIALOG_SVAR about another patient than its request');
+            if (answer.senderHerId !== request.officeHerId) throw new BadResponseError('a DIALOG_SVAR from another office than the one asked');
+            if (answer.receiverHerId !== options.senderHerId) throw new BadResponseError('a DIALOG_SVAR addressed to someone else');
+            if (result.has(request.nin)) throw new BadResponseError('two DIALOG_SVAR for one request');
+            result.set(request.nin, answer.record);
           }
+          // The dialogue pattern answers every request; a silent gap is not "no journal".
+          if (result.size !== messages.length) throw new BadResponseError('a DIALOG_FORESPORSEL went unanswered');
           return result;
         },
         { ...readOptions, maxBatch: manifest.maxBatch },

@@ -3,15 +3,16 @@ import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
 import { DATE_CODECS, type DateCodec } from './dates';
 import type { GpKithDialect } from './manifest';
-import { RESPONSE_TYPE } from './protocol';
+import { DIALECTS, MESSAGE_TYPE } from './protocol';
 
 /**
- * KITH journal answers → GpRecordModel. Pure: parses (namespace prefixes stripped, so the vendors'
- * different prefixes and default namespaces read alike), validates with zod and maps. The two dialects
- * share the journal content and differ in packaging and date format:
- * - soap11 (Nordlys Journal): Body/MsgHead, one Document per patient, the patient inside the Journal;
- * - soap12 (Fjord EPJ): Body/MsgHeadList/MsgHead, one MsgHead per patient, the patient in MsgInfo.
- * A patient the system does not know is simply absent from the answer.
+ * KITH DIALOG_SVAR answers → GpRecordModel. Pure: parses (namespace prefixes stripped, so the vendors'
+ * different prefixes and default namespaces read alike), validates with zod and maps. Each MsgHead is
+ * about one patient (MsgInfo/Patient); the journal extract is an attached document. The two dialects
+ * differ in the batch element and in the extract's version, that is its date format:
+ * - soap11 (Nordlys Journal): Body/HentJournalResponse/MsgHead, extract 2019-06-01 (TS `V` attributes);
+ * - soap12 (Fjord EPJ): Body/MsgHeadList/MsgHead, extract 2016-10-01 (compact element text).
+ * An office that holds no journal for the patient answers without an extract.
  */
 
 /** An element that may occur once, many times or not at all, always read as a list. */
@@ -81,43 +82,41 @@ function journalSchema(d: DateCodec) {
   });
 }
 
-const responseType = z.object({ '@_V': z.literal(RESPONSE_TYPE) });
+/** An identifier in MsgHead: Id and its type (V of TypeId). */
+const msgHeadIdent = z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) });
+const organisation = z.object({ Organisation: z.object({ Ident: list(msgHeadIdent) }) });
 
-function nordlysSchema(journal: ReturnType<typeof journalSchema>) {
-  const document = z.object({ RefDoc: z.object({ Content: z.object({ Journal: journal.extend({ Patient: patient }) }) }) });
+/** One DIALOG_SVAR: who answers, to whom, about whom, to which request, and the journal when attached. */
+function svarSchema(journal: ReturnType<typeof journalSchema>) {
+  // An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes): an empty record.
+  const content = z.object({ Journal: z.preprocess(emptyElementAsObject, journal).optional(), Dialogmelding: z.unknown().optional() });
   return z.object({
-    Envelope: z.object({
-      Body: z.object({
-        MsgHead: z.object({ MsgInfo: z.object({ Type: responseType, MsgId: z.string().min(1) }), Document: list(document) }),
-      }),
+    MsgInfo: z.object({
+      Type: z.object({ '@_V': z.literal(MESSAGE_TYPE.answer.V) }),
+      MsgId: z.string().min(1),
+      ConversationRef: z.object({ RefToParent: z.string().min(1) }),
+      Sender: organisation,
+      Receiver: organisation,
+      Patient: z.object({ Ident: list(patient.shape.Ident).refine((i) => i.length === 1, 'exactly one identity number') }),
     }),
+    Document: list(z.object({ RefDoc: z.object({ Content: z.preprocess(emptyElementAsObject, content).optional() }) })),
   });
 }
 
-/** An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes): an empty record. */
+/** An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes). */
 const emptyElementAsObject = (value: unknown) => (value === '' ? {} : value);
 
-function fjordSchema(journal: ReturnType<typeof journalSchema>) {
-  // Fjord names the patient in the MsgHead, so a patient with nothing recorded gets an empty Journal.
-  const document = z.object({ RefDoc: z.object({ Content: z.object({ Journal: z.preprocess(emptyElementAsObject, journal) }) }) });
-  const msgHead = z.object({
-    MsgInfo: z.object({ Type: responseType, MsgId: z.string().min(1), Patient: patient }),
-    // One patient per MsgHead, so exactly one journal document.
-    Document: list(document).refine((docs) => docs.length === 1, 'exactly one journal document per MsgHead'),
-  });
+function answerSchema(dialect: GpKithDialect) {
+  const batch = DIALECTS[dialect].batch.response;
+  const svar = svarSchema(journalSchema(DATE_CODECS[dialect]));
   return z.object({
     Envelope: z.object({
-      Body: z.object({
-        MsgHeadList: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: list(msgHead) })),
-      }),
+      Body: z.object({ [batch]: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: list(svar) })) }),
     }),
   });
 }
 
-const SCHEMAS = {
-  soap11: nordlysSchema(journalSchema(DATE_CODECS.soap11)),
-  soap12: fjordSchema(journalSchema(DATE_CODECS.soap12)),
-};
+const SCHEMAS = { soap11: answerSchema('soap11'), soap12: answerSchema('soap12') };
 
 type Journal = z.infer<ReturnType<typeof journalSchema>>;
 
@@ -195,31 +194,38 @@ export function mapJournal(j: Journal): GpRecordModel {
   };
 }
 
-/** The journals in an answer, each with the identity number it belongs to. */
-function journalsOf(dialect: GpKithDialect, doc: unknown): { nin: string; journal: Journal }[] {
-  if (dialect === 'soap11') {
-    const payload = validatePayload(SCHEMAS.soap11, doc, 'Nordlys Journal answer');
-    return payload.Envelope.Body.MsgHead.Document.map((d) => ({ nin: d.RefDoc.Content.Journal.Patient.Ident.Id, journal: d.RefDoc.Content.Journal }));
-  }
-  const payload = validatePayload(SCHEMAS.soap12, doc, 'Fjord EPJ answer');
-  return payload.Envelope.Body.MsgHeadList.MsgHead.map((m) => ({
-    nin: m.MsgInfo.Patient.Ident.Id,
-    journal: (m.Document[0] as (typeof m.Document)[number]).RefDoc.Content.Journal,
-  }));
+/** One DIALOG_SVAR, read: the request it answers, the parties by HER-id, the patient, and the record if any. */
+export interface JournalAnswer {
+  refToParent: string;
+  senderHerId: string | null;
+  receiverHerId: string | null;
+  nin: string;
+  /** Null when the office sent no journal extract: it holds no journal for the patient. */
+  record: GpRecordModel | null;
 }
 
+const herOf = (o: { Organisation: { Ident: z.infer<typeof msgHeadIdent>[] } }) => o.Organisation.Ident.find((i) => i.TypeId['@_V'] === 'HER')?.Id ?? null;
+
 /**
- * Parses a journal answer into a map from identity number to record. Faults are the client's business
- * (they carry the source's status); one here means the answer is not what was asked for.
+ * Parses a batch answer into one JournalAnswer per DIALOG_SVAR. Faults are the client's business (they
+ * carry the source's status); one here means the answer is not what was asked for. Whether each answer
+ * belongs to a request of ours is the client's check: it knows the requests.
  */
-export function mapJournalResponse(dialect: GpKithDialect, xml: string): Map<string, GpRecordModel> {
-  const doc = parseXml(xml);
+export function mapJournalResponse(dialect: GpKithDialect, xml: string): JournalAnswer[] {
+  const doc = parseXml(xml, ['MsgHead', 'Document']);
   const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object' && 'Fault' in body) throw new BadResponseError('a SOAP fault where a journal answer was expected');
-  const result = new Map<string, GpRecordModel>();
-  for (const { nin, journal } of journalsOf(dialect, doc)) {
-    if (result.has(nin)) throw new BadResponseError('the answer holds two journals for one patient');
-    result.set(nin, mapJournal(journal));
-  }
-  return result;
+  const payload = validatePayload(SCHEMAS[dialect], doc, `${DIALECTS[dialect].product} answer`);
+  const messages = (payload.Envelope.Body as Record<string, { MsgHead: z.infer<ReturnType<typeof svarSchema>>[] }>)[DIALECTS[dialect].batch.response]?.MsgHead ?? [];
+  return messages.map((m) => {
+    const journals = m.Document.flatMap((d) => (d.RefDoc.Content?.Journal ? [d.RefDoc.Content.Journal] : []));
+    if (journals.length > 1) throw new BadResponseError('a DIALOG_SVAR with two journal extracts');
+    return {
+      refToParent: m.MsgInfo.ConversationRef.RefToParent,
+      senderHerId: herOf(m.MsgInfo.Sender),
+      receiverHerId: herOf(m.MsgInfo.Receiver),
+      nin: (m.MsgInfo.Patient.Ident[0] as { Id: string }).Id,
+      record: journals[0] ? mapJournal(journals[0]) : null,
+    };
+  });
 }

@@ -2,18 +2,25 @@ import type { SoapVersion } from '../kit';
 import type { GpKithDialect } from './manifest';
 
 /**
- * The KITH vocabulary both vendors share, and what differs between their dialects. The journal content
- * is modelled on KITH's message style (English element names, codes as V/S/DN attributes, identifiers as
- * Ident/Id/TypeId); it is not a published KITH schema.
+ * The KITH vocabulary both vendors share, and what differs between their dialects. The messages follow the
+ * dialogue pattern of Dialogmelding 1.0: a DIALOG_FORESPORSEL per patient asks the patient's GP office for
+ * health information, and the office's DIALOG_SVAR answers it, with the journal extract (a schema this
+ * project defines: schemas/journal) attached. Each MsgHead is about one patient; a batch is a list of
+ * MsgHeads in one SOAP call, in an element of the vendor's own.
  */
 export const KITH_NS = {
   msgHead: 'http://www.kith.no/xmlstds/msghead/2006-05-24',
-  journal: 'http://www.kith.no/xmlstds/journaluttrekk/2016-10-01',
+  dialog: 'http://www.kith.no/xmlstds/dialog/2006-10-11',
 } as const;
 
 export const MIG_VERSION = 'v1.2 2006-05-24';
-export const REQUEST_TYPE = { V: 'HENT_JOURNAL', DN: 'Forespørsel om journalopplysninger' } as const;
-export const RESPONSE_TYPE = 'JOURNAL';
+/** Volven 8279 Meldingens funksjon. */
+export const MESSAGE_TYPE = {
+  request: { V: 'DIALOG_FORESPORSEL', DN: 'Forespørsel' },
+  answer: { V: 'DIALOG_SVAR', DN: 'Svar på forespørsel' },
+} as const;
+/** Volven 7322 Tema for helsefaglig dialog: what the request asks for. */
+export const REQUEST_TOPIC = { V: '8', S: '2.16.578.1.12.4.1.1.7322', DN: 'Forespørsel om helseopplysninger' } as const;
 
 /** Volven code systems used in identifiers (the OIDs carry no urn:oid: prefix in KITH's S attribute). */
 export const OID = {
@@ -29,9 +36,23 @@ export interface DialectProfile {
   soapVersion: SoapVersion;
   path: string;
   action: string;
+  /** The vendor's element around the batch of MsgHeads in the SOAP Body: its namespace, request and answer names. */
+  batch: { ns: string; request: string; response: string };
 }
 
 export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
-  soap11: { product: 'Nordlys Journal', soapVersion: '1.1', path: '/soap/JournalService', action: 'http://nordlys.no/journal/HentJournal' },
-  soap12: { product: 'Fjord EPJ', soapVersion: '1.2', path: '/ws/epj', action: 'urn:fjord-epj:journal:HentJournal' },
+  soap11: {
+    product: 'Nordlys Journal',
+    soapVersion: '1.1',
+    path: '/soap/JournalService',
+    action: 'http://nordlys.no/journal/HentJournal',
+    batch: { ns: 'http://nordlys.no/journal/2019/06', request: 'HentJournal', response: 'HentJournalResponse' },
+  },
+  soap12: {
+    product: 'Fjord EPJ',
+    soapVersion: '1.2',
+    path: '/ws/epj',
+    action: 'urn:fjord-epj:journal:HentJournal',
+    batch: { ns: 'http://www.fjordepj.no/ws/epj/2015/03', request: 'MsgHeadList', response: 'MsgHeadList' },
+  },
 };

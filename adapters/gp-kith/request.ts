@@ -3,63 +3,72 @@ import { utcToOsloLocal } from '../../lib/osloTime';
 import type { GpRecordKey } from '../contracts';
 import { soapEnvelope } from '../kit';
 import type { GpKithDialect } from './manifest';
-import { DIALECTS, KITH_NS, MIG_VERSION, OID, REQUEST_TYPE } from './protocol';
+import { DIALECTS, KITH_NS, MESSAGE_TYPE, MIG_VERSION, OID, REQUEST_TOPIC } from './protocol';
+
+/** One DIALOG_FORESPORSEL: its message id, and the patient and office it is about. */
+export interface Foresporsel extends GpRecordKey {
+  msgId: string;
+}
 
 export interface JournalRequest {
   dialect: GpKithDialect;
-  /** Our HER-id (the MsgHead sender). */
+  /** Our HER-id (each MsgHead's sender). */
   senderHerId: string;
-  /** The service we address: the instance id, which both ends know from the shared configuration. */
-  receiverId: string;
-  msgId: string;
   genDate: Date;
-  patients: readonly GpRecordKey[];
+  messages: readonly Foresporsel[];
 }
 
 const HER = { '@_V': 'HER', '@_S': OID.organisationIdType, '@_DN': 'HER-id' };
 
-/**
- * The HENT_JOURNAL request: a KITH MsgHead whose one document lists the patients and their GP offices.
- * Identity numbers appear here, in the POST body, and nowhere else (never in the URL or a header).
- * The same MsgHead serves both dialects; only the SOAP envelope around it differs.
- */
-export function buildJournalRequest(request: JournalRequest): string {
-  const patients = request.patients.map(({ nin, officeHerId }) => {
-    const kind = validateNin(nin);
-    const typeId = kind.valid && kind.info.kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
-    return {
-      'jr:Ident': { 'jr:Id': nin, 'jr:TypeId': { '@_V': typeId.V, '@_S': OID.personIdType, '@_DN': typeId.DN } },
-      'jr:GpOffice': { 'jr:Ident': { 'jr:Id': officeHerId, 'jr:TypeId': HER } },
-    };
-  });
-  const msgHead = {
-    '@_xmlns:mh': KITH_NS.msgHead,
+/** What we ask each office for, in the words a GP reads in the request. */
+export const QUESTION = 'Journaluttrekk: konsultasjoner, problemliste, legemidler og henvisninger.';
+
+function msgHead(m: Foresporsel, senderHerId: string, genDate: string): Record<string, unknown> {
+  const kind = validateNin(m.nin);
+  const typeId = kind.valid && kind.info.kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : kind.valid && kind.info.kind === 'HNR' ? { V: 'HNR', DN: 'H-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
+  return {
     'mh:MsgInfo': {
-      'mh:Type': { '@_V': REQUEST_TYPE.V, '@_DN': REQUEST_TYPE.DN },
+      'mh:Type': { '@_V': MESSAGE_TYPE.request.V, '@_DN': MESSAGE_TYPE.request.DN },
       'mh:MIGversion': MIG_VERSION,
       // KITH writes GenDate as Oslo wall-clock time without an offset.
-      'mh:GenDate': utcToOsloLocal(request.genDate),
-      'mh:MsgId': request.msgId,
-      'mh:Sender': {
-        'mh:Organisation': {
-          'mh:OrganisationName': 'Patient Graph',
-          'mh:Ident': { 'mh:Id': request.senderHerId, 'mh:TypeId': HER },
-        },
-      },
-      'mh:Receiver': {
-        'mh:Organisation': {
-          'mh:OrganisationName': DIALECTS[request.dialect].product,
-          'mh:Ident': { 'mh:Id': request.receiverId, 'mh:TypeId': { '@_V': 'LOK', '@_S': OID.organisationIdType, '@_DN': 'Lokal identifikator' } },
-        },
-      },
+      'mh:GenDate': genDate,
+      'mh:MsgId': m.msgId,
+      'mh:Sender': { 'mh:Organisation': { 'mh:OrganisationName': 'Patient Graph', 'mh:Ident': { 'mh:Id': senderHerId, 'mh:TypeId': HER } } },
+      // The office is addressed by its HER-id; its name is the address register's business, not ours.
+      'mh:Receiver': { 'mh:Organisation': { 'mh:OrganisationName': 'Fastlegekontor', 'mh:Ident': { 'mh:Id': m.officeHerId, 'mh:TypeId': HER } } },
+      'mh:Patient': { 'mh:Ident': { 'mh:Id': m.nin, 'mh:TypeId': { '@_V': typeId.V, '@_S': OID.personIdType, '@_DN': typeId.DN } } },
     },
     'mh:Document': {
       'mh:DocumentConnection': { '@_V': 'H', '@_DN': 'Hoveddokument' },
       'mh:RefDoc': {
         'mh:MsgType': { '@_V': 'XML', '@_DN': 'XML-instans' },
-        'mh:Content': { 'jr:JournalRequest': { '@_xmlns:jr': KITH_NS.journal, 'jr:Patient': patients } },
+        'mh:MimeType': 'text/xml',
+        'mh:Content': {
+          'dia:Dialogmelding': {
+            '@_xmlns:dia': KITH_NS.dialog,
+            'dia:Foresporsel': {
+              'dia:TypeForesp': { '@_V': REQUEST_TOPIC.V, '@_S': REQUEST_TOPIC.S, '@_DN': REQUEST_TOPIC.DN },
+              'dia:Sporsmal': QUESTION,
+            },
+          },
+        },
       },
     },
   };
-  return soapEnvelope(DIALECTS[request.dialect].soapVersion, { 'mh:MsgHead': msgHead });
+}
+
+/**
+ * The SOAP request: the vendor's batch element holding one DIALOG_FORESPORSEL MsgHead per patient. Identity
+ * numbers appear here, in the POST body, and nowhere else (never in the URL or a header).
+ */
+export function buildJournalRequest(request: JournalRequest): string {
+  const dialect = DIALECTS[request.dialect];
+  const genDate = utcToOsloLocal(request.genDate);
+  return soapEnvelope(dialect.soapVersion, {
+    [`b:${dialect.batch.request}`]: {
+      '@_xmlns:b': dialect.batch.ns,
+      '@_xmlns:mh': KITH_NS.msgHead,
+      'mh:MsgHead': request.messages.map((m) => msgHead(m, request.senderHerId, genDate)),
+    },
+  });
 }

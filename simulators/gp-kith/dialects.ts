@@ -1,5 +1,5 @@
 /**
- * The two vendor products that speak KITH journal messages over SOAP, as the simulator serves them.
+ * The two vendor products that answer KITH dialogue messages over SOAP, as the simulator serves them.
  * Kept apart from the adapter's own description on purpose: the simulator is the "real system" the
  * adapter is tested against, so it must not borrow the adapter's idea of the protocol.
  */
@@ -9,9 +9,18 @@ export const NS = {
   soap11: 'http://schemas.xmlsoap.org/soap/envelope/',
   soap12: 'http://www.w3.org/2003/05/soap-envelope',
   msgHead: 'http://www.kith.no/xmlstds/msghead/2006-05-24',
-  journal: 'http://www.kith.no/xmlstds/journaluttrekk/2016-10-01',
+  dialog: 'http://www.kith.no/xmlstds/dialog/2006-10-11',
+  nordlysWs: 'http://nordlys.no/journal/2019/06',
   fjordWs: 'http://www.fjordepj.no/ws/epj/2015/03',
   nordlysFault: 'http://nordlys.no/journal/feil',
+} as const;
+
+/** The journal extract the project defines (schemas/journal), in the version each product sends. */
+export const JOURNAL_NS = {
+  /** Dates as KITH TS V attributes. */
+  v2019: 'http://patient-graph.example/xmlstds/journaluttrekk/2019-06-01',
+  /** Dates as compact element text (yyyyMMdd, yyyyMMddHHmm). */
+  v2016: 'http://patient-graph.example/xmlstds/journaluttrekk/2016-10-01',
 } as const;
 
 export interface DialectProfile {
@@ -20,8 +29,11 @@ export interface DialectProfile {
   contentType: string;
   envelopeNs: string;
   action: string;
+  /** The element in the SOAP Body that carries the batch of MsgHeads, in the request and the answer. */
+  batch: { ns: string; request: string; response: string };
+  journalNs: string;
   /** Prefixes this vendor writes: '' means a default namespace. */
-  prefixes: { envelope: string; msgHead: string; journal: string };
+  prefixes: { envelope: string; batch: string; msgHead: string; dialog: string; journal: string };
 }
 
 export const PROFILES: Record<Dialect, DialectProfile> = {
@@ -31,7 +43,9 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     contentType: 'text/xml',
     envelopeNs: NS.soap11,
     action: 'http://nordlys.no/journal/HentJournal',
-    prefixes: { envelope: 'SOAP-ENV', msgHead: 'mh', journal: 'ju' },
+    batch: { ns: NS.nordlysWs, request: 'HentJournal', response: 'HentJournalResponse' },
+    journalNs: JOURNAL_NS.v2019,
+    prefixes: { envelope: 'SOAP-ENV', batch: 'nl', msgHead: 'mh', dialog: 'dia', journal: 'ju' },
   },
   soap12: {
     product: 'Fjord EPJ',
@@ -39,7 +53,9 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     contentType: 'application/soap+xml',
     envelopeNs: NS.soap12,
     action: 'urn:fjord-epj:journal:HentJournal',
-    prefixes: { envelope: 'env', msgHead: '', journal: '' },
+    batch: { ns: NS.fjordWs, request: 'MsgHeadList', response: 'MsgHeadList' },
+    journalNs: JOURNAL_NS.v2016,
+    prefixes: { envelope: 'env', batch: '', msgHead: '', dialog: '', journal: '' },
   },
 };
 

@@ -61,7 +61,8 @@ function expected(p: Person): GpRecordModel {
       name: m.name,
       strength: m.strength,
       form: m.form,
-      dose: { ...m.dose, text: doseText(m) },
+      // The fields the journal extract carries; anything else in the population's dose is not on the wire.
+      dose: { amount: m.dose.amount, unit: m.dose.unit, timesPerDay: m.dose.timesPerDay, text: doseText(m) },
       status: m.status === 'active' ? 'ACTIVE' : 'STOPPED',
       startDate: m.startDate,
       endDate: m.endDate,
@@ -82,8 +83,9 @@ function adapter(dialect: GpKithDialect, overrides: { senderHerId?: string; id?:
 }
 
 
-function requestBody(dialect: GpKithDialect, patients: GpRecordKey[], receiverId = INSTANCES[dialect]) {
-  return buildJournalRequest({ dialect, senderHerId: '90001', receiverId, msgId: 'b7f3c1de-0000-4000-8000-000000000001', genDate: new Date(), patients });
+function requestBody(dialect: GpKithDialect, patients: GpRecordKey[]) {
+  const messages = patients.map((p, i) => ({ ...p, msgId: `b7f3c1de-0000-4000-8000-${String(i + 1).padStart(12, '0')}` }));
+  return buildJournalRequest({ dialect, senderHerId: '90001', genDate: new Date(), messages });
 }
 
 /** Walks a parsed XML document by element names. */
@@ -117,14 +119,12 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
   const rich = richest(INSTANCES.soap11);
 
   it('answers a batch in one SOAP call, and the adapter maps the population truth exactly', async () => {
-    const nursingHome = demoPatient('nursingHome'); // listed at an office on another instance
-    const result = await adapter('soap11').read([keyOf(homeCare), keyOf(deceased), keyOf(rich), keyOf(nursingHome), { nin: stranger, officeHerId: '81241' }]);
+    const result = await adapter('soap11').read([keyOf(homeCare), keyOf(deceased), keyOf(rich), { nin: stranger, officeHerId: '81241' }]);
     expect(sim('soap11').stats.byRoute).toEqual({ 'POST /soap/JournalService': 1 });
     expect(sim('soap11').stats.ninInUrl).toBe(0);
     expect(result.get(homeCare.nin)).toEqual(expected(homeCare));
     expect(result.get(deceased.nin)).toEqual(expected(deceased));
     expect(result.get(rich.nin)).toEqual(expected(rich));
-    expect(result.get(nursingHome.nin)).toBeNull();
     expect(result.get(stranger)).toBeNull();
   });
 
@@ -133,19 +133,32 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect(result.get(deceased.nin)).toBeNull();
   });
 
-  it('sends KITH V attributes in Oslo wall-clock time and one MsgHead for the batch', async () => {
+  it('answers each DIALOG_FORESPORSEL with a DIALOG_SVAR from the office, one patient per MsgHead, KITH V attributes in Oslo wall-clock time', async () => {
     const response = await fetch(`${sim('soap11').url}/soap/JournalService`, {
       method: 'POST',
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/HentJournal"' },
-      body: requestBody('soap11', [keyOf(homeCare), keyOf(deceased)]),
+      body: requestBody('soap11', [keyOf(homeCare), keyOf(deceased), { nin: stranger, officeHerId: '81241' }]),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
     const xml = await response.text();
-    expect(xml.match(/<mh:MsgHead\b/g)).toHaveLength(1);
-    expect(xml.match(/<mh:Document>/g)).toHaveLength(2);
+    const heads = at(parseXml(xml, ['MsgHead', 'Document', 'Ident']), 'Envelope', 'Body', 'HentJournalResponse', 'MsgHead') as unknown[];
+    expect(heads).toHaveLength(3);
+    expect(heads.map((m) => at(m, 'MsgInfo', 'Type', '@_V'))).toEqual(['DIALOG_SVAR', 'DIALOG_SVAR', 'DIALOG_SVAR']);
+    expect(heads.map((m) => at(m, 'MsgInfo', 'ConversationRef', 'RefToParent'))).toEqual([1, 2, 3].map((i) => `b7f3c1de-0000-4000-8000-00000000000${i}`));
+    expect(heads.map((m) => (at(m, 'MsgInfo', 'Sender', 'Organisation', 'Ident') as { Id: string }[])[0]?.Id)).toEqual([homeCare.gp?.officeHerId, deceased.gp?.officeHerId, '81241']);
+    expect(heads.map((m) => (at(m, 'MsgInfo', 'Patient', 'Ident') as { Id: string }[])[0]?.Id)).toEqual([homeCare.nin, deceased.nin, stranger]);
+    // The journal extract is attached where the office holds the journal; the stranger's answer says there is none.
+    expect(heads.map((m) => (at(m, 'Document') as unknown[]).length)).toEqual([2, 2, 1]);
+    expect(at(heads[2], 'MsgInfo', 'Patient', 'FamilyName')).toBeUndefined();
     expect(xml).toMatch(/<ju:StartDateTime V="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"\/>/);
-    expect(xml).toContain('<mh:RefToParent>b7f3c1de-0000-4000-8000-000000000001</mh:RefToParent>');
+  });
+
+  it('refuses a batch that names an office another system hosts (E202), as a router would', async () => {
+    const nursingHome = demoPatient('nursingHome'); // listed at an office on gp-fjord-midt
+    const misaddressed = await sourceFailure(adapter('soap11').read([keyOf(homeCare), keyOf(nursingHome)]));
+    // The vendor's error code says what went wrong; its fault text never reaches the error.
+    expect(misaddressed.message).toBe('gp-nordlys-vest answered a SOAP fault (Client), error code E202');
   });
 
   it('refuses a wrong content type (415), a missing SOAPAction, malformed XML and a SOAP 1.2 envelope with SOAP 1.1 faults', async () => {
@@ -162,7 +175,7 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect(malformed.status).toBe(500);
     expect(faultOf(await malformed.text())).toMatchObject({ code: 'Client' });
 
-    const v12 = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...action }, body: requestBody('soap12', [keyOf(homeCare)], INSTANCES.soap11) });
+    const v12 = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...action }, body: requestBody('soap12', [keyOf(homeCare)]) });
     expect(faultOf(await v12.text()).code).toBe('VersionMismatch');
 
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
@@ -174,14 +187,11 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect((await fetch(`${sim('soap11').url}/soap/JournalService`)).status).toBe(404);
   });
 
-  it('refuses an unknown sender and a message addressed to another service (the adapter reports SOURCE_UNAVAILABLE)', async () => {
+  it('refuses an unknown sender (the adapter reports SOURCE_UNAVAILABLE)', async () => {
     const stranger = await sourceFailure(adapter('soap11', { senderHerId: '12345' }).read([keyOf(homeCare)]));
     expect(stranger.code).toBe('SOURCE_UNAVAILABLE');
     expect(stranger.details.status).toBe(500);
-    expect(stranger.message).toContain('(Client)');
-    const misaddressed = await sourceFailure(adapter('soap11', { id: 'gp-nordlys-midt' }).read([keyOf(homeCare)]));
-    // The vendor's error code says what went wrong; its fault text never reaches the error.
-    expect(misaddressed.message).toBe('gp-nordlys-midt answered a SOAP fault (Client), error code E202');
+    expect(stranger.message).toBe('gp-nordlys-vest answered a SOAP fault (Client), error code E201');
   });
 });
 
@@ -192,8 +202,8 @@ describe('gp-kith simulator with its adapter over HTTP: Fjord EPJ (soap12)', () 
   const rich = richest(INSTANCES.soap12);
 
   it('answers a batch in one SOAP 1.2 call, and the adapter maps the population truth exactly (a D-number too)', async () => {
-    const homeCare = demoPatient('homeCare'); // on Nordlys, not here
-    const result = await adapter('soap12').read([keyOf(dNumber), keyOf(askoy), keyOf(blocked), keyOf(rich), keyOf(homeCare), { nin: stranger, officeHerId: '81243' }]);
+    const homeCare = demoPatient('homeCare'); // listed at a Nordlys office: asked here at a Fjord office, which holds nothing
+    const result = await adapter('soap12').read([keyOf(dNumber), keyOf(askoy), keyOf(blocked), keyOf(rich), { nin: homeCare.nin, officeHerId: '81243' }, { nin: stranger, officeHerId: '81243' }]);
     expect(sim('soap12').stats.byRoute).toEqual({ 'POST /ws/epj': 1 });
     expect(sim('soap12').stats.ninInUrl).toBe(0);
     for (const p of [dNumber, askoy, blocked, rich]) expect(result.get(p.nin)).toEqual(expected(p));
@@ -211,6 +221,7 @@ describe('gp-kith simulator with its adapter over HTTP: Fjord EPJ (soap12)', () 
     expect(response.headers.get('content-type')).toMatch(/^application\/soap\+xml/);
     const xml = await response.text();
     expect(xml.match(/<MsgHead xmlns="http:\/\/www.kith.no\/xmlstds\/msghead\/2006-05-24">/g)).toHaveLength(2);
+    expect(xml).toContain('<Journal xmlns="http://patient-graph.example/xmlstds/journaluttrekk/2016-10-01">');
     expect(xml).toMatch(/<StartDateTime>\d{12}<\/StartDateTime>/);
     expect(xml).toMatch(/<TypeId V="DNR"/);
   });

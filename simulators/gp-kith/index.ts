@@ -2,19 +2,22 @@ import express, { type Request, type Response } from 'express';
 import type { CannedResponse, SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { NS, PROFILES, type Dialect } from './dialects';
 import { soapFault } from './faults';
-import { journalResponse, type Patient } from './journal';
+import { journalResponse, type Office, type Svar } from './journal';
 import { envelopeNamespace, readRequest } from './request';
 
 /**
- * GP record systems that answer KITH HENT_JOURNAL requests over SOAP. One definition, two products, picked
- * by the instance's `dialect` option:
- * - soap11, "Nordlys Journal": `POST /soap/JournalService`, `text/xml` with a `SOAPAction` header, one
- *   MsgHead answering the whole batch, dates as `V` attributes;
- * - soap12, "Fjord EPJ": `POST /ws/epj`, `application/soap+xml; action=...`, a MsgHeadList with one MsgHead
- *   per patient, dates as compact element text.
- * An instance holds the journals of the GP offices that organisations.json places on it. There is no HTTP
- * authentication: the products answer only the communication partner (sender HER-id) they are set up
- * for, which stands in for the signed ebXML/partner agreement of the real message exchange.
+ * GP record systems that answer KITH dialogue messages over SOAP: a batch of DIALOG_FORESPORSEL messages
+ * in, one DIALOG_SVAR per request out, each MsgHead about one patient and addressed by HER-id from the
+ * asking party to the patient's GP office. One definition, two products, picked by the instance's
+ * `dialect` option:
+ * - soap11, "Nordlys Journal": `POST /soap/JournalService`, `text/xml` with a `SOAPAction` header, the batch in
+ *   `nl:HentJournal`/`nl:HentJournalResponse`, prefixed names, journal extract 2019-06-01;
+ * - soap12, "Fjord EPJ": `POST /ws/epj`, `application/soap+xml; action=...`, the batch in a `MsgHeadList`,
+ *   default namespaces, journal extract 2016-10-01 (compact dates).
+ * An instance hosts the GP offices that organisations.json places on it; a message to any other office is
+ * not its to answer. There is no HTTP authentication: the products answer only the communication partner
+ * (sender HER-id) they are set up for, which stands in for the signed ebXML/partner agreement of real
+ * message exchange.
  */
 export const MAX_PATIENTS = 100;
 
@@ -38,7 +41,9 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
   const dialect = dialectOf(instance.options, instance.id);
   const profile = PROFILES[dialect];
   const partnerHerId = String(instance.options.senderHerId ?? '');
-  const offices = new Set(orgs.gpOffices.filter((o) => o.instance === instance.id).map((o) => o.herId));
+  const offices = new Map<string, Office>(
+    orgs.gpOffices.filter((o) => o.instance === instance.id).map((o) => [o.herId, { herId: o.herId, orgNumber: o.orgNumber, name: o.name }]),
+  );
   const fault = (kind: Parameters<typeof soapFault>[1], reason: string, code: string) => soapFault(dialect, kind, reason, code);
 
   const app = express();
@@ -58,38 +63,35 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
       send(res, fault('VersionMismatch', `${profile.product} snakker bare SOAP ${dialect === 'soap11' ? '1.1' : '1.2'}`, 'E002'));
       return;
     }
-    const read = readRequest(xml);
+    const read = readRequest(xml, profile.batch.request);
     if (!read.ok) {
       send(res, fault('Client', read.reason, read.code));
       return;
     }
-    const { request } = read;
-    // The partner check: only the configured sender HER-id may read journals from this system.
-    if (!partnerHerId || request.senderHerId !== partnerHerId) {
+    const { requests } = read;
+    if (requests.length > MAX_PATIENTS) {
+      send(res, fault('Client', `Maks ${MAX_PATIENTS} meldinger per kall`, 'E103'));
+      return;
+    }
+    // The partner check: only the configured sender HER-id may ask this system anything.
+    if (!partnerHerId || requests.some((r) => r.senderHerId !== partnerHerId)) {
       send(res, fault('Client', 'Avsender er ikke en kjent kommunikasjonspart', 'E201'));
       return;
     }
-    if (request.receiverId !== instance.id) {
-      send(res, fault('Client', 'Meldingen er adressert til en annen tjeneste', 'E202'));
+    // A message to an office this system does not host would have been routed elsewhere.
+    if (requests.some((r) => !offices.has(r.receiverHerId))) {
+      send(res, fault('Client', 'Meldingen er adressert til et legekontor som ikke er på denne tjenesten', 'E202'));
       return;
     }
-    if (request.patients.length > MAX_PATIENTS) {
-      send(res, fault('Client', `Maks ${MAX_PATIENTS} pasienter per forespørsel`, 'E103'));
-      return;
-    }
-    const seen = new Set<string>();
-    const patients: Patient[] = [];
-    for (const { nin, officeHerId } of request.patients) {
-      if (seen.has(nin)) continue;
-      seen.add(nin);
-      const person = population.byNin.get(nin);
+    const answers: Svar[] = requests.map((request) => {
+      const office = offices.get(request.receiverHerId) as Office;
+      const person = population.byNin.get(request.nin);
       const record = person?.gpRecord;
-      // An office answers only for its own listed patients, and only offices on this instance answer.
-      if (!person || !record || !offices.has(officeHerId) || record.officeHerId !== officeHerId) continue;
-      patients.push({ person, record });
-    }
-    const body = journalResponse(dialect, { serviceId: instance.id, requesterHerId: request.senderHerId, requestMsgId: request.msgId }, patients);
-    res.status(200).type(`${profile.contentType}; charset=utf-8`).send(body);
+      // An office answers with the journals of its own listed patients only.
+      const found = person && record && record.officeHerId === office.herId ? { person, record } : null;
+      return { office, request, found };
+    });
+    res.status(200).type(`${profile.contentType}; charset=utf-8`).send(journalResponse(dialect, answers));
   });
   // Anything else is not a service endpoint: the products answer a plain 404.
   app.use((_req, res) => {
@@ -103,17 +105,17 @@ export const gpKithSimulator: SimulatorDefinition = {
   createApp,
   // The definition is per system, so the server error is Nordlys's SOAP 1.1 form; the adapter reads both.
   failure: soapFault('soap11', 'Server', 'Intern feil i journalsystemet: databasen svarer ikke', 'E900'),
-  // Well-formed SOAP, but the MsgHead has no MsgInfo and its journal names no patient.
+  // Well-formed SOAP, but the answer's MsgHead has no MsgInfo and refers to no request.
   invalid: {
     status: 200,
     contentType: 'text/xml; charset=utf-8',
     body: [
       '<?xml version="1.0" encoding="UTF-8"?>',
-      `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${NS.soap11}"><SOAP-ENV:Body>`,
+      `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${NS.soap11}"><SOAP-ENV:Body><nl:HentJournalResponse xmlns:nl="${NS.nordlysWs}">`,
       `<mh:MsgHead xmlns:mh="${NS.msgHead}"><mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content>`,
-      `<ju:Journal xmlns:ju="${NS.journal}"><ju:Consultation><ju:Id>kons-1</ju:Id></ju:Consultation></ju:Journal>`,
+      `<Dialogmelding xmlns="${NS.dialog}"><Notat><TemaKodet V="8"/></Notat></Dialogmelding>`,
       '</mh:Content></mh:RefDoc></mh:Document></mh:MsgHead>',
-      '</SOAP-ENV:Body></SOAP-ENV:Envelope>',
+      '</nl:HentJournalResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>',
     ].join(''),
   },
 };

@@ -4,16 +4,23 @@ import { utcToOsloLocal } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText, type GpRecord, type MedicationUse, type Person } from '../population';
 import type { Coding } from '../population/codes';
 import { NS, PROFILES, qualifier, xmlns, type Dialect } from './dialects';
+import type { Foresporsel } from './request';
 
 /**
- * Projects a person's GP record into the KITH journal message each product sends. The content is the
- * same for both; what differs is where dates go (Nordlys: `V` attributes, Fjord: compact element text),
- * the prefixes, and the packaging (Nordlys: one MsgHead for the batch; Fjord: one MsgHead per patient).
- * Both send consultations in the order they were written (oldest first) and times in Oslo wall clock.
+ * Answers each DIALOG_FORESPORSEL with a DIALOG_SVAR, as the dialogue pattern of Dialogmelding 1.0 has it:
+ * one MsgHead per patient, from the GP office (its HER-id and organisation number) to the asking party,
+ * referring to the request (ConversationRef), naming the patient in MsgInfo/Patient. The main document is a
+ * Dialogmelding Notat that repeats the request; the journal extract (schemas/journal) travels as an attached
+ * XML document. A patient the office does not hold gets a Notat saying so and no attachment.
+ * The products differ in prefixes (Nordlys `mh:`/`dia:`/`ju:`, Fjord default namespaces) and in the journal
+ * extract's version: Nordlys sends 2019-06-01 (KITH TS `V` attributes), Fjord still 2016-10-01 (compact
+ * element text). Both send consultations in the order they were written and times in Oslo wall-clock.
  */
 
 const PERSON_ID_TYPE = '2.16.578.1.12.4.1.1.8116';
 const ORG_ID_TYPE = '2.16.578.1.12.4.1.1.9051';
+/** Volven 7322 Tema for helsefaglig dialog: 8 Forespørsel om helseopplysninger. */
+const TEMA = { '@_V': '8', '@_S': '2.16.578.1.12.4.1.1.7322', '@_DN': 'Forespørsel om helseopplysninger' };
 
 const CONTACT_TYPES: Record<GpRecord['consultations'][number]['contactType'], { V: string; DN: string }> = {
   office: { V: 'OPPM', DN: 'Oppmøte' },
@@ -43,13 +50,13 @@ export interface Patient {
   record: GpRecord;
 }
 
-function projection(dialect: Dialect) {
-  const j = qualifier(PROFILES[dialect].prefixes.journal);
+/** The journal extract of one patient's record, in the product's version of the schema. */
+function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
+  const profile = PROFILES[dialect];
+  const j = qualifier(profile.prefixes.journal);
   const d = DATES[dialect];
   const icpc = (c: Coding) => ({ '@_V': c.code, '@_S': CODE_SYSTEMS.icpc2, '@_DN': c.text });
-  const ident = (id: string, V: string, S: string, DN: string) => ({ [j('Ident')]: { [j('Id')]: id, [j('TypeId')]: { '@_V': V, '@_S': S, '@_DN': DN } } });
-  const hpr = (n: string) => ident(n, 'HPR', PERSON_ID_TYPE, 'HPR-nummer');
-  const patient = (p: Person) => ident(p.nin, p.kind === 'DNR' ? 'DNR' : 'FNR', PERSON_ID_TYPE, p.kind === 'DNR' ? 'D-nummer' : 'Fødselsnummer');
+  const hpr = (n: string) => ({ [j('Ident')]: { [j('Id')]: n, [j('TypeId')]: { '@_V': 'HPR', '@_S': PERSON_ID_TYPE, '@_DN': 'HPR-nummer' } } });
 
   const prescription = (m: MedicationUse) => ({
     [j('Id')]: m.id,
@@ -68,11 +75,9 @@ function projection(dialect: Dialect) {
     [j('Prescriber')]: hpr(m.hprNumber),
   });
 
-  /** The Journal element; Nordlys names the patient inside it, Fjord in the MsgHead. */
-  return (p: Patient, withPatient: boolean) => ({
+  return {
     [j('Journal')]: {
-      ...xmlns(PROFILES[dialect].prefixes.journal, NS.journal),
-      ...(withPatient ? { [j('Patient')]: patient(p.person) } : {}),
+      ...xmlns(profile.prefixes.journal, profile.journalNs),
       [j('Consultation')]: p.record.consultations.map((c) => ({
         [j('Id')]: c.id,
         [j('StartDateTime')]: d.dateTime(c.time),
@@ -88,7 +93,7 @@ function projection(dialect: Dialect) {
         [j('Id')]: r.id,
         [j('IssueDate')]: d.date(r.date),
         [j('ReceivingOrganisation')]: {
-          ...ident(r.toOrgNumber, 'ENH', ORG_ID_TYPE, 'Organisasjonsnummeret i Enhetsregisteret'),
+          [j('Ident')]: { [j('Id')]: r.toOrgNumber, [j('TypeId')]: { '@_V': 'ENH', '@_S': ORG_ID_TYPE, '@_DN': 'Organisasjonsnummeret i Enhetsregisteret' } },
           [j('Department')]: r.toDepartment,
         },
         [j('Reason')]: icpc(r.reason),
@@ -96,77 +101,101 @@ function projection(dialect: Dialect) {
         [j('HealthcareProfessional')]: hpr(r.hprNumber),
       })),
     },
-  });
-}
-
-export interface Exchange {
-  /** The service's own id (the instance id), as the request addressed it. */
-  serviceId: string;
-  requesterHerId: string;
-  requestMsgId: string;
-  now?: Date;
-}
-
-function msgInfo(dialect: Dialect, ex: Exchange, patient: Person | null) {
-  const m = qualifier(PROFILES[dialect].prefixes.msgHead);
-  const org = (name: string, id: string, V: string, DN: string) => ({
-    [m('Organisation')]: { [m('OrganisationName')]: name, [m('Ident')]: { [m('Id')]: id, [m('TypeId')]: { '@_V': V, '@_S': ORG_ID_TYPE, '@_DN': DN } } },
-  });
-  return {
-    [m('Type')]: { '@_V': 'JOURNAL', '@_DN': 'Journalopplysninger' },
-    [m('MIGversion')]: 'v1.2 2006-05-24',
-    [m('GenDate')]: utcToOsloLocal(ex.now ?? new Date()),
-    [m('MsgId')]: randomUUID(),
-    [m('ConversationRef')]: { [m('RefToParent')]: ex.requestMsgId, [m('RefToConversation')]: ex.requestMsgId },
-    [m('Sender')]: org(PROFILES[dialect].product, ex.serviceId, 'LOK', 'Lokal identifikator'),
-    [m('Receiver')]: org('Patient Graph', ex.requesterHerId, 'HER', 'HER-id'),
-    ...(patient
-      ? {
-          [m('Patient')]: {
-            [m('Ident')]: {
-              [m('Id')]: patient.nin,
-              [m('TypeId')]: { '@_V': patient.kind === 'DNR' ? 'DNR' : 'FNR', '@_S': PERSON_ID_TYPE, '@_DN': patient.kind === 'DNR' ? 'D-nummer' : 'Fødselsnummer' },
-            },
-          },
-        }
-      : {}),
   };
 }
 
-function document(dialect: Dialect, journal: Record<string, unknown>) {
-  const m = qualifier(PROFILES[dialect].prefixes.msgHead);
+export interface Office {
+  herId: string;
+  orgNumber: string;
+  name: string;
+}
+
+/** One answer: the office, the request it answers, and the patient's journal when the office holds it. */
+export interface Svar {
+  office: Office;
+  request: Foresporsel;
+  found: Patient | null;
+}
+
+function svarMsgHead(dialect: Dialect, svar: Svar, now: Date): Record<string, unknown> {
+  const profile = PROFILES[dialect];
+  const m = qualifier(profile.prefixes.msgHead);
+  const dia = qualifier(profile.prefixes.dialog);
+  const { office, request, found } = svar;
+  // The office names the patient only when it holds the patient's journal: otherwise it knows nothing of them.
+  const person = found?.person ?? null;
+  const orgIdent = (id: string, V: 'HER' | 'ENH', DN: string) => ({ [m('Id')]: id, [m('TypeId')]: { '@_V': V, '@_S': ORG_ID_TYPE, '@_DN': DN } });
+  const kind = person?.kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
+  const notat = {
+    [dia('Dialogmelding')]: {
+      ...xmlns(profile.prefixes.dialog, NS.dialog),
+      [dia('Notat')]: {
+        [dia('TemaKodet')]: TEMA,
+        [dia('TekstNotatInnhold')]: found ? 'Journaluttrekk vedlagt.' : 'Legekontoret har ingen journal for pasienten.',
+        [dia('DatoNotat')]: utcToOsloLocal(now.toISOString()).slice(0, 10),
+        // The answer repeats the request it answers, as Dialogmelding asks.
+        [dia('Foresporsel')]: { [dia('TypeForesp')]: TEMA, ...(request.question ? { [dia('Sporsmal')]: request.question } : {}) },
+      },
+    },
+  };
+  const documents: Record<string, unknown>[] = [
+    {
+      [m('DocumentConnection')]: { '@_V': 'H', '@_DN': 'Hoveddokument' },
+      [m('RefDoc')]: { [m('MsgType')]: { '@_V': 'XML', '@_DN': 'XML-instans' }, [m('MimeType')]: 'text/xml', [m('Content')]: notat },
+    },
+  ];
+  if (found) {
+    documents.push({
+      [m('DocumentConnection')]: { '@_V': 'V', '@_DN': 'Vedlegg' },
+      [m('RefDoc')]: {
+        [m('MsgType')]: { '@_V': 'XML', '@_DN': 'XML-instans' },
+        [m('MimeType')]: 'text/xml',
+        [m('Description')]: 'Journaluttrekk',
+        [m('Content')]: journalContent(dialect, found),
+      },
+    });
+  }
   return {
-    [m('DocumentConnection')]: { '@_V': 'H', '@_DN': 'Hoveddokument' },
-    [m('RefDoc')]: { [m('MsgType')]: { '@_V': 'XML', '@_DN': 'XML-instans' }, [m('Content')]: journal },
+    ...xmlns(profile.prefixes.msgHead, NS.msgHead),
+    [m('MsgInfo')]: {
+      [m('Type')]: { '@_V': 'DIALOG_SVAR', '@_DN': 'Svar på forespørsel' },
+      [m('MIGversion')]: 'v1.2 2006-05-24',
+      [m('GenDate')]: utcToOsloLocal(now.toISOString()),
+      [m('MsgId')]: randomUUID(),
+      [m('ConversationRef')]: { [m('RefToParent')]: request.msgId, [m('RefToConversation')]: request.msgId },
+      [m('Sender')]: {
+        [m('Organisation')]: {
+          [m('OrganisationName')]: office.name,
+          [m('Ident')]: [orgIdent(office.herId, 'HER', 'HER-id'), orgIdent(office.orgNumber, 'ENH', 'Organisasjonsnummeret i Enhetsregisteret')],
+        },
+      },
+      [m('Receiver')]: { [m('Organisation')]: { [m('OrganisationName')]: request.senderName, [m('Ident')]: orgIdent(request.senderHerId, 'HER', 'HER-id') } },
+      [m('Patient')]: {
+        ...(person
+          ? {
+              [m('FamilyName')]: person.familyName,
+              ...(person.middleName ? { [m('MiddleName')]: person.middleName } : {}),
+              [m('GivenName')]: person.givenName,
+            }
+          : {}),
+        [m('Ident')]: { [m('Id')]: request.nin, [m('TypeId')]: { '@_V': kind.V, '@_S': PERSON_ID_TYPE, '@_DN': kind.DN } },
+      },
+    },
+    [m('Document')]: documents,
   };
 }
 
-/** The whole SOAP answer to one HENT_JOURNAL request, for the patients the instance holds. */
-export function journalResponse(dialect: Dialect, ex: Exchange, patients: readonly Patient[]): string {
+/** The whole SOAP answer to one batch: one DIALOG_SVAR per request, in the order asked. */
+export function journalResponse(dialect: Dialect, answers: readonly Svar[], now = new Date()): string {
   const profile = PROFILES[dialect];
   const e = qualifier(profile.prefixes.envelope);
+  const b = qualifier(profile.prefixes.batch);
   const m = qualifier(profile.prefixes.msgHead);
-  const journal = projection(dialect);
-  let body: Record<string, unknown>;
-  if (dialect === 'soap11') {
-    body = {
-      [m('MsgHead')]: {
-        ...xmlns(profile.prefixes.msgHead, NS.msgHead),
-        [m('MsgInfo')]: msgInfo(dialect, ex, null),
-        [m('Document')]: patients.map((p) => document(dialect, journal(p, true))),
-      },
-    };
-  } else {
-    body = {
-      MsgHeadList: {
-        '@_xmlns': NS.fjordWs,
-        MsgHead: patients.map((p) => ({
-          ...xmlns(profile.prefixes.msgHead, NS.msgHead),
-          [m('MsgInfo')]: msgInfo(dialect, ex, p.person),
-          [m('Document')]: document(dialect, journal(p, false)),
-        })),
-      },
-    };
-  }
+  const body = {
+    [b(profile.batch.response)]: {
+      ...xmlns(profile.prefixes.batch, profile.batch.ns),
+      [m('MsgHead')]: answers.map((a) => svarMsgHead(dialect, a, now)),
+    },
+  };
   return buildXml({ [e('Envelope')]: { ...xmlns(profile.prefixes.envelope, profile.envelopeNs), [e('Body')]: body } });
 }

@@ -2,52 +2,57 @@ import { z } from 'zod';
 import { parseXml } from '../../adapters/kit/xml';
 
 /**
- * Reads a HENT_JOURNAL request as the products do: a KITH MsgHead in the SOAP Body, whose one document
- * lists the patients (identity number and GP office HER-id). Anything else is the caller's fault.
+ * Reads a batch of KITH dialogue requests as the products do: the SOAP Body holds the vendor's batch
+ * element with one MsgHead per patient, each a DIALOG_FORESPORSEL (Dialogmelding 1.0) asking for health
+ * information (Volven 7322 code 8, Forespørsel om helseopplysninger), addressed by HER-id from the asking
+ * party to the patient's GP office, with the patient in MsgInfo/Patient. Anything else is the caller's fault.
  */
-const one = <T extends z.ZodType>(item: T) => z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(item));
+const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
-const typeId = z.object({ '@_V': z.string() });
+const herIdent = z.object({ Id: z.string().regex(/^\d{1,9}$/), TypeId: z.object({ '@_V': z.literal('HER') }) });
+const organisation = z.object({ OrganisationName: z.string().min(1), Ident: list(z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) })) });
 
-const requestSchema = z.object({
-  Envelope: z.object({
-    Body: z.object({
-      MsgHead: z.object({
-        MsgInfo: z.object({
-          Type: z.object({ '@_V': z.literal('HENT_JOURNAL') }),
-          MIGversion: z.string().min(1),
-          GenDate: z.string().min(1),
-          MsgId: z.string().min(1),
-          Sender: z.object({ Organisation: z.object({ Ident: z.object({ Id: z.string(), TypeId: typeId }) }) }),
-          Receiver: z.object({ Organisation: z.object({ Ident: z.object({ Id: z.string(), TypeId: typeId }) }) }),
-        }),
-        Document: z.object({
-          RefDoc: z.object({
-            Content: z.object({
-              JournalRequest: z.object({
-                Patient: one(
-                  z.object({
-                    Ident: z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR']) }) }),
-                    GpOffice: z.object({ Ident: z.object({ Id: z.string().regex(/^\d{3,9}$/), TypeId: z.object({ '@_V': z.literal('HER') }) }) }),
-                  }),
-                ),
-              }),
+const msgHead = z.object({
+  MsgInfo: z.object({
+    Type: z.object({ '@_V': z.literal('DIALOG_FORESPORSEL') }),
+    MIGversion: z.literal('v1.2 2006-05-24'),
+    GenDate: z.string().min(1),
+    MsgId: z.string().min(1),
+    Sender: z.object({ Organisation: organisation }),
+    Receiver: z.object({ Organisation: organisation }),
+    Patient: z.object({
+      Ident: list(z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR', 'HNR']) }) })).refine((i) => i.length === 1, 'one identity number'),
+    }),
+  }),
+  Document: list(
+    z.object({
+      RefDoc: z.object({
+        Content: z.object({
+          Dialogmelding: z.object({
+            Foresporsel: z.object({
+              TypeForesp: z.object({ '@_V': z.literal('8'), '@_S': z.literal('2.16.578.1.12.4.1.1.7322') }),
+              Sporsmal: z.string().optional(),
             }),
           }),
         }),
       }),
     }),
-  }),
+  ).refine((d) => d.length === 1, 'one document'),
 });
 
-export interface JournalRequest {
+/** The batch element's content: one MsgHead or several (the parser makes one a bare object). */
+const batch = z.object({ MsgHead: list(msgHead).refine((m) => m.length > 0, 'at least one MsgHead') });
+
+export interface Foresporsel {
   msgId: string;
   senderHerId: string;
-  receiverId: string;
-  patients: { nin: string; officeHerId: string }[];
+  senderName: string;
+  receiverHerId: string;
+  nin: string;
+  question: string | null;
 }
 
-export type ReadRequest = { ok: true; request: JournalRequest } | { ok: false; reason: string; code: string };
+export type ReadRequest = { ok: true; requests: Foresporsel[] } | { ok: false; reason: string; code: string };
 
 /** The envelope's namespace as written (the parser drops namespaces, but the SOAP version lives there). */
 export function envelopeNamespace(xml: string): string | null {
@@ -57,27 +62,35 @@ export function envelopeNamespace(xml: string): string | null {
   return new RegExp(`\\s${attr.replace('.', '\\.')}\\s*=\\s*["']([^"']+)["']`).exec(open[2] ?? '')?.[1] ?? null;
 }
 
-export function readRequest(xml: string): ReadRequest {
-  let doc: unknown;
+const her = (org: z.infer<typeof organisation>) => herIdent.safeParse(org.Ident.find((i) => i.TypeId['@_V'] === 'HER')).data?.Id ?? null;
+
+export function readRequest(xml: string, batchElement: string): ReadRequest {
+  let doc: Record<string, unknown>;
   try {
     doc = parseXml(xml);
   } catch {
     return { ok: false, reason: 'Meldingen er ikke gyldig XML', code: 'E100' };
   }
-  const parsed = requestSchema.safeParse(doc);
+  const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
+  const parsed = batch.safeParse(body?.[batchElement]);
   if (!parsed.success) {
     // Names the first wrong element (a path, never a value: values are identity numbers).
     const where = parsed.error.issues[0]?.path.filter((p) => typeof p === 'string').join('/') ?? '';
-    return { ok: false, reason: `Meldingen følger ikke HENT_JOURNAL: ${where}`, code: 'E101' };
+    return { ok: false, reason: `Meldingen følger ikke DIALOG_FORESPORSEL: ${batchElement}/${where}`, code: 'E101' };
   }
-  const head = parsed.data.Envelope.Body.MsgHead;
-  return {
-    ok: true,
-    request: {
-      msgId: head.MsgInfo.MsgId,
-      senderHerId: head.MsgInfo.Sender.Organisation.Ident.Id,
-      receiverId: head.MsgInfo.Receiver.Organisation.Ident.Id,
-      patients: head.Document.RefDoc.Content.JournalRequest.Patient.map((p) => ({ nin: p.Ident.Id, officeHerId: p.GpOffice.Ident.Id })),
-    },
-  };
+  const requests: Foresporsel[] = [];
+  for (const m of parsed.data.MsgHead) {
+    const senderHerId = her(m.MsgInfo.Sender.Organisation);
+    const receiverHerId = her(m.MsgInfo.Receiver.Organisation);
+    if (!senderHerId || !receiverHerId) return { ok: false, reason: 'Avsender og mottaker må ha HER-id', code: 'E102' };
+    requests.push({
+      msgId: m.MsgInfo.MsgId,
+      senderHerId,
+      senderName: m.MsgInfo.Sender.Organisation.OrganisationName,
+      receiverHerId,
+      nin: (m.MsgInfo.Patient.Ident[0] as { Id: string }).Id,
+      question: m.Document[0]?.RefDoc.Content.Dialogmelding.Foresporsel.Sporsmal ?? null,
+    });
+  }
+  return { ok: true, requests };
 }

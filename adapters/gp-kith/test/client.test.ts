@@ -70,26 +70,57 @@ const xml = (body: string, dialect: GpKithDialect, status = 200) =>
 const at = (node: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[key] : undefined), node);
 
-/** The patients a request body asks for, read back through the namespace-stripping parser. */
-function askedPatients(body: string): { nin: unknown; type: unknown; office: unknown }[] {
-  const patients = at(parseXml(body), 'Envelope', 'Body', 'MsgHead', 'Document', 'RefDoc', 'Content', 'JournalRequest', 'Patient');
-  return (Array.isArray(patients) ? patients : [patients]).map((p: unknown) => ({
-    nin: at(p, 'Ident', 'Id'),
-    type: at(p, 'Ident', 'TypeId', '@_V'),
-    office: at(p, 'GpOffice', 'Ident', 'Id'),
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const BATCH: Record<GpKithDialect, { request: string }> = { soap11: { request: 'HentJournal' }, soap12: { request: 'MsgHeadList' } };
+
+/** The DIALOG_FORESPORSEL messages of a request body, read back through the namespace-stripping parser. */
+function requests(body: string, dialect: GpKithDialect): { msgId: string; nin: string; type: unknown; office: unknown; info: unknown; content: unknown }[] {
+  const heads = asList(at(parseXml(body), 'Envelope', 'Body', BATCH[dialect].request, 'MsgHead'));
+  return heads.map((m) => ({
+    msgId: String(at(m, 'MsgInfo', 'MsgId')),
+    nin: String(at(m, 'MsgInfo', 'Patient', 'Ident', 'Id')),
+    type: at(m, 'MsgInfo', 'Patient', 'Ident', 'TypeId', '@_V'),
+    office: at(m, 'MsgInfo', 'Receiver', 'Organisation', 'Ident', 'Id'),
+    info: at(m, 'MsgInfo'),
+    content: at(m, 'Document', 'RefDoc', 'Content'),
   }));
+}
+
+/** The fixture's DIALOG_SVAR blocks: one per patient it holds, and the last, without a journal, as a template. */
+function svarBlocks(dialect: GpKithDialect): string[] {
+  const pattern = dialect === 'soap11' ? /<mh:MsgHead\b[\s\S]*?<\/mh:MsgHead>/g : /<MsgHead xmlns="http:\/\/www\.kith\.no[\s\S]*?<\/MsgHead>/g;
+  return ANSWER[dialect].match(pattern) ?? [];
+}
+
+/**
+ * What a GP system answers to a request body: per DIALOG_FORESPORSEL, the fixture's DIALOG_SVAR for that
+ * patient (or its no-journal answer), referring to the request and sent from the office asked. `edit` may
+ * change each answer block to make the source misbehave.
+ */
+function replyTo(dialect: GpKithDialect, body: string, edit: (block: string, index: number) => string = (b) => b): string {
+  const blocks = svarBlocks(dialect);
+  const none = blocks[blocks.length - 1] as string;
+  const answers = requests(body, dialect).map((r, i) => {
+    let block = blocks.find((b) => b.includes(`<${dialect === 'soap11' ? 'mh:' : ''}Id>${r.nin}<`)) ?? none.replace(/01010112345/g, r.nin);
+    block = block.replace(/(<(?:mh:)?RefToParent>)[^<]+/, `$1${r.msgId}`).replace(/(<(?:mh:)?RefToConversation>)[^<]+/, `$1${r.msgId}`);
+    block = block.replace(/(<(?:mh:)?Sender>[\s\S]*?<(?:mh:)?Id>)\d+/, `$1${String(r.office)}`);
+    return edit(block, i);
+  });
+  const [head, tail] = dialect === 'soap11' ? ['<nl:HentJournalResponse xmlns:nl="http://nordlys.no/journal/2019/06">', '</nl:HentJournalResponse>'] : ['<MsgHeadList xmlns="http://www.fjordepj.no/ws/epj/2015/03">', '</MsgHeadList>'];
+  const envelope = dialect === 'soap11' ? ['SOAP-ENV', 'http://schemas.xmlsoap.org/soap/envelope/'] : ['env', 'http://www.w3.org/2003/05/soap-envelope'];
+  return `<?xml version="1.0" encoding="UTF-8"?><${envelope[0]}:Envelope xmlns:${envelope[0]}="${envelope[1]}"><${envelope[0]}:Body>${head}${answers.join('')}${tail}</${envelope[0]}:Body></${envelope[0]}:Envelope>`;
 }
 
 describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dialect) => {
   it('asks for many patients in one SOAP call, numbers in the body only, and maps unknown patients to null', async () => {
-    answer(dialect, () => xml(ANSWER[dialect], dialect));
+    answer(dialect, (body) => xml(replyTo(dialect, body), dialect));
     const [first, second] = KNOWN[dialect] as [GpRecordKey, GpRecordKey];
     const result = await adapter(dialect).read([first, second, first, UNKNOWN]);
     expect(received).toHaveLength(1);
     const request = received[0] as Received;
     expect(request.url).toBe(ENDPOINT[dialect]);
     expect(request.url).not.toMatch(/\d{11}/);
-    expect(askedPatients(request.body).map((p) => [p.nin, p.office])).toEqual([
+    expect(requests(request.body, dialect).map((p) => [p.nin, p.office])).toEqual([
       [first.nin, first.officeHerId],
       [second.nin, second.officeHerId],
       [UNKNOWN.nin, UNKNOWN.officeHerId],
@@ -100,33 +131,44 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     expect([...result.keys()].sort()).toEqual([first.nin, second.nin, UNKNOWN.nin].sort());
   });
 
-  it('sends a KITH MsgHead of type HENT_JOURNAL from our HER-id to the instance', async () => {
-    answer(dialect, () => xml(ANSWER[dialect], dialect));
+  it('sends one DIALOG_FORESPORSEL per patient, from our HER-id to the patient\'s office by HER-id, asking for health information', async () => {
+    answer(dialect, (body) => xml(replyTo(dialect, body), dialect));
     await adapter(dialect).read(KNOWN[dialect]);
-    const info = at(parseXml((received[0] as Received).body), 'Envelope', 'Body', 'MsgHead', 'MsgInfo');
-    expect(at(info, 'Type', '@_V')).toBe('HENT_JOURNAL');
-    expect(at(info, 'MIGversion')).toBe('v1.2 2006-05-24');
-    expect(at(info, 'GenDate')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
-    expect(at(info, 'MsgId')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(at(info, 'Sender', 'Organisation', 'Ident')).toMatchObject({ Id: '90001', TypeId: { '@_V': 'HER' } });
-    expect(at(info, 'Receiver', 'Organisation', 'Ident', 'Id')).toBe(`gp-${dialect}`);
+    const sent = requests((received[0] as Received).body, dialect);
+    expect(sent).toHaveLength(2);
+    expect(new Set(sent.map((m) => m.msgId)).size).toBe(2);
+    sent.forEach((m, i) => {
+      expect(at(m.info, 'Type')).toEqual({ '@_V': 'DIALOG_FORESPORSEL', '@_DN': 'Forespørsel' });
+      expect(at(m.info, 'MIGversion')).toBe('v1.2 2006-05-24');
+      expect(at(m.info, 'GenDate')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      expect(m.msgId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(at(m.info, 'Sender', 'Organisation', 'Ident')).toMatchObject({ Id: '90001', TypeId: { '@_V': 'HER' } });
+      expect(at(m.info, 'Receiver', 'Organisation', 'Ident')).toMatchObject({ Id: KNOWN[dialect][i]?.officeHerId, TypeId: { '@_V': 'HER' } });
+      expect(at(m.content, 'Dialogmelding', 'Foresporsel', 'TypeForesp')).toMatchObject({ '@_V': '8', '@_S': '2.16.578.1.12.4.1.1.7322' });
+    });
     expect((received[0] as Received).body).toContain('xmlns:mh="http://www.kith.no/xmlstds/msghead/2006-05-24"');
   });
 
-  it('splits more than 100 patients into batches of at most 100', async () => {
-    answer(dialect, () => xml(ANSWER[dialect], dialect));
-    const keys = Array.from({ length: 150 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
-    const result = await adapter(dialect).read(keys);
-    expect(received.map((r) => askedPatients(r.body).length).sort((a, b) => b - a)).toEqual([100, 50]);
-    expect(result.size).toBe(150);
+  it.each([
+    ['an answer to no request of the batch', (b: string) => b.replace(/(RefToParent>)[^<]+/, '$1ffffffff-0000-4000-8000-000000000000')],
+    ['an answer about another patient', (b: string) => b.replace(/(<(?:mh:)?Patient>[\s\S]*?<(?:mh:)?Id>)\d+/, '$105864538616')],
+    ['an answer from another office', (b: string) => b.replace(/(<(?:mh:)?Sender>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999')],
+    ['an answer addressed to someone else', (b: string) => b.replace(/(<(?:mh:)?Receiver>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999')],
+    ['a request left unanswered', (b: string, i: number) => (i === 1 ? '' : b)],
+    ['two answers to one request', (b: string, i: number) => (i === 0 ? b + b : b)],
+  ])('refuses %s as SOURCE_BAD_RESPONSE, passing no journal on', async (_what, edit) => {
+    answer(dialect, (body) => xml(replyTo(dialect, body, edit), dialect));
+    const error = await sourceFailure(adapter(dialect).read([KNOWN[dialect][0] as GpRecordKey, UNKNOWN]));
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(error.message).not.toMatch(/\d{11}/);
   });
 
-  it('drops a journal the source sent for a patient that was not asked for', async () => {
-    answer(dialect, () => xml(ANSWER[dialect], dialect));
-    const [first, second] = KNOWN[dialect] as [GpRecordKey, GpRecordKey];
-    const result = await adapter(dialect).read([first]);
-    expect(result.has(second.nin)).toBe(false);
-    expect(result.get(first.nin)).not.toBeNull();
+  it('splits more than 100 patients into batches of at most 100', async () => {
+    answer(dialect, (body) => xml(replyTo(dialect, body), dialect));
+    const keys = Array.from({ length: 150 }, (_, i) => ({ nin: String(10000000000 + i), officeHerId: '81241' }));
+    const result = await adapter(dialect).read(keys);
+    expect(received.map((r) => requests(r.body, dialect).length).sort((a, b) => b - a)).toEqual([100, 50]);
+    expect(result.size).toBe(150);
   });
 
   it.each([
@@ -166,13 +208,13 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
   });
 
   it('reports a truncated answer as SOURCE_BAD_RESPONSE', async () => {
-    answer(dialect, () => xml(ANSWER[dialect].slice(0, 900), dialect));
+    answer(dialect, (body) => xml(replyTo(dialect, body).slice(0, 900), dialect));
     expect((await sourceFailure(adapter(dialect).read(KNOWN[dialect]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports a well-formed answer of the wrong shape as SOURCE_BAD_RESPONSE', async () => {
     const other: GpKithDialect = dialect === 'soap11' ? 'soap12' : 'soap11';
-    answer(dialect, () => xml(ANSWER[other], dialect));
+    answer(dialect, (body) => xml(replyTo(other, body.replace(/HentJournal|MsgHeadList/g, BATCH[other].request)), dialect));
     const error = await sourceFailure(adapter(dialect).read(KNOWN[dialect]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).not.toMatch(/\d{11}/);
@@ -191,7 +233,7 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
 
 describe('gp-kith client, dialect headers', () => {
   it('Nordlys (soap11): text/xml with a quoted SOAPAction header, to /soap/JournalService, in a SOAP 1.1 envelope', async () => {
-    answer('soap11', () => xml(ANSWER.soap11, 'soap11'));
+    answer('soap11', (body) => xml(replyTo('soap11', body), 'soap11'));
     await adapter('soap11').read(KNOWN.soap11);
     const request = received[0] as Received;
     expect(request.contentType).toBe('text/xml; charset=utf-8');
@@ -200,7 +242,7 @@ describe('gp-kith client, dialect headers', () => {
   });
 
   it('Fjord (soap12): application/soap+xml with the action in the content type, no SOAPAction header, SOAP 1.2 envelope', async () => {
-    answer('soap12', () => xml(ANSWER.soap12, 'soap12'));
+    answer('soap12', (body) => xml(replyTo('soap12', body), 'soap12'));
     await adapter('soap12').read(KNOWN.soap12);
     const request = received[0] as Received;
     expect(request.contentType).toBe('application/soap+xml; charset=utf-8; action="urn:fjord-epj:journal:HentJournal"');
@@ -209,8 +251,8 @@ describe('gp-kith client, dialect headers', () => {
   });
 
   it('marks a D-number as DNR in the request', async () => {
-    answer('soap12', () => xml(ANSWER.soap12, 'soap12'));
+    answer('soap12', (body) => xml(replyTo('soap12', body), 'soap12'));
     await adapter('soap12').read(KNOWN.soap12);
-    expect(askedPatients((received[0] as Received).body).map((p) => p.type)).toEqual(['DNR', 'FNR']);
+    expect(requests((received[0] as Received).body, 'soap12').map((p) => p.type)).toEqual(['DNR', 'FNR']);
   });
 });

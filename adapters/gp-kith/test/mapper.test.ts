@@ -3,12 +3,15 @@ import path from 'node:path';
 import { gpKithSimulator } from '../../../simulators/gp-kith';
 import { BadResponseError } from '../../kit';
 import { CODE_SYSTEM } from '../../model';
-import { mapJournalResponse } from '../mapper';
+import { mapJournalResponse, type JournalAnswer } from '../mapper';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const nordlys = fixture('nordlys-journal.xml');
 const fjord = fixture('fjord-epj.xml');
 const icpc = (code: string, display: string) => ({ system: CODE_SYSTEM.icpc2, code, display });
+
+/** The records of an answer by identity number (the client correlates by request; here the number is enough). */
+const records = (dialect: 'soap11' | 'soap12', xml: string) => new Map(mapJournalResponse(dialect, xml).map((a: JournalAnswer) => [a.nin, a.record]));
 
 /** The error a mapping throws, to assert on its message. */
 function errorOf(run: () => unknown): Error {
@@ -21,11 +24,16 @@ function errorOf(run: () => unknown): Error {
 }
 
 describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
-  const records = mapJournalResponse('soap11', nordlys);
-  const ingrid = records.get('03864013065');
+  const answers = mapJournalResponse('soap11', nordlys);
+  const byNin = records('soap11', nordlys);
+  const ingrid = byNin.get('03864013065');
 
-  it('reads every patient of the one MsgHead, keyed by identity number', () => {
-    expect([...records.keys()]).toEqual(['03864013065', '23843227287']);
+  it('reads one DIALOG_SVAR per patient: the request it answers, the office and us by HER-id, the patient', () => {
+    expect(answers.map(({ record, ...rest }) => ({ ...rest, journal: record !== null }))).toEqual([
+      { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a001', senderHerId: '81241', receiverHerId: '90001', nin: '03864013065', journal: true },
+      { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a002', senderHerId: '81242', receiverHerId: '90001', nin: '23843227287', journal: true },
+      { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a003', senderHerId: '81241', receiverHerId: '90001', nin: '01010112345', journal: false },
+    ]);
   });
 
   it('lists consultations newest first, with Oslo wall-clock V attributes converted to UTC (CET and CEST)', () => {
@@ -48,7 +56,7 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
 
   it('maps contact type codes, unknown ones to OTHER', () => {
     expect(ingrid?.consultations.find((c) => c.id === 'kons-000061')?.contactType).toBe('HOME_VISIT');
-    const olav = records.get('23843227287');
+    const olav = byNin.get('23843227287');
     expect(olav?.consultations.find((c) => c.id === 'kons-000303')?.contactType).toBe('OTHER'); // EKONS
     expect(olav?.consultations.find((c) => c.id === 'kons-000301')?.contactType).toBe('PHONE');
   });
@@ -96,33 +104,38 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
 
   it('accepts a KITH time that carries its own offset', () => {
     const withOffset = nordlys.replace('V="2024-11-17T13:40:00"', 'V="2024-11-17T13:40:00+01:00"');
-    expect(mapJournalResponse('soap11', withOffset).get('03864013065')?.consultations[3]?.time).toBe('2024-11-17T12:40:00Z');
+    expect(records('soap11', withOffset).get('03864013065')?.consultations[3]?.time).toBe('2024-11-17T12:40:00Z');
   });
 
   it('maps an unknown status code to UNKNOWN and a non-ATC drug code to no ATC', () => {
     const odd = nordlys
       .replace('<ju:Status V="S" DN="Seponert"/>', '<ju:Status V="P" DN="Pause"/>')
       .replace('<ju:Drug V="N05CF01" S="2.16.578.1.12.4.1.1.7180"', '<ju:Drug V="123456" S="2.16.578.1.12.4.1.1.9999"');
-    expect(mapJournalResponse('soap11', odd).get('03864013065')?.prescriptions.find((p) => p.id === 'resept-000070')).toMatchObject({
+    expect(records('soap11', odd).get('03864013065')?.prescriptions.find((p) => p.id === 'resept-000070')).toMatchObject({
       status: 'UNKNOWN',
       atc: null,
       name: 'Zopiklon',
     });
   });
 
-  it('reads an answer without documents (no patient known) as empty', () => {
-    const empty = nordlys.replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '');
-    expect(mapJournalResponse('soap11', empty).size).toBe(0);
+  it('reads an answer without a journal extract (the office holds no journal for the patient) as null', () => {
+    expect(byNin.get('01010112345')).toBeNull();
+  });
+
+  it('reads an empty batch answer as no answers', () => {
+    const empty = nordlys.replace(/<nl:HentJournalResponse([^>]*)>[\s\S]*<\/nl:HentJournalResponse>/, '<nl:HentJournalResponse$1/>');
+    expect(mapJournalResponse('soap11', empty)).toEqual([]);
   });
 });
 
 describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
-  const records = mapJournalResponse('soap12', fjord);
-  const tomasz = records.get('65849226414');
-  const astrid = records.get('05864538616');
+  const byNin = records('soap12', fjord);
+  const tomasz = byNin.get('65849226414');
+  const astrid = byNin.get('05864538616');
 
   it('reads one MsgHead per patient, taking the patient from MsgInfo (a D-number here)', () => {
-    expect([...records.keys()]).toEqual(['65849226414', '05864538616']);
+    expect([...byNin.keys()]).toEqual(['65849226414', '05864538616', '01010112345']);
+    expect(byNin.get('01010112345')).toBeNull();
   });
 
   it('converts compact local times and dates, and lists consultations newest first', () => {
@@ -175,12 +188,12 @@ describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
 
   it('reads a patient with nothing recorded (an empty Journal element) as an empty record', () => {
     const empty = fjord.replace(/<Journal xmlns="([^"]+)">[\s\S]*?<\/Journal>/, '<Journal xmlns="$1"/>');
-    expect(mapJournalResponse('soap12', empty).get('65849226414')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
+    expect(records('soap12', empty).get('65849226414')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
   });
 
   it('reads an empty MsgHeadList as no patients', () => {
     const empty = fjord.replace(/<MsgHeadList([^>]*)>[\s\S]*<\/MsgHeadList>/, '<MsgHeadList$1/>');
-    expect(mapJournalResponse('soap12', empty).size).toBe(0);
+    expect(mapJournalResponse('soap12', empty)).toEqual([]);
   });
 });
 
@@ -191,11 +204,11 @@ describe('gp-kith mapper, answers off the protocol', () => {
   });
 
   it("rejects one vendor's packaging read as the other's", () => {
-    expect(() => mapJournalResponse('soap11', fjord)).toThrow(/MsgHead/);
+    expect(() => mapJournalResponse('soap11', fjord)).toThrow(/HentJournalResponse/);
     expect(() => mapJournalResponse('soap12', nordlys)).toThrow(/MsgHeadList/);
   });
 
-  it("rejects the simulator's invalid answer (MsgHead without MsgInfo, journal without patient) in both dialects", () => {
+  it("rejects the simulator's invalid answer (a MsgHead without MsgInfo) in both dialects", () => {
     expect(() => mapJournalResponse('soap11', gpKithSimulator.invalid.body)).toThrow(BadResponseError);
     expect(() => mapJournalResponse('soap12', gpKithSimulator.invalid.body)).toThrow(BadResponseError);
   });
@@ -212,7 +225,7 @@ describe('gp-kith mapper, answers off the protocol', () => {
     expect(() => mapJournalResponse('soap12', fjord.replace('<StartDate>20201201</StartDate>', '<StartDate V="2020-12-01"/>'))).toThrow(BadResponseError);
   });
 
-  it('rejects a journal without a patient identity, and never quotes identity numbers or names', () => {
+  it('rejects an answer whose patient identity is malformed, and never quotes identity numbers or names', () => {
     const broken = fjord.replace('<Id>65849226414</Id>', '<Id>6584922641</Id>');
     const error = errorOf(() => mapJournalResponse('soap12', broken));
     expect(error).toBeInstanceOf(BadResponseError);
@@ -220,14 +233,16 @@ describe('gp-kith mapper, answers off the protocol', () => {
     expect(error.message).not.toMatch(/\d{10,11}/);
   });
 
-  it('rejects an answer with two journals for one patient', () => {
-    const twice = nordlys.replace('<ju:Id>23843227287</ju:Id>', '<ju:Id>03864013065</ju:Id>');
-    expect(() => mapJournalResponse('soap11', twice)).toThrow(/two journals/);
+  it('rejects an answer with two journal extracts, and one about two patients', () => {
+    const extract = /<mh:Document>\s*<mh:DocumentConnection V="V"[\s\S]*?<\/mh:Document>/.exec(nordlys)?.[0] as string;
+    expect(() => mapJournalResponse('soap11', nordlys.replace(extract, extract + extract))).toThrow(/two journal extracts/);
+    const twoPatients = nordlys.replace(/(<mh:Patient>[\s\S]*?)(<mh:Ident>[\s\S]*?<\/mh:Ident>)/, '$1$2$2');
+    expect(() => mapJournalResponse('soap11', twoPatients)).toThrow(/Patient/);
   });
 
   it('rejects a prescription whose drug has no name and an answer of the wrong message type', () => {
     expect(() => mapJournalResponse('soap11', nordlys.replace(' DN="Warfarin"', ''))).toThrow(/Drug/);
-    expect(() => mapJournalResponse('soap11', nordlys.replace('<mh:Type V="JOURNAL"', '<mh:Type V="APPREC"'))).toThrow(/Type/);
+    expect(() => mapJournalResponse('soap11', nordlys.replace('<mh:Type V="DIALOG_SVAR"', '<mh:Type V="DIALOG_NOTAT"'))).toThrow(/Type/);
   });
 
   it('treats a SOAP fault as a bad answer (the client reads faults before mapping)', () => {
