@@ -86,7 +86,8 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     for (const include of revincludes) form.append('_revinclude', include);
     form.set('_count', String(pageSize));
     const state = { renewed: false };
-    // Identity numbers travel only in this POST body; the next links hold an opaque search id.
+    // Identity numbers travel only in this POST body, never in a URL, so the search is a POST _search and not
+    // a GET (which the server also offers, for searches without them); the next links hold an opaque search id.
     let page = parseSearchPage(
       await fhirCall((headers) => http.post<string>(SEARCH_PATH, form.toString(), { signal, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' } }), signal, state),
     );

@@ -10,7 +10,10 @@ export const optionsSchema = z.object({
   subscriptionKey: z.string().min(1),
   /** OAuth2 scope to ask for, when the identity server wants one. */
   scope: z.string().min(1).optional(),
-  /** Entries per search page (`_count`, default 200, the server's cap). Fewer pages mean fewer round trips. */
+  /**
+   * Matched patients per search page (`_count`, default 200, the server's cap); each page carries its
+   * patients' included resources too. A batch is at most 50 patients, so by default one search is one call.
+   */
   pageSize: z.number().int().min(1).max(200).optional(),
 });
 export type HospitalFhirOptions = z.infer<typeof optionsSchema>;

@@ -179,7 +179,8 @@ describe('hospital FHIR simulator with the real adapter', () => {
     const stOlav = demoPatient('nursingHome').nin;
     const none = demoPatient('strictlyConfidential').nin;
 
-    const result = await adapterFor(sim).read([homeCare, deceased, askoy, blocked, stOlav, none]);
+    // One matched patient per page, so that the adapter follows `next` links.
+    const result = await adapterFor(sim, 3000, 1).read([homeCare, deceased, askoy, blocked, stOlav, none]);
 
     for (const nin of [homeCare, deceased, askoy, blocked]) expect(result.get(nin)).toEqual(expected(haukelandRecord(nin)));
     // St. Olavs patient's record lives in the other instance; the strictly confidential patient has none.
@@ -198,7 +199,8 @@ describe('hospital FHIR simulator with the real adapter', () => {
 
     expect(sim.stats.byRoute['POST /oauth2/token']).toBe(1);
     expect(sim.stats.byRoute['POST /fhir/Patient/_search']).toBe(1);
-    expect(sim.stats.byRoute['GET /fhir']).toBeGreaterThan(1);
+    // Four patients found, one per page: the first page answers the POST, three more follow by GET.
+    expect(sim.stats.byRoute['GET /fhir']).toBe(3);
     expect(sim.stats.ninInUrl).toBe(0);
   });
 
@@ -349,8 +351,9 @@ describe('hospital FHIR simulator: blocks and episodes of care', () => {
       types.push(...(page.entry ?? []).map((e) => e.resource.resourceType));
       next = page.link.find((l) => l.relation === 'next')?.url;
     }
-    // Included resources come in the order the search asked for their types.
+    // Included resources come in the order the search asked for their types, on the page of their patient.
     expect(types).toEqual(['Patient', 'Consent', 'Consent', 'EpisodeOfCare', 'EpisodeOfCare']);
+    expect(next).toBeUndefined();
   });
 });
 
@@ -408,7 +411,6 @@ describe('hospital FHIR simulator refusals', () => {
     const noIdentifier = await search(revinclude);
     expect(noIdentifier.status).toBe(400);
     expect(noIdentifier.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'required' }] });
-    expect((await search(new URLSearchParams({ identifier, name: 'Solheim' }))).status).toBe(400);
     expect((await search(new URLSearchParams({ identifier, _revinclude: 'Practitioner:subject' }))).status).toBe(400);
     // Each type through the parameter that refers to the patient: Consent has no subject, Encounter no patient here.
     const wrongParameter = await search(new URLSearchParams({ identifier, _revinclude: 'Consent:subject' }));
@@ -425,31 +427,67 @@ describe('hospital FHIR simulator refusals', () => {
     expect(JSON.stringify([noIdentifier.body, tooMany.body])).not.toContain(nin);
   });
 
-  it('refuses search by GET (405) and never accepts an identity number in a URL', async () => {
-    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}` };
-    const get = await fetch(`${sim.url}/fhir/Patient?family=Solheim`, { headers });
-    expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST');
+  it('ignores unknown search parameters, as FHIR does by default, and refuses them with Prefer: handling=strict', async () => {
+    const lenient = await search(new URLSearchParams({ identifier, name: 'Solheim' }));
+    expect(lenient.status).toBe(200);
+    expect(lenient.body.total).toBe(1);
+    const strict = await search(new URLSearchParams({ identifier, name: 'Solheim' }), { Prefer: 'handling=strict' });
+    expect(strict.status).toBe(400);
+    expect(strict.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported', diagnostics: expect.stringContaining('"name"') }] });
+    expect(JSON.stringify(strict.body)).not.toContain('Solheim');
+    // Strict handling of known parameters changes nothing.
+    expect((await search(new URLSearchParams({ identifier }), { Prefer: 'return=representation, handling=strict' })).body.total).toBe(1);
+  });
+
+  it('searches by GET too, without identity numbers: by logical id, unknown parameters left out of the self link', async () => {
+    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}`, Accept: 'application/fhir+json' };
+    const localId = haukelandRecord(nin).localId;
+    const get = await fetch(`${sim.url}/fhir/Patient?_id=${localId}&_revinclude=EpisodeOfCare:patient&family=Solheim`, { headers });
+    expect(get.status).toBe(200);
+    const bundle = (await get.json()) as { total: number; entry: { resource: { resourceType: string; id: string } }[]; link: { relation: string; url: string }[] };
+    expect(bundle.total).toBe(1);
+    expect(bundle.entry[0]?.resource).toMatchObject({ resourceType: 'Patient', id: localId });
+    expect(bundle.entry.slice(1).every((e) => e.resource.resourceType === 'EpisodeOfCare')).toBe(true);
+    expect(bundle.link.find((l) => l.relation === 'self')?.url).toBe(`${sim.url}/fhir/Patient?_id=${localId}&_revinclude=EpisodeOfCare%3Apatient&_count=50`);
+    const strict = await fetch(`${sim.url}/fhir/Patient?_id=${localId}&family=Solheim`, { headers: { ...headers, Prefer: 'handling=strict' } });
+    expect(strict.status).toBe(400);
+    // An identity number in a URL never reaches the API: identifier searches go by POST.
     const before = sim.stats.ninInUrl;
     expect((await fetch(`${sim.url}/fhir/Patient?identifier=${identifier}`, { headers })).status).toBe(400);
     expect(sim.stats.ninInUrl).toBe(before + 1);
+    const put = await fetch(`${sim.url}/fhir/Patient`, { method: 'PUT', headers });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET');
   });
 
-  it('pages by an opaque id with the search kept server-side, and answers 410 for an unknown one', async () => {
-    const body = new URLSearchParams({ identifier, _count: '5' });
-    body.append('_revinclude', 'Observation:subject');
+  it('pages by matched patients, each with its included resources on the same page, by an opaque id kept server-side', async () => {
+    const found = population.population.persons.filter((p) => p.hospitalRecords.some((r) => r.orgNumber === HAUKELAND)).slice(0, 7);
+    const body = new URLSearchParams({ identifier: found.map((p) => `${p.kind === 'DNR' ? DNR : FNR}|${p.nin}`).join(','), _count: '3' });
+    for (const r of ['Encounter:subject', 'Observation:subject', 'Consent:patient']) body.append('_revinclude', r);
     const first = await search(body);
-    const links = first.body.link as { relation: string; url: string }[];
-    const next = links.find((l) => l.relation === 'next')?.url as string;
-    expect(next).toMatch(/\/fhir\?_getpages=[a-z0-9-]+&_getpagesoffset=5&_count=5/);
-    expect(next).not.toContain(nin);
-    expect((first.body.entry as unknown[]).length).toBe(5);
+    expect(first.body.total).toBe(7);
     const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}` };
-    const second = await fetch(next, { headers });
-    expect(second.status).toBe(200);
-    const page = (await second.json()) as { entry: { search: { mode: string } }[]; link: { relation: string }[] };
-    expect(page.entry.every((e) => e.search.mode === 'include')).toBe(true);
-    expect(page.link.map((l) => l.relation)).toContain('previous');
+    type Page = { entry: { resource: { resourceType: string; id: string; subject?: { reference: string }; patient?: { reference: string } }; search: { mode: string } }[]; link: { relation: string; url: string }[] };
+    const pages: Page[] = [first.body as unknown as Page];
+    let next = pages[0]?.link.find((l) => l.relation === 'next')?.url;
+    expect(next).toMatch(/\/fhir\?_getpages=[a-z0-9-]+&_getpagesoffset=3&_count=3/);
+    while (next) {
+      expect(next).not.toMatch(/\d{11}/);
+      const res = await fetch(next, { headers });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Page;
+      pages.push(page);
+      next = page.link.find((l) => l.relation === 'next')?.url;
+    }
+    expect(pages.map((p) => p.entry.filter((e) => e.search.mode === 'match').length)).toEqual([3, 3, 1]);
+    expect(pages[1]?.link.map((l) => l.relation)).toEqual(['self', 'next', 'previous']);
+    for (const page of pages) {
+      // Every included resource refers to a patient matched on the same page.
+      const onPage = new Set(page.entry.filter((e) => e.search.mode === 'match').map((e) => `Patient/${e.resource.id}`));
+      const includes = page.entry.filter((e) => e.search.mode === 'include');
+      expect(includes.length).toBeGreaterThan(0);
+      for (const e of includes) expect(onPage.has(e.resource.subject?.reference ?? e.resource.patient?.reference ?? '')).toBe(true);
+    }
     const gone = await fetch(`${sim.url}/fhir?_getpages=no-such-search&_getpagesoffset=5`, { headers });
     expect(gone.status).toBe(410);
   });

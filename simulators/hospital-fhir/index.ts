@@ -6,20 +6,23 @@ import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
 import { includedResources, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
-import { matches, MAX_COUNT, parsePatientSearch, type PatientSearch } from './searchParams';
+import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandling, type PatientSearch } from './searchParams';
 
 /**
  * Hospital record system (DIPS Arena) simulator: FHIR R4 JSON behind Azure API Management.
  * - `POST /oauth2/token`: OAuth2 client credentials (form body or HTTP Basic), 300 s opaque tokens;
  * - every `/fhir` call needs `Ocp-Apim-Subscription-Key` (APIM's 401 body when missing or wrong) and
  *   `Authorization: Bearer` (401 OperationOutcome when missing, invalid or expired);
- * - `POST /fhir/Patient/_search` with a form body only (identity numbers never in a URL): `identifier`
- *   (`system|value`, comma = OR, at most 50), `_revinclude=<Type>:subject` for the clinical resources and
- *   `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care, `_count` (default 50,
- *   capped at 200);
- * - the answer is a searchset Bundle paged over all its entries (matches and includes alike); further
- *   pages by `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>`, kept for five minutes, 410 after;
- * - search by GET is refused (405): it would put identity numbers in a URL.
+ * - Patient search by `POST /fhir/Patient/_search` (form body) or `GET /fhir/Patient` (query): `identifier`
+ *   (`system|value`, comma = OR, at most 50), `_id`, `_revinclude=<Type>:subject` for the clinical
+ *   resources and `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care, `_count`
+ *   (matched patients per page, default 50, capped at 200). Unknown parameters are ignored, as FHIR's default
+ *   is, unless the client sends `Prefer: handling=strict` (then 400 with an OperationOutcome). A URL that
+ *   holds an identity number is refused before it reaches the API (identity numbers travel in POST bodies);
+ * - the answer is a searchset Bundle paged by matched patients, as HAPI pages: each page holds `_count`
+ *   matches and every resource included for them, so a patient arrives with its own data and `total`
+ *   counts matches; further pages by `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>` (offset and
+ *   count in matches), kept for five minutes, 410 after.
  * The instance serves the patients of the hospital whose `instance` in organisations.json is this one.
  */
 export const TOKEN_PATH = '/oauth2/token';
@@ -39,6 +42,7 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
       if (record) patients.set(person.nin, { person, record });
     }
   }
+  const patientsById = new Map([...patients.values()].map((p) => [p.record.localId, p]));
   const projection: ProjectionContext = {
     hospital: { orgNumber: hospital?.orgNumber ?? '', name: hospital?.name ?? '' },
     practitioners: population.practitioners,
@@ -63,6 +67,20 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
   fhir.get('/metadata', (req, res) => sendFhir(res, 200, capabilityStatement(baseOf(req))));
   fhir.use(tokens.require);
 
+  /** Runs a search and answers its first page; `self` is the link the answer names itself by. */
+  function search(req: Request, res: Response, params: Record<string, unknown>, self: (search: PatientSearch) => string): void {
+    const parsed = parsePatientSearch(params, wantsStrictHandling(req.get('prefer')));
+    if (!parsed.ok) {
+      sendOutcome(res, 400, parsed.code, parsed.message);
+      return;
+    }
+    const base = baseOf(req);
+    const groups = searchGroups(findPatients(parsed.search), parsed.search, base);
+    const { count } = parsed.search;
+    const id = groups.length > count ? searches.save({ groups, count, clientId: String(res.locals.clientId) }) : undefined;
+    sendFhir(res, 200, page(base, groups, 0, count, id, self(parsed.search)));
+  }
+
   fhir.post('/Patient/_search', form, (req, res) => {
     if (!req.is('application/x-www-form-urlencoded')) {
       sendOutcome(res, 415, 'not-supported', 'POST _search takes an application/x-www-form-urlencoded body.');
@@ -72,17 +90,12 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
       sendOutcome(res, 400, 'invalid', 'Search parameters go in the form body, not in the URL.');
       return;
     }
-    const parsed = parsePatientSearch((req.body ?? {}) as Record<string, unknown>);
-    if (!parsed.ok) {
-      sendOutcome(res, 400, parsed.code, parsed.message);
-      return;
-    }
-    const base = baseOf(req);
-    const found = findPatients(parsed.search);
-    const entries = searchEntries(found, parsed.search, base);
-    const { count } = parsed.search;
-    const id = entries.length > count ? searches.save({ entries, total: found.length, count, clientId: String(res.locals.clientId) }) : undefined;
-    sendFhir(res, 200, page(base, entries, found.length, 0, count, id, `${base}/fhir/Patient/_search`));
+    // The self link of a POST search names no parameters: they may hold identity numbers.
+    search(req, res, (req.body ?? {}) as Record<string, unknown>, () => `${baseOf(req)}/fhir/Patient/_search`);
+  });
+
+  fhir.get('/Patient', (req, res) => {
+    search(req, res, req.query as Record<string, unknown>, (s) => `${baseOf(req)}/fhir/Patient?${appliedQuery(s)}`);
   });
 
   fhir.get('/', (req, res) => {
@@ -104,13 +117,12 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
     }
     const base = baseOf(req);
     const capped = Math.min(count, MAX_COUNT);
-    sendFhir(res, 200, page(base, search.entries, search.total, offset, capped, id, pagesUrl(base, id, offset, capped)));
+    sendFhir(res, 200, page(base, search.groups, offset, capped, id, pagesUrl(base, id, offset, capped)));
   });
 
-  fhir.all(['/Patient', '/Patient/_search'], (_req, res) => {
-    // A GET search carries its parameters in the URL, and with them identity numbers.
-    res.set('Allow', 'POST');
-    sendOutcome(res, 405, 'not-supported', 'Search Patient with POST /fhir/Patient/_search and a form body.');
+  fhir.all(['/Patient', '/Patient/_search'], (req, res) => {
+    res.set('Allow', req.path === '/Patient' ? 'GET' : 'POST');
+    sendOutcome(res, 405, 'not-supported', 'Search Patient with GET /fhir/Patient or POST /fhir/Patient/_search.');
   });
   fhir.use((_req, res) => sendOutcome(res, 404, 'not-found', 'Unknown resource or operation.'));
   app.use('/fhir', fhir);
@@ -129,32 +141,34 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
   });
 
   function findPatients(search: PatientSearch): Patient[] {
-    const [first = [], ...rest] = search.identifiers;
+    // Candidates: by identifier (the first OR list), else by logical id; every other condition must hold too.
+    const candidates =
+      search.identifiers.length > 0
+        ? (search.identifiers[0] ?? []).flatMap((t) => patients.get(t.value) ?? [])
+        : search.ids.flatMap((id) => patientsById.get(id) ?? []);
     const found: Patient[] = [];
-    for (const t of first) {
-      const patient = patients.get(t.value);
-      if (!patient || found.includes(patient)) continue;
+    for (const patient of candidates) {
+      if (found.includes(patient)) continue;
       const { nin, kind } = patient.person;
-      if (!matches(t, nin, kind)) continue;
       // Repeated `identifier` parameters are ANDed: the patient must match one token of every list.
-      if (rest.every((or) => or.some((other) => matches(other, nin, kind)))) found.push(patient);
+      if (!search.identifiers.every((or) => or.some((t) => matches(t, nin, kind)))) continue;
+      if (search.ids.length > 0 && !search.ids.includes(patient.record.localId)) continue;
+      found.push(patient);
     }
     return found;
   }
 
-  function searchEntries(found: Patient[], search: PatientSearch, base: string): unknown[] {
+  /** One group per matched patient: the match, then what was included for it, as HAPI orders a page. */
+  function searchGroups(found: Patient[], search: PatientSearch, base: string): unknown[][] {
     const entry = (resource: Resource, mode: 'match' | 'include') => ({
       fullUrl: `${base}/fhir/${resource.resourceType}/${resource.id}`,
       resource,
       search: { mode },
     });
-    // Matches first, then the included resources, as HAPI-based servers order a page.
-    const matched = found.map((p) => entry(patientResource(p.person, p.record, projection), 'match'));
-    const included = found.flatMap((p) => {
+    return found.map((p) => {
       const byType = includedResources(p.record, projection);
-      return search.revinclude.flatMap((type) => byType[type].map((r) => entry(r, 'include')));
+      return [entry(patientResource(p.person, p.record, projection), 'match'), ...search.revinclude.flatMap((type) => byType[type].map((r) => entry(r, 'include')))];
     });
-    return [...matched, ...included];
   }
 
   return app;
@@ -173,17 +187,18 @@ function pagesUrl(base: string, id: string, offset: number, count: number): stri
   return `${base}/fhir?_getpages=${id}&_getpagesoffset=${offset}&_count=${count}&_bundletype=searchset`;
 }
 
-function page(base: string, entries: unknown[], total: number, offset: number, count: number, id: string | undefined, self: string) {
+/** A page of `count` matched patients from `offset`, each with everything included for it; `total` counts matches. */
+function page(base: string, groups: unknown[][], offset: number, count: number, id: string | undefined, self: string) {
   const link = [{ relation: 'self', url: self }];
-  if (id && offset + count < entries.length) link.push({ relation: 'next', url: pagesUrl(base, id, offset + count, count) });
+  if (id && offset + count < groups.length) link.push({ relation: 'next', url: pagesUrl(base, id, offset + count, count) });
   if (id && offset > 0) link.push({ relation: 'previous', url: pagesUrl(base, id, Math.max(0, offset - count), count) });
-  const slice = entries.slice(offset, offset + count);
+  const slice = groups.slice(offset, offset + count).flat();
   return {
     resourceType: 'Bundle',
     id: randomUUID(),
     meta: { lastUpdated: new Date().toISOString() },
     type: 'searchset',
-    total,
+    total: groups.length,
     link,
     ...(slice.length ? { entry: slice } : {}),
   };
@@ -224,7 +239,10 @@ function capabilityStatement(base: string): Record<string, unknown> {
           {
             type: 'Patient',
             interaction: [{ code: 'search-type' }],
-            searchParam: [{ name: 'identifier', type: 'token', documentation: `${SYSTEM.fnr} or ${SYSTEM.dnr}; POST only` }],
+            searchParam: [
+              { name: 'identifier', type: 'token', documentation: `${SYSTEM.fnr} or ${SYSTEM.dnr}: identity numbers only by POST _search, never in a URL` },
+              { name: '_id', type: 'token' },
+            ],
             searchRevInclude: REVINCLUDE_VALUES,
           },
         ],

@@ -1,10 +1,11 @@
 import { REVINCLUDABLE, REVINCLUDE_VALUES, SYSTEM, type RevIncludable } from './resources';
 
 /**
- * The search parameters `POST /fhir/Patient/_search` accepts, parsed from the form body as a FHIR server
- * reads them: a repeated parameter means AND, a comma-separated value means OR, a token is `system|value`
- * (or a bare value, any system). Unknown parameters are refused (strict handling), not silently ignored,
- * so that a client cannot believe it filtered on something the server never looked at.
+ * The Patient search parameters the server supports, parsed as a FHIR server reads them (from the form body
+ * of `POST /fhir/Patient/_search` or the query of `GET /fhir/Patient`): a repeated parameter means AND, a
+ * comma-separated value means OR, a token is `system|value` (or a bare value, any system). As FHIR has it,
+ * unknown parameters are ignored (and left out of the self link, so the client can see what was applied),
+ * unless the client asks `Prefer: handling=strict`: then they are an error.
  */
 export const DEFAULT_COUNT = 50;
 export const MAX_COUNT = 200;
@@ -20,13 +21,17 @@ export interface IdentifierToken {
 export interface PatientSearch {
   /** AND of OR lists. */
   identifiers: IdentifierToken[][];
+  /** Logical ids (`_id`), OR; empty when not searched by id. */
+  ids: string[];
   revinclude: RevIncludable[];
   count: number;
 }
 
 export type ParseResult = { ok: true; search: PatientSearch } | { ok: false; code: string; message: string };
 
-const KNOWN = new Set(['identifier', '_revinclude', '_count']);
+const KNOWN = new Set(['identifier', '_id', '_revinclude', '_count']);
+/** Parameters that shape the answer rather than filter it; never "unknown". */
+const RESULT_PARAMETERS = new Set(['_format']);
 
 const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 
@@ -42,19 +47,20 @@ function token(text: string): IdentifierToken {
   return { system: system === '' ? undefined : system, value: text.slice(bar + 1) };
 }
 
-export function parsePatientSearch(body: Record<string, unknown>): ParseResult {
-  for (const name of Object.keys(body)) {
-    if (!KNOWN.has(name)) {
-      // The name is quoted only when it is plainly a parameter name, never anything that could be data.
-      const shown = /^[A-Za-z_:.-]{1,40}$/.test(name) ? ` "${name}"` : '';
-      return { ok: false, code: 'not-supported', message: `Unknown search parameter${shown}. Supported: identifier, _revinclude, _count.` };
-    }
+export function parsePatientSearch(body: Record<string, unknown>, strict = false): ParseResult {
+  const unknown = Object.keys(body).filter((name) => !KNOWN.has(name) && !RESULT_PARAMETERS.has(name));
+  if (strict && unknown.length > 0) {
+    // The name is quoted only when it is plainly a parameter name, never anything that could be data.
+    const name = unknown[0] as string;
+    const shown = /^[A-Za-z_:.-]{1,40}$/.test(name) ? ` "${name}"` : '';
+    return { ok: false, code: 'not-supported', message: `Unknown search parameter${shown}. Supported: identifier, _id, _revinclude, _count.` };
   }
   const identifiers = list(body.identifier).map((v) => splitOr(v).map(token));
-  if (identifiers.length === 0 || identifiers.some((or) => or.every((t) => t.value === ''))) {
-    return { ok: false, code: 'required', message: 'Patient search requires the identifier parameter.' };
+  const ids = list(body._id).flatMap(splitOr).filter((v) => v !== '');
+  if ((identifiers.length === 0 && ids.length === 0) || identifiers.some((or) => or.every((t) => t.value === ''))) {
+    return { ok: false, code: 'required', message: 'Patient search requires the identifier or the _id parameter.' };
   }
-  if (identifiers.some((or) => or.length > MAX_IDENTIFIERS)) {
+  if (identifiers.some((or) => or.length > MAX_IDENTIFIERS) || ids.length > MAX_IDENTIFIERS) {
     return { ok: false, code: 'too-costly', message: `At most ${MAX_IDENTIFIERS} identifiers may be searched at once.` };
   }
   const revinclude: RevIncludable[] = [];
@@ -76,7 +82,26 @@ export function parsePatientSearch(body: Record<string, unknown>): ParseResult {
   if (count < 1) return { ok: false, code: 'invalid', message: '_count must be at least 1.' };
   // Like HAPI, a page size above the maximum is capped rather than refused: clients must follow `next`.
   count = Math.min(count, MAX_COUNT);
-  return { ok: true, search: { identifiers, revinclude, count } };
+  return { ok: true, search: { identifiers, ids, revinclude, count } };
+}
+
+/** Whether the client asked for strict handling of search parameters (`Prefer: handling=strict`). */
+export function wantsStrictHandling(prefer: string | undefined): boolean {
+  return /(^|[,;\s])handling\s*=\s*"?strict"?/i.test(prefer ?? '');
+}
+
+/**
+ * The query of a GET search's self link: the parameters the server applied, in a canonical order, so that
+ * an ignored parameter is visibly missing. (A GET search never holds an identity number: the URL guard in
+ * front refuses it. A POST search's self link carries no query at all.)
+ */
+export function appliedQuery(search: PatientSearch): string {
+  const params = new URLSearchParams();
+  for (const or of search.identifiers) params.append('identifier', or.map((t) => (t.system ? `${t.system}|${t.value}` : t.value)).join(','));
+  if (search.ids.length > 0) params.append('_id', search.ids.join(','));
+  for (const type of search.revinclude) params.append('_revinclude', `${type}:${REVINCLUDABLE[type]}`);
+  params.append('_count', String(search.count));
+  return params.toString();
 }
 
 /** The identity-number systems a patient of this kind is known under. */

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 /** One search result kept server-side so that its pages can be fetched by an opaque id (HAPI's `_getpages`). */
 export interface StoredSearch {
-  entries: unknown[];
-  total: number;
+  /** One group of entries per matched patient: the match and what was included for it. */
+  groups: unknown[][];
+  /** Matched patients per page. */
   count: number;
   /** Only the client that ran the search may page through it. */
   clientId: string;
