@@ -11,6 +11,8 @@ export const CODE_SYSTEM = {
   icpc2: 'urn:oid:2.16.578.1.12.4.1.1.7170',
   icd10: 'urn:oid:2.16.578.1.12.4.1.1.7110',
   atc: 'urn:oid:2.16.578.1.12.4.1.1.7180',
+  /** Norsk laboratoriekodeverk (NLK): how Norwegian laboratories code their analyses. */
+  nlk: 'urn:oid:2.16.578.1.12.4.1.1.7280',
   loinc: 'http://loinc.org',
 } as const;
 
@@ -23,7 +25,15 @@ export interface Coding {
 export interface Dose {
   amount: number | null;
   unit: string | null;
+  /** Intakes per dosing day (for as-needed dosing, the most a day). */
   timesPerDay: number | null;
+  /**
+   * Days between dosing days (1 daily, 7 weekly), where the source structures it. Absent or null: the
+   * source's structure does not say, and the graph reads it from `text` (adapters/kit/doseSchedule.ts).
+   */
+  intervalDays?: number | null;
+  /** As needed (ved behov, PRN) rather than fixed, where the source structures it; absent or null as above. */
+  asNeeded?: boolean | null;
   text: string;
 }
 

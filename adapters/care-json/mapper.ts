@@ -122,7 +122,15 @@ export const searchPageSchema = z.object({
 export type Recipient = z.infer<typeof recipientSchema>;
 
 /** The vendor's service codes; the text is kept as the description whatever the code says. */
+/** IPLOS service codes (Volven 9151), and the vendor's own short codes in older exports. */
 const SERVICE_BY_CODE: Record<string, CareServiceType> = {
+  '15': 'HOME_NURSING',
+  '1': 'PRACTICAL_ASSISTANCE',
+  '21': 'NURSING_HOME_LONG_TERM',
+  '18': 'NURSING_HOME_SHORT_TERM',
+  '19': 'NURSING_HOME_SHORT_TERM',
+  '20': 'NURSING_HOME_SHORT_TERM',
+  '6': 'SAFETY_ALARM',
   HSPL: 'HOME_NURSING',
   PRAKT: 'PRACTICAL_ASSISTANCE',
   LTO: 'NURSING_HOME_LONG_TERM',

@@ -138,12 +138,16 @@ export const messageSchema = z.object({
 
 export type Pasient = z.infer<typeof pasientSchema>;
 
+/** IPLOS service types, Volven 9151. A service code of another list is read by its DN text instead. */
+const IPLOS_SERVICE_SYSTEM = '2.16.578.1.12.4.1.1.9151';
 const SERVICE_BY_CODE: Record<string, CareServiceType> = {
-  '1': 'HOME_NURSING',
-  '2': 'PRACTICAL_ASSISTANCE',
-  '3': 'NURSING_HOME_LONG_TERM',
-  '4': 'NURSING_HOME_SHORT_TERM',
-  '5': 'SAFETY_ALARM',
+  '15': 'HOME_NURSING',
+  '1': 'PRACTICAL_ASSISTANCE',
+  '21': 'NURSING_HOME_LONG_TERM',
+  '18': 'NURSING_HOME_SHORT_TERM',
+  '19': 'NURSING_HOME_SHORT_TERM',
+  '20': 'NURSING_HOME_SHORT_TERM',
+  '6': 'SAFETY_ALARM',
 };
 const RELATION_BY_CODE: Record<string, CareRecordModel['nextOfKin'][number]['relation']> = { EKT: 'SPOUSE', BARN: 'CHILD', SOSK: 'SIBLING', ANN: 'OTHER' };
 const WELFARE_BY_CODE: Record<string, CareRecordModel['welfareTechnology'][number]['type']> = {
@@ -182,7 +186,8 @@ export function mapPasient(p: Pasient): CareRecordModel {
   return {
     services: p.Tjeneste.map((t) => ({
       id: t.TjenesteId,
-      type: byCode(SERVICE_BY_CODE, t.Type, serviceTypeFromText),
+      // Codes mean something only within their list: 1 is practical assistance in 9151, something else elsewhere.
+      type: t.Type['@_S']?.replace(/^urn:oid:/, '') === IPLOS_SERVICE_SYSTEM ? byCode(SERVICE_BY_CODE, t.Type, serviceTypeFromText) : serviceTypeFromText(t.Type['@_DN']),
       description: t.Type['@_DN'],
       decisionDate: t.Vedtaksdato,
       start: t.FraDato,

@@ -15,6 +15,7 @@ export const SYSTEM = {
   icd10: CODE_SYSTEM.icd10,
   atc: CODE_SYSTEM.atc,
   loinc: CODE_SYSTEM.loinc,
+  nlk: CODE_SYSTEM.nlk,
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
   confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
   participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
@@ -71,6 +72,7 @@ export const conditionSchema = z.object({
 
 const dosage = z.object({
   text: z.string().optional(),
+  asNeededBoolean: z.boolean().optional(),
   timing: z
     .object({
       repeat: z

@@ -181,7 +181,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
           return {
             id: o.id,
             time: isoDateTime(o.effectiveDateTime),
-            code: toCoding(o.code, SYSTEM.loinc, 'an Observation'),
+            code: toCoding(o.code, SYSTEM.nlk, 'an Observation'),
             value: o.valueQuantity?.value ?? null,
             unit: o.valueQuantity?.unit ?? o.valueQuantity?.code ?? null,
             referenceLow: range?.low?.value ?? null,
@@ -304,18 +304,36 @@ function mapMedication(m: MedicationStatement): MedicationModel {
   };
 }
 
-const PER_DAY: Record<string, number> = { d: 1, h: 24 };
+/** FHIR Timing period units in days (h as a fraction: several intakes a day). */
+const DAYS: Record<string, number> = { h: 1 / 24, d: 1, wk: 7, mo: 30 };
 
+/**
+ * FHIR's structured dosage → Dose: `timing.repeat` (frequency per period and periodUnit) gives intakes per
+ * dosing day and the days between dosing days (1 × per 1 wk = once every 7 days); `asNeededBoolean` says
+ * ved behov. Where the timing does not fit a whole number of days, the intakes are spread over one day.
+ */
 function mapDose(dosage: NonNullable<MedicationStatement['dosage']>[number] | undefined): Dose | null {
   if (!dosage) return null;
   const quantity = dosage.doseAndRate?.[0]?.doseQuantity;
   const repeat = dosage.timing?.repeat;
-  const perDay = repeat?.periodUnit ? PER_DAY[repeat.periodUnit] : undefined;
-  const timesPerDay = repeat?.frequency !== undefined && perDay !== undefined ? (repeat.frequency * perDay) / (repeat.period ?? 1) : null;
+  const unitDays = repeat?.periodUnit ? DAYS[repeat.periodUnit] : undefined;
+  const periodDays = unitDays !== undefined ? unitDays * (repeat?.period ?? 1) : undefined;
+  let timesPerDay: number | null = null;
+  let intervalDays: number | null = null;
+  if (repeat?.frequency !== undefined && periodDays !== undefined) {
+    if (periodDays >= 1 && Number.isInteger(periodDays)) {
+      intervalDays = periodDays;
+      timesPerDay = repeat.frequency;
+    } else {
+      intervalDays = 1;
+      timesPerDay = repeat.frequency / periodDays;
+    }
+  }
   const amount = quantity?.value ?? null;
   const unit = quantity?.unit ?? quantity?.code ?? null;
-  if (dosage.text === undefined && amount === null && timesPerDay === null) return null;
-  return { amount, unit, timesPerDay, text: dosage.text ?? '' };
+  const asNeeded = dosage.asNeededBoolean ?? null;
+  if (dosage.text === undefined && amount === null && timesPerDay === null && asNeeded === null) return null;
+  return { amount, unit, timesPerDay, intervalDays, asNeeded, text: dosage.text ?? '' };
 }
 
 function toCoding(concept: FhirCodeableConcept, preferred: string, what: string): Coding {

@@ -90,7 +90,7 @@ describe('care-json simulator with the care-json adapter', () => {
   it('writes local dates and times, and "" for what is missing', async () => {
     const page = (await (await search('?offset=0&limit=5', { fodselsnumre: [home.nin] })).json()) as { treff: { vedtak: Record<string, unknown>[]; besok: { tidspunkt: string }[] }[] };
     const recipient = page.treff[0]!;
-    expect(recipient.vedtak[0]).toMatchObject({ fraDato: '23.12.2024', tilDato: '', tjenestekode: 'HSPL', tjenestetype: 'Hjemmesykepleie' });
+    expect(recipient.vedtak[0]).toMatchObject({ fraDato: '23.12.2024', tilDato: '', tjenestekode: '15', tjenestetype: 'Helsetjenester i hjemmet' });
     expect(recipient.besok[0]?.tidspunkt).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
   });
 

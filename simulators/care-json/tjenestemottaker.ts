@@ -1,5 +1,8 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
+import { entry } from '../../codelists';
 import type { CareRecord, CareServiceType, MedicationUse, NextOfKin, WelfareTechnology } from '../population';
+import { doseText } from '../population';
+import { CARE_SERVICE_CODE } from '../population/careCodes';
 
 /**
  * One care recipient (tjenestemottaker) as the vendor's JSON export writes it: Norwegian field names,
@@ -7,13 +10,10 @@ import type { CareRecord, CareServiceType, MedicationUse, NextOfKin, WelfareTech
  * value is missing (the export never writes null). Lists come in the order the system stored them, oldest
  * first.
  */
-export const TJENESTE: Record<CareServiceType, { kode: string; tekst: string }> = {
-  HOME_NURSING: { kode: 'HSPL', tekst: 'Hjemmesykepleie' },
-  PRACTICAL_ASSISTANCE: { kode: 'PRAKT', tekst: 'Praktisk bistand' },
-  NURSING_HOME_LONG_TERM: { kode: 'LTO', tekst: 'Langtidsopphold sykehjem' },
-  NURSING_HOME_SHORT_TERM: { kode: 'KTO', tekst: 'Korttidsopphold' },
-  SAFETY_ALARM: { kode: 'TRYGG', tekst: 'Trygghetsalarm' },
-};
+/** The service as the export writes it: the IPLOS service code (Volven 9151) and its text. */
+export const TJENESTE: Record<CareServiceType, { kode: string; tekst: string }> = Object.fromEntries(
+  Object.entries(CARE_SERVICE_CODE).map(([type, code]) => [type, { kode: code, tekst: entry('careService', code).display }]),
+) as Record<CareServiceType, { kode: string; tekst: string }>;
 
 const UTSTYR: Record<WelfareTechnology['type'], string> = {
   SAFETY_ALARM: 'Trygghetsalarm',
@@ -46,7 +46,8 @@ function legemiddel(m: MedicationUse): Record<string, unknown> {
     navn: m.name,
     styrke: m.strength,
     form: m.form,
-    dosering: `${desimal(m.dose.amount)} x ${m.dose.timesPerDay}`,
+    // The export's shorthand ("2 x 3") covers fixed daily doses only; anything else is written out.
+    dosering: m.dose.asNeeded || (m.dose.intervalDays ?? 1) !== 1 ? doseText(m) : `${desimal(m.dose.amount)} x ${m.dose.timesPerDay}`,
     mengde: m.dose.amount,
     enhet: m.dose.unit,
     antallPerDogn: m.dose.timesPerDay,

@@ -1,6 +1,9 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { buildXml } from '../../adapters/kit/xml';
 import type { CareRecord, CareServiceType, NextOfKin, Person, WelfareTechnology } from '../population';
+import { entry, LOCAL_SYSTEM, localEntry } from '../../codelists';
+import { doseText } from '../population';
+import { CARE_SERVICE_CODE } from '../population/careCodes';
 import { IPLOS_VARIABLES } from '../population/codes';
 
 /**
@@ -18,34 +21,39 @@ export const OID = {
   personIdType: '2.16.578.1.12.4.1.1.8116',
   atc: '2.16.578.1.12.4.1.1.7180',
   municipality: '2.16.578.1.12.4.1.1.3402',
-  // The code lists below are this simulator's own (not confirmed against volven); the adapter reads V and DN.
-  service: '2.16.578.1.12.4.1.1.99001',
-  relation: '2.16.578.1.12.4.1.1.99002',
-  welfareTechnology: '2.16.578.1.12.4.1.1.99003',
-  iplos: '2.16.578.1.12.4.1.1.99004',
-  medicationStatus: '2.16.578.1.12.4.1.1.99005',
+  /** IPLOS service types (Volven 9151): 15 Helsetjenester i hjemmet, 21 Langtidsopphold i institusjon, … */
+  service: '2.16.578.1.12.4.1.1.9151',
+  // No public list exists for these: this project's own code systems (codelists/local.json), named by URN
+  // rather than by an invented OID under the Norwegian arc.
+  relation: LOCAL_SYSTEM.relation,
+  welfareTechnology: LOCAL_SYSTEM.welfareDevice,
+  iplos: LOCAL_SYSTEM.iplosVariable,
+  medicationStatus: LOCAL_SYSTEM.careMedicationStatus,
 } as const;
 
+const fromList = (code: string) => ({ V: code, DN: entry('careService', code).display });
+const fromLocal = (system: string, code: string) => ({ V: code, DN: localEntry(system, code).display });
+
 export const SERVICE_CODES: Record<CareServiceType, { V: string; DN: string }> = {
-  HOME_NURSING: { V: '1', DN: 'Hjemmesykepleie' },
-  PRACTICAL_ASSISTANCE: { V: '2', DN: 'Praktisk bistand' },
-  NURSING_HOME_LONG_TERM: { V: '3', DN: 'Langtidsopphold i institusjon' },
-  NURSING_HOME_SHORT_TERM: { V: '4', DN: 'Tidsbegrenset opphold i institusjon' },
-  SAFETY_ALARM: { V: '5', DN: 'Trygghetsalarm' },
+  HOME_NURSING: fromList(CARE_SERVICE_CODE.HOME_NURSING),
+  PRACTICAL_ASSISTANCE: fromList(CARE_SERVICE_CODE.PRACTICAL_ASSISTANCE),
+  NURSING_HOME_LONG_TERM: fromList(CARE_SERVICE_CODE.NURSING_HOME_LONG_TERM),
+  NURSING_HOME_SHORT_TERM: fromList(CARE_SERVICE_CODE.NURSING_HOME_SHORT_TERM),
+  SAFETY_ALARM: fromList(CARE_SERVICE_CODE.SAFETY_ALARM),
 };
 
 const RELATION_CODES: Record<NextOfKin['relation'], { V: string; DN: string }> = {
-  spouse: { V: 'EKT', DN: 'Ektefelle/partner' },
-  child: { V: 'BARN', DN: 'Barn' },
-  sibling: { V: 'SOSK', DN: 'Søsken' },
-  other: { V: 'ANN', DN: 'Annen' },
+  spouse: fromLocal(OID.relation, 'EKT'),
+  child: fromLocal(OID.relation, 'BARN'),
+  sibling: fromLocal(OID.relation, 'SOSK'),
+  other: fromLocal(OID.relation, 'ANN'),
 };
 
 const WELFARE_CODES: Record<WelfareTechnology['type'], { V: string; DN: string }> = {
-  SAFETY_ALARM: { V: 'TRYGG', DN: 'Trygghetsalarm' },
-  FALL_SENSOR: { V: 'FALL', DN: 'Fallsensor' },
-  MEDICATION_DISPENSER: { V: 'MEDDISP', DN: 'Medisindispenser' },
-  DOOR_SENSOR: { V: 'DOR', DN: 'Dørsensor' },
+  SAFETY_ALARM: fromLocal(OID.welfareTechnology, 'TRYGG'),
+  FALL_SENSOR: fromLocal(OID.welfareTechnology, 'FALL'),
+  MEDICATION_DISPENSER: fromLocal(OID.welfareTechnology, 'MEDDISP'),
+  DOOR_SENSOR: fromLocal(OID.welfareTechnology, 'DOR'),
 };
 
 const code = (system: string, c: { V: string; DN: string }) => ({ '@_V': c.V, '@_S': system, '@_DN': c.DN });
@@ -110,15 +118,16 @@ export function pasientBlock(person: Person, record: CareRecord, municipalityNam
       Installert: w.installed,
       ...(w.lastAlert ? { SisteVarsel: { Tidspunkt: local(w.lastAlert.time), Hendelse: w.lastAlert.kind, Handtert: w.lastAlert.handled } } : {}),
     })),
-    // PLO carries the dose as structured fields only; the adapter writes the text.
+    // PLO carries a daily dose as structured fields only (the adapter writes the text); as-needed and
+    // non-daily doses, which those fields cannot say, also carry the nurse's dose text.
     Legemiddel: record.medications.map((m) => ({
       LegemiddelId: m.id,
       Atc: { '@_V': m.atc, '@_S': OID.atc, '@_DN': m.name },
       Navn: m.name,
       Styrke: m.strength,
       Legemiddelform: m.form,
-      Dosering: { Mengde: m.dose.amount, Enhet: m.dose.unit, AntallPerDogn: m.dose.timesPerDay },
-      Status: m.status === 'active' ? { '@_V': 'A', '@_S': OID.medicationStatus, '@_DN': 'Aktiv' } : { '@_V': 'S', '@_S': OID.medicationStatus, '@_DN': 'Seponert' },
+      Dosering: { Mengde: m.dose.amount, Enhet: m.dose.unit, AntallPerDogn: m.dose.timesPerDay, ...(m.dose.asNeeded || (m.dose.intervalDays ?? 1) !== 1 ? { DoseringTekst: doseText(m) } : {}) },
+      Status: code(OID.medicationStatus, fromLocal(OID.medicationStatus, m.status === 'active' ? 'A' : 'S')),
       FraDato: m.startDate,
       ...opt('TilDato', m.endDate),
       ...opt('Merknad', m.note),

@@ -73,7 +73,7 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       name: m.name,
       strength: m.strength,
       form: null,
-      dose: { amount: m.dose.amount, unit: m.dose.unit, timesPerDay: m.dose.timesPerDay, text: doseText(m) },
+      dose: { amount: m.dose.amount, unit: m.dose.unit, timesPerDay: m.dose.timesPerDay, intervalDays: m.dose.intervalDays ?? 1, asNeeded: m.dose.asNeeded ? true : null, text: doseText(m) },
       status: m.status === 'active' ? 'ACTIVE' : 'STOPPED',
       startDate: m.startDate,
       endDate: m.endDate,
@@ -99,7 +99,7 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       record.labs.map((l) => ({
         id: l.id,
         time: l.time,
-        code: { system: CODE_SYSTEM.loinc, code: l.loinc, display: l.text },
+        code: { system: CODE_SYSTEM.nlk, code: l.code, display: l.text },
         value: l.value,
         unit: l.unit,
         referenceLow: l.low,

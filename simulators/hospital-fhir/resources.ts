@@ -17,6 +17,7 @@ export const SYSTEM = {
   orgNumber: 'urn:oid:2.16.578.1.12.4.1.4.101',
   icd10: `urn:oid:${CODE_SYSTEMS.icd10}`,
   atc: `urn:oid:${CODE_SYSTEMS.atc}`,
+  nlk: `urn:oid:${CODE_SYSTEMS.nlk}`,
   loinc: 'http://loinc.org',
   ucum: 'http://unitsofmeasure.org',
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
@@ -55,7 +56,8 @@ function practitionerRef(hpr: string, ctx: ProjectionContext): Record<string, un
 
 /** UCUM codes are ASCII: the display unit µmol/L is coded umol/L. */
 function quantity(value: number, unit: string): Record<string, unknown> {
-  return { value, unit, system: SYSTEM.ucum, code: unit.replace('µ', 'u') };
+  // The population keeps lab units as UCUM codes (umol/L, m[IU]/L), so unit and code agree.
+  return { value, unit, system: SYSTEM.ucum, code: unit };
 }
 
 export const conditionId = (episode: Episode, index: number) => `${episode.id}-dx${index + 1}`;
@@ -124,7 +126,9 @@ export function medicationStatementResource(m: MedicationUse, subject: string, c
     dosage: [
       {
         text: doseText(m),
-        timing: { repeat: { frequency: m.dose.timesPerDay, period: 1, periodUnit: 'd' } },
+        ...(m.dose.asNeeded ? { asNeededBoolean: true } : {}),
+        // Weekly dosing as FHIR writes it: once per 1 wk (not 1/7 per day).
+        timing: { repeat: m.dose.intervalDays === 7 ? { frequency: m.dose.timesPerDay, period: 1, periodUnit: 'wk' } : { frequency: m.dose.timesPerDay, period: m.dose.intervalDays ?? 1, periodUnit: 'd' } },
         doseAndRate: [{ doseQuantity: { value: m.dose.amount, unit: m.dose.unit } }],
       },
     ],
@@ -231,7 +235,7 @@ export function observationResource(lab: LabResult, subject: string): Resource {
     id: lab.id,
     status: 'final',
     category: [{ coding: [{ system: SYSTEM.observationCategory, code: 'laboratory', display: 'Laboratory' }] }],
-    code: { coding: [{ system: SYSTEM.loinc, code: lab.loinc, display: lab.text }], text: lab.text },
+    code: { coding: [{ system: SYSTEM.nlk, code: lab.code, display: lab.text }], text: lab.text },
     subject: { reference: subject },
     encounter: { reference: `Encounter/${lab.episodeId}` },
     effectiveDateTime: utcToOsloOffsetDateTime(lab.time),

@@ -1,13 +1,18 @@
+import { CODE_LISTS, coded, entry, type LabEntry } from '../../codelists';
+
 /**
- * Real code systems with plausible values for the synthetic population.
- * OIDs: urn:oid:2.16.578.1.12.4.1.1.<n> (Volven code systems).
+ * The clinical vocabulary of the synthetic population. Every code comes from an extract of its official list
+ * in codelists/ (with that list's display text), so a code or text that is not in the list fails at load
+ * time, and codelists.test.ts checks everything the simulators emit. OIDs: urn:oid:2.16.578.1.12.4.1.1.<n>.
  */
 export const CODE_SYSTEMS = {
-  icpc2: '2.16.578.1.12.4.1.1.7170',
-  icd10: '2.16.578.1.12.4.1.1.7110',
-  atc: '2.16.578.1.12.4.1.1.7180',
-  municipality: '2.16.578.1.12.4.1.1.3402',
-  loinc: 'http://loinc.org',
+  icpc2: CODE_LISTS.icpc2.oid as string,
+  icd10: CODE_LISTS.icd10.oid as string,
+  atc: CODE_LISTS.atc.oid as string,
+  municipality: CODE_LISTS.municipality.oid as string,
+  /** Norsk laboratoriekodeverk (NLK), the code list Norwegian laboratories report with. */
+  nlk: CODE_LISTS.nlk.oid as string,
+  ucum: 'http://unitsofmeasure.org',
 } as const;
 
 export interface Coding {
@@ -15,37 +20,60 @@ export interface Coding {
   text: string;
 }
 
+/** How a medicine is to be taken. */
+export interface DoseSpec {
+  /** Amount per intake, in `unit`. */
+  amount: number;
+  unit: string;
+  /** Intakes per dosing day; for as-needed dosing, the most a day. */
+  timesPerDay: number;
+  /** Days between dosing days: 1 (or absent) every day, 7 once a week. */
+  intervalDays?: number;
+  /** As needed (ved behov, PRN): taken when symptoms call for it, up to `timesPerDay` a day. */
+  asNeeded?: boolean;
+}
+
 export interface Drug {
   atc: string;
+  /** The Norwegian substance name of the ATC list (FEST). */
   name: string;
   strength: string;
   form: string;
-  /** Typical dose: amount per intake, unit and intakes per day. */
-  dose: { amount: number; unit: string; timesPerDay: number };
+  dose: DoseSpec;
 }
 
+const drug = (atc: string, strength: string, form: string, dose: DoseSpec): Drug => ({ atc, name: entry('atc', atc).display, strength, form, dose });
+
+/**
+ * The medicines and how a Norwegian GP typically prescribes them. Reliever inhalers and triptans are taken
+ * as needed (ved behov), never on a fixed schedule; alendronate 70 mg is a weekly tablet.
+ */
 export const DRUGS = {
-  metformin: { atc: 'A10BA02', name: 'Metformin', strength: '500 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 2 } },
-  ramipril: { atc: 'C09AA05', name: 'Ramipril', strength: '5 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  amlodipine: { atc: 'C08CA01', name: 'Amlodipin', strength: '5 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  metoprolol: { atc: 'C07AB02', name: 'Metoprolol', strength: '50 mg', form: 'depottablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  atorvastatin: { atc: 'C10AA05', name: 'Atorvastatin', strength: '20 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  furosemide: { atc: 'C03CA01', name: 'Furosemid', strength: '40 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  asa: { atc: 'B01AC06', name: 'Acetylsalisylsyre', strength: '75 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  apixaban: { atc: 'B01AF02', name: 'Apixaban', strength: '5 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 2 } },
-  warfarin: { atc: 'B01AA03', name: 'Warfarin', strength: '2,5 mg', form: 'tablett', dose: { amount: 2, unit: 'tablett', timesPerDay: 1 } },
-  paracetamol: { atc: 'N02BE01', name: 'Paracetamol', strength: '500 mg', form: 'tablett', dose: { amount: 2, unit: 'tablett', timesPerDay: 3 } },
-  morphine: { atc: 'N02AA01', name: 'Morfin', strength: '10 mg', form: 'depottablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 2 } },
-  zopiclone: { atc: 'N05CF01', name: 'Zopiklon', strength: '5 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  escitalopram: { atc: 'N06AB10', name: 'Escitalopram', strength: '10 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  levothyroxine: { atc: 'H03AA01', name: 'Levotyroksin', strength: '100 mikrog', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  omeprazole: { atc: 'A02BC01', name: 'Omeprazol', strength: '20 mg', form: 'enterokapsel', dose: { amount: 1, unit: 'kapsel', timesPerDay: 1 } },
-  salmeterolFluticasone: { atc: 'R03AK06', name: 'Salmeterol og flutikason', strength: '50/250 mikrog', form: 'inhalasjonspulver', dose: { amount: 1, unit: 'inhalasjon', timesPerDay: 2 } },
-  salbutamol: { atc: 'R03AC02', name: 'Salbutamol', strength: '0,1 mg/dose', form: 'inhalasjonsaerosol', dose: { amount: 2, unit: 'inhalasjon', timesPerDay: 4 } },
-  ibuprofen: { atc: 'M01AE01', name: 'Ibuprofen', strength: '400 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 3 } },
-  donepezil: { atc: 'N06DA02', name: 'Donepezil', strength: '5 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  sumatriptan: { atc: 'N02CC01', name: 'Sumatriptan', strength: '50 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
-  alendronate: { atc: 'M05BA04', name: 'Alendronsyre', strength: '70 mg', form: 'tablett', dose: { amount: 1, unit: 'tablett', timesPerDay: 1 } },
+  metformin: drug('A10BA02', '500 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
+  ramipril: drug('C09AA05', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  amlodipine: drug('C08CA01', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  metoprolol: drug('C07AB02', '50 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  atorvastatin: drug('C10AA05', '20 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  furosemide: drug('C03CA01', '40 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  spironolactone: drug('C03DA01', '25 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  asa: drug('B01AC06', '75 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  apixaban: drug('B01AF02', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
+  warfarin: drug('B01AA03', '2,5 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 1 }),
+  paracetamol: drug('N02BE01', '500 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 3 }),
+  morphine: drug('N02AA01', '10 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
+  zopiclone: drug('N05CF01', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  escitalopram: drug('N06AB10', '10 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  levothyroxine: drug('H03AA01', '100 mikrog', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  omeprazole: drug('A02BC01', '20 mg', 'enterokapsel', { amount: 1, unit: 'kapsel', timesPerDay: 1 }),
+  salmeterolFluticasone: drug('R03AK06', '50/250 mikrog', 'inhalasjonspulver', { amount: 1, unit: 'inhalasjon', timesPerDay: 2 }),
+  // A reliever: 2 puffs when short of breath, at most 4 times a day.
+  salbutamol: drug('R03AC02', '0,1 mg/dose', 'inhalasjonsaerosol', { amount: 2, unit: 'inhalasjon', timesPerDay: 4, asNeeded: true }),
+  ibuprofen: drug('M01AE01', '400 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 3 }),
+  donepezil: drug('N06DA02', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  // Taken at the start of a migraine attack, at most once a day as this GP writes it.
+  sumatriptan: drug('N02CC01', '50 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, asNeeded: true }),
+  // One tablet once a week, fasting, upright (the weekly form; 70 mg daily would be a sevenfold overdose).
+  alendronate: drug('M05BA04', '70 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, intervalDays: 7 }),
 } as const satisfies Record<string, Drug>;
 
 export type DrugKey = keyof typeof DRUGS;
@@ -57,75 +85,86 @@ export interface ConditionDef {
   /** Chance of having it at age 20 and at age 85, linearly between. */
   prevalence: [number, number];
   drugs: DrugKey[][];
-  /** Lab tests (LOINC keys) a hospital would take. */
+  /** Lab tests a hospital would take. */
   labs: LabKey[];
   chronic: boolean;
 }
 
+const icpc = (code: string) => coded('icpc2', code);
+const icd = (code: string) => coded('icd10', code);
+
 export const CONDITIONS: ConditionDef[] = [
-  { key: 'diabetes', icpc: { code: 'T90', text: 'Diabetes type 2' }, icd: { code: 'E11', text: 'Diabetes mellitus type 2' }, prevalence: [0.02, 0.2], drugs: [['metformin']], labs: ['hba1c', 'creatinine'], chronic: true },
-  { key: 'hypertension', icpc: { code: 'K86', text: 'Hypertensjon ukomplisert' }, icd: { code: 'I10', text: 'Essensiell (primær) hypertensjon' }, prevalence: [0.03, 0.45], drugs: [['ramipril'], ['amlodipine']], labs: ['creatinine', 'potassium'], chronic: true },
-  { key: 'heartFailure', icpc: { code: 'K77', text: 'Hjertesvikt' }, icd: { code: 'I50', text: 'Hjertesvikt' }, prevalence: [0, 0.15], drugs: [['furosemide', 'metoprolol']], labs: ['ntprobnp', 'creatinine', 'potassium'], chronic: true },
-  { key: 'atrialFibrillation', icpc: { code: 'K78', text: 'Atrieflimmer/flutter' }, icd: { code: 'I48', text: 'Atrieflimmer og atrieflutter' }, prevalence: [0, 0.16], drugs: [['apixaban', 'metoprolol'], ['warfarin', 'metoprolol']], labs: ['inr', 'hemoglobin'], chronic: true },
-  { key: 'angina', icpc: { code: 'K74', text: 'Iskemisk hjertesykdom med angina' }, icd: { code: 'I20', text: 'Angina pectoris' }, prevalence: [0, 0.12], drugs: [['asa', 'atorvastatin']], labs: ['ldl'], chronic: true },
-  { key: 'copd', icpc: { code: 'R95', text: 'Kronisk obstruktiv lungesykdom' }, icd: { code: 'J44', text: 'Annen kronisk obstruktiv lungesykdom' }, prevalence: [0, 0.12], drugs: [['salmeterolFluticasone', 'salbutamol']], labs: ['crp'], chronic: true },
-  { key: 'asthma', icpc: { code: 'R96', text: 'Astma' }, icd: { code: 'J45', text: 'Astma' }, prevalence: [0.07, 0.05], drugs: [['salbutamol'], ['salmeterolFluticasone']], labs: [], chronic: true },
-  { key: 'dementia', icpc: { code: 'P70', text: 'Demens' }, icd: { code: 'F03', text: 'Uspesifisert demens' }, prevalence: [0, 0.22], drugs: [['donepezil']], labs: [], chronic: true },
-  { key: 'depression', icpc: { code: 'P76', text: 'Depressiv lidelse' }, icd: { code: 'F32', text: 'Depressiv episode' }, prevalence: [0.06, 0.08], drugs: [['escitalopram']], labs: [], chronic: true },
-  { key: 'kneeOsteoarthrosis', icpc: { code: 'L90', text: 'Artrose i kne' }, icd: { code: 'M17', text: 'Artrose i kne' }, prevalence: [0.01, 0.3], drugs: [['paracetamol']], labs: [], chronic: true },
-  { key: 'migraine', icpc: { code: 'N89', text: 'Migrene' }, icd: { code: 'G43', text: 'Migrene' }, prevalence: [0.12, 0.02], drugs: [['sumatriptan']], labs: [], chronic: true },
-  { key: 'hypothyroidism', icpc: { code: 'T86', text: 'Hypotyreose/myksødem' }, icd: { code: 'E03', text: 'Annen hypotyreose' }, prevalence: [0.02, 0.1], drugs: [['levothyroxine']], labs: ['tsh'], chronic: true },
-  { key: 'insomnia', icpc: { code: 'P06', text: 'Søvnforstyrrelse' }, icd: { code: 'G47', text: 'Søvnforstyrrelser' }, prevalence: [0.03, 0.12], drugs: [['zopiclone']], labs: [], chronic: true },
-  { key: 'reflux', icpc: { code: 'D84', text: 'Sykdom i spiserør' }, icd: { code: 'K21', text: 'Gastroøsofageal reflukssykdom' }, prevalence: [0.04, 0.12], drugs: [['omeprazole']], labs: [], chronic: true },
+  { key: 'diabetes', icpc: icpc('T90'), icd: icd('E119'), prevalence: [0.02, 0.2], drugs: [['metformin']], labs: ['hba1c', 'creatinine'], chronic: true },
+  { key: 'hypertension', icpc: icpc('K86'), icd: icd('I10'), prevalence: [0.03, 0.45], drugs: [['ramipril'], ['amlodipine']], labs: ['creatinine', 'potassium'], chronic: true },
+  { key: 'heartFailure', icpc: icpc('K77'), icd: icd('I500'), prevalence: [0, 0.15], drugs: [['furosemide', 'metoprolol']], labs: ['ntprobnp', 'creatinine', 'potassium'], chronic: true },
+  { key: 'atrialFibrillation', icpc: icpc('K78'), icd: icd('I482'), prevalence: [0, 0.16], drugs: [['apixaban', 'metoprolol'], ['warfarin', 'metoprolol']], labs: ['inr', 'hemoglobin'], chronic: true },
+  { key: 'angina', icpc: icpc('K74'), icd: icd('I209'), prevalence: [0, 0.12], drugs: [['asa', 'atorvastatin']], labs: ['ldl'], chronic: true },
+  { key: 'copd', icpc: icpc('R95'), icd: icd('J449'), prevalence: [0, 0.12], drugs: [['salmeterolFluticasone', 'salbutamol']], labs: ['crp'], chronic: true },
+  { key: 'asthma', icpc: icpc('R96'), icd: icd('J459'), prevalence: [0.07, 0.05], drugs: [['salbutamol'], ['salmeterolFluticasone']], labs: [], chronic: true },
+  { key: 'dementia', icpc: icpc('P70'), icd: icd('F03'), prevalence: [0, 0.22], drugs: [['donepezil']], labs: [], chronic: true },
+  { key: 'depression', icpc: icpc('P76'), icd: icd('F321'), prevalence: [0.06, 0.08], drugs: [['escitalopram']], labs: [], chronic: true },
+  { key: 'kneeOsteoarthrosis', icpc: icpc('L90'), icd: icd('M179'), prevalence: [0.01, 0.3], drugs: [['paracetamol']], labs: [], chronic: true },
+  { key: 'migraine', icpc: icpc('N89'), icd: icd('G430'), prevalence: [0.12, 0.02], drugs: [['sumatriptan']], labs: [], chronic: true },
+  { key: 'hypothyroidism', icpc: icpc('T86'), icd: icd('E039'), prevalence: [0.02, 0.1], drugs: [['levothyroxine']], labs: ['tsh'], chronic: true },
+  { key: 'insomnia', icpc: icpc('P06'), icd: icd('G470'), prevalence: [0.03, 0.12], drugs: [['zopiclone']], labs: [], chronic: true },
+  { key: 'reflux', icpc: icpc('D84'), icd: icd('K219'), prevalence: [0.04, 0.12], drugs: [['omeprazole']], labs: [], chronic: true },
 ];
 
 /** Acute reasons for a hospital stay, each with the GP's ICPC-2 code for the follow-up consultation. */
 export const ACUTE_EPISODES: { key: string; icd: Coding; icpc: Coding; minAge: number; labs: LabKey[]; days: [number, number] }[] = [
-  { key: 'pneumonia', icd: { code: 'J18', text: 'Pneumoni, uspesifisert mikroorganisme' }, icpc: { code: 'R81', text: 'Lungebetennelse' }, minAge: 0, labs: ['crp', 'hemoglobin'], days: [3, 8] },
-  { key: 'hipFracture', icd: { code: 'S72', text: 'Brudd i lårben' }, icpc: { code: 'L75', text: 'Brudd i lårben' }, minAge: 70, labs: ['hemoglobin', 'creatinine'], days: [5, 12] },
-  { key: 'uti', icd: { code: 'N39.0', text: 'Urinveisinfeksjon med uspesifisert lokalisasjon' }, icpc: { code: 'U71', text: 'Cystitt/urinveisinfeksjon' }, minAge: 60, labs: ['crp', 'creatinine'], days: [2, 5] },
-  { key: 'heartAttack', icd: { code: 'I21', text: 'Akutt hjerteinfarkt' }, icpc: { code: 'K75', text: 'Akutt hjerteinfarkt' }, minAge: 45, labs: ['troponin', 'hemoglobin', 'ldl'], days: [3, 7] },
-  { key: 'stroke', icd: { code: 'I63', text: 'Hjerneinfarkt' }, icpc: { code: 'K90', text: 'Hjerneslag' }, minAge: 55, labs: ['hemoglobin', 'ldl'], days: [5, 14] },
-  { key: 'heartFailureExacerbation', icd: { code: 'I50', text: 'Hjertesvikt' }, icpc: { code: 'K77', text: 'Hjertesvikt' }, minAge: 60, labs: ['ntprobnp', 'creatinine', 'potassium'], days: [3, 9] },
+  { key: 'pneumonia', icd: icd('J189'), icpc: icpc('R81'), minAge: 0, labs: ['crp', 'hemoglobin'], days: [3, 8] },
+  { key: 'hipFracture', icd: icd('S7200'), icpc: icpc('L75'), minAge: 70, labs: ['hemoglobin', 'creatinine'], days: [5, 12] },
+  { key: 'uti', icd: icd('N390'), icpc: icpc('U71'), minAge: 60, labs: ['crp', 'creatinine'], days: [2, 5] },
+  { key: 'heartAttack', icd: icd('I2141'), icpc: icpc('K75'), minAge: 45, labs: ['troponin', 'hemoglobin', 'ldl'], days: [3, 7] },
+  { key: 'stroke', icd: icd('I639'), icpc: icpc('K90'), minAge: 55, labs: ['hemoglobin', 'ldl'], days: [5, 14] },
+  { key: 'heartFailureExacerbation', icd: icd('I500'), icpc: icpc('K77'), minAge: 60, labs: ['ntprobnp', 'creatinine', 'potassium'], days: [3, 9] },
 ];
 
+/** The fallback ICPC-2 code for a stay whose diagnosis has no GP code of its own. */
+export const ICPC_UNSPECIFIED: Coding = icpc('A99');
+
 export interface LabDef {
-  loinc: string;
+  /** NLK code. */
+  code: string;
+  /** The name the lab report prints. */
   text: string;
+  /** UCUM code. */
   unit: string;
-  /** Normal range and the spread a sick patient may show. */
+  /** The adult reference interval (not a treatment target) and the spread a sick patient may show. */
   low: number;
   high: number;
   spread: [number, number];
   decimals: number;
+  /** Where a treatment aims the value for patients on it (for example INR on warfarin): the range their results fall in. */
+  onTreatment?: { atc: string; range: [number, number] };
+}
+
+function lab(code: string, spread: [number, number], decimals: number, onTreatment?: LabDef['onTreatment']): LabDef {
+  const e: LabEntry = entry('nlk', code);
+  return { code, text: e.shortName, unit: e.unit, low: e.referenceLow, high: e.referenceHigh, spread, decimals, ...(onTreatment ? { onTreatment } : {}) };
 }
 
 export const LABS = {
-  hba1c: { loinc: '4548-4', text: 'HbA1c', unit: 'mmol/mol', low: 20, high: 42, spread: [35, 80], decimals: 0 },
-  creatinine: { loinc: '2160-0', text: 'Kreatinin', unit: 'µmol/L', low: 45, high: 105, spread: [50, 180], decimals: 0 },
-  potassium: { loinc: '2823-3', text: 'Kalium', unit: 'mmol/L', low: 3.5, high: 5.0, spread: [3.2, 5.6], decimals: 1 },
-  hemoglobin: { loinc: '718-7', text: 'Hemoglobin', unit: 'g/dL', low: 11.7, high: 17.0, spread: [9.0, 15.5], decimals: 1 },
-  crp: { loinc: '1988-5', text: 'CRP', unit: 'mg/L', low: 0, high: 5, spread: [2, 180], decimals: 0 },
-  inr: { loinc: '6301-6', text: 'INR', unit: '{INR}', low: 2.0, high: 3.0, spread: [1.4, 4.2], decimals: 1 },
-  ntprobnp: { loinc: '33762-6', text: 'NT-proBNP', unit: 'ng/L', low: 0, high: 450, spread: [300, 6000], decimals: 0 },
-  troponin: { loinc: '89579-7', text: 'Troponin I, høysensitiv', unit: 'ng/L', low: 0, high: 34, spread: [5, 2500], decimals: 0 },
-  ldl: { loinc: '13457-7', text: 'LDL-kolesterol', unit: 'mmol/L', low: 0, high: 3.0, spread: [1.4, 5.2], decimals: 1 },
-  tsh: { loinc: '3016-3', text: 'TSH', unit: 'mIU/L', low: 0.5, high: 4.1, spread: [0.3, 9.0], decimals: 1 },
+  hba1c: lab('NPU27300', [35, 80], 0),
+  creatinine: lab('NPU04998', [50, 180], 0),
+  potassium: lab('NPU03230', [3.2, 5.6], 1),
+  hemoglobin: lab('NPU28309', [90, 155], 0),
+  crp: lab('NPU19748', [2, 180], 0),
+  // The reference interval is 0.8-1.2; a patient on warfarin is kept at 2.0-3.0, so their INR is "high" by design.
+  inr: lab('NPU01685', [1.4, 4.2], 1, { atc: 'B01AA03', range: [1.8, 3.2] }),
+  ntprobnp: lab('NPU21571', [300, 6000], 0),
+  troponin: lab('NPU27357', [5, 2500], 0),
+  ldl: lab('NPU01568', [1.4, 5.2], 1),
+  tsh: lab('NPU03577', [0.3, 9.0], 1),
 } as const satisfies Record<string, LabDef>;
 
 export type LabKey = keyof typeof LABS;
 
 /** Reasons for a GP consultation beyond the chronic list (ICPC-2). */
-export const GP_ACUTE_REASONS: Coding[] = [
-  { code: 'R74', text: 'Akutt øvre luftveisinfeksjon' },
-  { code: 'L03', text: 'Symptomer/plager korsrygg' },
-  { code: 'A97', text: 'Ingen sykdom' },
-  { code: 'S18', text: 'Kutt/rift' },
-  { code: 'D73', text: 'Gastroenteritt antatt infeksiøs' },
-  { code: 'H71', text: 'Akutt mellomørebetennelse' },
-  { code: 'A04', text: 'Slapphet/tretthet' },
-  { code: 'N01', text: 'Hodepine' },
-];
+export const GP_ACUTE_REASONS: Coding[] = ['R74', 'L03', 'A97', 'S18', 'D73', 'H71', 'A04', 'N01'].map(icpc);
+
+/** ICPC-2 codes a demo shape may add to a GP's problem list without a draw. */
+export const icpc2 = icpc;
 
 export interface AllergyDef {
   substance: string;

@@ -3,7 +3,7 @@ import { syntheticNin } from '../../lib/nin';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
 import { addDays, ageOn, Random } from './random';
-import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type Truth } from './records';
+import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type Truth } from './records';
 import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Practitioner, Sex } from './types';
 
 /**
@@ -42,6 +42,8 @@ export interface Shape {
   withholdFromPatient?: boolean;
   /** Blocks by name the doctor with this speciality at the patient's hospital, for the whole record there. */
   blockPractitioner?: string;
+  /** Medicines added without a draw, each recorded only by the systems it names (see AddedDrug). */
+  addedDrugs?: AddedDrug[];
 }
 
 export const DEMO_SHAPES: Shape[] = [
@@ -50,11 +52,18 @@ export const DEMO_SHAPES: Shape[] = [
     conditions: ['heartFailure', 'atrialFibrillation', 'hypertension', 'kneeOsteoarthrosis'], drugChoice: { atrialFibrillation: 1 },
     extraDrugs: ['ibuprofen'], care: 'home', episodes: [{ key: 'heartFailureExacerbation', daysAgo: 41 }], allergies: [0],
     discrepancies: { dose: 'metoprolol', status: 'ibuprofen' },
+    // Started at discharge and dispensed, but never added to the GP's list nor to home nursing's list, which
+    // the nurses give her medicines from: an omission (legemiddelsamstemming's commonest finding).
+    addedDrugs: [{ drug: 'spironolactone', startedBy: 'hospital', daysAfterDischarge: 0, recordedBy: ['hospital', 'dispensed'], note: 'Startet ved utskrivning: hjertesvikt med redusert ejeksjonsfraksjon.' }],
   },
   {
     demo: 'nursingHome', givenName: 'Kjell', familyName: 'Aune', age: 91, sex: 'male', municipality: '5001', officeHerId: '82113',
     conditions: ['dementia', 'hypertension', 'atrialFibrillation', 'insomnia'], drugChoice: { atrialFibrillation: 0 },
     care: 'nursingHome', episodes: [{ key: 'hipFracture', daysAgo: 230 }], implants: ['hip-prosthesis'],
+    // Weekly alendronate after the hip fracture (secondary prevention), which the nursing home's list has as daily.
+    addedDrugs: [
+      { drug: 'alendronate', startedBy: 'gp', daysAfterDischarge: 21, recordedBy: ['gp', 'care', 'dispensed'], careDose: { intervalDays: 1 }, gpProblem: 'L95', note: 'Sekundærforebygging etter lårhalsbrudd.' },
+    ],
   },
   {
     demo: 'askoyHomeCare', givenName: 'Astrid', familyName: 'Kvamme', age: 81, sex: 'female', municipality: '4627', officeHerId: '81246',

@@ -89,7 +89,7 @@ describe('the synthetic population', () => {
         expect(c.reason.code).toMatch(/^[A-Z]\d{2}$/);
         expect(c.time < REFERENCE_DATE).toBe(true);
       }
-      for (const h of p.hospitalRecords) for (const e of h.episodes) for (const d of e.diagnoses) expect(d.code).toMatch(/^[A-Z]\d{2}(\.\d)?$/);
+      for (const h of p.hospitalRecords) for (const e of h.episodes) for (const d of e.diagnoses) expect(d.code).toMatch(/^[A-Z]\d{2}[0-9a-z]{0,3}$/);
       for (const m of p.gpRecord?.prescriptions ?? []) expect(m.atc).toMatch(/^[A-Z]\d{2}[A-Z]{2}\d{2}$/);
     }
   });

@@ -4,12 +4,16 @@ import {
   CONDITIONS,
   DRUGS,
   GP_ACUTE_REASONS,
+  ICPC_UNSPECIFIED,
   IMPLANTS,
   IPLOS_VARIABLES,
   LABS,
+  icpc2,
   type Coding,
   type ConditionDef,
+  type DoseSpec,
   type DrugKey,
+  type LabDef,
   type LabKey,
 } from './codes';
 import type { Shape, World } from './generate';
@@ -48,6 +52,40 @@ export interface Truth {
   shape: Shape;
   /** Changes the hospital made at the last discharge, which the GP did not pick up. */
   changes?: { dose?: { atc: string; strength: string; date: string }; stopped?: { atc: string; date: string; note: string } };
+  /** The last discharge: its date and the doctor who wrote the list. */
+  lastDischarge?: { date: string; hprNumber: string };
+}
+
+/**
+ * A medicine a demo shape adds without a draw (so nobody else's draws move), recorded only by the systems
+ * it names: the way a medicine goes missing from a list in real life.
+ */
+export interface AddedDrug {
+  drug: DrugKey;
+  /** Who started it: the hospital on the day of the last discharge, or the GP `daysAfterDischarge` later. */
+  startedBy: 'hospital' | 'gp';
+  daysAfterDischarge: number;
+  recordedBy: ('gp' | 'hospital' | 'care' | 'dispensed')[];
+  /** How the municipal care list has it, where that differs from the prescription (a transcription error). */
+  careDose?: Partial<DoseSpec>;
+  /** A problem (ICPC-2) the GP records with it. */
+  gpProblem?: string;
+  /** Why, as the prescriber wrote it. */
+  note: string;
+}
+
+/** An added medicine as prescribed, with who prescribed it and when. */
+function addedUse(t: Truth, added: AddedDrug, id: string): MedicationUse | null {
+  if (!t.lastDischarge) return null;
+  const drug = DRUGS[added.drug];
+  const startDate = addDays(t.lastDischarge.date, added.daysAfterDischarge);
+  if (startDate > t.endOfRecord) return null;
+  const hprNumber = added.startedBy === 'hospital' ? t.lastDischarge.hprNumber : (t.gp?.practitioner.hprNumber ?? '');
+  return { id, atc: drug.atc, name: drug.name, strength: drug.strength, form: drug.form, dose: { ...drug.dose }, status: 'active', startDate, endDate: null, note: added.note, hprNumber };
+}
+
+function addedFor(t: Truth, system: AddedDrug['recordedBy'][number]): AddedDrug[] {
+  return (t.shape.addedDrugs ?? []).filter((a) => a.recordedBy.includes(system));
 }
 
 const DEPARTMENTS: Record<string, string> = {
@@ -86,11 +124,20 @@ const SPECIALITY_FOR: Record<string, string> = {
 
 const PLURAL: Record<string, string> = { tablett: 'tabletter', kapsel: 'kapsler', inhalasjon: 'inhalasjoner' };
 
-/** A dose as a Norwegian prescriber writes it: "2 tabletter 3 ganger daglig". */
-export function doseText(m: { dose: { amount: number; unit: string; timesPerDay: number } }): string {
-  const { amount, unit, timesPerDay } = m.dose;
+/**
+ * A dose as a Norwegian prescriber writes it: "2 tabletter 3 ganger daglig", "2 inhalasjoner ved behov,
+ * inntil 4 ganger daglig", "1 tablett 1 gang i uken". The adapters read as-needed and weekly dosing back from
+ * these words where a protocol has no field for them.
+ */
+export function doseText(m: { dose: { amount: number; unit: string; timesPerDay: number; intervalDays?: number; asNeeded?: boolean } }): string {
+  const { amount, unit, timesPerDay, intervalDays, asNeeded } = m.dose;
   const units = amount === 1 ? unit : (PLURAL[unit] ?? unit);
-  return `${String(amount).replace('.', ',')} ${units} ${timesPerDay} ${timesPerDay === 1 ? 'gang' : 'ganger'} daglig`;
+  const per = `${timesPerDay} ${timesPerDay === 1 ? 'gang' : 'ganger'}`;
+  const head = `${String(amount).replace('.', ',')} ${units}`;
+  if (asNeeded) return `${head} ved behov, inntil ${per} daglig`;
+  if (intervalDays === 7) return `${head} ${per} i uken`;
+  if (intervalDays && intervalDays > 1) return `${head} ${per} hver ${intervalDays}. dag`;
+  return `${head} ${per} daglig`;
 }
 
 /** Halves a strength written the Norwegian way ("50 mg" → "25 mg", "2,5 mg" → "1,25 mg"). */
@@ -263,12 +310,15 @@ function labsFor(t: Truth, episode: Episode, keys: LabKey[], sick: boolean): Lab
   for (const key of keys) {
     const def = LABS[key];
     for (const when of takenOn) {
-      const [lo, hi] = sick ? def.spread : [def.low, def.high];
+      // A patient on the treatment a test monitors (INR on warfarin) is kept in its target range, not the reference interval.
+      const target: LabDef['onTreatment'] = 'onTreatment' in def ? def.onTreatment : undefined;
+      const treated = target !== undefined && t.medications.some((m) => m.atc === target.atc);
+      const [lo, hi] = treated ? target.range : sick ? def.spread : [def.low, def.high];
       out.push({
         id: world.id('obs'),
         episodeId: episode.id,
         time: at(when, rng.int(6, 9), rng.int(0, 59)),
-        loinc: def.loinc,
+        code: def.code,
         text: def.text,
         value: rng.float(lo, hi, def.decimals),
         unit: def.unit,
@@ -300,7 +350,12 @@ function dischargeMedications(t: Truth, dischargeDate: string, last: boolean, do
       t.changes.stopped = { atc: stopAtc, date: dischargeDate, note: `Seponert ved utskrivning: ${reason}.` };
     }
   }
-  return active.map((m) => applyChanges(t, { ...m, id: world.id('ms'), hprNumber: doctor.hprNumber, dose: { ...m.dose } }, dischargeDate));
+  const list = active.map((m) => applyChanges(t, { ...m, id: world.id('ms'), hprNumber: doctor.hprNumber, dose: { ...m.dose } }, dischargeDate));
+  if (!last) return list;
+  t.lastDischarge = { date: dischargeDate, hprNumber: doctor.hprNumber };
+  // Medicines the hospital started at this discharge: on its own list, and (for a demo shape) nowhere else yet.
+  const started = addedFor(t, 'hospital').filter((a) => a.startedBy === 'hospital');
+  return [...list, ...started.map((a) => addedUse(t, a, world.id('ms'))).filter((m): m is MedicationUse => m !== null)];
 }
 
 /** A record as a system that has read the last discharge summary holds it. */
@@ -398,13 +453,14 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
   }
   consultations.sort((a, b) => a.time.localeCompare(b.time));
   const prescriptions = t.medications.map((m) => ({ ...m, id: world.id('resept'), dose: { ...m.dose }, hprNumber: gp.practitioner.hprNumber }));
-  return {
-    officeHerId: gp.officeHerId,
-    consultations,
-    problems: chronic.map((c) => ({ ...c.icpc, since: maxOf(since, addDays(t.endOfRecord, -rng.int(300, 3000))) })),
-    prescriptions,
-    referrals,
-  };
+  const problems = chronic.map((c) => ({ ...c.icpc, since: maxOf(since, addDays(t.endOfRecord, -rng.int(300, 3000))) }));
+  for (const added of addedFor(t, 'gp')) {
+    const use = addedUse(t, added, world.id('resept'));
+    if (!use) continue;
+    prescriptions.push(use);
+    if (added.gpProblem) problems.push({ ...icpc2(added.gpProblem), since: use.startDate });
+  }
+  return { officeHerId: gp.officeHerId, consultations, problems, prescriptions, referrals };
 }
 
 function episodeIcpc(episode: Episode, conditions: ConditionDef[]): Coding {
@@ -412,7 +468,7 @@ function episodeIcpc(episode: Episode, conditions: ConditionDef[]): Coding {
   const acute = ACUTE_EPISODES.find((a) => a.icd.code === primary?.code);
   if (acute) return acute.icpc;
   const chronic = conditions.find((c) => c.icd.code === primary?.code) ?? CONDITIONS.find((c) => c.icd.code === primary?.code);
-  return chronic?.icpc ?? { code: 'A99', text: 'Sykdom/tilstand IKA' };
+  return chronic?.icpc ?? ICPC_UNSPECIFIED;
 }
 
 function maxOf(a: string, b: string): string {
@@ -529,9 +585,11 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
   for (let d = 1; d >= 0; d--) {
     const day = addDays(end, -d - (ended ? 1 : 0));
     for (const m of medications.filter((x) => x.status === 'active')) {
+      // One draw set per intake slot, as-needed medicines included, so the draws never depend on how a dose reads.
       for (let k = 0; k < m.dose.timesPerDay; k++) {
-        const given = rng.chance(0.95);
-        administrations.push({
+        const r = rng.next();
+        const given = r < 0.95;
+        const record = {
           id: world.id('adm'),
           time: at(day, [8, 20, 14, 22][k] ?? 12, rng.int(0, 30)),
           atc: m.atc,
@@ -539,8 +597,27 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
           given,
           note: given ? null : rng.pick(['Pasienten sov', 'Pasienten nektet', 'Ikke hjemme']),
           hprNumber: rng.pick(staff).hprNumber,
-        });
+        };
+        // An as-needed medicine is given only when the patient asks for it (about one slot in four here).
+        if (m.dose.asNeeded) {
+          if (r < 0.25) administrations.push({ ...record, note: 'Gitt ved behov' });
+          continue;
+        }
+        administrations.push(record);
       }
+    }
+  }
+  // Medicines a demo shape added: given as the care list says, every time (no draw).
+  for (const added of addedFor(t, 'care')) {
+    const use = addedUse(t, added, world.id('lm'));
+    if (!use) continue;
+    const onList: MedicationUse = { ...use, dose: { ...use.dose, ...added.careDose } };
+    medications.push(onList);
+    const every = onList.dose.intervalDays ?? 1;
+    for (let d = 1; d >= 0; d--) {
+      const day = addDays(end, -d - (ended ? 1 : 0));
+      if (daysBetween(onList.startDate, day) % every !== 0) continue;
+      administrations.push({ id: world.id('adm'), time: at(day, 7, 30), atc: onList.atc, name: onList.name, given: true, note: null, hprNumber: staff[0]?.hprNumber ?? '' });
     }
   }
   return { municipality: t.municipality, services, visits, functionalScores, nextOfKin: relations, welfareTechnology, medications, administrations };
@@ -578,7 +655,7 @@ export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[]): Summar
     shape.implants ??
     [
       ...(t.conditions.some((c) => c.key === 'atrialFibrillation') && t.age > 75 && rng.chance(0.3) ? ['pacemaker'] : []),
-      ...(hospital.some((h) => h.episodes.some((e) => e.diagnoses.some((d) => d.code === 'S72'))) ? ['hip-prosthesis'] : []),
+      ...(hospital.some((h) => h.episodes.some((e) => e.diagnoses.some((d) => d.code.startsWith('S72')))) ? ['hip-prosthesis'] : []),
     ];
   for (const code of implantCodes) {
     const implant = IMPLANTS.find((x) => x.code === code);
@@ -610,6 +687,14 @@ export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[]): Summar
           prescriberHpr: t.gp.practitioner.hprNumber,
           pharmacy,
         });
+      }
+    }
+    // Medicines a demo shape added: collected the day after they were started, then every 84 days (a 12-week pack).
+    for (const added of addedFor(t, 'dispensed')) {
+      const use = addedUse(t, added, '');
+      if (!use) continue;
+      for (let d = addDays(use.startDate, 1); d <= t.endOfRecord; d = addDays(d, 84)) {
+        dispensations.push({ id: world.id('utl'), atc: use.atc, name: use.name, strength: use.strength, form: use.form, dose: { ...use.dose }, dispensed: d, packages: 1, prescriberHpr: use.hprNumber, pharmacy });
       }
     }
   }

@@ -16,10 +16,16 @@ export interface Address {
   city: string;
 }
 
+/** How a medicine is to be taken (see DoseSpec in codes.ts). */
 export interface Dose {
   amount: number;
   unit: string;
+  /** Intakes per dosing day; for as-needed dosing, the most a day. */
   timesPerDay: number;
+  /** Days between dosing days: 1 (or absent) every day, 7 once a week. */
+  intervalDays?: number;
+  /** As needed (ved behov, PRN). */
+  asNeeded?: boolean;
 }
 
 /** One medicine as one system records it. */
@@ -120,9 +126,11 @@ export interface LabResult {
   id: string;
   episodeId: string;
   time: string;
-  loinc: string;
+  /** NLK code (Norsk laboratoriekodeverk). */
+  code: string;
   text: string;
   value: number;
+  /** UCUM code. */
   unit: string;
   low: number;
   high: number;

@@ -1,4 +1,5 @@
 import type express from 'express';
+import { CODE_LISTS, entry } from '../../codelists';
 import type { Practitioner } from '../population';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import {
@@ -37,24 +38,21 @@ export const OID = {
   speciality: '2.16.578.1.12.4.1.1.7426',
 } as const;
 
-const CATEGORY_TEXT: Record<Practitioner['profession'], string> = { LE: 'Lege', SP: 'Sykepleier', HF: 'Helsefagarbeider' };
+const CATEGORY_TEXT = (profession: Practitioner['profession']) => entry('hprCategory', profession).display;
 
-/** Speciality codes: the values are illustrative (not checked against the official code list); the texts are real. */
-const SPECIALITY_CODE: Record<string, string> = {
-  Allmennmedisin: '1',
-  Indremedisin: '19',
-  Hjertesykdommer: '20',
-  Geriatri: '22',
-  Lungesykdommer: '25',
-  Nevrologi: '33',
-  'Ortopedisk kirurgi': '37',
-  Psykiatri: '40',
-  'Generell kirurgi': '11',
-};
+/** Speciality codes (7426) by name, from codelists/hpr.json (which flags the codes it could not verify). */
+const SPECIALITY_CODE = new Map(CODE_LISTS.hprSpeciality.entries.map((e) => [e.display, e.code]));
+const APPROVAL = { authorisation: entry('hprApproval', '1'), licence: entry('hprApproval', '2') };
 
 const nil = { '@_i:nil': 'true' };
 const wcfDateTime = (date: string) => `${date}T00:00:00`;
 const code = (v: string, s: string, dn: string) => ({ '@_V': v, '@_S': s, '@_DN': dn });
+
+function specialityCode(name: string): string {
+  const found = SPECIALITY_CODE.get(name);
+  if (!found) throw new Error(`speciality ${name} is not in codelists/hpr.json (7426)`);
+  return found;
+}
 
 function addYears(date: string, years: number): string {
   return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
@@ -67,11 +65,11 @@ function approval(p: Practitioner, kind: 'authorisation' | 'licence'): Record<st
   const from = active ? p.authorisedSince : addYears(p.authorisedSince, -2);
   const speciality = active && p.speciality ? p.speciality : null;
   return {
-    'a:Autorisasjon': active ? code('1', OID.authorisation, 'Autorisasjon') : code('2', OID.authorisation, 'Lisens'),
+    'a:Autorisasjon': active ? code(APPROVAL.authorisation.code, OID.authorisation, APPROVAL.authorisation.display) : code(APPROVAL.licence.code, OID.authorisation, APPROVAL.licence.display),
     'a:Gyldig': { 'a:Aktiv': String(active), 'a:Fra': wcfDateTime(from), 'a:Til': active ? nil : wcfDateTime(p.authorisedSince) },
-    'a:Helsepersonellkategori': code(p.profession, OID.category, CATEGORY_TEXT[p.profession]),
+    'a:Helsepersonellkategori': code(p.profession, OID.category, CATEGORY_TEXT(p.profession)),
     // WCF writes an empty collection as an empty element.
-    'a:Spesialiteter': speciality ? { 'a:Spesialitet': code(SPECIALITY_CODE[speciality] ?? '99', OID.speciality, speciality) } : '',
+    'a:Spesialiteter': speciality ? { 'a:Spesialitet': code(specialityCode(speciality), OID.speciality, speciality) } : '',
   };
 }
 

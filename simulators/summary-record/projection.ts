@@ -1,3 +1,4 @@
+import { entry } from '../../codelists';
 import { osloLocalToUtc, utcToOsloOffsetDateTime } from '../../lib/osloTime';
 import { ALLERGIES, CODE_SYSTEMS } from '../population/codes';
 import { doseText, type CriticalInfo, type Dispensation, type SummaryRecord } from '../population';
@@ -42,7 +43,8 @@ function allergyResource(ci: CriticalInfo): Record<string, unknown> {
     category: [category],
     criticality: ci.severity === 'severe' ? 'high' : 'low',
     code: {
-      ...(ci.atc ? { coding: [{ system: ATC_SYSTEM, code: ci.atc, display: ci.text }] } : {}),
+      // The coding carries the ATC class's own display; what the clinician wrote ("Penicilliner") is the text.
+      ...(ci.atc ? { coding: [{ system: ATC_SYSTEM, code: ci.atc, display: entry('atc', ci.atc).display }] } : {}),
       text: ci.text,
     },
     recordedDate: localDateTime(ci.recorded),

@@ -56,7 +56,7 @@ describe('hospital FHIR mapper', () => {
       name: 'Metoprolol',
       strength: '25 mg',
       form: null,
-      dose: { amount: 1, unit: 'tablett', timesPerDay: 1, text: '1 tablett 1 gang daglig' },
+      dose: { amount: 1, unit: 'tablett', timesPerDay: 1, intervalDays: 1, asNeeded: null, text: '1 tablett 1 gang daglig' },
       status: 'ACTIVE',
       startDate: '2026-09-30',
       endDate: null,
@@ -66,7 +66,7 @@ describe('hospital FHIR mapper', () => {
     const ibuprofen = meds.find((m) => m.atc === 'M01AE01');
     expect(ibuprofen).toMatchObject({ status: 'STOPPED', endDate: '2026-09-30', strength: '400 mg' });
     expect(ibuprofen?.note).toMatch(/^Seponert ved utskrivning/);
-    expect(meds.find((m) => m.atc === 'N02BE01')?.dose).toEqual({ amount: 2, unit: 'tablett', timesPerDay: 3, text: '2 tabletter 3 ganger daglig' });
+    expect(meds.find((m) => m.atc === 'N02BE01')?.dose).toEqual({ amount: 2, unit: 'tablett', timesPerDay: 3, intervalDays: 1, asNeeded: null, text: '2 tabletter 3 ganger daglig' });
   });
 
   it('decodes a discharge summary from base64 and keeps its title, author and encounter', () => {
@@ -287,7 +287,7 @@ describe('hospital FHIR mapper', () => {
           name: 'Fenoksymetylpenicillin',
           strength: null,
           form: null,
-          dose: { amount: 1, unit: 'tablett', timesPerDay: 4, text: '' },
+          dose: { amount: 1, unit: 'tablett', timesPerDay: 4, intervalDays: 1, asNeeded: null, text: '' },
           status: 'STOPPED',
           startDate: '2026-02-20',
           endDate: '2026-03-01',

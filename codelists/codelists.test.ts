@@ -1,0 +1,289 @@
+import { loadOrganisations } from '../lib/config';
+import { tjenestemottaker } from '../simulators/care-json/tjenestemottaker';
+import { pasientBlock } from '../simulators/care-plo/helseopplysninger';
+import { includedResources, patientResource } from '../simulators/hospital-fhir/resources';
+import { getPopulation } from '../simulators/population';
+import { hprPerson } from '../simulators/practitioner-register';
+import { criticalInformation, dispensedMedication } from '../simulators/summary-record/projection';
+import { checkCoding, CODE_LISTS, type CodeEntry, listForSystem, LOCAL_LISTS } from './index';
+import atcFile from './atc.json';
+import hprFile from './hpr.json';
+import icd10File from './icd10-no.json';
+import icpc2File from './icpc2-no.json';
+import localFile from './local.json';
+import loincFile from './loinc.json';
+import municipalityFile from './municipality-3402.json';
+import nlkFile from './nlk.json';
+import volvenFile from './volven-9151.json';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- ucum-lhc ships CommonJS without types
+const ucum = require('@lhncbc/ucum-lhc') as { UcumLhcUtils: { getInstance(): { validateUnitString(unit: string, suggest?: boolean): { status: string } } } };
+
+/**
+ * Every code the synthetic population holds and every code the simulators put on the wire must be in one of
+ * the code-list extracts in codelists/, with the list's display text. A wrong code, a category that cannot be
+ * recorded, a display text that is not the official one or a unit that is not UCUM fails here.
+ */
+
+const population = getPopulation();
+const orgs = loadOrganisations();
+const utils = ucum.UcumLhcUtils.getInstance();
+
+/**
+ * Code systems of the message envelope and of FHIR's own terminology, checked by the structural validation of
+ * those messages (the KITH/PLO schemas and the FHIR R4 validator), not by a clinical code list.
+ */
+const STRUCTURAL_SYSTEMS = new Set([
+  '2.16.578.1.12.4.1.1.8279', // KITH message type
+  '2.16.578.1.12.4.1.1.9051', // organisation identifier type
+  '2.16.578.1.12.4.1.1.8116', // person identifier type
+]);
+const isStructural = (system: string) => STRUCTURAL_SYSTEMS.has(system.replace(/^urn:oid:/, '')) || system.startsWith('http://terminology.hl7.org/');
+
+interface Emitted {
+  where: string;
+  system: string;
+  code: string;
+  display: string | null;
+}
+
+/** Walks a message (as built objects): KITH V/S/DN codes, in attributes or elements, and FHIR codings. */
+function collect(node: unknown, where: string, out: Emitted[]): Emitted[] {
+  if (Array.isArray(node)) {
+    for (const item of node) collect(item, where, out);
+    return out;
+  }
+  if (!node || typeof node !== 'object') return out;
+  const obj = node as Record<string, unknown>;
+  const field = (name: string) => {
+    const key = Object.keys(obj).find((k) => k.replace(/^@_/, '').replace(/^[\w-]+:/, '') === name);
+    return key === undefined ? undefined : obj[key];
+  };
+  const v = field('V');
+  const s = field('S');
+  if (typeof v === 'string' && typeof s === 'string') {
+    const dn = field('DN');
+    out.push({ where, system: s, code: v, display: typeof dn === 'string' ? dn : null });
+  }
+  if (typeof obj.system === 'string' && typeof obj.code === 'string' && !obj.system.startsWith('urn:oid:2.16.578.1.12.4.1.4.')) {
+    out.push({ where, system: obj.system, code: obj.code, display: typeof obj.display === 'string' ? obj.display : null });
+  }
+  for (const value of Object.values(obj)) collect(value, where, out);
+  return out;
+}
+
+function problems(emitted: readonly Emitted[]): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  for (const e of emitted) {
+    if (isStructural(e.system)) continue;
+    const problem = checkCoding(e.system, e.code, e.display);
+    const line = problem && `${e.where}: ${problem}`;
+    if (line && !seen.has(line)) {
+      seen.add(line);
+      found.push(line);
+    }
+  }
+  return found;
+}
+
+describe('the code-list extracts', () => {
+  const files = { atcFile, icd10File, icpc2File, loincFile, municipalityFile, nlkFile, volvenFile };
+
+  it('name their source, version and the date they were read, and hold unique codes', () => {
+    for (const [name, file] of Object.entries(files)) {
+      expect([name, file.source.url]).toEqual([name, expect.stringMatching(/^https:\/\//)]);
+      expect([name, file.source.retrieved]).toEqual([name, expect.stringMatching(/^\d{4}-\d{2}-\d{2}/)]);
+      expect([name, file.version]).toEqual([name, expect.any(String)]);
+      const codes = file.entries.map((e: { code: string }) => e.code);
+      expect([name, new Set(codes).size]).toEqual([name, codes.length]);
+    }
+    for (const l of hprFile.lists) expect(l.source.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}/);
+  });
+
+  it('hold only recordable ICD-10 codes, written without a dot', () => {
+    const categories = ['E11', 'I50', 'I48', 'I20', 'J44', 'J45', 'F32', 'M17', 'G43', 'E03', 'G47', 'K21', 'J18', 'S72', 'I21', 'I63'];
+    for (const e of CODE_LISTS.icd10.entries) {
+      expect(e.code).toMatch(/^[A-Z]\d{2}[0-9a-z]{0,3}$/);
+      expect(categories).not.toContain(e.code);
+    }
+  });
+
+  it('give every laboratory analysis a valid UCUM unit and a reference interval (an INR target is not one)', () => {
+    for (const e of nlkFile.entries) {
+      expect([e.code, utils.validateUnitString(e.unit).status]).toEqual([e.code, 'valid']);
+      expect(e.referenceLow).toBeLessThan(e.referenceHigh);
+    }
+    expect(utils.validateUnitString('mIU/L').status).toBe('invalid');
+    const inr = nlkFile.entries.find((e) => e.shortName === 'INR');
+    expect(inr?.referenceHigh).toBeLessThanOrEqual(1.5);
+  });
+
+  it('keep made-up codes in local.json only, under this project’s own URNs, never under the Norwegian OID arc', () => {
+    for (const l of LOCAL_LISTS) {
+      expect(l.system).toMatch(/^urn:x-patient-graph:codesystem:/);
+      expect(l.entries.length).toBeGreaterThan(0);
+    }
+    for (const l of localFile.lists) expect(l.why.length).toBeGreaterThan(20);
+    const official = Object.values(CODE_LISTS).map((l) => l.system);
+    expect(official.every((s) => !s.startsWith('urn:x-patient-graph'))).toBe(true);
+  });
+
+  it('flag every code they could not verify, and list those in one place', () => {
+    const flagged = [...Object.values(CODE_LISTS), ...LOCAL_LISTS].flatMap((l) =>
+      (l.entries as (CodeEntry & { verified?: boolean })[]).filter((e) => e.verified === false).map((e) => `${l.system} ${e.code}`),
+    );
+    expect(flagged.length).toBeGreaterThan(0);
+    // local.json's `unverified` names each list that has flagged entries.
+    for (const f of flagged) {
+      const list = listForSystem(f.split(' ')[0] as string);
+      const oid = list?.oid?.split('.').pop() ?? '';
+      expect(localFile.unverified.some((u) => u.includes(f.split(' ')[1] as string) || u.includes(oid))).toBe(true);
+    }
+  });
+});
+
+describe('the synthetic population', () => {
+  it('codes every diagnosis, reason and problem with a code of its list and that list’s display text', () => {
+    const emitted: Emitted[] = [];
+    const icpc2 = CODE_LISTS.icpc2.system;
+    const icd10 = CODE_LISTS.icd10.system;
+    for (const p of population.persons) {
+      for (const c of p.gpRecord?.consultations ?? []) {
+        emitted.push({ where: `${p.nin} consultation`, system: icpc2, code: c.reason.code, display: c.reason.text });
+        for (const d of c.diagnoses) emitted.push({ where: `${p.nin} consultation`, system: icpc2, code: d.code, display: d.text });
+      }
+      for (const pr of p.gpRecord?.problems ?? []) emitted.push({ where: `${p.nin} problem`, system: icpc2, code: pr.code, display: pr.text });
+      for (const r of p.gpRecord?.referrals ?? []) emitted.push({ where: `${p.nin} referral`, system: icpc2, code: r.reason.code, display: r.reason.text });
+      for (const h of p.hospitalRecords) {
+        for (const e of h.episodes) for (const d of e.diagnoses) emitted.push({ where: `${p.nin} episode`, system: icd10, code: d.code, display: d.text });
+      }
+    }
+    expect(emitted.length).toBeGreaterThan(1000);
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('codes every medicine with ATC and the list’s Norwegian name, in every system’s record of it', () => {
+    const emitted: Emitted[] = [];
+    const atc = CODE_LISTS.atc.system;
+    for (const p of population.persons) {
+      const uses = [
+        ...(p.gpRecord?.prescriptions ?? []),
+        ...p.hospitalRecords.flatMap((h) => h.medications),
+        ...(p.careRecord?.medications ?? []),
+        ...(p.careRecord?.administrations ?? []),
+        ...p.summaryRecord.dispensations,
+      ];
+      for (const m of uses) emitted.push({ where: `${p.nin} medicine`, system: atc, code: m.atc, display: m.name });
+      for (const ci of p.summaryRecord.criticalInfo) if (ci.atc) emitted.push({ where: `${p.nin} critical information`, system: atc, code: ci.atc, display: null });
+    }
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('codes every laboratory result with NLK, the list’s unit (UCUM) and its reference interval', () => {
+    const wrong: string[] = [];
+    let count = 0;
+    for (const p of population.persons) {
+      for (const lab of p.hospitalRecords.flatMap((h) => h.labs)) {
+        count += 1;
+        const e = nlkFile.entries.find((x) => x.code === lab.code);
+        if (!e) wrong.push(`${lab.code} is not in NLK`);
+        else if (lab.text !== e.shortName || lab.unit !== e.unit || lab.low !== e.referenceLow || lab.high !== e.referenceHigh) {
+          wrong.push(`${lab.code}: ${lab.text} ${lab.unit} ${lab.low}-${lab.high}, the list says ${e.shortName} ${e.unit} ${e.referenceLow}-${e.referenceHigh}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(100);
+    expect([...new Set(wrong)]).toEqual([]);
+  });
+
+  it('gives practitioners HPR categories and specialities of the lists, and people municipalities of 3402', () => {
+    const emitted: Emitted[] = [];
+    for (const pr of population.practitioners) {
+      emitted.push({ where: `HPR ${pr.hprNumber}`, system: CODE_LISTS.hprCategory.system, code: pr.profession, display: null });
+      if (pr.speciality) {
+        const found = CODE_LISTS.hprSpeciality.entries.find((e) => e.display === pr.speciality);
+        expect([pr.speciality, found?.display]).toEqual([pr.speciality, pr.speciality]);
+      }
+    }
+    for (const m of orgs.municipalities) emitted.push({ where: 'organisations.json', system: CODE_LISTS.municipality.system, code: m.number, display: m.name });
+    expect(problems(emitted)).toEqual([]);
+  });
+});
+
+describe('what the simulators emit', () => {
+  const practitioners = new Map(population.practitioners.map((p) => [p.hprNumber, p]));
+  const hospitals = new Map(orgs.hospitals.map((h) => [h.orgNumber, h]));
+  const municipalityName = (n: string) => orgs.municipalities.find((m) => m.number === n)?.name ?? n;
+
+  it('the hospitals’ FHIR resources carry only listed codes with their displays (ICD-10, ATC, NLK, UCUM, LOINC)', () => {
+    const emitted: Emitted[] = [];
+    for (const p of population.persons) {
+      for (const record of p.hospitalRecords) {
+        const hospital = hospitals.get(record.orgNumber);
+        if (!hospital) continue;
+        const ctx = { hospital: { orgNumber: hospital.orgNumber, name: hospital.name }, practitioners };
+        collect(patientResource(p, record, ctx), `${p.nin} Patient`, emitted);
+        for (const [type, resources] of Object.entries(includedResources(record, ctx))) collect(resources, `${p.nin} ${type}`, emitted);
+      }
+    }
+    // UCUM units are validated as units, not looked up in a list.
+    const units = emitted.filter((e) => e.system === 'http://unitsofmeasure.org');
+    for (const u of new Set(units.map((x) => x.code))) expect([u, utils.validateUnitString(u).status]).toEqual([u, 'valid']);
+    const coded = emitted.filter((e) => e.system !== 'http://unitsofmeasure.org');
+    expect(new Set(coded.map((e) => e.system))).toEqual(expect.objectContaining(new Set([CODE_LISTS.icd10.system, CODE_LISTS.atc.system, CODE_LISTS.nlk.system, CODE_LISTS.loinc.system])));
+    expect(problems(coded)).toEqual([]);
+  });
+
+  it('the PLO care system’s messages carry Volven 9151 services and, for the rest, only the local lists', () => {
+    const emitted: Emitted[] = [];
+    for (const p of population.persons) {
+      if (p.careRecord) collect(pasientBlock(p, p.careRecord, municipalityName(p.careRecord.municipality)), `${p.nin} PLO`, emitted);
+    }
+    const systems = new Set(emitted.map((e) => e.system));
+    expect(systems.has('2.16.578.1.12.4.1.1.9151')).toBe(true);
+    expect([...systems].some((s) => s.includes('.99'))).toBe(false);
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('the JSON care export writes 9151 service codes with their texts and ATC-coded medicines', () => {
+    const emitted: Emitted[] = [];
+    for (const p of population.persons) {
+      if (!p.careRecord) continue;
+      const out = tjenestemottaker(p.nin, p.careRecord) as { vedtak: { tjenestekode: string; tjenestetype: string }[]; legemidler: { atcKode: string; navn: string }[] };
+      for (const v of out.vedtak) emitted.push({ where: `${p.nin} vedtak`, system: CODE_LISTS.careService.system, code: v.tjenestekode, display: v.tjenestetype });
+      for (const m of out.legemidler) emitted.push({ where: `${p.nin} legemiddel`, system: CODE_LISTS.atc.system, code: m.atcKode, display: m.navn });
+    }
+    expect(emitted.length).toBeGreaterThan(100);
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('the summary care record’s allergies and dispensations carry listed ATC codes', () => {
+    const emitted: Emitted[] = [];
+    for (const p of population.persons) {
+      for (const ci of p.summaryRecord.criticalInfo) collect(criticalInformation(ci), `${p.nin} critical information`, emitted);
+      for (const d of p.summaryRecord.dispensations) {
+        const out = dispensedMedication(d) as { atc: string; varenavn: string };
+        emitted.push({ where: `${p.nin} dispensation`, system: CODE_LISTS.atc.system, code: out.atc, display: out.varenavn });
+      }
+    }
+    expect(emitted.some((e) => e.code === 'J01CE')).toBe(true);
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('the practitioner register answers with HPR codes of 9060, 7704 and 7426', () => {
+    const emitted: Emitted[] = [];
+    for (const pr of population.practitioners) collect(hprPerson(pr), `HPR ${pr.hprNumber}`, emitted);
+    const systems = new Set(emitted.map((e) => e.system.replace(/^urn:oid:/, '')));
+    expect(systems).toEqual(new Set(['2.16.578.1.12.4.1.1.9060', '2.16.578.1.12.4.1.1.7704', '2.16.578.1.12.4.1.1.7426']));
+    expect(problems(emitted)).toEqual([]);
+  });
+
+  it('a wrong code or display text fails the check', () => {
+    expect(checkCoding(CODE_LISTS.icd10.system, 'N39.0', null)).toMatch(/not in/);
+    expect(checkCoding(CODE_LISTS.icd10.system, 'I50', null)).toMatch(/not in/);
+    expect(checkCoding('2.16.578.1.12.4.1.1.7170', 'L90', 'Artrose i kne')).toMatch(/display "Artrose i kne", the list says "Kneleddsartrose"/);
+    expect(checkCoding('2.16.578.1.12.4.1.1.99001', '1', 'Hjemmesykepleie')).toMatch(/no extract/);
+    expect(checkCoding(CODE_LISTS.careService.system, '15', 'Helsetjenester i hjemmet')).toBeNull();
+  });
+});
