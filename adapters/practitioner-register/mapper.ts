@@ -5,23 +5,29 @@ import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
 
 /**
  * Practitioner register answer (the SOAP Body of GetPersonsResponse) → PractitionerModel per HPR number.
- * Pure: validates the data contract and maps it. Codes are KITH code elements (V = value, S = code system
- * OID, DN = display name); the health-personnel category must come from code system 9060.
+ * Pure: validates the data contract and maps it. Codes are the register's `Kode` data contract, members as
+ * elements: Verdi (value), Beskrivelse (text), OID (the code list's number, 9060 for 2.16.578.1.12.4.1.1.9060),
+ * Aktiv (whether the code is in use). The health-personnel category must come from code list 9060.
  */
-export const CATEGORY_OID = '2.16.578.1.12.4.1.1.9060';
+export const CATEGORY_OID = '9060';
 
-const kithCode = z.object({ '@_V': z.string().min(1), '@_S': z.string().optional(), '@_DN': z.string().min(1) });
+const hprCode = z.object({
+  Aktiv: text(z.enum(['true', 'false', '1', '0'])).optional(),
+  Beskrivelse: text(z.string().min(1)),
+  OID: text(z.string().regex(/^\d{1,9}$/)),
+  Verdi: text(z.string().min(1)),
+});
 
 const approvalSchema = z.object({
-  Autorisasjon: nillable(kithCode),
+  Autorisasjon: nillable(hprCode),
   Gyldig: z.object({
     // xs:boolean: WCF writes true/false, but 1/0 is the same value.
     Aktiv: text(z.enum(['true', 'false', '1', '0'])).transform((v) => v === 'true' || v === '1'),
     Fra: nillable(wcfDateSchema),
     Til: nillable(wcfDateSchema),
   }),
-  Helsepersonellkategori: kithCode.extend({ '@_S': z.literal(CATEGORY_OID) }),
-  Spesialiteter: wrapped('Spesialitet', kithCode),
+  Helsepersonellkategori: hprCode.extend({ OID: text(z.literal(CATEGORY_OID)) }),
+  Spesialiteter: wrapped('Spesialitet', hprCode),
 });
 
 const personSchema = z.object({
@@ -46,11 +52,11 @@ export function mapHprPerson(p: HprPerson): PractitionerModel {
     hprNumber: p.HPRNummer,
     name: { given: p.Fornavn, middle: p.Mellomnavn || null, family: p.Etternavn },
     authorisations: active.map((g) => ({
-      profession: g.Helsepersonellkategori['@_V'],
-      professionText: g.Helsepersonellkategori['@_DN'],
+      profession: g.Helsepersonellkategori.Verdi,
+      professionText: g.Helsepersonellkategori.Beskrivelse,
       validFrom: g.Gyldig.Fra,
     })),
-    specialities: [...new Set(active.flatMap((g) => g.Spesialiteter.map((s) => s['@_DN'])))],
+    specialities: [...new Set(active.flatMap((g) => g.Spesialiteter.map((s) => s.Beskrivelse)))],
   };
 }
 

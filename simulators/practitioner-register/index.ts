@@ -20,8 +20,9 @@ import {
 /**
  * Practitioner register (Helsepersonellregisteret, HPR) simulator: NHN's WCF service `IHprService` over
  * SOAP 1.2, one batch operation `GetPersons` taking HPR numbers as `int`s. Each known number answers a
- * `Person` with Norwegian member names and KITH code elements (V/S/DN attributes) for profession,
- * authorisation type and speciality; unknown numbers are absent. A doctor's history is real: the licence
+ * `Person` with Norwegian member names; profession, authorisation type and speciality are the register's
+ * `Kode` data contract, its members as elements in WCF's alphabetical order (Aktiv, Beskrivelse, OID as the
+ * code list's number, Verdi), not KITH's V/S/DN attributes; unknown numbers are absent. A doctor's history is real: the licence
  * (lisens) held before the authorisation is listed as an inactive approval.
  */
 export const HPR_PATH = '/HprService.svc';
@@ -31,11 +32,14 @@ export const GET_PERSONS = 'http://register.nhn.no/Hpr/IHprService/GetPersons';
 /** The most HPR numbers one call may carry (the adapter's manifest.maxBatch). */
 export const HPR_MAX_BATCH = 200;
 
-/** Code systems (OIDs under 2.16.578.1.12.4.1.1). 9060 is the health-personnel category. */
+/**
+ * Code lists by their number, as the register's `Kode.OID` carries them (the full OID is
+ * 2.16.578.1.12.4.1.1.<number>). 9060 is the health-personnel category.
+ */
 export const OID = {
-  category: '2.16.578.1.12.4.1.1.9060',
-  authorisation: '2.16.578.1.12.4.1.1.7704',
-  speciality: '2.16.578.1.12.4.1.1.7426',
+  category: '9060',
+  authorisation: '7704',
+  speciality: '7426',
 } as const;
 
 const CATEGORY_TEXT = (profession: Practitioner['profession']) => entry('hprCategory', profession).display;
@@ -46,7 +50,8 @@ const APPROVAL = { authorisation: entry('hprApproval', '1'), licence: entry('hpr
 
 const nil = { '@_i:nil': 'true' };
 const wcfDateTime = (date: string) => `${date}T00:00:00`;
-const code = (v: string, s: string, dn: string) => ({ '@_V': v, '@_S': s, '@_DN': dn });
+/** One `Kode`: whether the code is in use, its text, its code list's number and its value. */
+const code = (v: string, oid: string, dn: string) => ({ 'a:Aktiv': 'true', 'a:Beskrivelse': dn, 'a:OID': oid, 'a:Verdi': v });
 
 function specialityCode(name: string): string {
   const found = SPECIALITY_CODE.get(name);

@@ -77,11 +77,12 @@ describe('practitioner register simulator with the real adapter', () => {
     expect(result.get('1000000')).toBeNull();
   });
 
-  it('writes KITH code elements and the lapsed licence', async () => {
+  it("writes codes as the register's Kode elements (Aktiv, Beskrivelse, OID, Verdi) and the lapsed licence", async () => {
     const answer = await post(sim, `<a:int>${demoPatient('homeCare').gp?.hprNumber ?? ''}</a:int>`);
     expect(answer.status).toBe(200);
-    expect(answer.text).toContain('<a:Helsepersonellkategori V="LE" S="2.16.578.1.12.4.1.1.9060" DN="Lege"/>');
-    expect(answer.text).toMatch(/DN="Lisens"\/><a:Gyldig><a:Aktiv>false<\/a:Aktiv>/);
+    expect(answer.text).toContain('<a:Helsepersonellkategori><a:Aktiv>true</a:Aktiv><a:Beskrivelse>Lege</a:Beskrivelse><a:OID>9060</a:OID><a:Verdi>LE</a:Verdi></a:Helsepersonellkategori>');
+    expect(answer.text).toMatch(/<a:Beskrivelse>Lisens<\/a:Beskrivelse><a:OID>7704<\/a:OID><a:Verdi>2<\/a:Verdi><\/a:Autorisasjon><a:Gyldig><a:Aktiv>false<\/a:Aktiv>/);
+    expect(answer.text).not.toMatch(/ V="/);
     expect(answer.text).toContain('<a:Mellomnavn i:nil="true"/>');
   });
 

@@ -60,10 +60,13 @@ describe('practitioner register mapper', () => {
     expect(() => mapGetPersonsResponse(bodyOf(noNumber))).toThrow(/HPRNummer/);
     expect(() => mapGetPersonsResponse(bodyOf(noNumber))).not.toThrow(/Kristoffersen|Siri/);
 
-    const foreignCodeSystem = edited('V="SP" S="2.16.578.1.12.4.1.1.9060"', 'V="SP" S="2.16.578.1.12.4.1.1.9999"');
+    const foreignCodeSystem = edited(/(<a:Helsepersonellkategori>\s*<a:Aktiv>true<\/a:Aktiv>\s*<a:Beskrivelse>Sykepleier<\/a:Beskrivelse>\s*<a:OID>)9060/, '$19999');
     expect(() => mapGetPersonsResponse(bodyOf(foreignCodeSystem))).toThrow(/Helsepersonellkategori/);
 
-    const codeAsText = edited('<a:Helsepersonellkategori V="HF" S="2.16.578.1.12.4.1.1.9060" DN="Helsefagarbeider"/>', '<a:Helsepersonellkategori>HF</a:Helsepersonellkategori>');
+    // KITH's attribute form is not the register's contract: the code's members are elements.
+    const codeAsAttributes = edited(/<a:Helsepersonellkategori>\s*<a:Aktiv>true<\/a:Aktiv>\s*<a:Beskrivelse>Helsefagarbeider<\/a:Beskrivelse>\s*<a:OID>9060<\/a:OID>\s*<a:Verdi>HF<\/a:Verdi>\s*<\/a:Helsepersonellkategori>/, '<a:Helsepersonellkategori V="HF" S="2.16.578.1.12.4.1.1.9060" DN="Helsefagarbeider"/>');
+    expect(() => mapGetPersonsResponse(bodyOf(codeAsAttributes))).toThrow(BadResponseError);
+    const codeAsText = edited(/<a:Helsepersonellkategori>\s*<a:Aktiv>true<\/a:Aktiv>\s*<a:Beskrivelse>Helsefagarbeider<\/a:Beskrivelse>[\s\S]*?<\/a:Helsepersonellkategori>/, '<a:Helsepersonellkategori>HF</a:Helsepersonellkategori>');
     expect(() => mapGetPersonsResponse(bodyOf(codeAsText))).toThrow(BadResponseError);
 
     const badDate = edited('<a:Fra>2009-07-01T00:00:00</a:Fra>', '<a:Fra>01.07.2009</a:Fra>');
