@@ -1,4 +1,5 @@
-import type { Coding, MedicationModel } from '../../adapters/model';
+import { scheduleFromText } from '../../adapters/kit/doseSchedule';
+import type { Coding, Dose, MedicationModel } from '../../adapters/model';
 import { provenance, type Provenance } from './provenance';
 import type { SourceInfo } from './SourceDirectory';
 
@@ -21,13 +22,23 @@ export interface MedicationEntry {
   provenance: Provenance;
 }
 
+/**
+ * A dose with its schedule filled in: as needed (ved behov) or fixed, and the days between doses, as the source
+ * structures them or else as its dose text says (KITH, PLO, vendor exports and Kjernejournal carry them in words).
+ */
+export function withSchedule(dose: Dose | null): Dose | null {
+  if (!dose) return null;
+  const fromText = scheduleFromText(dose.text);
+  return { ...dose, asNeeded: dose.asNeeded ?? fromText.asNeeded, intervalDays: dose.intervalDays ?? fromText.intervalDays };
+}
+
 export function medicationEntry(m: MedicationModel, kind: MedicationEntryKind, source: SourceInfo): MedicationEntry {
   return {
     atc: m.atc,
     name: m.name,
     strength: m.strength,
     form: m.form,
-    dose: m.dose,
+    dose: withSchedule(m.dose),
     status: m.status,
     startDate: m.startDate,
     endDate: m.endDate,

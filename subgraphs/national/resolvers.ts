@@ -6,7 +6,7 @@ import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { newestFirst, timelineEvent, type MedicationEntry } from '../kit/shapes';
+import { newestFirst, timelineEvent, withSchedule, type MedicationEntry } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
 /** National subgraph: the summary care record (critical information and dispensed medicines). */
@@ -36,7 +36,7 @@ function dispensedEntries(record: SummaryRecordModel, source: SourceInfo, decisi
     name: d.name,
     strength: d.strength,
     form: d.form,
-    dose: d.dose,
+    dose: withSchedule(d.dose),
     status: 'ACTIVE',
     startDate: null,
     endDate: null,

@@ -128,4 +128,172 @@ describe('merged medication list', () => {
       dailyDose(entry({ kind: 'GP_PRESCRIPTION', provenance: GP, strength: '50/250 mikrog', dose: { amount: 1, unit: 'inhalasjon', timesPerDay: 2, text: '' } })),
     ).toBe('50/250 mikrog × 1 inhalasjon × 2/day');
   });
+
+  describe('omission (on one list, missing from another that should hold it)', () => {
+    const spironolactone = (over: Partial<MedicationEntry> & Pick<MedicationEntry, 'kind' | 'provenance'>) =>
+      entry({ atc: 'C03DA01', name: 'Spironolakton', strength: '25 mg', form: 'tablett', startDate: '2026-09-30', ...over });
+    const metoprololEverywhere = [
+      entry({ kind: 'GP_PRESCRIPTION', provenance: GP }),
+      entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE }),
+    ];
+
+    it('flags a medicine started at discharge and dispensed but on neither the GP’s nor the care list, saying who has it', () => {
+      const list = mergeMedications([
+        ...metoprololEverywhere,
+        spironolactone({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL }),
+        spironolactone({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-10-01', startDate: null }),
+      ]);
+      const item = list.find((i) => i.atc === 'C03DA01');
+      expect(item?.status).toBe('ACTIVE');
+      expect(item?.discrepancies.map((d) => d.kind)).toEqual(['OMISSION', 'OMISSION']);
+      const [gp, care] = item?.discrepancies ?? [];
+      expect(gp?.description).toBe(
+        "Missing from the GP's list (fastlegens legemiddelliste): in use according to Haukeland universitetssjukehus (discharge list, from 2026-09-30), " +
+          'Kjernejournal (dispensed 2026-10-01). The regular GP keeps the complete list that others reconcile against; add it there, or record why it was left off.',
+      );
+      expect(gp?.values).toEqual([
+        { value: 'IN_USE', sources: [expect.objectContaining({ organisation: 'Haukeland universitetssjukehus' }), expect.objectContaining({ organisation: 'Kjernejournal' })] },
+        { value: 'NOT_ON_GP_LIST', sources: [] },
+      ]);
+      expect(care?.description).toMatch(/^Missing from the municipal care service's medication list .*prescribed by Haukeland universitetssjukehus \(discharge list, from 2026-09-30\)\. The nurses give medicines from that list/);
+      // Metoprolol is on both lists: nothing to flag.
+      expect(list.find((i) => i.atc === 'C07AB02')?.hasDiscrepancy).toBe(false);
+    });
+
+    it('flags a GP prescription the care list lacks, but not a care-list medicine the GP has', () => {
+      const list = mergeMedications([...metoprololEverywhere, spironolactone({ kind: 'GP_PRESCRIPTION', provenance: GP })]);
+      expect(list.find((i) => i.atc === 'C03DA01')?.discrepancies).toEqual([
+        expect.objectContaining({ kind: 'OMISSION', values: [expect.objectContaining({ value: 'PRESCRIBED' }), { value: 'NOT_ON_CARE_LIST', sources: [] }] }),
+      ]);
+    });
+
+    it('flags a care-list medicine missing from the GP’s list', () => {
+      const list = mergeMedications([...metoprololEverywhere, spironolactone({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE })]);
+      expect(list.find((i) => i.atc === 'C03DA01')?.discrepancies.map((d) => d.values[1]?.value)).toEqual(['NOT_ON_GP_LIST']);
+    });
+
+    it('does not flag absence from a discharge list, from the dispensations, or from a list the patient does not have', () => {
+      // On the GP's and the care list, not on the hospital's (started after discharge) nor dispensed (nursing-home stock).
+      const both = mergeMedications([
+        entry({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL }),
+        ...metoprololEverywhere,
+        spironolactone({ kind: 'GP_PRESCRIPTION', provenance: GP }),
+        spironolactone({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE }),
+      ]);
+      expect(both.every((i) => !i.hasDiscrepancy)).toBe(true);
+      // No care list at all (no municipal care): only the GP's list is expected to hold it.
+      const noCare = mergeMedications([entry({ kind: 'GP_PRESCRIPTION', provenance: GP }), spironolactone({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL })]);
+      expect(noCare.find((i) => i.atc === 'C03DA01')?.discrepancies.map((d) => d.values[1]?.value)).toEqual(['NOT_ON_GP_LIST']);
+      // A GP that answered with an empty list still has one.
+      const emptyGp = mergeMedications([spironolactone({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL })], { holders: { gp: true } });
+      expect(emptyGp[0]?.discrepancies.map((d) => d.kind)).toEqual(['OMISSION']);
+      expect(mergeMedications([spironolactone({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL })])[0]?.hasDiscrepancy).toBe(false);
+    });
+
+    it('does not call a stopped medicine missing', () => {
+      const list = mergeMedications([...metoprololEverywhere, spironolactone({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL, status: 'STOPPED', endDate: '2026-09-30' })]);
+      expect(list.find((i) => i.atc === 'C03DA01')).toMatchObject({ status: 'STOPPED', hasDiscrepancy: false });
+    });
+  });
+
+  describe('as needed (ved behov) versus fixed dosing', () => {
+    const salbutamol = (over: Partial<MedicationEntry> & Pick<MedicationEntry, 'kind' | 'provenance'>) =>
+      entry({ atc: 'R03AC02', name: 'Salbutamol', strength: '0,1 mg/dose', form: 'inhalasjonsaerosol', ...over });
+    const prn = { amount: 2, unit: 'inhalasjon', timesPerDay: 4, text: '2 inhalasjoner ved behov, inntil 4 ganger daglig' };
+    const scheduled = { amount: 2, unit: 'inhalasjon', timesPerDay: 4, text: '2 inhalasjoner 4 ganger daglig' };
+
+    it('flags a reliever given on a schedule, reading ved behov from the text or the structure', () => {
+      const [item] = mergeMedications([
+        salbutamol({ kind: 'GP_PRESCRIPTION', provenance: GP, dose: prn }),
+        salbutamol({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL, dose: { ...scheduled, text: '', asNeeded: true } }),
+        salbutamol({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE, dose: scheduled }),
+      ]);
+      expect(item?.discrepancies).toEqual([
+        {
+          kind: 'AS_NEEDED',
+          description:
+            'Taken as needed (ved behov, PRN) according to Nordnes legekontor, Haukeland universitetssjukehus; on a fixed schedule according to Bergen kommune. ' +
+            'A reliever given on a schedule, or a regular medicine given only when asked for, is a different treatment.',
+          values: [
+            { value: 'as needed', sources: [expect.objectContaining({ sector: 'GP' }), expect.objectContaining({ sector: 'HOSPITAL' })] },
+            { value: 'fixed schedule', sources: [expect.objectContaining({ sector: 'MUNICIPAL_CARE' })] },
+          ],
+        },
+      ]);
+    });
+
+    it('does not compare daily doses of as-needed entries, nor flag sources that agree it is as needed', () => {
+      const [item] = mergeMedications([
+        salbutamol({ kind: 'GP_PRESCRIPTION', provenance: GP, dose: prn }),
+        salbutamol({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-10-01', dose: { ...prn, timesPerDay: 2, text: '2 inhalasjoner ved behov, inntil 2 ganger daglig' } }),
+      ]);
+      expect(item?.hasDiscrepancy).toBe(false);
+    });
+  });
+
+  describe('weekly and other non-daily schedules', () => {
+    const alendronate = (over: Partial<MedicationEntry> & Pick<MedicationEntry, 'kind' | 'provenance'>) =>
+      entry({ atc: 'M05BA04', name: 'Alendronsyre', strength: '70 mg', form: 'tablett', ...over });
+    const weekly = { amount: 1, unit: 'tablett', timesPerDay: 1, text: '1 tablett 1 gang i uken' };
+
+    it('flags a weekly tablet listed as daily, and does not call it a dose difference', () => {
+      const [item] = mergeMedications([
+        alendronate({ kind: 'GP_PRESCRIPTION', provenance: GP, dose: weekly }),
+        alendronate({ kind: 'NATIONAL_DISPENSATION', provenance: KJ, lastDispensed: '2026-10-01', dose: weekly }),
+        alendronate({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE, dose: { ...weekly, text: '1 tablett 1 gang daglig' } }),
+      ]);
+      expect(item?.discrepancies).toEqual([
+        {
+          kind: 'SCHEDULE',
+          description:
+            'Dosing interval differs: once a week (Nordnes legekontor, Kjernejournal) vs every day (Bergen kommune). Taken on the shorter interval, the same dose adds up to 7 times as much.',
+          values: [
+            { value: 'once a week', sources: [expect.objectContaining({ sector: 'GP' }), expect.objectContaining({ sector: 'NATIONAL' })] },
+            { value: 'every day', sources: [expect.objectContaining({ sector: 'MUNICIPAL_CARE' })] },
+          ],
+        },
+      ]);
+    });
+
+    it('takes the interval from FHIR’s structure where the text says nothing, and writes weekly doses per week', () => {
+      const [item] = mergeMedications([
+        alendronate({ kind: 'GP_PRESCRIPTION', provenance: GP, dose: weekly }),
+        alendronate({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL, strength: '35 mg', dose: { amount: 1, unit: 'tablett', timesPerDay: 1, intervalDays: 7, text: '' } }),
+      ]);
+      expect(item?.discrepancies).toEqual([
+        expect.objectContaining({ kind: 'DOSE', description: 'Daily dose differs: 70 mg/week (Nordnes legekontor) vs 35 mg/week (Haukeland universitetssjukehus).' }),
+      ]);
+    });
+
+    it('agrees when every source says once a week', () => {
+      const [item] = mergeMedications([
+        alendronate({ kind: 'GP_PRESCRIPTION', provenance: GP, dose: weekly }),
+        alendronate({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL, dose: { ...weekly, text: '', intervalDays: 7 } }),
+      ]);
+      expect(item?.hasDiscrepancy).toBe(false);
+    });
+  });
+
+  describe('formulation', () => {
+    it('flags a depot tablet listed as a plain tablet, and ignores sources that name no form', () => {
+      const [item] = mergeMedications([
+        entry({ kind: 'GP_PRESCRIPTION', provenance: GP }),
+        entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE, form: 'Tablett' }),
+        entry({ kind: 'HOSPITAL_STATEMENT', provenance: HOSPITAL, form: null }),
+      ]);
+      expect(item?.discrepancies).toEqual([
+        {
+          kind: 'FORMULATION',
+          description:
+            'Formulation differs: depottablett (Nordnes legekontor) vs tablett (Bergen kommune). Forms are not interchangeable mg for mg: a depot (modified-release) ' +
+            'tablet must not be swapped for a plain one, nor an enteric-coated capsule opened.',
+          values: [
+            { value: 'depottablett', sources: [expect.objectContaining({ sector: 'GP' })] },
+            { value: 'tablett', sources: [expect.objectContaining({ sector: 'MUNICIPAL_CARE' })] },
+          ],
+        },
+      ]);
+    });
+  });
 });
+

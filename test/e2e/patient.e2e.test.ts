@@ -41,7 +41,8 @@ describe('one patient graph', () => {
     expect(p.generalPractitioner.office).toEqual({ name: 'Nordnes legekontor', recordSystem: 'Nordlys Journal' });
     expect(p.generalPractitioner.gp.name.text).toMatch(/\S+ \S+/);
     // municipal care
-    expect(p.careRecord.services.map((s: { description: string }) => s.description)).toEqual(expect.arrayContaining([expect.stringMatching(/hjemmesykepleie/i)]));
+    // IPLOS service type (Volven 9151) 15, home nursing.
+    expect(p.careRecord.services.map((s: { description: string }) => s.description)).toEqual(expect.arrayContaining(['Helsetjenester i hjemmet']));
     expect(p.careRecord.visits).toHaveLength(2);
     // GP
     expect(p.gpRecord.consultations.length).toBeGreaterThan(0);
@@ -83,6 +84,11 @@ describe('one patient graph', () => {
     expect(ibuprofen.discrepancies.find((d: any) => d.kind === 'STATUS').description).toMatch(/Stopped according to Haukeland.*in use according to Nordnes legekontor/);
     const furosemide = meds.find((m) => m.atc === 'C03CA01');
     expect(furosemide.hasDiscrepancy).toBe(false);
+    // Started at discharge and dispensed, but on neither the GP's list nor home nursing's: two omissions.
+    const spironolactone = meds.find((m) => m.atc === 'C03DA01');
+    expect(spironolactone.discrepancies.map((d: any) => d.kind)).toEqual(['OMISSION', 'OMISSION']);
+    expect(spironolactone.discrepancies[0].description).toMatch(/^Missing from the GP's list \(fastlegens legemiddelliste\): in use according to Haukeland/);
+    expect(spironolactone.discrepancies[1].description).toMatch(/^Missing from the municipal care service's medication list/);
   });
 
   it('puts events from every sector on one timeline, newest first', async () => {
