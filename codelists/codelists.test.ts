@@ -1,5 +1,7 @@
+import { parseXml } from '../adapters/kit';
 import { loadOrganisations } from '../lib/config';
 import { tjenestemottaker } from '../simulators/care-json/tjenestemottaker';
+import { journalResponse } from '../simulators/gp-kith/journal';
 import { pasientBlock } from '../simulators/care-plo/helseopplysninger';
 import { includedResources, patientResource } from '../simulators/hospital-fhir/resources';
 import { getPopulation } from '../simulators/population';
@@ -47,7 +49,10 @@ interface Emitted {
   display: string | null;
 }
 
-/** Walks a message (as built objects): KITH V/S/DN codes, in attributes or elements, and FHIR codings. */
+/**
+ * Walks a message (as built objects): KITH V/S/DN codes, in attributes or elements; the HPR register's `Kode`
+ * contract (Verdi, OID as the list's number under 2.16.578.1.12.4.1.1, Beskrivelse); and FHIR codings.
+ */
 function collect(node: unknown, where: string, out: Emitted[]): Emitted[] {
   if (Array.isArray(node)) {
     for (const item of node) collect(item, where, out);
@@ -64,6 +69,12 @@ function collect(node: unknown, where: string, out: Emitted[]): Emitted[] {
   if (typeof v === 'string' && typeof s === 'string') {
     const dn = field('DN');
     out.push({ where, system: s, code: v, display: typeof dn === 'string' ? dn : null });
+  }
+  const verdi = field('Verdi');
+  const oid = field('OID');
+  if (typeof verdi === 'string' && typeof oid === 'string') {
+    const text = field('Beskrivelse');
+    out.push({ where, system: /^\d+$/.test(oid) ? `2.16.578.1.12.4.1.1.${oid}` : oid, code: verdi, display: typeof text === 'string' ? text : null });
   }
   if (typeof obj.system === 'string' && typeof obj.code === 'string' && !obj.system.startsWith('urn:oid:2.16.578.1.12.4.1.4.')) {
     out.push({ where, system: obj.system, code: obj.code, display: typeof obj.display === 'string' ? obj.display : null });
@@ -233,6 +244,24 @@ describe('what the simulators emit', () => {
     const coded = emitted.filter((e) => e.system !== 'http://unitsofmeasure.org');
     expect(new Set(coded.map((e) => e.system))).toEqual(expect.objectContaining(new Set([CODE_LISTS.icd10.system, CODE_LISTS.atc.system, CODE_LISTS.nlk.system, CODE_LISTS.loinc.system])));
     expect(problems(coded)).toEqual([]);
+  });
+
+  it('the GP systems’ journal extracts (both dialects) carry ICPC-2 and ATC codes of the lists, with their texts', () => {
+    const emitted: Emitted[] = [];
+    for (const [i, p] of population.persons.filter((x) => x.gpRecord).entries()) {
+      const record = p.gpRecord;
+      if (!record) continue;
+      const dialect = i % 2 === 0 ? 'soap11' : 'soap12';
+      const office = orgs.gpOffices.find((o) => o.herId === record.officeHerId);
+      if (!office) continue;
+      const request = { msgId: `req-${i}`, senderHerId: '90001', senderName: 'Patient graph', receiverHerId: office.herId, nin: p.nin, question: null };
+      const xml = journalResponse(dialect, [{ office, request, found: { person: p, record } }]);
+      collect(parseXml(xml, []), `${p.nin} GP journal`, emitted);
+    }
+    // The journal's clinical codes; the envelope's own code lists are checked by the KITH schema validation.
+    const clinical = emitted.filter((e) => [CODE_LISTS.icpc2.oid, CODE_LISTS.atc.oid].includes(e.system.replace(/^urn:oid:/, '')));
+    expect(new Set(clinical.map((e) => e.system))).toEqual(new Set([CODE_LISTS.icpc2.oid, CODE_LISTS.atc.oid]));
+    expect(problems(clinical)).toEqual([]);
   });
 
   it('the PLO care system’s messages carry Volven 9151 services and, for the rest, only the local lists', () => {
