@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConfigError, systemNames, type InstanceConfig, type SystemName } from '../lib/config';
 import type * as CareJson from './care-json';
 import type * as CarePlo from './care-plo';
@@ -76,7 +77,9 @@ export const ADAPTERS = Object.defineProperties(
 /** Builds the adapter for an instance, validating its options against the adapter's manifest. */
 export function createAdapter<S extends SystemName>(instance: InstanceConfig & { system: S }, kit: AdapterKit): AdapterFor[S] {
   const module = adapterModule(instance.system) as unknown as AdapterModule<unknown, unknown, unknown>;
-  const parsed = module.manifest.options.safeParse(instance.options);
+  // Unknown keys are refused (a misspelt `timeoutMS` must not pass silently).
+  const schema = module.manifest.options instanceof z.ZodObject ? module.manifest.options.strict() : module.manifest.options;
+  const parsed = schema.safeParse(instance.options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
     throw new ConfigError(`instance ${instance.id} (${instance.system}) has invalid options: ${problems}`);

@@ -7,7 +7,10 @@ import { apolloDefaults } from '../lib/apolloDefaults';
 import type { Logger } from '../lib/logger';
 import type { Started } from '../lib/service';
 import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
-import { checkSubgraphs } from './health';
+import { checkSubgraphs, requiredSubgraphsFromEnv, unreadySubgraphs } from './health';
+import { corsOriginsFromEnv, operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
+import { operationChecks } from './requests/operationChecks';
+import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfig } from './requests/persistedQueries';
 import { playgroundRouter } from './playground';
 import { SubgraphDataSource, type GatewayContext } from './SubgraphDataSource';
 import { jsonErrors, listen } from '../lib/httpServer';
@@ -40,6 +43,12 @@ export interface GatewayOptions {
   limits?: Limits;
   /** Size of the query-plan cache in MiB; defaults to QUERY_PLAN_CACHE_MIB, else 30. */
   queryPlanCacheMiB?: number;
+  /** Persisted queries (APQ, trusted documents or off); defaults to PERSISTED_QUERIES and TRUSTED_DOCUMENTS. */
+  persistedQueries?: PersistedQueryConfig;
+  /** Browser origins allowed besides the gateway's own; defaults to CORS_ORIGINS. */
+  corsOrigins?: string[];
+  /** Subgraphs without which the gateway is not ready; defaults to REQUIRED_SUBGRAPHS, else `person`. */
+  requiredSubgraphs?: SubgraphName[];
 }
 
 /**
@@ -67,24 +76,56 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     },
   });
   const limits = gatewayLimits<GatewayContext>(options.limits);
+  // Automatic persisted queries in a bounded store, or trusted documents only (gateway/requests/persistedQueries.ts).
+  const persisted = persistedQueries<GatewayContext>(options.persistedQueries ?? persistedQueryConfigFromEnv(), logger);
+  const corsOrigins = options.corsOrigins ?? corsOriginsFromEnv();
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    // Off until a bounded store with trusted documents replaces it: Apollo's default keeps operation texts,
-    // which a client may have written identity numbers into, in an unbounded in-memory cache.
-    persistedQueries: false,
+    ...persisted.options,
     // Refusals by the limits come before planning (gateway/limits).
     validationRules: limits.validationRules,
-    ...apolloDefaults<GatewayContext>(logger, [...limits.plugins, rolePrecheck(), tidyErrors(supergraphSdl), accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger)]),
+    // Client mistakes first (the first refusal is the one the client gets), then limits, roles, the log.
+    ...apolloDefaults<GatewayContext>(logger, [
+      operationChecks<GatewayContext>(),
+      persisted.plugin,
+      ...limits.plugins,
+      rolePrecheck(),
+      tidyErrors(supergraphSdl),
+      accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
+    ]),
   });
   await server.start();
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use(originGuard(corsOrigins));
   app.use(playgroundRouter(devIdp !== undefined));
   if (devIdp) app.use(devIdpRouter(devIdp));
+  // Health: `live` (the process answers), `ready` (the supergraph is loaded, which it is once this listens,
+  // and every required subgraph is ready: without them no answer is possible), and the whole picture
+  // (503 when a required subgraph is down; `degraded` when others are, whose fields then fail alone).
+  const required = options.requiredSubgraphs ?? requiredSubgraphsFromEnv();
+  let stopping = false;
+  app.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'live' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
+    const ready = !stopping && missing.length === 0;
+    res
+      .set('Cache-Control', 'no-store')
+      .status(ready ? 200 : 503)
+      .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
+  });
   app.get('/health', async (_req, res) => {
     const health = await checkSubgraphs(urls);
-    res.set('Cache-Control', 'no-store').json({ status: health.status, gateway: 'up', subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
+    const requiredDown = health.subgraphs.filter((s) => s.status === 'down' && required.includes(s.name as SubgraphName)).map((s) => s.name);
+    const status = requiredDown.length > 0 ? 'down' : health.status;
+    res
+      .set('Cache-Control', 'no-store')
+      .status(status === 'down' ? 503 : 200)
+      .json({ status, gateway: 'up', required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
@@ -109,6 +150,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     // Authentication before the body is read: a request without a valid token costs nothing more.
     authenticate(issuers, logger),
     express.json({ limit: '200kb' }),
+    operationNameGuard(),
     expressMiddleware(server, {
       context: async ({ res }) => {
         const { identity, requestId } = res.locals.auth as Authenticated;
@@ -121,8 +163,10 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   return {
     urls: { graphql: `${http.url}/graphql`, playground: `${http.url}/`, health: `${http.url}/health` },
     close: async () => {
+      stopping = true;
       await http.close();
       await server.stop();
+      await persisted.close();
       await options.auditStore.close();
     },
   };

@@ -1,4 +1,6 @@
 import axios from 'axios';
+import { ConfigError } from '../lib/config';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 
 export interface SubgraphHealth {
   name: string;
@@ -50,4 +52,34 @@ export async function checkSubgraphs(urls: Record<string, string>): Promise<{
     }),
   );
   return { status: subgraphs.every((s) => s.status === 'up') ? 'ok' : 'degraded', subgraphs, sources, cache };
+}
+
+/**
+ * The subgraphs without which no answer is possible (REQUIRED_SUBGRAPHS, comma-separated; default `person`,
+ * which resolves every patient). The others are optional: while one is down, only its fields fail.
+ */
+export function requiredSubgraphsFromEnv(env: NodeJS.ProcessEnv = process.env): SubgraphName[] {
+  const listed = (env.REQUIRED_SUBGRAPHS ?? 'person')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of listed) {
+    if (!(SUBGRAPH_NAMES as readonly string[]).includes(name)) throw new ConfigError(`REQUIRED_SUBGRAPHS: ${JSON.stringify(name.slice(0, 40))} is not a subgraph (${SUBGRAPH_NAMES.join(', ')})`);
+  }
+  return listed as SubgraphName[];
+}
+
+/** The subgraphs among `urls` whose /health/ready does not answer 200 within a second. */
+export async function unreadySubgraphs(urls: Record<string, string | undefined>): Promise<string[]> {
+  const answers = await Promise.all(
+    Object.entries(urls).map(async ([name, url]) => {
+      if (!url) return name;
+      const ready = await axios
+        .get(new URL('/health/ready', url).toString(), { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
+        .then(() => true)
+        .catch(() => false);
+      return ready ? undefined : name;
+    }),
+  );
+  return answers.filter((n): n is string => n !== undefined);
 }

@@ -54,7 +54,20 @@ export function apolloDefaults<C extends RequestContext>(
   };
 }
 
-export function safeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+/**
+ * An error Apollo Server raised about the request itself, without a code of ours but with a 4xx status
+ * (a persisted-query hash that does not match its text, an unsupported persisted-query version): the
+ * client's mistake, answered as BAD_REQUEST with Apollo's message, which quotes nothing the client sent.
+ */
+function clientMistake(error: unknown): boolean {
+  const status = (error as GraphQLError | undefined)?.extensions?.http as { status?: number } | undefined;
+  return typeof status?.status === 'number' && status.status >= 400 && status.status < 500;
+}
+
+export function safeError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  if (!registered(formatted.extensions?.code) && clientMistake(error)) {
+    return { message: redactNins(formatted.message), extensions: { code: 'BAD_REQUEST' } };
+  }
   if (registered(formatted.extensions?.code)) {
     const { stacktrace: _dropped, exception: _exception, ...extensions } = formatted.extensions ?? {};
     // Messages can quote the input (a variable's value in a coercion error): mask identity numbers.
@@ -71,7 +84,7 @@ function internalErrorsPlugin<C extends RequestContext>(logger: Logger): ApolloS
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors as readonly GraphQLError[]) {
-            if (registered(error.extensions?.code)) continue;
+            if (registered(error.extensions?.code) || clientMistake(error)) continue;
             const original = unwrapResolverError(error);
             logger.error(
               {

@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_DIR, loadOrganisations, organisationsSchema } from './config';
+import { createAdapter } from '../adapters';
+import { AdapterKit } from '../adapters/kit';
+import { CONFIG_DIR, instancesOf, jsonErrorWithLine, loadOrganisations, loadSources, organisationsSchema } from './config';
+import { createLogger } from './logger';
 
 const raw = () => JSON.parse(readFileSync(path.join(CONFIG_DIR, 'organisations.json'), 'utf8')) as { municipalities: Record<string, unknown>[] };
 
@@ -24,5 +28,44 @@ describe('organisations configuration', () => {
     const short = raw();
     if (short.municipalities[1]) short.municipalities[1].orgNumber = '96433844';
     expect(organisationsSchema.safeParse(short).error?.issues[0]?.message).toBe('must be 9 digits');
+  });
+});
+
+describe('configuration mistakes', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const sources = () => JSON.parse(readFileSync(path.join(CONFIG_DIR, 'sources.json'), 'utf8')) as { defaults: Record<string, unknown>; instances: Record<string, Record<string, unknown>> };
+
+  it('refuses a misspelt key, naming it and where it stands', () => {
+    const config = sources();
+    (config.instances['care-bergen'] as Record<string, unknown>).timeoutMS = 5000;
+    expect(() => loadSources(write('misspelt.json', JSON.stringify(config)))).toThrow(/instances\.care-bergen: unknown key "timeoutMS"/);
+    const orgs = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'organisations.json'), 'utf8')) as { hospitals: Record<string, unknown>[] };
+    (orgs.hospitals[0] as Record<string, unknown>).orgnumber = '1';
+    expect(() => loadOrganisations(write('orgs.json', JSON.stringify(orgs)))).toThrow(/hospitals\.0: unknown key "orgnumber"/);
+  });
+
+  it('takes $comment keys as documentation, not configuration', () => {
+    const config = sources();
+    (config.instances['care-bergen'] as Record<string, unknown>).$comment = 'Bergen kommune, Gerica-like';
+    expect(loadSources(write('commented.json', JSON.stringify(config))).instances['care-bergen']).toBeDefined();
+  });
+
+  it('gives a JSON syntax error with its line and column', () => {
+    const file = write('broken.json', '{\n  "defaults": { "timeoutMs": 3000 },\n  "instances" {}\n}\n');
+    expect(() => loadSources(file)).toThrow(/broken\.json is not valid JSON: ColonExpected at line 3, column 15/);
+    expect(jsonErrorWithLine('{\n"a": 1,\n}', 'whatever V8 says')).toBe('PropertyNameExpected at line 3, column 1');
+  });
+
+  it("refuses an adapter option the adapter does not know", () => {
+    const config = sources();
+    const bergen = config.instances['care-bergen'] as { options: Record<string, unknown> };
+    bergen.options = { ...bergen.options, clientSecrett: 'x' };
+    const [instance] = instancesOf(loadSources(write('options.json', JSON.stringify(config)))).filter((i) => i.id === 'care-bergen');
+    expect(() => createAdapter(instance as never, new AdapterKit(createLogger('test')))).toThrow(/instance care-bergen \(care-json\) has invalid options: .*clientSecrett/);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import path from 'node:path';
 import { z } from 'zod';
 import { fromRoot } from './repositoryRoot';
@@ -14,10 +15,10 @@ export const CONFIG_DIR = fromRoot('config');
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
-export const organisationsSchema = z.object({
+export const organisationsSchema = z.strictObject({
   municipalities: z
     .array(
-      z.object({
+      z.strictObject({
         number: digits(4),
         name: z.string().min(1),
         /** The municipality's organisation number (Enhetsregisteret): who its health personnel work for. */
@@ -28,10 +29,10 @@ export const organisationsSchema = z.object({
     )
     .min(1),
   hospitals: z.array(
-    z.object({ orgNumber: digits(9), name: z.string().min(1), trust: z.string().min(1), instance: z.string().min(1) }),
+    z.strictObject({ orgNumber: digits(9), name: z.string().min(1), trust: z.string().min(1), instance: z.string().min(1) }),
   ),
   gpOffices: z.array(
-    z.object({
+    z.strictObject({
       herId: z.string().regex(/^\d{3,9}$/),
       orgNumber: digits(9),
       name: z.string().min(1),
@@ -39,8 +40,8 @@ export const organisationsSchema = z.object({
       instance: z.string().min(1),
     }),
   ),
-  national: z.object({ summaryRecord: z.string().min(1) }),
-  registries: z.object({ population: z.string().min(1), gpList: z.string().min(1), practitioners: z.string().min(1) }),
+  national: z.strictObject({ summaryRecord: z.string().min(1) }),
+  registries: z.strictObject({ population: z.string().min(1), gpList: z.string().min(1), practitioners: z.string().min(1) }),
 });
 
 export type Organisations = z.infer<typeof organisationsSchema>;
@@ -84,7 +85,7 @@ const resilienceSchema = z
   })
   .strict();
 
-const instanceSchema = z.object({
+const instanceSchema = z.strictObject({
   system: z.enum(systemNames),
   baseUrl: z.url(),
   timeoutMs: z.number().int().positive().optional(),
@@ -98,7 +99,7 @@ const instanceSchema = z.object({
   invalidationSecret: z.string().min(16).optional(),
 });
 
-export const sourcesSchema = z.object({
+export const sourcesSchema = z.strictObject({
   defaults: z
     .object({ timeoutMs: z.number().int().positive(), cache: cacheSchema.optional(), resilience: resilienceSchema.optional() })
     .default({ timeoutMs: 3000 }),
@@ -147,6 +148,10 @@ export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env
     return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
       const found = env[name];
       if (found !== undefined && found !== '') return found;
+      // Development values (`dev-…`) stand in for credentials and secrets outside production only.
+      if (fallback !== undefined && fallback.startsWith('dev-') && env.NODE_ENV === 'production') {
+        throw new ConfigError(`environment variable ${name} must be set with NODE_ENV=production (its default is a development value)`);
+      }
       if (fallback !== undefined) return fallback;
       throw new ConfigError(`environment variable ${name} is required by the configuration`);
     }) as T;
@@ -160,17 +165,51 @@ export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
+  try {
+    return withoutDocumentation(JSON.parse(text));
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON: ${jsonErrorWithLine(text, (error as Error).message)}`);
+  }
+}
+
+/**
+ * Where JSON broke, as a line and column: V8's messages give a character offset, a snippet or neither.
+ * jsonc-parser (strict: no comments, no trailing commas) finds the first error's offset.
+ */
+export function jsonErrorWithLine(text: string, message: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return message;
+  const before = text.slice(0, first.offset);
+  const line = before.split('\n').length;
+  const column = first.offset - before.lastIndexOf('\n');
+  return `${printParseErrorCode(first.error)} at line ${line}, column ${column}`;
+}
+
+/** Keys starting with `$` (`$comment`) document a file; they are not configuration, so strict schemas skip them. */
+function withoutDocumentation(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDocumentation);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, withoutDocumentation(v)]));
+  return value;
 }
 
 function parse<S extends z.ZodType>(schema: S, data: unknown, file: string): z.infer<S> {
   const result = schema.safeParse(data);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    const problems = result.error.issues
+      .map((i) => {
+        const where = i.path.join('.') || '(root)';
+        // An unknown key is most often a misspelt one: name it, with the path where it stands.
+        return i.code === 'unrecognized_keys' ? `  ${where}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}` : `  ${where}: ${i.message}`;
+      })
+      .join('\n');
     throw new ConfigError(`invalid configuration in ${file}:\n${problems}`);
   }
   return result.data;

@@ -63,7 +63,8 @@ export const errorCodes = {
     action: 'Fix the query; the playground shows the schema.',
   },
   BAD_USER_INPUT: {
-    meaning: 'A variable or argument has the wrong type or is missing, or a list argument is too long.',
+    meaning:
+      'A variable or argument has the wrong type or is missing, a list argument is too long, or an argument is outside what it takes: counts (`last:`, `first:`) are whole numbers within bounds, dates (`from:`, `to:`) are ISO 8601 (`2026-11-30`, or a date and time with an offset) and `from` is not after `to`. The message says what the argument takes and `extensions.argument` names it. At the gateway: HTTP 400, nothing planned or read.',
     action: 'Fix the input.',
   },
   BAD_REQUEST: {
@@ -72,8 +73,45 @@ export const errorCodes = {
   },
   METHOD_NOT_ALLOWED: {
     meaning:
-      'GraphQL operations must be sent with POST: a GET query string ends up in access logs, and it may carry an identity number.',
+      'GraphQL operations must be sent with POST (HTTP 405 with `Allow: POST`): a GET query string ends up in access logs and browser history, and it may carry an identity number.',
     action: 'Send the operation as a POST body.',
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    meaning:
+      'The document does not say which operation to run: `operationName` names no operation in it, or it holds several operations and no `operationName` (HTTP 400). The name is not echoed back.',
+    action: 'Send the `operationName` of an operation in the document, or one operation alone.',
+  },
+  OPERATION_NOT_SUPPORTED: {
+    meaning: 'The graph is read-only: it has queries, no mutations or subscriptions (HTTP 400).',
+    action: 'Send a query.',
+  },
+  OPERATION_NAME_TOO_LONG: {
+    meaning: '`operationName` is longer than the limit (`extensions.max` characters, HTTP 400), or not a string. It is neither run nor logged.',
+    action: 'Use a short operation name, the one in the document.',
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    meaning:
+      'Automatic persisted queries: the gateway does not hold an operation with this hash (it was never registered, or it was evicted from the bounded store). Apollo Client and other APQ clients then send the operation text with its hash, which registers it.',
+    action: 'Send the same request again with `query` (APQ clients do this by themselves).',
+  },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    meaning: 'Persisted queries are off on this gateway (`PERSISTED_QUERIES=off`).',
+    action: 'Send the operation text in `query`.',
+  },
+  OPERATION_NOT_TRUSTED: {
+    meaning:
+      'The gateway runs trusted documents only (`PERSISTED_QUERIES=trusted`, `TRUSTED_DOCUMENTS`), and this operation is not in its manifest (HTTP 403). Nothing was run.',
+    action: "Add the operation to the client's persisted-query manifest and deploy it with the gateway, or send one that is in it.",
+  },
+  IDENTITY_NUMBER_IN_OPERATION: {
+    meaning:
+      'An operation sent for registration as a persisted query has an identity number written into its text. Stored operations are kept and shared by hash, so they must not hold personal data (HTTP 400).',
+    action: 'Pass identity numbers as variables (`query($nin: String!) { patient(nin: $nin) { … } }`).',
+  },
+  ORIGIN_NOT_ALLOWED: {
+    meaning:
+      'A browser request (or its CORS preflight) from an origin that is not in `CORS_ORIGINS` and is not the gateway itself (HTTP 403). Nothing was run.',
+    action: "Ask the gateway's operators to add your web app's origin to `CORS_ORIGINS`.",
   },
   TOO_MANY_TOKENS: {
     meaning:

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorRequestHandler, Express } from 'express';
 import type { Logger } from './logger';
+import { ConfigError } from './config';
 import { BIND_HOST } from './net';
 
 export interface Listening {
@@ -13,16 +14,45 @@ export interface Listening {
 
 /**
  * How long a server keeps an idle kept-alive connection open: longer than any client of ours keeps one
- * (the gateway's agent gives them up after 30 s, gateway/subgraphFetcher.ts), so a client never sends a
- * request on a connection the server is closing at that moment. Headers must be allowed longer still.
+ * (the gateway's agent gives them up after 30 s, gateway/subgraphFetcher.ts) and than common load
+ * balancers' idle timeouts (60 s), so a client never sends a request on a connection the server is closing
+ * at that moment.
  */
 export const SERVER_KEEP_ALIVE_MS = 65_000;
 
+/**
+ * What a slow or greedy client may hold (REQUEST_TIMEOUT_MS, MAX_CONNECTIONS). Headers must arrive within
+ * HEADERS_TIMEOUT_MS of a request's first byte and the whole request (body included) within
+ * REQUEST_TIMEOUT_MS, or the server answers 408 and closes the connection; the idle time of a kept-alive
+ * connection counts towards neither (Node measures from the request's start). Beyond MAX_CONNECTIONS open
+ * connections, new ones are refused.
+ */
+export interface ServerLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  maxConnections: number;
+}
+
+export function serverLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLimits {
+  const read = (name: string, fallback: number, min: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be a whole number of at least ${min} (got ${JSON.stringify(raw.slice(0, 20))})`);
+    return value;
+  };
+  const requestTimeoutMs = read('REQUEST_TIMEOUT_MS', 30_000, 1000);
+  return { requestTimeoutMs, headersTimeoutMs: Math.min(10_000, requestTimeoutMs), maxConnections: read('MAX_CONNECTIONS', 1000, 1) };
+}
+
 /** Serves an express app on BIND_HOST:port (0 for a free port). */
-export async function listen(app: Express, port: number): Promise<Listening> {
-  const server = http.createServer(app);
+export async function listen(app: Express, port: number, limits: ServerLimits = serverLimitsFromEnv()): Promise<Listening> {
+  // Timeouts are checked every second (Node's default is every 30 s: a 30 s limit could hold a minute).
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, app);
   server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
-  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1000;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, BIND_HOST, () => resolve());

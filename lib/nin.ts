@@ -120,3 +120,51 @@ export function syntheticNin(
 export function redactNins(text: string): string {
   return text.replace(/\d(?:[ .\-\u00a0]?\d){10,}/g, '[redacted]');
 }
+
+/**
+ * True when a URL (or any text) holds a valid national identity number anywhere in a run of digits: as
+ * written, and percent-decoded. Every 11-digit window of every run is checked, so a number next to other
+ * digits (`%2003864013065` is a space and the number; two numbers run together) is found too. A guard may
+ * refuse too much but never too little: a longer run that merely contains a valid number counts.
+ */
+export function containsNin(text: string): boolean {
+  for (const form of decodedForms(text)) {
+    for (const match of form.matchAll(/\d{11,}/g)) {
+      const run = match[0];
+      for (let i = 0; i + 11 <= run.length; i++) if (isValidNin(run.slice(i, i + 11))) return true;
+    }
+  }
+  return false;
+}
+
+/** The text as written and as decoded, repeatedly (double encoding), up to a few rounds. */
+function decodedForms(text: string): string[] {
+  const forms = [text];
+  let current = text;
+  for (let round = 0; round < 3 && current.includes('%'); round++) {
+    const next = decodeUrl(current);
+    if (next === current) break;
+    forms.push(next);
+    current = next;
+  }
+  return forms;
+}
+
+/**
+ * Percent-decodes a URL component by component (`decodeURIComponent` on each part between `/ ? & = # ;`),
+ * tolerating malformed escapes: a part that does not decode as a whole has its well-formed ASCII escapes
+ * decoded one by one and the rest left as written.
+ */
+export function decodeUrl(url: string): string {
+  return url
+    .split(/([/?&=#;])/)
+    .map((part) => {
+      if (!part.includes('%')) return part;
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part.replace(/%([0-7][0-9A-Fa-f])/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      }
+    })
+    .join('');
+}

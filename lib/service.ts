@@ -45,7 +45,9 @@ export function runService(service: string, logger: Logger, start: () => Promise
       logger.info(`${service} ready${main ? ` at ${main}` : ''}`);
     })
     .catch((error: unknown) => {
-      logger.fatal(`${service} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      const taken = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+      const port = (error as { port?: number } | undefined)?.port;
+      logger.fatal(`${service} failed to start: ${taken ? `port ${port ?? ''} is already in use (EADDRINUSE)` : error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
 }

@@ -11,8 +11,12 @@ async function main(): Promise<void> {
   try {
     system = await startSystem({ ports: 'default', output: 'prefix', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
   } catch (error) {
-    console.error(`\nCould not start: ${(error as Error).message}`);
-    console.error('If a port is taken, stop whatever holds ports 4000-4006 and 4100-4151, or the earlier `npm start`.');
+    const message = (error as Error).message;
+    console.error(`\nCould not start: ${message}`);
+    // The hint only where it applies: a configuration mistake says what it is, not that a port is taken.
+    if (/EADDRINUSE|address already in use|port \d+ is (taken|already in use)/i.test(message)) {
+      console.error('A port is taken: stop whatever holds ports 4000-4006 and 4100-4151 (an earlier `npm start`?), or set PORT.');
+    }
     process.exit(1);
   }
   console.log(`

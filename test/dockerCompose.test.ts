@@ -12,7 +12,18 @@ import { DEMO_PATIENTS_FILE } from '../simulators/population/demoPatients';
 // No Docker engine runs on the build machines, so `docker compose up` cannot be tried there; this checks
 // that the file describes the same system as `npm start` and stays in step with the configuration.
 const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; image?: string; build?: string; ports?: string[] }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      environment?: Record<string, string>;
+      image?: string;
+      build?: string;
+      ports?: string[];
+      healthcheck?: { test?: string[] };
+      depends_on?: Record<string, { condition?: string }> | string[];
+    }
+  >;
 };
 
 describe('docker-compose.yml', () => {
@@ -69,6 +80,22 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.gateway?.command).toEqual(['dist/gateway/main.js']);
     expect(compose.services.simulators?.command).toEqual(['dist/simulators/main.js']);
+  });
+});
+
+describe('docker-compose.yml health', () => {
+  it("checks every process's readiness on its own port, and starts a service only once what it needs is healthy", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect([name, service.healthcheck?.test?.length ?? 0]).toEqual([name, expect.any(Number)]);
+      expect(service.healthcheck).toBeDefined();
+      if (name === 'redis' || name === 'postgres') continue;
+      const port = name === 'simulators' ? '4100' : service.environment?.PORT;
+      expect([name, service.healthcheck?.test?.join(' ')]).toEqual([name, expect.stringContaining(`http://127.0.0.1:${port}/health/ready`)]);
+      const needs = service.depends_on ?? {};
+      expect([name, Array.isArray(needs)]).toEqual([name, false]);
+      for (const [dependency, how] of Object.entries(needs)) expect([name, dependency, how.condition]).toEqual([name, dependency, 'service_healthy']);
+    }
+    expect(Object.keys(compose.services.gateway?.depends_on ?? {})).toEqual(expect.arrayContaining(SUBGRAPH_NAMES.map((n) => `subgraph-${n}`)));
   });
 });
 

@@ -28,9 +28,7 @@
   const state = {
     persona: personas[0],
     token: null,
-    query: defaults.query,
     variables: JSON.stringify({ nin: defaults.demoPatients[0]?.nin ?? '' }, null, 2),
-    generation: 0,
   };
 
   async function fetchToken() {
@@ -41,7 +39,26 @@
     state.token = (await response.json()).access_token;
   }
 
-  const fetcher = async (params, options) => {
+  // GraphiQL works out the operation name a moment after an edit: a Run right after renaming the operation
+  // would send the old name. The name sent is checked against the text sent: when it names no operation
+  // there and the text holds one, that one runs.
+  const operationNames = (query) => {
+    try {
+      return GraphiQL.GraphQL.parse(query)
+        .definitions.filter((d) => d.kind === 'OperationDefinition')
+        .map((d) => (d.name ? d.name.value : null));
+    } catch {
+      return null;
+    }
+  };
+  const withCurrentName = (params) => {
+    const names = typeof params.query === 'string' ? operationNames(params.query) : null;
+    if (!names || names.includes(params.operationName)) return params;
+    return names.length === 1 ? { ...params, operationName: names[0] ?? undefined } : params;
+  };
+
+  const fetcher = async (sent, options) => {
+    const params = withCurrentName(sent);
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...(options && options.headers) };
     const own = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
     if (!own && state.token) headers.authorization = `Bearer ${state.token}`;
@@ -64,27 +81,22 @@
     };
   };
 
-  const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  const render = () => {
-    state.generation += 1;
-    root.render(
-      React.createElement(GraphiQL, {
-        fetcher,
-        defaultQuery: state.query,
-        query: state.query,
-        variables: state.variables,
-        onEditQuery: (q) => {
-          state.query = q;
-        },
-        onEditVariables: (v) => {
-          state.variables = v;
-        },
-        defaultEditorToolsVisibility: 'variables',
-        shouldPersistHeaders: false,
-        storage: memoryStorage(),
-        key: state.generation,
-      }),
-    );
+  // GraphiQL's own editors and runner, reached from inside it: picking a persona or a patient changes the
+  // current tab (no new tab) and runs it. GraphiQL owns the query and its operation name, so an edited or
+  // renamed operation runs as written.
+  const bridge = {};
+  function Bridge() {
+    bridge.editor = GraphiQL.React.useEditorContext({ nonNull: true });
+    bridge.execution = GraphiQL.React.useExecutionContext({ nonNull: true });
+    return null;
+  }
+  const runCurrentTab = ({ query, variables }) => {
+    const { editor, execution } = bridge;
+    if (!editor || !execution) return;
+    if (query !== undefined && editor.queryEditor && editor.queryEditor.getValue() !== query) editor.queryEditor.setValue(query);
+    if (variables !== undefined && editor.variableEditor) editor.variableEditor.setValue(variables);
+    if (execution.isFetching) execution.stop();
+    execution.run();
   };
 
   const showPersona = () => {
@@ -101,19 +113,34 @@
     reasonInput.value = '';
     showPersona();
     await fetchToken();
+    // Between personnel and citizens the query changes (`patient` or `me`); otherwise the tab runs as it is.
     if (before && state.persona && before.kind !== state.persona.kind) {
-      state.query = state.persona.kind === 'CITIZEN' ? defaults.citizenQuery : defaults.query;
-      state.variables = state.persona.kind === 'CITIZEN' ? '{}' : JSON.stringify({ nin: patientSelect.value }, null, 2);
+      const citizen = state.persona.kind === 'CITIZEN';
+      runCurrentTab({ query: citizen ? defaults.citizenQuery : defaults.query, variables: citizen ? '{}' : JSON.stringify({ nin: patientSelect.value }, null, 2) });
+    } else {
+      runCurrentTab({});
     }
-    render();
   });
   reasonInput.addEventListener('change', () => void fetchToken());
   patientSelect.addEventListener('change', () => {
     state.variables = JSON.stringify({ nin: patientSelect.value }, null, 2);
-    render();
+    runCurrentTab({ variables: state.variables });
   });
 
   showPersona();
+  // The token first: GraphiQL asks for the schema as soon as it is drawn.
   await fetchToken();
-  render();
+  const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+  root.render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultQuery: defaults.query,
+      query: defaults.query,
+      variables: state.variables,
+      defaultEditorToolsVisibility: 'variables',
+      shouldPersistHeaders: false,
+      storage: memoryStorage(),
+      toolbar: { additionalComponent: Bridge },
+    }),
+  );
 })();

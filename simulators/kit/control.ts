@@ -31,6 +31,10 @@ export async function startControlServer(
   // Names as they were before any change, so that /reset gives the population back as it started.
   const originalNames = new Map<string, { givenName: string; familyName: string }>();
   const settings = { invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined };
+  // For container orchestration: the simulators answer once every instance listens.
+  app.get(['/health/live', '/health/ready'], (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ready' });
+  });
   app.get('/settings', (_req, res) => {
     res.json(settings);
   });

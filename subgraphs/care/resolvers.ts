@@ -8,6 +8,7 @@ import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
+import { checkArguments } from '../../lib/argumentRules';
 
 /** Municipal care subgraph: the care record from the system of the patient's municipality. */
 
@@ -60,25 +61,29 @@ export const resolvers = {
     municipality: (r: CareRecordParent) => r.source.organisation,
     provenance: (r: CareRecordParent) => provenance(r.source),
     services: (r: CareRecordParent) => inheritAccess(r, r.services),
-    visits: (r: CareRecordParent, args: { last: number }) =>
-      inheritAccess(
+    visits: (r: CareRecordParent, args: { last: number }) => {
+      checkArguments('CareRecord', 'visits', args);
+      return inheritAccess(
         r,
         newestFirst(r.visits, (v) => v.time)
-          .slice(0, Math.max(0, args.last))
+          .slice(0, args.last)
           .map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
-      ),
+      );
+    },
     functionalAssessment: (r: CareRecordParent) => {
       const fa = r.functionalAssessment;
       if (!fa) return null;
       const average = fa.scores.length ? Math.round((fa.scores.reduce((s, x) => s + x.score, 0) / fa.scores.length) * 10) / 10 : null;
       return { ...fa, average };
     },
-    administrations: (r: CareRecordParent, args: { last: number }) =>
-      inheritAccess(
+    administrations: (r: CareRecordParent, args: { last: number }) => {
+      checkArguments('CareRecord', 'administrations', args);
+      return inheritAccess(
         r,
         newestFirst(r.administrations, (a) => a.time)
-          .slice(0, Math.max(0, args.last))
+          .slice(0, args.last)
           .map((a) => ({ ...a, performer: practitionerRef(a.hprNumber) })),
-      ),
+      );
+    },
   },
 };

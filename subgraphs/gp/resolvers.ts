@@ -8,6 +8,7 @@ import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
+import { checkArguments } from '../../lib/argumentRules';
 
 /** GP subgraph: the GP record from the record system the patient's GP office runs. */
 
@@ -71,13 +72,15 @@ export const resolvers = {
   GpRecord: {
     office: (r: GpRecordParent) => r.source.organisation,
     provenance: (r: GpRecordParent) => provenance(r.source),
-    consultations: (r: GpRecordParent, args: { last: number }) =>
-      inheritAccess(
+    consultations: (r: GpRecordParent, args: { last: number }) => {
+      checkArguments('GpRecord', 'consultations', args);
+      return inheritAccess(
         r,
         newestFirst(r.consultations, (c) => c.time)
-          .slice(0, Math.max(0, args.last))
+          .slice(0, args.last)
           .map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
-      ),
+      );
+    },
     prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) }))),
     referrals: (r: GpRecordParent) =>
       inheritAccess(

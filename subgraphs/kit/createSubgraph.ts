@@ -24,6 +24,7 @@ import type { AccessDecision } from './access/AccessDecision';
 import { guardFields } from './access/fieldGuard';
 import { limitEntities } from './entityLimits';
 import { RequestLoaders } from './outcomes';
+import { SourceProbe } from './sourceProbe';
 import { SourceDirectory } from './SourceDirectory';
 import { jsonErrors, listen } from '../../lib/httpServer';
 
@@ -126,12 +127,30 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
   const connected = sources.describe(definition.systems);
-  app.get('/health', (_req, res) => {
+  // Health: `live` (the process answers), `ready` (started and not stopping), and the whole picture, with a
+  // probe of each source instance (kept 10 s) beside its breaker. A source down does not make the subgraph
+  // unready: it still answers, with that source's fields failing (SOURCE_UNAVAILABLE).
+  const probes = new SourceProbe();
+  let stopping = false;
+  app.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'live' });
+  });
+  app.get('/health/ready', (_req, res) => {
+    res.set('Cache-Control', 'no-store').status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready' });
+  });
+  app.get('/health', async (_req, res) => {
     const breakers = resilience.states();
+    const checked = await Promise.all(
+      connected.map(async (c) => {
+        const probe = await probes.check(c.id, sources.instance(c.id).baseUrl);
+        return { ...c, breaker: breakers[c.id] ?? 'closed', reachable: probe.reachable, probeMs: probe.ms, ...(probe.error ? { probeError: probe.error } : {}) };
+      }),
+    );
+    const healthy = checked.every((c) => c.reachable && c.breaker === 'closed');
     res.set('Cache-Control', 'no-store').json({
-      status: 'ok',
+      status: stopping ? 'stopping' : healthy ? 'ok' : 'degraded',
       subgraph: definition.name,
-      sources: connected.map((c) => ({ ...c, breaker: breakers[c.id] ?? 'closed' })),
+      sources: checked,
       cache: { store: store.kind, available: store.available() },
     });
   });
@@ -158,6 +177,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   return {
     urls: { graphql: `${http.url}/graphql`, health: `${http.url}/health` },
     close: async () => {
+      stopping = true;
       await http.close();
       await server.stop();
       await store.close();

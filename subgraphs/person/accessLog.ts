@@ -5,12 +5,12 @@ import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import { graphError } from '../../lib/errorCodes';
 import { symmetricKey } from '../../lib/secrets';
 import type { SourceDirectory } from '../kit/SourceDirectory';
+import { checkArguments, MAX_ACCESS_LOG_ENTRIES } from '../../lib/argumentRules';
 
 /**
  * The patient's view of the access log (pjl § 18): who read their record, when, why, and whether it was
  * emergency access. Read from the store the gateway writes (the file, or PostgreSQL with DATABASE_URL).
  */
-export const MAX_ACCESS_LOG_ENTRIES = 500;
 
 let store: AuditStore | undefined;
 let key: Buffer | undefined;
@@ -49,9 +49,7 @@ function recordsOf(nin: string, request: object): Promise<AccessRecord[]> {
 
 /** `request`: an object that lives as long as the request (its loaders), to read the log once per request. */
 export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object) {
-  if (!Number.isInteger(last) || last < 1 || last > MAX_ACCESS_LOG_ENTRIES) {
-    throw graphError('BAD_USER_INPUT', `accessLog(last:) takes a whole number from 1 to ${MAX_ACCESS_LOG_ENTRIES}`, { min: 1, max: MAX_ACCESS_LOG_ENTRIES });
-  }
+  checkArguments('Patient', 'accessLog', { last });
   let records: AccessRecord[];
   try {
     records = (await recordsOf(nin, request)).slice(0, last);

@@ -7,6 +7,7 @@ import type { SourceStatus } from '../kit/outcomes';
 import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
 import { mergeMedications } from './mergeMedications';
 import { buildTimeline, type TimelineArgs } from './timeline';
+import { checkArguments } from '../../lib/argumentRules';
 
 /**
  * Record subgraph: the one-record views. It calls no legacy system; the gateway hands it each sector's
@@ -79,6 +80,7 @@ export const resolvers = {
       return mergeMedications(entries, { includeStopped: args.includeStopped ?? true });
     },
     timeline: (p: PatientRep, args: TimelineArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      checkArguments('Patient', 'timeline', { ...args });
       const events = ALL_SECTORS.flatMap((s) => p[`${s}TimelineEvents`] ?? []);
       reportMissing('timeline', statuses(p, ALL_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       return buildTimeline(events, args);

@@ -1,4 +1,5 @@
 import { osloLocalToUtc, utcToOsloLocal } from '../../lib/osloTime';
+import { MAX_TIMELINE } from '../../lib/argumentRules';
 import type { TimelineEvent } from '../kit/shapes';
 
 export interface TimelineArgs {
@@ -8,8 +9,6 @@ export interface TimelineArgs {
   sectors?: TimelineEvent['sector'][] | null;
   first?: number | null;
 }
-
-export const MAX_TIMELINE = 1000;
 
 /**
  * The Norwegian calendar day of an event, and an instant to sort it by. Sources give either a UTC

@@ -31,6 +31,12 @@ describe('gateway with a subgraph down', () => {
     });
   });
 
+  it('stays live and ready: an optional subgraph down costs its fields, not the gateway', async () => {
+    expect((await fetch(new URL('/health/live', system.system.gatewayUrl))).status).toBe(200);
+    const ready = await fetch(new URL('/health/ready', system.system.gatewayUrl));
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+  });
+
   it("answers with every other subgraph's data and SUBGRAPH_UNAVAILABLE for the missing one", async () => {
     const response = await system.query<{ patient: Record<string, any> }>(
       `query($nin: String!) { patient(nin: $nin) { name { text } careRecord { municipality } gpRecord { office } summaryRecord { criticalInformation { text } } } }`,

@@ -57,24 +57,38 @@ describe('playground', () => {
     expect(run?.body).toContain(demoPatient('homeCare').nin);
     expect(run?.authorization).toMatch(/^Bearer ey/);
 
-    // Another patient: the GP is not Kjell Aune's GP, so his registry data comes back and his record does not.
-    await page.selectOption('#demo-patients', { label: 'Kjell Aune (nursingHome)' });
-    await page.getByText(demoPatient('nursingHome').nin).first().waitFor();
+    // Another patient: picking him changes the variables of the current tab and runs it (no new tab, no
+    // click). The GP is not Kjell Aune's GP, so his registry data comes back and his record does not.
     const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/graphql' && (r.request().postData() ?? '').includes(demoPatient('nursingHome').nin));
-    await page.locator('.graphiql-execute-button').click();
+    await page.selectOption('#demo-patients', { label: 'Kjell Aune (nursingHome)' });
     const kjell = (await (await answered).json()) as { data: { patient: Record<string, any> }; errors: { extensions: { reason: string } }[] };
     expect(kjell.data.patient.name.text).toBe('Kjell Aune');
     expect(kjell.data.patient.generalPractitioner.office.recordSystem).toBe('Fjord EPJ');
     expect(kjell.data.patient.careRecord).toBeNull();
     // The answer opens with the refusals, each naming its rule and reason.
     await result.getByText('NO_RELATIONSHIP').first().waitFor({ timeout: 10_000 });
+    await page.getByText(demoPatient('nursingHome').nin).first().waitFor();
+    expect(await page.locator('.graphiql-tab').count()).toBeLessThanOrEqual(1);
+
+    // The reader edits the query, renaming its operation: Run sends what the editor holds, and it answers.
+    await page.evaluate(() => {
+      const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } };
+      editor.CodeMirror.setValue('query EditedByHand($nin: String!) {\n  patient(nin: $nin) {\n    birthDate\n    municipality { name }\n  }\n}\n');
+    });
+    const edited = page.waitForResponse((r) => new URL(r.url()).pathname === '/graphql' && (r.request().postData() ?? '').includes('EditedByHand'));
+    await page.locator('.graphiql-execute-button').click();
+    const editedAnswer = await edited;
+    expect(editedAnswer.status()).toBe(200);
+    expect(JSON.parse(editedAnswer.request().postData() ?? '{}')).toMatchObject({ operationName: 'EditedByHand' });
+    expect(((await editedAnswer.json()) as { data: { patient: { municipality: { name: string } } } }).data.patient.municipality.name).toBeTruthy();
 
     // A citizen persona reads her own record through `me`, and who has read it: her GP, just now.
     await page.selectOption('#personas', 'citizen-ingrid');
     await page.getByText('MyRecord').first().waitFor();
     expect(await page.isDisabled('#demo-patients')).toBe(true);
-    await page.locator('.graphiql-execute-button').click();
+    // Picking the persona ran her query in the current tab.
     await result.getByText('Ingrid Solheim').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.graphiql-tab').count()).toBeLessThanOrEqual(1);
     await result.getByText('Siri Kristoffersen').first().waitFor({ timeout: 10_000 });
 
     // The emergency persona states a reason, which the page fills in and sends with its token request.

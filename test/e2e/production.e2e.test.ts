@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DevIdentityProvider } from '../../gateway/devIdp/DevIdentityProvider';
 
@@ -9,6 +10,7 @@ import { DevIdentityProvider } from '../../gateway/devIdp/DevIdentityProvider';
  * provider's tokens.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
+const DEV_DEFAULTED = [...new Set([...readFileSync(path.join(ROOT, 'config', 'sources.json'), 'utf8').matchAll(/\$\{([A-Z0-9_]+):-dev-[^}]*\}/g)].map((m) => m[1] as string))];
 const keyPair = generateKeyPairSync('ed25519');
 
 const PRODUCTION: Record<string, string> = {
@@ -23,6 +25,8 @@ const PRODUCTION: Record<string, string> = {
   AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
   AUDIT_LOG_FILE: path.join(ROOT, 'var', `production-test-${process.pid}.jsonl`),
   DEV_SECRETS_FILE: path.join(ROOT, 'var', 'no-such-dev-secrets.json'),
+  // Every credential and secret config/sources.json gives a development default (`${NAME:-dev-…}`).
+  ...Object.fromEntries(DEV_DEFAULTED.map((name) => [name, randomBytes(24).toString('base64url')])),
 };
 
 interface Outcome {
@@ -34,7 +38,7 @@ interface Outcome {
 
 /** Starts the gateway alone; resolves when it is ready (with its GraphQL URL) or has exited. */
 function gateway(env: Record<string, string>): Promise<Outcome> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL)/.test(k)));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL)/.test(k) && !DEV_DEFAULTED.includes(k)));
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'gateway/main.ts'], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
@@ -57,7 +61,9 @@ describe('production mode', () => {
   }, 60_000);
 
   it('refuses to start without its identity providers or keys, naming what is missing', async () => {
-    for (const variable of ['HELSEID_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY']) {
+    // A source's credential or change-notice secret too: no development value stands in for it.
+    expect(DEV_DEFAULTED).toEqual(expect.arrayContaining(['HOSPITAL_HAUKELAND_CLIENT_SECRET', 'CARE_BERGEN_INVALIDATION_SECRET']));
+    for (const variable of ['HELSEID_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'CARE_BERGEN_INVALIDATION_SECRET']) {
       const outcome = await gateway(without(variable));
       expect([variable, outcome.exitCode]).toEqual([variable, 1]);
       expect(outcome.output).toContain(variable);

@@ -1,7 +1,9 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../../lib/logger';
 import { metrics } from '../../../lib/metrics';
+import { redisClient, type RedisConnection } from '../../../lib/redis';
+
+export { redisClient };
 
 /**
  * Where the source cache keeps its (already encrypted) values: Redis, shared by every process and replica,
@@ -19,9 +21,6 @@ export interface CacheStore {
   available(): boolean;
   close(): Promise<void>;
 }
-
-/** How long a Redis command may take before the read goes to the source instead. */
-const COMMAND_TIMEOUT_MS = 150;
 
 export class MemoryCacheStore implements CacheStore {
   readonly kind = 'memory' as const;
@@ -58,7 +57,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 }
 
-type Client = Redis | Cluster;
+type Client = RedisConnection;
 
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'redis' as const;
@@ -145,44 +144,6 @@ export class RedisCacheStore implements CacheStore {
   async close(): Promise<void> {
     this.client.disconnect();
   }
-}
-
-/**
- * The client for a REDIS_URL. Three forms:
- * - `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS): one server;
- * - `redis-cluster://[user:password@]host1:port1,host2:port2`: a Redis Cluster, from its seed nodes;
- * - `redis-sentinel://[user:password@]host1:26379,host2:26379/mymaster[?db=N]`: a primary found through
- *   Sentinel (the password is the primary's).
- * Commands fail fast while disconnected (no offline queue) and time out after COMMAND_TIMEOUT_MS, so a
- * Redis outage or a slow Redis never holds a read: the read goes to the source.
- */
-export function redisClient(url: string, overrides: Pick<RedisOptions, 'lazyConnect'> = {}): Client {
-  const common: RedisOptions = {
-    enableOfflineQueue: false,
-    // Commands sent in the same tick go out in one write: a request reads many keys at once, and a write
-    // per command was 4 % of a subgraph's CPU under load (profiled).
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    // Reconnect for ever, backing off to two seconds: the cache comes back by itself.
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
-    lazyConnect: false,
-    ...overrides,
-  };
-  const match = /^(redis-cluster|redis-sentinel):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
-  if (!match) return new Redis(url, common);
-  const [, scheme, user, password, hosts = '', path, query] = match;
-  const nodes: { host: string; port: number }[] = hosts.split(',').map((h) => {
-    const [host = '', port] = h.split(':');
-    return { host, port: Number(port ?? (scheme === 'redis-sentinel' ? 26379 : 6379)) };
-  });
-  const auth = { ...(user ? { username: decodeURIComponent(user) } : {}), ...(password ? { password: decodeURIComponent(password) } : {}) };
-  if (scheme === 'redis-cluster') {
-    return new Cluster(nodes, { enableOfflineQueue: false, enableAutoPipelining: true, lazyConnect: common.lazyConnect, redisOptions: { ...common, ...auth }, clusterRetryStrategy: common.retryStrategy });
-  }
-  const db = Number(new URLSearchParams(query ?? '').get('db') ?? 0);
-  return new Redis({ ...common, ...auth, sentinels: nodes, name: path || 'mymaster', db });
 }
 
 /** The store the environment asks for: Redis with REDIS_URL, else in-process memory. */
