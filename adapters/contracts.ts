@@ -1,4 +1,5 @@
 import type { InstanceConfig } from '../lib/config';
+import type { SectorName } from '../lib/sectors';
 import type { AdapterKit, AdapterManifest, ReadOptions } from './kit';
 import type {
   CareRecordModel,
@@ -50,4 +51,36 @@ export interface SummaryRecordAdapter extends SourceAdapter<string, SummaryRecor
 export interface AdapterModule<Key, Value, Options> {
   manifest: AdapterManifest<Options>;
   create(instance: InstanceConfig, options: Options, kit: AdapterKit): SourceAdapter<Key, Value>;
+}
+
+/**
+ * The contracts an adapter can fulfil, by the model it returns (its manifest's `provides`): what the subgraphs
+ * ask an instance for. A new system in an existing sector fulfils one of these and needs nothing else; a new
+ * kind of record adds its contract here, with its sector in CONTRACTS (see adapters/README.md).
+ */
+export interface AdapterFor {
+  RegistryPerson: PopulationRegisterAdapter;
+  GpListingModel: GpRegisterAdapter;
+  PractitionerModel: PractitionerRegisterAdapter;
+  CareRecordModel: CareAdapter;
+  GpRecordModel: GpAdapter;
+  HospitalRecordModel: HospitalAdapter;
+  SummaryRecordModel: SummaryRecordAdapter;
+}
+
+export type ContractName = keyof AdapterFor;
+
+/** Each contract's sector: a manifest that provides it must declare this sector (checked when systems are loaded). */
+export const CONTRACTS: { readonly [C in ContractName]: { sector: SectorName } } = {
+  RegistryPerson: { sector: 'REGISTRY' },
+  GpListingModel: { sector: 'REGISTRY' },
+  PractitionerModel: { sector: 'REGISTRY' },
+  CareRecordModel: { sector: 'MUNICIPAL_CARE' },
+  GpRecordModel: { sector: 'GP' },
+  HospitalRecordModel: { sector: 'HOSPITAL' },
+  SummaryRecordModel: { sector: 'NATIONAL' },
+};
+
+export function isContractName(value: string): value is ContractName {
+  return Object.hasOwn(CONTRACTS, value);
 }

@@ -66,6 +66,6 @@ describe('configuration mistakes', () => {
     const bergen = config.instances['care-bergen'] as { options: Record<string, unknown> };
     bergen.options = { ...bergen.options, clientSecrett: 'x' };
     const [instance] = instancesOf(loadSources(write('options.json', JSON.stringify(config)))).filter((i) => i.id === 'care-bergen');
-    expect(() => createAdapter(instance as never, new AdapterKit(createLogger('test')))).toThrow(/instance care-bergen \(care-json\) has invalid options: .*clientSecrett/);
+    expect(() => createAdapter(instance as never, 'CareRecordModel', new AdapterKit(createLogger('test')))).toThrow(/instance care-bergen \(care-json\) has invalid options: .*clientSecrett/);
   });
 });

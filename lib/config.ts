@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import path from 'node:path';
 import { z } from 'zod';
+import { systemRegistry } from '../adapters/registry';
+import type { ContractName } from '../adapters/contracts';
 import { fromRoot } from './repositoryRoot';
 
 /**
@@ -49,17 +51,12 @@ export type Municipality = Organisations['municipalities'][number];
 export type Hospital = Organisations['hospitals'][number];
 export type GpOffice = Organisations['gpOffices'][number];
 
-export const systemNames = [
-  'population-register',
-  'gp-register',
-  'practitioner-register',
-  'care-json',
-  'care-plo',
-  'gp-kith',
-  'hospital-fhir',
-  'summary-record',
-] as const;
-export type SystemName = (typeof systemNames)[number];
+/**
+ * A system's name as sources.json writes it (`system`): the name of its folder in adapters/, where its manifest
+ * declares it. The list is not written here: adapters/registry.ts finds the manifests, and loading the sources
+ * refuses a system none declares.
+ */
+export type SystemName = string;
 
 /**
  * How long the source cache may keep one kind of data of an instance: fresh for `ttlSeconds` (0: never kept
@@ -86,7 +83,7 @@ const resilienceSchema = z
   .strict();
 
 const instanceSchema = z.strictObject({
-  system: z.enum(systemNames),
+  system: z.string().regex(/^[a-z0-9-]+$/, 'must be a system name (lower case, digits and dashes)'),
   baseUrl: z.url(),
   timeoutMs: z.number().int().positive().optional(),
   options: z.record(z.string(), z.unknown()).default({}),
@@ -220,7 +217,15 @@ export function loadOrganisations(file = process.env.ORGANISATIONS_FILE ?? path.
 }
 
 export function loadSources(file = process.env.SOURCES_FILE ?? path.join(CONFIG_DIR, 'sources.json')): SourcesConfig {
-  return parse(sourcesSchema, interpolateEnv(readJson(file)), file);
+  const sources = parse(sourcesSchema, interpolateEnv(readJson(file)), file);
+  // Each instance runs a system some adapter's manifest declares (adapters/registry.ts).
+  const known = systemRegistry();
+  const unknown = Object.entries(sources.instances).filter(([, i]) => !known.has(i.system));
+  if (unknown.length) {
+    const problems = unknown.map(([id, i]) => `  instances.${id}.system: unknown system "${i.system}"; known: ${[...known.keys()].sort().join(', ')}`).join('\n');
+    throw new ConfigError(`invalid configuration in ${file}:\n${problems}`);
+  }
+  return sources;
 }
 
 export function instancesOf(sources: SourcesConfig): InstanceConfig[] {
@@ -245,31 +250,37 @@ export function instancesOf(sources: SourcesConfig): InstanceConfig[] {
   });
 }
 
-/** Every instance the routing names must exist and run the kind of system the route expects. */
+/**
+ * Every instance the routing names must exist and run a system whose adapter fulfils what the route needs: the
+ * contract (adapters/contracts.ts) its manifest provides, not a list of system names, so that a new care or
+ * GP system is accepted here through its manifest alone.
+ */
 export function checkConsistency(orgs: Organisations, sources: SourcesConfig): void {
   const problems: string[] = [];
-  const expect = (id: string | null, systems: SystemName[], where: string) => {
+  const systems = systemRegistry();
+  const expect = (id: string | null, contract: ContractName, where: string) => {
     if (id === null) return;
     const inst = sources.instances[id];
     if (!inst) problems.push(`${where} names instance "${id}", which sources.json does not define`);
-    else if (!systems.includes(inst.system)) {
-      problems.push(`${where} names instance "${id}" of system ${inst.system}; expected ${systems.join(' or ')}`);
+    else if (systems.get(inst.system)?.contract !== contract) {
+      const providing = [...systems.values()].filter((e) => e.contract === contract).map((e) => e.system);
+      problems.push(`${where} names instance "${id}" of system ${inst.system}; expected a system providing ${contract} (${providing.join(' or ')})`);
     }
   };
   const hospitalOrgs = new Set(orgs.hospitals.map((h) => h.orgNumber));
   for (const m of orgs.municipalities) {
-    expect(m.careInstance, ['care-json', 'care-plo'], `municipality ${m.number}`);
+    expect(m.careInstance, 'CareRecordModel', `municipality ${m.number}`);
     for (const h of m.hospitals) if (!hospitalOrgs.has(h)) problems.push(`municipality ${m.number} names unknown hospital ${h}`);
   }
   const municipalities = new Set(orgs.municipalities.map((m) => m.number));
-  for (const h of orgs.hospitals) expect(h.instance, ['hospital-fhir'], `hospital ${h.orgNumber}`);
+  for (const h of orgs.hospitals) expect(h.instance, 'HospitalRecordModel', `hospital ${h.orgNumber}`);
   for (const o of orgs.gpOffices) {
-    expect(o.instance, ['gp-kith'], `GP office ${o.herId}`);
+    expect(o.instance, 'GpRecordModel', `GP office ${o.herId}`);
     if (!municipalities.has(o.municipality)) problems.push(`GP office ${o.herId} lies in unknown municipality ${o.municipality}`);
   }
-  expect(orgs.national.summaryRecord, ['summary-record'], 'national.summaryRecord');
-  expect(orgs.registries.population, ['population-register'], 'registries.population');
-  expect(orgs.registries.gpList, ['gp-register'], 'registries.gpList');
-  expect(orgs.registries.practitioners, ['practitioner-register'], 'registries.practitioners');
+  expect(orgs.national.summaryRecord, 'SummaryRecordModel', 'national.summaryRecord');
+  expect(orgs.registries.population, 'RegistryPerson', 'registries.population');
+  expect(orgs.registries.gpList, 'GpListingModel', 'registries.gpList');
+  expect(orgs.registries.practitioners, 'PractitionerModel', 'registries.practitioners');
   if (problems.length) throw new ConfigError(`configuration is inconsistent:\n  ${problems.join('\n  ')}`);
 }

@@ -10,7 +10,7 @@ import { behaviourFromEnv } from './kit/behaviour';
 import { startControlServer } from './kit/control';
 import { SimulatedInstance } from './kit/SimulatedInstance';
 import { getPopulationIndex } from './population';
-import { SIMULATORS } from './registry';
+import { simulators } from './registry';
 
 const logger = createLogger('simulators');
 
@@ -25,8 +25,9 @@ runService('simulators', logger, async () => {
   if (!auto && process.env.SIM_INVALIDATION_URL === undefined) process.env.SIM_INVALIDATION_URL = 'http://127.0.0.1:4000/cache/invalidate';
   const population = getPopulationIndex();
   const instances = new Map<string, SimulatedInstance>();
+  const definitions = simulators();
   for (const instance of local) {
-    const definition = SIMULATORS[instance.system];
+    const definition = definitions.get(instance.system);
     if (!definition) throw new Error(`no simulator for system ${instance.system} (instance ${instance.id})`);
     const sim = new SimulatedInstance(definition, { instance, orgs, population }, behaviour.get(instance.id) ?? { mode: 'normal', latencyMs: 0 }, logger);
     await sim.start(auto ? 0 : Number(new URL(instance.baseUrl).port));

@@ -1,22 +1,23 @@
-import type { SystemName } from '../lib/config';
-import { careJsonSimulator } from './care-json';
-import { carePloSimulator } from './care-plo';
-import { gpKithSimulator } from './gp-kith';
-import { gpRegisterSimulator } from './gp-register';
-import { hospitalFhirSimulator } from './hospital-fhir';
+import { systemRegistry } from '../adapters/registry';
 import type { SimulatorDefinition } from './kit/definition';
-import { populationRegisterSimulator } from './population-register';
-import { practitionerRegisterSimulator } from './practitioner-register';
-import { summaryRecordSimulator } from './summary-record';
 
-/** Every simulated system, by the system name used in sources.json. */
-export const SIMULATORS: Record<SystemName, SimulatorDefinition> = {
-  'population-register': populationRegisterSimulator,
-  'gp-register': gpRegisterSimulator,
-  'practitioner-register': practitionerRegisterSimulator,
-  'summary-record': summaryRecordSimulator,
-  'gp-kith': gpKithSimulator,
-  'hospital-fhir': hospitalFhirSimulator,
-  'care-json': careJsonSimulator,
-  'care-plo': carePloSimulator,
-};
+/**
+ * Every simulated system, by the system name used in sources.json: derived from the registry of systems
+ * (adapters/registry.ts), which finds `simulators/<system>/index.ts` beside each adapter. A simulator's folder
+ * exports one SimulatorDefinition for its system; a system without one (a vendor's real system) has none here.
+ * The registry reads the adapters' manifests only, never their clients or mappers.
+ */
+export function simulators(): Map<string, SimulatorDefinition> {
+  const found = new Map<string, SimulatorDefinition>();
+  for (const entry of systemRegistry().values()) {
+    if (!entry.simulatorDir) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exports = require(entry.simulatorDir) as Record<string, unknown>;
+    const definition = Object.values(exports).find(
+      (value): value is SimulatorDefinition => typeof value === 'object' && value !== null && 'createApp' in value && (value as SimulatorDefinition).system === entry.system,
+    );
+    if (!definition) throw new Error(`simulators/${entry.system}/index exports no SimulatorDefinition for system ${entry.system}`);
+    found.set(entry.system, definition);
+  }
+  return found;
+}

@@ -10,6 +10,7 @@ export const manifest: AdapterManifest<GpRegisterOptions> = {
   title: 'GP register (Fastlegeregisteret)',
   protocol: 'SOAP 1.2 (WCF, WS-Addressing), batch GetPatientsGPDetails, optional WS-Security UsernameToken',
   sector: 'REGISTRY',
+  organisation: 'Fastlegeregisteret',
   provides: ['GpListingModel'],
   options: optionsSchema,
   maxBatch: 100,

@@ -1,27 +1,34 @@
 import type { z } from 'zod';
-import type { SystemName } from '../../lib/config';
+import type { SectorName } from '../../lib/sectors';
+import type { ContractName } from '../contracts';
 
-export type SectorName = 'REGISTRY' | 'MUNICIPAL_CARE' | 'GP' | 'HOSPITAL' | 'NATIONAL';
+export type { SectorName };
 
 /**
- * What an adapter declares about itself. Who reads what:
+ * What an adapter declares about itself: the one place a system is declared (adapters/registry.ts finds
+ * every `adapters/<system>/manifest.ts`; config checks, routing and the subgraphs' wiring derive from it).
+ * Who reads what:
  * - `options`: `createAdapter` (adapters/index.ts) validates each instance's sources.json `options` against
  *   it when a subgraph builds its clients at start;
  * - `sector`: the subgraphs, to say which part of the record an instance answers for (`Patient.sources`, errors);
+ * - `provides`: the contract (adapters/contracts.ts) the adapter fulfils; routing checks and subgraphs ask
+ *   instances by it, so a new system of an existing kind is wired in by its manifest alone;
  * - `maxBatch`: the adapter's client hands it to `kit.readMany`, which splits larger reads;
- * - `title`, `protocol` and `provides`: descriptions for people, not read by code to decide anything (a
+ * - `title` and `protocol`: descriptions for people, not read by code to decide anything (a
  *   subgraph's /health lists each instance with its title and protocol).
  */
 export interface AdapterManifest<Options = unknown> {
   /** The system name used in sources.json (`system`). */
-  system: SystemName;
+  system: string;
   /** A human title, for example "Hospital record (FHIR R4)". */
   title: string;
   /** The protocol in a few words, for example "FHIR R4 REST, OAuth2 client credentials". */
   protocol: string;
   sector: SectorName;
-  /** What the adapter provides to the graph, as model names (for example `HospitalRecordModel`); documentation only. */
-  provides: string[];
+  /** The contract the adapter fulfils, named by the model it returns (for example `HospitalRecordModel`). */
+  provides: readonly [ContractName];
+  /** How the graph names the organisation behind a national service or registry (for example Folkeregisteret). */
+  organisation?: string;
   /** The instance options (sources.json `options`) the adapter accepts, validated at start. */
   options: z.ZodType<Options>;
   /** The most keys one call to the source may carry; `kit.readMany` splits larger reads into parts of this size. */

@@ -12,6 +12,7 @@ export const manifest: AdapterManifest<PopulationRegisterOptions> = {
   title: 'Population register (Folkeregisteret)',
   protocol: 'REST/JSON, bulk look-up by POST, bearer token',
   sector: 'REGISTRY',
+  organisation: 'Folkeregisteret',
   provides: ['RegistryPerson'],
   options: optionsSchema,
   maxBatch: 1000,

@@ -10,6 +10,7 @@ export const manifest: AdapterManifest<PractitionerRegisterOptions> = {
   title: 'Practitioner register (Helsepersonellregisteret, HPR)',
   protocol: 'SOAP 1.2 (WCF, WS-Addressing), batch GetPersons, optional WS-Security UsernameToken',
   sector: 'REGISTRY',
+  organisation: 'Helsepersonellregisteret',
   provides: ['PractitionerModel'],
   options: optionsSchema,
   maxBatch: 200,

@@ -12,6 +12,7 @@ export const manifest: AdapterManifest<SummaryRecordOptions> = {
   title: 'National summary care record (Kjernejournal)',
   protocol: 'REST/JSON, API key and purpose header, per-patient tickets then summaries by POST; FHIR AllergyIntolerance',
   sector: 'NATIONAL',
+  organisation: 'Kjernejournal',
   provides: ['SummaryRecordModel'],
   options: optionsSchema,
   maxBatch: 50,

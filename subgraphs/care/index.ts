@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const careSubgraph: SubgraphDefinition = {
   name: 'care',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  systems: ['care-json', 'care-plo'],
+  contracts: ['CareRecordModel'],
 };

@@ -27,7 +27,7 @@ async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorO
   if (m === '') return { none: notApplicable(SECTOR, 'municipal-care', 'The patient has no municipality of residence') };
   const instanceId = ctx.sources.municipality(m)?.careInstance;
   if (!instanceId) return { none: notApplicable(SECTOR, 'municipal-care', "The patient's municipality has no connected care system") };
-  const adapter = ctx.sources.adapter(instanceId, ['care-json', 'care-plo']);
+  const adapter = ctx.sources.adapter(instanceId, 'CareRecordModel');
   const named = ctx.sources.info(instanceId);
   const outcome = await ctx.loaders.load(adapter, p.nin, (k) => k, sourceFor(ctx.sources, decision, named));
   return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };

@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const gpSubgraph: SubgraphDefinition = {
   name: 'gp',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  systems: ['gp-kith'],
+  contracts: ['GpRecordModel'],
 };

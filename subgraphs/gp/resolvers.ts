@@ -27,7 +27,7 @@ async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOut
   if (herId === '') return { none: notApplicable(SECTOR, 'gp', 'The patient is not listed with a GP') };
   const office = ctx.sources.gpOffice(herId);
   if (!office) return { none: notApplicable(SECTOR, 'gp', "The patient's GP office has no connected record system") };
-  const adapter = ctx.sources.adapter(office.instance, ['gp-kith']);
+  const adapter = ctx.sources.adapter(office.instance, 'GpRecordModel');
   const named = ctx.sources.info(office.instance, { name: office.name, orgNumber: office.orgNumber });
   const outcome = await ctx.loaders.load(adapter, { nin: p.nin, officeHerId: herId }, (k) => k.nin, sourceFor(ctx.sources, decision, named));
   return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };

@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const hospitalSubgraph: SubgraphDefinition = {
   name: 'hospital',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  systems: ['hospital-fhir'],
+  contracts: ['HospitalRecordModel'],
 };

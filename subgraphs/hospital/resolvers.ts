@@ -33,7 +33,7 @@ async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
   const routed = await Promise.all(
     hospitals.map(async (h) => {
       const named = ctx.sources.info(h.instance, { name: h.name, orgNumber: h.orgNumber });
-      const outcome = await ctx.loaders.load(ctx.sources.adapter(h.instance, ['hospital-fhir']), p.nin, (k) => k, sourceFor(ctx.sources, decision, named));
+      const outcome = await ctx.loaders.load(ctx.sources.adapter(h.instance, 'HospitalRecordModel'), p.nin, (k) => k, sourceFor(ctx.sources, decision, named));
       return revealToOwnOrganisation(outcome, named, ctx.access);
     }),
   );

@@ -1,6 +1,7 @@
-import { adapterManifest, createAdapter, type AdapterFor } from '../../adapters';
-import type { AdapterKit, SectorName } from '../../adapters/kit';
-import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfig, type SystemName } from '../../lib/config';
+import { adapterManifest, createAdapter, systemRegistry, type AdapterFor, type ContractName } from '../../adapters';
+import type { AdapterKit } from '../../adapters/kit';
+import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfig } from '../../lib/config';
+import { SECTORS, type SectorName } from '../../lib/sectors';
 
 /** What a source is, for provenance and status. */
 export interface SourceInfo {
@@ -17,25 +18,9 @@ export interface SourceInfo {
   masked?: boolean;
 }
 
-/** How a sector is named when its source may not be (see SourceDirectory.masked). */
-const SECTOR_SOURCE: Record<SectorName, { sourceId: string; organisation: string }> = {
-  REGISTRY: { sourceId: 'registry', organisation: 'Nasjonalt register' },
-  MUNICIPAL_CARE: { sourceId: 'municipal-care', organisation: 'Kommunal helse- og omsorgstjeneste' },
-  GP: { sourceId: 'gp', organisation: 'Fastlege' },
-  HOSPITAL: { sourceId: 'hospital', organisation: 'Spesialisthelsetjenesten' },
-  NATIONAL: { sourceId: 'national', organisation: 'Nasjonal tjeneste' },
-};
-
 export function sectorSourceId(sector: SectorName): string {
-  return SECTOR_SOURCE[sector].sourceId;
+  return SECTORS[sector].sourceId;
 }
-
-const REGISTRY_NAMES: Partial<Record<SystemName, string>> = {
-  'population-register': 'Folkeregisteret',
-  'gp-register': 'Fastlegeregisteret',
-  'practitioner-register': 'Helsepersonellregisteret',
-  'summary-record': 'Kjernejournal',
-};
 
 /**
  * The instances a subgraph may call, their adapters (created once, on first use; an adapter's module is
@@ -54,16 +39,23 @@ export class SourceDirectory {
     this.instances = new Map(instancesOf(sources).map((i) => [i.id, i]));
   }
 
-  /** Creates every adapter now, so that invalid options fail the process at start, not at the first request. */
-  validate(systems: readonly SystemName[]): void {
-    for (const instance of this.instances.values()) if (systems.includes(instance.system)) this.adapter(instance.id, [instance.system]);
+  /** The instances whose systems fulfil any of these contracts (from the registry of systems). */
+  private fulfilling(contracts: readonly ContractName[]): InstanceConfig[] {
+    const registry = systemRegistry();
+    return [...this.instances.values()].filter((i) => {
+      const contract = registry.get(i.system)?.contract;
+      return contract !== undefined && contracts.includes(contract);
+    });
   }
 
-  /** The instances of the given systems, with their adapters' titles and protocols (no credentials). */
-  describe(systems: readonly SystemName[]): { id: string; system: string; title: string; protocol: string }[] {
-    return [...this.instances.values()]
-      .filter((i) => systems.includes(i.system))
-      .map((i) => ({ id: i.id, system: i.system, title: adapterManifest(i.system).title, protocol: adapterManifest(i.system).protocol }));
+  /** Creates every adapter now, so that invalid options fail the process at start, not at the first request. */
+  validate(contracts: readonly ContractName[]): void {
+    for (const instance of this.fulfilling(contracts)) this.adapter(instance.id, systemRegistry().get(instance.system)?.contract as ContractName);
+  }
+
+  /** The instances of systems fulfilling these contracts, with their adapters' titles and protocols (no credentials). */
+  describe(contracts: readonly ContractName[]): { id: string; system: string; title: string; protocol: string }[] {
+    return this.fulfilling(contracts).map((i) => ({ id: i.id, system: i.system, title: adapterManifest(i.system).title, protocol: adapterManifest(i.system).protocol }));
   }
 
   /** The instance, or undefined for an id sources.json does not define (input from outside). */
@@ -77,15 +69,20 @@ export class SourceDirectory {
     return instance;
   }
 
-  adapter<S extends SystemName>(id: string, systems: readonly S[]): AdapterFor[S] {
+  /**
+   * The instance's adapter, asked for by the contract the caller needs (`CareRecordModel`, …): any system whose
+   * manifest provides it will do, so that resolvers name no system.
+   */
+  adapter<C extends ContractName>(id: string, contract: C): AdapterFor[C] {
     const instance = this.instance(id);
-    if (!systems.includes(instance.system as S)) throw new Error(`instance ${id} runs ${instance.system}, not ${systems.join('/')}`);
-    let adapter = this.adapters.get(id);
+    let adapter = this.adapters.get(id) as { contract: C; adapter: AdapterFor[C] } | undefined;
     if (!adapter) {
-      adapter = createAdapter(instance as InstanceConfig & { system: S }, this.kit);
+      adapter = { contract, adapter: createAdapter(instance, contract, this.kit) };
       this.adapters.set(id, adapter);
+    } else if (adapter.contract !== contract) {
+      throw new Error(`instance ${id} provides ${adapter.contract}, not ${contract}`);
     }
-    return adapter as AdapterFor[S];
+    return adapter.adapter;
   }
 
   /** The source, named; `place` overrides the organisation for instances that serve several (a GP system). */
@@ -108,7 +105,8 @@ export class SourceDirectory {
    * patient lives, so statuses, provenance and errors name the sector instead.
    */
   masked(sector: SectorName): SourceInfo {
-    return { ...SECTOR_SOURCE[sector], system: 'protected', sector, orgNumber: null, masked: true };
+    const { sourceId, organisation } = SECTORS[sector];
+    return { sourceId, organisation, system: 'protected', sector, orgNumber: null, masked: true };
   }
 
   /** The name the directory knows an organisation number by: municipality, hospital or GP office. */
@@ -131,7 +129,7 @@ export class SourceDirectory {
     if (municipality) return `${municipality.name} kommune`;
     const hospital = this.orgs.hospitals.find((h) => h.instance === instance.id);
     if (hospital) return hospital.name;
-    return REGISTRY_NAMES[instance.system] ?? instance.id;
+    return adapterManifest(instance.system).organisation ?? instance.id;
   }
 
   municipality(number: string) {

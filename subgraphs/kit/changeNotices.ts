@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ADAPTERS } from '../../adapters';
+import { adapterManifest } from '../../adapters';
 import type { InstanceConfig } from '../../lib/config';
 import { checkChangeNotice, SIGNATURE_HEADER } from '../../lib/invalidation';
 import type { Logger } from '../../lib/logger';
@@ -23,7 +23,7 @@ export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates
     }
     const { notice, instance } = checked;
     try {
-      await cache.invalidate(instance, ADAPTERS[instance.system].manifest.operations, notice.patients);
+      await cache.invalidate(instance, adapterManifest(instance.system).operations, notice.patients);
     } catch {
       // The shared store did not take the deletes: the source should send the notice again.
       res.status(503).json({ errors: [{ message: 'The cache could not forget these entries now; send the notice again', extensions: { code: 'CACHE_UNAVAILABLE' } }] });

@@ -12,7 +12,8 @@ import { Resilience } from '../../adapters/kit/resilience';
 import { metrics } from '../../lib/metrics';
 import { changeNoticeHandler } from './changeNotices';
 import { apolloDefaults } from '../../lib/apolloDefaults';
-import { checkConsistency, loadOrganisations, loadSources, type SystemName } from '../../lib/config';
+import type { ContractName } from '../../adapters/contracts';
+import { checkConsistency, loadOrganisations, loadSources } from '../../lib/config';
 import { LRUCache } from 'lru-cache';
 import { INTERNAL_TOKEN_TTL_SECONDS, internalVerifyKey, verifyInternalToken, type InternalCaller } from '../../lib/internalToken';
 import type { Logger } from '../../lib/logger';
@@ -47,8 +48,11 @@ export interface SubgraphContext {
 export interface SubgraphDefinition {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<SubgraphContext>;
-  /** The systems whose adapters this subgraph calls; their instances' options are validated at start. */
-  systems: readonly SystemName[];
+  /**
+   * The contracts (adapters/contracts.ts) whose adapters this subgraph calls: every instance of a system that
+   * fulfils one is connected, its options validated at start. No system is named here.
+   */
+  contracts: readonly ContractName[];
   /**
    * How this subgraph knows the reader's access to a patient. Only the person subgraph decides (from the
    * sources); every other subgraph reads the person subgraph's signed grant, which is the default.
@@ -111,7 +115,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   kit.use(cache).use(resilience.middleware());
   logger.info(`source cache: ${describeCacheStore()}`);
   const sources = new SourceDirectory(orgs, sourcesConfig, kit);
-  sources.validate(definition.systems);
+  sources.validate(definition.contracts);
   const grantSecret = accessGrantSecret();
   const schema = guardFields(
     definition.name,
@@ -126,7 +130,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   const app = express();
   app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
-  const connected = sources.describe(definition.systems);
+  const connected = sources.describe(definition.contracts);
   // Health: `live` (the process answers), `ready` (started and not stopping), and the whole picture, with a
   // probe of each source instance (kept 10 s) beside its breaker. A source down does not make the subgraph
   // unready: it still answers, with that source's fields failing (SOURCE_UNAVAILABLE).

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { type GraphQLError } from 'graphql';
 import type { SourceAdapter } from '../../adapters/contracts';
-import { readReport, SourceError, type SectorName } from '../../adapters/kit';
+import { readReport, SourceError } from '../../adapters/kit';
+import { SECTORS, type SectorName } from '../../lib/sectors';
 import { graphError } from '../../lib/errorCodes';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
 import type { SourceInfo } from './SourceDirectory';
@@ -150,13 +151,6 @@ export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
   return { ...base, state: STATE[outcome.error.code], holdsRecord: null, errorCode: outcome.error.code, message: messageOf(outcome), dataAgeSeconds: null };
 }
 
-const SECTOR_TEXT: Record<SectorName, string> = {
-  REGISTRY: 'registry',
-  MUNICIPAL_CARE: 'municipal care system',
-  GP: 'GP record system',
-  HOSPITAL: 'hospital system',
-  NATIONAL: 'national service',
-};
 
 const CODE_TEXT: Record<SourceError['code'], string> = {
   SOURCE_UNAVAILABLE: 'could not be reached or answered with an error',
@@ -167,7 +161,7 @@ const CODE_TEXT: Record<SourceError['code'], string> = {
 /** The failure in words; for a source that may not be named, without its name. */
 function messageOf(outcome: Extract<SourceOutcome<unknown>, { ok: false }>): string {
   if (!outcome.source.masked) return outcome.error.message;
-  return `The ${SECTOR_TEXT[outcome.source.sector]} ${CODE_TEXT[outcome.error.code]}`;
+  return `The ${SECTORS[outcome.source.sector].text} ${CODE_TEXT[outcome.error.code]}`;
 }
 
 export function statusOfNone(none: NoSource): SourceStatus {

@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const nationalSubgraph: SubgraphDefinition = {
   name: 'national',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  systems: ['summary-record'],
+  contracts: ['SummaryRecordModel'],
 };

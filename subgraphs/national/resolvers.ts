@@ -18,7 +18,7 @@ interface PatientRef {
 
 async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<SummaryRecordModel>> {
   const id = ctx.sources.orgs.national.summaryRecord;
-  return { routed: [await ctx.loaders.load(ctx.sources.adapter(id, ['summary-record']), p.nin, (k) => k, ctx.sources.info(id))] };
+  return { routed: [await ctx.loaders.load(ctx.sources.adapter(id, 'SummaryRecordModel'), p.nin, (k) => k, ctx.sources.info(id))] };
 }
 
 type SummaryRecordParent = WithAccess<SummaryRecordModel & { source: SourceInfo }>;

@@ -20,12 +20,12 @@ type BaseContext = Omit<SubgraphContext, 'access'>;
 
 export function loadPerson(ctx: BaseContext, nin: string): Promise<SourceOutcome<RegistryPerson>> {
   const id = ctx.sources.orgs.registries.population;
-  return ctx.loaders.load(ctx.sources.adapter(id, ['population-register']), nin, (k) => k, ctx.sources.info(id));
+  return ctx.loaders.load(ctx.sources.adapter(id, 'RegistryPerson'), nin, (k) => k, ctx.sources.info(id));
 }
 
 export function loadListing(ctx: BaseContext, nin: string): Promise<SourceOutcome<GpListingModel>> {
   const id = ctx.sources.orgs.registries.gpList;
-  return ctx.loaders.load(ctx.sources.adapter(id, ['gp-register']), nin, (k) => k, ctx.sources.info(id));
+  return ctx.loaders.load(ctx.sources.adapter(id, 'GpListingModel'), nin, (k) => k, ctx.sources.info(id));
 }
 
 export function decider(ctx: BaseContext, reader: Identity): (patient: PatientParent) => Promise<AccessDecision> {
@@ -42,12 +42,12 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
     loadPerson(ctx, nin),
     loadListing(ctx, nin),
     clinician && municipality?.careInstance
-      ? ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, ['care-json', 'care-plo']), nin, (k) => k, ctx.sources.masked('MUNICIPAL_CARE'))
+      ? ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, 'CareRecordModel'), nin, (k) => k, ctx.sources.masked('MUNICIPAL_CARE'))
       : undefined,
     clinician
       ? Promise.all(
           ctx.sources.orgs.hospitals.map(async (h) => {
-            const adapter = ctx.sources.adapter(h.instance, ['hospital-fhir']);
+            const adapter = ctx.sources.adapter(h.instance, 'HospitalRecordModel');
             const access: SourceAdapter<string, HospitalRecordModel> = { instance: adapter.instance, read: (keys, options) => adapter.readAccess(keys, options) };
             return { orgNumber: h.orgNumber, outcome: await ctx.loaders.load(access, nin, (k) => k, ctx.sources.masked('HOSPITAL'), 'access') };
           }),

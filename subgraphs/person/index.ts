@@ -6,8 +6,8 @@ import { resolvers } from './resolvers';
 export const personSubgraph: SubgraphDefinition = {
   name: 'person',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  // The care and hospital systems too: a reader's relationship is read from their own organisation's system.
-  systems: ['population-register', 'gp-register', 'practitioner-register', 'care-json', 'care-plo', 'hospital-fhir', 'summary-record'],
+  // The care and hospital records too: a reader's relationship is read from their own organisation's system.
+  contracts: ['RegistryPerson', 'GpListingModel', 'PractitionerModel', 'CareRecordModel', 'HospitalRecordModel', 'SummaryRecordModel'],
   decide: decider,
   plugins: [reportDecisions(auditPseudonymKey)],
 };

@@ -30,14 +30,14 @@ interface PatientRef {
  */
 function prefetchSummaryTicket(ctx: SubgraphContext, nin: string): Promise<unknown> {
   const id = ctx.sources.orgs.national.summaryRecord;
-  const adapter = ctx.sources.adapter(id, ['summary-record']);
+  const adapter = ctx.sources.adapter(id, 'SummaryRecordModel');
   const ahead = { instance: adapter.instance, read: (nins: readonly string[], options?: ReadOptions) => adapter.prefetch(nins, options).then(() => new Map()) };
   return ctx.loaders.load(ahead, nin, (k) => k, ctx.sources.info(id), 'ticket');
 }
 
 function loadPractitioner(ctx: SubgraphContext, hpr: string): Promise<SourceOutcome<PractitionerModel>> {
   const id = ctx.sources.orgs.registries.practitioners;
-  return ctx.loaders.load(ctx.sources.adapter(id, ['practitioner-register']), hpr, (k) => k, ctx.sources.info(id));
+  return ctx.loaders.load(ctx.sources.adapter(id, 'PractitionerModel'), hpr, (k) => k, ctx.sources.info(id));
 }
 
 /** The value for a public field: the source's record, or a thrown error naming the source. */

@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const recordSubgraph: SubgraphDefinition = {
   name: 'record',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  systems: [],
+  contracts: [],
 };

@@ -1,5 +1,5 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { SectorName } from '../../adapters/kit';
+import { SECTOR_NAMES, SECTORS, type SectorName } from '../../lib/sectors';
 import { graphError, type ErrorCode } from '../../lib/errorCodes';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
@@ -14,17 +14,12 @@ import { checkArguments } from '../../lib/argumentRules';
  * normalised entries and source statuses (through @requires), and it merges them.
  */
 
-type Prefix = 'registry' | 'gp' | 'hospital' | 'care' | 'national';
+/** A sector's field prefix (lib/sectors.ts): `careSourceStatus`, `gpTimelineEvents`, … */
+type Prefix = (typeof SECTORS)[SectorName]['fieldPrefix'];
 
-const SECTOR_OF: Record<Prefix, SectorName> = {
-  registry: 'REGISTRY',
-  gp: 'GP',
-  hospital: 'HOSPITAL',
-  care: 'MUNICIPAL_CARE',
-  national: 'NATIONAL',
-};
+const SECTOR_OF = Object.fromEntries(SECTOR_NAMES.map((name) => [SECTORS[name].fieldPrefix, name])) as Record<Prefix, SectorName>;
 
-const SUBGRAPH_OF: Record<Prefix, string> = { registry: 'person', gp: 'gp', hospital: 'hospital', care: 'care', national: 'national' };
+const SUBGRAPH_OF = Object.fromEntries(SECTOR_NAMES.map((name) => [SECTORS[name].fieldPrefix, SECTORS[name].subgraph])) as Record<Prefix, string>;
 
 type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, SourceStatus[] | null>> &
   Partial<Record<`${Exclude<Prefix, 'registry'>}MedicationEntries`, MedicationEntry[] | null>> &
@@ -69,7 +64,7 @@ function reportMissing(view: string, failed: SourceStatus[], info: GraphQLResolv
 }
 
 const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
-const ALL_SECTORS = ['registry', 'gp', 'hospital', 'care', 'national'] as const;
+const ALL_SECTORS: readonly Prefix[] = SECTOR_NAMES.map((name) => SECTORS[name].fieldPrefix);
 
 export const resolvers = {
   Patient: {

@@ -1,15 +1,10 @@
-import type { SectorName } from '../../../adapters/kit';
+import { sector } from '../../../lib/sectors';
 import type { SourceOutcome } from '../outcomes';
 import type { SourceDirectory, SourceInfo } from '../SourceDirectory';
 import type { AccessContext } from './AccessContext';
 import { placesProtected, type AccessDecision } from './AccessDecision';
 import type { ItemAccess } from './itemAccess';
 
-/**
- * Sources whose name places the patient: the municipality's care system, the GP office's system, the
- * catchment hospital. National services and registries serve everyone and tell nothing of where one lives.
- */
-const PLACING: ReadonlySet<SectorName> = new Set(['MUNICIPAL_CARE', 'GP', 'HOSPITAL']);
 
 /**
  * How a source is named when it is asked: by name; or, when the name would place a patient whose address is
@@ -18,7 +13,7 @@ const PLACING: ReadonlySet<SectorName> = new Set(['MUNICIPAL_CARE', 'GP', 'HOSPI
  * the sector.
  */
 export function sourceFor(sources: SourceDirectory, decision: AccessDecision, info: SourceInfo): SourceInfo {
-  return placesProtected(decision) && PLACING.has(info.sector) ? sources.masked(info.sector) : info;
+  return placesProtected(decision) && sector(info.sector).places ? sources.masked(info.sector) : info;
 }
 
 /**
