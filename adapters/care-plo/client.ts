@@ -1,46 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { InstanceConfig } from '../../lib/config';
-import { validateNin } from '../../lib/nin';
-import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareAdapter } from '../contracts';
-import { BadResponseError, buildXml, type AdapterKit } from '../kit';
+import { BadResponseError, type AdapterKit } from '../kit';
 import type { CareRecordModel } from '../model';
 import { manifest, type CarePloOptions } from './manifest';
-import { mapHelseopplysninger } from './mapper';
+import { mapMeldingListe } from './mapper';
+import { PLO_PATH } from './protocol';
+import { buildRequest, type Foresporsel } from './request';
 
-export const PLO_PATH = '/plo/helseopplysninger';
-export const PLO_NS = 'http://www.kith.no/xmlstds/po/poHelseopplysninger/2014-04-15';
-const OID = { msgType: '2.16.578.1.12.4.1.1.8279', orgIdType: '2.16.578.1.12.4.1.1.9051', personIdType: '2.16.578.1.12.4.1.1.8116' };
-
-const herIdent = (herId: string) => ({ Id: herId, TypeId: { '@_V': 'HER', '@_S': OID.orgIdType, '@_DN': 'HER-id' } });
-
-function patientIdent(nin: string) {
-  const validation = validateNin(nin);
-  const dnr = validation.valid && validation.info.kind === 'DNR';
-  return {
-    Id: nin,
-    TypeId: { '@_V': dnr ? 'DNR' : 'FNR', '@_S': OID.personIdType, '@_DN': dnr ? 'D-nummer' : 'Fødselsnummer' },
-  };
-}
-
-/** The request message: who asks (sender HER-id), who is asked (receiver HER-id), and for whom. */
-export function buildRequest(msgId: string, nins: readonly string[], options: CarePloOptions, now = new Date()): string {
-  return buildXml({
-    ForesporselHelseopplysninger: {
-      '@_xmlns': PLO_NS,
-      MsgInfo: {
-        Type: { '@_V': 'FORESP_HELSEOPPL', '@_S': OID.msgType, '@_DN': 'Forespørsel om helseopplysninger' },
-        MIGversion: 'v1.0 2014-04-15',
-        GenDate: utcToOsloLocal(now.toISOString()),
-        MsgId: msgId,
-        Sender: { Organisation: { OrganisationName: 'patient-graph', Ident: herIdent(options.senderHerId) } },
-        Receiver: { Organisation: { OrganisationName: 'Pleie og omsorg', Ident: herIdent(options.receiverHerId) } },
-      },
-      Pasient: nins.map((nin) => ({ Ident: patientIdent(nin) })),
-    },
-  });
-}
-
+/**
+ * The municipal care adapter for the PLO system. One POST carries up to `maxBatch` patients, one
+ * DIALOG_FORESPORSEL per patient from our HER-id to the care service's. Every answer must refer to one of those
+ * requests, come from the service asked, be addressed to us and name the same patient, and every request must be
+ * answered once; anything else is a bad response, never another patient's record passed on.
+ */
 export function createCarePloAdapter(instance: InstanceConfig, options: CarePloOptions, kit: AdapterKit): CareAdapter {
   const http = kit.http(instance);
   const headers = { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml' };
@@ -50,17 +23,26 @@ export function createCarePloAdapter(instance: InstanceConfig, options: CarePloO
       kit.readMany<CareRecordModel>(
         instance,
         'care-record',
-        nins,
+        [...new Set(nins)],
         async (batch, signal) => {
-          const result = new Map<string, CareRecordModel | null>();
-          const msgId = randomUUID();
+          const messages: Foresporsel[] = batch.map((nin) => ({ nin, msgId: randomUUID() }));
           // Identity numbers travel in the message body only; the URL is the same for every request.
-          const response = await http.post(PLO_PATH, buildRequest(msgId, batch, options), { signal, headers });
-          const answer = mapHelseopplysninger(response.data);
-          // An answer to another request would hold other patients' records.
-          if (answer.refToParent !== null && answer.refToParent !== msgId) throw new BadResponseError('answer refers to another request');
-          const asked = new Set(batch);
-          for (const [nin, record] of answer.records) if (asked.has(nin)) result.set(nin, record);
+          const response = await http.post(PLO_PATH, buildRequest(messages, options), { signal, headers });
+          const byMsgId = new Map(messages.map((m) => [m.msgId, m]));
+          const result = new Map<string, CareRecordModel | null>();
+          for (const answer of mapMeldingListe(response.data)) {
+            const request = byMsgId.get(answer.refToParent);
+            // Privacy: an answer to no request of ours, about another patient, from another service or to someone
+            // else means the source mixed up its messages.
+            if (!request) throw new BadResponseError('an answer that refers to no request of this batch');
+            if (answer.nin !== request.nin) throw new BadResponseError('an answer about another patient than its request');
+            if (answer.senderHerId !== options.receiverHerId) throw new BadResponseError('an answer from another service than the one asked');
+            if (answer.receiverHerId !== options.senderHerId) throw new BadResponseError('an answer addressed to someone else');
+            if (result.has(request.nin)) throw new BadResponseError('two answers to one request');
+            result.set(request.nin, answer.record);
+          }
+          // Every request is answered; a silent gap is not "nothing held".
+          if (result.size !== messages.length) throw new BadResponseError('a DIALOG_FORESPORSEL went unanswered');
           return result;
         },
         { ...readOptions, maxBatch: manifest.maxBatch },

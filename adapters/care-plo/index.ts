@@ -3,8 +3,9 @@ import type { CareRecordModel } from '../model';
 import { createCarePloAdapter } from './client';
 import { manifest, type CarePloOptions } from './manifest';
 
-export { mapHelseopplysninger, mapPasient } from './mapper';
-export { buildRequest } from './client';
+export { mapMeldingListe, mapPasient, type PloAnswer } from './mapper';
+export { buildRequest, type Foresporsel } from './request';
+export { NS as PLO_NS, PLO_PATH } from './protocol';
 export type { CarePloOptions } from './manifest';
 
 export const carePlo: AdapterModule<string, CareRecordModel, CarePloOptions> = {

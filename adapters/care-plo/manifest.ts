@@ -14,7 +14,7 @@ export type CarePloOptions = z.infer<typeof optionsSchema>;
 export const manifest: AdapterManifest<CarePloOptions> = {
   system: 'care-plo',
   title: 'Municipal care record (PLO XML)',
-  protocol: 'PLO-style KITH XML over HTTP POST (no SOAP), addressed by HER-id',
+  protocol: 'KITH MsgHead over HTTP POST (no SOAP): DIALOG_FORESPORSEL per patient, answered by HELSEOPPLYSNINGER_LEGE (PLO v1.6) or DIALOG_SVAR, batched in one call, addressed by HER-id',
   sector: 'MUNICIPAL_CARE',
   provides: ['CareRecordModel'],
   options: optionsSchema,

@@ -12,14 +12,17 @@ import { BadResponseError, parseXml, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel, MedicationStatus } from '../model';
 
 /**
- * PLO `Helseopplysninger` message → CareRecordModel per patient. Pure: parses, validates and maps.
- * Quirks handled here: every value is element text (numbers and booleans too); optional elements are left
+ * The care system's answers (a MeldingListe of MsgHeads, one per request) → one PloAnswer each: who sent it, to
+ * whom, which request it answers, about which patient, and for a HELSEOPPLYSNINGER_LEGE the CareRecordModel read
+ * from the attached care record extract (the PLO message HelseopplysningerTilLege is its main document); a
+ * DIALOG_SVAR means the service holds nothing on the patient. Pure: parses, validates and maps. Quirks of the
+ * extract handled here: every value is element text (numbers and booleans too); optional elements are left
  * out or sent empty; codes are V/S/DN attributes (the model keeps DN as the description); date-times are
  * Norwegian wall-clock time without an offset (→ UTC); the dose is structured only (→ text derived).
  */
 
 /** Elements that may repeat; the parser makes them arrays even when there is one. */
-export const PLO_ARRAYS = ['Pasient', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
+export const PLO_ARRAYS = ['MsgHead', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
 
 /** An element left empty (`<Notat/>`) counts as left out. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
@@ -56,7 +59,6 @@ const hpr = opt(z.object({ HprNr: z.string().regex(/^\d{1,9}$/) })).transform((v
 const atc = opt(code.extend({ '@_V': z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/) })).transform((v) => v?.['@_V'] ?? null);
 
 const pasientSchema = z.object({
-  Ident: z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR']) }) }),
   Tjeneste: list(
     z.object({
       TjenesteId: text,
@@ -125,16 +127,33 @@ const pasientSchema = z.object({
   ),
 });
 
-export const messageSchema = z.object({
-  Helseopplysninger: z.object({
-    MsgInfo: z.object({
-      Type: code,
-      MsgId: text,
-      RefToParent: opt(z.object({ MsgId: text })),
-    }),
-    Pasient: list(pasientSchema),
+const ident = z.object({ Id: text, TypeId: z.object({ '@_V': text }) });
+const organisation = z.object({ Organisation: z.object({ Ident: z.array(ident).min(1) }) });
+
+const msgHeadSchema = z.object({
+  MsgInfo: z.object({
+    Type: z.object({ '@_V': z.enum(['HELSEOPPLYSNINGER_LEGE', 'DIALOG_SVAR']) }),
+    MsgId: text,
+    ConversationRef: z.object({ RefToParent: text }),
+    Sender: organisation,
+    Receiver: organisation,
+    Patient: z.object({ Ident: z.array(z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR']) }) })).length(1) }),
   }),
+  Document: z.array(
+    z.object({
+      RefDoc: z.object({
+        Content: z.object({
+          HelseopplysningerTilLege: z.object({ InformasjonOmForsendelsen: z.object({ Forsendelsesstatus: code }) }).optional(),
+          Omsorgsuttrekk: pasientSchema.optional(),
+          Dialogmelding: z.object({ Notat: z.unknown() }).optional(),
+        }),
+      }),
+    }),
+  ).min(1),
 });
+
+// An empty list parses as empty text.
+export const messageSchema = z.object({ MeldingListe: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: z.array(msgHeadSchema).default([]) })) });
 
 export type Pasient = z.infer<typeof pasientSchema>;
 
@@ -218,20 +237,44 @@ export function mapPasient(p: Pasient): CareRecordModel {
   };
 }
 
+/** One MsgHead of the answer. */
 export interface PloAnswer {
-  /** The MsgId of the request this answers, when the message says. */
-  refToParent: string | null;
-  records: Map<string, CareRecordModel>;
+  /** The MsgId of the request this answers (ConversationRef/RefToParent). */
+  refToParent: string;
+  senderHerId: string | null;
+  receiverHerId: string | null;
+  /** The patient named in MsgInfo/Patient. */
+  nin: string;
+  /** The care record, or null when the service holds nothing on the patient (DIALOG_SVAR). */
+  record: CareRecordModel | null;
 }
 
-/** Parses a `Helseopplysninger` message. A `Feilmelding` or any other message is a bad response. */
-export function mapHelseopplysninger(xml: unknown): PloAnswer {
+const herId = (org: z.infer<typeof organisation>) => org.Organisation.Ident.find((i) => i.TypeId['@_V'] === 'HER')?.Id ?? null;
+
+/** Parses a MeldingListe answer. A Feilmelding, another message or a MsgHead that breaks the protocol is a bad response. */
+export function mapMeldingListe(xml: unknown): PloAnswer[] {
   if (typeof xml !== 'string') throw new BadResponseError('care-plo answer is not text');
   const doc = parseXml(xml, PLO_ARRAYS);
-  if ('Feilmelding' in doc) throw new BadResponseError('care-plo answered a Feilmelding where Helseopplysninger was expected');
-  const message = validatePayload(messageSchema, doc, 'care-plo Helseopplysninger');
-  return {
-    refToParent: message.Helseopplysninger.MsgInfo.RefToParent?.MsgId ?? null,
-    records: new Map(message.Helseopplysninger.Pasient.map((p) => [p.Ident.Id, mapPasient(p)])),
-  };
+  if ('Feilmelding' in doc) throw new BadResponseError('care-plo answered a Feilmelding where a MeldingListe was expected');
+  const message = validatePayload(messageSchema, doc, 'care-plo MeldingListe');
+  return message.MeldingListe.MsgHead.map((m) => {
+    const contents = m.Document.map((d) => d.RefDoc.Content);
+    let record: CareRecordModel | null = null;
+    if (m.MsgInfo.Type['@_V'] === 'HELSEOPPLYSNINGER_LEGE') {
+      // The PLO message is the main document; the care record travels as the attached extract.
+      if (!contents[0]?.HelseopplysningerTilLege) throw new BadResponseError('a HELSEOPPLYSNINGER_LEGE whose main document is not HelseopplysningerTilLege');
+      const extracts = contents.filter((c) => c.Omsorgsuttrekk);
+      if (extracts.length !== 1) throw new BadResponseError('a HELSEOPPLYSNINGER_LEGE without exactly one care record extract');
+      record = mapPasient(extracts[0]!.Omsorgsuttrekk!);
+    } else if (!contents[0]?.Dialogmelding || contents.some((c) => c.Omsorgsuttrekk)) {
+      throw new BadResponseError('a DIALOG_SVAR that is not a Dialogmelding note');
+    }
+    return {
+      refToParent: m.MsgInfo.ConversationRef.RefToParent,
+      senderHerId: herId(m.MsgInfo.Sender),
+      receiverHerId: herId(m.MsgInfo.Receiver),
+      nin: m.MsgInfo.Patient.Ident[0]!.Id,
+      record,
+    };
+  });
 }

@@ -1,4 +1,5 @@
-import { buildRequest, createCarePloAdapter } from '../../adapters/care-plo/client';
+import { createCarePloAdapter } from '../../adapters/care-plo/client';
+import { buildRequest } from '../../adapters/care-plo/request';
 import { AdapterKit, parseXml, SourceError } from '../../adapters/kit';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
@@ -63,25 +64,37 @@ describe('care-plo simulator with the care-plo adapter', () => {
     expect(record.nextOfKin.map((k) => k.name)).toEqual(truth.nextOfKin.map((k) => k.name));
   });
 
-  it('writes date-times as local time without an offset', async () => {
-    const response = await post(buildRequest('m-1', [nursingHome.nin], options));
+  it('answers each request with its own MsgHead: HELSEOPPLYSNINGER_LEGE for a patient it holds, DIALOG_SVAR otherwise', async () => {
+    const response = await post(buildRequest([{ msgId: 'm-1', nin: nursingHome.nin }, { msgId: 'm-2', nin: bergen.nin }], options));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/xml/);
     const xml = await response.text();
-    expect(xml).toContain('xmlns="http://www.kith.no/xmlstds/po/poHelseopplysninger/2014-04-15"');
-    expect(xml).toMatch(/<Tidspunkt>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}<\/Tidspunkt>/);
-    expect(xml).toContain('<RefToParent>');
+    const heads = xml.match(/<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>/g) ?? [];
+    expect(heads).toHaveLength(2);
+    expect(heads[0]).toContain('V="HELSEOPPLYSNINGER_LEGE"');
+    expect(heads[0]).toContain('<mh:RefToParent>m-1</mh:RefToParent>');
+    expect(heads[0]).toContain('<HelseopplysningerTilLege xmlns="http://www.kith.no/xmlstds/po/HelseopplysningerTilLege/2012-04-01"');
+    expect(heads[0]).toContain(`<mh:FamilyName>${nursingHome.familyName}</mh:FamilyName>`);
+    // Date-times as local time without an offset.
+    expect(heads[0]).toMatch(/<Tidspunkt>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}<\/Tidspunkt>/);
+    // A patient of another municipality: the service says it holds nothing, and does not name them.
+    expect(heads[1]).toContain('V="DIALOG_SVAR"');
+    expect(heads[1]).toContain('<mh:RefToParent>m-2</mh:RefToParent>');
+    expect(heads[1]).not.toContain('FamilyName');
+    expect(heads[1]).not.toContain('Omsorgsuttrekk');
   });
 
   it('refuses requests that are not well-formed PLO messages with 400 and a Feilmelding', async () => {
-    const valid = buildRequest('m-2', [nursingHome.nin], options);
+    const valid = buildRequest([{ msgId: 'm-2', nin: nursingHome.nin }], options);
     const cases: [string, string][] = [
       [valid, 'application/json'],
-      ['<ForesporselHelseopplysninger><MsgInfo>', 'application/xml'],
-      [valid.replace(/<MsgId>m-2<\/MsgId>/, ''), 'application/xml'],
-      [valid.replace(/<Receiver>[\s\S]*?<Id>95001<\/Id>/, (m) => m.replace('95001', '95002')), 'application/xml'],
-      [valid.replace(/<Pasient>[\s\S]*<\/Pasient>/, ''), 'application/xml'],
-      [valid.replace(`<Id>${nursingHome.nin}</Id>`, '<Id>123</Id>'), 'application/xml'],
+      ['<MeldingListe><MsgHead>', 'application/xml'],
+      [valid.replace(/<mh:MsgId>m-2<\/mh:MsgId>/, ''), 'application/xml'],
+      [valid.replace(/<mh:Receiver>[\s\S]*?<mh:Id>95001<\/mh:Id>/, (m) => m.replace('95001', '95002')), 'application/xml'],
+      [valid.replace(/<mh:Patient>[\s\S]*<\/mh:Patient>/, ''), 'application/xml'],
+      [valid.replace(`<mh:Id>${nursingHome.nin}</mh:Id>`, '<mh:Id>123</mh:Id>'), 'application/xml'],
+      [valid.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_SVAR"'), 'application/xml'],
+      [valid.replace(/<mh:MsgHead>[\s\S]*<\/mh:MsgHead>/, ''), 'application/xml'],
       ['<?xml version="1.0"?><Annet/>', 'application/xml'],
     ];
     for (const [body, contentType] of cases) {
@@ -92,7 +105,7 @@ describe('care-plo simulator with the care-plo adapter', () => {
   });
 
   it('refuses a sender that is not a registered communication partner with 403', async () => {
-    const response = await post(buildRequest('m-3', [nursingHome.nin], { ...options, senderHerId: '12345' }));
+    const response = await post(buildRequest([{ msgId: 'm-3', nin: nursingHome.nin }], { ...options, senderHerId: '12345' }));
     expect(response.status).toBe(403);
     expect(await feilkode(response)).toBe('UKJENT_AVSENDER');
   });

@@ -1,5 +1,4 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
-import { buildXml } from '../../adapters/kit/xml';
 import type { CareRecord, CareServiceType, NextOfKin, Person, WelfareTechnology } from '../population';
 import { entry, LOCAL_SYSTEM, localEntry } from '../../codelists';
 import { doseText } from '../population';
@@ -7,16 +6,32 @@ import { CARE_SERVICE_CODE } from '../population/careCodes';
 import { IPLOS_VARIABLES } from '../population/codes';
 
 /**
- * The PLO-style XML this system speaks, in the KITH tradition: a namespaced message with MsgInfo
- * (type, id, sender and receiver by HER-id), one `Pasient` block per care recipient, codes as V/S/DN
- * attributes, ISO dates, and date-times as Norwegian wall-clock time without an offset.
+ * The PLO messages this system sends, as the published PLO v1.6 and KITH MsgHead v1.2 have them: one MsgHead per
+ * patient, from the municipality's care service (its HER-id) to the asking party. A patient the service holds
+ * gets a HELSEOPPLYSNINGER_LEGE (Helseopplysninger til lege) whose main document is the PLO message
+ * `HelseopplysningerTilLege` and whose attachment is the care record extract (the project's own schema,
+ * schemas/plo/omsorgsuttrekk-2014-04-15.xsd); a patient it does not hold gets a DIALOG_SVAR saying so. Codes as
+ * KITH V/S/DN attributes, ISO dates, date-times as Norwegian wall-clock time without an offset.
  */
-export const PLO_NS = 'http://www.kith.no/xmlstds/po/poHelseopplysninger/2014-04-15';
-export const MIG_VERSION = 'v1.0 2014-04-15';
+export const NS = {
+  msgHead: 'http://www.kith.no/xmlstds/msghead/2006-05-24',
+  dialog: 'http://www.kith.no/xmlstds/dialog/2006-10-11',
+  /** PLO v1.6 Helseopplysninger til lege, and the PLO shared components it uses. */
+  plo: 'http://www.kith.no/xmlstds/po/HelseopplysningerTilLege/2012-04-01',
+  poKomponent: 'http://www.kith.no/xmlstds/po/poKomponent/2012-04-01',
+  /** The care record extract this project defines. */
+  extract: 'http://patient-graph.example/xmlstds/omsorgsuttrekk/2014-04-15',
+  /** The product's own batch and error elements. */
+  vendor: 'http://www.omsorgplo.example/ws/plo/2014-04',
+} as const;
+export const MIG_VERSION = 'v1.2 2006-05-24';
 
 /** KITH code systems (volven): message function, organisation id types, person id types, ATC, municipality. */
 export const OID = {
-  msgType: '2.16.578.1.12.4.1.1.8279',
+  /** Volven 7309 Type tjeneste / meldingsstatus: N is a new message. */
+  dispatchStatus: '2.16.578.1.12.4.1.1.7309',
+  /** Volven 7322 Tema for helsefaglig dialog. */
+  dialogTopic: '2.16.578.1.12.4.1.1.7322',
   orgIdType: '2.16.578.1.12.4.1.1.9051',
   personIdType: '2.16.578.1.12.4.1.1.8116',
   atc: '2.16.578.1.12.4.1.1.7180',
@@ -61,36 +76,30 @@ const code = (system: string, c: { V: string; DN: string }) => ({ '@_V': c.V, '@
 /** Present only when there is a value: PLO leaves optional elements out rather than sending them empty. */
 const opt = <T>(name: string, value: T | null | undefined) => (value === null || value === undefined || value === '' ? {} : { [name]: value });
 
-export const herIdent = (herId: string) => ({ Id: herId, TypeId: { '@_V': 'HER', '@_S': OID.orgIdType, '@_DN': 'HER-id' } });
-
-export function personIdent(nin: string, kind: Person['kind']) {
-  return {
-    Id: nin,
-    TypeId: kind === 'DNR' ? { '@_V': 'DNR', '@_S': OID.personIdType, '@_DN': 'D-nummer' } : { '@_V': 'FNR', '@_S': OID.personIdType, '@_DN': 'Fødselsnummer' },
-  };
-}
-
 /** An instant as PLO writes it: local Norwegian time, no offset. */
 const local = (isoUtc: string) => utcToOsloLocal(isoUtc);
 const hpr = (hprNumber: string) => (hprNumber ? { HprNr: hprNumber } : undefined);
 
-export function pasientBlock(person: Person, record: CareRecord, municipalityName: string): Record<string, unknown> {
+/**
+ * The care record extract's content for one patient (the patient is named in the MsgHead, not here). `_person` is
+ * kept in the signature for callers that walk every person's codes.
+ */
+export function pasientBlock(_person: Person, record: CareRecord, municipalityName: string): Record<string, unknown> {
   return {
-    Ident: personIdent(person.nin, person.kind),
     Kommune: { '@_V': record.municipality, '@_S': OID.municipality, '@_DN': municipalityName },
     Tjeneste: record.services.map((s) => ({
       TjenesteId: s.id,
       Type: code(OID.service, SERVICE_CODES[s.type]),
-      Vedtaksdato: s.decisionDate,
+      ...opt('Vedtaksdato', s.decisionDate),
       FraDato: s.start,
       ...opt('TilDato', s.end),
       ...opt('TimerPerUke', s.hoursPerWeek),
-      Enhet: s.unit,
+      ...opt('Enhet', s.unit),
     })),
     Besok: record.visits.map((v) => ({
       BesokId: v.id,
       Tidspunkt: local(v.time),
-      VarighetMin: v.minutes,
+      ...opt('VarighetMin', v.minutes),
       Oppgave: v.tasks,
       ...opt('Notat', v.note),
       ...opt('UtfortAv', hpr(v.hprNumber)),
@@ -115,7 +124,7 @@ export function pasientBlock(person: Person, record: CareRecord, municipalityNam
     Velferdsteknologi: record.welfareTechnology.map((w) => ({
       UtstyrId: w.id,
       Type: code(OID.welfareTechnology, WELFARE_CODES[w.type]),
-      Installert: w.installed,
+      ...opt('Installert', w.installed),
       ...(w.lastAlert ? { SisteVarsel: { Tidspunkt: local(w.lastAlert.time), Hendelse: w.lastAlert.kind, Handtert: w.lastAlert.handled } } : {}),
     })),
     // PLO carries a daily dose as structured fields only (the adapter writes the text); as-needed and
@@ -124,11 +133,11 @@ export function pasientBlock(person: Person, record: CareRecord, municipalityNam
       LegemiddelId: m.id,
       Atc: { '@_V': m.atc, '@_S': OID.atc, '@_DN': m.name },
       Navn: m.name,
-      Styrke: m.strength,
-      Legemiddelform: m.form,
+      ...opt('Styrke', m.strength),
+      ...opt('Legemiddelform', m.form),
       Dosering: { Mengde: m.dose.amount, Enhet: m.dose.unit, AntallPerDogn: m.dose.timesPerDay, ...(m.dose.asNeeded || (m.dose.intervalDays ?? 1) !== 1 ? { DoseringTekst: doseText(m) } : {}) },
       Status: code(OID.medicationStatus, fromLocal(OID.medicationStatus, m.status === 'active' ? 'A' : 'S')),
-      FraDato: m.startDate,
+      ...opt('FraDato', m.startDate),
       ...opt('TilDato', m.endDate),
       ...opt('Merknad', m.note),
       ...opt('Rekvirent', hpr(m.hprNumber)),
@@ -145,28 +154,3 @@ export function pasientBlock(person: Person, record: CareRecord, municipalityNam
   };
 }
 
-export interface Party {
-  name: string;
-  herId: string;
-}
-
-export function msgInfo(type: { V: string; DN: string }, msgId: string, sender: Party, receiver: Party, refToParent?: string): Record<string, unknown> {
-  return {
-    Type: code(OID.msgType, type),
-    MIGversion: MIG_VERSION,
-    GenDate: utcToOsloLocal(new Date().toISOString()),
-    MsgId: msgId,
-    ...(refToParent ? { RefToParent: { MsgId: refToParent } } : {}),
-    Sender: { Organisation: { OrganisationName: sender.name, Ident: herIdent(sender.herId) } },
-    Receiver: { Organisation: { OrganisationName: receiver.name, Ident: herIdent(receiver.herId) } },
-  };
-}
-
-export function helseopplysninger(info: Record<string, unknown>, pasienter: Record<string, unknown>[]): string {
-  return buildXml({ Helseopplysninger: { '@_xmlns': PLO_NS, MsgInfo: info, Pasient: pasienter } });
-}
-
-/** The error message this system answers with (400 for a bad request, 500 for its own failure). */
-export function feilmelding(kode: string, beskrivelse: string): string {
-  return buildXml({ Feilmelding: { '@_xmlns': PLO_NS, Kode: { '@_V': kode, '@_DN': beskrivelse }, Beskrivelse: beskrivelse } });
-}

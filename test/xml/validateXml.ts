@@ -14,6 +14,8 @@ import { fromRoot } from '../../lib/repositoryRoot';
  * `KITH_XSD_DIR` may name a folder holding official schemas (for example KITH's MsgHead-v1_2.xsd with the
  * xmldsig-core-schema.xsd it imports): each target namespace found there is validated against the official
  * file instead of the project's own. The rest (the project's journal extract, the vendors' envelopes) stays.
+ * The same holds for the PLO namespaces (HelseopplysningerTilLege, poKomponent): put the official PLO v1.6 files,
+ * with the schemas they import, in the same folder.
  */
 export interface XmlDocument {
   /** A name for messages: which simulator, which request. Never an identity number. */
@@ -38,13 +40,25 @@ interface SchemaFile {
 
 const SCHEMA_ROOT = fromRoot('schemas');
 
+/**
+ * A schema file's text. KITH publishes many of its schemas (MsgHead v1.2, the PLO messages) in ISO-8859-1: those
+ * are decoded as Latin-1 and their declaration rewritten to UTF-8, as xmllint is handed UTF-8 text; read as
+ * UTF-8 they would lose every æ, ø and å, in element names too (Dialogmelding's Formål).
+ */
+function readSchemaText(path: string): string {
+  const bytes = readFileSync(path);
+  const declared = /^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(bytes.subarray(0, 200).toString('latin1'))?.[1]?.toLowerCase();
+  if (declared !== 'iso-8859-1' && declared !== 'latin1') return bytes.toString('utf8');
+  return bytes.toString('latin1').replace(/^(<\?xml[^>]*\bencoding\s*=\s*["'])[^"']+(["'])/i, '$1UTF-8$2');
+}
+
 function schemaFiles(dir: string): SchemaFile[] {
   const files: SchemaFile[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...schemaFiles(path));
     else if (/\.(xsd|dtd)$/i.test(entry.name)) {
-      const contents = readFileSync(path, 'utf8');
+      const contents = readSchemaText(path);
       const ns = /\.xsd$/i.test(entry.name) ? /<(?:[\w-]+:)?schema\b[^>]*\btargetNamespace\s*=\s*"([^"]+)"/.exec(contents)?.[1] ?? null : null;
       files.push({ fileName: entry.name, contents, targetNamespace: ns });
     }

@@ -11,7 +11,7 @@ import { sourceFailure, testKit } from '../../kit/testing';
 const BASE = 'http://care-plo.test';
 const URL_ = `${BASE}/plo/helseopplysninger`;
 const instance: InstanceConfig = { id: 'care-trondheim', system: 'care-plo', baseUrl: BASE, timeoutMs: 300, options: {} };
-const fixture = readFileSync(path.join(__dirname, 'fixtures', 'helseopplysninger.xml'), 'utf8');
+const fixture = readFileSync(path.join(__dirname, 'fixtures', 'meldingliste.xml'), 'utf8');
 const [NURSING_HOME, HOME, UNKNOWN] = ['14913527004', '22924932337', '01010112345'] as const;
 const D_NUMBER = '65849226414';
 
@@ -19,7 +19,8 @@ interface Received {
   url: string;
   contentType: string | null;
   doc: Record<string, unknown>;
-  msgId: string;
+  /** The requests of the batch: message id and patient, in order. */
+  requests: { msgId: string; nin: string }[];
 }
 const received: Received[] = [];
 const server = setupServer();
@@ -42,16 +43,39 @@ function at(node: unknown, ...names: (string | number)[]): unknown {
   return names.reduce<unknown>((value, name) => (value && typeof value === 'object' ? (value as Record<string | number, unknown>)[name] : undefined), node);
 }
 
-/** A system answering the fixture to whatever it is asked, as a reply to the request's MsgId. */
-function ploSystem(answer = fixture) {
-  return http.post(URL_, async ({ request }) => {
-    const doc = parseXml(await request.text(), ['Pasient']);
-    const msgId = String(at(doc, 'ForesporselHelseopplysninger', 'MsgInfo', 'MsgId'));
-    received.push({ url: request.url, contentType: request.headers.get('content-type'), doc, msgId });
-    return new HttpResponse(answer.replace('0f8e3c2a-1111-4a2b-8c3d-9e8f7a6b5c4d', msgId), { headers: { 'Content-Type': 'application/xml' } });
-  });
+/** The fixture's MsgHeads by the patient they are about. */
+const fixtureHeads = new Map((fixture.match(/ {2}<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>\n/g) ?? []).map((h) => [/<mh:Patient>[\s\S]*?<mh:Id>(\d{11})<\/mh:Id>/.exec(h)?.[1], h]));
+const [listOpen, listClose] = fixture.split(/ {2}<mh:MsgHead>[\s\S]*<\/mh:MsgHead>\n/) as [string, string];
+
+/** The DIALOG_SVAR the system sends for a patient it holds nothing on: the first fixture MsgHead, its documents replaced. */
+function nothingHeld(nin: string): string {
+  const head = [...fixtureHeads.values()][0]!;
+  return head
+    .replace('V="HELSEOPPLYSNINGER_LEGE" DN="Helseopplysninger til lege"', 'V="DIALOG_SVAR" DN="Svar på forespørsel"')
+    .replace(/<mh:FamilyName>[\s\S]*?<mh:GivenName>.*?<\/mh:GivenName>\s*/, '')
+    .replace(/(<mh:Patient>[\s\S]*?<mh:Id>)\d{11}/, `$1${nin}`)
+    .replace(
+      /<mh:Document>[\s\S]*<\/mh:Document>/,
+      '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>',
+    );
 }
 
+/** The fixture's MsgHead (or a DIALOG_SVAR) for one request, as an answer to it. */
+function answerTo(request: { msgId: string; nin: string }): string {
+  const head = fixtureHeads.get(request.nin) ?? nothingHeld(request.nin);
+  return head.replace(/<mh:RefToParent>.*?<\/mh:RefToParent>/, `<mh:RefToParent>${request.msgId}</mh:RefToParent>`).replace(/<mh:RefToConversation>.*?<\/mh:RefToConversation>/, `<mh:RefToConversation>${request.msgId}</mh:RefToConversation>`);
+}
+
+/** A system answering every request of a batch from the fixture; `edit` may spoil the answer. */
+function ploSystem(edit: (heads: string[], requests: Received['requests']) => string[] = (heads) => heads) {
+  return http.post(URL_, async ({ request }) => {
+    const doc = parseXml(await request.text(), ['MsgHead']);
+    const heads = (at(doc, 'MeldingListe', 'MsgHead') as Xml[]).map((m) => ({ msgId: String(at(m, 'MsgInfo', 'MsgId')), nin: String(at(m, 'MsgInfo', 'Patient', 'Ident', 'Id')) }));
+    received.push({ url: request.url, contentType: request.headers.get('content-type'), doc, requests: heads });
+    const body = listOpen + edit(heads.map(answerTo), heads).join('') + listClose;
+    return new HttpResponse(body, { headers: { 'Content-Type': 'application/xml' } });
+  });
+}
 
 describe('care-plo client', () => {
   it('asks for several patients in one XML message addressed by HER-id, numbers in the body only', async () => {
@@ -62,11 +86,16 @@ describe('care-plo client', () => {
     expect(request?.url).toBe(URL_);
     expect(request?.url).not.toMatch(/\d{11}/);
     expect(request?.contentType).toMatch(/^application\/xml/);
-    const message = at(request?.doc, 'ForesporselHelseopplysninger');
-    expect(at(message, 'MsgInfo', 'Sender', 'Organisation', 'Ident', 'Id')).toBe('90001');
-    expect(at(message, 'MsgInfo', 'Receiver', 'Organisation', 'Ident', 'Id')).toBe('95001');
-    expect(at(message, 'MsgInfo', 'MsgId')).toMatch(/^[0-9a-f-]{36}$/);
-    expect((at(message, 'Pasient') as Xml[]).map((p) => [at(p, 'Ident', 'Id'), at(p, 'Ident', 'TypeId', '@_V')])).toEqual([
+    const heads = at(request?.doc, 'MeldingListe', 'MsgHead') as Xml[];
+    for (const head of heads) {
+      expect(at(head, 'MsgInfo', 'Type', '@_V')).toBe('DIALOG_FORESPORSEL');
+      expect(at(head, 'MsgInfo', 'Sender', 'Organisation', 'Ident', 'Id')).toBe('90001');
+      expect(at(head, 'MsgInfo', 'Receiver', 'Organisation', 'Ident', 'Id')).toBe('95001');
+      expect(at(head, 'MsgInfo', 'MsgId')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(at(head, 'Document', 'RefDoc', 'Content', 'Dialogmelding', 'Foresporsel', 'TypeForesp', '@_V')).toBe('8');
+    }
+    expect(new Set(request?.requests.map((r) => r.msgId)).size).toBe(4);
+    expect(heads.map((h) => [at(h, 'MsgInfo', 'Patient', 'Ident', 'Id'), at(h, 'MsgInfo', 'Patient', 'Ident', 'TypeId', '@_V')])).toEqual([
       [NURSING_HOME, 'FNR'],
       [HOME, 'FNR'],
       [UNKNOWN, 'FNR'],
@@ -78,25 +107,30 @@ describe('care-plo client', () => {
     expect(result.get(D_NUMBER)).toBeNull();
   });
 
-  it('splits more than 100 patients into messages of at most 100, each with its own MsgId', async () => {
+  it('splits more than 100 patients into calls of at most 100 MsgHeads, each with its own MsgId', async () => {
     server.use(ploSystem());
     const many = Array.from({ length: 150 }, (_, i) => String(10_000_000_000 + i));
     const result = await adapter().read(many);
-    expect(received.map((r) => (at(r.doc, 'ForesporselHelseopplysninger', 'Pasient') as Xml[]).length).sort((a, b) => b - a)).toEqual([100, 50]);
-    expect(new Set(received.map((r) => r.msgId)).size).toBe(2);
+    expect(received.map((r) => r.requests.length).sort((a, b) => b - a)).toEqual([100, 50]);
+    expect(new Set(received.flatMap((r) => r.requests.map((m) => m.msgId))).size).toBe(150);
     expect(result.size).toBe(150);
   });
 
-  it('refuses an answer to another request as SOURCE_BAD_RESPONSE', async () => {
-    server.use(http.post(URL_, () => new HttpResponse(fixture, { headers: { 'Content-Type': 'application/xml' } })));
+  it.each([
+    ['an answer to another request', (heads: string[]) => [heads[0]!.replace(/<mh:RefToParent>.*?</, '<mh:RefToParent>0f8e3c2a-9999-4a2b-8c3d-9e8f7a6b5c4d<')]],
+    ['an answer about another patient', (heads: string[]) => [heads[0]!.replace(/(<mh:Patient>[\s\S]*?<mh:Id>)\d{11}/, `$1${HOME}`)]],
+    ['an answer from another service', (heads: string[]) => [heads[0]!.replace('<mh:Id>95001</mh:Id>', '<mh:Id>95002</mh:Id>')]],
+    ['an answer addressed to someone else', (heads: string[]) => [heads[0]!.replace('<mh:Id>90001</mh:Id>', '<mh:Id>90002</mh:Id>')]],
+    ['two answers to one request', (heads: string[]) => [heads[0]!, heads[0]!]],
+    ['a request left unanswered', () => []],
+  ])('refuses %s as SOURCE_BAD_RESPONSE', async (_name, edit) => {
+    server.use(ploSystem(edit));
     expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
-  it('drops a patient the message did not ask for', async () => {
-    server.use(ploSystem());
-    const result = await adapter().read([HOME]);
-    expect(result.has(NURSING_HOME)).toBe(false);
-    expect(result.get(HOME)).not.toBeNull();
+  it('refuses the fixture answered as is, to requests it does not answer', async () => {
+    server.use(http.post(URL_, () => new HttpResponse(fixture, { headers: { 'Content-Type': 'application/xml' } })));
+    expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('reports the system\'s XML server error as SOURCE_UNAVAILABLE naming the instance', async () => {
@@ -122,7 +156,7 @@ describe('care-plo client', () => {
     server.use(http.post(URL_, () => new HttpResponse(carePloSimulator.invalid.body, { headers: { 'Content-Type': 'application/xml' } })));
     const error = await sourceFailure(adapter().read([NURSING_HOME]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
-    expect(error.message).toMatch(/Ident/);
+    expect(error.message).toMatch(/Patient/);
   });
 
   it('reports a system that never answers as SOURCE_TIMEOUT', async () => {

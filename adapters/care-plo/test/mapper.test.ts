@@ -2,20 +2,40 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { carePloSimulator } from '../../../simulators/care-plo';
 import { BadResponseError } from '../../kit';
-import { mapHelseopplysninger } from '../mapper';
+import { mapMeldingListe } from '../mapper';
 
-const fixture = readFileSync(path.join(__dirname, 'fixtures', 'helseopplysninger.xml'), 'utf8');
+const fixture = readFileSync(path.join(__dirname, 'fixtures', 'meldingliste.xml'), 'utf8');
 const NURSING_HOME = '14913527004';
 const HOME = '22924932337';
 
 describe('care-plo mapper', () => {
-  const answer = mapHelseopplysninger(fixture);
-  const nursingHome = answer.records.get(NURSING_HOME)!;
-  const home = answer.records.get(HOME)!;
+  const answers = mapMeldingListe(fixture);
+  const records = new Map(answers.map((a) => [a.nin, a.record]));
+  const nursingHome = records.get(NURSING_HOME)!;
+  const home = records.get(HOME)!;
 
-  it('reads the reference to the request and one record per Pasient', () => {
-    expect(answer.refToParent).toBe('0f8e3c2a-1111-4a2b-8c3d-9e8f7a6b5c4d');
-    expect([...answer.records.keys()]).toEqual([NURSING_HOME, HOME]);
+  it('reads one answer per MsgHead: the request it refers to, both HER-ids, the patient and the attached record', () => {
+    expect(answers.map((a) => [a.refToParent, a.senderHerId, a.receiverHerId, a.nin])).toEqual([
+      ['0f8e3c2a-1111-4a2b-8c3d-9e8f7a6b5c4d', '95001', '90001', NURSING_HOME],
+      ['0f8e3c2a-2222-4a2b-8c3d-9e8f7a6b5c4d', '95001', '90001', HOME],
+    ]);
+    expect(answers.every((a) => a.record !== null)).toBe(true);
+  });
+
+  it('reads a DIALOG_SVAR as nothing held, and refuses a HELSEOPPLYSNINGER_LEGE without its extract or PLO message', () => {
+    const [first] = fixture.match(/ {2}<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>\n/) ?? [''];
+    const withoutExtract = first.replace(/<mh:Document>\s*<mh:DocumentConnection V="V"[\s\S]*?<\/mh:Document>\n/, '');
+    const list = (heads: string) => fixture.replace(/ {2}<mh:MsgHead>[\s\S]*<\/mh:MsgHead>\n/, heads);
+    expect(() => mapMeldingListe(list(withoutExtract))).toThrow(/exactly one care record extract/);
+    const withoutPlo = first.replace(/<HelseopplysningerTilLege [\s\S]*?<\/HelseopplysningerTilLege>/, '<Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat/></Dialogmelding>');
+    expect(() => mapMeldingListe(list(withoutPlo))).toThrow(/HelseopplysningerTilLege/);
+    const svar = first
+      .replace('V="HELSEOPPLYSNINGER_LEGE" DN="Helseopplysninger til lege"', 'V="DIALOG_SVAR" DN="Svar på forespørsel"')
+      .replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>');
+    expect(mapMeldingListe(list(svar))).toEqual([expect.objectContaining({ nin: NURSING_HOME, record: null })]);
+    // A DIALOG_SVAR carrying a record is off-protocol: it is not read as one.
+    expect(() => mapMeldingListe(list(first.replace('V="HELSEOPPLYSNINGER_LEGE"', 'V="DIALOG_SVAR"')))).toThrow(/DIALOG_SVAR/);
+    expect(() => mapMeldingListe(list(first.replace('V="HELSEOPPLYSNINGER_LEGE"', 'V="DIALOG_FORESPORSEL"')))).toThrow(/MsgInfo\.Type/);
   });
 
   it('maps services by code, keeping the DN text, and reads unknown codes by their text', () => {
@@ -23,7 +43,7 @@ describe('care-plo mapper', () => {
       {
         id: 'vedtak-000105',
         type: 'HOME_NURSING',
-        description: 'Hjemmesykepleie',
+        description: 'Helsetjenester i hjemmet',
         decisionDate: '2023-11-13',
         start: '2023-12-03',
         end: '2025-11-19',
@@ -146,31 +166,31 @@ describe('care-plo mapper', () => {
     expect(nursingHome.administrations.find((a) => a.id === 'adm-000121')).toMatchObject({ time: '2026-10-31T08:01:00Z', given: false, note: 'Pasienten sov' });
   });
 
-  it('reads a message without patients as none found', () => {
-    const empty = fixture.replace(/<Pasient>[\s\S]*<\/Pasient>\n/, '');
-    expect(mapHelseopplysninger(empty).records.size).toBe(0);
+  it('reads a list without MsgHeads as no answers', () => {
+    const empty = fixture.replace(/ {2}<mh:MsgHead>[\s\S]*<\/mh:MsgHead>\n/, '');
+    expect(mapMeldingListe(empty)).toEqual([]);
   });
 
-  it('rejects the simulator\'s invalid answer: a Pasient without Ident, a service without FraDato', () => {
-    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(BadResponseError);
-    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(/Pasient\.0\.Ident/);
-    expect(() => mapHelseopplysninger(carePloSimulator.invalid.body)).toThrow(/FraDato/);
+  it('rejects the simulator\'s invalid answer: a MsgHead naming no patient, a service without FraDato', () => {
+    expect(() => mapMeldingListe(carePloSimulator.invalid.body)).toThrow(BadResponseError);
+    expect(() => mapMeldingListe(carePloSimulator.invalid.body)).toThrow(/MsgInfo\.Patient/);
+    expect(() => mapMeldingListe(carePloSimulator.invalid.body)).toThrow(/Tjeneste\.0\.FraDato/);
   });
 
   it('rejects wrong formats without quoting values', () => {
     const norwegianDate = fixture.replace('<FraDato>2023-12-03</FraDato>', '<FraDato>03.12.2023</FraDato>');
-    expect(() => mapHelseopplysninger(norwegianDate)).toThrow(/Tjeneste\.0\.FraDato/);
-    expect(() => mapHelseopplysninger(norwegianDate)).not.toThrow(/2023|14913527004|Aune/);
+    expect(() => mapMeldingListe(norwegianDate)).toThrow(/Tjeneste\.0\.FraDato/);
+    expect(() => mapMeldingListe(norwegianDate)).not.toThrow(/2023|14913527004|Aune/);
     const badScore = fixture.replace('<Verdi>4</Verdi>', '<Verdi>9</Verdi>');
-    expect(() => mapHelseopplysninger(badScore)).toThrow(/IPLOS\.Skaar\.0\.Verdi/);
+    expect(() => mapMeldingListe(badScore)).toThrow(/IPLOS\.Skaar\.0\.Verdi/);
     const badTime = fixture.replace('<Tidspunkt>2026-10-26T08:06:00</Tidspunkt>', '<Tidspunkt>26.10.2026 08:06</Tidspunkt>');
-    expect(() => mapHelseopplysninger(badTime)).toThrow(/Besok\.0\.Tidspunkt/);
+    expect(() => mapMeldingListe(badTime)).toThrow(/Besok\.0\.Tidspunkt/);
   });
 
   it('rejects garbage, error messages and other messages', () => {
-    expect(() => mapHelseopplysninger(fixture.slice(0, 400))).toThrow(BadResponseError);
-    expect(() => mapHelseopplysninger(carePloSimulator.failure.body)).toThrow(/Feilmelding/);
-    expect(() => mapHelseopplysninger('<?xml version="1.0"?><Annet><MsgInfo/></Annet>')).toThrow(/Helseopplysninger/);
-    expect(() => mapHelseopplysninger('')).toThrow(BadResponseError);
+    expect(() => mapMeldingListe(fixture.slice(0, 400))).toThrow(BadResponseError);
+    expect(() => mapMeldingListe(carePloSimulator.failure.body)).toThrow(/Feilmelding/);
+    expect(() => mapMeldingListe('<?xml version="1.0"?><Annet><MsgInfo/></Annet>')).toThrow(/MeldingListe/);
+    expect(() => mapMeldingListe('')).toThrow(BadResponseError);
   });
 });

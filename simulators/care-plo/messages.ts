@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { buildXml } from '../../adapters/kit/xml';
+import { utcToOsloLocal } from '../../lib/osloTime';
+import type { CareRecord, Person } from '../population';
+import { MIG_VERSION, NS, OID, pasientBlock } from './helseopplysninger';
+import type { Foresporsel } from './request';
+
+/**
+ * The answers this system sends, one MsgHead per request (prefixes mh:, dia:, po:; the PLO message and the
+ * extract under default namespaces), in a MeldingListe of the product's own:
+ * - HELSEOPPLYSNINGER_LEGE for a patient it holds: main document the PLO message HelseopplysningerTilLege
+ *   (InformasjonOmForsendelsen: a new message, in answer to a request), the care record extract attached;
+ * - DIALOG_SVAR for a patient it does not hold: a Dialogmelding Notat saying so, repeating the request.
+ * Both refer to the request (ConversationRef) and name the patient in MsgInfo/Patient; only a held patient is
+ * named by name as well as number.
+ */
+
+export interface Party {
+  name: string;
+  herId: string;
+  orgNumber?: string;
+}
+
+/** Volven 7322: 8 Forespørsel om helseopplysninger. */
+const TOPIC = { '@_V': '8', '@_S': OID.dialogTopic, '@_DN': 'Forespørsel om helseopplysninger' };
+
+const orgIdent = (id: string, V: 'HER' | 'ENH', DN: string) => ({ 'mh:Id': id, 'mh:TypeId': { '@_V': V, '@_S': OID.orgIdType, '@_DN': DN } });
+
+function organisation(party: Party): Record<string, unknown> {
+  const idents = [orgIdent(party.herId, 'HER', 'HER-id')];
+  if (party.orgNumber) idents.push(orgIdent(party.orgNumber, 'ENH', 'Organisasjonsnummeret i Enhetsregisteret'));
+  return { 'mh:Organisation': { 'mh:OrganisationName': party.name, 'mh:Ident': idents } };
+}
+
+function patientIdent(nin: string, kind: Person['kind'] | 'FNR') {
+  const type = kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
+  return { 'mh:Id': nin, 'mh:TypeId': { '@_V': type.V, '@_S': OID.personIdType, '@_DN': type.DN } };
+}
+
+export interface Svar {
+  request: Foresporsel;
+  /** The patient and record when this system holds them. */
+  found: { person: Person; record: CareRecord; municipalityName: string } | null;
+}
+
+function msgHead(self: Party, svar: Svar, now: Date): Record<string, unknown> {
+  const { request, found } = svar;
+  const person = found?.person ?? null;
+  const msgInfo = {
+    'mh:Type': found ? { '@_V': 'HELSEOPPLYSNINGER_LEGE', '@_DN': 'Helseopplysninger til lege' } : { '@_V': 'DIALOG_SVAR', '@_DN': 'Svar på forespørsel' },
+    'mh:MIGversion': MIG_VERSION,
+    'mh:GenDate': utcToOsloLocal(now.toISOString()),
+    'mh:MsgId': randomUUID(),
+    'mh:ConversationRef': { 'mh:RefToParent': request.msgId, 'mh:RefToConversation': request.msgId },
+    'mh:Sender': organisation(self),
+    'mh:Receiver': organisation({ name: request.senderName, herId: request.senderHerId }),
+    'mh:Patient': {
+      ...(person
+        ? { 'mh:FamilyName': person.familyName, ...(person.middleName ? { 'mh:MiddleName': person.middleName } : {}), 'mh:GivenName': person.givenName }
+        : {}),
+      'mh:Ident': patientIdent(request.nin, person?.kind ?? request.kind),
+    },
+  };
+  const document = (connection: 'H' | 'V', content: Record<string, unknown>, description?: string) => ({
+    'mh:DocumentConnection': connection === 'H' ? { '@_V': 'H', '@_DN': 'Hoveddokument' } : { '@_V': 'V', '@_DN': 'Vedlegg' },
+    'mh:RefDoc': {
+      'mh:MsgType': { '@_V': 'XML', '@_DN': 'XML-instans' },
+      'mh:MimeType': 'text/xml',
+      ...(description ? { 'mh:Description': description } : {}),
+      'mh:Content': content,
+    },
+  });
+  if (!found) {
+    const notat = {
+      'dia:Dialogmelding': {
+        '@_xmlns:dia': NS.dialog,
+        'dia:Notat': {
+          'dia:TemaKodet': TOPIC,
+          'dia:TekstNotatInnhold': 'Pleie- og omsorgstjenesten har ingen helseopplysninger om pasienten.',
+          'dia:DatoNotat': utcToOsloLocal(now.toISOString()).slice(0, 10),
+          'dia:Foresporsel': { 'dia:TypeForesp': TOPIC, ...(request.question ? { 'dia:Sporsmal': request.question } : {}) },
+        },
+      },
+    };
+    return { 'mh:MsgInfo': msgInfo, 'mh:Document': [document('H', notat)] };
+  }
+  const plo = {
+    HelseopplysningerTilLege: {
+      '@_xmlns': NS.plo,
+      '@_xmlns:po': NS.poKomponent,
+      'po:InformasjonOmForsendelsen': {
+        'po:Forsendelsesstatus': { '@_V': 'N', '@_S': OID.dispatchStatus, '@_DN': 'Ny' },
+        'po:SvarPaaForesporsel': true,
+      },
+    },
+  };
+  const extract = { Omsorgsuttrekk: { '@_xmlns': NS.extract, ...pasientBlock(found.person, found.record, found.municipalityName) } };
+  return { 'mh:MsgInfo': msgInfo, 'mh:Document': [document('H', plo), document('V', extract, 'Omsorgsuttrekk')] };
+}
+
+/** The whole answer to one batch: one MsgHead per request, in the order asked. */
+export function meldingListe(self: Party, answers: readonly Svar[], now = new Date()): string {
+  return buildXml({
+    'op:MeldingListe': { '@_xmlns:op': NS.vendor, '@_xmlns:mh': NS.msgHead, 'mh:MsgHead': answers.map((a) => msgHead(self, a, now)) },
+  });
+}
+
+/** The error message this system answers with (400 for a bad request, 403 for a stranger, 500 for its own failure). */
+export function feilmelding(kode: string, beskrivelse: string): string {
+  return buildXml({ Feilmelding: { '@_xmlns': NS.vendor, Kode: { '@_V': kode, '@_DN': beskrivelse }, Beskrivelse: beskrivelse } });
+}
