@@ -145,7 +145,7 @@ const msgHeadSchema = z.object({
         Content: z.object({
           HelseopplysningerTilLege: z.object({ InformasjonOmForsendelsen: z.object({ Forsendelsesstatus: code }) }).optional(),
           Omsorgsuttrekk: pasientSchema.optional(),
-          Dialogmelding: z.object({ Notat: z.unknown() }).optional(),
+          Dialogmelding: z.object({ Notat: z.union([z.string(), z.record(z.string(), z.unknown())]) }).optional(),
         }),
       }),
     }),

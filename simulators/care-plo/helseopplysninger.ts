@@ -26,7 +26,7 @@ export const NS = {
 } as const;
 export const MIG_VERSION = 'v1.2 2006-05-24';
 
-/** KITH code systems (volven): message function, organisation id types, person id types, ATC, municipality. */
+/** KITH code systems (Volven): dispatch status, dialogue topic, organisation and person id types, ATC, municipality. */
 export const OID = {
   /** Volven 7309 Type tjeneste / meldingsstatus: N is a new message. */
   dispatchStatus: '2.16.578.1.12.4.1.1.7309',

@@ -33,6 +33,7 @@ describe('care-plo mapper', () => {
       .replace('V="HELSEOPPLYSNINGER_LEGE" DN="Helseopplysninger til lege"', 'V="DIALOG_SVAR" DN="Svar på forespørsel"')
       .replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>');
     expect(mapMeldingListe(list(svar))).toEqual([expect.objectContaining({ nin: NURSING_HOME, record: null })]);
+    expect(() => mapMeldingListe(list(svar.replace(/<Notat>.*?<\/Notat>/, '<Foresporsel/>')))).toThrow(/Dialogmelding\.Notat/);
     // A DIALOG_SVAR carrying a record is off-protocol: it is not read as one.
     expect(() => mapMeldingListe(list(first.replace('V="HELSEOPPLYSNINGER_LEGE"', 'V="DIALOG_SVAR"')))).toThrow(/DIALOG_SVAR/);
     expect(() => mapMeldingListe(list(first.replace('V="HELSEOPPLYSNINGER_LEGE"', 'V="DIALOG_FORESPORSEL"')))).toThrow(/MsgInfo\.Type/);
