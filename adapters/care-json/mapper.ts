@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseJson, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel } from '../model';
-import { careDose } from './careDose';
-import { medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from './careVocabulary';
+import { careDose } from '../kit/careDose';
+import { medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
 import { isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 
 /**

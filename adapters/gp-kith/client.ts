@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { GpAdapter } from '../contracts';
-import { BadResponseError, soapFaultMessage, soapHeaders, SourceError, type AdapterKit } from '../kit';
+import { BadResponseError, soapHeaders, type AdapterKit } from '../kit';
 import type { GpRecordModel } from '../model';
-import { readSoapFault } from './fault';
+import { readGpFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
 import { mapJournalResponse } from './mapper';
 import { DIALECTS } from './protocol';
 import { buildJournalRequest, type Foresporsel } from './request';
-
-/**
- * A fault is reported by its codes (SOAP fault code, vendor error code) and HTTP status, never by its text:
- * the text is the source's free text and may name the patient. The status is kept for the health view.
- */
-function faultError(instance: InstanceConfig, body: unknown, status: number): SourceError | null {
-  const fault = readSoapFault(body);
-  if (!fault) return null;
-  return new SourceError('SOURCE_UNAVAILABLE', instance.id, soapFaultMessage(instance.id, fault), { status });
-}
 
 /**
  * The GP record adapter for both KITH dialects. One SOAP call carries up to `maxBatch` patients, one
@@ -35,11 +25,9 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
     read: (keys, readOptions) => {
       const officeOf = new Map<string, string>();
       for (const key of keys) if (!officeOf.has(key.nin)) officeOf.set(key.nin, key.officeHerId);
-      return kit.readMany<GpRecordModel>(
-        instance,
-        'gp-record',
-        [...officeOf.keys()],
-        async (batch, signal) => {
+      return kit.reader<GpRecordModel>(instance, manifest, {
+        operation: 'gp-record',
+        async fetchBatch(batch, signal) {
           const messages: Foresporsel[] = batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string, msgId: randomUUID() }));
           const body = buildJournalRequest({ dialect: options.dialect, senderHerId: options.senderHerId, genDate: new Date(), messages });
           let xml: string;
@@ -50,10 +38,11 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
             });
             xml = response.data;
           } catch (error) {
-            if (isAxiosError(error) && error.response) throw faultError(instance, error.response.data, error.response.status) ?? error;
+            // A fault is reported by its codes and HTTP status (the kit maps it), never by its text.
+            if (isAxiosError(error) && error.response) throw readGpFault(error.response.data, error.response.status) ?? error;
             throw error;
           }
-          const fault = faultError(instance, xml, 200);
+          const fault = readGpFault(xml, 200);
           if (fault) throw fault;
           const byMsgId = new Map(messages.map((m) => [m.msgId, m]));
           const result = new Map<string, GpRecordModel | null>();
@@ -72,8 +61,7 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
           if (result.size !== messages.length) throw new BadResponseError('a DIALOG_FORESPORSEL went unanswered');
           return result;
         },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      );
+      })([...officeOf.keys()], readOptions);
     },
   };
 }

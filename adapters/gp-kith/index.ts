@@ -5,7 +5,7 @@ import { manifest, type GpKithOptions } from './manifest';
 
 export { mapJournal, mapJournalResponse } from './mapper';
 export { buildJournalRequest } from './request';
-export { readSoapFault } from './fault';
+export { readGpFault } from './fault';
 export { createGpKithAdapter } from './client';
 export type { GpKithDialect, GpKithOptions } from './manifest';
 

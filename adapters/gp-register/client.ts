@@ -24,23 +24,15 @@ export function createGpRegisterAdapter(instance: InstanceConfig, options: GpReg
   const http = kit.http(instance);
   return {
     instance,
-    read: (nins, readOptions) =>
-      kit.readMany<GpListingModel>(
-        instance,
-        'gp-listing',
-        nins,
-        async (keys, signal) => {
-          const result = new Map<string, GpListingModel | null>();
-          // The register refuses the whole batch for one malformed number: such keys are not asked (they map to null).
-          const askable = keys.filter((k) => /^\d{11}$/.test(k));
-          if (askable.length === 0) return result;
-          const body = await postWcf(http, instance, FLR_PATH, { action: GET_PATIENTS_GP_DETAILS, body: getPatientsGpDetails(askable), options }, signal);
-          const listings = mapGpDetailsResponse(body);
-          // Only what was asked: a listing for a number not in this batch would be the register's mistake.
-          for (const nin of askable) if (listings.has(nin)) result.set(nin, listings.get(nin) ?? null);
-          return result;
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      ),
+    read: kit.reader<GpListingModel>(instance, manifest, {
+      operation: 'gp-listing',
+      // The register refuses the whole batch for one malformed number: such keys are not asked (they map to null).
+      askable: (key) => /^\d{11}$/.test(key),
+      async fetchBatch(nins, signal) {
+        const body = await postWcf(http, instance, FLR_PATH, { action: GET_PATIENTS_GP_DETAILS, body: getPatientsGpDetails(nins), options }, signal);
+        // A listing for a number not in this batch would be the register's mistake: the kit drops it.
+        return mapGpDetailsResponse(body);
+      },
+    }),
   };
 }

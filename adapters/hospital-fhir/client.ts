@@ -2,7 +2,7 @@ import { type AxiosResponse, isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import type { HospitalAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit, type ReadOptions } from '../kit';
+import { BadResponseError, type AdapterKit } from '../kit';
 import type { HospitalRecordModel } from '../model';
 import { SYSTEM } from './fhir';
 import { manifest, type HospitalFhirOptions } from './manifest';
@@ -105,23 +105,12 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
   }
 
   /** One read of `revincludes` for these patients, through the kit; a key that is no identity number is answered null. */
-  const readWith =
-    (operation: string, revincludes: readonly string[]) =>
-    (nins: readonly string[], readOptions?: ReadOptions) =>
-      kit.readMany<HospitalRecordModel>(
-        instance,
-        operation,
-        nins,
-        async (keys, signal) => {
-          const result = new Map<string, HospitalRecordModel | null>();
-          const askable = keys.filter((k) => systemOf(k) !== undefined);
-          if (askable.length === 0) return result;
-          const found = await search(askable, signal, revincludes);
-          for (const nin of askable) result.set(nin, found.get(nin) ?? null);
-          return result;
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      );
+  const readWith = (operation: string, revincludes: readonly string[]) =>
+    kit.reader<HospitalRecordModel>(instance, manifest, {
+      operation,
+      askable: (key) => systemOf(key) !== undefined,
+      fetchBatch: (nins, signal) => search(nins, signal, revincludes),
+    });
 
   return {
     instance,

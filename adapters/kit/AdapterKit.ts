@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/logger';
 import { metrics } from '../../lib/metrics';
 import { redactNins } from '../../lib/nin';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
-import { BadResponseError, PrivacyGuardError, SourceError } from './errors';
+import { BadResponseError, PrivacyGuardError, SourceError, SourceFault } from './errors';
 import { CacheCrypto, randomCacheKeys } from './cache/CacheCrypto';
 import { MemoryCacheStore, type CacheStore } from './cache/CacheStore';
 import { Stash } from './cache/Stash';
@@ -82,6 +82,27 @@ export interface ReadOptions {
   report?: ReadReport;
 }
 
+/**
+ * What an adapter supplies for one kind of data: one call's worth of fetching. The kit does the rest around it
+ * (`AdapterKit.reader`): dedupe, splitting by the manifest's `maxBatch`, the deadline and its signal, the cache
+ * and the breaker, keeping only the keys asked for, and turning every failure into a SourceError.
+ */
+export interface BatchFetcher<V> {
+  /** The kind of data (one of the manifest's `operations`): the cache keys and forgets by it. */
+  operation: string;
+  /**
+   * Keys the source can be asked about. Others are answered null without a call: a malformed number that
+   * would make the source refuse the whole batch (the registries), or a key the protocol cannot express.
+   */
+  askable?: (key: string) => boolean;
+  /**
+   * One call to the source: at most `maxBatch` distinct, askable keys. Answers may leave keys out (no record:
+   * null); a key not asked is dropped, never passed on. Pass `signal` to every request; throw BadResponseError
+   * from the mapper, SourceFault for the source's own fault answers, or let the HTTP client's errors through.
+   */
+  fetchBatch(keys: readonly string[], signal: AbortSignal, options: ReadOptions): Promise<ReadResult<V>>;
+}
+
 /** How many parts of one split read go to a source at the same time: parallel, but gentle on old systems. */
 export const BATCHES_AT_ONCE = 4;
 
@@ -122,6 +143,30 @@ export class AdapterKit {
       this.clients.set(instance.id, client);
     }
     return client;
+  }
+
+  /**
+   * The adapter skeleton: a batch read of one kind of data from one instance, built from the adapter's
+   * `fetchBatch` alone. Everything an adapter used to repeat (the readMany wrapping, `maxBatch`, filtering the
+   * answer to the keys asked) happens here.
+   */
+  reader<V>(instance: InstanceConfig, manifest: { maxBatch: number }, fetcher: BatchFetcher<V>): (keys: readonly string[], options?: ReadOptions) => Promise<ReadResult<V>> {
+    return (keys, options = {}) =>
+      this.readMany<V>(
+        instance,
+        fetcher.operation,
+        keys,
+        async (batch, signal) => {
+          const asked = fetcher.askable ? batch.filter(fetcher.askable) : batch;
+          const result: ReadResult<V> = new Map();
+          if (asked.length === 0) return result;
+          const answer = await fetcher.fetchBatch(asked, signal, options);
+          // Only what this call asked: a record for anyone else is the source's mistake, and someone else's data.
+          for (const key of asked) if (answer.has(key)) result.set(key, answer.get(key) ?? null);
+          return result;
+        },
+        { ...options, maxBatch: manifest.maxBatch },
+      );
   }
 
   private named(instance: InstanceConfig, options: ReadOptions): { source: string; system?: string } {
@@ -260,6 +305,10 @@ export function classify(error: unknown, instance: InstanceConfig, timeoutMs: nu
 function classifyKnown(error: unknown, instance: InstanceConfig, timeoutMs: number): SourceError | undefined {
   const id = instance.id;
   if (error instanceof SourceError) return error;
+  // The one place a source's fault becomes an error: by its codes (never its text), as SOURCE_UNAVAILABLE.
+  if (error instanceof SourceFault) {
+    return new SourceError('SOURCE_UNAVAILABLE', id, `${id} ${error.message}`, error.fault.status ? { status: error.fault.status } : {});
+  }
   if (error instanceof DeadlineError) {
     return new SourceError('SOURCE_TIMEOUT', id, `${id} did not answer within ${timeoutMs} ms`, { timeoutMs });
   }

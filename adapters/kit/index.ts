@@ -1,10 +1,12 @@
-export { AdapterKit, classify, readReport, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadReport, type ReadResult } from './AdapterKit';
-export { BadResponseError, PrivacyGuardError, SourceError, type SourceErrorCode } from './errors';
+export { AdapterKit, classify, readReport, type BatchFetcher, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadReport, type ReadResult } from './AdapterKit';
+export { BadResponseError, faultDescription, PrivacyGuardError, SourceError, SourceFault, type FaultCodes, type SourceErrorCode } from './errors';
 export { containsNin, createHttpClient, type CredentialRequest } from './http';
 export type { AdapterManifest, SectorName } from './manifest';
 export {
   codeToken,
   parseSoapBody,
+  readSoapFault,
+  soapFault,
   soapEnvelope,
   soapFaultCodes,
   soapFaultMessage,
@@ -13,6 +15,7 @@ export {
   SOAP_NS,
   type SoapFaultCodes,
   type SoapVersion,
+  type VendorCodeOf,
 } from './soap';
 export { parseJson, validatePayload } from './validate';
 export { buildXml, parseXml } from './xml';

@@ -1,14 +1,21 @@
-import { SourceError } from './errors';
+import { classify } from './AdapterKit';
+import { SourceError, SourceFault } from './errors';
 import { codeToken, parseSoapBody } from './soap';
+import type { InstanceConfig } from '../../lib/config';
+
+const instance = { id: 'gp-fjord-vest', system: 'gp-kith', baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, options: {} } satisfies InstanceConfig;
 
 const NAMED = 'Pasient Ingrid Solheim finnes ikke (03864013065)';
 
 function faultOf(xml: string): SourceError {
   try {
-    parseSoapBody('gp-fjord-vest', xml);
+    parseSoapBody(xml);
   } catch (error) {
-    expect(error).toBeInstanceOf(SourceError);
-    return error as SourceError;
+    // The parser finds the fault; the kit maps it, in one place, to the source's error.
+    expect(error).toBeInstanceOf(SourceFault);
+    const mapped = classify(error, instance, instance.timeoutMs);
+    expect(mapped).toBeInstanceOf(SourceError);
+    return mapped;
   }
   throw new Error('no fault');
 }

@@ -1,4 +1,4 @@
-import { BadResponseError, SourceError } from './errors';
+import { BadResponseError, faultDescription, SourceFault } from './errors';
 import { buildXml, parseXml } from './xml';
 
 /**
@@ -25,17 +25,43 @@ export function soapEnvelope(version: SoapVersion, body: Record<string, unknown>
 }
 
 /**
- * Parses a SOAP response and returns the Body's content. A Fault becomes a SourceError (the source said
- * no); anything that is not an envelope is a BadResponseError.
+ * Parses a SOAP response and returns the Body's content. A Fault becomes a SourceFault (the source said no,
+ * mapped by the kit); anything that is not an envelope is a BadResponseError.
  */
-export function parseSoapBody(sourceId: string, xml: string, arrays: readonly string[] = []): Record<string, unknown> {
+export function parseSoapBody(xml: string, arrays: readonly string[] = []): Record<string, unknown> {
   const doc = parseXml(xml, arrays);
   const envelope = doc.Envelope as Record<string, unknown> | undefined;
   const body = envelope?.Body as Record<string, unknown> | undefined;
   if (!envelope || !body || typeof body !== 'object') throw new BadResponseError('not a SOAP envelope with a Body');
   const fault = body.Fault as Record<string, unknown> | undefined;
-  if (fault) throw new SourceError('SOURCE_UNAVAILABLE', sourceId, soapFaultMessage(sourceId, soapFaultCodes(fault)));
+  if (fault) throw soapFault(fault);
   return body;
+}
+
+/** Where a product writes its own error code in a fault's detail, if anywhere. */
+export type VendorCodeOf = (fault: Record<string, unknown>) => unknown;
+
+/** A parsed Fault element of either SOAP version as a SourceFault, with the vendor's code where `vendorCode` finds one. */
+export function soapFault(fault: Record<string, unknown>, vendorCode?: VendorCodeOf, status?: number): SourceFault {
+  return new SourceFault({ protocol: 'SOAP', ...soapFaultCodes(fault), vendorCode: vendorCode ? codeToken(textOf(vendorCode(fault))) : null, ...(status ? { status } : {}) });
+}
+
+/**
+ * The SOAP Fault in a response body of either version, or null when the body is not a fault envelope. Some
+ * products wrap a fault in HTTP 200, others answer 400 or 500: clients ask this of every answer they read.
+ */
+export function readSoapFault(body: unknown, vendorCode?: VendorCodeOf, status?: number): SourceFault | null {
+  if (typeof body !== 'string' || !/<([\w.-]+:)?Fault[\s>/]/.test(body)) return null;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(body);
+  } catch {
+    return null;
+  }
+  const envelope = doc.Envelope as Record<string, unknown> | undefined;
+  const fault = (envelope?.Body as Record<string, unknown> | undefined)?.Fault as Record<string, unknown> | undefined;
+  if (!fault || typeof fault !== 'object') return null;
+  return soapFault(fault, vendorCode, status);
 }
 
 /**
@@ -63,10 +89,7 @@ export function soapFaultCodes(fault: Record<string, unknown>): SoapFaultCodes {
 
 /** `<id> answered a SOAP fault (Receiver), subcode InternalServiceFault, error code E900`: codes only, never the fault text. */
 export function soapFaultMessage(sourceId: string, codes: SoapFaultCodes): string {
-  let message = `${sourceId} answered a SOAP fault (${codes.code})`;
-  if (codes.subcode) message += `, subcode ${codes.subcode}`;
-  if (codes.vendorCode) message += `, error code ${codes.vendorCode}`;
-  return message;
+  return `${sourceId} ${faultDescription({ protocol: 'SOAP', ...codes })}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { InstanceConfig } from '../../lib/config';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { SourceError } from './errors';
-import { parseSoapBody, SOAP_NS, soapHeaders } from './soap';
+import { parseSoapBody, readSoapFault, SOAP_NS, soapHeaders } from './soap';
 import { buildXml } from './xml';
 
 /**
@@ -84,7 +84,7 @@ export function wcfEnvelope({ action, to, body, options, now = new Date() }: Wcf
 
 /**
  * Posts one operation and returns the SOAP Body's content. WCF answers faults with HTTP 500 and a fault
- * envelope: the fault becomes a SourceError carrying its code and subcode (never its text, which may name
+ * envelope: the fault becomes a SourceFault carrying its code and subcode (never its text, which may name
  * the patient); a 500 without one, or any other status, is reported by status alone.
  */
 export async function postWcf(
@@ -102,14 +102,9 @@ export async function postWcf(
     validateStatus: (status) => status === 200 || status === 500,
   });
   if (response.status !== 200) {
-    try {
-      parseSoapBody(instance.id, response.data);
-    } catch (error) {
-      if (error instanceof SourceError) throw error;
-    }
-    throw new SourceError('SOURCE_UNAVAILABLE', instance.id, `${instance.id} answered HTTP ${response.status}`, { status: response.status });
+    throw readSoapFault(response.data, undefined, response.status) ?? new SourceError('SOURCE_UNAVAILABLE', instance.id, `${instance.id} answered HTTP ${response.status}`, { status: response.status });
   }
-  return parseSoapBody(instance.id, response.data);
+  return parseSoapBody(response.data);
 }
 
 // ------------------------------------------------------------------ reading data-contract XML with zod

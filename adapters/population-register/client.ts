@@ -15,26 +15,16 @@ export function createPopulationRegisterAdapter(
   const http = kit.http(instance);
   return {
     instance,
-    read: (nins, readOptions) =>
-      kit.readMany<RegistryPerson>(
-        instance,
-        'person',
-        nins,
-        async (batch, signal) => {
-          const result = new Map<string, RegistryPerson | null>();
-          const response = await http.post(BULK_PATH, { foedselsnumre: batch }, {
-            signal,
-            headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-          });
-          const answered = mapBulkResponse(response.data);
-          // Only what this batch asked: a person nobody asked about is someone else's data, not passed on.
-          for (const nin of batch) {
-            const person = answered.get(nin);
-            if (person) result.set(nin, person);
-          }
-          return result;
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      ),
+    read: kit.reader<RegistryPerson>(instance, manifest, {
+      operation: 'person',
+      async fetchBatch(batch, signal) {
+        const response = await http.post(BULK_PATH, { foedselsnumre: batch }, {
+          signal,
+          headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        });
+        // A person nobody asked about is dropped by the kit: someone else's data, not passed on.
+        return mapBulkResponse(response.data);
+      },
+    }),
   };
 }

@@ -25,32 +25,27 @@ export function createPractitionerRegisterAdapter(
   const http = kit.http(instance);
   return {
     instance,
-    read: (hprNumbers, readOptions) =>
-      kit.readMany<PractitionerModel>(
-        instance,
-        'practitioner',
-        hprNumbers,
-        async (keys, signal) => {
-          const result = new Map<string, PractitionerModel | null>();
-          // The service takes Int32s and refuses the whole batch for one that is not: such keys are not asked.
-          // The register answers numbers in canonical form, so a key with leading zeros is matched by value.
-          const byCanonical = new Map<string, string[]>();
-          for (const key of keys) {
-            if (!/^\d{1,10}$/.test(key) || Number(key) > INT32_MAX) continue;
-            const canonical = String(Number(key));
-            byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), key]);
-          }
-          const batch = [...byCanonical.keys()];
-          if (batch.length === 0) return result;
-          const body = await postWcf(http, instance, HPR_PATH, { action: GET_PERSONS, body: getPersons(batch), options }, signal);
-          const persons = mapGetPersonsResponse(body);
-          for (const canonical of batch) {
-            const person = persons.get(canonical);
-            if (person) for (const key of byCanonical.get(canonical) ?? []) result.set(key, person);
-          }
-          return result;
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      ),
+    read: kit.reader<PractitionerModel>(instance, manifest, {
+      operation: 'practitioner',
+      // The service takes Int32s and refuses the whole batch for one that is not: such keys are not asked.
+      askable: (key) => /^\d{1,10}$/.test(key) && Number(key) <= INT32_MAX,
+      async fetchBatch(keys, signal) {
+        const result = new Map<string, PractitionerModel | null>();
+        // The register answers numbers in canonical form, so a key with leading zeros is matched by value.
+        const byCanonical = new Map<string, string[]>();
+        for (const key of keys) {
+          const canonical = String(Number(key));
+          byCanonical.set(canonical, [...(byCanonical.get(canonical) ?? []), key]);
+        }
+        const batch = [...byCanonical.keys()];
+        const body = await postWcf(http, instance, HPR_PATH, { action: GET_PERSONS, body: getPersons(batch), options }, signal);
+        const persons = mapGetPersonsResponse(body);
+        for (const canonical of batch) {
+          const person = persons.get(canonical);
+          if (person) for (const key of byCanonical.get(canonical) ?? []) result.set(key, person);
+        }
+        return result;
+      },
+    }),
   };
 }

@@ -102,6 +102,17 @@ export function createSummaryRecordAdapter(
     return purpose;
   };
 
+  const prefetchTickets = kit.reader<string>(instance, manifest, {
+    operation: 'summary-ticket',
+    async fetchBatch(batch, signal, readOptions) {
+      const purpose = purposeOf(readOptions);
+      const held = await tickets.getMany(batch, purpose);
+      const missing = batch.filter((nin) => !held.has(nin));
+      const issued = missing.length ? await issue(missing, purpose, signal) : new Map<string, string | null>();
+      return new Map(batch.map((nin) => [nin, held.get(nin) ?? issued.get(nin) ?? null]));
+    },
+  });
+
   return {
     instance,
     /**
@@ -114,35 +125,15 @@ export function createSummaryRecordAdapter(
       // it would be a call for nothing.
       const purpose = readOptions?.purposeOfUse;
       if (!purpose || !ACCEPTED_PURPOSES.includes(purpose) || kit.storage.store.kind !== 'redis') return;
-      await kit.readMany<string>(
-        instance,
-        'summary-ticket',
-        nins,
-        async (batch, signal) => {
-          const purpose = purposeOf(readOptions);
-          const held = await tickets.getMany(batch, purpose);
-          const missing = batch.filter((nin) => !held.has(nin));
-          const issued = missing.length ? await issue(missing, purpose, signal) : new Map<string, string | null>();
-          return new Map(batch.map((nin) => [nin, held.get(nin) ?? issued.get(nin) ?? null]));
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      );
+      await prefetchTickets(nins, readOptions);
     },
-    read: (nins, readOptions) =>
-      kit.readMany<SummaryRecordModel>(
-        instance,
-        'summary-record',
-        nins,
-        async (batch, signal) => {
-          const purpose = purposeOf(readOptions);
-          const result = new Map<string, SummaryRecordModel | null>();
-          const answered = new Map<string, SummaryRecordModel | null>();
-          await readBatch(batch, purpose, signal, answered);
-          // Only what this batch asked, as the other adapters do: the answer is keyed by the numbers asked.
-          for (const nin of batch) if (answered.has(nin)) result.set(nin, answered.get(nin) ?? null);
-          return result;
-        },
-        { ...readOptions, maxBatch: manifest.maxBatch },
-      ),
+    read: kit.reader<SummaryRecordModel>(instance, manifest, {
+      operation: 'summary-record',
+      async fetchBatch(batch, signal, readOptions) {
+        const answered = new Map<string, SummaryRecordModel | null>();
+        await readBatch(batch, purposeOf(readOptions), signal, answered);
+        return answered;
+      },
+    }),
   };
 }

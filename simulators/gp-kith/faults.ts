@@ -1,4 +1,4 @@
-import { buildXml } from '../../adapters/kit/xml';
+import { buildXml } from '../kit/xml';
 import type { CannedResponse } from '../kit/definition';
 import { NS, PROFILES, type Dialect } from './dialects';
 

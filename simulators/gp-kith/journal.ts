@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildXml } from '../../adapters/kit/xml';
+import { buildXml } from '../kit/xml';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText, type GpRecord, type MedicationUse, type Person } from '../population';
 import type { Coding } from '../population/codes';

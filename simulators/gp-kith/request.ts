@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseXml } from '../../adapters/kit/xml';
+import { parseXml } from '../kit/xml';
 
 /**
  * Reads a batch of KITH dialogue requests as the products do: the SOAP Body holds the vendor's batch

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { containsNin, decodeUrl } from '../../adapters/kit/http';
+import { containsNin, decodeUrl } from '../../lib/nin';
 import type { Logger } from '../../lib/logger';
 import type { SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
 import { BIND_HOST } from '../../lib/net';

@@ -5,7 +5,7 @@ import { mapGpDetailsResponse } from '../mapper';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'GetPatientsGPDetails.xml'), 'utf8');
 /** The mapper reads the SOAP Body's content; the client gets it from the kit's envelope parser. */
-const bodyOf = (xml: string) => parseSoapBody('gp-register', xml);
+const bodyOf = (xml: string) => parseSoapBody(xml);
 
 /** The fixture with a hand edit, which must change something. */
 const edited = (from: string | RegExp, to: string) => {

@@ -1,0 +1,47 @@
+import type { CareRecordModel, CareServiceType, MedicationStatus } from '../model';
+
+/**
+ * The Norwegian words care systems use, read into the model's enums. Shared by care-json (whose export is
+ * mostly text) and care-plo (which falls back to a code's DN text when it does not know the code).
+ */
+type Relation = CareRecordModel['nextOfKin'][number]['relation'];
+type WelfareType = CareRecordModel['welfareTechnology'][number]['type'];
+
+export function serviceTypeFromText(text: string): CareServiceType {
+  const t = text.toLowerCase();
+  if (t.includes('hjemmesykepleie') || t.includes('helsetjenester i hjemmet')) return 'HOME_NURSING';
+  if (t.includes('praktisk bistand')) return 'PRACTICAL_ASSISTANCE';
+  if (t.includes('langtidsopphold')) return 'NURSING_HOME_LONG_TERM';
+  if (t.includes('korttidsopphold') || t.includes('tidsbegrenset opphold') || t.includes('avlastning')) return 'NURSING_HOME_SHORT_TERM';
+  if (t.includes('trygghetsalarm')) return 'SAFETY_ALARM';
+  return 'OTHER';
+}
+
+export function relationFromText(text: string | null): Relation {
+  const t = (text ?? '').toLowerCase();
+  if (/^(ektefelle|samboer|partner)\b/.test(t)) return 'SPOUSE';
+  if (/^(barn|sønn|datter)\b/.test(t)) return 'CHILD';
+  if (/^(søsken|bror|søster)\b/.test(t)) return 'SIBLING';
+  return 'OTHER';
+}
+
+export function welfareTypeFromText(text: string): WelfareType {
+  const t = text.toLowerCase();
+  if (t.includes('trygghetsalarm')) return 'SAFETY_ALARM';
+  if (t.includes('fall')) return 'FALL_SENSOR';
+  if (t.includes('medisin') || t.includes('dispenser')) return 'MEDICATION_DISPENSER';
+  if (t.includes('dør')) return 'DOOR_SENSOR';
+  return 'OTHER';
+}
+
+export function medicationStatusFromText(text: string | null): MedicationStatus {
+  const t = (text ?? '').toLowerCase();
+  if (t === 'aktiv') return 'ACTIVE';
+  if (t === 'seponert') return 'STOPPED';
+  return 'UNKNOWN';
+}
+
+/** Model date-times sort newest first by instant. */
+export function newestFirst<T extends { time: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+}
