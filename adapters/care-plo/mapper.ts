@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { careDose } from '../care-json/careDose';
+import { careDose } from '../kit/careDose';
 import {
   medicationStatusFromText,
   newestFirst,
   relationFromText,
   serviceTypeFromText,
   welfareTypeFromText,
-} from '../care-json/careVocabulary';
+} from '../kit/careVocabulary';
 import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel, MedicationStatus } from '../model';

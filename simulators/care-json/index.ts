@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
-import { careRecordFor } from './careRecordFor';
+import { careRecordFor } from '../kit/careRecordFor';
 import { tjenestemottaker } from './tjenestemottaker';
 
 /**

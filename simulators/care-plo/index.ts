@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
-import { careRecordFor } from '../care-json/careRecordFor';
+import { careRecordFor } from '../kit/careRecordFor';
 import { NS } from './helseopplysninger';
 import { feilmelding, meldingListe, type Party, type Svar } from './messages';
 import { readRequest } from './request';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildXml } from '../../adapters/kit/xml';
+import { buildXml } from '../kit/xml';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareRecord, Person } from '../population';
 import { MIG_VERSION, NS, OID, pasientBlock } from './helseopplysninger';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseXml } from '../../adapters/kit/xml';
+import { parseXml } from '../kit/xml';
 
 /**
  * Reads a batch of requests as the product does: a MeldingListe with one MsgHead per patient, each a

@@ -1,5 +1,5 @@
 import type { CareRecord, Person } from '../population';
-import type { SimulatorContext } from '../kit/definition';
+import type { SimulatorContext } from './definition';
 
 /**
  * Which care records one instance holds: those of persons whose care record lies in a municipality that
