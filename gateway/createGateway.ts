@@ -178,7 +178,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
  * (`@inaccessible`, an input between subgraphs) is dropped: the client never asked for it, and the field
  * it feeds carries the same error under its own name (a refused `medications`, a missing source).
  */
-function tidyErrors(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
+export function tidyErrors(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
   const hidden = new Set<string>();
   visit(parse(supergraphSdl), {
     FieldDefinition(node) {

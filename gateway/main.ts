@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
-import { SUBGRAPH_NAMES } from '../lib/subgraphs';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 import { createAuditStore, describeAuditStore } from '../lib/audit';
 import { symmetricKey } from '../lib/secrets';
 import { startGateway } from './createGateway';
@@ -14,16 +14,23 @@ import { startGateway } from './createGateway';
 const logger = createLogger('gateway');
 const urlsSchema = z.partialRecord(z.enum(SUBGRAPH_NAMES as [string, ...string[]]), z.url());
 
-runService('gateway', logger, async () => {
+/** What both gateway engines read from the environment (gateway/main.ts, gateway/hive/main.ts). */
+export function gatewaySettingsFromEnv() {
   const parsed = urlsSchema.safeParse(JSON.parse(process.env.SUBGRAPH_URLS ?? '{}'));
   if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const subgraphTimeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(subgraphTimeoutMs) || subgraphTimeoutMs <= 0) throw new Error('SUBGRAPH_TIMEOUT_MS must be a positive whole number of milliseconds');
-  const auditPseudonymKey = auditKey();
-  const auditStore = createAuditStore();
-  logger.info(`access log: ${describeAuditStore()}`);
-  return startGateway({ port: Number(process.env.PORT ?? 4000), subgraphUrls: parsed.data, subgraphTimeoutMs, auditStore, auditPseudonymKey }, logger);
-});
+  return { subgraphUrls: parsed.data as Partial<Record<SubgraphName, string>>, subgraphTimeoutMs, auditPseudonymKey: auditKey() };
+}
+
+if (require.main === module) {
+  runService('gateway', logger, async () => {
+    const settings = gatewaySettingsFromEnv();
+    const auditStore = createAuditStore();
+    logger.info(`access log: ${describeAuditStore()}`);
+    return startGateway({ ...settings, port: Number(process.env.PORT ?? 4000), auditStore }, logger);
+  });
+}
 
 function auditKey(): Buffer {
   return symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');

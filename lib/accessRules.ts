@@ -86,7 +86,12 @@ export function fieldRules(subgraph: SubgraphName, schema: GraphQLSchema): Field
   const file = path.join(ACCESS_DIR, `${subgraph}.yaml`);
   const sharedFile = path.join(ACCESS_DIR, 'shared.yaml');
   // The shared value types (schema/shared.graphql) have one table for all, as they have one definition.
-  const table = { ...validated(tableSchema, readYaml(sharedFile), sharedFile), ...validated(tableSchema, readYaml(file), file) };
+  // A type both tables name (Query: the shared hidden anchor beside the subgraph's own root fields) takes
+  // the fields of both.
+  const shared = validated(tableSchema, readYaml(sharedFile), sharedFile);
+  const own = validated(tableSchema, readYaml(file), file);
+  const table = { ...shared, ...own };
+  for (const [type, fields] of Object.entries(shared)) if (own[type]) table[type] = { ...fields, ...own[type] };
   const rules = ruleCatalogue();
   const problems: string[] = [];
   const result: FieldRules = new Map();

@@ -23,7 +23,8 @@ export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 export function subgraphSdl(name: SubgraphName): string {
   const own = readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
   const shared = readFileSync(path.join(SCHEMA_DIR, 'shared.graphql'), 'utf8');
-  return `${own}\n${shared}`;
+  const anchors = readFileSync(path.join(SCHEMA_DIR, 'hive-anchors.graphql'), 'utf8');
+  return `${own}\n${shared}\n${anchors}`;
 }
 
 export function defaultSubgraphUrl(name: SubgraphName): string {

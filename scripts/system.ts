@@ -60,7 +60,7 @@ export interface SystemOptions {
    * benchmark's plain Apollo Gateway. `script` is the TypeScript source (`bench/baselineGateway.ts`). They
    * run with Node's defaults (no NODE_FLAGS), plus their `nodeArgs`.
    */
-  extraGateways?: { name: string; script: string }[];
+  extraGateways?: { name: string; script: string; env?: Record<string, string>; flags?: readonly string[] }[];
 }
 
 export interface RunningSystem {
@@ -204,7 +204,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs), ...(auto ? { PORT: '0' } : {}) };
     const gateway = await launch('gateway', 'gateway/main.ts', [], gatewayEnv);
     const extraGatewayUrls: Record<string, Record<string, string>> = {};
-    for (const extra of options.extraGateways ?? []) extraGatewayUrls[extra.name] = await launch(extra.name, extra.script, [], gatewayEnv, []);
+    for (const extra of options.extraGateways ?? []) extraGatewayUrls[extra.name] = await launch(extra.name, extra.script, [], { ...gatewayEnv, ...extra.env }, extra.flags ?? []);
     return {
       gatewayUrl: gateway.graphql as string,
       playgroundUrl: gateway.playground as string,

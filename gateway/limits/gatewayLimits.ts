@@ -16,10 +16,17 @@ import { patientBudget } from './patientBudget';
  * - while validating: aliases, depth, directives, cost (graphql-armor), root fields, `accessLog` once;
  * - once the operation and its variables are known: the patient budget.
  */
-export function gatewayLimits<C extends BaseContext>(limits: Limits = limitsFromEnv()): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[] } {
+export function gatewayLimits<C extends BaseContext>(
+  limits: Limits = limitsFromEnv(),
+): { plugins: ApolloServerPlugin<C>[]; operationPlugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[]; limits: Limits } {
   const armor = armorLimits(limits);
+  // The plugins that act on the resolved operation and on errors, apart from the token count while
+  // parsing (armor's, Apollo-specific): Hive Gateway runs these through its bridge and counts tokens itself.
+  const operationPlugins = [keepLimitCodes<C>(), hideSuggestions<C>(), patientBudget<C>(limits.patients)];
   return {
-    plugins: [...(armor.plugins as ApolloServerPlugin<C>[]), keepLimitCodes<C>(), hideSuggestions<C>(), patientBudget<C>(limits.patients)],
+    plugins: [...(armor.plugins as ApolloServerPlugin<C>[]), ...operationPlugins],
+    operationPlugins,
     validationRules: [...armor.validationRules, maxRootFieldsRule(limits.rootFields), accessLogOnceRule()],
+    limits,
   };
 }

@@ -8,13 +8,16 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
  */
 const HINT = /\s*Did you mean [^?]*\?/g;
 
+/** The message without graphql-js's "Did you mean …?" hints. */
+export const withoutSuggestions = (message: string): string => (message.includes('Did you mean') ? message.replace(HINT, '') : message);
+
 export function hideSuggestions<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
-            if (error.message.includes('Did you mean')) error.message = error.message.replace(HINT, '');
+            error.message = withoutSuggestions(error.message);
           }
         },
       };

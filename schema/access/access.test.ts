@@ -56,6 +56,7 @@ describe('access rule tables', () => {
 const STRICTNESS: Record<string, number> = {
   federation: 0,
   notServedHere: 0,
+  typeAnchor: 0,
   accessGrantIssue: 0,
   publicRegister: 0,
   withParent: 0,

@@ -100,4 +100,6 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
   federation: () => true,
 
   notServedHere: (_p, _a, _c, info) => forbidden('notServedHere', `${info.parentType.name}.${info.fieldName} is not served by this subgraph`),
+
+  typeAnchor: (_p, _a, _c, info) => forbidden('typeAnchor', `${info.parentType.name}.${info.fieldName} is not a field to read`),
 };

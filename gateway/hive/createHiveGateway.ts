@@ -1,0 +1,316 @@
+import type { KeyObject } from 'node:crypto';
+import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway';
+import { unifiedGraphHandler as routerRuntime } from '@graphql-hive/router-runtime';
+import express from 'express';
+import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { safeError } from '../../lib/apolloDefaults';
+import type { AuditStore } from '../../lib/audit/AuditStore';
+import { loadSources } from '../../lib/config';
+import { internalSigningKey, signInternalToken } from '../../lib/internalToken';
+import { jsonErrors, listen } from '../../lib/httpServer';
+import type { Logger } from '../../lib/logger';
+import { metrics } from '../../lib/metrics';
+import type { Started } from '../../lib/service';
+import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName } from '../../lib/subgraphs';
+import { rolePrecheck } from '../access/rolePrecheck';
+import { accessLogPlugin } from '../audit/accessLogPlugin';
+import { authenticate, type Authenticated } from '../auth/authenticate';
+import { configuredIssuers, type Issuer } from '../auth/issuers';
+import { changeNoticeRelay } from '../changeNoticeRelay';
+import { tidyErrors } from '../createGateway';
+import { DevIdentityProvider, devIdpEnabled } from '../devIdp/DevIdentityProvider';
+import { checkSubgraphs, requiredSubgraphsFromEnv, unreadySubgraphs } from '../health';
+import { gatewayLimits } from '../limits/gatewayLimits';
+import { withoutSuggestions } from '../limits/hideSuggestions';
+import type { Limits } from '../limits/limitsFromEnv';
+import { corsOriginsFromEnv, operationNameGuard, originGuard, securityHeaders } from '../requests/httpGuards';
+import { operationChecks } from '../requests/operationChecks';
+import { nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
+import { ApolloPluginBridge } from './apolloPluginBridge';
+
+/**
+ * Which Hive Gateway query planner runs the supergraph: `default` (its JavaScript runtime, built on
+ * graphql-tools stitching) or `router` (`@graphql-hive/router-runtime`, the Rust query planner).
+ */
+export type HiveRuntime = 'default' | 'router';
+
+export interface HiveGatewayOptions {
+  port: number;
+  runtime: HiveRuntime;
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  subgraphTimeoutMs?: number;
+  auditStore: AuditStore;
+  auditPseudonymKey: Buffer;
+  limits?: Limits;
+  corsOrigins?: string[];
+  requiredSubgraphs?: SubgraphName[];
+}
+
+/**
+ * The same supergraph on Hive Gateway (`@graphql-hive/gateway`), for operators who want a second engine:
+ * the same HTTP front (authentication, CORS, headers, health, change notices), the same internal token to
+ * each subgraph, and the same rules in the same code (limits, role pre-check, argument checks, access log,
+ * error codes), bridged from the Apollo gateway's plugins (apolloPluginBridge.ts). What differs is the
+ * query planner and executor. Persisted queries and the playground are the Apollo gateway's only.
+ */
+export async function startHiveGateway(options: HiveGatewayOptions, logger: Logger): Promise<Started> {
+  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
+  const devIdp = devIdpEnabled() ? await DevIdentityProvider.load() : undefined;
+  const issuers: Issuer[] = [...configuredIssuers(), ...(devIdp?.issuers() ?? [])];
+  if (issuers.length === 0) throw new Error('no identity provider is configured: set HELSEID_* and IDPORTEN_*, or DEV_IDP=on outside production');
+  const signingKey = internalSigningKey();
+  const limits = gatewayLimits<GatewayContext>(options.limits);
+  const bridge = new ApolloPluginBridge<GatewayContext>([
+    operationChecks<GatewayContext>(),
+    // The limits that act on the resolved operation or its errors (tokens are counted while parsing, below).
+    ...limits.operationPlugins,
+    rolePrecheck(),
+    tidyErrors(readSupergraph()),
+    accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
+  ]);
+  const maxTokens = limits.limits.tokens;
+
+  const runtime = createGatewayRuntime<GatewayContext & Record<string, unknown>>({
+    supergraph: readSupergraph(),
+    ...(options.runtime === 'router' ? { unifiedGraphHandler: routerRuntime } : {}),
+    transportEntries: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, { location: urls[n] }])),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: false,
+    logging: false,
+    // Errors are formatted as the Apollo gateway formats them: registered codes pass, the rest is masked.
+    maskedErrors: {
+      maskError: (error: unknown) => {
+        const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
+        // No "Did you mean …?" hints at the schema, as in the Apollo gateway (validation errors come here).
+        const formatted = safeError({ ...graphqlError.toJSON(), message: withoutSuggestions(graphqlError.message) }, graphqlError);
+        return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+      },
+    },
+    plugins: () => [
+      requestErrorStatus(),
+      identityPlugin(),
+      limitsPlugin(limits.validationRules, maxTokens),
+      subgraphCalls(urls, signingKey, options.subgraphTimeoutMs ?? 10_000, logger),
+      bridgedRules(bridge),
+    ],
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use(originGuard(options.corsOrigins ?? corsOriginsFromEnv()));
+  const required = options.requiredSubgraphs ?? requiredSubgraphsFromEnv();
+  let stopping = false;
+  app.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'live' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
+    const ready = !stopping && missing.length === 0;
+    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
+  });
+  app.get('/health', async (_req, res) => {
+    const health = await checkSubgraphs(urls);
+    const down = health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
+    const status = down ? 'down' : health.status;
+    res.set('Cache-Control', 'no-store').status(down ? 503 : 200).json({ status, gateway: 'up', engine: `hive-${options.runtime}`, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
+  });
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
+  app.get('/graphql', (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ errors: [{ message: 'Send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+  });
+  app.use(
+    '/graphql',
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    authenticate(issuers, logger),
+    express.json({ limit: '200kb' }),
+    operationNameGuard(),
+    // Persisted queries are the Apollo gateway's (a bounded store, trusted documents): said plainly here.
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (!(req.body as { extensions?: { persistedQuery?: unknown } } | undefined)?.extensions?.persistedQuery) {
+        next();
+        return;
+      }
+      res.status(400).json({ errors: [{ message: 'Persisted queries are not supported by this gateway engine: send the operation text', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+    },
+    runtime as unknown as express.RequestHandler,
+  );
+  app.use(jsonErrors(logger));
+  const http = await listen(app, options.port);
+  return {
+    urls: { graphql: `${http.url}/graphql`, health: `${http.url}/health` },
+    close: async () => {
+      stopping = true;
+      await http.close();
+      await runtime.dispose();
+      await options.auditStore.close();
+    },
+  };
+}
+
+type Ctx = GatewayContext & { res?: express.Response };
+
+/**
+ * HTTP status as the Apollo gateway answers it: a request refused before execution (no `data`) is a 4xx,
+ * whatever the client accepts; Yoga answers 200 to `Accept: application/json` for parse and validation
+ * errors (the GraphQL-over-HTTP spec's legacy mode). An error's own status (403, 503) wins.
+ */
+function requestErrorStatus(): GatewayPlugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result)) return;
+      const single = result as ExecutionResult & { extensions?: Record<string, unknown> };
+      if (!single.errors?.length || ('data' in single && single.data !== undefined)) return;
+      const own = single.errors.map((e) => (e.extensions?.http as { status?: number; spec?: boolean } | undefined)).filter((h) => h && !h.spec && h.status);
+      const status = Math.max(400, ...own.map((h) => h?.status ?? 0));
+      setResult({ ...single, extensions: { ...single.extensions, http: { status } } });
+    },
+  };
+}
+
+/** The reader and request id that `authenticate` verified, in the GraphQL context as the Apollo gateway has them. */
+function identityPlugin(): GatewayPlugin {
+  return {
+    onContextBuilding({ context, extendContext }) {
+      const auth = (context as unknown as Ctx).res?.locals.auth as Authenticated | undefined;
+      if (!auth) throw new GraphQLError('A bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      extendContext({ identity: auth.identity, requestId: auth.requestId, accessDecisions: new Map<string, ReportedDecision>() } as never);
+    },
+  };
+}
+
+/**
+ * The limits checked while parsing and validating: tokens (graphql-js's own `maxTokens`, refused as
+ * TOO_MANY_TOKENS) and the validation rules of the Apollo gateway (graphql-armor's and ours).
+ */
+function limitsPlugin(rules: ReturnType<typeof gatewayLimits>['validationRules'], maxTokens: number): GatewayPlugin {
+  return {
+    onParse({ params }) {
+      const source = typeof params.source === 'string' ? params.source : params.source.body;
+      try {
+        parse(source, { maxTokens, noLocation: true });
+      } catch (error) {
+        if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+          metrics().limitRefusals.inc({ limit: 'tokens' });
+          throw new GraphQLError(`Refused before planning: the operation has more than ${maxTokens} tokens.`, { extensions: { code: 'TOO_MANY_TOKENS', max: maxTokens, http: { status: 400 } } });
+        }
+      }
+    },
+    onValidate({ addValidationRule }) {
+      for (const rule of rules) addValidationRule(rule);
+    },
+  };
+}
+
+/**
+ * Every subgraph call: the internal token for that subgraph and this call, the request id, a deadline,
+ * the access decisions the person subgraph reports (kept for the access log, never sent on), and
+ * SUBGRAPH_UNAVAILABLE with null entities when the subgraph cannot be reached, as the Apollo gateway does.
+ */
+function subgraphCalls(urls: Record<SubgraphName, string>, key: KeyObject, timeoutMs: number, logger: Logger): GatewayPlugin {
+  const byUrl = new Map(Object.entries(urls).map(([name, url]) => [url, name as SubgraphName]));
+  return {
+    async onFetch({ url, options, setOptions, context, executionRequest, fetchFn, setFetchFn }) {
+      const subgraph = byUrl.get(url);
+      const ctx = context as Partial<Ctx>;
+      if (!subgraph || !ctx.identity || !ctx.requestId) return undefined;
+      const token = await signInternalToken(key, subgraph, ctx.requestId, ctx.identity);
+      const headers = new Headers(options.headers as HeadersInit | undefined);
+      headers.set('authorization', `Bearer ${token}`);
+      headers.set('x-request-id', ctx.requestId);
+      setOptions({ ...options, headers: Object.fromEntries(headers), signal: AbortSignal.timeout(timeoutMs) });
+      const unavailable = (reason: string) => {
+        logger.warn({ subgraph, reason, requestId: ctx.requestId }, 'subgraph unavailable');
+        const body = {
+          data: nullEntities(executionRequest?.document ? printDocument(executionRequest.document) : undefined, executionRequest?.variables),
+          errors: [{ message: `The ${subgraph} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph } }],
+        };
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      };
+      setFetchFn(async (input, init, ...rest) => {
+        try {
+          const response = await fetchFn(input, init, ...rest);
+          if (!response.ok) return unavailable(`HTTP ${response.status}`);
+          return response;
+        } catch (error) {
+          return unavailable((error as { code?: string; name?: string }).code ?? (error as Error).name);
+        }
+      });
+      return async ({ response, setResponse }) => {
+        if (subgraph !== 'person') return;
+        let body: ExecutionResult & { extensions?: Record<string, unknown> };
+        try {
+          body = (await response.clone().json()) as typeof body;
+        } catch {
+          setResponse(unavailable('not JSON'));
+          return;
+        }
+        const reported = body.extensions?.accessDecisions;
+        if (reported && typeof reported === 'object' && ctx.accessDecisions) {
+          for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) ctx.accessDecisions.set(patient, decision);
+          delete body.extensions?.accessDecisions;
+          setResponse(new Response(JSON.stringify(body), { status: response.status, headers: { 'content-type': 'application/json' } }));
+        }
+      };
+    },
+  };
+}
+
+/** The Apollo gateway's rules that need the resolved operation or the result, run through the bridge. */
+function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin {
+  return {
+    // A subscription (or any operation that is not executed) is refused by the same checks: the graph is read-only.
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const started = await bridge.start({
+        schema: args.schema,
+        document: args.document,
+        operationName: args.operationName,
+        variables: args.variableValues ?? undefined,
+        contextValue: args.contextValue as unknown as GatewayContext,
+      });
+      const refusal = await started.resolveOperation();
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+    async onExecute({ args, setResultAndStopExecution }) {
+      const started = await bridge.start({
+        schema: args.schema,
+        document: args.document,
+        operationName: args.operationName,
+        variables: args.variableValues ?? undefined,
+        contextValue: args.contextValue as unknown as GatewayContext,
+      });
+      const refusal = await started.resolveOperation();
+      if (refusal) {
+        setResultAndStopExecution({ errors: [refusal] });
+        return undefined;
+      }
+      return {
+        async onExecuteDone({ result, setResult }) {
+          if (!('data' in result) && !('errors' in result)) return;
+          const finished = await started.finish(result as ExecutionResult);
+          const errors = finished.result.errors?.map((e) =>
+            e instanceof GraphQLError
+              ? e
+              : new GraphQLError((e as { message: string }).message, {
+                  path: (e as { path?: readonly (string | number)[] }).path,
+                  extensions: { ...(e as { extensions?: Record<string, unknown> }).extensions, ...(finished.status ? { http: { status: finished.status } } : {}) },
+                }),
+          );
+          setResult({ ...finished.result, errors });
+        },
+      };
+    },
+  };
+}
+
+/** Hive hands the subgraph operation as a DocumentNode; nullEntities reads its text. */
+function printDocument(document: DocumentNode | string): string {
+  return typeof document === 'string' ? document : print(document);
+}

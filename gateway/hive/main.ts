@@ -1,0 +1,22 @@
+/**
+ * `npm run gateway:hive`: the supergraph on Hive Gateway, beside or instead of the Apollo gateway.
+ * PORT (default 4010; 0 for a free one), HIVE_RUNTIME (`default`, or `router` for the Rust query planner),
+ * and the Apollo gateway's other variables (SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS, identity providers, keys,
+ * LIMIT_*, CORS_ORIGINS, the access log).
+ */
+import { createAuditStore, describeAuditStore } from '../../lib/audit';
+import { createLogger } from '../../lib/logger';
+import { runService } from '../../lib/service';
+import { gatewaySettingsFromEnv } from '../main';
+import { startHiveGateway, type HiveRuntime } from './createHiveGateway';
+
+const logger = createLogger('hive-gateway');
+
+runService('hive-gateway', logger, async () => {
+  const runtime = (process.env.HIVE_RUNTIME?.trim() || 'default') as HiveRuntime;
+  if (runtime !== 'default' && runtime !== 'router') throw new Error('HIVE_RUNTIME must be default or router');
+  const settings = gatewaySettingsFromEnv();
+  const auditStore = createAuditStore();
+  logger.info(`access log: ${describeAuditStore()}; query planner: ${runtime === 'router' ? 'Rust (router-runtime)' : 'JavaScript (default)'}`);
+  return startHiveGateway({ ...settings, port: Number(process.env.PORT ?? 4010), runtime, auditStore }, logger);
+});

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { FIRST_QUERY_FILE } from '../../gateway/playground';
+import { demoPatientList } from '../../simulators/population/demoPatients';
+import { getPopulation } from '../../simulators/population';
+import { TestSystem } from './harness';
+
+/**
+ * The supergraph on a second engine: Hive Gateway, with its default (JavaScript) query planner and with
+ * the Rust one (@graphql-hive/router-runtime), beside the Apollo gateway over the same subgraphs. Every
+ * demo patient's summary, read as each kind of reader, must come back the same from all three: the same
+ * data, the same refusals (code, rule, path), the same HTTP status, and an access-log record for each.
+ */
+let system: TestSystem;
+let engines: Record<string, string>;
+
+beforeAll(async () => {
+  system = await TestSystem.start({
+    extraGateways: [
+      { name: 'hive', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'default' } },
+      { name: 'hive-router', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'router' } },
+    ],
+  });
+  engines = {
+    apollo: system.system.gatewayUrl,
+    hive: system.system.extraGatewayUrls.hive?.graphql as string,
+    'hive-router': system.system.extraGatewayUrls['hive-router']?.graphql as string,
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const SUMMARY = readFileSync(FIRST_QUERY_FILE, 'utf8');
+
+async function ask(url: string, token: string, body: unknown) {
+  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+  return { status: response.status, json };
+}
+
+/** What must be equal across engines: the data (latencies aside) and each error's path, code, rule and reason. */
+function comparable(answer: Awaited<ReturnType<typeof ask>>) {
+  const data = JSON.parse(JSON.stringify(answer.json.data ?? null), (key, value) => (key === 'latencyMs' ? undefined : value));
+  const errors = (answer.json.errors ?? [])
+    .map((e) => JSON.stringify([e.path ?? null, e.extensions?.code, e.extensions?.rule ?? null, e.extensions?.reason ?? null, e.extensions?.source ?? null]))
+    .sort();
+  return { status: answer.status, data, errors };
+}
+
+describe('Hive Gateway answers as the Apollo gateway does', () => {
+  const patients = demoPatientList(getPopulation());
+  const readers = ['gp', 'home-care-nurse', 'hospital-doctor', 'emergency-physician', 'blocked-practitioner', 'researcher'];
+
+  it.each(readers)('every demo patient\'s summary, read as %s', async (reader) => {
+    const token = await system.token(reader);
+    expect(patients.length).toBeGreaterThan(5);
+    for (const patient of patients) {
+      const [apollo, hive, router] = await Promise.all(Object.values(engines).map((url) => ask(url, token, { query: SUMMARY, variables: { nin: patient.nin } })));
+      const expected = comparable(apollo as Awaited<ReturnType<typeof ask>>);
+      expect([patient.key, comparable(hive as Awaited<ReturnType<typeof ask>>)]).toEqual([patient.key, expected]);
+      expect([patient.key, comparable(router as Awaited<ReturnType<typeof ask>>)]).toEqual([patient.key, expected]);
+    }
+  }, 120_000);
+
+  it("a citizen's own record, and her access log", async () => {
+    const token = await system.token('citizen-ingrid');
+    const query = '{ me { name { text } medications { atc } accessLog(last: 5) { time } } }';
+    const answers = await Promise.all(Object.values(engines).map((url) => ask(url, token, { query })));
+    const [apollo, ...others] = answers.map((a) => comparable(a));
+    expect(apollo?.status).toBe(200);
+    // The log grows with each read (the other engines' reads are in it too): compare everything else.
+    const withoutLog = (c: ReturnType<typeof comparable> | undefined) => JSON.parse(JSON.stringify(c), (key, value) => (key === 'accessLog' ? undefined : value));
+    for (const other of others) expect(withoutLog(other)).toEqual(withoutLog(apollo));
+  });
+
+  it('refuses what the Apollo gateway refuses, with the same status and code, and writes the access log', async () => {
+    const token = await system.token('gp');
+    const tooMany = `query($n: String!) { ${Array.from({ length: 20 }, (_, i) => `a${i}: patient(nin: $n) { nin }`).join(' ')} }`;
+    const cases: unknown[] = [
+      { query: tooMany, variables: { n: patients[0]?.nin } },
+      { query: 'query($n: String!) { patient(nin: $n) { timeline(first: -1) { date } } }', variables: { n: patients[0]?.nin } },
+      { query: 'query A { __typename }', operationName: 'B' },
+      { query: 'mutation M { __typename }' },
+      { query: '{ patient(' },
+      { query: '{ nothing }' },
+      { query: 'query($n: String!) { patient(nin: $n) { nin } }', variables: { n: '12345678901' } },
+    ];
+    for (const body of cases) {
+      const answers = await Promise.all(Object.values(engines).map((url) => ask(url, token, body)));
+      const codes = answers.map((a) => [a.status, a.json.errors?.[0]?.extensions?.code]);
+      expect([body, codes[1], codes[2]]).toEqual([body, codes[0], codes[0]]);
+      expect((codes[0]?.[0] as number) >= 200).toBe(true);
+    }
+    const log = () => readFileSync(system.system.auditLogFile as string, 'utf8').trim().split('\n').length;
+    const before = log();
+    await ask(engines.hive as string, token, { query: SUMMARY, variables: { nin: patients[0]?.nin } });
+    await ask(engines['hive-router'] as string, token, { query: SUMMARY, variables: { nin: patients[0]?.nin } });
+    expect(log()).toBe(before + 2);
+  });
+});
