@@ -18,4 +18,5 @@ export const manifest: AdapterManifest<CareJsonOptions> = {
   options: optionsSchema,
   maxBatch: 100,
   operations: ['care-record'],
+  conformance: { withoutCredentials: (options) => ({ ...options, apiKey: 'conformance-wrong-key' }) },
 };

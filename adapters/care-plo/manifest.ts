@@ -20,4 +20,6 @@ export const manifest: AdapterManifest<CarePloOptions> = {
   options: optionsSchema,
   maxBatch: 100,
   operations: ['care-record'],
+  // The care service answers only registered communication partners: an unknown sender HER-id.
+  conformance: { withoutCredentials: (options) => ({ ...options, senderHerId: '99999' }) },
 };

@@ -28,4 +28,6 @@ export const manifest: AdapterManifest<GpKithOptions> = {
   options: optionsSchema,
   maxBatch: 100,
   operations: ['gp-record'],
+  // The GP systems answer only the communication partners they have agreed with: an unknown sender HER-id.
+  conformance: { withoutCredentials: (options) => ({ ...options, senderHerId: '999999' }) },
 };

@@ -28,4 +28,5 @@ export const manifest: AdapterManifest<HospitalFhirOptions> = {
   // The server refuses more than 50 identifiers in one OR list.
   maxBatch: 50,
   operations: ['hospital-record', 'hospital-access'],
+  conformance: { withoutCredentials: (options) => ({ ...options, clientSecret: 'conformance-wrong-secret' }) },
 };

@@ -38,4 +38,15 @@ export interface AdapterManifest<Options = unknown> {
    * forgets entries by them: a source's change notice invalidates each kind for the patients it names.
    */
   operations: readonly string[];
+  /** What the conformance kit (`npm run conformance`) needs to know beyond the contract. */
+  conformance?: ConformanceProfile<Options>;
+}
+
+export interface ConformanceProfile<Options> {
+  /**
+   * The instance's options with its credentials made wrong (an unknown key, another client's id, a sender that
+   * is no communication partner): a read made with them must be refused. Leave it out for a system that takes
+   * no credentials of its own (the registries reached through the health network), and the check says so.
+   */
+  withoutCredentials?: (options: Options) => Options;
 }

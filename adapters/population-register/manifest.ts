@@ -17,4 +17,5 @@ export const manifest: AdapterManifest<PopulationRegisterOptions> = {
   options: optionsSchema,
   maxBatch: 1000,
   operations: ['person'],
+  conformance: { withoutCredentials: (options) => ({ ...options, apiKey: 'conformance-wrong-token' }) },
 };

@@ -17,4 +17,5 @@ export const manifest: AdapterManifest<SummaryRecordOptions> = {
   options: optionsSchema,
   maxBatch: 50,
   operations: ['summary-record', 'summary-ticket'],
+  conformance: { withoutCredentials: (options) => ({ ...options, apiKey: 'conformance-wrong-key' }) },
 };

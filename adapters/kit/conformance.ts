@@ -1,0 +1,205 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { InstanceConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { containsNin } from '../../lib/nin';
+import { adapterManifest, adapterModule, createAdapter } from '../index';
+import { systemEntry } from '../registry';
+import type { SourceAdapter } from '../contracts';
+import { AdapterKit } from './AdapterKit';
+import { SourceError, type SourceErrorCode } from './errors';
+import type { ReadOptions } from './AdapterKit';
+
+/**
+ * The conformance kit: the checks an adapter's contract needs, run against one configured instance (the
+ * simulator here, the vendor's real system there) through the adapter and the kit exactly as the graph reads
+ * it, minus the cache and the breaker (so that every check reaches the source). `scripts/conformance.ts` is the
+ * command (`npm run conformance -- <instance-id>`); this is the library it and the tests use.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  /** What was seen: counts, codes and paths only, never a payload value or an identity number. */
+  detail: string;
+}
+
+/** What the checks read: keys the source holds, keys it does not, and how to turn a key into the adapter's. */
+export interface ConformanceKeys<K> {
+  known: readonly K[];
+  unknown: readonly K[];
+  /** The key as the answer's map keys it (an identity number or HPR number). */
+  id(key: K): string;
+}
+
+/** The simulator's control API, where fault modes can be switched on (a real system has none: those checks are skipped). */
+export interface FaultControl {
+  /** Sets the instance's mode (`fail`, `hang`, `garbage`, `invalid`, `down`, `normal`) and returns the one it had. */
+  setMode(mode: string): Promise<string>;
+}
+
+export interface ConformanceOptions<K> {
+  instance: InstanceConfig;
+  keys: ConformanceKeys<K>;
+  control?: FaultControl;
+  /** The deadline used by the timeout check (the source hangs, or is given this little time). */
+  timeoutMs?: number;
+}
+
+/** Every read says it is for treatment: sources that want a purpose of use (Kjernejournal) get one. */
+const READ: ReadOptions = { purposeOfUse: 'TREAT', requestId: 'conformance' };
+
+export async function runConformance<K>(options: ConformanceOptions<K>): Promise<CheckResult[]> {
+  const { instance, keys, control } = options;
+  const results: CheckResult[] = [];
+  const check = async (name: string, run: () => Promise<string | { skip: string }>) => {
+    try {
+      const outcome = await run();
+      results.push(typeof outcome === 'string' ? { name, status: 'pass', detail: outcome } : { name, status: 'skip', detail: outcome.skip });
+    } catch (error) {
+      results.push({ name, status: 'fail', detail: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  // Every URL the adapter's requests go to, checked for identity numbers at the end (the kit's guard refuses
+  // such a request before it leaves; this check also reports it, so a vendor sees it as a failure of theirs).
+  const urls: string[] = [];
+  const kitFor = (inst: InstanceConfig) => {
+    const kit = new AdapterKit(createLogger('conformance'));
+    kit.http(inst).interceptors.request.use((config) => {
+      urls.push(`${config.baseURL ?? ''}${config.url ?? ''}${config.params ? JSON.stringify(config.params) : ''}`);
+      return config;
+    });
+    return kit;
+  };
+  const entry = systemEntry(instance.system);
+  const manifest = adapterManifest(instance.system);
+  let adapter: SourceAdapter<K, unknown> | undefined;
+
+  await check('configuration: the system is registered and the instance options are valid', async () => {
+    adapter = createAdapter(instance, entry.contract, kitFor(instance)) as unknown as SourceAdapter<K, unknown>;
+    return `${instance.system} (${entry.contract}, ${manifest.sector}), at most ${manifest.maxBatch} keys a call`;
+  });
+  if (!adapter) return results;
+  const reader = adapter;
+
+  let knownAnswers: Map<string, unknown> | undefined;
+  await check('known patients: one batch read, every payload accepted by the mapper', async () => {
+    if (keys.known.length === 0) throw new Error('no known keys to read: give some with --known');
+    knownAnswers = await reader.read(keys.known, READ);
+    const found = [...knownAnswers.values()].filter((v) => v !== null).length;
+    if (found === 0) throw new Error(`none of ${keys.known.length} known keys was found`);
+    return `${found} of ${keys.known.length} found`;
+  });
+
+  await check('unknown patients: answered null, not an error', async () => {
+    const answers = await reader.read(keys.unknown, READ);
+    const found = [...answers.values()].filter((v) => v !== null).length;
+    if (found > 0) throw new Error(`${found} of ${keys.unknown.length} unknown keys were answered with a record`);
+    if (answers.size !== new Set(keys.unknown.map(keys.id)).size) throw new Error('the answer does not hold exactly the keys asked');
+    return `${keys.unknown.length} unknown keys, all null`;
+  });
+
+  await check('batching and paging: one large read equals the same keys read one at a time', async () => {
+    const sample = keys.known.slice(0, 6);
+    const large = [...keys.known, ...keys.unknown];
+    const together = await reader.read(large, READ);
+    for (const key of sample) {
+      const alone = await reader.read([key], READ);
+      if (!isDeepStrictEqual(alone.get(keys.id(key)), together.get(keys.id(key)))) {
+        throw new Error('a record read in a large batch differs from the same record read alone (paging or splitting loses or mixes data)');
+      }
+    }
+    return `${large.length} keys in one read (split into calls of at most ${manifest.maxBatch}), ${sample.length} compared with single reads`;
+  });
+
+  await check('authentication: a read without valid credentials is refused', async () => {
+    const wrong = manifest.conformance?.withoutCredentials;
+    if (!wrong) return { skip: 'the system takes no credentials of its own' };
+    // Straight to the module, past the options schema: the point is what the source does with them.
+    const module = adapterModule(instance.system);
+    const stranger = module.create(instance, wrong(instance.options), kitFor(instance)) as SourceAdapter<K, unknown>;
+    const error = await failure(stranger.read(keys.known.slice(0, 3), READ));
+    expectCode(error, 'SOURCE_UNAVAILABLE', 'a read with wrong credentials');
+    return `refused: ${error.details.status ? `HTTP ${error.details.status}` : error.message.replace(`${instance.id} `, '')}`;
+  });
+
+  await check('timeout: a source that does not answer in time is SOURCE_TIMEOUT', async () => {
+    const timeoutMs = options.timeoutMs ?? 300;
+    const hurried = { ...instance, timeoutMs: control ? timeoutMs : 1 };
+    const module = adapterModule(instance.system);
+    const run = async () => {
+      const slow = module.create(hurried, createAdapterOptions(instance), kitFor(hurried)) as SourceAdapter<K, unknown>;
+      const error = await failure(slow.read(keys.known.slice(0, 3), READ));
+      expectCode(error, 'SOURCE_TIMEOUT', 'a read past its deadline');
+    };
+    if (control) await withMode(control, 'hang', run);
+    else await run();
+    return control ? `the source hung; the read gave up after ${timeoutMs} ms` : 'a 1 ms deadline was honoured';
+  });
+
+  const faults: [string, string, SourceErrorCode][] = [
+    ['fail', 'an error answer of the protocol', 'SOURCE_UNAVAILABLE'],
+    ['down', 'no connection', 'SOURCE_UNAVAILABLE'],
+    ['garbage', 'a body that does not parse', 'SOURCE_BAD_RESPONSE'],
+    ['invalid', 'a well-formed answer that breaks the protocol', 'SOURCE_BAD_RESPONSE'],
+  ];
+  for (const [mode, what, code] of faults) {
+    await check(`fault: ${what} is ${code} (docs/errors.md)`, async () => {
+      if (!control) return { skip: 'no control API to switch the source into this fault (simulators only)' };
+      await withMode(control, mode, async () => {
+        expectCode(await failure(reader.read(keys.known.slice(0, 3), READ)), code, `mode ${mode}`);
+      });
+      return `mode ${mode}: ${code}`;
+    });
+  }
+
+  await check('privacy: no identity number in any URL the adapter requested', async () => {
+    const leaking = urls.filter((u) => containsNin(u)).length;
+    if (leaking > 0) throw new Error(`${leaking} of ${urls.length} requests carried an identity number in the URL`);
+    return `${urls.length} requests, none with an identity number in its URL`;
+  });
+  return results;
+}
+
+/** The instance's options as the adapter takes them (validated, with the schema's defaults). */
+function createAdapterOptions(instance: InstanceConfig): unknown {
+  return adapterManifest(instance.system).options.parse(instance.options);
+}
+
+async function failure(read: Promise<unknown>): Promise<SourceError> {
+  try {
+    await read;
+  } catch (error) {
+    if (error instanceof SourceError) return error;
+    throw new Error(`the read failed with ${error instanceof Error ? error.name : 'something'} instead of a SourceError`);
+  }
+  throw new Error('the read succeeded where it should have failed');
+}
+
+function expectCode(error: SourceError, code: SourceErrorCode, what: string): void {
+  if (error.code !== code) throw new Error(`${what} gave ${error.code} (${error.message}), expected ${code}`);
+}
+
+async function withMode(control: FaultControl, mode: string, run: () => Promise<void>): Promise<void> {
+  const before = await control.setMode(mode);
+  try {
+    await run();
+  } finally {
+    await control.setMode(before);
+  }
+}
+
+/** The simulators' control API (`PUT /instances/<id>/behaviour`). */
+export function controlApi(url: string, instanceId: string): FaultControl {
+  const base = `${url.replace(/\/+$/, '')}/instances/${encodeURIComponent(instanceId)}`;
+  return {
+    async setMode(mode) {
+      const current = await fetch(base);
+      if (!current.ok) throw new Error(`the control API does not know instance ${instanceId} (HTTP ${current.status})`);
+      const { behaviour } = (await current.json()) as { behaviour: { mode: string } };
+      const response = await fetch(`${base}/behaviour`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ mode }) });
+      if (!response.ok) throw new Error(`the control API refused mode ${mode} (HTTP ${response.status})`);
+      return behaviour.mode;
+    },
+  };
+}

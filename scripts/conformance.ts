@@ -1,0 +1,109 @@
+/**
+ * `npm run conformance -- <instance-id> [<instance-id>…] [--all] [--control URL] [--known KEYS] [--timeout-ms N]`
+ *
+ * Runs the adapter contract's checks against configured instances (config/sources.json, or SOURCES_FILE): the
+ * simulator here, your real system there. Prints each check and exits 1 when any fails (0 when all pass or
+ * are skipped with a reason).
+ * - `--known`: keys your system holds, comma separated: identity numbers (HPR numbers for a practitioner
+ *   register; `nin:officeHerId` for a GP system). Without it the synthetic population's keys are used, which
+ *   only the simulators hold.
+ * - `--control`: the simulators' control API (default SIM_CONTROL_URL, or http://127.0.0.1:4100 for an
+ *   instance on this machine when it answers), to switch the source into each fault mode. A real system has
+ *   none: those checks are skipped, saying so.
+ */
+import { parseArgs } from 'node:util';
+import { systemEntry } from '../adapters/registry';
+import { controlApi, runConformance, type CheckResult, type ConformanceKeys, type FaultControl } from '../adapters/kit/conformance';
+import type { GpRecordKey } from '../adapters/contracts';
+import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../lib/config';
+import { withCheckDigits } from '../lib/nin';
+import { getPopulation } from '../simulators/population';
+
+/** Valid synthetic numbers nobody in the population has: born on the 15th of May 1972 (Test-Norge form). */
+function unknownNins(taken: ReadonlySet<string>, count: number): string[] {
+  const found: string[] = [];
+  for (let individual = 100; found.length < count && individual < 500; individual++) {
+    const nin = withCheckDigits(`158572${String(individual).padStart(3, '0')}`);
+    if (nin && !taken.has(nin)) found.push(nin);
+  }
+  return found;
+}
+
+function keysFor(instance: InstanceConfig, known: string | undefined): ConformanceKeys<unknown> {
+  const contract = systemEntry(instance.system).contract;
+  const population = getPopulation();
+  const nins = new Set(population.persons.map((p) => p.nin));
+  const given = known?.split(',').map((k) => k.trim()).filter(Boolean);
+  if (contract === 'PractitionerModel') {
+    const hpr = new Set(population.practitioners.map((p) => p.hprNumber));
+    const unknown = ['199999901', '199999902', '199999903'].filter((n) => !hpr.has(n));
+    return { known: given ?? [...hpr], unknown, id: (k) => k as string };
+  }
+  if (contract === 'GpRecordModel') {
+    const offices = loadOrganisations().gpOffices.filter((o) => o.instance === instance.id).map((o) => o.herId);
+    const keys: GpRecordKey[] = given
+      ? given.map((k) => ({ nin: k.split(':')[0] ?? '', officeHerId: k.split(':')[1] ?? '' }))
+      : population.persons.flatMap((p) => (p.gp && offices.includes(p.gp.officeHerId) ? [{ nin: p.nin, officeHerId: p.gp.officeHerId }] : []));
+    const office = keys[0]?.officeHerId ?? offices[0] ?? '';
+    return { known: keys, unknown: unknownNins(nins, 5).map((nin) => ({ nin, officeHerId: office })), id: (k) => (k as GpRecordKey).nin };
+  }
+  return { known: given ?? [...nins], unknown: unknownNins(nins, 5), id: (k) => k as string };
+}
+
+async function controlFor(instance: InstanceConfig, given: string | undefined): Promise<FaultControl | undefined> {
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(instance.baseUrl).hostname);
+  const url = given ?? process.env.SIM_CONTROL_URL ?? (local ? 'http://127.0.0.1:4100' : undefined);
+  if (!url) return undefined;
+  try {
+    const response = await fetch(`${url.replace(/\/+$/, '')}/instances/${encodeURIComponent(instance.id)}`, { signal: AbortSignal.timeout(2000) });
+    if (response.ok) return controlApi(url, instance.id);
+  } catch {
+    // No control API there: a real system, or simulators started without one.
+  }
+  if (given) throw new Error(`the control API at ${given} does not answer for instance ${instance.id}`);
+  return undefined;
+}
+
+const MARK: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { all: { type: 'boolean' }, control: { type: 'string' }, known: { type: 'string' }, 'timeout-ms': { type: 'string' } },
+  });
+  const instances = instancesOf(loadSources());
+  const chosen = values.all ? instances : positionals.map((id) => instances.find((i) => i.id === id) ?? id);
+  if (chosen.length === 0) {
+    console.error('usage: npm run conformance -- <instance-id>… | --all  (instances: ' + instances.map((i) => i.id).join(', ') + ')');
+    return 2;
+  }
+  let failed = 0;
+  for (const instance of chosen) {
+    if (typeof instance === 'string') {
+      console.log(`\n${instance}: FAIL no such instance in the sources configuration`);
+      failed++;
+      continue;
+    }
+    console.log(`\n${instance.id} (${instance.system}) at ${instance.baseUrl}`);
+    const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+    const results = await runConformance({
+      instance,
+      keys: keysFor(instance, values.known),
+      control: await controlFor(instance, values.control),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    for (const r of results) console.log(`  ${MARK[r.status]}  ${r.name}: ${r.detail}`);
+    const bad = results.filter((r) => r.status === 'fail').length;
+    console.log(`  ${bad === 0 ? 'conformant' : `${bad} check${bad > 1 ? 's' : ''} failed`}`);
+    if (bad) failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);
