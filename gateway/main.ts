@@ -3,6 +3,8 @@
  * SUBGRAPH_URLS: JSON mapping subgraph name to its GraphQL URL, for subgraphs not on their default port.
  * SUBGRAPH_TIMEOUT_MS (default 10000): how long to wait for a subgraph before its fields fail.
  */
+// Tracing first (when configured): it must be on before anything that speaks HTTP loads.
+import '../lib/telemetryStart';
 import { z } from 'zod';
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';

@@ -9,6 +9,7 @@ import {
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { errorCodes } from './errorCodes';
+import { metrics } from './metrics';
 import type { Logger } from './logger';
 import { redactNins } from './nin';
 
@@ -48,6 +49,7 @@ export function apolloDefaults<C extends RequestContext>(
       // response may be cached by a browser or a proxy. The plugin costs a walk of every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       internalErrorsPlugin<C>(logger),
+      requestMetricsPlugin<C>(),
       ...extraPlugins,
     ],
     formatError: safeError,
@@ -105,4 +107,34 @@ function internalErrorsPlugin<C extends RequestContext>(logger: Logger): ApolloS
       };
     },
   };
+}
+
+/**
+ * Counts every answer by outcome and every error by its code, and times the request (GET /metrics). Only
+ * codes and outcomes are labels: never an operation name, a field or anything a client sent.
+ */
+function requestMetricsPlugin<C extends RequestContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      const stop = metrics().graphqlSeconds.startTimer();
+      return {
+        async willSendResponse({ response }) {
+          stop();
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          countAnswer(data, errors);
+        },
+      };
+    },
+  };
+}
+
+/** Counts one answer in the request metrics (also used by the Hive gateway). */
+export function countAnswer(data: unknown, errors: readonly { extensions?: Readonly<Record<string, unknown>> }[] | undefined): void {
+  const m = metrics();
+  m.graphqlRequests.inc({ outcome: !errors?.length ? 'ok' : data ? 'partial' : 'refused' });
+  for (const error of errors ?? []) {
+    const code = error.extensions?.code;
+    m.graphqlErrors.inc({ code: typeof code === 'string' && (code in errorCodes || code === 'INTERNAL_SERVER_ERROR') ? code : 'OTHER' });
+  }
 }

@@ -29,6 +29,14 @@ function create() {
     circuitState: gauge('patient_graph_circuit_state', 'Circuit breaker per source instance: 0 closed, 1 half-open, 2 open', ['source']),
     limitRefusals: counter('patient_graph_limit_refusals_total', 'Requests refused by a limit before planning', ['limit']),
     accessLogWrites: counter('patient_graph_access_log_writes_total', 'Access log appends by outcome', ['outcome']),
+    graphqlRequests: counter('patient_graph_graphql_requests_total', 'GraphQL requests answered, by outcome: ok, partial (data with errors) or refused (no data)', ['outcome']),
+    graphqlErrors: counter('patient_graph_graphql_errors_total', 'Errors in GraphQL answers, by registered code', ['code']),
+    graphqlSeconds: new Histogram({
+      name: 'patient_graph_graphql_request_seconds',
+      help: 'How long GraphQL requests took, from the request to the answer',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
   };
 }
 

@@ -2,6 +2,8 @@
  * Runs one subgraph: `tsx subgraphs/main.ts <name>`. The port is PORT, or the subgraph's default
  * (lib/subgraphs.ts); PORT=0 picks a free one and reports it to the parent process.
  */
+// Tracing first (when configured): it must be on before anything that speaks HTTP loads.
+import '../lib/telemetryStart';
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
 import { SUBGRAPHS, SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';

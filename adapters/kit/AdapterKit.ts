@@ -1,3 +1,4 @@
+import { context as context_, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { AxiosInstance } from 'axios';
 import { isAxiosError } from 'axios';
 import { cachePolicy, type CachePolicy, type InstanceConfig } from '../../lib/config';
@@ -110,6 +111,8 @@ export interface KitStorage {
   store: CacheStore;
   crypto: CacheCrypto;
 }
+
+const tracer = trace.getTracer('patient-graph-adapter-kit');
 
 export class AdapterKit {
   private readonly clients = new Map<string, AxiosInstance>();
@@ -235,9 +238,17 @@ export class AdapterKit {
         }
       },
     );
+    // A span per read (a no-op unless tracing is configured, lib/telemetry.ts): the source, or only its
+    // sector where the patient's address is strictly confidential, the kind of data and how many keys.
+    const named = this.named(instance, options);
+    const span = tracer.startSpan('source.read', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'patient_graph.source': named.source, 'patient_graph.operation': operation, 'patient_graph.keys': unique.length },
+    });
     try {
-      const answered = await readContext.run(context, () => chain(call));
+      const answered = await context_.with(trace.setSpan(context_.active(), span), () => readContext.run(context, () => chain(call)));
       const result: ReadResult<V> = new Map(unique.map((key) => [key, answered.get(key) ?? null]));
+      span.setAttribute('patient_graph.failed_keys', options.report?.failed.size ?? 0);
       const failed = options.report?.failed.size ?? 0;
       this.logger[failed ? 'warn' : 'debug'](
         { ...this.named(instance, options), operation, keys: unique.length, ms: elapsed(started), requestId: options.requestId, ...(failed ? { failedKeys: failed } : {}) },
@@ -246,6 +257,7 @@ export class AdapterKit {
       return result;
     } catch (error) {
       const classified = classify(error, instance, timeoutMs, this.logger);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: classified.code });
       this.logger.warn(
         {
           ...this.named(instance, options),
@@ -261,6 +273,7 @@ export class AdapterKit {
       );
       throw classified;
     } finally {
+      span.end();
       clearTimeout(timer);
       controller.abort();
     }

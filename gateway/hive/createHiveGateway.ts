@@ -3,7 +3,7 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway'
 import { unifiedGraphHandler as routerRuntime } from '@graphql-hive/router-runtime';
 import express from 'express';
 import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
-import { safeError } from '../../lib/apolloDefaults';
+import { countAnswer, safeError } from '../../lib/apolloDefaults';
 import type { AuditStore } from '../../lib/audit/AuditStore';
 import { loadSources } from '../../lib/config';
 import { internalSigningKey, signInternalToken } from '../../lib/internalToken';
@@ -165,8 +165,9 @@ type Ctx = GatewayContext & { res?: express.Response };
 function requestErrorStatus(): GatewayPlugin {
   return {
     onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result)) return;
+      if (Array.isArray(result) || !result || typeof result !== 'object') return;
       const single = result as ExecutionResult & { extensions?: Record<string, unknown> };
+      countAnswer(single.data, single.errors);
       if (!single.errors?.length || ('data' in single && single.data !== undefined)) return;
       const own = single.errors.map((e) => (e.extensions?.http as { status?: number; spec?: boolean } | undefined)).filter((h) => h && !h.spec && h.status);
       const status = Math.max(400, ...own.map((h) => h?.status ?? 0));

@@ -4,6 +4,8 @@
  * and the Apollo gateway's other variables (SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS, identity providers, keys,
  * LIMIT_*, CORS_ORIGINS, the access log).
  */
+// Tracing first (when configured): it must be on before anything that speaks HTTP loads.
+import '../../lib/telemetryStart';
 import { createAuditStore, describeAuditStore } from '../../lib/audit';
 import { createLogger } from '../../lib/logger';
 import { runService } from '../../lib/service';
