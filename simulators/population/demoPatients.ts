@@ -7,8 +7,9 @@ import type { DemoKey, Population } from './types';
 /** What each demo patient is for: the README and demo-patients.json list these. */
 export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
   homeCare:
-    'Home nursing in Bergen (JSON care system), safety alarm and medication dispenser; GP on Nordlys Journal; heart-failure stay at Haukeland; penicillin allergy; medication list with a dose discrepancy (metoprolol) and a status discrepancy (ibuprofen stopped at the hospital, still prescribed and dispensed). Data from all five kinds of system.',
-  nursingHome: 'Nursing home in Trondheim (PLO XML care system), dementia; GP on Fjord EPJ; hip fracture at St. Olavs; hip prosthesis in the summary record.',
+    'Home nursing in Bergen (JSON care system), safety alarm and medication dispenser; GP on Nordlys Journal; heart-failure stay at Haukeland; penicillin allergy; a medication list with all three kinds of trouble reconciliation looks for: spironolactone started at discharge and dispensed, but on neither the GP\'s list nor home nursing\'s (two omissions), a dose discrepancy (metoprolol) and a status discrepancy (ibuprofen stopped at the hospital, still prescribed and dispensed). Data from all five kinds of system.',
+  nursingHome:
+    'Nursing home in Trondheim (PLO XML care system), dementia; GP on Fjord EPJ; hip fracture at St. Olavs; hip prosthesis in the summary record; weekly alendronate 70 mg after the fracture, which the nursing home\'s list has as daily (a schedule discrepancy: seven times the dose).',
   askoyHomeCare: 'Home nursing in Askøy (a second JSON care instance); GP on Fjord EPJ; pneumonia at Haukeland; metformin dose discrepancy.',
   strictlyConfidential:
     'Strictly confidential address (strengt fortrolig): address and municipality are released to no one, and her GP office only to its own staff (persona gp-midtbyen), yet her GP record is still routed.',
@@ -17,7 +18,8 @@ export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
   blockedDocument:
     'Two outpatient notes at Haukeland; she has blocked the psychiatric one for everyone outside Haukeland (sperring: listed without title, text, author or encounter), and it is withheld from her own access; she has blocked one Haukeland surgeon by name (persona blocked-practitioner).',
   criticalInfo: 'Severe NSAID and contrast allergies and a mechanical heart valve in the summary record; myocardial infarction at St. Olavs; warfarin.',
-  young: 'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else.',
+  young:
+    'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else; her salbutamol inhaler and sumatriptan are taken as needed (ved behov), and every source says so.',
 };
 
 export interface DemoPatientEntry {
