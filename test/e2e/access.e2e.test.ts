@@ -267,7 +267,7 @@ describe('field rules, persona by persona', () => {
     const record = outside.body.data.patient.hospitalRecords[0];
     expect(record.documents.map((d: any) => d.blocked).sort()).toEqual([false, true]);
     expect(record.encounters.map((e: any) => e.department)).toEqual(['Nevrologisk poliklinikk']);
-    expect(record.diagnoses.map((d: any) => d.code.code)).toEqual(['G43']);
+    expect(record.diagnoses.map((d: any) => d.code.code)).toEqual(['G430']);
     // The hospital's events: the psychiatric visit is gone (the GP's own referral there is the GP's record).
     const hospitalEvents = outside.body.data.patient.timeline.filter((e: any) => e.title.startsWith('Poliklinisk besøk'));
     expect(hospitalEvents.map((e: any) => e.title)).toEqual(['Poliklinisk besøk, Nevrologisk poliklinikk']);
