@@ -29,7 +29,20 @@ function unknownNins(taken: ReadonlySet<string>, count: number): string[] {
   return found;
 }
 
+/**
+ * At most this many of the population's keys are read: enough for more than one call of every system's
+ * `maxBatch` (and several pages), few enough for a source's timeout on a busy machine.
+ */
+const SAMPLE = 120;
+
 function keysFor(instance: InstanceConfig, known: string | undefined): ConformanceKeys<unknown> {
+  const keys = keysOf(instance, known);
+  // Spread over the whole population (every n-th), so that each region's systems find people they hold.
+  const stride = Math.ceil(keys.known.length / SAMPLE);
+  return { ...keys, known: known ? keys.known : keys.known.filter((_, i) => i % stride === 0) };
+}
+
+function keysOf(instance: InstanceConfig, known: string | undefined): ConformanceKeys<unknown> {
   const contract = systemEntry(instance.system).contract;
   const population = getPopulation();
   const nins = new Set(population.persons.map((p) => p.nin));
