@@ -6,6 +6,7 @@ import type {
   GpListingModel,
   GpRecordModel,
   HospitalRecordModel,
+  LabResultsModel,
   PractitionerModel,
   RegistryPerson,
   SummaryRecordModel,
@@ -32,6 +33,8 @@ export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
 export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;
 export type CareAdapter = SourceAdapter<string, CareRecordModel>;
 export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
+/** A medical laboratory's results, by identity number. */
+export type LabAdapter = SourceAdapter<string, LabResultsModel>;
 /**
  * A hospital also answers what access decisions need, and nothing clinical: its episodes of care and the
  * patient's blocks (`careEpisodes` and `blocks`; the record's other lists are empty).
@@ -65,6 +68,7 @@ export interface AdapterFor {
   CareRecordModel: CareAdapter;
   GpRecordModel: GpAdapter;
   HospitalRecordModel: HospitalAdapter;
+  LabResultsModel: LabAdapter;
   SummaryRecordModel: SummaryRecordAdapter;
 }
 
@@ -78,6 +82,8 @@ export const CONTRACTS: { readonly [C in ContractName]: { sector: SectorName } }
   CareRecordModel: { sector: 'MUNICIPAL_CARE' },
   GpRecordModel: { sector: 'GP' },
   HospitalRecordModel: { sector: 'HOSPITAL' },
+  // The medical laboratories of the specialist health service, which also analyse GPs' and care services' samples.
+  LabResultsModel: { sector: 'HOSPITAL' },
   SummaryRecordModel: { sector: 'NATIONAL' },
 };
 

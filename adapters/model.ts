@@ -216,6 +216,31 @@ export interface HospitalRecordModel {
   blocks: BlockModel[];
 }
 
+// ------------------------------------------------------------------ laboratory
+
+/**
+ * A medical laboratory's results for one patient (a hospital laboratory that also analyses samples from GPs
+ * and municipal care), whoever ordered them: each an NLK-coded analysis with its UCUM unit.
+ */
+export interface LabResultsModel {
+  results: {
+    /** The laboratory's id for the result (filler order number and observation sub-id). */
+    id: string;
+    /** When the sample was taken (ISO date-time, UTC). */
+    time: string;
+    code: Coding;
+    value: number | null;
+    /** UCUM code. */
+    unit: string | null;
+    referenceLow: number | null;
+    referenceHigh: number | null;
+    /** The laboratory's own flag: low, high or normal (HL7 table 0078); null where it gives none. */
+    flag: 'LOW' | 'HIGH' | 'NORMAL' | null;
+    /** Who ordered it, by HPR number, where the laboratory says. */
+    orderedByHpr: string | null;
+  }[];
+}
+
 // ------------------------------------------------------------------ national
 
 export interface SummaryRecordModel {

@@ -31,7 +31,14 @@ export const organisationsSchema = z.strictObject({
     )
     .min(1),
   hospitals: z.array(
-    z.strictObject({ orgNumber: digits(9), name: z.string().min(1), trust: z.string().min(1), instance: z.string().min(1) }),
+    z.strictObject({
+      orgNumber: digits(9),
+      name: z.string().min(1),
+      trust: z.string().min(1),
+      instance: z.string().min(1),
+      /** The hospital's medical laboratory, which also analyses samples from GPs and care services of its area. */
+      laboratoryInstance: z.string().min(1).optional(),
+    }),
   ),
   gpOffices: z.array(
     z.strictObject({
@@ -273,7 +280,10 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
     for (const h of m.hospitals) if (!hospitalOrgs.has(h)) problems.push(`municipality ${m.number} names unknown hospital ${h}`);
   }
   const municipalities = new Set(orgs.municipalities.map((m) => m.number));
-  for (const h of orgs.hospitals) expect(h.instance, 'HospitalRecordModel', `hospital ${h.orgNumber}`);
+  for (const h of orgs.hospitals) {
+    expect(h.instance, 'HospitalRecordModel', `hospital ${h.orgNumber}`);
+    expect(h.laboratoryInstance ?? null, 'LabResultsModel', `hospital ${h.orgNumber} laboratory`);
+  }
   for (const o of orgs.gpOffices) {
     expect(o.instance, 'GpRecordModel', `GP office ${o.herId}`);
     if (!municipalities.has(o.municipality)) problems.push(`GP office ${o.herId} lies in unknown municipality ${o.municipality}`);

@@ -14,7 +14,8 @@ export function simulators(): Map<string, SimulatorDefinition> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exports = require(entry.simulatorDir) as Record<string, unknown>;
     const definition = Object.values(exports).find(
-      (value): value is SimulatorDefinition => typeof value === 'object' && value !== null && 'createApp' in value && (value as SimulatorDefinition).system === entry.system,
+      (value): value is SimulatorDefinition =>
+        typeof value === 'object' && value !== null && ('createApp' in value || 'createMllpHandler' in value) && (value as SimulatorDefinition).system === entry.system,
     );
     if (!definition) throw new Error(`simulators/${entry.system}/index exports no SimulatorDefinition for system ${entry.system}`);
     found.set(entry.system, definition);

@@ -346,6 +346,12 @@ function classifyKnown(error: unknown, instance: InstanceConfig, timeoutMs: numb
     }
     return new SourceError('SOURCE_UNAVAILABLE', id, `${id} failed (${error.code ?? 'network error'})`);
   }
+  // A transport of the source's own (a TCP protocol such as MLLP): Node's network errors, as for HTTP above.
+  // (Not `instanceof Error`: errors made in another realm, as under jest, are errors too.)
+  const code = typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
+  if (typeof code === 'string' && UNREACHABLE.has(code)) {
+    return new SourceError('SOURCE_UNAVAILABLE', id, `${id} could not be reached (${code})`);
+  }
   if (error instanceof SyntaxError) {
     return new SourceError('SOURCE_BAD_RESPONSE', id, `${id} answered something that does not parse`);
   }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { containsNin, decodeUrl } from '../../lib/nin';
@@ -34,7 +35,7 @@ export interface InstanceStats {
 }
 
 export class SimulatedInstance {
-  private server: http.Server | undefined;
+  private server: http.Server | net.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
   behaviour: Behaviour;
@@ -59,7 +60,7 @@ export class SimulatedInstance {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.definition.createMllpHandler ? 'mllp' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Listens on `port` (0 for any free port) unless the mode is `down`; returns the port it holds. */
@@ -100,9 +101,7 @@ export class SimulatedInstance {
 
   private async listen(): Promise<void> {
     const context: SimulatorContext = { ...this.setup, observe: (label) => this.observe(label) };
-    const app = this.wrap(this.definition.createApp(context));
-    const server = http.createServer(app);
-    server.keepAliveTimeout = 5000;
+    const server = this.createServer(context);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -113,6 +112,66 @@ export class SimulatedInstance {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  private createServer(context: SimulatorContext): http.Server | net.Server {
+    if (this.definition.createMllpHandler) return this.mllpServer(this.definition.createMllpHandler(context));
+    if (!this.definition.createApp) throw new Error(`simulator ${this.definition.system} defines neither createApp nor createMllpHandler`);
+    const server = http.createServer(this.wrap(this.definition.createApp(context)));
+    server.keepAliveTimeout = 5000;
+    return server;
+  }
+
+  /**
+   * MLLP (HL7 v2's minimal lower layer protocol): each message framed by VT (0x0b) and FS CR (0x1c 0x0d) on a
+   * TCP connection, answered in order. Counted and put through the fault modes like an HTTP request.
+   */
+  private mllpServer(handle: (message: string) => string | null): net.Server {
+    const frame = (text: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(text, 'utf8'), Buffer.from([0x1c, 0x0d])]);
+    return net.createServer((socket) => {
+      let buffer = Buffer.alloc(0);
+      socket.on('error', () => socket.destroy());
+      socket.on('data', (chunk) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        for (let end = buffer.indexOf(0x1c); end >= 0; end = buffer.indexOf(0x1c)) {
+          const start = buffer.indexOf(0x0b);
+          const text = buffer.subarray(start >= 0 && start < end ? start + 1 : 0, end).toString('utf8');
+          buffer = buffer.subarray(end + (buffer[end + 1] === 0x0d ? 2 : 1));
+          this.stats.requests += 1;
+          const route = `MLLP ${/^MSH\|[^|]*\|(?:[^|]*\|){6}([^|^]*\^?[^|^]*)/.exec(text)?.[1] ?? 'unknown'}`;
+          this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
+          const { mode, latencyMs } = this.behaviour;
+          const controlId = /^MSH\|[^|]*\|(?:[^|]*\|){7}([^|]*)/.exec(text)?.[1] ?? '';
+          const canned = (body: string) => frame(body.replaceAll('$CONTROL_ID', controlId));
+          const answer = () => {
+            if (socket.destroyed) return;
+            switch (mode) {
+              case 'hang':
+                return;
+              case 'fail':
+                socket.write(canned(this.definition.failure.body));
+                return;
+              case 'invalid':
+                socket.write(canned(this.definition.invalid.body));
+                return;
+              case 'garbage': {
+                const reply = handle(text);
+                if (reply !== null) socket.write(frame(mangle(reply)));
+                return;
+              }
+              case 'normal':
+              case 'down': {
+                const reply = handle(text);
+                if (reply !== null) socket.write(frame(reply));
+                return;
+              }
+            }
+          };
+          if (latencyMs > 0) setTimeout(answer, latencyMs);
+          else answer();
+        }
+      });
+    });
   }
 
   private wrap(protocolApp: express.Express): express.Express {

@@ -32,8 +32,15 @@ export interface CannedResponse {
  */
 export interface SimulatorDefinition {
   system: SystemName;
-  /** The protocol app for one instance. */
-  createApp(context: SimulatorContext): Express;
+  /** The protocol app for one instance (HTTP systems). */
+  createApp?(context: SimulatorContext): Express;
+  /**
+   * For a system that speaks HL7 v2 over MLLP (TCP) instead of HTTP: what answers one framed message (its text,
+   * segments separated by CR) for one instance, or null to answer nothing. Fault modes apply as for HTTP: `fail`
+   * and `invalid` send the canned bodies below (with `$CONTROL_ID` replaced by the message's MSH-10, so that
+   * the client can tell what they answer), `garbage` a mangled answer, `hang` nothing.
+   */
+  createMllpHandler?(context: SimulatorContext): (message: string) => string | null;
   /** How this system reports a server error (mode `fail`). */
   failure: CannedResponse;
   /** A syntactically valid answer that breaks the protocol's rules (mode `invalid`). */

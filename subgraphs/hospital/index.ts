@@ -4,5 +4,5 @@ import { resolvers } from './resolvers';
 export const hospitalSubgraph: SubgraphDefinition = {
   name: 'hospital',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
-  contracts: ['HospitalRecordModel'],
+  contracts: ['HospitalRecordModel', 'LabResultsModel'],
 };

@@ -1,5 +1,5 @@
-import type { GraphQLError } from 'graphql';
-import type { HospitalRecordModel } from '../../adapters/model';
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { HospitalRecordModel, LabResultsModel } from '../../adapters/model';
 import { REFUSAL_TEXT } from '../kit/access/AccessDecision';
 import { documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
@@ -43,6 +43,31 @@ async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
 }
 
 /**
+ * The results of the laboratories of the catchment hospitals (organisations.json `laboratoryInstance`), each
+ * asked through the kit like any source. Routing failures are the hospital records' to report.
+ */
+async function labOutcome(p: PatientRef, ctx: SubgraphContext): Promise<{ routed: SourceOutcome<LabResultsModel>[] }> {
+  const decision = await ctx.access.decisionFor(p);
+  const m = decision.routing.municipality;
+  if (!m) return { routed: [] };
+  const routed = await Promise.all(
+    ctx.sources.hospitalsFor(m).flatMap((h) => {
+      const id = h.laboratoryInstance;
+      if (!id) return [];
+      const named = ctx.sources.info(id, { name: h.name, orgNumber: h.orgNumber });
+      return [ctx.loaders.load(ctx.sources.adapter(id, 'LabResultsModel'), p.nin, (k) => k, sourceFor(ctx.sources, decision, named)).then((o) => revealToOwnOrganisation(o, named, ctx.access))];
+    }),
+  );
+  // As for the hospitals: a masked laboratory without results would tell where a protected patient lives.
+  return { routed: routed.filter((o) => !(o.source.masked && o.ok && o.value === null)) };
+}
+
+const abnormal = (l: { value: number | null; referenceLow: number | null; referenceHigh: number | null }) =>
+  l.value === null || (l.referenceLow === null && l.referenceHigh === null)
+    ? null
+    : (l.referenceLow !== null && l.value < l.referenceLow) || (l.referenceHigh !== null && l.value > l.referenceHigh);
+
+/**
  * The records this reader may see: a hospital's record whose block names the reader (or that covers the
  * whole record from them) is left out; the reader's own hospital's blocks were already applied to the
  * whole decision, these are the other hospitals'.
@@ -50,6 +75,26 @@ async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
 function readable(outcome: SectorOutcome<HospitalRecordModel>, ctx: SubgraphContext): { value: HospitalRecordModel; source: SourceInfo }[] {
   if ('none' in outcome) return [];
   return outcome.routed.flatMap((o) => (o.ok && o.value && !recordBlocked(o.value.blocks, ctx.access.identity) ? [{ value: o.value, source: o.source }] : []));
+}
+
+/** One timeline event per sample a laboratory analysed: its analyses in the title. */
+function labEvents(routed: SourceOutcome<LabResultsModel>[]) {
+  return routed.flatMap((o) => {
+    if (!o.ok || !o.value) return [];
+    const source = o.source;
+    const bySample = new Map<string, LabResultsModel['results']>();
+    for (const r of o.value.results) bySample.set(r.time, [...(bySample.get(r.time) ?? []), r]);
+    return [...bySample].map(([time, results]) =>
+      timelineEvent(source, {
+        date: time,
+        kind: 'LAB_SAMPLE',
+        title: `Laboratorieprøve: ${results.map((r) => r.code.display ?? r.code.code).join(', ')}`,
+        detail: results.map((r) => `${r.code.display ?? r.code.code} ${r.value ?? ''} ${r.unit ?? ''}`.trim()).join('; '),
+        codes: results.map((r) => r.code),
+        recordId: results[0]?.id ?? null,
+      }),
+    );
+  });
 }
 
 type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo }>;
@@ -86,8 +131,9 @@ export const resolvers = {
     },
     hospitalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', source))),
-    hospitalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {
+    hospitalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => [
+      ...labEvents((await labOutcome(p, ctx)).routed),
+      ...readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {
         const hidden = blockedEncounters(value, ctx.access.identity);
         return value.encounters.filter((e) => !hidden.has(e.id)).map((e) =>
           timelineEvent(source, {
@@ -100,7 +146,26 @@ export const resolvers = {
           }),
         );
       }),
-    hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await hospitalOutcome(p, ctx)),
+    ],
+    hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => [
+      ...sectorStatuses(await hospitalOutcome(p, ctx)),
+      ...sectorStatuses(await labOutcome(p, ctx)),
+    ],
+    /** Every laboratory's results, newest first; a laboratory that failed is named by a partial error beside them. */
+    labResults: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      const decision = await ctx.access.decisionFor(p);
+      const path = responsePathAsArray(info.path);
+      const items = (await labOutcome(p, ctx)).routed.flatMap((o) => {
+        if (!o.ok) {
+          const error = sourceGraphError(o);
+          ctx.sideErrors.push(new GraphQLError(error.message, { path, extensions: { ...error.extensions, partial: true } }));
+          return [];
+        }
+        const access = itemAccessOf(decision, o.source);
+        return (o.value?.results ?? []).map((r) => withAccess({ ...r, encounterId: null, abnormal: abnormal(r) }, access));
+      });
+      return newestFirst(items, (l) => l.time);
+    },
   },
   HospitalRecord: {
     hospital: (r: HospitalRecordParent) => r.source.organisation,

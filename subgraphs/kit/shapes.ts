@@ -54,6 +54,7 @@ export type TimelineEventKind =
   | 'GP_REFERRAL'
   | 'HOSPITAL_ADMISSION'
   | 'HOSPITAL_VISIT'
+  | 'LAB_SAMPLE'
   | 'CARE_SERVICE_STARTED'
   | 'CARE_SERVICE_ENDED'
   | 'DISPENSATION'

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 
 export interface ProbeResult {
   reachable: boolean;
@@ -51,6 +52,16 @@ function probe(baseUrl: string, now: () => number): Promise<ProbeResult> {
       url = new URL(baseUrl);
     } catch {
       resolve(done(false, 'invalid base URL'));
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      // A source of its own TCP protocol (HL7 v2 over MLLP): it answers when it accepts a connection; nothing is sent.
+      const socket = net.connect({ host: url.hostname, port: Number(url.port), timeout: PROBE_TIMEOUT_MS }, () => {
+        socket.destroy();
+        resolve(done(true));
+      });
+      socket.on('timeout', () => socket.destroy(new Error('no answer within the probe timeout')));
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(done(false, error.code ?? error.message)));
       return;
     }
     const client = url.protocol === 'https:' ? https : http;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { AdapterManifest } from '../kit';
+
+const hd = z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'an HL7 HD namespace id: letters, digits, . _ -, at most 20');
+
+export const optionsSchema = z.object({
+  /** Our facility (MSH-4): the laboratory answers only the partners it has an agreement with. */
+  sendingFacility: hd,
+  /** The laboratory system's application (MSH-5). */
+  receivingApplication: hd,
+  /** The laboratory (MSH-6). */
+  receivingFacility: hd,
+});
+export type LabHl7Options = z.infer<typeof optionsSchema>;
+
+export const manifest: AdapterManifest<LabHl7Options> = {
+  system: 'lab-hl7',
+  title: 'Medical laboratory (laboratory information system, HL7 v2.5)',
+  protocol: 'HL7 v2.5 over MLLP (TCP): QBP^Q11 query by parameter per patient, answered RSP^K11 with ORC/OBR/OBX; NLK codes, UCUM units',
+  sector: 'HOSPITAL',
+  provides: ['LabResultsModel'],
+  options: optionsSchema,
+  // Queries go one after another on one connection: a batch is bounded so that it fits the deadline.
+  maxBatch: 50,
+  operations: ['lab-results'],
+  // The laboratory answers only agreed partners (MSH-4): an unknown facility is refused with MSA AR.
+  conformance: { withoutCredentials: (options) => ({ ...options, sendingFacility: 'UNKNOWN-FACILITY' }) },
+};
