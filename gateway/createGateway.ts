@@ -1,14 +1,14 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
 import { parse, visit } from 'graphql';
 import { apolloDefaults } from '../lib/apolloDefaults';
 import type { Logger } from '../lib/logger';
 import type { Started } from '../lib/service';
 import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
-import { checkSubgraphs, requiredSubgraphsFromEnv, unreadySubgraphs } from './health';
-import { corsOriginsFromEnv, operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
+import { requiredSubgraphsFromEnv } from './health';
+import { httpFront, identityProviders } from './httpFront';
+import { corsOriginsFromEnv } from './requests/httpGuards';
 import { operationChecks } from './requests/operationChecks';
 import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfig } from './requests/persistedQueries';
 import { playgroundRouter } from './playground';
@@ -18,16 +18,11 @@ import type { AuditStore } from '../lib/audit/AuditStore';
 import { internalSigningKey } from '../lib/internalToken';
 import { rolePrecheck } from './access/rolePrecheck';
 import { accessLogPlugin } from './audit/accessLogPlugin';
-import { authenticate, type Authenticated } from './auth/authenticate';
-import { configuredIssuers, type Issuer } from './auth/issuers';
-import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
+import { type Authenticated } from './auth/authenticate';
 import { devIdpRouter } from './devIdp/devIdpRouter';
 import { gatewayLimits } from './limits/gatewayLimits';
 import { queryPlanCacheMiB, type Limits } from './limits/limitsFromEnv';
 import { planSubgraphs } from './planning/planSubgraphs';
-import { changeNoticeRelay } from './changeNoticeRelay';
-import { metrics } from '../lib/metrics';
-import { loadSources } from '../lib/config';
 
 export interface GatewayOptions {
   port: number;
@@ -58,10 +53,7 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions, logger: Logger): Promise<Started> {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
   // Identity first: a gateway that cannot verify readers must not start (production names what is missing).
-  const devIdp = devIdpEnabled() ? await DevIdentityProvider.load() : undefined;
-  const issuers: Issuer[] = [...configuredIssuers(), ...(devIdp?.issuers() ?? [])];
-  if (issuers.length === 0) throw new Error('no identity provider is configured: set HELSEID_* and IDPORTEN_*, or DEV_IDP=on outside production');
-  if (devIdp) logger.warn('the development identity provider is on (DEV_IDP): its personas can read the simulated population; never in production');
+  const { issuers, devIdp } = await identityProviders(logger);
   const signingKey = internalSigningKey();
   const supergraphSdl = readSupergraph();
   const gateway = new ApolloGateway({
@@ -96,61 +88,19 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   });
   await server.start();
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(securityHeaders());
-  app.use(originGuard(corsOrigins));
-  app.use(playgroundRouter(devIdp !== undefined));
-  if (devIdp) app.use(devIdpRouter(devIdp));
-  // Health: `live` (the process answers), `ready` (the supergraph is loaded, which it is once this listens,
-  // and every required subgraph is ready: without them no answer is possible), and the whole picture
-  // (503 when a required subgraph is down; `degraded` when others are, whose fields then fail alone).
-  const required = options.requiredSubgraphs ?? requiredSubgraphsFromEnv();
-  let stopping = false;
-  app.get('/health/live', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'live' });
-  });
-  app.get('/health/ready', async (_req, res) => {
-    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
-    const ready = !stopping && missing.length === 0;
-    res
-      .set('Cache-Control', 'no-store')
-      .status(ready ? 200 : 503)
-      .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
-  });
-  app.get('/health', async (_req, res) => {
-    const health = await checkSubgraphs(urls);
-    const requiredDown = health.subgraphs.filter((s) => s.status === 'down' && required.includes(s.name as SubgraphName)).map((s) => s.name);
-    const status = requiredDown.length > 0 ? 'down' : health.status;
-    res
-      .set('Cache-Control', 'no-store')
-      .status(status === 'down' ? 503 : 200)
-      .json({ status, gateway: 'up', required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
-  });
-  // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
-  // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
-  // identity number.
-  app.get('/graphql', (_req, res) => {
-    res
-      .status(405)
-      .set('Allow', 'POST')
-      .json({ errors: [{ message: 'Send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
-  });
-  app.use(
-    '/graphql',
-    // Health data is never kept by a browser or a proxy, whatever the answer (refusals included).
-    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
-      res.set('Cache-Control', 'no-store');
-      next();
+  const front = httpFront(
+    {
+      urls,
+      required: options.requiredSubgraphs ?? requiredSubgraphsFromEnv(),
+      corsOrigins,
+      engine: 'apollo',
+      logger,
+      before: [playgroundRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
     },
-    // Authentication before the body is read: a request without a valid token costs nothing more.
-    authenticate(issuers, logger),
-    express.json({ limit: '200kb' }),
-    operationNameGuard(),
+    issuers,
+  );
+  const app = front.app;
+  front.graphql(
     expressMiddleware(server, {
       context: async ({ res }) => {
         const { identity, requestId } = res.locals.auth as Authenticated;
@@ -163,7 +113,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   return {
     urls: { graphql: `${http.url}/graphql`, playground: `${http.url}/`, health: `${http.url}/health` },
     close: async () => {
-      stopping = true;
+      front.stopping();
       await http.close();
       await server.stop();
       await persisted.close();

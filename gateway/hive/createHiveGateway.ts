@@ -1,11 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler as routerRuntime } from '@graphql-hive/router-runtime';
-import express from 'express';
-import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import type express from 'express';
+import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { countAnswer, safeError } from '../../lib/apolloDefaults';
 import type { AuditStore } from '../../lib/audit/AuditStore';
-import { loadSources } from '../../lib/config';
 import { internalSigningKey, signInternalToken } from '../../lib/internalToken';
 import { jsonErrors, listen } from '../../lib/httpServer';
 import type { Logger } from '../../lib/logger';
@@ -14,16 +13,14 @@ import type { Started } from '../../lib/service';
 import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName } from '../../lib/subgraphs';
 import { rolePrecheck } from '../access/rolePrecheck';
 import { accessLogPlugin } from '../audit/accessLogPlugin';
-import { authenticate, type Authenticated } from '../auth/authenticate';
-import { configuredIssuers, type Issuer } from '../auth/issuers';
-import { changeNoticeRelay } from '../changeNoticeRelay';
+import { type Authenticated } from '../auth/authenticate';
 import { tidyErrors } from '../createGateway';
-import { DevIdentityProvider, devIdpEnabled } from '../devIdp/DevIdentityProvider';
-import { checkSubgraphs, requiredSubgraphsFromEnv, unreadySubgraphs } from '../health';
+import { requiredSubgraphsFromEnv } from '../health';
+import { httpFront, identityProviders } from '../httpFront';
 import { gatewayLimits } from '../limits/gatewayLimits';
 import { withoutSuggestions } from '../limits/hideSuggestions';
 import type { Limits } from '../limits/limitsFromEnv';
-import { corsOriginsFromEnv, operationNameGuard, originGuard, securityHeaders } from '../requests/httpGuards';
+import { corsOriginsFromEnv } from '../requests/httpGuards';
 import { operationChecks } from '../requests/operationChecks';
 import { nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
 import { ApolloPluginBridge } from './apolloPluginBridge';
@@ -55,9 +52,7 @@ export interface HiveGatewayOptions {
  */
 export async function startHiveGateway(options: HiveGatewayOptions, logger: Logger): Promise<Started> {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
-  const devIdp = devIdpEnabled() ? await DevIdentityProvider.load() : undefined;
-  const issuers: Issuer[] = [...configuredIssuers(), ...(devIdp?.issuers() ?? [])];
-  if (issuers.length === 0) throw new Error('no identity provider is configured: set HELSEID_* and IDPORTEN_*, or DEV_IDP=on outside production');
+  const { issuers } = await identityProviders(logger);
   const signingKey = internalSigningKey();
   const limits = gatewayLimits<GatewayContext>(options.limits);
   const bridge = new ApolloPluginBridge<GatewayContext>([
@@ -96,42 +91,12 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
     ],
   });
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(securityHeaders());
-  app.use(originGuard(options.corsOrigins ?? corsOriginsFromEnv()));
-  const required = options.requiredSubgraphs ?? requiredSubgraphsFromEnv();
-  let stopping = false;
-  app.get('/health/live', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'live' });
-  });
-  app.get('/health/ready', async (_req, res) => {
-    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
-    const ready = !stopping && missing.length === 0;
-    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
-  });
-  app.get('/health', async (_req, res) => {
-    const health = await checkSubgraphs(urls);
-    const down = health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
-    const status = down ? 'down' : health.status;
-    res.set('Cache-Control', 'no-store').status(down ? 503 : 200).json({ status, gateway: 'up', engine: `hive-${options.runtime}`, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
-  });
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
-  app.get('/graphql', (_req, res) => {
-    res.status(405).set('Allow', 'POST').json({ errors: [{ message: 'Send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
-  });
-  app.use(
-    '/graphql',
-    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
-      res.set('Cache-Control', 'no-store');
-      next();
-    },
-    authenticate(issuers, logger),
-    express.json({ limit: '200kb' }),
-    operationNameGuard(),
+  const front = httpFront(
+    { urls, required: options.requiredSubgraphs ?? requiredSubgraphsFromEnv(), corsOrigins: options.corsOrigins ?? corsOriginsFromEnv(), engine: `hive-${options.runtime}`, logger },
+    issuers,
+  );
+  const app = front.app;
+  front.graphql(
     // Persisted queries are the Apollo gateway's (a bounded store, trusted documents): said plainly here.
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (!(req.body as { extensions?: { persistedQuery?: unknown } } | undefined)?.extensions?.persistedQuery) {
@@ -147,7 +112,7 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   return {
     urls: { graphql: `${http.url}/graphql`, health: `${http.url}/health` },
     close: async () => {
-      stopping = true;
+      front.stopping();
       await http.close();
       await runtime.dispose();
       await options.auditStore.close();
@@ -269,24 +234,12 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin
   return {
     // A subscription (or any operation that is not executed) is refused by the same checks: the graph is read-only.
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const started = await bridge.start({
-        schema: args.schema,
-        document: args.document,
-        operationName: args.operationName,
-        variables: args.variableValues ?? undefined,
-        contextValue: args.contextValue as unknown as GatewayContext,
-      });
+      const started = await startBridge(bridge, args);
       const refusal = await started.resolveOperation();
       if (refusal) setResultAndStopExecution({ errors: [refusal] });
     },
     async onExecute({ args, setResultAndStopExecution }) {
-      const started = await bridge.start({
-        schema: args.schema,
-        document: args.document,
-        operationName: args.operationName,
-        variables: args.variableValues ?? undefined,
-        contextValue: args.contextValue as unknown as GatewayContext,
-      });
+      const started = await startBridge(bridge, args);
       const refusal = await started.resolveOperation();
       if (refusal) {
         setResultAndStopExecution({ errors: [refusal] });
@@ -309,6 +262,11 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin
       };
     },
   };
+}
+
+/** The bridge started for one operation, from envelop's execution arguments. */
+function startBridge(bridge: ApolloPluginBridge<GatewayContext>, args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown }) {
+  return bridge.start({ schema: args.schema, document: args.document, operationName: args.operationName, variables: args.variableValues ?? undefined, contextValue: args.contextValue as GatewayContext });
 }
 
 /** Hive hands the subgraph operation as a DocumentNode; nullEntities reads its text. */

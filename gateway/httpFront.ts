@@ -1,0 +1,108 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { loadSources } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { metrics } from '../lib/metrics';
+import type { SubgraphName } from '../lib/subgraphs';
+import { authenticate } from './auth/authenticate';
+import { configuredIssuers, type Issuer } from './auth/issuers';
+import { changeNoticeRelay } from './changeNoticeRelay';
+import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
+import { checkSubgraphs, unreadySubgraphs } from './health';
+import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
+
+/**
+ * What both gateway engines (Apollo Gateway, gateway/createGateway.ts; Hive Gateway, gateway/hive/) put in
+ * front of GraphQL, so that the two cannot drift apart: identity providers, security headers, CORS, health,
+ * metrics, change notices, POST only, no-store, authentication before the body is read, the operation-name
+ * guard.
+ */
+
+/** The identity providers; a gateway that cannot verify readers must not start (production names what is missing). */
+export async function identityProviders(logger: Logger): Promise<{ issuers: Issuer[]; devIdp: DevIdentityProvider | undefined }> {
+  const devIdp = devIdpEnabled() ? await DevIdentityProvider.load() : undefined;
+  const issuers: Issuer[] = [...configuredIssuers(), ...(devIdp?.issuers() ?? [])];
+  if (issuers.length === 0) throw new Error('no identity provider is configured: set HELSEID_* and IDPORTEN_*, or DEV_IDP=on outside production');
+  if (devIdp) logger.warn('the development identity provider is on (DEV_IDP): its personas can read the simulated population; never in production');
+  return { issuers, devIdp };
+}
+
+export interface FrontOptions {
+  urls: Record<SubgraphName, string>;
+  required: readonly SubgraphName[];
+  corsOrigins: readonly string[];
+  /** Named in /health (`apollo`, `hive-default`, `hive-router`). */
+  engine: string;
+  logger: Logger;
+  /** Mounted before the operational routes (the playground, the development identity provider). */
+  before?: RequestHandler[];
+}
+
+/**
+ * The express app up to GraphQL. `graphql(...handlers)` mounts the engine's handlers at /graphql behind
+ * authentication and the body parser; `stopping()` makes readiness answer 503 while the server stops.
+ */
+export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { app: Express; graphql(...handlers: RequestHandler[]): void; stopping(): void } {
+  const { urls, required, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use(originGuard(options.corsOrigins));
+  for (const handler of options.before ?? []) app.use(handler);
+  // Health: `live` (the process answers), `ready` (the supergraph is loaded, which it is once this listens,
+  // and every required subgraph is ready: without them no answer is possible), and the whole picture
+  // (503 when a required subgraph is down; `degraded` when others are, whose fields then fail alone).
+  let stopping = false;
+  app.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'live' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
+    const ready = !stopping && missing.length === 0;
+    res
+      .set('Cache-Control', 'no-store')
+      .status(ready ? 200 : 503)
+      .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
+  });
+  app.get('/health', async (_req, res) => {
+    const health = await checkSubgraphs(urls);
+    const down = health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
+    const status = down ? 'down' : health.status;
+    res
+      .set('Cache-Control', 'no-store')
+      .status(down ? 503 : 200)
+      .json({ status, gateway: 'up', engine: options.engine, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
+  });
+  // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
+  // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
+  // identity number.
+  app.get('/graphql', (_req, res) => {
+    res
+      .status(405)
+      .set('Allow', 'POST')
+      .json({ errors: [{ message: 'Send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+  });
+  return {
+    app,
+    graphql: (...handlers) =>
+      app.use(
+        '/graphql',
+        // Health data is never kept by a browser or a proxy, whatever the answer (refusals included).
+        (_req, res, next) => {
+          res.set('Cache-Control', 'no-store');
+          next();
+        },
+        // Authentication before the body is read: a request without a valid token costs nothing more.
+        authenticate(issuers, logger),
+        express.json({ limit: '200kb' }),
+        operationNameGuard(),
+        ...handlers,
+      ),
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}
