@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     console.error(`\nCould not start: ${message}`);
     // The hint only where it applies: a configuration mistake says what it is, not that a port is taken.
     if (/EADDRINUSE|address already in use|port \d+ is (taken|already in use)/i.test(message)) {
-      console.error('A port is taken: stop whatever holds ports 4000-4006 and 4100-4151 (an earlier `npm start`?), or set PORT.');
+      console.error('A port is taken: stop whatever holds ports 4000-4006 and 4100-4161 (an earlier `npm start`?), or set PORT.');
     }
     process.exit(1);
   }

@@ -52,7 +52,7 @@ describe('docker-compose.yml', () => {
     for (const instance of instancesOf(loadSources())) {
       const variable = new RegExp(`"\\$\\{([A-Z_]+):-[^}]+\\}"`).exec(JSON.stringify(JSON.parse(raw).instances[instance.id].baseUrl))?.[1];
       expect(variable).toBeDefined();
-      expect(env[variable as string]).toBe(`http://simulators:${new URL(instance.baseUrl).port}`);
+      expect(env[variable as string]).toBe(`${new URL(instance.baseUrl).protocol}//simulators:${new URL(instance.baseUrl).port}`);
     }
   });
 
