@@ -332,13 +332,17 @@ async function main(): Promise<void> {
 /**
  * How many calls each instance may take for a worklist of `n` patients, per route: one per kind of data (as
  * many as a worklist of one patient makes there), times the parts its batch limit (the adapter manifest's
- * maxBatch) splits a read of `n` into.
+ * maxBatch) splits a read of `n` into; for a protocol with one patient per message (`messagePerKey`), one
+ * message per patient.
  */
 function worklistLimits(n: number, kinds: Record<string, Record<string, number>>, systemOf: Map<string, SystemName>): Record<string, Record<string, number>> {
   return Object.fromEntries(
     [...systemOf].map(([id, system]) => [
       id,
-      Object.fromEntries(Object.entries(kinds[system] ?? {}).map(([route, k]) => [route, k * Math.ceil(n / adapterManifest(system).maxBatch)])),
+      // A protocol that asks one patient per message (HL7 v2's QBP^Q11) makes a message per patient: at most n.
+      Object.fromEntries(
+        Object.entries(kinds[system] ?? {}).map(([route, k]) => [route, adapterManifest(system).messagePerKey ? k * n : k * Math.ceil(n / adapterManifest(system).maxBatch)]),
+      ),
     ]),
   );
 }

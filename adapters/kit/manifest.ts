@@ -34,6 +34,11 @@ export interface AdapterManifest<Options = unknown> {
   /** The most keys one call to the source may carry; `kit.readMany` splits larger reads into parts of this size. */
   maxBatch: number;
   /**
+   * The protocol asks one key per message (HL7 v2's query by parameter, QBP^Q11): a batch is several
+   * messages, at most `maxBatch` on a few connections. The benchmark counts its messages per key, not per batch.
+   */
+  messagePerKey?: true;
+  /**
    * The kinds of data the adapter reads (the `operation` of its `kit.readMany` calls). The cache keeps and
    * forgets entries by them: a source's change notice invalidates each kind for the patients it names.
    */

@@ -10,6 +10,12 @@ export const optionsSchema = z.object({
   receivingApplication: hd,
   /** The laboratory (MSH-6). */
   receivingFacility: hd,
+  /**
+   * How many MLLP connections one batch may open: the laboratory answers in order on each connection, so
+   * queries on one connection wait for each other; a few connections in parallel keep a worklist's queries
+   * within its deadline without opening one per patient.
+   */
+  connections: z.number().int().min(1).max(16).default(4),
 });
 export type LabHl7Options = z.infer<typeof optionsSchema>;
 
@@ -20,8 +26,9 @@ export const manifest: AdapterManifest<LabHl7Options> = {
   sector: 'HOSPITAL',
   provides: ['LabResultsModel'],
   options: optionsSchema,
-  // Queries go one after another on one connection: a batch is bounded so that it fits the deadline.
-  maxBatch: 50,
+  // Queries go one after another on each of a batch's connections: a batch is bounded so that it fits the deadline.
+  maxBatch: 25,
+  messagePerKey: true,
   operations: ['lab-results'],
   // The laboratory answers only agreed partners (MSH-4): an unknown facility is refused with MSA AR.
   conformance: { withoutCredentials: (options) => ({ ...options, sendingFacility: 'UNKNOWN-FACILITY' }) },

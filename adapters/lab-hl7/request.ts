@@ -12,7 +12,7 @@ export function hl7Time(date: Date): string {
  * One QBP^Q11 for one patient. The identity number travels in QPD-3 inside the message (over TCP, never in a
  * URL); `controlId` (MSH-10) and `queryTag` (QPD-2) let the answer be matched to this question.
  */
-export function buildQuery(nin: string, controlId: string, queryTag: string, options: LabHl7Options, now = new Date()): Hl7Message {
+export function buildQuery(nin: string, controlId: string, queryTag: string, options: Pick<LabHl7Options, 'sendingFacility' | 'receivingApplication' | 'receivingFacility'>, now = new Date()): Hl7Message {
   const validation = validateNin(nin);
   const authority = validation.valid ? NIN_AUTHORITY[validation.info.kind] : NIN_AUTHORITY.FNR;
   const segments = [

@@ -12,7 +12,7 @@ import { labResultsFor } from './results';
 
 const logger = createLogger('test');
 const population = getPopulationIndex();
-const options = { sendingFacility: 'PATIENT-GRAPH', receivingApplication: 'LIS', receivingFacility: 'HUS-MBF' };
+const options = { sendingFacility: 'PATIENT-GRAPH', receivingApplication: 'LIS', receivingFacility: 'HUS-MBF', connections: 4 };
 const config: InstanceConfig = { id: 'lab-haukeland', system: 'lab-hl7', baseUrl: 'mllp://127.0.0.1', timeoutMs: 2000, options };
 // Haukeland's laboratory, as organisations.json connects it (`laboratoryInstance`), serves Bergen and Askøy.
 const orgs = loadOrganisations();
