@@ -8,11 +8,13 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { argumentError, argumentProblem } from '../../lib/argumentRules';
+import { ARGUMENT_RULES, argumentError, argumentProblem } from '../../lib/argumentRules';
 import { graphError } from '../../lib/errorCodes';
 
 const BAD = { http: { status: 400 } };
@@ -56,6 +58,43 @@ export function operationChecks<C extends BaseContext>(): ApolloServerPlugin<C> 
   };
 }
 
+/** A field of a document whose arguments have rules (lib/argumentRules.ts). */
+interface RuledField {
+  typeName: string;
+  field: FieldNode;
+  definition: GraphQLField<unknown, unknown>;
+}
+
+// The fields with ruled arguments, found once per parsed document (Apollo and Yoga keep one parsed document
+// per operation text); only their arguments are worked out per request, with that request's variables.
+const ruledFieldsByDocument = new WeakMap<OperationDefinitionNode, RuledField[]>();
+const RULED = new Set(Object.keys(ARGUMENT_RULES).map((c) => c.split('.').slice(0, 2).join('.')));
+
+function ruledFields(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): RuledField[] {
+  let found = ruledFieldsByDocument.get(operation);
+  if (found) return found;
+  const fields: RuledField[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const collect = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Field(field) {
+          const parent = typeInfo.getParentType();
+          const definition = typeInfo.getFieldDef();
+          if (!parent || !definition || !isObjectType(getNamedType(parent)) || !RULED.has(`${parent.name}.${field.name.value}`)) return;
+          fields.push({ typeName: parent.name, field, definition });
+        },
+      }),
+    );
+  collect(operation);
+  // Fragments are visited with their own type condition (validation has refused unused ones).
+  for (const fragment of fragments) collect(fragment);
+  found = fields;
+  ruledFieldsByDocument.set(operation, found);
+  return found;
+}
+
 /**
  * The first field of the operation (fragments included) whose arguments are refused. Undefined when the
  * variables do not coerce: the gateway refuses them itself, before planning.
@@ -66,26 +105,13 @@ export function firstArgumentProblem(
   fragments: readonly FragmentDefinitionNode[],
   variables: Record<string, unknown>,
 ): { argument: string; message: string } | undefined {
+  const fields = ruledFields(schema, operation, fragments);
+  if (fields.length === 0) return undefined;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables).coerced;
   if (!coerced) return undefined;
-  const typeInfo = new TypeInfo(schema);
-  let found: { argument: string; message: string } | undefined;
-  const check = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
-    visit(
-      node,
-      visitWithTypeInfo(typeInfo, {
-        Field(field) {
-          if (found) return false;
-          const parent = typeInfo.getParentType();
-          const definition = typeInfo.getFieldDef();
-          if (!parent || !definition || !isObjectType(getNamedType(parent)) || !field.arguments?.length) return undefined;
-          found = argumentProblem(parent.name, field.name.value, getArgumentValues(definition, field, coerced));
-          return undefined;
-        },
-      }),
-    );
-  check(operation);
-  // Fragments are visited with their own type condition (validation has refused unused ones).
-  for (const fragment of fragments) if (!found) check(fragment);
-  return found;
+  for (const { typeName, field, definition } of fields) {
+    const problem = argumentProblem(typeName, field.name.value, getArgumentValues(definition, field, coerced));
+    if (problem) return problem;
+  }
+  return undefined;
 }
