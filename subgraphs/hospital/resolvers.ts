@@ -198,10 +198,12 @@ export const resolvers = {
         })),
         (d) => ({ withheldFromPatient: d.withheldFromPatient }),
       ),
-    labResults: (r: HospitalRecordParent, args: { loinc?: string | null }, ctx: SubgraphContext) => {
+    labResults: (r: HospitalRecordParent, args: { code?: string | null; loinc?: string | null }, ctx: SubgraphContext) => {
       const hidden = blockedEncounters(r, ctx.access.identity);
+      // `loinc` is the deprecated name of `code`; given both, a result must match both.
+      const wanted = [args.code, args.loinc].filter((c): c is string => Boolean(c));
       return newestFirst(r.labResults, (l) => l.time)
-        .filter((l) => (!args.loinc || l.code.code === args.loinc) && (!l.encounterId || !hidden.has(l.encounterId)))
+        .filter((l) => wanted.every((c) => l.code.code === c) && (!l.encounterId || !hidden.has(l.encounterId)))
         .map((l) => ({
           ...l,
           abnormal:

@@ -334,4 +334,19 @@ describe('one patient graph', () => {
     const stats = await system.stats();
     for (const [id, st] of Object.entries(stats)) expect([id, st.ninInUrl]).toEqual([id, 0]);
   });
+
+  it("filters a hospital's laboratory results by analysis code, under the argument's new name and its deprecated one", async () => {
+    const nin = demoPatient('homeCare').nin;
+    const query = (argument: string) => `query($nin: String!${argument ? ', $c: String' : ''}) { patient(nin: $nin) { hospitalRecords { labResults${argument} { code { code } } } } }`;
+    type Answer = GraphQLResponse<{ patient: { hospitalRecords: { labResults: { code: { code: string } }[] }[] } }>;
+    const all = (await system.query(query(''), { nin }, 'hospital-doctor')) as Answer;
+    const codes = all.body.data?.patient.hospitalRecords.flatMap((h) => h.labResults.map((l) => l.code.code)) ?? [];
+    expect(codes.length).toBeGreaterThan(1);
+    const wanted = codes[0] as string;
+    for (const argument of ['(code: $c)', '(loinc: $c)']) {
+      const filtered = (await system.query(query(argument), { nin, c: wanted }, 'hospital-doctor')) as Answer;
+      const got = filtered.body.data?.patient.hospitalRecords.flatMap((h) => h.labResults.map((l) => l.code.code)) ?? [];
+      expect([argument, got.length > 0 && got.every((c) => c === wanted), got.length]).toEqual([argument, true, codes.filter((c) => c === wanted).length]);
+    }
+  });
 });
