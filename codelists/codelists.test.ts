@@ -254,7 +254,7 @@ describe('what the simulators emit', () => {
       const dialect = i % 2 === 0 ? 'soap11' : 'soap12';
       const office = orgs.gpOffices.find((o) => o.herId === record.officeHerId);
       if (!office) continue;
-      const request = { msgId: `req-${i}`, senderHerId: '90001', senderName: 'Patient graph', receiverHerId: office.herId, nin: p.nin, question: null };
+      const request = { msgId: `req-${i}`, senderHerId: '90001', senderName: 'Patient graph', receiverHerId: office.herId, nin: p.nin, kind: 'FNR' as const, question: null };
       const xml = journalResponse(dialect, [{ office, request, found: { person: p, record } }]);
       collect(parseXml(xml, []), `${p.nin} GP journal`, emitted);
     }

@@ -3,6 +3,7 @@ import { buildXml } from '../kit/xml';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareRecord, Person } from '../population';
 import { MIG_VERSION, NS, OID, pasientBlock } from './helseopplysninger';
+import type { IdKind } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 
 /**
@@ -32,7 +33,7 @@ function organisation(party: Party): Record<string, unknown> {
   return { 'mh:Organisation': { 'mh:OrganisationName': party.name, 'mh:Ident': idents } };
 }
 
-function patientIdent(nin: string, kind: Person['kind'] | 'FNR') {
+function patientIdent(nin: string, kind: Person['kind'] | IdKind) {
   const type = kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
   return { 'mh:Id': nin, 'mh:TypeId': { '@_V': type.V, '@_S': OID.personIdType, '@_DN': type.DN } };
 }

@@ -1,57 +1,13 @@
-import { z } from 'zod';
 import { parseXml } from '../kit/xml';
+import { readDialogRequests, type Foresporsel } from '../kit/dialogRequest';
+
+export type { Foresporsel };
 
 /**
  * Reads a batch of KITH dialogue requests as the products do: the SOAP Body holds the vendor's batch
- * element with one MsgHead per patient, each a DIALOG_FORESPORSEL (Dialogmelding 1.0) asking for health
- * information (Volven 7322 code 8, Forespørsel om helseopplysninger), addressed by HER-id from the asking
- * party to the patient's GP office, with the patient in MsgInfo/Patient. Anything else is the caller's fault.
+ * element with one MsgHead per patient, each a DIALOG_FORESPORSEL (simulators/kit/dialogRequest.ts) from the
+ * asking party to the patient's GP office. Anything else is the caller's fault.
  */
-const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
-
-const herIdent = z.object({ Id: z.string().regex(/^\d{1,9}$/), TypeId: z.object({ '@_V': z.literal('HER') }) });
-const organisation = z.object({ OrganisationName: z.string().min(1), Ident: list(z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) })) });
-
-const msgHead = z.object({
-  MsgInfo: z.object({
-    Type: z.object({ '@_V': z.literal('DIALOG_FORESPORSEL') }),
-    MIGversion: z.literal('v1.2 2006-05-24'),
-    GenDate: z.string().min(1),
-    MsgId: z.string().min(1),
-    Sender: z.object({ Organisation: organisation }),
-    Receiver: z.object({ Organisation: organisation }),
-    Patient: z.object({
-      Ident: list(z.object({ Id: z.string().regex(/^\d{11}$/), TypeId: z.object({ '@_V': z.enum(['FNR', 'DNR', 'HNR']) }) })).refine((i) => i.length === 1, 'one identity number'),
-    }),
-  }),
-  Document: list(
-    z.object({
-      RefDoc: z.object({
-        Content: z.object({
-          Dialogmelding: z.object({
-            Foresporsel: z.object({
-              TypeForesp: z.object({ '@_V': z.literal('8'), '@_S': z.literal('2.16.578.1.12.4.1.1.7322') }),
-              Sporsmal: z.string().optional(),
-            }),
-          }),
-        }),
-      }),
-    }),
-  ).refine((d) => d.length === 1, 'one document'),
-});
-
-/** The batch element's content: one MsgHead or several (the parser makes one a bare object). */
-const batch = z.object({ MsgHead: list(msgHead).refine((m) => m.length > 0, 'at least one MsgHead') });
-
-export interface Foresporsel {
-  msgId: string;
-  senderHerId: string;
-  senderName: string;
-  receiverHerId: string;
-  nin: string;
-  question: string | null;
-}
-
 export type ReadRequest = { ok: true; requests: Foresporsel[] } | { ok: false; reason: string; code: string };
 
 /** The envelope's namespace as written (the parser drops namespaces, but the SOAP version lives there). */
@@ -62,8 +18,6 @@ export function envelopeNamespace(xml: string): string | null {
   return new RegExp(`\\s${attr.replace('.', '\\.')}\\s*=\\s*["']([^"']+)["']`).exec(open[2] ?? '')?.[1] ?? null;
 }
 
-const her = (org: z.infer<typeof organisation>) => herIdent.safeParse(org.Ident.find((i) => i.TypeId['@_V'] === 'HER')).data?.Id ?? null;
-
 export function readRequest(xml: string, batchElement: string): ReadRequest {
   let doc: Record<string, unknown>;
   try {
@@ -72,25 +26,10 @@ export function readRequest(xml: string, batchElement: string): ReadRequest {
     return { ok: false, reason: 'Meldingen er ikke gyldig XML', code: 'E100' };
   }
   const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
-  const parsed = batch.safeParse(body?.[batchElement]);
-  if (!parsed.success) {
-    // Names the first wrong element (a path, never a value: values are identity numbers).
-    const where = parsed.error.issues[0]?.path.filter((p) => typeof p === 'string').join('/') ?? '';
-    return { ok: false, reason: `Meldingen følger ikke DIALOG_FORESPORSEL: ${batchElement}/${where}`, code: 'E101' };
-  }
-  const requests: Foresporsel[] = [];
-  for (const m of parsed.data.MsgHead) {
-    const senderHerId = her(m.MsgInfo.Sender.Organisation);
-    const receiverHerId = her(m.MsgInfo.Receiver.Organisation);
-    if (!senderHerId || !receiverHerId) return { ok: false, reason: 'Avsender og mottaker må ha HER-id', code: 'E102' };
-    requests.push({
-      msgId: m.MsgInfo.MsgId,
-      senderHerId,
-      senderName: m.MsgInfo.Sender.Organisation.OrganisationName,
-      receiverHerId,
-      nin: (m.MsgInfo.Patient.Ident[0] as { Id: string }).Id,
-      question: m.Document[0]?.RefDoc.Content.Dialogmelding.Foresporsel.Sporsmal ?? null,
-    });
-  }
-  return { ok: true, requests };
+  const element = body?.[batchElement] as Record<string, unknown> | undefined;
+  const read = readDialogRequests(element?.MsgHead, ['FNR', 'DNR', 'HNR']);
+  if (read.ok) return read;
+  return read.refusal === 'no-her-id'
+    ? { ok: false, reason: 'Avsender og mottaker må ha HER-id', code: 'E102' }
+    : { ok: false, reason: `Meldingen følger ikke DIALOG_FORESPORSEL: ${batchElement}/${read.at}`, code: 'E101' };
 }
