@@ -8,26 +8,12 @@ import type { GpKithDialect } from './manifest';
  * project defines: schemas/journal) attached. Each MsgHead is about one patient; a batch is a list of
  * MsgHeads in one SOAP call, in an element of the vendor's own.
  */
-export const KITH_NS = {
-  msgHead: 'http://www.kith.no/xmlstds/msghead/2006-05-24',
-  dialog: 'http://www.kith.no/xmlstds/dialog/2006-10-11',
-} as const;
+export { KITH_NS } from '../kit/kith';
 
-export const MIG_VERSION = 'v1.2 2006-05-24';
 /** Volven 8279 Meldingens funksjon. */
 export const MESSAGE_TYPE = {
   request: { V: 'DIALOG_FORESPORSEL', DN: 'Forespørsel' },
   answer: { V: 'DIALOG_SVAR', DN: 'Svar på forespørsel' },
-} as const;
-/** Volven 7322 Tema for helsefaglig dialog: what the request asks for. */
-export const REQUEST_TOPIC = { V: '8', S: '2.16.578.1.12.4.1.1.7322', DN: 'Forespørsel om helseopplysninger' } as const;
-
-/** Volven code systems used in identifiers (the OIDs carry no urn:oid: prefix in KITH's S attribute). */
-export const OID = {
-  personIdType: '2.16.578.1.12.4.1.1.8116',
-  organisationIdType: '2.16.578.1.12.4.1.1.9051',
-  icpc2: '2.16.578.1.12.4.1.1.7170',
-  atc: '2.16.578.1.12.4.1.1.7180',
 } as const;
 
 export interface DialectProfile {
