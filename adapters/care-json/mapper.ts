@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseJson, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel } from '../model';
 import { careDose } from '../kit/careDose';
-import { medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
+import { IPLOS_SERVICE_TYPES, medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
 import { isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 
 /**
@@ -121,16 +121,12 @@ export const searchPageSchema = z.object({
 
 export type Recipient = z.infer<typeof recipientSchema>;
 
-/** The vendor's service codes; the text is kept as the description whatever the code says. */
-/** IPLOS service codes (Volven 9151), and the vendor's own short codes in older exports. */
+/**
+ * IPLOS service codes (Volven 9151), and the vendor's own short codes in older exports; the text is kept as
+ * the description whatever the code says.
+ */
 const SERVICE_BY_CODE: Record<string, CareServiceType> = {
-  '15': 'HOME_NURSING',
-  '1': 'PRACTICAL_ASSISTANCE',
-  '21': 'NURSING_HOME_LONG_TERM',
-  '18': 'NURSING_HOME_SHORT_TERM',
-  '19': 'NURSING_HOME_SHORT_TERM',
-  '20': 'NURSING_HOME_SHORT_TERM',
-  '6': 'SAFETY_ALARM',
+  ...IPLOS_SERVICE_TYPES,
   HSPL: 'HOME_NURSING',
   PRAKT: 'PRACTICAL_ASSISTANCE',
   LTO: 'NURSING_HOME_LONG_TERM',

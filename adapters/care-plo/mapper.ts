@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { careDose } from '../kit/careDose';
 import {
+  IPLOS_SERVICE_TYPES,
   medicationStatusFromText,
   newestFirst,
   relationFromText,
@@ -9,7 +10,7 @@ import {
 } from '../kit/careVocabulary';
 import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
-import type { CareRecordModel, CareServiceType, MedicationModel, MedicationStatus } from '../model';
+import type { CareRecordModel, MedicationModel, MedicationStatus } from '../model';
 
 /**
  * The care system's answers (a MeldingListe of MsgHeads, one per request) → one PloAnswer each: who sent it, to
@@ -159,15 +160,7 @@ export type Pasient = z.infer<typeof pasientSchema>;
 
 /** IPLOS service types, Volven 9151. A service code of another list is read by its DN text instead. */
 const IPLOS_SERVICE_SYSTEM = '2.16.578.1.12.4.1.1.9151';
-const SERVICE_BY_CODE: Record<string, CareServiceType> = {
-  '15': 'HOME_NURSING',
-  '1': 'PRACTICAL_ASSISTANCE',
-  '21': 'NURSING_HOME_LONG_TERM',
-  '18': 'NURSING_HOME_SHORT_TERM',
-  '19': 'NURSING_HOME_SHORT_TERM',
-  '20': 'NURSING_HOME_SHORT_TERM',
-  '6': 'SAFETY_ALARM',
-};
+const SERVICE_BY_CODE = IPLOS_SERVICE_TYPES;
 const RELATION_BY_CODE: Record<string, CareRecordModel['nextOfKin'][number]['relation']> = { EKT: 'SPOUSE', BARN: 'CHILD', SOSK: 'SIBLING', ANN: 'OTHER' };
 const WELFARE_BY_CODE: Record<string, CareRecordModel['welfareTechnology'][number]['type']> = {
   TRYGG: 'SAFETY_ALARM',

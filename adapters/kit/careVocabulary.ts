@@ -7,6 +7,17 @@ import type { CareRecordModel, CareServiceType, MedicationStatus } from '../mode
 type Relation = CareRecordModel['nextOfKin'][number]['relation'];
 type WelfareType = CareRecordModel['welfareTechnology'][number]['type'];
 
+/** IPLOS service types (Volven 9151, OID 2.16.578.1.12.4.1.1.9151) by code. */
+export const IPLOS_SERVICE_TYPES: Readonly<Record<string, CareServiceType>> = {
+  '15': 'HOME_NURSING',
+  '1': 'PRACTICAL_ASSISTANCE',
+  '21': 'NURSING_HOME_LONG_TERM',
+  '18': 'NURSING_HOME_SHORT_TERM',
+  '19': 'NURSING_HOME_SHORT_TERM',
+  '20': 'NURSING_HOME_SHORT_TERM',
+  '6': 'SAFETY_ALARM',
+};
+
 export function serviceTypeFromText(text: string): CareServiceType {
   const t = text.toLowerCase();
   if (t.includes('hjemmesykepleie') || t.includes('helsetjenester i hjemmet')) return 'HOME_NURSING';
