@@ -54,19 +54,20 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
   const { issuers } = await identityProviders(logger);
   const signingKey = internalSigningKey();
+  const supergraphSdl = readSupergraph();
   const limits = gatewayLimits<GatewayContext>(options.limits);
   const bridge = new ApolloPluginBridge<GatewayContext>([
     operationChecks<GatewayContext>(),
     // The limits that act on the resolved operation or its errors (tokens are counted while parsing, below).
     ...limits.operationPlugins,
     rolePrecheck(),
-    tidyErrors(readSupergraph()),
+    tidyErrors(supergraphSdl),
     accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
   ]);
   const maxTokens = limits.limits.tokens;
 
   const runtime = createGatewayRuntime<GatewayContext & Record<string, unknown>>({
-    supergraph: readSupergraph(),
+    supergraph: supergraphSdl,
     ...(options.runtime === 'router' ? { unifiedGraphHandler: routerRuntime } : {}),
     transportEntries: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, { location: urls[n] }])),
     graphqlEndpoint: '/graphql',
