@@ -34,7 +34,7 @@ function organisation(party: Party): Record<string, unknown> {
 }
 
 function patientIdent(nin: string, kind: Person['kind'] | IdKind) {
-  const type = kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
+  const type = kind === 'DNR' ? { V: 'DNR', DN: 'D-nummer' } : kind === 'HNR' ? { V: 'HNR', DN: 'H-nummer' } : { V: 'FNR', DN: 'Fødselsnummer' };
   return { 'mh:Id': nin, 'mh:TypeId': { '@_V': type.V, '@_S': OID.personIdType, '@_DN': type.DN } };
 }
 

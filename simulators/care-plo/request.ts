@@ -17,7 +17,7 @@ export function readRequest(xml: unknown): ReadRequest {
   } catch {
     return { ok: false, kode: 'UGYLDIG_MELDING', reason: 'Meldingen er ikke velformet XML' };
   }
-  const read = readDialogRequests((doc.MeldingListe as Record<string, unknown> | undefined)?.MsgHead, ['FNR', 'DNR']);
+  const read = readDialogRequests((doc.MeldingListe as Record<string, unknown> | undefined)?.MsgHead, ['FNR', 'DNR', 'HNR']);
   if (read.ok) return read;
   return {
     ok: false,
