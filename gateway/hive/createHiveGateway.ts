@@ -69,7 +69,17 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   const runtime = createGatewayRuntime<GatewayContext & Record<string, unknown>>({
     supergraph: supergraphSdl,
     ...(options.runtime === 'router' ? { unifiedGraphHandler: routerRuntime } : {}),
-    transportEntries: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, { location: urls[n] }])),
+    // Never share a subgraph answer between requests. Hive's HTTP executor merges identical subgraph
+    // requests in flight (keyed on URL, method and body, in one map for the whole process) unless told not
+    // to, and the reader's internal token is set later, in `onFetch` (subgraphCalls), outside that key: a
+    // merged fetch ran as whichever reader came first and its answer, refusals and access decision went to
+    // both. Putting the reader into the key would still merge two requests of one reader, whose tokens are
+    // single-use and whose access-log records must each stand on their own request's answer; so merging is
+    // off. Legacy reads are still shared where that is safe, below the rules (the adapter kit's cache).
+    transportEntries: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, { location: urls[n], options: { deduplicateInflightRequests: false } }])),
+    // The same for whole client requests (off by default; said here so that nobody turns it on): two readers'
+    // identical operations are two executions.
+    inboundInflightRequestDeduplication: false,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: false,
