@@ -18,7 +18,7 @@ describe('organisations configuration', () => {
     });
   });
 
-  it('refuses a municipality without a nine-digit organisation number, naming the path', () => {
+  it('refuses a municipality without a valid organisation number, naming the path', () => {
     const missing = raw();
     delete missing.municipalities[0]?.orgNumber;
     const refused = organisationsSchema.safeParse(missing);
@@ -27,7 +27,11 @@ describe('organisations configuration', () => {
 
     const short = raw();
     if (short.municipalities[1]) short.municipalities[1].orgNumber = '96433844';
-    expect(organisationsSchema.safeParse(short).error?.issues[0]?.message).toBe('must be 9 digits');
+    expect(organisationsSchema.safeParse(short).error?.issues[0]?.message).toBe('not an organisation number (9 digits with a valid check digit)');
+    // Nine digits with a wrong check digit are not an organisation number either.
+    const wrong = raw();
+    if (wrong.municipalities[1]) wrong.municipalities[1].orgNumber = '964338532';
+    expect(organisationsSchema.safeParse(wrong).error?.issues[0]?.path).toEqual(['municipalities', 1, 'orgNumber']);
   });
 });
 

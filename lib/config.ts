@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { systemRegistry } from '../adapters/registry';
 import type { ContractName } from '../adapters/contracts';
+import { herIdSchema, orgNumberSchema } from './identifiers';
 import { fromRoot } from './repositoryRoot';
 
 /**
@@ -24,15 +25,15 @@ export const organisationsSchema = z.strictObject({
         number: digits(4),
         name: z.string().min(1),
         /** The municipality's organisation number (Enhetsregisteret): who its health personnel work for. */
-        orgNumber: digits(9),
+        orgNumber: orgNumberSchema,
         careInstance: z.string().min(1).nullable(),
-        hospitals: z.array(digits(9)),
+        hospitals: z.array(orgNumberSchema),
       }),
     )
     .min(1),
   hospitals: z.array(
     z.strictObject({
-      orgNumber: digits(9),
+      orgNumber: orgNumberSchema,
       name: z.string().min(1),
       trust: z.string().min(1),
       instance: z.string().min(1),
@@ -42,8 +43,8 @@ export const organisationsSchema = z.strictObject({
   ),
   gpOffices: z.array(
     z.strictObject({
-      herId: z.string().regex(/^\d{3,9}$/),
-      orgNumber: digits(9),
+      herId: herIdSchema,
+      orgNumber: orgNumberSchema,
       name: z.string().min(1),
       municipality: digits(4),
       instance: z.string().min(1),

@@ -3,6 +3,7 @@ import { parseJson, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel } from '../model';
 import { careDose } from '../kit/careDose';
 import { IPLOS_SERVICE_TYPES, medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
+import { hprNumberSchema } from '../../lib/identifiers';
 import { isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 
 /**
@@ -37,7 +38,8 @@ const nbDateTime = z
 
 const str = z.string().min(1);
 const optStr = blank(z.string());
-const hpr = blank(z.string().regex(/^\d{1,9}$/));
+// In normal form (lib/identifiers.ts): the export may write an HPR number with leading zeros.
+const hpr = blank(hprNumberSchema);
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
 const recipientSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { herIdSchema, hprNumberSchema, orgNumberSchema } from '../../lib/identifiers';
 import { validatePayload } from '../kit';
 import type { GpListingModel } from '../model';
 import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
@@ -7,22 +8,23 @@ import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
  * GP register answer (the SOAP Body of GetPatientsGPDetailsResponse) → GpListingModel per identity number.
  * Pure: validates the data contract and maps it. WCF quirks handled here: `i:nil` for null members, empty
  * elements for empty collections, one element where a list is expected, .NET DateTime text for dates.
+ * HPR numbers, HER-ids and organisation numbers are read into their normal form (lib/identifiers.ts).
  */
 const associationSchema = z.object({
   // Nil when the list is vacant (ubesatt hjemmel): the office holds the list but no GP is assigned.
   GP: nillable(
     z.object({
       FirstName: text(z.string().min(1)),
-      HprNumber: text(z.string().regex(/^\d{1,9}$/)),
+      HprNumber: text(hprNumberSchema),
       LastName: text(z.string().min(1)),
     }),
   ),
   GPContract: z.object({
     EprSystem: nillable(z.string().min(1)),
     GPOffice: z.object({
-      HerId: text(z.string().regex(/^\d{1,9}$/)),
+      HerId: text(herIdSchema),
       Name: text(z.string().min(1)),
-      OrganizationNumber: nillable(z.string().regex(/^\d{9}$/)),
+      OrganizationNumber: nillable(orgNumberSchema),
     }),
   }),
   PatientNIN: text(z.string().regex(/^\d{11}$/)),

@@ -1,3 +1,4 @@
+import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import type { BlockModel } from '../model';
 import { SYSTEM, type Consent, type ConsentProvision, type FhirCodeableConcept, type FhirReference } from './fhir';
 import { referencedId } from './references';
@@ -24,17 +25,17 @@ const RECIPIENT_ROLES = new Set(['IRCP', 'PRCP']);
 /** The elements of a permit that do not narrow it: a permit with any other element is not honoured. */
 const PLAIN_PERMIT = new Set(['id', 'extension', 'type', 'actor', 'action', 'provision']);
 
-const HPR = /^\d{1,9}$/;
-const ORG_NUMBER = /^\d{9}$/;
-
 type Actor = { kind: 'person' | 'organisation'; id: string } | { kind: 'unreadable' };
 
 function actorOf(role: FhirCodeableConcept | undefined, reference: FhirReference): Actor {
   const recipient = role?.coding?.some((c) => (c.system === undefined || c.system === SYSTEM.participationType) && RECIPIENT_ROLES.has(c.code ?? ''));
   const { system, value = '' } = reference.identifier ?? {};
   if (!recipient) return { kind: 'unreadable' };
-  if (system === SYSTEM.hpr && HPR.test(value)) return { kind: 'person', id: value };
-  if (system === SYSTEM.orgNumber && ORG_NUMBER.test(value)) return { kind: 'organisation', id: value };
+  // In normal form (lib/identifiers.ts), as the reader's token is: "09429915" names the same person as "9429915".
+  const hpr = system === SYSTEM.hpr ? normaliseHprNumber(value) : null;
+  if (hpr) return { kind: 'person', id: hpr };
+  const org = system === SYSTEM.orgNumber ? normaliseOrgNumber(value) : null;
+  if (org) return { kind: 'organisation', id: org };
   return { kind: 'unreadable' };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hprNumberSchema } from '../../lib/identifiers';
 import { validatePayload } from '../kit';
 import type { PractitionerModel } from '../model';
 import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
@@ -34,7 +35,7 @@ const personSchema = z.object({
   Etternavn: text(z.string().min(1)),
   Fornavn: text(z.string().min(1)),
   Godkjenninger: wrapped('Godkjenning', approvalSchema),
-  HPRNummer: text(z.string().regex(/^\d{1,9}$/)),
+  HPRNummer: text(hprNumberSchema),
   Mellomnavn: nillable(z.string()),
 });
 

@@ -40,6 +40,15 @@ describe('verifyAccessToken', () => {
     });
   });
 
+  it('reads identifier claims into their normal form, and refuses one that is not such an identifier', async () => {
+    // "09429915" is the HPR number 9429915: compared as written it passed a block on 9429915 (outside review).
+    const zeros = await verifyAccessToken(await idp.token('blocked-practitioner', { hprNumber: '09429915', orgNumber: '0983974724' }), idp.issuers());
+    expect(zeros).toEqual(expect.objectContaining({ hprNumber: '9429915', orgNumber: '983974724' }));
+    expect(await refusal(await idp.token('gp', { hprNumber: '92178891234' }))).toBe('invalid_claims');
+    expect(await refusal(await idp.token('gp', { hprNumber: '0' }))).toBe('invalid_claims');
+    expect(await refusal(await idp.token('gp', { orgNumber: '923456784' }))).toBe('invalid_claims');
+  });
+
   it('keeps the emergency reason of an ETREAT token, and reads roles from purpose and HPR number', async () => {
     const emergency = await verifyAccessToken(await idp.token('emergency-physician'), idp.issuers());
     expect(emergency).toEqual(expect.objectContaining({ role: 'CLINICIAN', purpose: 'ETREAT', emergencyReason: expect.stringContaining('akuttmottaket') }));

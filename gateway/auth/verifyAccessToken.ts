@@ -1,4 +1,5 @@
 import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { normaliseHerId, normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import type { Identity } from '../../lib/identity';
 import { personnelRole } from '../../lib/identity';
 import { isValidNin } from '../../lib/nin';
@@ -99,6 +100,18 @@ function reasonOf(error: unknown): RefusalReason {
 
 const text = (value: unknown, pattern: RegExp): string | null => (typeof value === 'string' && pattern.test(value) ? value : null);
 
+/**
+ * An identifier claim in its normal form (lib/identifiers.ts): absent is null, present but not such an
+ * identifier refuses the token. "09429915" is the HPR number 9429915: compared as written, it slipped past a
+ * block on the practitioner and into the access log in a form an audit by HPR number missed.
+ */
+function identifierClaim(value: unknown, normalise: (v: unknown) => string | null): string | null {
+  if (value === undefined || value === null) return null;
+  const normal = normalise(value);
+  if (normal === null) throw new TokenRefused('invalid_claims');
+  return normal;
+}
+
 function personnel(claims: JWTPayload, issuer: Issuer): Identity {
   const c = PERSONNEL_CLAIMS;
   const pid = claims[c.pid];
@@ -107,9 +120,9 @@ function personnel(claims: JWTPayload, issuer: Issuer): Identity {
   const purpose = claims[c.purposeOfUse];
   // PATRQT is a citizen's purpose: personnel cannot claim to read at the patient's request.
   if (!isPurposeOfUse(purpose) || purpose === 'PATRQT') throw new TokenRefused('invalid_claims');
-  const orgNumber = text(claims[c.orgNumber], /^\d{9}$/);
+  const orgNumber = identifierClaim(claims[c.orgNumber], normaliseOrgNumber);
   if (!orgNumber) throw new TokenRefused('invalid_claims');
-  const hprNumber = text(claims[c.hprNumber], /^\d{1,9}$/);
+  const hprNumber = identifierClaim(claims[c.hprNumber], normaliseHprNumber);
   const details = claims[c.purposeOfUseDetails];
   const reason = typeof details === 'string' && details.trim() ? details.trim().slice(0, 500) : null;
   return {
@@ -118,8 +131,8 @@ function personnel(claims: JWTPayload, issuer: Issuer): Identity {
     issuer: issuer.name,
     hprNumber,
     orgNumber,
-    childOrgNumber: text(claims[c.childOrgNumber], /^\d{9}$/),
-    herId: text(claims[c.herId], /^\d{1,9}$/),
+    childOrgNumber: identifierClaim(claims[c.childOrgNumber], normaliseOrgNumber),
+    herId: identifierClaim(claims[c.herId], normaliseHerId),
     profession: text(claims[c.profession], /^[A-Z]{2}$/),
     purpose,
     // A reason matters only for emergency access; for other purposes it is not kept.

@@ -45,6 +45,8 @@ export interface TokenOptions {
   weakAssurance?: boolean;
   /** Another organisation (orgnr_parent), as for a shift at a second workplace; for tests of claims. */
   orgNumber?: string;
+  /** The HPR number as another system might write it (with leading zeros); for tests of identifier forms. */
+  hprNumber?: string;
 }
 
 interface SigningKey {
@@ -114,7 +116,7 @@ function personnelClaims(p: Extract<Persona, { kind: 'PERSONNEL' }>, options: To
   return {
     [c.pid]: p.pid,
     [c.assuranceLevel]: options.weakAssurance ? 'substantial' : REQUIRED_PERSONNEL_ASSURANCE,
-    ...(p.hprNumber ? { [c.hprNumber]: p.hprNumber } : {}),
+    ...(options.hprNumber || p.hprNumber ? { [c.hprNumber]: options.hprNumber ?? p.hprNumber } : {}),
     ...(p.profession ? { [c.profession]: p.profession } : {}),
     [c.orgNumber]: options.orgNumber ?? p.orgNumber,
     ...(p.childOrgNumber ? { [c.childOrgNumber]: p.childOrgNumber } : {}),

@@ -1,3 +1,4 @@
+import { normaliseHprNumber } from '../../lib/identifiers';
 import type { GraphQLSchema } from 'graphql';
 import { graphError } from '../../lib/errorCodes';
 import { validateNin } from '../../lib/nin';
@@ -32,7 +33,7 @@ export function checkRepresentation(representation: unknown): void {
     const validation = typeof r.nin === 'string' ? validateNin(r.nin) : undefined;
     if (!validation?.valid) throw graphError('INVALID_NIN', 'An entity representation holds an invalid national identity number', { reasons: validation?.valid === false ? validation.reasons : ['not a string'] });
   }
-  if (r.__typename === 'Practitioner' && (typeof r.hprNumber !== 'string' || !/^\d{1,9}$/.test(r.hprNumber))) {
+  if (r.__typename === 'Practitioner' && (typeof r.hprNumber !== 'string' || normaliseHprNumber(r.hprNumber) === null)) {
     throw graphError('BAD_USER_INPUT', 'An entity representation holds an invalid HPR number');
   }
 }

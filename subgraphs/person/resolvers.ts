@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { ReadOptions } from '../../adapters/kit';
 import type { PersonName, PractitionerModel } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
+import { normaliseHprNumber } from '../../lib/identifiers';
 import { validateNin } from '../../lib/nin';
 import { accessGrantSecret, signAccessGrant } from '../kit/access/accessGrant';
 import { withAccess } from '../kit/access/itemAccess';
@@ -156,7 +157,8 @@ export const resolvers = {
     },
   },
   Practitioner: {
-    __resolveReference: (ref: PractitionerRef) => ref,
+    // One normal form (lib/identifiers.ts), whatever the subgraph that named the practitioner wrote.
+    __resolveReference: (ref: PractitionerRef) => ({ ...ref, hprNumber: normaliseHprNumber(ref.hprNumber) ?? ref.hprNumber }),
     name: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => {
       // The GP register already names the GP: no need to ask the practitioner register for that.
       const name = p.listedName ?? (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.name;

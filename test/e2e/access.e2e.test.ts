@@ -235,6 +235,12 @@ describe('field rules, persona by persona', () => {
       expect(r.body.data.patient).toEqual({ name: { text: 'Hilde Tveit' }, medications: null, hospitalRecords: null });
       expect(rulesAt(r)).toEqual({ 'patient.medications': 'clinicalData:BLOCKED_BY_PATIENT', 'patient.hospitalRecords': 'clinicalData:BLOCKED_BY_PATIENT' });
     }
+    // The same person with the HPR number written with leading zeros, as another system might: still blocked.
+    for (const hprNumber of ['09429915', '0009429915']) {
+      const r = await system.query<any>(q, { nin: hilde.nin }, { persona: 'blocked-practitioner', options: { hprNumber, purpose: 'ETREAT' as const, reason: 'Akutt' } });
+      expect([hprNumber, r.body.data.patient]).toEqual([hprNumber, { name: { text: 'Hilde Tveit' }, medications: null, hospitalRecords: null }]);
+      expect(rulesAt(r)).toEqual({ 'patient.medications': 'clinicalData:BLOCKED_BY_PATIENT', 'patient.hospitalRecords': 'clinicalData:BLOCKED_BY_PATIENT' });
+    }
     // The block names Hilde's record only: the same practitioner reads Ingrid, whom Haukeland treats.
     const other = await system.query<any>(q, { nin: ingrid.nin }, 'blocked-practitioner');
     expect(other.body.errors).toBeUndefined();

@@ -77,6 +77,12 @@ describe('the access log in its default file', () => {
     await system.query('query($nin: String!) { patient(nin: $nin) { name { text } medications { atc } } }', { nin: hilde.nin }, 'blocked-practitioner');
     const record = fileRecords(system.system.auditLogFile as string).find((r) => r.patient === pseudonym(hilde.nin) && r.accessor.kind === 'PERSONNEL' && r.accessor.hprNumber === '9429915');
     expect(record).toEqual(expect.objectContaining({ basis: ['HEALTH_PERSONNEL'], fields: ['HumanName.text', 'Patient.name'], denied: ['Patient.medications'] }));
+    // The same reader with the HPR number written with leading zeros is logged in the one normal form, so an
+    // audit by HPR number finds every read.
+    const before = fileRecords(system.system.auditLogFile as string).length;
+    await system.query('query($nin: String!) { patient(nin: $nin) { name { text } } }', { nin: hilde.nin }, { persona: 'blocked-practitioner', options: { hprNumber: '009429915' } });
+    const zeros = fileRecords(system.system.auditLogFile as string).slice(before);
+    expect(zeros.map((r) => (r.accessor.kind === 'PERSONNEL' ? r.accessor.hprNumber : null))).toEqual(['9429915']);
   });
 
   it('logs every way of naming a patient: variable defaults, a number coerced to a list, and a bare __typename', async () => {
