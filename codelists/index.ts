@@ -34,11 +34,15 @@ export interface CodeList<E extends CodeEntry = CodeEntry> {
 
 export interface LabEntry extends CodeEntry {
   shortName: string;
+  /** NLK's bruksnavn, with the system prefix (B-Hemoglobin, P-Kalium). */
+  nlkName: string;
   definition: string;
   /** UCUM code. */
   unit: string;
   referenceLow: number;
   referenceHigh: number;
+  /** The adult reference interval per sex, where it differs (referenceLow/referenceHigh then span both). */
+  referenceBySex?: { female: number[]; male: number[] };
 }
 
 export interface AtcEntry extends CodeEntry {

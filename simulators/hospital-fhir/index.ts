@@ -18,7 +18,8 @@ import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandli
  *   resources and `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care, `_count`
  *   (matched patients per page, default 50, capped at 200). Unknown parameters are ignored, as FHIR's default
  *   is, unless the client sends `Prefer: handling=strict` (then 400 with an OperationOutcome). A URL that
- *   holds an identity number is refused before it reaches the API (identity numbers travel in POST bodies);
+ *   holds an identity number is refused before it reaches the API (400 with an OperationOutcome: identity
+ *   numbers travel in POST bodies);
  * - the answer is a searchset Bundle paged by matched patients, as HAPI pages: each page holds `_count`
  *   matches and every resource included for them, so a patient arrives with its own data and `total`
  *   counts matches; further pages by `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>` (offset and
@@ -258,6 +259,13 @@ export const hospitalFhirSimulator: SimulatorDefinition = {
     status: 503,
     contentType: FHIR_JSON,
     body: JSON.stringify(operationOutcome('transient', 'The FHIR server is temporarily unavailable. Try again later.', 'fatal')),
+  },
+  // An identity number in a URL is refused before the API sees it, as the FHIR server answers a bad request:
+  // an OperationOutcome, whose diagnostics never quote the URL.
+  ninInUrl: {
+    status: 400,
+    contentType: FHIR_JSON,
+    body: JSON.stringify(operationOutcome('security', 'Identity numbers must not be sent in URLs; search for patients with POST /fhir/Patient/_search.')),
   },
   // A well-formed searchset whose Patient carries its identifier as a bare string instead of a list of
   // Identifier objects, and whose Encounter has no period.

@@ -75,6 +75,10 @@ describe('simulated instance', () => {
   it('refuses an identity number in a URL without recording it in the stats, the control API or the logs', async () => {
     const urls = [`/fhir/Patient/${NIN}`, `/fhir/Patient?identifier=${NIN}`, `/fhir/Patient/%20${NIN}`, `/fhir/x/${NIN}23843227287`];
     for (const url of urls) expect([url, (await fetch(`${sim.url}${url}`)).status]).toEqual([url, 400]);
+    // A system that names no refusal format of its own gets plain text (the FHIR simulator names an OperationOutcome).
+    const plain = await fetch(`${sim.url}${urls[0]}`);
+    expect([plain.status, plain.headers.get('content-type'), await plain.text()]).toEqual([400, 'text/plain; charset=utf-8', 'identity numbers must not be sent in URLs']);
+    urls.push(urls[0] as string);
 
     expect(sim.stats.ninInUrl).toBe(urls.length);
     expect(sim.stats.byRoute).toEqual({ '<refused: identity number in URL>': urls.length });

@@ -185,7 +185,8 @@ export class SimulatedInstance {
         this.stats.ninInUrl += 1;
         this.stats.byRoute[REFUSED_ROUTE] = (this.stats.byRoute[REFUSED_ROUTE] ?? 0) + 1;
         this.logger.error({ instance: this.id, method: req.method, route: REFUSED_ROUTE }, 'refused a request with an identity number in its URL');
-        res.status(400).type('text/plain').send('identity numbers must not be sent in URLs');
+        const refusal = this.definition.ninInUrl ?? NIN_IN_URL_REFUSAL;
+        res.status(refusal.status).type(refusal.contentType).send(refusal.body);
         return;
       }
       const route = routeOf(req.method, req.path);
@@ -226,6 +227,9 @@ export class SimulatedInstance {
     }
   }
 }
+
+/** The refusal of an identity number in a URL, for a system that names no format of its own. */
+const NIN_IN_URL_REFUSAL = { status: 400, contentType: 'text/plain', body: 'identity numbers must not be sent in URLs' } as const;
 
 /** The route under which a request refused for an identity number in its URL is counted. */
 export const REFUSED_ROUTE = '<refused: identity number in URL>';

@@ -45,4 +45,9 @@ export interface SimulatorDefinition {
   failure: CannedResponse;
   /** A syntactically valid answer that breaks the protocol's rules (mode `invalid`). */
   invalid: CannedResponse;
+  /**
+   * How the system refuses a request whose URL holds an identity number (HTTP 400), in its own fault format:
+   * a FHIR server answers an OperationOutcome. Without one, the refusal is a plain-text 400.
+   */
+  ninInUrl?: CannedResponse;
 }

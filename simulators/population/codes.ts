@@ -137,23 +137,29 @@ export interface LabDef {
   decimals: number;
   /** Where a treatment aims the value for patients on it (for example INR on warfarin): the range their results fall in. */
   onTreatment?: { atc: string; range: [number, number] };
+  /** The reference interval per sex, where the list gives one (haemoglobin). */
+  bySex?: { female: [number, number]; male: [number, number] };
 }
 
 function lab(code: string, spread: [number, number], decimals: number, onTreatment?: LabDef['onTreatment']): LabDef {
   const e: LabEntry = entry('nlk', code);
-  return { code, text: e.shortName, unit: e.unit, low: e.referenceLow, high: e.referenceHigh, spread, decimals, ...(onTreatment ? { onTreatment } : {}) };
+  const pair = (r: number[]): [number, number] => [r[0] as number, r[1] as number];
+  const bySex = e.referenceBySex ? { female: pair(e.referenceBySex.female), male: pair(e.referenceBySex.male) } : undefined;
+  return { code, text: e.shortName, unit: e.unit, low: e.referenceLow, high: e.referenceHigh, spread, decimals, ...(onTreatment ? { onTreatment } : {}), ...(bySex ? { bySex } : {}) };
 }
 
 export const LABS = {
   hba1c: lab('NPU27300', [35, 80], 0),
   creatinine: lab('NPU04998', [50, 180], 0),
   potassium: lab('NPU03230', [3.2, 5.6], 1),
-  hemoglobin: lab('NPU28309', [90, 155], 0),
+  // NLK's Norwegian code, in g/dL (NPU28309 in g/L is the Swedish and Danish convention, not in NLK).
+  hemoglobin: lab('NOR05172', [9.0, 15.5], 1),
   crp: lab('NPU19748', [2, 180], 0),
   // The reference interval is 0.8-1.2; a patient on warfarin is kept at 2.0-3.0, so their INR is "high" by design.
   inr: lab('NPU01685', [1.4, 4.2], 1, { atc: 'B01AA03', range: [1.8, 3.2] }),
   ntprobnp: lab('NPU21571', [300, 6000], 0),
-  troponin: lab('NPU27357', [5, 2500], 0),
+  // High-sensitivity troponin T (hs-cTnT), as Norwegian laboratories report it.
+  troponin: lab('NPU27501', [5, 2500], 0),
   ldl: lab('NPU01568', [1.4, 5.2], 1),
   tsh: lab('NPU03577', [0.3, 9.0], 1),
 } as const satisfies Record<string, LabDef>;

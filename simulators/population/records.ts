@@ -313,7 +313,10 @@ function labsFor(t: Truth, episode: Episode, keys: LabKey[], sick: boolean): Lab
       // A patient on the treatment a test monitors (INR on warfarin) is kept in its target range, not the reference interval.
       const target: LabDef['onTreatment'] = 'onTreatment' in def ? def.onTreatment : undefined;
       const treated = target !== undefined && t.medications.some((m) => m.atc === target.atc);
-      const [lo, hi] = treated ? target.range : sick ? def.spread : [def.low, def.high];
+      // The reference interval for this patient: per sex where the list gives one (haemoglobin).
+      const bySex: LabDef['bySex'] = 'bySex' in def ? def.bySex : undefined;
+      const [low, high] = bySex ? bySex[t.sex] : [def.low, def.high];
+      const [lo, hi] = treated ? target.range : sick ? def.spread : [low, high];
       out.push({
         id: world.id('obs'),
         episodeId: episode.id,
@@ -322,8 +325,8 @@ function labsFor(t: Truth, episode: Episode, keys: LabKey[], sick: boolean): Lab
         text: def.text,
         value: rng.float(lo, hi, def.decimals),
         unit: def.unit,
-        low: def.low,
-        high: def.high,
+        low,
+        high,
       });
     }
   }

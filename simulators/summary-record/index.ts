@@ -158,6 +158,12 @@ export function createSummaryRecordSimulator(options: SummaryRecordSimulatorOpti
       contentType: 'application/json',
       body: JSON.stringify({ error: 'SERVICE_UNAVAILABLE', message: 'Kjernejournal er midlertidig utilgjengelig' }),
     },
+    // An identity number in a URL: refused in the service's own error format (numbers travel in POST bodies).
+    ninInUrl: {
+      status: 400,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: 'INVALID_REQUEST', message: 'Fødselsnummer skal ikke sendes i URL' }),
+    },
     invalid: {
       status: 200,
       contentType: 'application/json',

@@ -212,9 +212,11 @@ describe('summary record simulator protocol', () => {
     expect(await broken.json()).toMatchObject({ error: 'INVALID_REQUEST' });
   });
 
-  it('refuses an identity number in the URL', async () => {
+  it('refuses an identity number in the URL, in its own error format', async () => {
     const response = await fetch(`${sim.url}${TICKETS_PATH}?patient=${critical.nin}`, { method: 'POST', headers: { 'X-Api-Key': API_KEY, 'X-KJ-Purpose': 'TREAT' } });
     expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ error: 'INVALID_REQUEST', message: expect.any(String) });
     expect(sim.stats.ninInUrl).toBe(1);
   });
 });
