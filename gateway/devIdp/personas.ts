@@ -1,4 +1,5 @@
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
+import demoPatients from '../../simulators/population/demo-patients.json';
 
 /**
  * The demo personas of the development identity provider: real people of the synthetic world (their HPR
@@ -130,14 +131,21 @@ export const PERSONAS: readonly Persona[] = [
     kind: 'CITIZEN',
     displayName: 'Ingrid Solheim (citizen, ID-porten)',
     shows: 'Reads her own record with `me`, and who has read it with `me { accessLog }`',
-    pid: '03864013065',
+    pid: demoNin('homeCare'),
   },
   {
     name: 'citizen-hilde',
     kind: 'CITIZEN',
     displayName: 'Hilde Tveit (citizen, ID-porten)',
     shows: 'Reads her own record; a psychiatric note withheld from her (pbrl § 5-1) is listed without content',
-    pid: '14887447870',
+    pid: demoNin('blockedDocument'),
+  },
+  {
+    name: 'citizen-silje',
+    kind: 'CITIZEN',
+    displayName: 'Silje Brekke (citizen, ID-porten)',
+    shows: 'Her address is strictly confidential: her own record and access log name no place (no GP office, hospital or reader\'s organisation), only sectors',
+    pid: demoNin('strictlyConfidential'),
   },
   {
     name: 'researcher',
@@ -167,4 +175,11 @@ export const PERSONAS: readonly Persona[] = [
 
 export function personaNamed(name: string): Persona | undefined {
   return PERSONAS.find((p) => p.name === name);
+}
+
+/** A demo patient's number, from the generated list (simulators/population/demo-patients.json): citizens log in as them. */
+function demoNin(key: string): string {
+  const nin = demoPatients.patients.find((p) => p.key === key)?.nin;
+  if (!nin) throw new Error(`no demo patient "${key}" in demo-patients.json`);
+  return nin;
 }

@@ -116,6 +116,14 @@ export class SourceDirectory {
     return this.orgs.hospitals.find((h) => h.orgNumber === orgNumber)?.name ?? this.orgs.gpOffices.find((o) => o.orgNumber === orgNumber)?.name ?? null;
   }
 
+  /** The sector an organisation works in, where the directory knows it: what may be said of a reader whose name may not. */
+  organisationSector(orgNumber: string): SectorName | null {
+    if (this.orgs.municipalities.some((m) => m.orgNumber === orgNumber)) return 'MUNICIPAL_CARE';
+    if (this.orgs.hospitals.some((h) => h.orgNumber === orgNumber)) return 'HOSPITAL';
+    if (this.orgs.gpOffices.some((o) => o.orgNumber === orgNumber)) return 'GP';
+    return null;
+  }
+
   municipalityByOrg(orgNumber: string) {
     return this.orgs.municipalities.find((m) => m.orgNumber === orgNumber);
   }

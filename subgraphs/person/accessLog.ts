@@ -6,6 +6,8 @@ import { graphError } from '../../lib/errorCodes';
 import { symmetricKey } from '../../lib/secrets';
 import type { SourceDirectory } from '../kit/SourceDirectory';
 import { checkArguments, MAX_ACCESS_LOG_ENTRIES } from '../../lib/argumentRules';
+import type { AccessDecision } from '../kit/access/AccessDecision';
+import { withAccess, type ItemAccess } from '../kit/access/itemAccess';
 
 /**
  * The patient's view of the access log (pjl § 18): who read their record, when, why, and whether it was
@@ -47,8 +49,15 @@ function recordsOf(nin: string, request: object): Promise<AccessRecord[]> {
   return read;
 }
 
-/** `request`: an object that lives as long as the request (its loaders), to read the log once per request. */
-export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object) {
+/**
+ * `request`: an object that lives as long as the request (its loaders), to read the log once per request.
+ * `decision`: the reader's access decision for the patient. Who read a record places the patient as much as the
+ * record does (her GP office, the hospital that treated her, their staff): for a strictly confidential address
+ * the place rule withholds the reader's organisation, number, name and stated emergency reason from everyone
+ * outside that organisation, the patient included (schema/access/rules.yaml, placeName); the sector of the
+ * reader's organisation, the time, the purpose and whether it was emergency access stay.
+ */
+export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object, decision: AccessDecision) {
   checkArguments('Patient', 'accessLog', { last });
   let records: AccessRecord[];
   try {
@@ -56,22 +65,32 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
   } catch {
     throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
   }
-  return records.map((r) => ({
-    time: r.time,
-    accessor:
-      r.accessor.kind === 'CITIZEN'
-        ? { kind: 'PATIENT', practitioner: null, organisation: null, orgNumber: null }
-        : {
-            kind: 'PERSONNEL',
-            practitioner: r.accessor.hprNumber ? { hprNumber: r.accessor.hprNumber } : null,
-            organisation: r.accessor.orgNumber ? (sources.organisationName(r.accessor.orgNumber) ?? r.accessor.orgNumber) : null,
-            orgNumber: r.accessor.orgNumber,
-          },
-    purpose: r.purpose,
-    emergency: r.purpose === 'ETREAT',
-    emergencyReason: r.emergencyReason,
+  return records.map((r) => {
+    const place: ItemAccess = r.accessor.kind === 'CITIZEN' ? { decision, placesNothing: true } : { decision, places: [r.accessor.orgNumber] };
+    return withAccess(
+      {
+        time: r.time,
+        accessor: withAccess(
+          r.accessor.kind === 'CITIZEN'
+            ? { kind: 'PATIENT', sector: null, practitioner: null, organisation: null, orgNumber: null }
+            : {
+                kind: 'PERSONNEL',
+                sector: r.accessor.orgNumber ? sources.organisationSector(r.accessor.orgNumber) : null,
+                practitioner: r.accessor.hprNumber ? { hprNumber: r.accessor.hprNumber } : null,
+                organisation: r.accessor.orgNumber ? (sources.organisationName(r.accessor.orgNumber) ?? r.accessor.orgNumber) : null,
+                orgNumber: r.accessor.orgNumber,
+              },
+          place,
+        ),
+        purpose: r.purpose,
+        emergency: r.purpose === 'ETREAT',
+        emergencyReason: r.emergencyReason,
     dataTypes: [...new Set(r.fields.map((f) => f.split('.')[0] ?? f))].sort(),
-    fields: r.fields,
-    requestId: r.requestId,
-  }));
+        fields: r.fields,
+        requestId: r.requestId,
+      },
+      // A reason not given names no place; one given is free text that may ("akuttmottaket, St. Olavs").
+      r.emergencyReason === null ? { decision, placesNothing: true } : place,
+    );
+  });
 }

@@ -145,7 +145,7 @@ export const resolvers = {
       }, { decision, places: [officeOrg] });
     },
     accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, await ctx.access.decisionFor(p)),
-    accessLog: (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders),
+    accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, await ctx.access.decisionFor(p)),
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),
     registryTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {

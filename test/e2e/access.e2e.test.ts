@@ -342,6 +342,7 @@ describe('field rules, persona by persona', () => {
       'gp-midtbyen': identity,
       'citizen-ingrid': '403 healthPersonnel',
       'citizen-hilde': '403 healthPersonnel',
+      'citizen-silje': '403 healthPersonnel',
       researcher: expect.stringMatching(/^403 healthPersonnel/),
       administrator: expect.stringMatching(/^403 healthPersonnel/),
     });
@@ -375,6 +376,36 @@ describe('the strictly confidential person, read by every persona', () => {
     const r = await system.query<any>(q, { nin: protectedInCare?.nin }, 'emergency-physician');
     expect(JSON.stringify(r.body.data)).not.toMatch(/hprNumber":"\d/);
     expect(new Set(r.body.errors?.map((e) => e.extensions?.rule))).toEqual(new Set(['documentAuthor', 'placeName']));
+  });
+
+  it('names no place in her own access log: readers by sector, not organisation, number or name', async () => {
+    // Her GP office reads her (the only reader that may see itself named next to her), then an emergency physician.
+    await system.query(PATIENT, { nin: silje.nin }, 'gp-midtbyen');
+    await system.query(PATIENT, { nin: silje.nin }, 'emergency-physician');
+    const q = `{ me { name { text } generalPractitioner { office { name } } accessLog(last: 20) { purpose emergency emergencyReason
+      accessor { kind sector organisation orgNumber practitioner { hprNumber name { text } } } } } }`;
+    const r = await system.query<any>(q, {}, 'citizen-silje');
+    const log = r.body.data.me.accessLog as any[];
+    expect(log.length).toBeGreaterThanOrEqual(2);
+    // The place rule holds for the patient too: not her GP office, not the hospital, not who read.
+    const json = JSON.stringify(r.body.data);
+    expect(places.filter((place) => json.includes(place))).toEqual([]);
+    for (const hidden of ['974557746', 'Haukeland', '5419302', 'Heidi', 'Rasmussen', 'akuttmottaket']) expect([hidden, json.includes(hidden)]).toEqual([hidden, false]);
+    const personnel = log.filter((e) => e.accessor.kind === 'PERSONNEL');
+    expect(personnel.slice(0, 2).map((e) => e.accessor.sector)).toEqual(['HOSPITAL', 'GP']);
+    expect(personnel.every((e) => ['GP', 'HOSPITAL', 'MUNICIPAL_CARE'].includes(e.accessor.sector))).toBe(true);
+    // Emergency access is still shown to her as such; its stated reason (free text, which may name a place) is not.
+    expect(log.some((e) => e.emergency === true && e.purpose === 'ETREAT' && e.emergencyReason === null)).toBe(true);
+    const refused = new Set((r.body.errors ?? []).map((e) => `${e.path?.filter((p) => typeof p === 'string').join('.')}:${e.extensions?.rule}`));
+    expect(refused).toEqual(
+      new Set([
+        'me.generalPractitioner.office:placeName',
+        'me.accessLog.accessor.organisation:placeName',
+        'me.accessLog.accessor.orgNumber:placeName',
+        'me.accessLog.accessor.practitioner:placeName',
+        'me.accessLog.emergencyReason:placeName',
+      ]),
+    );
   });
 
   it('names her sources by sector, without timings, for everyone else', async () => {

@@ -12,6 +12,11 @@ export interface ItemAccess {
   decision: AccessDecision;
   /** Organisation numbers the item places the patient at (null entries: an organisation the directory does not know). */
   places?: readonly (string | null)[];
+  /**
+   * The item names no place at all (the patient's own reading in her access log, an emergency reason that was
+   * not given): the place rule has nothing to withhold. Without it, an item with no places is refused.
+   */
+  placesNothing?: boolean;
   /** Blocks of the record the item belongs to. */
   blocks?: readonly BlockModel[];
   /** The item is withheld from the patient's own access (pbrl § 5-1). */

@@ -61,7 +61,7 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
   placeName: (item, _a, { access }) => {
     const itemAccess = accessOf(item);
     if (!itemAccess) return forbidden('placeName', 'no access decision is attached to this item', { reason: 'INVALID_GRANT' });
-    if (!placesProtected(itemAccess.decision)) return true;
+    if (!placesProtected(itemAccess.decision) || itemAccess.placesNothing) return true;
     const org = access.orgNumber;
     const places = itemAccess.places ?? [];
     // Only a reader in that very organisation: an unknown place (null) matches no one.
