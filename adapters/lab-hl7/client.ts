@@ -26,7 +26,8 @@ function endpoint(instance: InstanceConfig): { host: string; port: number } {
  */
 export function createLabHl7Adapter(instance: InstanceConfig, options: LabHl7Options, kit: AdapterKit): LabAdapter {
   const queryOnOneConnection = async (nins: readonly string[], signal: AbortSignal): Promise<Map<string, LabResultsModel | null>> => {
-    const client = new Hl7Client({ ...endpoint(instance), connectTimeout: instance.timeoutMs });
+    // UTF-8 on the wire, as the query's MSH-18 says (also the client's default; named so that the two agree).
+    const client = new Hl7Client({ ...endpoint(instance), connectTimeout: instance.timeoutMs, encoding: 'utf-8' });
     const close = () => void client.close().catch(() => undefined);
     signal.addEventListener('abort', close, { once: true });
     const result = new Map<string, LabResultsModel | null>();

@@ -62,8 +62,8 @@ function range(value: string): { low: number | null; high: number | null } {
 }
 
 /**
- * Reads one RSP^K11. A refusal (MSA-1 AE or AR) is the laboratory's fault answer, reported by its codes (ERR-3),
- * never its text; QAK-2 `NF` is a patient the laboratory has no results for (null). Privacy: an answer to
+ * Reads one RSP^K11. A refusal (MSA-1 AE or AR) is the laboratory's fault answer, reported by its codes (ERR-3,
+ * ERR-5), never its text; QAK-2 `NF` is a patient the laboratory has no results for (null). Privacy: an answer to
  * another query, or a PID naming another patient, is a bad response, never someone else's results passed on.
  */
 export function mapQueryResponse(text: string, asked: Asked): LabResultsModel | null {
@@ -79,10 +79,12 @@ export function mapQueryResponse(text: string, asked: Asked): LabResultsModel | 
   const msa = message.getSegment('MSA');
   if (!msh || !msa) throw new BadResponseError('an HL7 answer without MSH and MSA');
   const ackCode = fieldText(msa, 1);
-  // A refusal is the laboratory's fault answer, whether or not it could read which message it refuses.
+  // A refusal is the laboratory's fault answer, whether or not it could read which message it refuses, and
+  // whether it is an RSP^K11 (with QAK and QPD) or the general ACK: MSA-1, then ERR-3 (HL7's table 0357 code)
+  // and ERR-5 (the laboratory's own reason, such as PARTNER).
   if (ackCode === 'AE' || ackCode === 'AR' || ackCode === 'CE' || ackCode === 'CR') {
     const err = message.getSegment('ERR');
-    throw new SourceFault({ protocol: 'HL7', code: ackCode, vendorCode: codeToken(component(err, 3, 1)) });
+    throw new SourceFault({ protocol: 'HL7', code: ackCode, subcode: codeToken(component(err, 3, 1)), vendorCode: codeToken(component(err, 5, 1)) });
   }
   if (fieldText(msa, 2) !== asked.controlId) throw new BadResponseError('MSA-2 acknowledges another message');
   if (ackCode !== 'AA' && ackCode !== 'CA') throw new BadResponseError('MSA-1 is not an acknowledgment code');
@@ -99,6 +101,18 @@ export function mapQueryResponse(text: string, asked: Asked): LabResultsModel | 
   const found = results(message);
   if (message.getAllSegments('OBX').length === 0) throw new BadResponseError('QAK-2 OK but no OBX result');
   return { results: found };
+}
+
+/**
+ * The laboratory's flag (OBX-8, table 0078). In v2.5 a numeric result within its reference interval has no flag
+ * (`N` is "normal (applies to non-numeric results)"), so an empty OBX-8 on a value inside OBX-7 reads as
+ * normal; outside it, or without an interval, no flag stays no flag. `N` is still read: 0078 is user-defined
+ * and some laboratories send it for numbers too.
+ */
+function flagOf(flag: string, value: number | null, low: number | null, high: number | null): LabResult['flag'] {
+  if (flag !== '') return flag in FLAGS ? FLAGS[flag as keyof typeof FLAGS] : null;
+  if (value === null || (low === null && high === null)) return null;
+  return (low === null || value >= low) && (high === null || value <= high) ? 'NORMAL' : null;
 }
 
 /** OBX results, each under the OBR (and ORC) before it. */
@@ -131,15 +145,16 @@ function results(message: Hl7Message): LabResult[] {
       const { low, high } = range(fieldText(segment, 7));
       const flag = fieldText(segment, 8);
       const observationTime = fieldText(segment, 14);
+      const value = number(fieldText(segment, 5), `${path}: OBX-5`);
       out.push({
         id: `${current.filler}-${fieldText(segment, 1) || String(out.length + 1)}`,
         time: observationTime ? hl7TimeToUtc(observationTime, `${path}: OBX-14`) : current.time,
         code: { system: CODE_SYSTEM.nlk, code, display: component(segment, 3, 2) || null },
-        value: number(fieldText(segment, 5), `${path}: OBX-5`),
+        value,
         unit: component(segment, 6, 1) || null,
         referenceLow: low,
         referenceHigh: high,
-        flag: flag in FLAGS ? FLAGS[flag as keyof typeof FLAGS] : null,
+        flag: flagOf(flag, value, low, high),
         orderedByHpr: current.orderedByHpr,
       });
     }

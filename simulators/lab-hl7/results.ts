@@ -10,6 +10,7 @@ export interface LabAnalysis {
   unit: string;
   low: number;
   high: number;
+  /** Below, above or within the reference interval; within is sent as an empty OBX-8 (`answer.ts`). */
   flag: 'L' | 'H' | 'N';
   /** When the sample was taken, Norwegian wall-clock time (yyyy-mm-ddTHH:mm). */
   taken: string;
