@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { loadSources } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import { metrics } from '../lib/metrics';
+import { metricsEndpoint } from '../lib/metricsEndpoint';
 import type { SubgraphName } from '../lib/subgraphs';
 import { authenticate } from './auth/authenticate';
 import { configuredIssuers, type Issuer } from './auth/issuers';
@@ -72,9 +72,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
       .status(down ? 503 : 200)
       .json({ status, gateway: 'up', engine: options.engine, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint());
   // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an

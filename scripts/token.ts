@@ -1,6 +1,7 @@
 /**
  * `npm run token -- <persona>` prints a development token for a demo persona on its last line;
- * `npm run token -- --list` prints one persona per line, its name first.
+ * `npm run token -- --list` prints one persona per line, its name first; `npm run token -- --metrics` prints
+ * the bearer token for `GET /metrics`.
  * Options: `--reason "<text>"` (emergency access), `--no-reason`, `--expires-in <seconds>`.
  *
  *   TOKEN=$(npm run -s token -- gp | tail -1)
@@ -12,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { DevIdentityProvider } from '../gateway/devIdp/DevIdentityProvider';
 import { PERSONAS } from '../gateway/devIdp/personas';
+import { metricsToken } from '../lib/metricsEndpoint';
 
 // A reader that stops early (`| head -3`) closes the pipe: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -27,8 +29,14 @@ async function main(): Promise<void> {
       reason: { type: 'string' },
       'no-reason': { type: 'boolean' },
       'expires-in': { type: 'string' },
+      metrics: { type: 'boolean' },
     },
   });
+  if (values.metrics) {
+    // The bearer token for GET /metrics (METRICS_TOKEN, or the development one), for curl or a local Prometheus.
+    console.log(metricsToken());
+    return;
+  }
   if (values.list) {
     const width = Math.max(...PERSONAS.map((p) => p.name.length));
     for (const p of PERSONAS) console.log(`${p.name.padEnd(width)}  ${p.displayName}: ${p.shows}`);

@@ -75,8 +75,9 @@ export interface ReadOptions {
    */
   purposeOfUse?: PurposeOfUse;
   /**
-   * Log the read under this name (a sector id such as `municipal-care`) instead of the instance id and
-   * system: set when the batch holds a patient whose sources may only be named by their sector.
+   * Name the read by this (a sector id such as `municipal-care`) instead of the instance id and system, in
+   * log lines, spans and metrics labels: set when the batch holds a patient whose sources may only be named by
+   * their sector.
    */
   logAs?: string;
   /** Per-key outcomes: see ReadReport. */
@@ -195,6 +196,10 @@ export class AdapterKit {
     const timeoutMs = instance.timeoutMs;
     const timer = setTimeout(() => controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
     const context: ReadContext = { uncacheable: false };
+    // The source, or only its sector where the batch holds a patient whose address is strictly confidential:
+    // in spans, log lines and metrics labels alike (a counter that moves right after a request names the
+    // instance that answered as well as a log line would).
+    const named = this.named(instance, options);
     const call: ReadCall = {
       instance,
       operation,
@@ -230,17 +235,16 @@ export class AdapterKit {
         const sourceStarted = performance.now();
         try {
           const answer = await Promise.race([fetchAll(), deadline]);
-          this.measure(instance, 'ok', sourceStarted);
+          this.measure(named.source, 'ok', sourceStarted);
           return answer;
         } catch (error) {
-          this.measure(instance, classify(error, instance, timeoutMs).code, sourceStarted);
+          this.measure(named.source, classify(error, instance, timeoutMs).code, sourceStarted);
           throw error;
         }
       },
     );
-    // A span per read (a no-op unless tracing is configured, lib/telemetry.ts): the source, or only its
-    // sector where the patient's address is strictly confidential, the kind of data and how many keys.
-    const named = this.named(instance, options);
+    // A span per read (a no-op unless tracing is configured, lib/telemetry.ts): the source (as named above),
+    // the kind of data and how many keys.
     const span = tracer.startSpan('source.read', {
       kind: SpanKind.CLIENT,
       attributes: { 'patient_graph.source': named.source, 'patient_graph.operation': operation, 'patient_graph.keys': unique.length },
@@ -279,9 +283,10 @@ export class AdapterKit {
     }
   }
 
-  private measure(instance: InstanceConfig, outcome: string, started: number): void {
-    metrics().sourceReads.inc({ source: instance.id, outcome });
-    metrics().sourceReadSeconds.observe({ source: instance.id }, (performance.now() - started) / 1000);
+  /** `source`: the instance id, or the sector alone for a read that may only be named so. */
+  private measure(source: string, outcome: string, started: number): void {
+    metrics().sourceReads.inc({ source, outcome });
+    metrics().sourceReadSeconds.observe({ source }, (performance.now() - started) / 1000);
   }
 }
 

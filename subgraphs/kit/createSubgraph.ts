@@ -9,7 +9,7 @@ import { CacheCrypto, cacheKeysFromEnv } from '../../adapters/kit/cache/CacheCry
 import { createCacheStore, describeCacheStore } from '../../adapters/kit/cache/CacheStore';
 import { sourceCache } from '../../adapters/kit/cache/sourceCache';
 import { Resilience } from '../../adapters/kit/resilience';
-import { metrics } from '../../lib/metrics';
+import { metricsEndpoint } from '../../lib/metricsEndpoint';
 import { changeNoticeHandler } from './changeNotices';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import type { ContractName } from '../../adapters/contracts';
@@ -158,9 +158,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
       cache: { store: store.kind, available: store.available() },
     });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics().registry.contentType).send(await metrics().registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint());
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(sources, cache, logger));
   app.use(
     '/graphql',

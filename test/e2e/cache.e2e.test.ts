@@ -232,7 +232,7 @@ describe('the source cache, on a real Redis', () => {
     const health = (await (await fetch(healthUrl())).json()) as { sources: Record<string, string> };
     expect(health.sources['gp-fjord-midt']).toBe('open');
     expect(health.sources['care-bergen']).toBe('closed');
-    const gpMetrics = await (await fetch(new URL('/metrics', system.system.subgraphUrls.gp).toString())).text();
+    const gpMetrics = await system.metrics(system.system.subgraphUrls.gp as string);
     expect(gpMetrics).toMatch(/patient_graph_circuit_state\{source="gp-fjord-midt"\} 2/);
 
     await system.setBehaviour('gp-fjord-midt', { mode: 'normal' });
@@ -257,7 +257,7 @@ describe('the source cache, on a real Redis', () => {
     const warm = await read(p.nin);
     expect(warm.body.errors).toBeUndefined();
     const cacheUp = async () => {
-      const text = await (await fetch(new URL('/metrics', system.system.subgraphUrls.care).toString())).text();
+      const text = await system.metrics(system.system.subgraphUrls.care as string);
       return /^patient_graph_cache_store_up 1$/m.test(text);
     };
     const cacheAvailable = async () => ((await (await fetch(healthUrl())).json()) as { cache?: { available: boolean } }).cache?.available === true;

@@ -1,4 +1,5 @@
 import { DevIdentityProvider, type TokenOptions } from '../../gateway/devIdp/DevIdentityProvider';
+import { metricsToken } from '../../lib/metricsEndpoint';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/system';
 
 /**
@@ -74,6 +75,13 @@ export class TestSystem {
   /** A query function bound to one reader. */
   as(reader: Reader): <D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>> {
     return (query, variables = {}) => this.query(query, variables, reader);
+  }
+
+  /** A process's Prometheus metrics (`base`: any URL of the process), read as a scraper with the metrics token does. */
+  async metrics(base: string): Promise<string> {
+    const response = await fetch(new URL('/metrics', base), { headers: { authorization: `Bearer ${metricsToken()}` } });
+    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
   }
 
   async setBehaviour(instance: string, behaviour: { mode?: Mode; latencyMs?: number }): Promise<void> {

@@ -24,6 +24,7 @@ const PRODUCTION: Record<string, string> = {
   INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keyPair.privateKey.export({ format: 'jwk' })),
   AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
   AUDIT_LOG_FILE: path.join(ROOT, 'var', `production-test-${process.pid}.jsonl`),
+  METRICS_TOKEN: randomBytes(24).toString('base64url'),
   DEV_SECRETS_FILE: path.join(ROOT, 'var', 'no-such-dev-secrets.json'),
   // Every credential and secret config/sources.json gives a development default (`${NAME:-dev-…}`).
   ...Object.fromEntries(DEV_DEFAULTED.map((name) => [name, randomBytes(24).toString('base64url')])),
@@ -38,7 +39,7 @@ interface Outcome {
 
 /** Starts the gateway alone; resolves when it is ready (with its GraphQL URL) or has exited. */
 function gateway(env: Record<string, string>): Promise<Outcome> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL)/.test(k) && !DEV_DEFAULTED.includes(k)));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL|METRICS_TOKEN)/.test(k) && !DEV_DEFAULTED.includes(k)));
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'gateway/main.ts'], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
@@ -63,7 +64,7 @@ describe('production mode', () => {
   it('refuses to start without its identity providers or keys, naming what is missing', async () => {
     // A source's credential or change-notice secret too: no development value stands in for it.
     expect(DEV_DEFAULTED).toEqual(expect.arrayContaining(['HOSPITAL_HAUKELAND_CLIENT_SECRET', 'CARE_BERGEN_INVALIDATION_SECRET']));
-    for (const variable of ['HELSEID_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'CARE_BERGEN_INVALIDATION_SECRET']) {
+    for (const variable of ['HELSEID_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'CARE_BERGEN_INVALIDATION_SECRET', 'METRICS_TOKEN']) {
       const outcome = await gateway(without(variable));
       expect([variable, outcome.exitCode]).toEqual([variable, 1]);
       expect(outcome.output).toContain(variable);
@@ -86,6 +87,9 @@ describe('production mode', () => {
       expect(((await response.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]?.extensions.reason).toBe('unknown_issuer');
       // Nor does it serve the development provider's endpoints.
       expect((await fetch(new URL('/dev-idp/personas', outcome.ready).toString())).status).toBe(404);
+      // Metrics only with the configured token.
+      expect((await fetch(new URL('/metrics', outcome.ready))).status).toBe(401);
+      expect((await fetch(new URL('/metrics', outcome.ready), { headers: { authorization: `Bearer ${PRODUCTION.METRICS_TOKEN}` } })).status).toBe(200);
     } finally {
       outcome.stop();
     }

@@ -90,8 +90,8 @@ describe('traces and metrics', () => {
   });
 
   it('count requests and errors by code, and carry no identity number or name in any /metrics', async () => {
-    const urls = [system.system.gatewayUrl, ...Object.values(system.system.subgraphUrls)].map((u) => new URL('/metrics', u as string).toString());
-    const bodies = await Promise.all(urls.map(async (u) => (await fetch(u)).text()));
+    const processes = [system.system.gatewayUrl, ...Object.values(system.system.subgraphUrls)] as string[];
+    const bodies = await Promise.all(processes.map((u) => system.metrics(u)));
     const gateway = bodies[0] ?? '';
     expect(gateway).toMatch(/patient_graph_graphql_requests_total\{outcome="(ok|partial)"\} [1-9]/);
     expect(gateway).toMatch(/patient_graph_graphql_errors_total\{code="FORBIDDEN"\} [1-9]/);
@@ -100,5 +100,34 @@ describe('traces and metrics', () => {
     const all = bodies.join('\n');
     for (const patient of patients) expect([patient.key, all.includes(patient.nin)]).toEqual([patient.key, false]);
     expect(names.filter((name) => all.includes(name))).toEqual([]);
+  });
+
+  it('are served only to a scraper with the metrics token, on every process', async () => {
+    const processes = [system.system.gatewayUrl, ...Object.values(system.system.subgraphUrls)] as string[];
+    for (const base of processes) {
+      for (const authorization of [undefined, 'Bearer wrong', 'Basic x']) {
+        const response = await fetch(new URL('/metrics', base), { headers: authorization ? { authorization } : {} });
+        expect([base, authorization, response.status]).toEqual([base, authorization, 401]);
+        expect(await response.text()).not.toMatch(/patient_graph_/);
+      }
+    }
+  });
+
+  it('count the reads for a strictly confidential patient under the sector, never the instance that answered', async () => {
+    const silje = getPopulation().persons.find((p) => p.addressProtection === 'STRICTLY_CONFIDENTIAL' && p.gpRecord && p.nin === demoPatientList(getPopulation()).find((d) => d.key === 'strictlyConfidential')?.nin);
+    expect(silje).toBeDefined();
+    const reads = async () => {
+      const text = await system.metrics(system.system.subgraphUrls.gp as string);
+      const count = (source: string) =>
+        [...text.matchAll(new RegExp(`^patient_graph_source_reads_total\\{source="${source}",outcome="[A-Z_a-z]+"\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+      return { instance: count('gp-nordlys-midt'), sector: count('gp'), text };
+    };
+    const before = await reads();
+    const r = await system.query('query($nin: String!) { patient(nin: $nin) { gpRecord { consultations(last: 1) { time } } } }', { nin: silje?.nin }, 'emergency-physician');
+    expect(r.body.errors).toBeUndefined();
+    const after = await reads();
+    // Her GP record was read (under the sector) and the instance's own series did not move.
+    expect([after.instance - before.instance, after.sector - before.sector > 0]).toEqual([0, true]);
+    expect(after.text).toMatch(/patient_graph_source_read_seconds_count\{source="gp"\} [1-9]/);
   });
 });

@@ -49,7 +49,8 @@ export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { inv
     const cacheKey = (key: string) => crypto.keyFor('src', instance.id, operation, key);
     const memoKey = (key: string) => (requestId ? `${requestId}\u0000${cacheKey(key)}` : undefined);
     const result: ReadResult<V> = new Map();
-    const count = (resultName: string, n: number) => n > 0 && metrics().cacheLookups.inc({ source: instance.id, operation, result: resultName }, n);
+    // Labelled by the sector alone where the read may only be named so (a strictly confidential patient).
+    const count = (resultName: string, n: number) => n > 0 && metrics().cacheLookups.inc({ source: call.options.logAs ?? instance.id, operation, result: resultName }, n);
 
     // 1. What this request has read already.
     let missing: string[] = [];
