@@ -1,17 +1,22 @@
 import { parseXml } from '../adapters/kit';
 import { loadOrganisations } from '../lib/config';
 import { tjenestemottaker } from '../simulators/care-json/tjenestemottaker';
+import { buildJournalRequest } from '../adapters/gp-kith/request';
+import { buildRequest as buildPloRequest } from '../adapters/care-plo/request';
 import { journalResponse } from '../simulators/gp-kith/journal';
+import { meldingListe } from '../simulators/care-plo/messages';
+import type { Foresporsel } from '../simulators/kit/dialogRequest';
 import { pasientBlock } from '../simulators/care-plo/helseopplysninger';
 import { includedResources, patientResource } from '../simulators/hospital-fhir/resources';
 import { getPopulation } from '../simulators/population';
 import { hprPerson } from '../simulators/practitioner-register';
 import { criticalInformation, dispensedMedication } from '../simulators/summary-record/projection';
-import { checkCoding, CODE_LISTS, type CodeEntry, listForSystem, LOCAL_LISTS } from './index';
+import { checkCoding, CODE_LISTS, type CodeEntry, KITH_LIST_USE, listForSystem, LOCAL_LISTS } from './index';
 import atcFile from './atc.json';
 import hprFile from './hpr.json';
 import icd10File from './icd10-no.json';
 import icpc2File from './icpc2-no.json';
+import kithDialogFile from './kith-dialog.json';
 import localFile from './local.json';
 import loincFile from './loinc.json';
 import municipalityFile from './municipality-3402.json';
@@ -97,6 +102,55 @@ function problems(emitted: readonly Emitted[]): string[] {
   }
   return found;
 }
+
+/** A KITH code as a message carried it, with the namespace of the standard it was carried in. */
+interface KithEmitted extends Emitted {
+  namespace: string;
+}
+
+/** The attributes of an XML start tag, by name. */
+const attributesOf = (tag: string) => Object.fromEntries([...tag.matchAll(/([\w:.-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]]));
+
+/**
+ * Every coded value (V with S) inside each Dialogmelding of a KITH message, read from its text, with the namespace
+ * its Dialogmelding declares: the namespace says which version of the standard, and so which lists, the codes must
+ * come from (codelists/kith-dialog.json `usedIn`).
+ */
+function dialogCodes(xml: string, where: string): KithEmitted[] {
+  const out: KithEmitted[] = [];
+  for (const block of xml.matchAll(/<(?:([\w-]+):)?Dialogmelding\b([^>]*)>([\s\S]*?)<\/(?:[\w-]+:)?Dialogmelding>/g)) {
+    const attributes = attributesOf(block[2] ?? '');
+    const namespace = attributes[block[1] ? `xmlns:${block[1]}` : 'xmlns'] ?? '(none)';
+    for (const element of (block[3] ?? '').matchAll(/<(?:[\w-]+:)?([^\s/>]+)(\s[^>]*?)\/?>/g)) {
+      const a = attributesOf(element[2] ?? '');
+      if (a.V !== undefined && a.S !== undefined) out.push({ where: `${where} ${element[1]}`, namespace, system: a.S, code: a.V, display: a.DN ?? null });
+    }
+  }
+  return out;
+}
+
+/** What is wrong with KITH codes: not in their list, not the list's text, or a list of another version of the standard. */
+function kithProblems(emitted: readonly KithEmitted[]): string[] {
+  const found = new Set<string>();
+  for (const e of emitted) {
+    const problem = checkCoding(e.system, e.code, e.display);
+    if (problem) found.add(`${e.where}: ${problem}`);
+    const uses = KITH_LIST_USE.get(e.system.replace(/^urn:oid:/, '')) ?? [];
+    if (!uses.some((u) => u.namespace === e.namespace)) found.add(`${e.where}: list ${e.system} is not one of ${e.namespace} (${uses.map((u) => u.standard).join(', ') || 'no KITH use known'})`);
+  }
+  return [...found];
+}
+
+/** A request as the KITH simulators read it (simulators/kit/dialogRequest.ts), coded as the adapters send it. */
+const KITH_REQUEST: Omit<Foresporsel, 'receiverHerId' | 'nin' | 'msgId'> = {
+  senderHerId: '90001',
+  senderName: 'Patient graph',
+  kind: 'FNR',
+  question: 'Journaluttrekk',
+  type: { V: '2', S: '2.16.578.1.12.4.1.1.9065', DN: 'Spørsmål om å få overført en eller flere kategorier opplysninger i journalen' },
+  purpose: { V: '2', S: '2.16.578.1.12.4.1.1.9068', DN: 'Helsehjelp til pasient som har journal' },
+  reason: null,
+};
 
 describe('the code-list extracts', () => {
   const files = { atcFile, icd10File, icpc2File, loincFile, municipalityFile, nlkFile, volvenFile };
@@ -256,7 +310,7 @@ describe('what the simulators emit', () => {
       const dialect = i % 2 === 0 ? 'soap11' : 'soap12';
       const office = orgs.gpOffices.find((o) => o.herId === record.officeHerId);
       if (!office) continue;
-      const request = { msgId: `req-${i}`, senderHerId: '90001', senderName: 'Patient graph', receiverHerId: office.herId, nin: p.nin, kind: 'FNR' as const, question: null };
+      const request = { ...KITH_REQUEST, msgId: `req-${i}`, receiverHerId: office.herId, nin: p.nin };
       const xml = journalResponse(dialect, [{ office, request, found: { person: p, record } }]);
       collect(parseXml(xml, []), `${p.nin} GP journal`, emitted);
     }
@@ -308,6 +362,42 @@ describe('what the simulators emit', () => {
     const systems = new Set(emitted.map((e) => e.system.replace(/^urn:oid:/, '')));
     expect(systems).toEqual(new Set(['2.16.578.1.12.4.1.1.9060', '2.16.578.1.12.4.1.1.7704', '2.16.578.1.12.4.1.1.7426']));
     expect(problems(emitted)).toEqual([]);
+  });
+
+  it('the KITH dialogue messages of both sides (requests, answers, nothing-held answers) carry Dialogmelding 1.0 codes of 1.0 lists, with their texts', () => {
+    expect(kithDialogFile.source.url).toMatch(/^https:\/\//);
+    expect(kithDialogFile.source.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    const emitted: KithEmitted[] = [];
+    const gpPatients = population.persons.filter((x) => x.gpRecord).slice(0, 6);
+    for (const dialect of ['soap11', 'soap12'] as const) {
+      const messages = gpPatients.map((p, i) => ({ nin: p.nin, officeHerId: p.gpRecord!.officeHerId, msgId: `m-${i}` }));
+      emitted.push(...dialogCodes(buildJournalRequest({ dialect, senderHerId: '90001', genDate: new Date(), messages }), `gp-kith request (${dialect})`));
+      for (const p of gpPatients) {
+        const office = orgs.gpOffices.find((o) => o.herId === p.gpRecord!.officeHerId)!;
+        const request = { ...KITH_REQUEST, msgId: 'm', receiverHerId: office.herId, nin: p.nin };
+        emitted.push(...dialogCodes(journalResponse(dialect, [{ office, request, found: { person: p, record: p.gpRecord! } }, { office, request, found: null }]), `GP answer (${dialect})`));
+      }
+    }
+    const carePatients = population.persons.filter((x) => x.careRecord).slice(0, 6);
+    emitted.push(...dialogCodes(buildPloRequest(carePatients.map((p, i) => ({ nin: p.nin, msgId: `m-${i}` })), { senderHerId: '90001', receiverHerId: '95001' }), 'care-plo request'));
+    const ploRequest = { ...KITH_REQUEST, type: { V: '1', S: '2.16.578.1.12.4.1.1.9152', DN: 'Helseopplysninger' }, msgId: 'm', receiverHerId: '95001' };
+    emitted.push(...dialogCodes(meldingListe({ name: 'Trondheim kommune', herId: '95001' }, carePatients.map((p) => ({ request: { ...ploRequest, nin: p.nin }, found: null }))), 'PLO nothing-held answer'));
+    // Every list of a Dialogmelding 1.0 exchange is used: the two request types, the purpose, the answer's topic.
+    expect(new Set(emitted.map((e) => e.system))).toEqual(new Set(['9152', '9065', '9068', '9069'].map((n) => `2.16.578.1.12.4.1.1.${n}`)));
+    expect(new Set(emitted.map((e) => e.namespace))).toEqual(new Set(['http://www.kith.no/xmlstds/dialog/2006-10-11']));
+    expect(kithProblems(emitted)).toEqual([]);
+  });
+
+  it('a KITH code of another version of the standard fails the check (7322 is Dialogmelding 1.1’s)', () => {
+    const note = (ns: string, code: string) => `<dia:Dialogmelding xmlns:dia="${ns}"><dia:Notat>${code}</dia:Notat></dia:Dialogmelding>`;
+    const helsefaglig = '<dia:TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322" DN="Forespørsel om helseopplysninger"/>';
+    expect(kithProblems(dialogCodes(note('http://www.kith.no/xmlstds/dialog/2006-10-11', helsefaglig), 'test'))).toEqual([
+      'test TemaKodet: list 2.16.578.1.12.4.1.1.7322 is not one of http://www.kith.no/xmlstds/dialog/2006-10-11 (Dialogmelding 1.1 (Helsefaglig dialog))',
+    ]);
+    expect(kithProblems(dialogCodes(note('http://www.kith.no/xmlstds/dialog/2013-01-23', helsefaglig), 'test'))).toEqual([]);
+    expect(kithProblems(dialogCodes(note('http://www.kith.no/xmlstds/dialog/2006-10-11', '<dia:TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069" DN="Har ikke opplysninger"/>'), 'test'))).toEqual([
+      'test TemaKodet: Svar på forespørsel (9069; name a description of its use, not confirmed) 3: display "Har ikke opplysninger", the list says "Har ikke ønskede opplysninger"',
+    ]);
   });
 
   it('a wrong code or display text fails the check', () => {

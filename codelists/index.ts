@@ -2,6 +2,7 @@ import atc from './atc.json';
 import hpr from './hpr.json';
 import icd10 from './icd10-no.json';
 import icpc2 from './icpc2-no.json';
+import kithDialog from './kith-dialog.json';
 import local from './local.json';
 import loinc from './loinc.json';
 import municipality from './municipality-3402.json';
@@ -54,6 +55,22 @@ function list<E extends CodeEntry>(source: { name: string; system: string; oid?:
   return { name: source.name, system: source.system, oid: source.oid ?? null, entries: source.entries };
 }
 
+/** Where a KITH list is used: the message standard's namespace and the element that carries its codes. */
+export interface KithListUse {
+  standard: string;
+  namespace: string;
+  element: string;
+}
+
+const kithList = (oid: string) => {
+  const found = kithDialog.lists.find((l) => l.oid === oid);
+  if (!found) throw new Error(`codelists/kith-dialog.json has no list ${oid}`);
+  return list(found);
+};
+
+/** The namespaces and elements each KITH list of kith-dialog.json belongs to, by bare OID. */
+export const KITH_LIST_USE: ReadonlyMap<string, readonly KithListUse[]> = new Map(kithDialog.lists.map((l) => [l.oid, l.usedIn]));
+
 const hprList = (oid: string) => {
   const found = hpr.lists.find((l) => l.oid === oid);
   if (!found) throw new Error(`codelists/hpr.json has no list ${oid}`);
@@ -71,6 +88,13 @@ export const CODE_LISTS = {
   hprCategory: hprList('2.16.578.1.12.4.1.1.9060'),
   hprApproval: hprList('2.16.578.1.12.4.1.1.7704'),
   hprSpeciality: hprList('2.16.578.1.12.4.1.1.7426'),
+  // KITH Dialogmelding 1.0 (kith-dialog.json): TypeForesp, Formål, the answer's TemaKodet; 7322 is the 1.1 list.
+  dialogRequestType: kithList('2.16.578.1.12.4.1.1.9152'),
+  dialogJournalRequestType: kithList('2.16.578.1.12.4.1.1.9065'),
+  dialogPurpose: kithList('2.16.578.1.12.4.1.1.9068'),
+  dialogAnswerTopic: kithList('2.16.578.1.12.4.1.1.9069'),
+  helsefagligDialogTopic: kithList('2.16.578.1.12.4.1.1.7322'),
+  kithMessageType: kithList('2.16.578.1.12.4.1.1.8279'),
 } as const;
 
 export type CodeListKey = keyof typeof CODE_LISTS;

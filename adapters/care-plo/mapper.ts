@@ -10,6 +10,7 @@ import {
 } from '../kit/careVocabulary';
 import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
+import { answerTopic } from '../kit/kith';
 import type { CareRecordModel, MedicationModel, MedicationStatus } from '../model';
 
 /**
@@ -146,7 +147,7 @@ const msgHeadSchema = z.object({
         Content: z.object({
           HelseopplysningerTilLege: z.object({ InformasjonOmForsendelsen: z.object({ Forsendelsesstatus: code }) }).optional(),
           Omsorgsuttrekk: pasientSchema.optional(),
-          Dialogmelding: z.object({ Notat: z.union([z.string(), z.record(z.string(), z.unknown())]) }).optional(),
+          Dialogmelding: z.object({ Notat: z.object({ TemaKodet: z.object({ '@_V': z.string(), '@_S': z.string().optional() }) }) }).optional(),
         }),
       }),
     }),
@@ -261,6 +262,11 @@ export function mapMeldingListe(xml: unknown): PloAnswer[] {
       record = mapPasient(extracts[0]!.Omsorgsuttrekk!);
     } else if (!contents[0]?.Dialogmelding || contents.some((c) => c.Omsorgsuttrekk)) {
       throw new BadResponseError('a DIALOG_SVAR that is not a Dialogmelding note');
+    } else if (answerTopic(contents[0].Dialogmelding.Notat.TemaKodet) !== 'nothing-held') {
+      // A DIALOG_SVAR is this service's answer for a patient it holds nothing on: Volven 9069 code 3 (the answer
+      // list of Dialogmelding 1.0). Any other topic, or a code of another list (7322 is Dialogmelding 1.1's), is not
+      // read as "nothing held".
+      throw new BadResponseError('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 3 (Har ikke ønskede opplysninger)');
     }
     return {
       refToParent: m.MsgInfo.ConversationRef.RefToParent,

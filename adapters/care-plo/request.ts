@@ -20,6 +20,8 @@ function msgHead(m: Foresporsel, options: CarePloOptions, genDate: string): Reco
     sender: { name: 'Patient Graph', herId: options.senderHerId },
     receiver: { name: 'Pleie og omsorg', herId: options.receiverHerId },
     nin: m.nin,
+    // Health information from pleie og omsorg: Volven 9152 code 1 Helseopplysninger.
+    kind: 'health-information',
     question: QUESTION,
   });
 }

@@ -3,6 +3,7 @@ import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
 import { DATE_CODECS, type DateCodec } from './dates';
 import type { GpKithDialect } from './manifest';
+import { answerTopic } from '../kit/kith';
 import { DIALECTS, MESSAGE_TYPE } from './protocol';
 
 /**
@@ -86,10 +87,13 @@ function journalSchema(d: DateCodec) {
 const msgHeadIdent = z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) });
 const organisation = z.object({ Organisation: z.object({ Ident: list(msgHeadIdent) }) });
 
+/** The Dialogmelding 1.0 note that answers a request: its topic (Notat/TemaKodet, Volven 9069) is what the adapter reads. */
+const dialogNote = z.object({ Notat: z.object({ TemaKodet: z.object({ '@_V': z.string(), '@_S': z.string().optional() }) }) });
+
 /** One DIALOG_SVAR: who answers, to whom, about whom, to which request, and the journal when attached. */
 function svarSchema(journal: ReturnType<typeof journalSchema>) {
   // An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes): an empty record.
-  const content = z.object({ Journal: z.preprocess(emptyElementAsObject, journal).optional(), Dialogmelding: z.unknown().optional() });
+  const content = z.object({ Journal: z.preprocess(emptyElementAsObject, journal).optional(), Dialogmelding: dialogNote.optional() });
   return z.object({
     MsgInfo: z.object({
       Type: z.object({ '@_V': z.literal(MESSAGE_TYPE.answer.V) }),
@@ -220,6 +224,15 @@ export function mapJournalResponse(dialect: GpKithDialect, xml: string): Journal
   return messages.map((m) => {
     const journals = m.Document.flatMap((d) => (d.RefDoc.Content?.Journal ? [d.RefDoc.Content.Journal] : []));
     if (journals.length > 1) throw new BadResponseError('a DIALOG_SVAR with two journal extracts');
+    // The note says what the answer is (Dialogmelding 1.0, Volven 9069): the extract is attached (1) or none is
+    // held (3). Another list (7322 is Dialogmelding 1.1's) or another answer is not guessed at, and a note that
+    // contradicts the attachments is not believed either way.
+    const notes = m.Document.flatMap((d) => (d.RefDoc.Content?.Dialogmelding ? [d.RefDoc.Content.Dialogmelding] : []));
+    if (notes.length !== 1) throw new BadResponseError('a DIALOG_SVAR without exactly one Dialogmelding note');
+    const topic = answerTopic(notes[0]?.Notat.TemaKodet);
+    if (!topic) throw new BadResponseError('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 1 or 3');
+    if (topic === 'included' && journals.length === 0) throw new BadResponseError('a DIALOG_SVAR that says the information is included (9069 code 1) without a journal extract');
+    if (topic === 'nothing-held' && journals.length > 0) throw new BadResponseError('a DIALOG_SVAR that says nothing is held (9069 code 3) with a journal extract');
     return {
       refToParent: m.MsgInfo.ConversationRef.RefToParent,
       senderHerId: herOf(m.MsgInfo.Sender),

@@ -29,6 +29,8 @@ function msgHead(m: Foresporsel, senderHerId: string, genDate: string): Record<s
     sender: { name: 'Patient Graph', herId: senderHerId },
     receiver: { name: 'Fastlegekontor', herId: m.officeHerId },
     nin: m.nin,
+    // A journal extract: Volven 9065 code 2, categories of information from the journal.
+    kind: 'journal',
     question: QUESTION,
   });
 }

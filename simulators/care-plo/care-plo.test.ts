@@ -82,6 +82,9 @@ describe('care-plo simulator with the care-plo adapter', () => {
     expect(heads[1]).toContain('<mh:RefToParent>m-2</mh:RefToParent>');
     expect(heads[1]).not.toContain('FamilyName');
     expect(heads[1]).not.toContain('Omsorgsuttrekk');
+    // Dialogmelding 1.0's answer list (Volven 9069): 3 Har ikke ønskede opplysninger; the request repeated as sent.
+    expect(heads[1]).toContain('<dia:TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069" DN="Har ikke ønskede opplysninger"/>');
+    expect(heads[1]).toContain('<dia:TypeForesp V="1" S="2.16.578.1.12.4.1.1.9152" DN="Helseopplysninger"/>');
   });
 
   it('refuses requests that are not well-formed PLO messages with 400 and a Feilmelding', async () => {
@@ -95,9 +98,13 @@ describe('care-plo simulator with the care-plo adapter', () => {
       [valid.replace(`<mh:Id>${nursingHome.nin}</mh:Id>`, '<mh:Id>123</mh:Id>'), 'application/xml'],
       [valid.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_SVAR"'), 'application/xml'],
       [valid.replace(/<mh:MsgHead>[\s\S]*<\/mh:MsgHead>/, ''), 'application/xml'],
+      // Dialogmelding 1.0 with a topic of 1.1's list (Volven 7322), and without the purpose a request for health information states.
+      [valid.replace('<dia:TypeForesp V="1" S="2.16.578.1.12.4.1.1.9152"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"'), 'application/xml'],
+      [valid.replace(/<dia:Formål [^>]*\/>/, ''), 'application/xml'],
       ['<?xml version="1.0"?><Annet/>', 'application/xml'],
     ];
     for (const [body, contentType] of cases) {
+      if (contentType === 'application/xml') expect(body).not.toBe(valid);
       const response = await post(body, contentType);
       expect(response.status).toBe(400);
       expect(await feilkode(response)).toEqual(expect.any(String));

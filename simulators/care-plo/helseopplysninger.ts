@@ -26,12 +26,12 @@ export const NS = {
 } as const;
 export const MIG_VERSION = 'v1.2 2006-05-24';
 
-/** KITH code systems (Volven): dispatch status, dialogue topic, organisation and person id types, ATC, municipality. */
+/** KITH code systems (Volven): dispatch status, answer topic, organisation and person id types, ATC, municipality. */
 export const OID = {
   /** Volven 7309 Type tjeneste / meldingsstatus: N is a new message. */
   dispatchStatus: '2.16.578.1.12.4.1.1.7309',
-  /** Volven 7322 Tema for helsefaglig dialog. */
-  dialogTopic: '2.16.578.1.12.4.1.1.7322',
+  /** Volven 9069, the topic of an answer in Dialogmelding 1.0 (not 7322, which is Dialogmelding 1.1's). */
+  dialogAnswerTopic: '2.16.578.1.12.4.1.1.9069',
   orgIdType: '2.16.578.1.12.4.1.1.9051',
   personIdType: '2.16.578.1.12.4.1.1.8116',
   atc: '2.16.578.1.12.4.1.1.7180',

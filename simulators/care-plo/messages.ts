@@ -3,7 +3,8 @@ import { buildXml } from '../kit/xml';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareRecord, Person } from '../population';
 import { MIG_VERSION, NS, OID, pasientBlock } from './helseopplysninger';
-import type { IdKind } from '../kit/dialogRequest';
+import { entry } from '../../codelists';
+import { repeatedRequest, type IdKind } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 
 /**
@@ -22,8 +23,11 @@ export interface Party {
   orgNumber?: string;
 }
 
-/** Volven 7322: 8 Forespørsel om helseopplysninger. */
-const TOPIC = { '@_V': '8', '@_S': OID.dialogTopic, '@_DN': 'Forespørsel om helseopplysninger' };
+/**
+ * The topic of the answer for a patient the service holds nothing on: Notat/TemaKodet from Volven 9069 (the answer
+ * list of Dialogmelding 1.0), 3 Har ikke ønskede opplysninger.
+ */
+const NOTHING_HELD = { '@_V': '3', '@_S': OID.dialogAnswerTopic, '@_DN': entry('dialogAnswerTopic', '3').display };
 
 const orgIdent = (id: string, V: 'HER' | 'ENH', DN: string) => ({ 'mh:Id': id, 'mh:TypeId': { '@_V': V, '@_S': OID.orgIdType, '@_DN': DN } });
 
@@ -76,10 +80,10 @@ function msgHead(self: Party, svar: Svar, now: Date): Record<string, unknown> {
       'dia:Dialogmelding': {
         '@_xmlns:dia': NS.dialog,
         'dia:Notat': {
-          'dia:TemaKodet': TOPIC,
+          'dia:TemaKodet': NOTHING_HELD,
           'dia:TekstNotatInnhold': 'Pleie- og omsorgstjenesten har ingen helseopplysninger om pasienten.',
           'dia:DatoNotat': utcToOsloLocal(now.toISOString()).slice(0, 10),
-          'dia:Foresporsel': { 'dia:TypeForesp': TOPIC, ...(request.question ? { 'dia:Sporsmal': request.question } : {}) },
+          'dia:Foresporsel': repeatedRequest(request, (name) => `dia:${name}`),
         },
       },
     };

@@ -154,6 +154,41 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect(xml).toMatch(/<ju:StartDateTime V="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"\/>/);
   });
 
+  it('answers in Dialogmelding 1.0 with its own lists: topic Volven 9069 (1 included, 3 none held), repeating the request as sent', async () => {
+    const response = await fetch(`${sim('soap11').url}/soap/JournalService`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/HentJournal"' },
+      body: requestBody('soap11', [keyOf(homeCare), { nin: stranger, officeHerId: '81241' }]),
+    });
+    const heads = at(parseXml(await response.text(), ['MsgHead', 'Document']), 'Envelope', 'Body', 'HentJournalResponse', 'MsgHead') as unknown[];
+    const notes = heads.map((m) => at((at(m, 'Document') as unknown[])[0], 'RefDoc', 'Content', 'Dialogmelding', 'Notat'));
+    expect(notes.map((n) => at(n, 'TemaKodet'))).toEqual([
+      { '@_V': '1', '@_S': '2.16.578.1.12.4.1.1.9069', '@_DN': 'De etterspurte opplysningene er inkludert i meldingen' },
+      { '@_V': '3', '@_S': '2.16.578.1.12.4.1.1.9069', '@_DN': 'Har ikke ønskede opplysninger' },
+    ]);
+    for (const n of notes) {
+      expect(at(n, 'Foresporsel', 'TypeForesp')).toMatchObject({ '@_V': '2', '@_S': '2.16.578.1.12.4.1.1.9065' });
+      expect(at(n, 'Foresporsel', 'Formål')).toMatchObject({ '@_V': '2', '@_S': '2.16.578.1.12.4.1.1.9068' });
+    }
+  });
+
+  it.each([
+    ['a topic of Dialogmelding 1.1 (Volven 7322) in a 1.0 request', (b: string) => b.replace('<dia:TypeForesp V="2" S="2.16.578.1.12.4.1.1.9065"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"')],
+    ['a code its list does not hold (9065 code 7)', (b: string) => b.replace('<dia:TypeForesp V="2"', '<dia:TypeForesp V="7"')],
+    ['a request for health information without its purpose (Formål)', (b: string) => b.replace(/<dia:Formål [^>]*\/>/, '')],
+  ])('refuses %s', async (_what, edit) => {
+    const valid = requestBody('soap11', [keyOf(homeCare)]);
+    const body = edit(valid);
+    expect(body).not.toBe(valid);
+    const response = await fetch(`${sim('soap11').url}/soap/JournalService`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/HentJournal"' },
+      body,
+    });
+    expect(response.status).toBe(500);
+    expect(faultOf(await response.text()).code).toBe('Client');
+  });
+
   it('refuses a batch that names an office another system hosts (E202), as a router would', async () => {
     const nursingHome = demoPatient('nursingHome'); // listed at an office on gp-fjord-midt
     const misaddressed = await sourceFailure(adapter('soap11').read([keyOf(homeCare), keyOf(nursingHome)]));

@@ -113,7 +113,7 @@ export const gpKithSimulator: SimulatorDefinition = {
       '<?xml version="1.0" encoding="UTF-8"?>',
       `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${NS.soap11}"><SOAP-ENV:Body><nl:HentJournalResponse xmlns:nl="${NS.nordlysWs}">`,
       `<mh:MsgHead xmlns:mh="${NS.msgHead}"><mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content>`,
-      `<Dialogmelding xmlns="${NS.dialog}"><Notat><TemaKodet V="8"/></Notat></Dialogmelding>`,
+      `<Dialogmelding xmlns="${NS.dialog}"><Notat><TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069" DN="Har ikke ønskede opplysninger"/></Notat></Dialogmelding>`,
       '</mh:Content></mh:RefDoc></mh:Document></mh:MsgHead>',
       '</nl:HentJournalResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>',
     ].join(''),

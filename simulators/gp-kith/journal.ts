@@ -4,6 +4,8 @@ import { utcToOsloLocal } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText, type GpRecord, type MedicationUse, type Person } from '../population';
 import type { Coding } from '../population/codes';
 import { NS, PROFILES, qualifier, xmlns, type Dialect } from './dialects';
+import { CODE_LISTS, entry } from '../../codelists';
+import { repeatedRequest } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 
 /**
@@ -19,8 +21,11 @@ import type { Foresporsel } from './request';
 
 const PERSON_ID_TYPE = '2.16.578.1.12.4.1.1.8116';
 const ORG_ID_TYPE = '2.16.578.1.12.4.1.1.9051';
-/** Volven 7322 Tema for helsefaglig dialog: 8 Forespørsel om helseopplysninger. */
-const TEMA = { '@_V': '8', '@_S': '2.16.578.1.12.4.1.1.7322', '@_DN': 'Forespørsel om helseopplysninger' };
+/**
+ * The answer's topic, Notat/TemaKodet from Volven 9069 (the answer list of Dialogmelding 1.0): 1 the requested
+ * information is in the message (the journal extract attached), 3 the office holds none.
+ */
+const topic = (code: '1' | '3') => ({ '@_V': code, '@_S': CODE_LISTS.dialogAnswerTopic.oid, '@_DN': entry('dialogAnswerTopic', code).display });
 
 const CONTACT_TYPES: Record<GpRecord['consultations'][number]['contactType'], { V: string; DN: string }> = {
   office: { V: 'OPPM', DN: 'Oppmøte' },
@@ -130,11 +135,11 @@ function svarMsgHead(dialect: Dialect, svar: Svar, now: Date): Record<string, un
     [dia('Dialogmelding')]: {
       ...xmlns(profile.prefixes.dialog, NS.dialog),
       [dia('Notat')]: {
-        [dia('TemaKodet')]: TEMA,
+        [dia('TemaKodet')]: topic(found ? '1' : '3'),
         [dia('TekstNotatInnhold')]: found ? 'Journaluttrekk vedlagt.' : 'Legekontoret har ingen journal for pasienten.',
         [dia('DatoNotat')]: utcToOsloLocal(now.toISOString()).slice(0, 10),
         // The answer repeats the request it answers, as Dialogmelding asks.
-        [dia('Foresporsel')]: { [dia('TypeForesp')]: TEMA, ...(request.question ? { [dia('Sporsmal')]: request.question } : {}) },
+        [dia('Foresporsel')]: repeatedRequest(request, dia),
       },
     },
   };

@@ -1,16 +1,40 @@
 import { z } from 'zod';
+import { CODE_LISTS, type CodeList } from '../../codelists';
 
 /**
- * A KITH dialogue request as the products read it: a MsgHead v1.2 with a DIALOG_FORESPORSEL
- * (Dialogmelding 1.0) asking for health information (Volven 7322 code 8, Forespørsel om
- * helseopplysninger), addressed by HER-id from the asking party to the receiver, with the patient in
- * MsgInfo/Patient. The GP systems (simulators/gp-kith) and the PLO care system (simulators/care-plo) take
- * the same request in their own batch element and answer its faults with their own codes.
+ * A KITH dialogue request as the products read it: a MsgHead v1.2 with a DIALOG_FORESPORSEL (Dialogmelding 1.0,
+ * namespace 2006-10-11) asking for health information, addressed by HER-id from the asking party to the receiver,
+ * with the patient in MsgInfo/Patient. The GP systems (simulators/gp-kith) and the PLO care system
+ * (simulators/care-plo) take the same request in their own batch element and answer its faults with their own
+ * codes.
+ *
+ * Dialogmelding 1.0 takes its codes from the lists of its own era (codelists/kith-dialog.json): TypeForesp from
+ * Volven 9152 (type of information, from pleie og omsorg) or 9065 (type of journal request), and, since every
+ * request here concerns health information, a purpose: Formål from 9068 or a Begrunnelse (the 1.0 schema's
+ * annotation on Foresporsel). A code from Volven 7322 (Tema for helsefaglig dialog) is Dialogmelding 1.1's and is
+ * refused in a 1.0 message, as is a code its list does not hold.
  */
 const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
 const herIdent = z.object({ Id: z.string().regex(/^\d{1,9}$/), TypeId: z.object({ '@_V': z.literal('HER') }) });
 const organisation = z.object({ OrganisationName: z.string().min(1), Ident: list(z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) })) });
+
+/** A code as KITH writes it, from one of `lists` (S the list's bare OID, V one of its codes); DN is the sender's text. */
+function codeOf(lists: readonly CodeList[]) {
+  return z
+    .object({ '@_V': z.string(), '@_S': z.string(), '@_DN': z.string().optional() })
+    .refine((c) => lists.some((l) => l.oid === c['@_S'] && l.entries.some((e) => e.code === c['@_V'])), {
+      message: `a code of Volven ${lists.map((l) => l.oid?.split('.').pop()).join(' or ')}`,
+    })
+    .transform((c) => ({ V: c['@_V'], S: c['@_S'], DN: c['@_DN'] ?? null }));
+}
+
+/** A code as a request carried it. */
+export interface ReceivedCode {
+  V: string;
+  S: string;
+  DN: string | null;
+}
 
 /** The identity-number kinds (code list 8116) a product accepts in MsgInfo/Patient. */
 export type IdKind = 'FNR' | 'DNR' | 'HNR';
@@ -33,10 +57,14 @@ function msgHead(kinds: readonly [IdKind, ...IdKind[]]) {
         RefDoc: z.object({
           Content: z.object({
             Dialogmelding: z.object({
-              Foresporsel: z.object({
-                TypeForesp: z.object({ '@_V': z.literal('8'), '@_S': z.literal('2.16.578.1.12.4.1.1.7322') }),
-                Sporsmal: z.string().optional(),
-              }),
+              Foresporsel: z
+                .object({
+                  TypeForesp: codeOf([CODE_LISTS.dialogRequestType, CODE_LISTS.dialogJournalRequestType]),
+                  Sporsmal: z.string().optional(),
+                  Formål: codeOf([CODE_LISTS.dialogPurpose]).optional(),
+                  Begrunnelse: z.string().min(1).optional(),
+                })
+                .refine((f) => f.Formål !== undefined || f.Begrunnelse !== undefined, { message: 'a request for health information states its purpose (Formål or Begrunnelse)', path: ['Formål'] }),
             }),
           }),
         }),
@@ -53,6 +81,12 @@ export interface Foresporsel {
   nin: string;
   kind: IdKind;
   question: string | null;
+  /** TypeForesp as sent (9152 or 9065): an answer repeats the request. */
+  type: ReceivedCode;
+  /** Formål as sent (9068), if the purpose was coded rather than described. */
+  purpose: ReceivedCode | null;
+  /** Begrunnelse as sent, if any. */
+  reason: string | null;
 }
 
 /** Why a batch is refused: the product maps each to its own fault code. */
@@ -80,6 +114,7 @@ export function readDialogRequests(
     const receiverHerId = her(m.MsgInfo.Receiver.Organisation);
     if (!senderHerId || !receiverHerId) return { ok: false, refusal: 'no-her-id', at: 'MsgHead/MsgInfo' };
     const ident = m.MsgInfo.Patient.Ident[0] as { Id: string; TypeId: { '@_V': IdKind } };
+    const foresporsel = m.Document[0]?.RefDoc.Content.Dialogmelding.Foresporsel;
     requests.push({
       msgId: m.MsgInfo.MsgId,
       senderHerId,
@@ -87,8 +122,25 @@ export function readDialogRequests(
       receiverHerId,
       nin: ident.Id,
       kind: ident.TypeId['@_V'],
-      question: m.Document[0]?.RefDoc.Content.Dialogmelding.Foresporsel.Sporsmal ?? null,
+      question: foresporsel?.Sporsmal ?? null,
+      type: foresporsel?.TypeForesp as ReceivedCode,
+      purpose: foresporsel?.Formål ?? null,
+      reason: foresporsel?.Begrunnelse ?? null,
     });
   }
   return { ok: true, requests };
+}
+
+/**
+ * The request as an answer repeats it (Dialogmelding 1.0: a Notat answering a Foresporsel carries it), with the
+ * codes as they were sent, in the schema's order; `q` qualifies element names with the product's prefix.
+ */
+export function repeatedRequest(request: Foresporsel, q: (name: string) => string): Record<string, unknown> {
+  const code = (c: ReceivedCode) => ({ '@_V': c.V, '@_S': c.S, ...(c.DN ? { '@_DN': c.DN } : {}) });
+  return {
+    [q('TypeForesp')]: code(request.type),
+    ...(request.question ? { [q('Sporsmal')]: request.question } : {}),
+    ...(request.purpose ? { [q('Formål')]: code(request.purpose) } : {}),
+    ...(request.reason ? { [q('Begrunnelse')]: request.reason } : {}),
+  };
 }

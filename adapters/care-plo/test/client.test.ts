@@ -56,13 +56,17 @@ function nothingHeld(nin: string): string {
     .replace(/(<mh:Patient>[\s\S]*?<mh:Id>)\d{11}/, `$1${nin}`)
     .replace(
       /<mh:Document>[\s\S]*<\/mh:Document>/,
-      '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>',
+      '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069" DN="Har ikke ønskede opplysninger"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>',
     );
 }
 
 /** The fixture's MsgHead (or a DIALOG_SVAR) for one request, as an answer to it. */
 function answerTo(request: { msgId: string; nin: string }): string {
-  const head = fixtureHeads.get(request.nin) ?? nothingHeld(request.nin);
+  return answerOf(fixtureHeads.get(request.nin) ?? nothingHeld(request.nin), request);
+}
+
+/** A MsgHead made the answer to one request (its ConversationRef). */
+function answerOf(head: string, request: { msgId: string }): string {
   return head.replace(/<mh:RefToParent>.*?<\/mh:RefToParent>/, `<mh:RefToParent>${request.msgId}</mh:RefToParent>`).replace(/<mh:RefToConversation>.*?<\/mh:RefToConversation>/, `<mh:RefToConversation>${request.msgId}</mh:RefToConversation>`);
 }
 
@@ -92,7 +96,9 @@ describe('care-plo client', () => {
       expect(at(head, 'MsgInfo', 'Sender', 'Organisation', 'Ident', 'Id')).toBe('90001');
       expect(at(head, 'MsgInfo', 'Receiver', 'Organisation', 'Ident', 'Id')).toBe('95001');
       expect(at(head, 'MsgInfo', 'MsgId')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(at(head, 'Document', 'RefDoc', 'Content', 'Dialogmelding', 'Foresporsel', 'TypeForesp', '@_V')).toBe('8');
+      // Dialogmelding 1.0's own lists: Volven 9152 code 1 Helseopplysninger, a purpose from 9068; no 7322.
+      expect(at(head, 'Document', 'RefDoc', 'Content', 'Dialogmelding', 'Foresporsel', 'TypeForesp')).toEqual({ '@_V': '1', '@_S': '2.16.578.1.12.4.1.1.9152', '@_DN': 'Helseopplysninger' });
+      expect(at(head, 'Document', 'RefDoc', 'Content', 'Dialogmelding', 'Foresporsel', 'Formål')).toEqual({ '@_V': '2', '@_S': '2.16.578.1.12.4.1.1.9068', '@_DN': 'Helsehjelp til pasient som har journal' });
     }
     expect(new Set(request?.requests.map((r) => r.msgId)).size).toBe(4);
     expect(heads.map((h) => [at(h, 'MsgInfo', 'Patient', 'Ident', 'Id'), at(h, 'MsgInfo', 'Patient', 'Ident', 'TypeId', '@_V')])).toEqual([
@@ -123,6 +129,9 @@ describe('care-plo client', () => {
     ['an answer addressed to someone else', (heads: string[]) => [heads[0]!.replace('<mh:Id>90001</mh:Id>', '<mh:Id>90002</mh:Id>')]],
     ['two answers to one request', (heads: string[]) => [heads[0]!, heads[0]!]],
     ['a request left unanswered', () => []],
+    // "Nothing held" in Dialogmelding 1.0 is Volven 9069 code 3; 7322 is the 1.1 list, and another answer is not guessed at.
+    ['a nothing-held answer with a topic from Dialogmelding 1.1 (7322)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="8" S="2.16.578.1.12.4.1.1.7322"')].map((h) => answerOf(h, requests[0]!))],
+    ['a nothing-held answer that says the information is included (9069 code 1)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="1" S="2.16.578.1.12.4.1.1.9069"')].map((h) => answerOf(h, requests[0]!))],
   ])('refuses %s as SOURCE_BAD_RESPONSE', async (_name, edit) => {
     server.use(ploSystem(edit));
     expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');

@@ -27,12 +27,15 @@ describe('care-plo mapper', () => {
     const withoutExtract = first.replace(/<mh:Document>\s*<mh:DocumentConnection V="V"[\s\S]*?<\/mh:Document>\n/, '');
     const list = (heads: string) => fixture.replace(/ {2}<mh:MsgHead>[\s\S]*<\/mh:MsgHead>\n/, heads);
     expect(() => mapMeldingListe(list(withoutExtract))).toThrow(/exactly one care record extract/);
-    const withoutPlo = first.replace(/<HelseopplysningerTilLege [\s\S]*?<\/HelseopplysningerTilLege>/, '<Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat/></Dialogmelding>');
+    const withoutPlo = first.replace(/<HelseopplysningerTilLege [\s\S]*?<\/HelseopplysningerTilLege>/, '<Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069"/></Notat></Dialogmelding>');
     expect(() => mapMeldingListe(list(withoutPlo))).toThrow(/HelseopplysningerTilLege/);
     const svar = first
       .replace('V="HELSEOPPLYSNINGER_LEGE" DN="Helseopplysninger til lege"', 'V="DIALOG_SVAR" DN="Svar på forespørsel"')
-      .replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>');
+      .replace(/<mh:Document>[\s\S]*<\/mh:Document>/, '<mh:Document><mh:RefDoc><mh:MsgType V="XML"/><mh:Content><Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"><Notat><TemaKodet V="3" S="2.16.578.1.12.4.1.1.9069" DN="Har ikke ønskede opplysninger"/></Notat></Dialogmelding></mh:Content></mh:RefDoc></mh:Document>');
     expect(mapMeldingListe(list(svar))).toEqual([expect.objectContaining({ nin: NURSING_HOME, record: null })]);
+    // Volven 9069 code 3 (Dialogmelding 1.0's answer list) is "nothing held"; 7322 (Dialogmelding 1.1's) and another answer are not.
+    expect(() => mapMeldingListe(list(svar.replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="8" S="2.16.578.1.12.4.1.1.7322"')))).toThrow(/9069 code 3/);
+    expect(() => mapMeldingListe(list(svar.replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="2" S="2.16.578.1.12.4.1.1.9069"')))).toThrow(/9069 code 3/);
     expect(() => mapMeldingListe(list(svar.replace(/<Notat>.*?<\/Notat>/, '<Foresporsel/>')))).toThrow(/Dialogmelding\.Notat/);
     // A DIALOG_SVAR carrying a record is off-protocol: it is not read as one.
     expect(() => mapMeldingListe(list(first.replace('V="HELSEOPPLYSNINGER_LEGE"', 'V="DIALOG_SVAR"')))).toThrow(/DIALOG_SVAR/);

@@ -144,7 +144,13 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
       expect(m.msgId).toMatch(/^[0-9a-f-]{36}$/);
       expect(at(m.info, 'Sender', 'Organisation', 'Ident')).toMatchObject({ Id: '90001', TypeId: { '@_V': 'HER' } });
       expect(at(m.info, 'Receiver', 'Organisation', 'Ident')).toMatchObject({ Id: KNOWN[dialect][i]?.officeHerId, TypeId: { '@_V': 'HER' } });
-      expect(at(m.content, 'Dialogmelding', 'Foresporsel', 'TypeForesp')).toMatchObject({ '@_V': '8', '@_S': '2.16.578.1.12.4.1.1.7322' });
+      // Dialogmelding 1.0's own lists: a journal request (Volven 9065 code 2) and its purpose (9068 code 2), no 7322.
+      expect(at(m.content, 'Dialogmelding', 'Foresporsel', 'TypeForesp')).toEqual({
+        '@_V': '2',
+        '@_S': '2.16.578.1.12.4.1.1.9065',
+        '@_DN': 'Spørsmål om å få overført en eller flere kategorier opplysninger i journalen',
+      });
+      expect(at(m.content, 'Dialogmelding', 'Foresporsel', 'Formål')).toEqual({ '@_V': '2', '@_S': '2.16.578.1.12.4.1.1.9068', '@_DN': 'Helsehjelp til pasient som har journal' });
     });
     expect((received[0] as Received).body).toContain('xmlns:mh="http://www.kith.no/xmlstds/msghead/2006-05-24"');
   });
@@ -156,6 +162,12 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     ['an answer addressed to someone else', (b: string) => b.replace(/(<(?:mh:)?Receiver>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999')],
     ['a request left unanswered', (b: string, i: number) => (i === 1 ? '' : b)],
     ['two answers to one request', (b: string, i: number) => (i === 0 ? b + b : b)],
+    // Dialogmelding 1.0 answers with a topic of Volven 9069; 7322 is the 1.1 list, and a topic that contradicts the
+    // attachment is believed neither way.
+    ['an answer topic from Dialogmelding 1.1 (7322)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S=")[\d.]+9069/, '$18$22.16.578.1.12.4.1.1.7322')],
+    ['an answer topic the adapter does not read (9069 code 4)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S="[\d.]+9069")/, '$14$2')],
+    ['"included" without a journal extract', (b: string, i: number) => (i === 1 ? b.replace(/(TemaKodet V=")3/, '$11') : b)],
+    ['"nothing held" with a journal extract', (b: string, i: number) => (i === 0 ? b.replace(/(TemaKodet V=")1/, '$13') : b)],
   ])('refuses %s as SOURCE_BAD_RESPONSE, passing no journal on', async (_what, edit) => {
     answer(dialect, (body) => xml(replyTo(dialect, body, edit), dialect));
     const error = await sourceFailure(adapter(dialect).read([KNOWN[dialect][0] as GpRecordKey, UNKNOWN]));

@@ -245,6 +245,15 @@ describe('gp-kith mapper, answers off the protocol', () => {
     expect(() => mapJournalResponse('soap11', nordlys.replace('<mh:Type V="DIALOG_SVAR"', '<mh:Type V="DIALOG_NOTAT"'))).toThrow(/Type/);
   });
 
+  it('reads the answer by its Dialogmelding 1.0 topic (Volven 9069), and refuses a 1.1 topic (7322) or a contradicting one', () => {
+    expect(mapJournalResponse('soap11', nordlys).map((a) => a.record !== null)).toEqual([true, true, false]);
+    const helsefaglig = nordlys.replace(/TemaKodet V="1" S="2.16.578.1.12.4.1.1.9069"/, 'TemaKodet V="8" S="2.16.578.1.12.4.1.1.7322"');
+    expect(() => mapJournalResponse('soap11', helsefaglig)).toThrow(/9069 code 1 or 3/);
+    expect(() => mapJournalResponse('soap12', fjord.replace(/TemaKodet V="1"/, 'TemaKodet V="3"'))).toThrow(/nothing is held/);
+    expect(() => mapJournalResponse('soap11', nordlys.replace(/TemaKodet V="3"/, 'TemaKodet V="1"'))).toThrow(/included/);
+    expect(() => mapJournalResponse('soap11', nordlys.replace(/<dia:Dialogmelding[\s\S]*?<\/dia:Dialogmelding>/, ''))).toThrow(BadResponseError);
+  });
+
   it('treats a SOAP fault as a bad answer (the client reads faults before mapping)', () => {
     expect(() => mapJournalResponse('soap11', gpKithSimulator.failure.body)).toThrow(/SOAP fault/);
   });
