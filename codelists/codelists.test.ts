@@ -10,7 +10,7 @@ import { pasientBlock } from '../simulators/care-plo/helseopplysninger';
 import { includedResources, patientResource } from '../simulators/hospital-fhir/resources';
 import { getPopulation } from '../simulators/population';
 import { hprPerson } from '../simulators/practitioner-register';
-import { criticalInformation, dispensedMedication } from '../simulators/summary-record/projection';
+import { criticalInformation, dispensedMedication, kjPatientReference } from '../simulators/summary-record/projection';
 import { checkCoding, CODE_LISTS, type CodeEntry, KITH_LIST_USE, listForSystem, LOCAL_LISTS } from './index';
 import atcFile from './atc.json';
 import hprFile from './hpr.json';
@@ -346,7 +346,7 @@ describe('what the simulators emit', () => {
   it('the summary care record’s allergies and dispensations carry listed ATC codes', () => {
     const emitted: Emitted[] = [];
     for (const p of population.persons) {
-      for (const ci of p.summaryRecord.criticalInfo) collect(criticalInformation(ci), `${p.nin} critical information`, emitted);
+      for (const ci of p.summaryRecord.criticalInfo) collect(criticalInformation(ci, kjPatientReference(p.nin)), `${p.nin} critical information`, emitted);
       for (const d of p.summaryRecord.dispensations) {
         const out = dispensedMedication(d) as { atc: string; varenavn: string };
         emitted.push({ where: `${p.nin} dispensation`, system: CODE_LISTS.atc.system, code: out.atc, display: out.varenavn });

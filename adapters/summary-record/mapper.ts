@@ -5,8 +5,11 @@ import { CODE_SYSTEM, type SummaryRecordModel } from '../model';
 /**
  * Kjernejournal answers → SummaryRecordModel. Pure: validates the payloads and maps them.
  * - The tickets answer names patients by their index in the request, never by number.
- * - The summaries answer is keyed by ticket; critical information mixes FHIR AllergyIntolerance resources
- *   with Kjernejournal's own elements (`type` "implantat", "anestesikomplikasjon", …); dispensations come
+ * - The summaries answer is keyed by ticket. Each summary names the patient by the record's own logical id
+ *   (`patient.reference`), and every FHIR resource in it must refer to that patient: one that refers to
+ *   another is a broken answer (it would put someone else's allergy in this patient's record). Allergies
+ *   come as FHIR R4 AllergyIntolerance resources, implants as FHIR R4 Device resources, other critical
+ *   information as Kjernejournal's own elements (`type` "anestesikomplikasjon", …); dispensations come
  *   oldest first in Norwegian field names. Registration times are FHIR dateTimes with a local offset.
  */
 
@@ -26,6 +29,8 @@ const optionalText = z
   .nullish()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : null));
 const identifierRef = z.object({ identifier: z.object({ system: z.string(), value: z.string() }).passthrough().optional() }).passthrough();
+/** A reference to the summary's patient, by the record's logical id (`Patient/<id>`). */
+const patientRef = z.object({ reference: z.string().regex(/^Patient\/[A-Za-z0-9\-.]{1,64}$/) }).passthrough();
 
 // ------------------------------------------------------------------ tickets
 
@@ -70,6 +75,7 @@ const allergySchema = z
   .object({
     resourceType: z.literal('AllergyIntolerance'),
     id: text,
+    patient: patientRef,
     verificationStatus: z.object({ coding: z.array(codingSchema).min(1) }).passthrough().optional(),
     code: z
       .object({ coding: z.array(codingSchema).optional(), text: z.string().optional() })
@@ -90,6 +96,22 @@ const allergySchema = z
   })
   .passthrough();
 
+const deviceSchema = z
+  .object({
+    resourceType: z.literal('Device'),
+    id: text,
+    status: z.enum(['active', 'inactive', 'entered-in-error', 'unknown']).optional(),
+    type: z
+      .object({ coding: z.array(codingSchema).optional(), text: z.string().optional() })
+      .passthrough()
+      .optional(),
+    deviceName: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).optional(),
+    patient: patientRef,
+    note: z.array(z.object({ text: z.string(), time: fhirDateTime.optional(), authorReference: identifierRef.optional() }).passthrough()).optional(),
+  })
+  .passthrough()
+  .refine((d) => Boolean(d.type?.text?.trim() || d.type?.coding?.some((x) => x.display?.trim()) || d.deviceName?.some((n) => n.name.trim())), 'device without a name');
+
 const kjElementSchema = z
   .object({
     resourceType: z.undefined().optional(),
@@ -105,6 +127,7 @@ const kjElementSchema = z
   .passthrough();
 
 type Allergy = z.infer<typeof allergySchema>;
+type Device = z.infer<typeof deviceSchema>;
 type KjElement = z.infer<typeof kjElementSchema>;
 
 const KJ_TYPES: Record<string, CriticalInformation['type']> = {
@@ -150,6 +173,25 @@ export function mapAllergy(resource: Allergy): CriticalInformation {
     recorded: dateOf(resource.recordedDate),
     verified: resource.verificationStatus?.coding.some((c) => c.code === 'confirmed') ?? false,
     recordedByHpr: hprOf(resource.recorder),
+  };
+}
+
+/**
+ * An implant (FHIR Device). Kjernejournal registers an implant from the record of the hospital that implanted
+ * it, so it is verified; when and by whom it was registered is the note on it.
+ */
+export function mapImplant(device: Device): CriticalInformation {
+  const note = device.note?.find((n) => n.time || n.authorReference) ?? device.note?.[0];
+  return {
+    id: device.id,
+    type: 'IMPLANT',
+    text: device.type?.text?.trim() || device.type?.coding?.find((c) => c.display?.trim())?.display?.trim() || device.deviceName?.find((n) => n.name.trim())?.name.trim() || '',
+    atc: null,
+    reaction: null,
+    severity: null,
+    recorded: dateOf(note?.time),
+    verified: true,
+    recordedByHpr: hprOf(note?.authorReference),
   };
 }
 
@@ -212,11 +254,13 @@ export function mapDispensation(d: Dispensation): DispensationModel {
 
 // ------------------------------------------------------------------ summaries
 
-// Discriminated, so that a malformed entry is reported at its own path rather than as "matches nothing".
 const summarySchema = z.object({
   error: z.undefined().optional(),
   ticket: text,
-  criticalInformation: z.array(z.discriminatedUnion('resourceType', [allergySchema, kjElementSchema])),
+  patient: patientRef,
+  allergies: z.array(allergySchema),
+  implants: z.array(deviceSchema),
+  otherCriticalInformation: z.array(kjElementSchema),
   dispensedMedications: z.array(dispensationSchema),
 });
 const summaryEntrySchema = z.discriminatedUnion('error', [
@@ -228,12 +272,15 @@ const summariesResponseSchema = z.object({ summaries: z.array(summaryEntrySchema
 type Summary = z.infer<typeof summarySchema>;
 
 export function mapSummary(summary: Summary): SummaryRecordModel {
-  const criticalInformation = summary.criticalInformation.flatMap((entry) => {
-    if (entry.resourceType !== 'AllergyIntolerance') return [mapKjElement(entry)];
-    // Entered in error: FHIR says such a resource must be treated as if it did not exist.
-    if (entry.verificationStatus?.coding.some((c) => c.code === 'entered-in-error')) return [];
-    return [mapAllergy(entry)];
-  });
+  // Every resource belongs to the summary's patient: anything else is another person's data under this ticket.
+  const patient = summary.patient.reference;
+  if ([...summary.allergies, ...summary.implants].some((r) => r.patient.reference !== patient)) {
+    throw new BadResponseError("summary record answer holds a resource of another patient than the summary's");
+  }
+  // Entered in error: FHIR says such a resource must be treated as if it did not exist.
+  const allergies = summary.allergies.filter((a) => !a.verificationStatus?.coding.some((c) => c.code === 'entered-in-error')).map(mapAllergy);
+  const implants = summary.implants.filter((d) => d.status !== 'entered-in-error').map(mapImplant);
+  const criticalInformation = [...allergies, ...implants, ...summary.otherCriticalInformation.map(mapKjElement)];
   const dispensations = summary.dispensedMedications
     .map(mapDispensation)
     .sort((a, b) => b.dispensed.localeCompare(a.dispensed) || a.id.localeCompare(b.id));

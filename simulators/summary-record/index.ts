@@ -11,7 +11,9 @@ export { summaryDocument } from './projection';
  *    that patient and valid for ten minutes; the answer names patients by their index in the request,
  *    never by number, and says `PATIENT_NOT_FOUND` for numbers it does not know.
  * 2. `POST /kj/api/v1/summaries` `{ tickets: [t, …] }` answers each ticket with the patient's critical
- *    information and dispensed medicines, or `TICKET_EXPIRED` / `TICKET_UNKNOWN`.
+ *    information (allergies as FHIR AllergyIntolerance, implants as FHIR Device, each referring to the
+ *    record's own id for the patient; other kinds as the record's own elements) and dispensed medicines, or
+ *    `TICKET_EXPIRED` / `TICKET_UNKNOWN`.
  * Every call needs `X-Api-Key` (401) and the consumer's purpose of use in `X-KJ-Purpose` (400). A ticket
  * is bound to the purpose it was issued under as well as to its patient: presented under another purpose
  * it is `TICKET_UNKNOWN`. Every answer says `Cache-Control: no-cache, private`: the record must not be
@@ -129,7 +131,7 @@ function createApp({ instance, population, observe }: SimulatorContext, now: () 
       if (issued.expiresAt <= at) return { ticket, error: 'TICKET_EXPIRED' };
       const person = population.byNin.get(issued.nin);
       if (!person) return { ticket, error: 'TICKET_UNKNOWN' };
-      return summaryDocument(ticket, person.summaryRecord);
+      return summaryDocument(ticket, person.nin, person.summaryRecord);
     });
     res.json({ summaries });
   });
@@ -168,7 +170,7 @@ export function createSummaryRecordSimulator(options: SummaryRecordSimulatorOpti
       status: 200,
       contentType: 'application/json',
       body: JSON.stringify({
-        summaries: [{ ticket: 42, criticalInformation: 'ingen', dispensedMedications: [{ atc: 7, utlevertDato: '31.12.2025' }] }],
+        summaries: [{ ticket: 42, patient: 'ukjent', allergies: 'ingen', implants: [], otherCriticalInformation: [], dispensedMedications: [{ atc: 7, utlevertDato: '31.12.2025' }] }],
       }),
     },
   };

@@ -1,14 +1,16 @@
+import { createHmac } from 'node:crypto';
 import { entry } from '../../codelists';
 import { osloLocalToUtc, utcToOsloOffsetDateTime } from '../../lib/osloTime';
 import { ALLERGIES, CODE_SYSTEMS } from '../population/codes';
 import { doseText, type CriticalInfo, type Dispensation, type SummaryRecord } from '../population';
 
 /**
- * How Kjernejournal writes a person's summary: allergies as FHIR AllergyIntolerance resources, other
- * critical information (implants, anaesthesia complications) as Kjernejournal's own JSON elements, and
- * the dispensations from the pharmacies (utleveringer) in Norwegian field names, oldest first, as the
- * prescription intermediary delivers them. The answer never carries the identity number: it is bound to
- * the ticket the consumer presented.
+ * How Kjernejournal writes a person's summary: the patient as the record's own logical id (never the
+ * identity number: the answer is bound to the ticket the consumer presented), allergies as FHIR R4
+ * AllergyIntolerance resources and implants as FHIR R4 Device resources, each referring to that patient, in
+ * lists of their own; other critical information (anaesthesia complications) as Kjernejournal's own JSON
+ * elements; and the dispensations from the pharmacies (utleveringer) in Norwegian field names, oldest first,
+ * as the prescription intermediary delivers them.
  */
 
 export const HPR_SYSTEM = 'urn:oid:2.16.578.1.12.4.1.4.4';
@@ -16,10 +18,28 @@ export const ATC_SYSTEM = `urn:oid:${CODE_SYSTEMS.atc}`;
 const VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 const CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 
-const KJ_TYPE: Record<Exclude<CriticalInfo['type'], 'ALLERGY'>, string> = {
-  IMPLANT: 'implantat',
+/** Kjernejournal's own element types, for critical information FHIR has no resource for here. */
+const KJ_TYPE: Record<Exclude<CriticalInfo['type'], 'ALLERGY' | 'IMPLANT'>, string> = {
   ANAESTHESIA_COMPLICATION: 'anestesikomplikasjon',
 };
+
+/** The simulated record's key for its own patient ids (a pseudonym of the identity number, stable per person). */
+const PATIENT_ID_KEY = 'kjernejournal-simulator:patient-id';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The record's logical id for a person: opaque, the same for every ticket, and no digits (so that it can never
+ * be mistaken for, or hide, an identity number).
+ */
+export function kjPatientId(nin: string): string {
+  const digest = createHmac('sha256', PATIENT_ID_KEY).update(nin).digest();
+  return `kjp-${[...digest.subarray(0, 16)].map((b) => LETTERS[b % LETTERS.length]).join('')}`;
+}
+
+/** The reference every resource of a person's summary carries to that person. */
+export function kjPatientReference(nin: string): { reference: string } {
+  return { reference: `Patient/${kjPatientId(nin)}` };
+}
 
 const ALVORLIGHET: Record<NonNullable<CriticalInfo['severity']>, string> = { mild: 'lett', moderate: 'moderat', severe: 'alvorlig' };
 
@@ -31,14 +51,19 @@ export function localDateTime(date: string): string {
   return utcToOsloOffsetDateTime(osloLocalToUtc(`${date}T09:30:00`));
 }
 
-function allergyResource(ci: CriticalInfo): Record<string, unknown> {
+const registeredBy = (hpr: string) => ({ identifier: { system: HPR_SYSTEM, value: hpr } });
+
+/** An allergy as a FHIR R4 AllergyIntolerance of the patient: status, category, criticality, substance, reaction. */
+export function allergyResource(ci: CriticalInfo, patient: { reference: string }): Record<string, unknown> {
   const category = ALLERGIES.find((a) => a.substance === ci.text && (a.atc ?? null) === ci.atc)?.category ?? (ci.atc ? 'medication' : 'environment');
   return {
     resourceType: 'AllergyIntolerance',
     id: ci.id,
     meta: { profile: ['http://ehelse.no/fhir/StructureDefinition/kj-AllergyIntolerance'] },
-    clinicalStatus: { coding: [{ system: CLINICAL_SYSTEM, code: 'active' }] },
-    verificationStatus: { coding: [{ system: VERIFICATION_SYSTEM, code: ci.verified ? 'confirmed' : 'unconfirmed' }] },
+    clinicalStatus: { coding: [{ system: CLINICAL_SYSTEM, code: 'active', display: 'Active' }] },
+    verificationStatus: {
+      coding: [{ system: VERIFICATION_SYSTEM, code: ci.verified ? 'confirmed' : 'unconfirmed', display: ci.verified ? 'Confirmed' : 'Unconfirmed' }],
+    },
     type: 'allergy',
     category: [category],
     criticality: ci.severity === 'severe' ? 'high' : 'low',
@@ -47,11 +72,33 @@ function allergyResource(ci: CriticalInfo): Record<string, unknown> {
       ...(ci.atc ? { coding: [{ system: ATC_SYSTEM, code: ci.atc, display: entry('atc', ci.atc).display }] } : {}),
       text: ci.text,
     },
+    patient,
     recordedDate: localDateTime(ci.recorded),
-    ...(ci.recordedBy ? { recorder: { identifier: { system: HPR_SYSTEM, value: ci.recordedBy } } } : {}),
+    ...(ci.recordedBy ? { recorder: registeredBy(ci.recordedBy) } : {}),
     ...(ci.reaction
       ? { reaction: [{ manifestation: [{ text: ci.reaction }], ...(ci.severity ? { severity: ci.severity } : {}) }] }
       : {}),
+  };
+}
+
+/**
+ * An implant as a FHIR R4 Device of the patient, in use; when and by whom it was registered as critical
+ * information is a note on it (a Device has no recorder of its own).
+ */
+export function implantResource(ci: CriticalInfo, patient: { reference: string }): Record<string, unknown> {
+  return {
+    resourceType: 'Device',
+    id: ci.id,
+    status: 'active',
+    type: { text: ci.text },
+    patient,
+    note: [
+      {
+        ...(ci.recordedBy ? { authorReference: registeredBy(ci.recordedBy) } : {}),
+        time: localDateTime(ci.recorded),
+        text: 'Registrert som kritisk informasjon (implantat).',
+      },
+    ],
   };
 }
 
@@ -64,12 +111,15 @@ function kjElement(ci: CriticalInfo & { type: keyof typeof KJ_TYPE }): Record<st
     ...(ci.severity ? { alvorlighetsgrad: ALVORLIGHET[ci.severity] } : {}),
     verifisert: ci.verified,
     registrertDato: localDateTime(ci.recorded),
-    ...(ci.recordedBy ? { registrertAv: { identifier: { system: HPR_SYSTEM, value: ci.recordedBy } } } : {}),
+    ...(ci.recordedBy ? { registrertAv: registeredBy(ci.recordedBy) } : {}),
   };
 }
 
-export function criticalInformation(ci: CriticalInfo): Record<string, unknown> {
-  return ci.type === 'ALLERGY' ? allergyResource(ci) : kjElement({ ...ci, type: ci.type });
+/** One piece of critical information as the record writes it: an AllergyIntolerance, a Device or its own element. */
+export function criticalInformation(ci: CriticalInfo, patient: { reference: string }): Record<string, unknown> {
+  if (ci.type === 'ALLERGY') return allergyResource(ci, patient);
+  if (ci.type === 'IMPLANT') return implantResource(ci, patient);
+  return kjElement({ ...ci, type: ci.type });
 }
 
 export function dispensedMedication(d: Dispensation): Record<string, unknown> {
@@ -87,11 +137,20 @@ export function dispensedMedication(d: Dispensation): Record<string, unknown> {
   };
 }
 
-/** One entry of the summaries answer: the patient's summary under the ticket that asked for it. */
-export function summaryDocument(ticket: string, record: SummaryRecord): Record<string, unknown> {
+/**
+ * One entry of the summaries answer: the patient's summary under the ticket that asked for it. `patient` is the
+ * reference every FHIR resource in it carries; allergies, implants and other critical information each have
+ * their own list.
+ */
+export function summaryDocument(ticket: string, nin: string, record: SummaryRecord): Record<string, unknown> {
+  const patient = kjPatientReference(nin);
+  const of = (type: CriticalInfo['type']) => record.criticalInfo.filter((ci) => ci.type === type);
   return {
     ticket,
-    criticalInformation: record.criticalInfo.map(criticalInformation),
+    patient,
+    allergies: of('ALLERGY').map((ci) => allergyResource(ci, patient)),
+    implants: of('IMPLANT').map((ci) => implantResource(ci, patient)),
+    otherCriticalInformation: record.criticalInfo.filter((ci) => ci.type !== 'ALLERGY' && ci.type !== 'IMPLANT').map((ci) => criticalInformation(ci, patient)),
     // Oldest first, as the dispensations arrive from the pharmacies; consumers sort.
     dispensedMedications: [...record.dispensations].sort((a, b) => a.dispensed.localeCompare(b.dispensed)).map(dispensedMedication),
   };

@@ -7,6 +7,7 @@ import { withCheckDigits } from '../../lib/nin';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, getPopulationIndex } from '../population';
 import { createSummaryRecordSimulator, MAX_BATCH, SUMMARIES_PATH, TICKET_TTL_MS, TICKETS_PATH } from '.';
+import { kjPatientId } from './projection';
 
 const API_KEY = 'test-kj-key';
 const TREAT = { purposeOfUse: 'TREAT' } as const;
@@ -155,7 +156,14 @@ describe('summary record simulator protocol', () => {
     expect(first.summaries.map((s) => s.ticket)).toEqual([b, 'not-a-ticket', a]);
     expect(first.summaries[1]).toEqual({ ticket: 'not-a-ticket', error: 'TICKET_UNKNOWN' });
     expect((first.summaries[0]?.dispensedMedications as unknown[]).length).toBe(homeCare.summaryRecord.dispensations.length);
-    expect((first.summaries[2]?.criticalInformation as unknown[]).length).toBe(critical.summaryRecord.criticalInfo.length);
+    // Egil Rønning's NSAID and contrast allergies as AllergyIntolerance, his heart valve as a Device, each of his.
+    const egil = first.summaries[2] as { patient: { reference: string }; allergies: { resourceType: string; patient: unknown }[]; implants: { resourceType: string; patient: unknown }[] };
+    expect(egil.allergies.map((r) => r.resourceType)).toEqual(['AllergyIntolerance', 'AllergyIntolerance']);
+    expect(egil.implants.map((r) => r.resourceType)).toEqual(['Device']);
+    expect([...egil.allergies, ...egil.implants].every((r) => JSON.stringify(r.patient) === JSON.stringify(egil.patient))).toBe(true);
+    expect(egil.patient).toEqual({ reference: `Patient/${kjPatientId(critical.nin)}` });
+    expect((first.summaries[0] as { patient: unknown }).patient).not.toEqual(egil.patient);
+    expect(JSON.stringify(first)).not.toContain(critical.nin);
     clock += TICKET_TTL_MS;
     const later = (await (await post(SUMMARIES_PATH, { tickets: [a] })).json()) as { summaries: Record<string, unknown>[] };
     expect(later.summaries).toEqual([{ ticket: a, error: 'TICKET_EXPIRED' }]);
@@ -169,7 +177,7 @@ describe('summary record simulator protocol', () => {
         .summaries[0];
     expect(await under('ETREAT')).toEqual({ ticket, error: 'TICKET_UNKNOWN' });
     expect(await under('PATRQT')).toEqual({ ticket, error: 'TICKET_UNKNOWN' });
-    expect((await under('TREAT'))?.criticalInformation).toHaveLength(critical.summaryRecord.criticalInfo.length);
+    expect((await under('TREAT'))?.allergies).toHaveLength(critical.summaryRecord.criticalInfo.filter((c) => c.type === 'ALLERGY').length);
     expect(sim.stats.observed).toEqual({ 'purpose:TREAT': 2, 'purpose:ETREAT': 1, 'purpose:PATRQT': 1 });
   });
 

@@ -51,7 +51,7 @@ describe('summary record mapper: summaries', () => {
     });
   });
 
-  it('maps Kjernejournal elements: implant, anaesthesia complication, and other kinds as OTHER', () => {
+  it('maps a FHIR Device as an implant, registered by the note on it; Kjernejournal elements: anaesthesia complication, other kinds as OTHER', () => {
     expect(summary('tkt-criticalInfo-xxxxxxxx0').criticalInformation[2]).toEqual({
       id: 'ki-000376',
       type: 'IMPLANT',
@@ -96,6 +96,26 @@ describe('summary record mapper: summaries', () => {
     expect(homeCare).toHaveLength(3);
   });
 
+  it('refuses a summary whose resources refer to another patient, or to none', () => {
+    const fixture = () => JSON.parse(summariesFixture) as { summaries: { allergies?: Record<string, unknown>[]; implants?: Record<string, unknown>[] }[] };
+    const otherAllergy = fixture();
+    otherAllergy.summaries[0]!.allergies![1]!.patient = { reference: 'Patient/kjp-someoneelse' };
+    expect(() => mapSummariesResponse(JSON.stringify(otherAllergy))).toThrow(/another patient/);
+    const otherImplant = fixture();
+    otherImplant.summaries[0]!.implants![0]!.patient = { reference: 'Patient/kjp-someoneelse' };
+    expect(() => mapSummariesResponse(JSON.stringify(otherImplant))).toThrow(/another patient/);
+    const noPatient = fixture();
+    delete noPatient.summaries[0]!.allergies![0]!.patient;
+    expect(() => mapSummariesResponse(JSON.stringify(noPatient))).toThrow(/patient/);
+  });
+
+  it('drops an implant entered in error', () => {
+    const fixture = JSON.parse(summariesFixture) as { summaries: { implants?: Record<string, unknown>[] }[] };
+    fixture.summaries[0]!.implants![0]!.status = 'entered-in-error';
+    const entry = mapSummariesResponse(JSON.stringify(fixture)).get('tkt-criticalInfo-xxxxxxxx0');
+    expect(typeof entry !== 'string' && entry?.criticalInformation.map((c) => c.type)).toEqual(['ALLERGY', 'ALLERGY']);
+  });
+
   it('maps dispensations newest first with their dose, converting a decimal-comma amount', () => {
     const dispensations = summary('tkt-homeCare-xxxxxxxx1').dispensations;
     expect(dispensations.map((d) => d.dispensed)).toEqual(['2026-10-21', '2026-10-14', '2026-10-12']);
@@ -132,9 +152,13 @@ describe('summary record mapper: summaries', () => {
     const text = JSON.stringify(wrongDate);
     expect(() => mapSummariesResponse(text)).toThrow(BadResponseError);
     expect(() => mapSummariesResponse(text)).not.toThrow(/15\.09\.2026|Acetylsalisylsyre/);
-    expect(() => mapSummariesResponse(JSON.stringify({ summaries: [{ ticket: 't', criticalInformation: 'ingen', dispensedMedications: [] }] }))).toThrow(
-      /criticalInformation/,
-    );
+    const summaryOf = (over: Record<string, unknown>) =>
+      JSON.stringify({ summaries: [{ ticket: 't', patient: { reference: 'Patient/kjp-x' }, allergies: [], implants: [], otherCriticalInformation: [], dispensedMedications: [], ...over }] });
+    expect(() => mapSummariesResponse(summaryOf({}))).not.toThrow();
+    expect(() => mapSummariesResponse(summaryOf({ allergies: 'ingen' }))).toThrow(/allergies/);
+    // The old shape (one list mixing FHIR resources and Kjernejournal elements) is not this API's.
+    expect(() => mapSummariesResponse(summaryOf({ allergies: undefined, criticalInformation: [] }))).toThrow(/allergies/);
+    expect(() => mapSummariesResponse(summaryOf({ implants: [{ resourceType: 'Device', id: 'd1', patient: { reference: 'Patient/kjp-x' } }] }))).toThrow(/implants\.0/);
     expect(() => mapSummariesResponse(JSON.stringify({ summaries: [{ ticket: 't', error: 'NOPE' }] }))).toThrow(BadResponseError);
     expect(() => mapSummariesResponse(JSON.stringify({ summaries: [{ ticket: 't', error: 'TICKET_UNKNOWN' }, { ticket: 't', error: 'TICKET_UNKNOWN' }] }))).toThrow(
       /twice/,
