@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { visit, type DocumentNode } from 'graphql';
 import { z } from 'zod';
 import { ConfigError } from '../../lib/config';
 import { graphError } from '../../lib/errorCodes';
@@ -144,11 +145,11 @@ export function persistedQueries<C extends BaseContext>(
   const plugin: ApolloServerPlugin<C> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ queryHash, source, metrics }) {
+        async didResolveOperation({ queryHash, source, document, metrics }) {
           if (trusted && !trusted.has(queryHash)) {
             throw graphError('OPERATION_NOT_TRUSTED', 'This gateway runs trusted documents only, and this operation is not one of them.', { http: { status: 403 } });
           }
-          if (!trusted && metrics.persistedQueryRegister && containsNin(source ?? '')) {
+          if (!trusted && metrics.persistedQueryRegister && operationContainsNin(source ?? '', document)) {
             throw graphError('IDENTITY_NUMBER_IN_OPERATION', 'An operation to be persisted must not have an identity number written into it: pass it as a variable.', { http: { status: 400 } });
           }
         },
@@ -156,4 +157,25 @@ export function persistedQueries<C extends BaseContext>(
     },
   };
   return { options: { persistedQueries: { cache, ttl: trusted ? null : APQ_TTL_SECONDS } }, plugin, close: () => redis?.close() ?? Promise.resolve() };
+}
+
+/**
+ * Whether an operation text holds an identity number: in the text as written (comments included), or in any
+ * value the parsed document holds. The parsed values matter because GraphQL strings have escapes of their own:
+ * `"0386401306\u0035"` holds no eleven digits in a row as text, yet is the number once parsed, and the stored
+ * text would carry it to every gateway that shares the store.
+ */
+export function operationContainsNin(source: string, document: DocumentNode | undefined): boolean {
+  if (containsNin(source)) return true;
+  if (!document) return false;
+  let found = false;
+  const check = (value: string) => {
+    if (!found && containsNin(value)) found = true;
+  };
+  visit(document, {
+    StringValue: (node) => check(node.value),
+    IntValue: (node) => check(node.value),
+    FloatValue: (node) => check(node.value),
+  });
+  return found;
 }

@@ -191,6 +191,23 @@ describe('automatic persisted queries (Apollo Client protocol)', () => {
     const again = await answer(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }));
     expect(again.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
+
+  it('refuses it however the number is written: escaped in a string, in a block string, as a default value', async () => {
+    const nin = ingrid.nin;
+    // GraphQL's own escape (\u0031 is "1"): the text holds no eleven digits in a row, the parsed value does.
+    const escaped = `${nin.slice(0, 10)}\\u00${nin.charCodeAt(10).toString(16)}`;
+    const forms = [
+      `{ patient(nin: "${escaped}") { name { text } } }`,
+      `{ patient(nin: """${nin}""") { name { text } } }`,
+      `query($nin: String! = "${escaped}") { patient(nin: $nin) { name { text } } }`,
+    ];
+    for (const query of forms) {
+      const refused = await answer(await post({ query, variables: { nin }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }));
+      expect([query, refused.status, refused.code]).toEqual([query, 400, 'IDENTITY_NUMBER_IN_OPERATION']);
+      const again = await answer(await post({ variables: { nin }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }));
+      expect([query, again.code]).toEqual([query, 'PERSISTED_QUERY_NOT_FOUND']);
+    }
+  });
 });
 
 describe('trusted documents (PERSISTED_QUERIES=trusted)', () => {
