@@ -5,8 +5,8 @@ import { limitRefusal, type LimitName } from './limitRefusal';
 import type { Limits } from './limitsFromEnv';
 
 /**
- * graphql-armor's limits, as Apollo Server options: tokens while parsing (a plugin), aliases, depth,
- * directives and cost while validating (validation rules). Each refusal carries its own code (see
+ * graphql-armor's limits, as Apollo Server options: tokens while parsing (a plugin), aliases, depth and
+ * directives while validating (validation rules). The cost is the gateway's own (operationCost.ts). Each refusal carries its own code (see
  * limitRefusal) instead of armor's BAD_USER_INPUT. Armor's field-suggestion masking is not used: its
  * pattern leaves a stray "?" and misses "Did you mean the enum value …" (see hideSuggestions).
  */
@@ -21,8 +21,8 @@ export function armorLimits(limits: Limits): { plugins: ApolloServerPlugin<BaseC
     maxAliases: { n: limits.aliases, ...report('aliases', limits.aliases) },
     maxDepth: { n: limits.depth, ...report('depth', limits.depth) },
     maxDirectives: { n: limits.directives, ...report('directives', limits.directives) },
-    // A fragment costs what its fields cost where it is spread: clients that use fragments pay no extra.
-    costLimit: { maxCost: limits.cost, flattenFragments: true, ...report('cost', limits.cost) },
+    // The cost is estimated with the variables' values (operationCost.ts): armor's rule sees literals only.
+    costLimit: { enabled: false },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();

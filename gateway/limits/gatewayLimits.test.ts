@@ -151,6 +151,21 @@ describe('each limit refuses its attack before planning, with its own code', () 
     expect(answer.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', max: 50_000, count: expect.any(Number) });
   });
 
+  it('a cost over the limit with the sizes passed as variables: QUERY_TOO_COSTLY (armor read literals only)', async () => {
+    const one = await post('query($nin: String!, $n: Int!) { patient(nin: $nin) { timeline(first: $n) { date sector } } }', { nin: NIN, n: 100_000 });
+    expect(one).toMatchObject({ status: 400, codes: ['QUERY_TOO_COSTLY'], planned: false });
+    // The outside review's attack: ten aliases of a worklist, each list and each timeline passed as variables.
+    const worklists = `query($nins: [String!]!, $n: Int!) { ${aliasesOf(10, (i) => `w${i}: patients(nins: $nins) { nin timeline(first: $n) { date sector kind title detail } medications { atc name } }`)} }`;
+    const attack = await post(worklists, { nins: NINS.slice(0, 10), n: 500 });
+    expect(attack).toMatchObject({ status: 400, codes: ['QUERY_TOO_COSTLY'], planned: false });
+    expect(Number(attack.errors[0]?.extensions?.count)).toBeGreaterThan(DEFAULT_LIMITS.cost);
+    // A default value of a variable is a size too.
+    const byDefault = await post('query($nin: String!, $n: Int = 100000) { patient(nin: $nin) { timeline(first: $n) { date } } }', { nin: NIN });
+    expect(byDefault.codes).toEqual(['QUERY_TOO_COSTLY']);
+    // The same texts with small sizes pass: the cost is per request, not per cached document.
+    expect((await post(worklists, { nins: NINS.slice(0, 2), n: 5 })).errors).toEqual([]);
+  });
+
   it('more patients than one request may read, over aliases and lists: TOO_MANY_PATIENTS', async () => {
     const before = await refusals('patients');
     const answer = await post(`query($nins: [String!]!) { ${aliasesOf(3, (i) => `w${i}: patients(nins: $nins) { nin }`)} }`, { nins: NINS });

@@ -6,6 +6,7 @@ import { hideSuggestions } from './hideSuggestions';
 import { keepLimitCodes } from './keepLimitCodes';
 import { limitsFromEnv, type Limits } from './limitsFromEnv';
 import { maxRootFieldsRule } from './maxRootFieldsRule';
+import { costLimit } from './operationCost';
 import { patientBudget } from './patientBudget';
 
 /**
@@ -13,8 +14,8 @@ import { patientBudget } from './patientBudget';
  * they are. Every limit refuses before the operation is planned, so a refused request costs parsing and
  * validation (milliseconds) and asks no subgraph and no legacy system:
  * - while parsing: tokens (graphql-armor);
- * - while validating: aliases, depth, directives, cost (graphql-armor), root fields, `accessLog` once;
- * - once the operation and its variables are known: the patient budget.
+ * - while validating: aliases, depth, directives (graphql-armor), root fields, `accessLog` once;
+ * - once the operation and its variables are known: the patient budget and the estimated cost.
  */
 export function gatewayLimits<C extends BaseContext>(
   limits: Limits = limitsFromEnv(),
@@ -22,7 +23,7 @@ export function gatewayLimits<C extends BaseContext>(
   const armor = armorLimits(limits);
   // The plugins that act on the resolved operation and on errors, apart from the token count while
   // parsing (armor's, Apollo-specific): Hive Gateway runs these through its bridge and counts tokens itself.
-  const operationPlugins = [keepLimitCodes<C>(), hideSuggestions<C>(), patientBudget<C>(limits.patients)];
+  const operationPlugins = [keepLimitCodes<C>(), hideSuggestions<C>(), patientBudget<C>(limits.patients), costLimit<C>(limits.cost)];
   return {
     plugins: [...(armor.plugins as ApolloServerPlugin<C>[]), ...operationPlugins],
     operationPlugins,

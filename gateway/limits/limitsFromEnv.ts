@@ -20,8 +20,10 @@ export interface Limits {
   /** Directives (`@include`, `@skip`, …) in the operation. Legitimate queries use none. */
   directives: number;
   /**
-   * graphql-armor's cost estimate: objects 2, scalars 1, each level ×1.5, a literal `first:`/`last:` multiplies
-   * its list. The costliest legitimate query is `accessLog(last: 500)` at 31,455; the first query costs 306.
+   * The estimated cost (operationCost.ts): objects 2, scalars 1, each level ×1.5, and each list multiplied by
+   * its size as the operation runs it (`first`/`last` literal, variable or default; `patients` its list's
+   * length). The costliest legitimate query is `accessLog(last: 500)` at about 25,000; a worklist of 100
+   * patients costs 6,819; the first query 306.
    */
   cost: number;
   /** Distinct root fields (response keys, `__typename` aside): each is planned and fetched on its own. Legitimate queries use at most 2. */

@@ -1,0 +1,99 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isCompositeType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { limitRefusal } from './limitRefusal';
+import { PATIENT_ROOTS } from './patientBudget';
+
+/**
+ * An operation's estimated cost, with its variables: what graphql-armor's cost rule estimates (an object 2, a
+ * scalar 1, each level of nesting × 1.5, fragments costed where they are spread), but with every list size
+ * taken from the arguments *as the operation will run them*: a literal, a variable's value, or the argument's
+ * default. armor reads only literal `first:`/`last:`, so `timeline(first: $n)` with n = 500, ten aliases of it,
+ * passed as if each asked for one event (outside review: 133–187 KB answers, up to 6 s).
+ *
+ * List sizes: `first` or `last` where a field takes one (their default when omitted); for the root fields
+ * that read patients, the number of patients they read (PATIENT_ROOTS: `patients(nins:)` its list's length).
+ *
+ * Computed once the operation and its variables are known, before planning (a validation rule cannot: the
+ * gateway caches validated documents by their text, whatever the variables), on both engines.
+ */
+export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown>): number | undefined {
+  const values = getVariableValues(schema, operation.variableDefinitions ?? [], variables).coerced;
+  if (!values) return undefined;
+  const byName = new Map(fragments.map((f) => [f.name.value, f]));
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+  // Fragments are costed where they are spread; one spread inside itself (invalid, refused by validation
+  // anyway) is not followed twice on one path.
+  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, isRoot);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = byName.get(selection.name.value);
+        if (!fragment || path.has(fragment.name.value)) continue;
+        const type = schema.getType(fragment.typeCondition.name.value);
+        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), isRoot);
+      } else {
+        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, isRoot);
+      }
+    }
+    return total;
+  };
+  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean): number => {
+    if (node.name.value.startsWith('__')) return node.name.value === '__typename' ? SCALAR : 0;
+    const field = 'getFields' in parent ? parent.getFields()[node.name.value] : undefined;
+    if (!field) return SCALAR;
+    const type = getNamedType(field.type);
+    if (!node.selectionSet || !isCompositeType(type)) return SCALAR;
+    const args = getArgumentValues(field, node, values);
+    return (OBJECT + cost(node.selectionSet, type, depth + 1, path, false)) * listSize(node.name.value, args, isRoot);
+  };
+  return cost(operation.selectionSet, root, 0, new Set(), true);
+}
+
+const OBJECT = 2;
+const SCALAR = 1;
+const DEPTH_FACTOR = 1.5;
+
+function listSize(fieldName: string, args: Record<string, unknown>, isRoot: boolean): number {
+  const patients = isRoot ? PATIENT_ROOTS[fieldName] : undefined;
+  if (patients && 'listArgument' in patients) {
+    const list = args[patients.listArgument];
+    return Math.max(1, Array.isArray(list) ? list.length : 1);
+  }
+  for (const name of ['first', 'last']) {
+    const n = args[name];
+    if (typeof n === 'number' && Number.isFinite(n)) return Math.max(1, n);
+  }
+  return 1;
+}
+
+/** Refuses, before planning, an operation whose estimated cost with its variables is over `max` (QUERY_TOO_COSTLY, HTTP 400). */
+export function costLimit<C extends BaseContext>(max: number): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, schema, request }) {
+          if (!operation) return;
+          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+          const cost = operationCost(schema, operation, fragments, request.variables ?? {});
+          if (cost !== undefined && cost > max) throw limitRefusal('cost', max, Math.round(cost));
+        },
+      };
+    },
+  };
+}
