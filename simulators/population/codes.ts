@@ -1,4 +1,5 @@
 import { CODE_LISTS, coded, entry, type LabEntry } from '../../codelists';
+import { marketedStrengthProblem } from '../../codelists/marketedStrengths';
 
 /**
  * The clinical vocabulary of the synthetic population. Every code comes from an extract of its official list
@@ -37,44 +38,73 @@ export interface Drug {
   atc: string;
   /** The Norwegian substance name of the ATC list (FEST). */
   name: string;
+  /** A strength marketed in Norway for this form (codelists/marketed-strengths.json). */
   strength: string;
+  /** The Norwegian pharmaceutical form (legemiddelform) the product is sold as. */
   form: string;
   dose: DoseSpec;
+  /**
+   * How a prescriber lowers the dose (a discharge dose reduction): fewer tablets, fewer intakes, or a lower
+   * strength that is marketed; never half a strength nobody makes. Absent where no sensible lower dose exists
+   * in the marketed strengths (the lowest strength taken once a day, an as-needed medicine).
+   */
+  reduced?: { strength?: string; dose?: Partial<DoseSpec> };
 }
 
-const drug = (atc: string, strength: string, form: string, dose: DoseSpec): Drug => ({ atc, name: entry('atc', atc).display, strength, form, dose });
+/** A medicine; its strengths (the usual and the reduced) must be marketed in Norway in its form, or loading fails. */
+function drug(atc: string, strength: string, form: string, dose: DoseSpec, reduced?: Drug['reduced']): Drug {
+  for (const s of [strength, ...(reduced?.strength ? [reduced.strength] : [])]) {
+    const problem = marketedStrengthProblem(atc, form, s);
+    if (problem) throw new Error(`simulators/population/codes.ts: ${problem}`);
+  }
+  return { atc, name: entry('atc', atc).display, strength, form, dose, ...(reduced ? { reduced } : {}) };
+}
 
 /**
  * The medicines and how a Norwegian GP typically prescribes them. Reliever inhalers and triptans are taken
- * as needed (ved behov), never on a fixed schedule; alendronate 70 mg is a weekly tablet.
+ * as needed (ved behov), never on a fixed schedule; alendronate 70 mg is a weekly tablet. Forms and strengths
+ * as marketed in Norway (codelists/marketed-strengths.json).
  */
 export const DRUGS = {
-  metformin: drug('A10BA02', '500 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
-  ramipril: drug('C09AA05', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  // Reduced: one tablet a day instead of two (250 mg tablets are not marketed).
+  metformin: drug('A10BA02', '500 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }, { dose: { timesPerDay: 1 } }),
+  ramipril: drug('C09AA05', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '2,5 mg' }),
+  // 5 mg is the lowest strength: no reduction.
   amlodipine: drug('C08CA01', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  metoprolol: drug('C07AB02', '50 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  atorvastatin: drug('C10AA05', '20 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  furosemide: drug('C03CA01', '40 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  metoprolol: drug('C07AB02', '50 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '25 mg' }),
+  atorvastatin: drug('C10AA05', '20 mg', 'tablett, filmdrasjert', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '10 mg' }),
+  furosemide: drug('C03CA01', '40 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '20 mg' }),
   spironolactone: drug('C03DA01', '25 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  asa: drug('B01AC06', '75 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  apixaban: drug('B01AF02', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
-  warfarin: drug('B01AA03', '2,5 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 1 }),
-  paracetamol: drug('N02BE01', '500 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 3 }),
-  morphine: drug('N02AA01', '10 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }),
+  asa: drug('B01AC06', '75 mg', 'enterotablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  // The reduced dose of the label (2.5 mg twice daily), never once daily.
+  apixaban: drug('B01AF02', '5 mg', 'tablett, filmdrasjert', { amount: 1, unit: 'tablett', timesPerDay: 2 }, { strength: '2,5 mg' }),
+  // Marevan comes in 2.5 mg only, dosed as a number of tablets.
+  warfarin: drug('B01AA03', '2,5 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 1 }, { dose: { amount: 1 } }),
+  paracetamol: drug('N02BE01', '500 mg', 'tablett', { amount: 2, unit: 'tablett', timesPerDay: 3 }, { dose: { amount: 1 } }),
+  // Depot morphine stays twice daily; Dolcontin comes in 5 mg.
+  morphine: drug('N02AA01', '10 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 2 }, { strength: '5 mg' }),
+  // 5 mg is the lowest strength marketed: no reduction (2.5 mg is not made, 3.75 mg not confirmed in Norway).
   zopiclone: drug('N05CF01', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  escitalopram: drug('N06AB10', '10 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  levothyroxine: drug('H03AA01', '100 mikrog', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
-  omeprazole: drug('A02BC01', '20 mg', 'enterokapsel', { amount: 1, unit: 'kapsel', timesPerDay: 1 }),
-  salmeterolFluticasone: drug('R03AK06', '50/250 mikrog', 'inhalasjonspulver', { amount: 1, unit: 'inhalasjon', timesPerDay: 2 }),
+  escitalopram: drug('N06AB10', '10 mg', 'tablett, filmdrasjert', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '5 mg' }),
+  levothyroxine: drug('H03AA01', '100 mikrog', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '50 mikrog' }),
+  omeprazole: drug('A02BC01', '20 mg', 'enterokapsel', { amount: 1, unit: 'kapsel', timesPerDay: 1 }, { strength: '10 mg' }),
+  // Stepped down to the lower inhaled steroid dose.
+  salmeterolFluticasone: drug('R03AK06', '50/250 mikrog', 'inhalasjonspulver, dosedispensert', { amount: 1, unit: 'inhalasjon', timesPerDay: 2 }, { strength: '50/100 mikrog' }),
   // A reliever: 2 puffs when short of breath, at most 4 times a day.
   salbutamol: drug('R03AC02', '0,1 mg/dose', 'inhalasjonsaerosol', { amount: 2, unit: 'inhalasjon', timesPerDay: 4, asNeeded: true }),
-  ibuprofen: drug('M01AE01', '400 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 3 }),
-  donepezil: drug('N06DA02', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
+  ibuprofen: drug('M01AE01', '400 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 3 }, { dose: { timesPerDay: 2 } }),
+  // 5 mg is the lowest strength (2.5 mg is not marketed): no reduction.
+  donepezil: drug('N06DA02', '5 mg', 'tablett, filmdrasjert', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
   // Taken at the start of a migraine attack, at most once a day as this GP writes it.
   sumatriptan: drug('N02CC01', '50 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, asNeeded: true }),
   // One tablet once a week, fasting, upright (the weekly form; 70 mg daily would be a sevenfold overdose).
   alendronate: drug('M05BA04', '70 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, intervalDays: 7 }),
 } as const satisfies Record<string, Drug>;
+
+/** The drug of an ATC code, as the population prescribes it. */
+export function drugByAtc(atc: string): Drug | undefined {
+  return Object.values(DRUGS).find((d) => d.atc === atc);
+}
 
 export type DrugKey = keyof typeof DRUGS;
 

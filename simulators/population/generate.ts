@@ -3,7 +3,7 @@ import { syntheticNin } from '../../lib/nin';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
 import { addDays, ageOn, Random } from './random';
-import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type Truth } from './records';
+import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type CareTranscription, type Truth } from './records';
 import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Practitioner, Sex } from './types';
 
 /**
@@ -44,6 +44,11 @@ export interface Shape {
   blockPractitioner?: string;
   /** Medicines added without a draw, each recorded only by the systems it names (see AddedDrug). */
   addedDrugs?: AddedDrug[];
+  /**
+   * How the municipal care list has a prescribed medicine where it differs from the prescription (a
+   * transcription error on the list the nurses give medicines from): another form, or another dose.
+   */
+  careTranscription?: CareTranscription[];
 }
 
 export const DEMO_SHAPES: Shape[] = [
@@ -95,6 +100,27 @@ export const DEMO_SHAPES: Shape[] = [
   {
     demo: 'young', givenName: 'Thea', familyName: 'Lunde', age: 24, sex: 'female', municipality: '5001', officeHerId: '82116',
     conditions: ['asthma', 'migraine'], care: 'none', episodes: 'none',
+  },
+];
+
+/**
+ * Two patients whose lists disagree the way reconciliation's remaining kinds look for (not demo patients; the
+ * population test names them):
+ * - AS_NEEDED: paracetamol for knee osteoarthritis, 2 tablets 3 times a day on the GP's list (and so
+ *   dispensed), which home nursing in Askøy lists as needed (ved behov): the nurses give it only when she asks,
+ *   and her pain goes untreated between;
+ * - FORMULATION: depot morphine (Dolcontin 10 mg depottablett, twice a day) on the GP's list and dispensed,
+ *   which home nursing in Trondheim transcribed as plain morphine tablets 10 mg: taken twice a day, a plain
+ *   tablet works for 3-5 hours, so the pain returns long before the next dose.
+ */
+export const RECONCILIATION_SHAPES: Shape[] = [
+  {
+    age: 84, sex: 'female', municipality: '4627', officeHerId: '81245', care: 'home', episodes: 'none', conditions: ['kneeOsteoarthrosis', 'hypertension'], drugChoice: { hypertension: 1 },
+    careTranscription: [{ drug: 'paracetamol', dose: { asNeeded: true } }],
+  },
+  {
+    age: 79, sex: 'male', municipality: '5001', officeHerId: '82114', care: 'home', episodes: 'none', conditions: ['kneeOsteoarthrosis', 'copd'], extraDrugs: ['morphine'],
+    careTranscription: [{ drug: 'morphine', form: 'tablett' }],
   },
 ];
 
@@ -152,6 +178,7 @@ export function generatePopulation(
   const late: Shape[] = [
     // Strictly confidential and in home care, with a hospital stay: everything found through the residence.
     { protection: 'STRICTLY_CONFIDENTIAL', age: 84, municipality: '4601', care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 200 }] },
+    ...RECONCILIATION_SHAPES,
   ];
   while (persons.length < size - late.length) persons.push(world.person({}));
   for (const shape of late) persons.push(world.person(shape));
@@ -276,7 +303,7 @@ class World {
     const hospitalRecords = abroad ? [] : buildHospitalRecords(truth);
     const careRecord = abroad ? null : buildCareRecord(truth, hospitalRecords);
     const gpRecord = gp ? buildGpRecord(truth, gp, hospitalRecords) : null;
-    const summaryRecord = buildSummaryRecord(truth, hospitalRecords);
+    const summaryRecord = buildSummaryRecord(truth, hospitalRecords, careRecord);
 
     return {
       nin,

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { loadOrganisations, loadSources } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
+import type { MedicationEntry, MedicationEntryKind } from '../../subgraphs/kit/shapes';
+import { mergeMedications } from '../../subgraphs/record/mergeMedications';
+import { drugByAtc } from './codes';
 import { DEMO_PATIENTS_FILE, renderDemoPatientsFile } from './demoPatients';
-import { ACTIVE_EPISODE_DAYS } from './records';
+import { ACTIVE_EPISODE_DAYS, doseText } from './records';
+import type { MedicationUse, Person } from './types';
 import { addDays, ageOn, daysBetween } from './random';
 import { demoPatient, generatePopulation, getPopulation, getPopulationIndex, NURSING_HOME_DOCTOR, nursingHomeDoctor, REFERENCE_DATE } from './index';
 
@@ -192,6 +196,91 @@ describe('the synthetic population', () => {
       expect(getPopulationIndex().practitioners.get(doctor.hprNumber)).toEqual(doctor);
       // No patient's record names her: she is there for access rules, not for the records.
       expect(JSON.stringify(persons)).not.toContain(doctor.hprNumber);
+    });
+  });
+
+  describe('medicines as they are prescribed and supplied', () => {
+    /** A person's medicines as each system records them, as the graph's merge reads them (forms and schedules from each source). */
+    function entriesOf(person: Person): MedicationEntry[] {
+      const of = (m: Pick<MedicationUse, 'atc' | 'name' | 'strength' | 'form' | 'dose'>, kind: MedicationEntryKind, extra: Partial<MedicationEntry> = {}): MedicationEntry => ({
+        atc: m.atc,
+        name: m.name,
+        strength: m.strength,
+        form: m.form,
+        dose: { amount: m.dose.amount, unit: m.dose.unit, timesPerDay: m.dose.timesPerDay, text: doseText(m) },
+        status: 'ACTIVE',
+        startDate: null,
+        endDate: null,
+        lastDispensed: null,
+        note: null,
+        kind,
+        provenance: { sourceId: kind, system: 'x', sector: kind, organisation: kind, recordId: null },
+        ...extra,
+      });
+      const status = (m: MedicationUse) => ({ status: m.status === 'active' ? ('ACTIVE' as const) : ('STOPPED' as const), startDate: m.startDate, endDate: m.endDate });
+      return [
+        ...(person.gpRecord?.prescriptions ?? []).map((m) => of(m, 'GP_PRESCRIPTION', status(m))),
+        // The hospitals' FHIR statements carry no form.
+        ...person.hospitalRecords.flatMap((h) => h.medications).map((m) => of(m, 'HOSPITAL_STATEMENT', { ...status(m), form: null })),
+        ...(person.careRecord?.medications ?? []).map((m) => of(m, 'MUNICIPAL_CARE_LIST', status(m))),
+        ...person.summaryRecord.dispensations.map((d) => of(d, 'NATIONAL_DISPENSATION', { lastDispensed: d.dispensed })),
+      ];
+    }
+
+    it('lowers a dose at discharge by fewer tablets, fewer intakes or a marketed lower strength, never by halving a strength', () => {
+      const reduced = persons.flatMap((p) =>
+        p.hospitalRecords.flatMap((h) => h.medications.filter((m) => m.note === 'Dosen redusert ved utskrivning.').map((m) => ({ m, gp: p.gpRecord?.prescriptions.find((x) => x.atc === m.atc) }))),
+      );
+      expect(reduced.length).toBeGreaterThan(5);
+      const daily = (m: MedicationUse) => Number(m.strength.replace(',', '.').split(' ')[0]) * m.dose.amount * m.dose.timesPerDay;
+      for (const { m, gp } of reduced) {
+        const drug = drugByAtc(m.atc);
+        expect([m.atc, drug?.reduced]).toEqual([m.atc, expect.anything()]);
+        if (!gp || !drug?.reduced) continue;
+        // The reduction the drug table names: a marketed strength, or the same strength taken less.
+        expect([m.atc, m.strength]).toEqual([m.atc, drug.reduced.strength ?? gp.strength]);
+        expect([m.atc, m.dose]).toEqual([m.atc, { ...gp.dose, ...drug.reduced.dose }]);
+        expect(daily(m)).toBeLessThan(daily(gp));
+      }
+      // Metformin is lowered by intakes (500 mg once instead of twice a day): 250 mg tablets are not made.
+      const astrid = demoPatient('askoyHomeCare').hospitalRecords[0]?.medications.find((m) => m.atc === 'A10BA02');
+      expect(astrid).toMatchObject({ strength: '500 mg', dose: { amount: 1, timesPerDay: 1 } });
+    });
+
+    it('dispenses nothing from a pharmacy to a person while they live in a nursing home: the institution supplies from its stock', () => {
+      const residents = persons.filter((p) => p.careRecord?.services.some((s) => s.type === 'NURSING_HOME_LONG_TERM'));
+      expect(residents.length).toBeGreaterThan(10);
+      let before = 0;
+      for (const p of residents) {
+        for (const stay of p.careRecord?.services.filter((s) => s.type === 'NURSING_HOME_LONG_TERM') ?? []) {
+          const end = stay.end ?? REFERENCE_DATE;
+          const during = p.summaryRecord.dispensations.filter((d) => d.dispensed >= stay.start && d.dispensed <= end);
+          expect([p.nin, during]).toEqual([p.nin, []]);
+          before += p.summaryRecord.dispensations.filter((d) => d.dispensed < stay.start).length;
+        }
+      }
+      // Before they moved in, a pharmacy did dispense to them.
+      expect(before).toBeGreaterThan(0);
+    });
+
+    it('has patients whose lists disagree as needed against fixed, and depot against plain tablet, as the merge finds', () => {
+      const found = (kind: string) => persons.filter((p) => mergeMedications(entriesOf(p)).some((i) => i.discrepancies.some((d) => d.kind === kind)));
+      // Paracetamol, 2 tablets 3 times a day on the GP's list, as needed on home nursing's list (Askøy).
+      const asNeeded = found('AS_NEEDED');
+      expect(asNeeded.length).toBeGreaterThanOrEqual(1);
+      const paracetamol = mergeMedications(entriesOf(asNeeded[0] as Person)).find((i) => i.atc === 'N02BE01');
+      expect(paracetamol?.discrepancies.map((d) => [d.kind, d.values.map((v) => [v.value, v.sources.map((x) => x.sourceId)])])).toEqual([
+        ['AS_NEEDED', [['fixed schedule', ['GP_PRESCRIPTION', 'NATIONAL_DISPENSATION']], ['as needed', ['MUNICIPAL_CARE_LIST']]]],
+      ]);
+      expect(asNeeded[0]?.municipality).toBe('4627');
+      // Depot morphine on the GP's list and dispensed, plain morphine tablets on home nursing's list (Trondheim).
+      const formulation = found('FORMULATION');
+      expect(formulation.length).toBeGreaterThanOrEqual(1);
+      const morphine = mergeMedications(entriesOf(formulation[0] as Person)).find((i) => i.atc === 'N02AA01');
+      expect(morphine?.discrepancies.map((d) => [d.kind, d.values.map((v) => [v.value, v.sources.map((x) => x.sourceId)])])).toEqual([
+        ['FORMULATION', [['depottablett', ['GP_PRESCRIPTION', 'NATIONAL_DISPENSATION']], ['tablett', ['MUNICIPAL_CARE_LIST']]]],
+      ]);
+      expect(formulation[0]?.municipality).toBe('5001');
     });
   });
 

@@ -3,6 +3,7 @@ import {
   ALLERGIES,
   CONDITIONS,
   DRUGS,
+  drugByAtc,
   GP_ACUTE_REASONS,
   ICPC_UNSPECIFIED,
   IMPLANTS,
@@ -51,7 +52,7 @@ export interface Truth {
   gp: { officeHerId: string; practitioner: Practitioner; since: string } | null;
   shape: Shape;
   /** Changes the hospital made at the last discharge, which the GP did not pick up. */
-  changes?: { dose?: { atc: string; strength: string; date: string }; stopped?: { atc: string; date: string; note: string } };
+  changes?: { dose?: { atc: string; strength: string; dose: DoseSpec; date: string }; stopped?: { atc: string; date: string; note: string } };
   /** The last discharge: its date and the doctor who wrote the list. */
   lastDischarge?: { date: string; hprNumber: string };
 }
@@ -72,6 +73,13 @@ export interface AddedDrug {
   gpProblem?: string;
   /** Why, as the prescriber wrote it. */
   note: string;
+}
+
+/** A medicine the municipal care list has in another form or dose than prescribed (see Shape.careTranscription). */
+export interface CareTranscription {
+  drug: DrugKey;
+  form?: string;
+  dose?: Partial<DoseSpec>;
 }
 
 /** An added medicine as prescribed, with who prescribed it and when. */
@@ -138,14 +146,6 @@ export function doseText(m: { dose: { amount: number; unit: string; timesPerDay:
   if (intervalDays === 7) return `${head} ${per} i uken`;
   if (intervalDays && intervalDays > 1) return `${head} ${per} hver ${intervalDays}. dag`;
   return `${head} ${per} daglig`;
-}
-
-/** Halves a strength written the Norwegian way ("50 mg" → "25 mg", "2,5 mg" → "1,25 mg"). */
-function halved(strength: string): string {
-  const match = /^([\d,]+)\s*(.*)$/.exec(strength);
-  if (!match?.[1]) return strength;
-  const value = Number(match[1].replace(',', '.')) / 2;
-  return `${String(value).replace('.', ',')} ${match[2]}`;
 }
 
 // ---------------------------------------------------------------- hospital
@@ -345,8 +345,11 @@ function dischargeMedications(t: Truth, dischargeDate: string, last: boolean, do
     const stopAtc = statusKey ? DRUGS[statusKey].atc : pickRandom && active.length > 1 && rng.chance(0.08) ? rng.pick(active).atc : undefined;
     t.changes = {};
     if (doseAtc) {
+      // Lowered as a prescriber can: fewer tablets or intakes, or a lower strength that is marketed. A medicine
+      // with no such lower dose (the lowest strength once a day) is left as it was.
       const med = active.find((m) => m.atc === doseAtc);
-      if (med) t.changes.dose = { atc: doseAtc, strength: halved(med.strength), date: dischargeDate };
+      const reduced = drugByAtc(doseAtc)?.reduced;
+      if (med && reduced) t.changes.dose = { atc: doseAtc, strength: reduced.strength ?? med.strength, dose: { ...med.dose, ...reduced.dose }, date: dischargeDate };
     }
     if (stopAtc && stopAtc !== doseAtc) {
       const reason = stopAtc === DRUGS.ibuprofen.atc ? 'interaksjon med antikoagulasjon, økt blødningsrisiko' : 'ikke lenger indisert';
@@ -365,7 +368,7 @@ function dischargeMedications(t: Truth, dischargeDate: string, last: boolean, do
 function applyChanges(t: Truth, m: MedicationUse, asOf: string): MedicationUse {
   const { dose, stopped } = t.changes ?? {};
   if (dose && dose.atc === m.atc && dose.date <= asOf) {
-    return { ...m, strength: dose.strength, startDate: dose.date, note: 'Dosen redusert ved utskrivning.' };
+    return { ...m, strength: dose.strength, dose: { ...dose.dose }, startDate: dose.date, note: 'Dosen redusert ved utskrivning.' };
   }
   if (stopped && stopped.atc === m.atc && stopped.date <= asOf) {
     return { ...m, status: 'stopped', endDate: stopped.date, note: stopped.note };
@@ -581,15 +584,19 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
   }
 
   const latestDischarge = hospital.flatMap((h) => h.episodes).map((e) => e.end.slice(0, 10)).sort().pop() ?? '0000-00-00';
-  const medications = t.medications.map((m) =>
-    applyChanges(t, { ...m, id: world.id('lm'), dose: { ...m.dose }, hprNumber: t.gp?.practitioner.hprNumber ?? '' }, latestDischarge),
-  );
+  const medications = t.medications.map((m) => {
+    const listed = applyChanges(t, { ...m, id: world.id('lm'), dose: { ...m.dose }, hprNumber: t.gp?.practitioner.hprNumber ?? '' }, latestDischarge);
+    const transcribed = shape.careTranscription?.find((c) => DRUGS[c.drug].atc === m.atc);
+    return transcribed ? { ...listed, form: transcribed.form ?? listed.form, dose: { ...listed.dose, ...transcribed.dose } } : listed;
+  });
   const administrations: CareRecord['administrations'] = [];
   for (let d = 1; d >= 0; d--) {
     const day = addDays(end, -d - (ended ? 1 : 0));
     for (const m of medications.filter((x) => x.status === 'active')) {
-      // One draw set per intake slot, as-needed medicines included, so the draws never depend on how a dose reads.
-      for (let k = 0; k < m.dose.timesPerDay; k++) {
+      // One draw set per intake slot, as-needed medicines included, so the draws never depend on how a dose reads:
+      // as many slots as the prescription has, even where the list has fewer intakes (a dose lowered at discharge).
+      const prescribed = t.medications.find((x) => x.atc === m.atc)?.dose.timesPerDay ?? m.dose.timesPerDay;
+      for (let k = 0; k < Math.max(prescribed, m.dose.timesPerDay); k++) {
         const r = rng.next();
         const given = r < 0.95;
         const record = {
@@ -601,6 +608,7 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
           note: given ? null : rng.pick(['Pasienten sov', 'Pasienten nektet', 'Ikke hjemme']),
           hprNumber: rng.pick(staff).hprNumber,
         };
+        if (k >= m.dose.timesPerDay) continue;
         // An as-needed medicine is given only when the patient asks for it (about one slot in four here).
         if (m.dose.asNeeded) {
           if (r < 0.25) administrations.push({ ...record, note: 'Gitt ved behov' });
@@ -634,8 +642,19 @@ const PHARMACIES: Record<string, string[]> = {
   '5001': ['Apotek 1 Trondheim Torg', 'Boots apotek Solsiden', 'Vitusapotek Ugla'],
 };
 
-export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[]): SummaryRecord {
+/**
+ * The periods a person lives in a nursing home (long-term stay): the institution gives their medicines from
+ * its own stock, bought on a requisition and paid by the municipality, so no pharmacy dispenses them to the
+ * person in the meantime (and nothing reaches Kjernejournal's dispensations).
+ */
+function nursingHomeStays(t: Truth, care: CareRecord | null): [string, string][] {
+  return (care?.services ?? []).filter((s) => s.type === 'NURSING_HOME_LONG_TERM').map((s) => [s.start, s.end ?? t.endOfRecord]);
+}
+
+export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[], care: CareRecord | null): SummaryRecord {
   const { rng, world, shape } = t;
+  const stays = nursingHomeStays(t, care);
+  const fromPharmacy = (date: string) => !stays.some(([from, to]) => date >= from && date <= to);
   const criticalInfo: CriticalInfo[] = [];
   const allergyIdx = shape.allergies ?? (rng.chance(0.08) ? [rng.int(0, ALLERGIES.length - 1)] : []);
   const recorder = hospital[0] ? rng.pick(hospital[0].episodes).hprNumber : (t.gp?.practitioner.hprNumber ?? '');
@@ -677,7 +696,8 @@ export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[]): Summar
       const from = maxOf(m.startDate, addDays(t.endOfRecord, -365));
       const dates: string[] = [];
       for (let d = from; d <= t.endOfRecord; d = addDays(d, rng.int(80, 100))) dates.push(d);
-      for (const d of dates.slice(-3)) {
+      // Drawn for everyone alike (so no later draw moves); a day in a nursing home has no dispensation.
+      for (const d of dates.slice(-3).filter(fromPharmacy)) {
         dispensations.push({
           id: world.id('utl'),
           atc: m.atc,
@@ -697,6 +717,7 @@ export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[]): Summar
       const use = addedUse(t, added, '');
       if (!use) continue;
       for (let d = addDays(use.startDate, 1); d <= t.endOfRecord; d = addDays(d, 84)) {
+        if (!fromPharmacy(d)) continue;
         dispensations.push({ id: world.id('utl'), atc: use.atc, name: use.name, strength: use.strength, form: use.form, dose: { ...use.dose }, dispensed: d, packages: 1, prescriberHpr: use.hprNumber, pharmacy });
       }
     }
