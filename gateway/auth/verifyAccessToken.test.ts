@@ -93,7 +93,7 @@ describe('verifyAccessToken', () => {
     const token = await idp.token('gp');
     const claims = payloadOf(token);
     expect(await refusal(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`)).toBe('algorithm_not_allowed');
-    const publicJwk = idp.jwks().keys[0];
+    const publicJwk = idp.jwks('PERSONNEL').keys[0];
     const hs = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: publicJwk?.kid as string })
       .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
@@ -114,15 +114,27 @@ describe('verifyAccessToken', () => {
     expect(await refusal(await signWithDevKey(claims))).toBe('accepted');
   });
 
+  it("refuses a personnel token signed with the citizen issuer's key, and the other way round", async () => {
+    // One key set per issuer: with one set for both, the citizen key signed personnel tokens the gateway took.
+    const personnel = payloadOf(await idp.token('gp'));
+    const citizen = payloadOf(await idp.token('citizen-ingrid'));
+    const asCitizenKey = (claims: Record<string, unknown>) => signWithDevKey(claims, 'at+jwt', devSecrets().idportenKey, 'citizen-ingrid');
+    const asPersonnelKey = (claims: Record<string, unknown>) => signWithDevKey(claims, 'at+jwt', devSecrets().helseidKey, 'gp');
+    expect(await refusal(await asCitizenKey(personnel))).toBe('bad_signature');
+    expect(await refusal(await asPersonnelKey(citizen))).toBe('bad_signature');
+    // Each with its own issuer's key is accepted, so the refusals above are about the key alone.
+    expect(await refusal(await asPersonnelKey(personnel))).toBe('accepted');
+    expect(await refusal(await asCitizenKey(citizen))).toBe('accepted');
+  });
+
   it('refuses an ID token or any JWT that is not typed as an access token', async () => {
     const claims = payloadOf(await idp.token('gp'));
     expect(await refusal(await signWithDevKey(claims, 'JWT'))).toBe('wrong_token_type');
   });
 });
 
-/** Signs claims with the development provider's own personnel key, as a token of that issuer. */
-async function signWithDevKey(claims: Record<string, unknown>, typ = 'at+jwt'): Promise<string> {
-  const jwk = devSecrets().helseidKey;
-  const { kid } = decodeProtectedHeader(await idp.token('gp'));
+/** Signs claims with one of the development provider's keys (its personnel key unless told), under that key's id. */
+async function signWithDevKey(claims: Record<string, unknown>, typ = 'at+jwt', jwk = devSecrets().helseidKey, kidOf = 'gp'): Promise<string> {
+  const { kid } = decodeProtectedHeader(await idp.token(kidOf));
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ, kid: kid as string }).sign(createPrivateKey({ key: jwk, format: 'jwk' }));
 }

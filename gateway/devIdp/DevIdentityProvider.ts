@@ -66,19 +66,20 @@ export class DevIdentityProvider {
     return new DevIdentityProvider(await withKid(secrets.helseidKey), await withKid(secrets.idportenKey));
   }
 
-  /** The public key set, as an identity provider publishes it. */
-  jwks(): { keys: JWK[] } {
-    return {
-      keys: [this.personnelKey, this.citizenKey].map((k) => ({ ...publicJwk(k.jwk), kid: k.kid, alg: 'ES256', use: 'sig' })),
-    };
+  /**
+   * One issuer's public key set, as an identity provider publishes it. Each issuer has its own: with one set
+   * for both, a citizen key could sign a personnel token that the gateway accepted.
+   */
+  jwks(kind: 'PERSONNEL' | 'CITIZEN'): { keys: JWK[] } {
+    const k = kind === 'PERSONNEL' ? this.personnelKey : this.citizenKey;
+    return { keys: [{ ...publicJwk(k.jwk), kid: k.kid, alg: 'ES256', use: 'sig' }] };
   }
 
-  /** The two development issuers, to trust next to the configured ones. */
+  /** The two development issuers, each with its own key set, to trust next to the configured ones. */
   issuers(): Issuer[] {
-    const keys = createLocalJWKSet(this.jwks());
     return [
-      { name: 'dev-helseid', kind: 'PERSONNEL', issuer: DEV_ISSUERS.helseid, audience: DEFAULT_AUDIENCE, keys, development: true },
-      { name: 'dev-idporten', kind: 'CITIZEN', issuer: DEV_ISSUERS.idporten, audience: DEFAULT_AUDIENCE, keys, development: true },
+      { name: 'dev-helseid', kind: 'PERSONNEL', issuer: DEV_ISSUERS.helseid, audience: DEFAULT_AUDIENCE, keys: createLocalJWKSet(this.jwks('PERSONNEL')), development: true },
+      { name: 'dev-idporten', kind: 'CITIZEN', issuer: DEV_ISSUERS.idporten, audience: DEFAULT_AUDIENCE, keys: createLocalJWKSet(this.jwks('CITIZEN')), development: true },
     ];
   }
 

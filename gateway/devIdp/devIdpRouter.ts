@@ -1,15 +1,20 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DEV_TOKEN_LIFETIME_SECONDS, type DevIdentityProvider } from './DevIdentityProvider';
+import { localCallersFromEnv, localCallersOnly, type LocalCallers } from './localCallers';
 
 /**
  * The development identity provider's endpoints, served by the gateway only when it is enabled (never in
  * production): its public keys, the personas, and a token endpoint the playground's persona picker calls.
  */
-export function devIdpRouter(idp: DevIdentityProvider): Router {
+export function devIdpRouter(idp: DevIdentityProvider, callers: LocalCallers = localCallersFromEnv()): Router {
   const router = express.Router();
-  router.get('/dev-idp/jwks.json', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(idp.jwks());
+  // One key set per issuer, as two real providers publish theirs: a citizen key never verifies a personnel token.
+  router.get('/dev-idp/helseid/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(idp.jwks('PERSONNEL'));
+  });
+  router.get('/dev-idp/idporten/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(idp.jwks('CITIZEN'));
   });
   router.get('/dev-idp/personas', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(
@@ -24,7 +29,8 @@ export function devIdpRouter(idp: DevIdentityProvider): Router {
     );
   });
   const body = z.object({ persona: z.string().max(64), reason: z.string().max(500).nullable().optional() }).strict();
-  router.post('/dev-idp/token', express.json({ limit: '4kb' }), async (req, res) => {
+  // Tokens to callers on this machine only (localCallers.ts): the personas read the whole population.
+  router.post('/dev-idp/token', localCallersOnly(callers), express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = body.safeParse(req.body);
     const persona = parsed.success ? idp.personas().find((p) => p.name === parsed.data.persona) : undefined;
     if (!parsed.success || !persona) {
