@@ -2,6 +2,7 @@ import { loadOrganisations, type Organisations } from '../../lib/config';
 import { syntheticNin } from '../../lib/nin';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
+import { opaqueId } from './opaqueId';
 import { addDays, ageOn, Random } from './random';
 import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type CareTranscription, type Truth } from './records';
 import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Practitioner, Sex } from './types';
@@ -155,7 +156,7 @@ export function generatePopulation(
   orgs: Organisations = loadOrganisations(),
 ): Population {
   const rng = new Random(seed);
-  const world = new World(rng, orgs);
+  const world = new World(rng, orgs, seed);
   const persons: Person[] = [];
   for (const shape of DEMO_SHAPES) persons.push(world.person(shape));
   // A few more of the rarer kinds, so they are not only demo patients.
@@ -205,10 +206,12 @@ class World {
   readonly doctorsByHospital = new Map<string, Practitioner[]>();
   readonly nursesByMunicipality = new Map<string, Practitioner[]>();
   private counter = 0;
+  private readonly ids = new Set<string>();
 
   constructor(
     readonly rng: Random,
     readonly orgs: Organisations,
+    private readonly seed: number,
   ) {
     for (const office of orgs.gpOffices) {
       const n = rng.int(1, 3);
@@ -225,10 +228,24 @@ class World {
     }
   }
 
-  /** A fresh id for records, unique across the population. */
+  /**
+   * A fresh id for records, unique across the population: opaque (a keyed hash of the seed and a counter, see
+   * opaqueId), so that ids reveal no order and a record hidden from a reader leaves no gap; the same on every run.
+   */
   id(prefix: string): string {
     this.counter += 1;
-    return `${prefix}-${String(this.counter).padStart(6, '0')}`;
+    return this.unique(opaqueId(prefix, `${this.seed}:${this.counter}`));
+  }
+
+  /** An opaque id derived from another record's id (an episode of care from its first encounter). */
+  derivedId(prefix: string, from: string): string {
+    return this.unique(opaqueId(prefix, `${this.seed}:${from}`));
+  }
+
+  private unique(id: string): string {
+    if (this.ids.has(id)) throw new RangeError(`two records drew the id ${id}`);
+    this.ids.add(id);
+    return id;
   }
 
   private practitioner(profession: Practitioner['profession'], speciality: string | null, workplace: string): Practitioner {

@@ -145,7 +145,8 @@ describe('the synthetic population', () => {
             const there = h.episodes.filter((e) => e.department === c.department);
             const first = there.reduce((a, b) => (b.start < a.start ? b : a));
             const latest = there.reduce((a, b) => (b.end > a.end ? b : a));
-            expect(c.id).toBe(first.id.replace('enc-', 'eoc-'));
+            expect(c.id).toMatch(/^eoc-[a-z]{14}$/);
+            expect(c.id.slice(4)).not.toBe(first.id.slice(4));
             expect(c.start).toBe(first.start);
             const active = p.deceasedDate === null && latest.end.slice(0, 10) >= addDays(REFERENCE_DATE, -ACTIVE_EPISODE_DAYS);
             expect(c).toMatchObject(active ? { status: 'active', end: null } : { status: 'finished', end: latest.end });
@@ -163,7 +164,7 @@ describe('the synthetic population', () => {
       const ingrid = demoPatient('homeCare').hospitalRecords[0];
       // Ingrid Solheim left Hjerteavdelingen a month ago (30 September): still followed up.
       expect(daysBetween(ingrid?.episodes[0]?.end ?? '', REFERENCE_DATE)).toBe(32);
-      expect(episodesOf('homeCare')).toEqual([{ id: 'eoc-000007', department: 'Hjerteavdelingen', start: ingrid?.episodes[0]?.start, end: null, status: 'active' }]);
+      expect(episodesOf('homeCare')).toEqual([{ id: expect.stringMatching(/^eoc-[a-z]{14}$/), department: 'Hjerteavdelingen', start: ingrid?.episodes[0]?.start, end: null, status: 'active' }]);
       expect(episodesOf('blockedDocument').map((c) => [c.department, c.status])).toEqual([
         ['Psykiatrisk poliklinikk', 'active'],
         ['Nevrologisk poliklinikk', 'active'],
@@ -281,6 +282,46 @@ describe('the synthetic population', () => {
         ['FORMULATION', [['depottablett', ['GP_PRESCRIPTION', 'NATIONAL_DISPENSATION']], ['tablett', ['MUNICIPAL_CARE_LIST']]]],
       ]);
       expect(formulation[0]?.municipality).toBe('5001');
+    });
+  });
+
+  describe('record ids', () => {
+    /** Every id the sources hand out, each with the kind of record it names. */
+    const all = persons.flatMap((p) => [
+      ...(p.gpRecord ? [...p.gpRecord.consultations, ...p.gpRecord.prescriptions, ...p.gpRecord.referrals] : []),
+      ...p.hospitalRecords.flatMap((h) => [...h.episodes, ...h.documents, ...h.labs, ...h.medications, ...h.careEpisodes]),
+      ...(p.careRecord ? [...p.careRecord.services, ...p.careRecord.visits, ...p.careRecord.welfareTechnology, ...p.careRecord.medications, ...p.careRecord.administrations] : []),
+      ...p.summaryRecord.criticalInfo,
+      ...p.summaryRecord.dispensations,
+    ]).map((r) => r.id);
+
+    it('are opaque: a prefix and letters, no number, unique across the population and the same on every run', () => {
+      expect(all.length).toBeGreaterThan(10_000);
+      for (const id of all) expect(id).toMatch(/^[a-z]+-[a-z]{14}$/);
+      expect(new Set(all).size).toBe(all.length);
+      expect(generatePopulation().persons.map((p) => p.hospitalRecords.map((h) => h.episodes.map((e) => e.id)))).toEqual(
+        persons.map((p) => p.hospitalRecords.map((h) => h.episodes.map((e) => e.id))),
+      );
+    });
+
+    it('reveal no order: ids sorted are not the records in the order they were made, so a hidden record leaves no gap', () => {
+      // Made in this order: person by person, and within a record in time order (encounters, their results, visits).
+      for (const made of [
+        persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.episodes.map((e) => e.id))),
+        persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.labs.map((l) => l.id))),
+        persons.flatMap((p) => p.careRecord?.visits.map((v) => v.id) ?? []),
+      ]) {
+        expect(made.length).toBeGreaterThan(150);
+        // Sequential ids would rise at every step (1.0); opaque ones rise about half the time.
+        const rising = made.slice(1).filter((id, i) => id > (made[i] as string)).length / (made.length - 1);
+        expect(rising).toBeGreaterThan(0.35);
+        expect(rising).toBeLessThan(0.65);
+        expect([...made].sort()).not.toEqual(made);
+      }
+      // Ingrid Solheim's heart-failure stay: nothing in its ids says which records came before or after it.
+      const ingrid = demoPatient('homeCare').hospitalRecords[0];
+      expect(ingrid?.episodes[0]?.id).toMatch(/^enc-[a-z]{14}$/);
+      expect(ingrid?.careEpisodes[0]?.id.slice(4)).not.toBe(ingrid?.episodes[0]?.id.slice(4));
     });
   });
 

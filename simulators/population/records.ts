@@ -267,7 +267,7 @@ function careEpisodes(episodes: Episode[], t: Truth): CareEpisode[] {
     // For the living, the end of the record is the reference date.
     const active = t.deceasedDate === null && daysBetween(latest.end, t.endOfRecord) <= ACTIVE_EPISODE_DAYS;
     return {
-      id: first.id.replace(/^enc-/, 'eoc-'),
+      id: t.world.derivedId('eoc', first.id),
       department: first.department,
       start: first.start,
       end: active ? null : latest.end,
