@@ -19,7 +19,7 @@ import { INTERNAL_TOKEN_TTL_SECONDS, internalVerifyKey, verifyInternalToken, typ
 import type { Logger } from '../../lib/logger';
 import type { Started } from '../../lib/service';
 import { subgraphSdl, type SubgraphName } from '../../lib/subgraphs';
-import { accessGrantSecret } from './access/accessGrant';
+import { verifierKey } from './access/accessGrant';
 import { AccessContext, grantReader, type PatientParent } from './access/AccessContext';
 import type { AccessDecision } from './access/AccessDecision';
 import { guardFields } from './access/fieldGuard';
@@ -116,7 +116,8 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   logger.info(`source cache: ${describeCacheStore()}`);
   const sources = new SourceDirectory(orgs, sourcesConfig, kit);
   sources.validate(definition.contracts);
-  const grantSecret = accessGrantSecret();
+  // The person subgraph makes the grants (with the master secret); every other subgraph checks those meant for it.
+  const grantKey = definition.decide ? undefined : verifierKey(definition.name);
   const schema = guardFields(
     definition.name,
     limitEntities(buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }])),
@@ -169,7 +170,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
       context: async ({ res }) => {
         const { requestId, identity, plan } = res.locals.caller as InternalCaller;
         const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [], plan };
-        const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantSecret, requestId);
+        const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantKey as Buffer, definition.name, requestId, identity);
         return { ...base, access: new AccessContext(identity, requestId, decide) };
       },
     }),

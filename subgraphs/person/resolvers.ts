@@ -144,7 +144,8 @@ export const resolvers = {
         provenance: provenance(outcome.source),
       }, { decision, places: [officeOrg] });
     },
-    accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, await ctx.access.decisionFor(p)),
+    accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, ctx.access.identity, await ctx.access.decisionFor(p)),
     accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, await ctx.access.decisionFor(p)),
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),

@@ -137,14 +137,21 @@ describe('trust between gateway and subgraphs', () => {
     expect(forged.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'FORBIDDEN', rule: 'clinicalData', reason: 'INVALID_GRANT' }));
     // A genuine grant, but made for another request: worth nothing here.
     const decision = { routing: { municipality: '4601', gpOffice: '81241', strictlyConfidential: false }, grounds: [{ kind: 'EMERGENCY' as const }], refusal: null };
-    const replayed = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), randomUUID(), ingrid.nin, decision) }), await auth());
+    const replayed = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), randomUUID(), ingrid.nin, identity, decision) }), await auth());
     expect(replayed.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
     // A grant of this request but for another patient: worth nothing either.
-    const otherPatient = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, kjell.nin, decision) }), await auth());
+    const otherPatient = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, kjell.nin, identity, decision) }), await auth());
     expect(otherPatient.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
+    // A grant of this request and patient, but made for another reader than the internal token names.
+    const otherReader = { ...identity, hprNumber: '5419302', orgNumber: '911223341' };
+    const anotherReader = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, otherReader, decision) }), await auth());
+    expect(anotherReader.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
+    // A grant made for another subgraph only.
+    const forGp = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, identity, decision, ['gp']) }), await auth());
+    expect(forGp.body.errors[0].extensions.reason).toBe('INVALID_GRANT');
     expect((await system.stats())['care-bergen']?.requests).toBe(0);
     // The same grant for this request and patient is what the person subgraph would hand over: it works.
-    const genuine = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, decision) }), await auth());
+    const genuine = await post(url, entities(ingrid.nin, { accessGrant: signAccessGrant(accessGrantSecret(), rid, ingrid.nin, identity, decision) }), await auth());
     expect(genuine.body.errors).toBeUndefined();
     expect(genuine.body.data._entities[0].careRecord.municipality).toBe('Bergen kommune');
   });

@@ -1,4 +1,5 @@
 import type { Identity } from '../../../lib/identity';
+import type { SubgraphName } from '../../../lib/subgraphs';
 import type { AccessDecision } from './AccessDecision';
 import { verifyAccessGrant } from './accessGrant';
 
@@ -54,11 +55,14 @@ export const NO_GRANT: AccessDecision = {
   refusal: 'INVALID_GRANT',
 };
 
-/** Decisions read from grants: anything that does not verify for this request and patient grants nothing. */
-export function grantReader(secret: Buffer, requestId: string): (patient: PatientParent) => Promise<AccessDecision> {
+/**
+ * Decisions read from grants: anything that does not verify for this subgraph, request, patient and reader
+ * (the one the internal token names) grants nothing.
+ */
+export function grantReader(key: Buffer, audience: SubgraphName, requestId: string, reader: Identity): (patient: PatientParent) => Promise<AccessDecision> {
   return (patient) => {
     try {
-      return Promise.resolve(verifyAccessGrant(secret, patient.accessGrant, requestId, patient.nin));
+      return Promise.resolve(verifyAccessGrant(key, audience, patient.accessGrant, requestId, patient.nin, reader));
     } catch {
       return Promise.resolve(NO_GRANT);
     }
