@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { fetch } from 'undici';
 import { instancesOf, type SourcesConfig } from '../lib/config';
-import { checkChangeNotice, SIGNATURE_HEADER } from '../lib/invalidation';
+import { checkChangeNotice, memoryNonces, SIGNATURE_HEADER } from '../lib/invalidation';
 import type { Logger } from '../lib/logger';
 import { subgraphAgent } from './subgraphFetcher';
 
@@ -14,9 +14,11 @@ import { subgraphAgent } from './subgraphFetcher';
  */
 export function changeNoticeRelay(sources: SourcesConfig, subgraphUrls: Record<string, string>, logger: Logger): RequestHandler {
   const instances = new Map(instancesOf(sources).map((i) => [i.id, i]));
+  // This gateway takes each notice once; the subgraphs check again, with their own memory (shared in Redis).
+  const nonces = memoryNonces();
   return async (req, res) => {
     const signature = req.get(SIGNATURE_HEADER);
-    const checked = checkChangeNotice(req.body, signature, (id) => instances.get(id));
+    const checked = await checkChangeNotice(req.body, signature, (id) => instances.get(id), nonces, 'gateway');
     if ('status' in checked) {
       logger.warn({ status: checked.status }, 'change notice refused');
       res.status(checked.status).json(checked.body);
@@ -33,7 +35,8 @@ export function changeNoticeRelay(sources: SourcesConfig, subgraphUrls: Record<s
             signal: AbortSignal.timeout(3000),
           });
           await answer.body?.cancel();
-          return [name, answer.ok] as const;
+          // 409: that subgraph took this very notice already (through another gateway replica): it has forgotten.
+          return [name, answer.ok || answer.status === 409] as const;
         } catch {
           return [name, false] as const;
         }

@@ -158,6 +158,11 @@ export const errorCodes = {
       'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: the shared cache (Redis) or a subgraph could not take the deletes now (HTTP 503; `extensions.subgraphs` names those that did not). Reads never fail for the cache: they go to the sources.',
     action: 'The source sends the notice again (with a fresh signature) until it gets HTTP 200.',
   },
+  CHANGE_NOTICE_REPLAYED: {
+    meaning:
+      'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: this receiver took a notice with the same nonce already (HTTP 409). A signed notice is taken once; one overheard and sent again is refused, so it cannot be used to empty the cache over and over.',
+    action: 'A source signs every notice with a fresh nonce (`t=<seconds>,n=<nonce>,v1=<HMAC of "t.n.body">`); one that gets 409 was delivered before and needs nothing more.',
+  },
   INTERNAL_SERVER_ERROR: {
     meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',
     action: 'Report it with `extensions.requestId`.',

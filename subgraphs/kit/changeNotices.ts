@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { adapterManifest } from '../../adapters';
 import type { InstanceConfig } from '../../lib/config';
-import { checkChangeNotice, SIGNATURE_HEADER } from '../../lib/invalidation';
+import type { CacheStore } from '../../adapters/kit/cache/CacheStore';
+import { checkChangeNotice, memoryNonces, SIGNATURE_HEADER, type NonceMemory } from '../../lib/invalidation';
 import type { Logger } from '../../lib/logger';
 import type { SourceDirectory } from './SourceDirectory';
 
@@ -14,9 +15,10 @@ interface Invalidates {
  * subgraph): every kind of data the source's adapter reads is forgotten for the patients it names, in the
  * shared cache and in this process. Only the source itself can sign one (lib/invalidation.ts).
  */
-export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates, logger: Logger): RequestHandler {
+export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates, logger: Logger, receiver: string, store: CacheStore): RequestHandler {
+  const nonces = storeNonces(store);
   return async (req, res) => {
-    const checked = checkChangeNotice(req.body, req.get(SIGNATURE_HEADER), (id) => sources.knownInstance(id));
+    const checked = await checkChangeNotice(req.body, req.get(SIGNATURE_HEADER), (id) => sources.knownInstance(id), nonces, receiver);
     if ('status' in checked) {
       res.status(checked.status).json(checked.body);
       return;
@@ -31,5 +33,20 @@ export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates
     }
     logger.info({ source: instance.id, patients: notice.patients.length }, 'cache entries invalidated by the source');
     res.json({ source: instance.id, invalidated: notice.patients.length });
+  };
+}
+
+/**
+ * A notice is taken once per subgraph: by this process (always) and, where the cache store is shared (Redis),
+ * by every replica of the subgraph together. While Redis cannot say, the process's own memory still refuses
+ * a replay to it; a replay to another replica meanwhile would only make it forget again.
+ */
+function storeNonces(store: CacheStore): NonceMemory {
+  const local = memoryNonces();
+  return {
+    async claim(key, ttlMs) {
+      if (!(await local.claim(key, ttlMs))) return false;
+      return store.kind === 'memory' || (await store.claimOnce(key, ttlMs)) !== false;
+    },
   };
 }

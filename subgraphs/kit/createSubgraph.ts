@@ -160,7 +160,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     });
   });
   app.get('/metrics', metricsEndpoint());
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(sources, cache, logger));
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(sources, cache, logger, definition.name, store));
   app.use(
     '/graphql',
     requireGateway(definition.name, logger),

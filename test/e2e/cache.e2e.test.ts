@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -204,6 +205,28 @@ describe('the source cache, on a real Redis', () => {
     const garbage = await fetch(invalidateUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"source":' });
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('takes each change notice once: the same signed notice sent again is refused, at the gateway and at a subgraph', async () => {
+    const p = spare[5]!;
+    const instance = instancesOf(loadSources()).find((i) => i.id === 'population-register');
+    const body = JSON.stringify({ source: 'population-register', patients: [p.nin] });
+    const signature = signChangeNotice(instance?.invalidationSecret ?? '', body);
+    const send = (url: string) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature }, body });
+    expect((await send(invalidateUrl())).status).toBe(200);
+    await read(p.nin);
+    // Overheard and sent again within its five minutes: refused, and nothing is forgotten (the next read is cached).
+    const replayed = await send(invalidateUrl());
+    expect(replayed.status).toBe(409);
+    expect(((await replayed.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('CHANGE_NOTICE_REPLAYED');
+    const person = system.system.subgraphUrls.person as string;
+    expect((await send(new URL('/cache/invalidate', person).toString())).status).toBe(409);
+    const stats = await callsDuring(() => read(p.nin));
+    expect(requestsOf(stats)['population-register'] ?? 0).toBe(0);
+    // A notice signed in the old form, without a nonce, is not a notice at all.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const oldForm = `t=${timestamp},v1=${createHmac('sha256', instance?.invalidationSecret ?? '').update(`${timestamp}.${body}`).digest('hex')}`;
+    expect((await fetch(invalidateUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: oldForm }, body })).status).toBe(401);
   });
 
   it('serves a stale answer when the source fails within the stale window, and marks the source STALE with its age', async () => {

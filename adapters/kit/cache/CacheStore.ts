@@ -17,6 +17,11 @@ export interface CacheStore {
   getMany(keys: readonly string[]): Promise<Map<string, string>>;
   setMany(entries: readonly { key: string; value: string; ttlMs: number }[]): Promise<void>;
   del(keys: readonly string[]): Promise<void>;
+  /**
+   * Sets a key only if it is absent: true when this call set it, false when it was there, undefined when the
+   * store could not say (Redis down). For what must happen once across processes (a change notice's nonce).
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean | undefined>;
   /** True while the store answers (always for memory). */
   available(): boolean;
   close(): Promise<void>;
@@ -46,6 +51,12 @@ export class MemoryCacheStore implements CacheStore {
 
   async del(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.lru.delete(key);
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    if (this.lru.has(key)) return false;
+    this.lru.set(key, '1', { ttl: ttlMs });
+    return true;
   }
 
   available(): boolean {
@@ -121,6 +132,16 @@ export class RedisCacheStore implements CacheStore {
       await pipeline.exec();
     } catch (error) {
       this.failed('set', error);
+    }
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean | undefined> {
+    if (!this.up) return undefined;
+    try {
+      return (await this.client.set(key, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+    } catch (error) {
+      this.failed('set', error);
+      return undefined;
     }
   }
 
