@@ -1,7 +1,8 @@
 /**
  * `npm run token -- <persona>` prints a development token for a demo persona on its last line;
  * `npm run token -- --list` prints one persona per line, its name first; `npm run token -- --metrics` prints
- * the bearer token for `GET /metrics`.
+ * the bearer token for `GET /metrics`; `npm run token -- --grant-key <subgraph>` a subgraph's own access-grant
+ * key (ACCESS_GRANT_KEY) derived from ACCESS_GRANT_SECRET as the environment sets it.
  * Options: `--reason "<text>"` (emergency access), `--no-reason`, `--expires-in <seconds>`.
  *
  *   TOKEN=$(npm run -s token -- gp | tail -1)
@@ -14,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { DevIdentityProvider } from '../gateway/devIdp/DevIdentityProvider';
 import { PERSONAS } from '../gateway/devIdp/personas';
 import { metricsToken } from '../lib/metricsEndpoint';
+import type { SubgraphName } from '../lib/subgraphs';
+import { accessGrantSecret, audienceKey, GRANT_AUDIENCES } from '../subgraphs/kit/access/accessGrant';
 
 // A reader that stops early (`| head -3`) closes the pipe: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -30,8 +33,19 @@ async function main(): Promise<void> {
       'no-reason': { type: 'boolean' },
       'expires-in': { type: 'string' },
       metrics: { type: 'boolean' },
+      'grant-key': { type: 'string' },
     },
   });
+  const grantKeyFor = values['grant-key'];
+  if (grantKeyFor !== undefined) {
+    // A subgraph's own access-grant key (ACCESS_GRANT_KEY), derived from ACCESS_GRANT_SECRET as set here.
+    if (!GRANT_AUDIENCES.includes(grantKeyFor as SubgraphName)) {
+      console.error(`--grant-key takes one of ${GRANT_AUDIENCES.join(', ')}`);
+      process.exit(2);
+    }
+    console.log(audienceKey(accessGrantSecret(), grantKeyFor as SubgraphName).toString('base64url'));
+    return;
+  }
   if (values.metrics) {
     // The bearer token for GET /metrics (METRICS_TOKEN, or the development one), for curl or a local Prometheus.
     console.log(metricsToken());
