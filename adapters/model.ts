@@ -169,16 +169,28 @@ export interface BlockModel {
   exceptPersons: string[];
 }
 
+/** A hospital encounter (FHIR Encounter). */
+export interface EncounterModel {
+  id: string;
+  class: 'INPATIENT' | 'OUTPATIENT' | 'EMERGENCY' | 'OTHER';
+  start: string;
+  end: string | null;
+  department: string | null;
+  diagnoses: Coding[];
+  hprNumber: string | null;
+  /**
+   * The GP record's ids of the referrals (henvisning) the encounter was based on (FHIR Encounter.basedOn, the
+   * hospital's copy of each referral identified under `GP_REFERRAL_SYSTEM`): the same ids as
+   * `GpRecordModel.referrals[].id`. Empty when none; absent from a source that does not say.
+   */
+  referralIds?: string[];
+}
+
+/** The identifier system under which a hospital records the GP record's own id of a referral it received. */
+export const GP_REFERRAL_SYSTEM = 'urn:x-patient-graph:identifier:gp-referral';
+
 export interface HospitalRecordModel {
-  encounters: {
-    id: string;
-    class: 'INPATIENT' | 'OUTPATIENT' | 'EMERGENCY' | 'OTHER';
-    start: string;
-    end: string | null;
-    department: string | null;
-    diagnoses: Coding[];
-    hprNumber: string | null;
-  }[];
+  encounters: EncounterModel[];
   diagnoses: { id: string; code: Coding; primary: boolean; recorded: string | null; encounterId: string | null }[];
   medications: MedicationModel[];
   documents: {
@@ -214,6 +226,13 @@ export interface HospitalRecordModel {
   careEpisodes: { id: string; status: 'ACTIVE' | 'FINISHED' | 'OTHER'; start: string | null; end: string | null; department: string | null; orgNumber: string | null }[];
   /** Blocks (sperring, pjl § 17) the source records for this patient. */
   blocks: BlockModel[];
+  /**
+   * For documents whose encounter was based on GP referrals: the document and the GP record's ids of those
+   * referrals (`GpRecordModel.referrals[].id`), so that what hides a document can hide the referral that
+   * names it. The full read lists every such document; the access-facts read (`readAccess`) those its blocks
+   * name by instance. Absent from a source that does not say.
+   */
+  documentReferrals?: { documentId: string; referralIds: string[] }[];
 }
 
 // ------------------------------------------------------------------ laboratory

@@ -17,6 +17,12 @@ export const SEARCH_PATH = '/fhir/Patient/_search';
  */
 export const ACCESS_REVINCLUDES = ['EpisodeOfCare:patient', 'Consent:patient'];
 /**
+ * In the same search, through the blocks (`_include:iterate`): the documents a Consent names and each one's
+ * encounter, whose `basedOn` names the GP referral it came from; so that the referral behind a blocked document
+ * is known with the block, in one round trip. Only the access facts are kept from them.
+ */
+export const ACCESS_INCLUDES = ['Consent:data', 'DocumentReference:encounter'];
+/**
  * Everything the record model needs, in one search: the clinical resources (through `subject`), and the
  * patient's episodes of care and blocks (through `patient`). The blocks come in the same answer as the
  * data they cover, so the data is never read without them.
@@ -80,10 +86,11 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     return url.href;
   }
 
-  async function search(nins: readonly string[], signal: AbortSignal, revincludes: readonly string[]): Promise<Map<string, HospitalRecordModel>> {
+  async function search(nins: readonly string[], signal: AbortSignal, revincludes: readonly string[], includes: readonly string[]): Promise<Map<string, HospitalRecordModel>> {
     const form = new URLSearchParams();
     form.set('identifier', nins.map((nin) => `${systemOf(nin)}|${nin}`).join(','));
     for (const include of revincludes) form.append('_revinclude', include);
+    for (const include of includes) form.append('_include:iterate', include);
     form.set('_count', String(pageSize));
     const state = { renewed: false };
     // Identity numbers travel only in this POST body, never in a URL, so the search is a POST _search and not
@@ -104,19 +111,34 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     return mapSearchEntries(entries);
   }
 
-  /** One read of `revincludes` for these patients, through the kit; a key that is no identity number is answered null. */
-  const readWith = (operation: string, revincludes: readonly string[]) =>
+  /** One read of `revincludes` (and `includes`) for these patients, through the kit; a key that is no identity number is answered null. */
+  const readWith = (operation: string, revincludes: readonly string[], includes: readonly string[], keep: (record: HospitalRecordModel) => HospitalRecordModel) =>
     kit.reader<HospitalRecordModel>(instance, manifest, {
       operation,
       askable: (key) => systemOf(key) !== undefined,
-      fetchBatch: (nins, signal) => search(nins, signal, revincludes),
+      fetchBatch: async (nins, signal) => new Map([...(await search(nins, signal, revincludes, includes))].map(([nin, record]) => [nin, keep(record)])),
     });
 
   return {
     instance,
-    read: readWith('hospital-record', REVINCLUDES),
-    // The same search with only EpisodeOfCare and Consent: the model's other lists come back empty.
-    readAccess: readWith('hospital-access', ACCESS_REVINCLUDES),
+    read: readWith('hospital-record', REVINCLUDES, [], (record) => record),
+    // EpisodeOfCare and Consent, and through the blocks their documents and encounters: only the access facts
+    // (episodes of care, blocks, the referrals behind blocked documents) are kept; the other lists are empty.
+    readAccess: readWith('hospital-access', ACCESS_REVINCLUDES, ACCESS_INCLUDES, accessFacts),
+  };
+}
+
+/** What the access decision needs of a record, and nothing clinical: the documents and encounters read to find it are dropped. */
+export function accessFacts(record: HospitalRecordModel): HospitalRecordModel {
+  return {
+    encounters: [],
+    diagnoses: [],
+    medications: [],
+    documents: [],
+    labResults: [],
+    careEpisodes: record.careEpisodes,
+    blocks: record.blocks,
+    documentReferrals: record.documentReferrals ?? [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CODE_SYSTEM } from '../model';
+import { CODE_SYSTEM, GP_REFERRAL_SYSTEM } from '../model';
 
 /**
  * The part of FHIR R4 this adapter reads, as zod schemas. Only the elements the mapper uses are declared
@@ -21,6 +21,7 @@ export const SYSTEM = {
   participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+  gpReferral: GP_REFERRAL_SYSTEM,
 } as const;
 
 /** Identity-number systems a Patient may be known under (fødselsnummer, D-number, help number). */
@@ -47,9 +48,14 @@ export const patientSchema = z.object({
   identifier: z.array(identifier).min(1),
 });
 
+/** A resource contained in another; only a contained ServiceRequest's identifiers are read (the referral an encounter was based on). */
+const contained = z.looseObject({ resourceType: z.string(), id: z.string().optional(), identifier: z.array(identifier).optional() });
+
 export const encounterSchema = z.object({
   resourceType: z.literal('Encounter'),
   id,
+  contained: z.array(contained).optional(),
+  basedOn: z.array(reference).optional(),
   status: z.string(),
   class: coding,
   serviceType: codeableConcept.optional(),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
-import type { BlockModel, Coding, Dose, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
+import type { BlockModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
 import { blocksOf } from './consents';
 import { referencedId } from './references';
 import {
@@ -141,6 +141,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
   const blocks = r.Consent.filter((c) => c.status === 'active').flatMap(blocksOf);
   const covered = new Set(blocks.flatMap((b) => b.documentIds ?? []));
   const documents = newestFirst(live(r.DocumentReference).map((d) => mapDocument(d, covered)), (d) => d.date);
+  const referralsOf = new Map(encounters.map((e) => [e.id, referralIdsOf(e)]));
 
   return {
     encounters: newestFirst(
@@ -157,6 +158,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
             return condition ? [toCoding(condition.code, SYSTEM.icd10, "an encounter's diagnosis (Condition)")] : [];
           }),
         hprNumber: firstHpr((e.participant ?? []).map((p) => p.individual)),
+        referralIds: referralsOf.get(e.id) ?? [],
       })),
       (e) => e.start,
     ),
@@ -193,7 +195,36 @@ function mapRecord(r: Resources): HospitalRecordModel {
     ),
     careEpisodes: newestFirst(live(r.EpisodeOfCare).map(mapEpisodeOfCare), (e) => e.start),
     blocks: [...blocks, ...documents.filter((d) => d.blocked && !covered.has(d.id)).map(restrictedBlock)],
+    documentReferrals: documentReferrals(live(r.DocumentReference), referralsOf),
   };
+}
+
+/**
+ * The GP record's ids of the referrals an encounter was based on: `basedOn` names each ServiceRequest, contained
+ * (`#id`) as the hospital keeps its copy of a referral, or by identifier alone; the id is the identifier under
+ * the GP-referral system. A ServiceRequest elsewhere (not in the answer) is not followed.
+ */
+function referralIdsOf(encounter: Encounter): string[] {
+  const ids = (encounter.basedOn ?? []).flatMap((ref) => {
+    const own = ref.identifier?.system === SYSTEM.gpReferral && ref.identifier.value ? [ref.identifier.value] : [];
+    const local = ref.reference?.startsWith('#') ? encounter.contained?.find((c) => c.resourceType === 'ServiceRequest' && c.id === ref.reference?.slice(1)) : undefined;
+    const inside = (local?.identifier ?? []).filter((i) => i.system === SYSTEM.gpReferral && i.value).map((i) => i.value as string);
+    return [...own, ...inside];
+  });
+  return [...new Set(ids)];
+}
+
+/**
+ * Each document whose encounter (in the answer) was based on GP referrals, with those referrals' ids. Read from
+ * the document's own encounter reference, restricted or not: it serves to hide more, never to show.
+ */
+function documentReferrals(documents: DocumentReference[], referralsOf: ReadonlyMap<string, string[]>): NonNullable<HospitalRecordModel['documentReferrals']> {
+  return documents
+    .flatMap((d) => {
+      const referralIds = [...new Set((d.context?.encounter ?? []).flatMap((e) => referralsOf.get(referencedId(e.reference, 'Encounter') ?? '') ?? []))];
+      return referralIds.length ? [{ documentId: d.id, referralIds }] : [];
+    })
+    .sort((a, b) => a.documentId.localeCompare(b.documentId));
 }
 
 /**
@@ -226,13 +257,13 @@ function mapEpisodeOfCare(e: EpisodeOfCare): HospitalRecordModel['careEpisodes']
   };
 }
 
-const CLASS: Record<string, HospitalRecordModel['encounters'][number]['class']> = {
+const CLASS: Record<string, EncounterModel['class']> = {
   IMP: 'INPATIENT',
   AMB: 'OUTPATIENT',
   EMER: 'EMERGENCY',
 };
 
-function encounterClass(system: string | undefined, code: string | undefined): HospitalRecordModel['encounters'][number]['class'] {
+function encounterClass(system: string | undefined, code: string | undefined): EncounterModel['class'] {
   return (system === undefined || system === SYSTEM.actCode) && code ? (CLASS[code] ?? 'OTHER') : 'OTHER';
 }
 

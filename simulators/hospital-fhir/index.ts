@@ -4,7 +4,7 @@ import type { HospitalRecord, Person } from '../population';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
-import { includedResources, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
+import { INCLUDABLE, includedResources, includeTargets, INCLUDE_VALUES, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
 import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandling, type PatientSearch } from './searchParams';
 
@@ -15,7 +15,9 @@ import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandli
  *   `Authorization: Bearer` (401 OperationOutcome when missing, invalid or expired);
  * - Patient search by `POST /fhir/Patient/_search` (form body) or `GET /fhir/Patient` (query): `identifier`
  *   (`system|value`, comma = OR, at most 50), `_id`, `_revinclude=<Type>:subject` for the clinical
- *   resources and `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care, `_count`
+ *   resources and `Consent:patient`, `EpisodeOfCare:patient` for blocks and episodes of care,
+ *   `_include:iterate=Consent:data` and `_include:iterate=DocumentReference:encounter` for the documents a block
+ *   names and their encounters (with the referral each encounter was based on, contained), `_count`
  *   (matched patients per page, default 50, capped at 200). Unknown parameters are ignored, as FHIR's default
  *   is, unless the client sends `Prefer: handling=strict` (then 400 with an OperationOutcome). A URL that
  *   holds an identity number is refused before it reaches the API (400 with an OperationOutcome: identity
@@ -168,7 +170,22 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
     });
     return found.map((p) => {
       const byType = includedResources(p.record, projection);
-      return [entry(patientResource(p.person, p.record, projection), 'match'), ...search.revinclude.flatMap((type) => byType[type].map((r) => entry(r, 'include')))];
+      const match = patientResource(p.person, p.record, projection);
+      const included = search.revinclude.flatMap((type) => byType[type]);
+      // _include follows references from the matches; _include:iterate from everything included, until nothing
+      // new turns up. A resource appears once, whichever way it was reached.
+      const seen = new Set([match, ...included].map((r) => `${r.resourceType}/${r.id}`));
+      const follow = (from: Resource[], iterate: boolean): Resource[] =>
+        search.include
+          .filter((i) => i.iterate === iterate)
+          .flatMap((i) => {
+            const { from: type, to } = INCLUDABLE[i.value];
+            const targets = new Set(from.filter((r) => r.resourceType === type).flatMap((r) => includeTargets(i.value, r)));
+            return (byType[to] as Resource[]).filter((r) => targets.has(r.id) && !seen.has(`${to}/${r.id}`) && seen.add(`${to}/${r.id}`));
+          });
+      included.push(...follow([match], false));
+      for (let added = follow(included, true); added.length > 0; added = follow(added, true)) included.push(...added);
+      return [entry(match, 'match'), ...included.map((r) => entry(r, 'include'))];
     });
   }
 
@@ -244,6 +261,7 @@ function capabilityStatement(base: string): Record<string, unknown> {
               { name: 'identifier', type: 'token', documentation: `${SYSTEM.fnr} or ${SYSTEM.dnr}: identity numbers only by POST _search, never in a URL` },
               { name: '_id', type: 'token' },
             ],
+            searchInclude: INCLUDE_VALUES,
             searchRevInclude: REVINCLUDE_VALUES,
           },
         ],

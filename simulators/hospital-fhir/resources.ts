@@ -28,6 +28,9 @@ export const SYSTEM = {
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
   consentScope: 'http://terminology.hl7.org/CodeSystem/consentscope',
+  icpc2: `urn:oid:${CODE_SYSTEMS.icpc2}`,
+  /** The GP record's own id for a referral (henvisning), as the hospital registers it on receipt: this project's URN. */
+  gpReferral: 'urn:x-patient-graph:identifier:gp-referral',
 } as const;
 
 export type Resource = { resourceType: string; id: string } & Record<string, unknown>;
@@ -76,15 +79,41 @@ export function patientResource(person: Person, record: HospitalRecord, ctx: Pro
   };
 }
 
+const organisationRef = (ctx: ProjectionContext) => ({ identifier: { system: SYSTEM.orgNumber, value: ctx.hospital.orgNumber }, display: ctx.hospital.name });
+
+/** The id, inside its Encounter, of the referral the encounter was based on. */
+export const REFERRAL_CONTAINED_ID = 'henvisning';
+
+/**
+ * The GP's referral an encounter came from, as the hospital registered it: a ServiceRequest contained in the
+ * Encounter (it exists here only as the hospital's copy), identified by the GP record's own referral id.
+ */
+function referralRequest(referral: NonNullable<Episode['referral']>, subject: string, ctx: ProjectionContext): Resource {
+  return {
+    resourceType: 'ServiceRequest',
+    id: REFERRAL_CONTAINED_ID,
+    identifier: [{ system: SYSTEM.gpReferral, value: referral.id }],
+    status: 'completed',
+    intent: 'order',
+    subject: { reference: subject },
+    authoredOn: referral.date,
+    requester: practitionerRef(referral.hprNumber, ctx),
+    performer: [organisationRef(ctx)],
+    reasonCode: [{ coding: [{ system: SYSTEM.icpc2, code: referral.reason.code, display: referral.reason.text }], text: referral.reason.text }],
+  };
+}
+
 export function encounterResource(episode: Episode, subject: string, ctx: ProjectionContext): Resource {
   let secondary = 1;
   return {
     resourceType: 'Encounter',
     id: episode.id,
+    ...(episode.referral ? { contained: [referralRequest(episode.referral, subject, ctx)] } : {}),
     status: 'finished',
     class: { system: SYSTEM.actCode, ...CLASS[episode.kind] },
     serviceType: { text: episode.department },
     subject: { reference: subject },
+    ...(episode.referral ? { basedOn: [{ reference: `#${REFERRAL_CONTAINED_ID}`, type: 'ServiceRequest' }] } : {}),
     participant: [
       {
         type: [{ coding: [{ system: SYSTEM.participationType, code: 'ATND', display: 'attender' }] }],
@@ -170,8 +199,6 @@ export function documentReferenceResource(doc: ClinicalDocument, subject: string
     ],
   };
 }
-
-const organisationRef = (ctx: ProjectionContext) => ({ identifier: { system: SYSTEM.orgNumber, value: ctx.hospital.orgNumber }, display: ctx.hospital.name });
 
 /** The actor of a consent provision is the one who would receive the information. */
 const RECIPIENT = { coding: [{ system: SYSTEM.participationType, code: 'IRCP', display: 'information recipient' }] };
@@ -260,6 +287,36 @@ export const REVINCLUDABLE = {
 export type RevIncludable = keyof typeof REVINCLUDABLE;
 /** The `_revinclude` values the server accepts (`Encounter:subject`, …, `Consent:patient`). */
 export const REVINCLUDE_VALUES = Object.entries(REVINCLUDABLE).map(([type, param]) => `${type}:${param}`);
+
+/**
+ * The `_include` values the server supports, each following a reference from one type to another: the
+ * documents a Consent names (`Consent.provision.data`, nested provisions too) and the encounter a document
+ * belongs to (`DocumentReference.context.encounter`). With `:iterate`, they apply to included resources too,
+ * so that one search brings a patient's blocks, the documents they cover and those documents' encounters.
+ */
+export const INCLUDABLE = {
+  'Consent:data': { from: 'Consent', to: 'DocumentReference' },
+  'DocumentReference:encounter': { from: 'DocumentReference', to: 'Encounter' },
+} as const;
+export type Includable = keyof typeof INCLUDABLE;
+export const INCLUDE_VALUES = Object.keys(INCLUDABLE) as Includable[];
+
+/** The ids of the resources of `type` that `resource` refers to through the include's search parameter. */
+export function includeTargets(include: Includable, resource: Resource): string[] {
+  const refs: (string | undefined)[] = [];
+  if (include === 'Consent:data') {
+    type Provision = { data?: { reference?: { reference?: string } }[]; provision?: Provision[] };
+    const visit = (p: Provision | undefined) => {
+      for (const d of p?.data ?? []) refs.push(d.reference?.reference);
+      for (const nested of p?.provision ?? []) visit(nested);
+    };
+    visit(resource.provision as Provision | undefined);
+  } else {
+    for (const e of (resource.context as { encounter?: { reference?: string }[] } | undefined)?.encounter ?? []) refs.push(e.reference);
+  }
+  const prefix = `${INCLUDABLE[include].to}/`;
+  return refs.filter((r): r is string => r?.startsWith(prefix) === true).map((r) => r.slice(prefix.length));
+}
 
 /** The resources of one record that point at its patient, by type. */
 export function includedResources(record: HospitalRecord, ctx: ProjectionContext): Record<RevIncludable, Resource[]> {

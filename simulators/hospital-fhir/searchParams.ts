@@ -1,4 +1,4 @@
-import { REVINCLUDABLE, REVINCLUDE_VALUES, SYSTEM, type RevIncludable } from './resources';
+import { INCLUDABLE, INCLUDE_VALUES, REVINCLUDABLE, REVINCLUDE_VALUES, SYSTEM, type Includable, type RevIncludable } from './resources';
 
 /**
  * The Patient search parameters the server supports, parsed as a FHIR server reads them (from the form body
@@ -24,12 +24,17 @@ export interface PatientSearch {
   /** Logical ids (`_id`), OR; empty when not searched by id. */
   ids: string[];
   revinclude: RevIncludable[];
+  /**
+   * `_include` (applied to the matched patients) and `_include:iterate` (applied to every resource included,
+   * until nothing new is found): the documents a Consent names, the encounter a document belongs to.
+   */
+  include: { value: Includable; iterate: boolean }[];
   count: number;
 }
 
 export type ParseResult = { ok: true; search: PatientSearch } | { ok: false; code: string; message: string };
 
-const KNOWN = new Set(['identifier', '_id', '_revinclude', '_count']);
+const KNOWN = new Set(['identifier', '_id', '_revinclude', '_include', '_include:iterate', '_count']);
 /** Parameters that shape the answer rather than filter it; never "unknown". */
 const RESULT_PARAMETERS = new Set(['_format']);
 
@@ -53,7 +58,7 @@ export function parsePatientSearch(body: Record<string, unknown>, strict = false
     // The name is quoted only when it is plainly a parameter name, never anything that could be data.
     const name = unknown[0] as string;
     const shown = /^[A-Za-z_:.-]{1,40}$/.test(name) ? ` "${name}"` : '';
-    return { ok: false, code: 'not-supported', message: `Unknown search parameter${shown}. Supported: identifier, _id, _revinclude, _count.` };
+    return { ok: false, code: 'not-supported', message: `Unknown search parameter${shown}. Supported: identifier, _id, _revinclude, _include, _include:iterate, _count.` };
   }
   const identifiers = list(body.identifier).map((v) => splitOr(v).map(token));
   const ids = list(body._id).flatMap(splitOr).filter((v) => v !== '');
@@ -73,6 +78,15 @@ export function parsePatientSearch(body: Record<string, unknown>, strict = false
     }
     if (!revinclude.includes(type)) revinclude.push(type);
   }
+  const include: PatientSearch['include'] = [];
+  for (const [name, iterate] of [['_include', false], ['_include:iterate', true]] as const) {
+    for (const value of list(body[name])) {
+      if (!Object.hasOwn(INCLUDABLE, value)) {
+        return { ok: false, code: 'invalid', message: `Invalid ${name}. Supported: ${INCLUDE_VALUES.join(', ')}.` };
+      }
+      if (!include.some((i) => i.value === value && i.iterate === iterate)) include.push({ value: value as Includable, iterate });
+    }
+  }
   const counts = list(body._count);
   let count = DEFAULT_COUNT;
   if (counts.length > 1 || (counts[0] !== undefined && !/^\d{1,6}$/.test(counts[0]))) {
@@ -82,7 +96,7 @@ export function parsePatientSearch(body: Record<string, unknown>, strict = false
   if (count < 1) return { ok: false, code: 'invalid', message: '_count must be at least 1.' };
   // Like HAPI, a page size above the maximum is capped rather than refused: clients must follow `next`.
   count = Math.min(count, MAX_COUNT);
-  return { ok: true, search: { identifiers, ids, revinclude, count } };
+  return { ok: true, search: { identifiers, ids, revinclude, include, count } };
 }
 
 /** Whether the client asked for strict handling of search parameters (`Prefer: handling=strict`). */
@@ -100,6 +114,7 @@ export function appliedQuery(search: PatientSearch): string {
   for (const or of search.identifiers) params.append('identifier', or.map((t) => (t.system ? `${t.system}|${t.value}` : t.value)).join(','));
   if (search.ids.length > 0) params.append('_id', search.ids.join(','));
   for (const type of search.revinclude) params.append('_revinclude', `${type}:${REVINCLUDABLE[type]}`);
+  for (const i of search.include) params.append(i.iterate ? '_include:iterate' : '_include', i.value);
   params.append('_count', String(search.count));
   return params.toString();
 }

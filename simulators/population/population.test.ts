@@ -285,6 +285,22 @@ describe('the synthetic population', () => {
     });
   });
 
+  it("links each GP referral to the hospital episode it led to, under the GP record's own referral id", () => {
+    const referrals = persons.flatMap((p) => (p.gpRecord?.referrals ?? []).map((r) => ({ p, r })));
+    const referred = persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.episodes.filter((e) => e.referral).map((e) => ({ p, h, e }))));
+    expect(referrals.length).toBeGreaterThan(20);
+    expect(referred).toHaveLength(referrals.length);
+    for (const { p, r } of referrals) {
+      const led = referred.filter(({ e }) => e.referral?.id === r.id);
+      expect(led).toHaveLength(1);
+      const [{ p: patient, h, e } = referred[0]!] = led;
+      expect(patient).toBe(p);
+      expect([h.orgNumber, e.department, e.kind]).toEqual([r.toOrgNumber, r.toDepartment, 'outpatient']);
+      expect(e.referral).toEqual({ id: r.id, date: r.date, hprNumber: r.hprNumber, reason: r.reason });
+      expect(r.date < e.start).toBe(true);
+    }
+  });
+
   describe('record ids', () => {
     /** Every id the sources hand out, each with the kind of record it names. */
     const all = persons.flatMap((p) => [

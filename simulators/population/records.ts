@@ -444,7 +444,7 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
       } else {
         const day = addDays(episode.start, -rng.int(20, 60));
         if (day >= since) {
-          referrals.push({
+          const referral: Referral = {
             id: world.id('henv'),
             date: day,
             hprNumber: gp.practitioner.hprNumber,
@@ -452,7 +452,10 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
             toDepartment: episode.department,
             reason: icpc,
             text: `Henvises til vurdering ved ${episode.department.toLowerCase()} for ${primary?.text.toLowerCase() ?? 'utredning'}.`,
-          });
+          };
+          referrals.push(referral);
+          // The hospital registers the referral it received (by the GP's own id for it) on the episode it led to.
+          episode.referral = { id: referral.id, date: referral.date, hprNumber: referral.hprNumber, reason: referral.reason };
         }
       }
     }

@@ -99,6 +99,11 @@ export interface Episode {
   department: string;
   hprNumber: string;
   diagnoses: EpisodeDiagnosis[];
+  /**
+   * The GP's referral (henvisning) this episode came from, as the hospital registered it on receipt: the GP
+   * record's own id for it (Referral.id), when and by whom it was written, and why. Absent when none led to it.
+   */
+  referral?: { id: string; date: string; hprNumber: string; reason: Coding };
 }
 
 export interface ClinicalDocument {

@@ -35,6 +35,7 @@ describe('hospital FHIR mapper', () => {
           { system: CODE_SYSTEM.icd10, code: 'M17', display: 'Artrose i kne' },
         ],
         hprNumber: '5636150',
+        referralIds: [],
       },
     ]);
   });
@@ -298,7 +299,7 @@ describe('hospital FHIR mapper', () => {
     });
 
     it('gives a D-number patient with nothing else an empty record', () => {
-      expect(quirks.get('65849226414')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [] });
+      expect(quirks.get('65849226414')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [], documentReferrals: [] });
       expect(quirks.size).toBe(2);
     });
   });
@@ -358,6 +359,51 @@ describe('hospital FHIR mapper', () => {
     });
     expect(() => mapSearchBundle(bundle)).toThrow(/a MedicationStatement names no medicine/);
     expect(() => mapSearchBundle(bundle)).not.toThrow(/ingrid|solheim|03864013065/);
+  });
+
+  it('reads the GP referrals an encounter was based on, and the referrals behind each document', () => {
+    const REFERRAL = 'urn:x-patient-graph:identifier:gp-referral';
+    const serviceRequest = (id: string, value: string, system = REFERRAL) => ({ resourceType: 'ServiceRequest', id, identifier: [{ system, value }], status: 'completed', intent: 'order', subject: { reference: 'Patient/p1' } });
+    const encounter = (id: string, over: Record<string, unknown>) => ({
+      resourceType: 'Encounter',
+      id,
+      status: 'finished',
+      class: { code: 'AMB' },
+      subject: { reference: 'Patient/p1' },
+      period: { start: '2026-05-03T10:00:00+02:00' },
+      ...over,
+    });
+    const doc = (id: string, encounterId: string) => ({
+      resourceType: 'DocumentReference',
+      id,
+      status: 'current',
+      date: '2026-06-04T15:00:00+02:00',
+      subject: { reference: 'Patient/p1' },
+      context: { encounter: [{ reference: `Encounter/${encounterId}` }] },
+      content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('Notat').toString('base64') } }],
+    });
+    const bundle = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: HOME_CARE }] } },
+        // The hospital's copy of the referral, contained; a referral named by identifier alone.
+        { resource: encounter('e1', { contained: [serviceRequest('henvisning', 'henv-a')], basedOn: [{ reference: '#henvisning' }] }) },
+        { resource: encounter('e2', { basedOn: [{ identifier: { system: REFERRAL, value: 'henv-b' } }, { reference: '#henvisning' }] }) },
+        // Another system's identifier, or a ServiceRequest outside the answer, is not the GP's referral id.
+        { resource: encounter('e3', { contained: [serviceRequest('s', 'x-1', 'urn:oid:2.16.578.1.12.4.1.9999')], basedOn: [{ reference: '#s' }, { reference: 'ServiceRequest/99' }] }) },
+        { resource: encounter('e4', {}) },
+        { resource: doc('d1', 'e1') },
+        { resource: doc('d2', 'e3') },
+        { resource: doc('d3', 'e2') },
+      ],
+    });
+    const record = mapSearchBundle(bundle).get(HOME_CARE);
+    expect(Object.fromEntries(record?.encounters.map((e) => [e.id, e.referralIds]) ?? [])).toEqual({ e1: ['henv-a'], e2: ['henv-b'], e3: [], e4: [] });
+    expect(record?.documentReferrals).toEqual([
+      { documentId: 'd1', referralIds: ['henv-a'] },
+      { documentId: 'd3', referralIds: ['henv-b'] },
+    ]);
   });
 
   it('refuses to map a single page that says more pages follow', () => {
