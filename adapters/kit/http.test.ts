@@ -35,7 +35,7 @@ describe('identity numbers in URLs', () => {
     expect(containsNin(`/fhir/Patient/${NIN}`)).toBe(true);
     expect(containsNin('q=a%2003864013065')).toBe(true); // a percent-encoded space, then the number
     expect(containsNin('%2203864013065%22')).toBe(true); // the number in encoded quotes
-    expect(containsNin('0386401306523843227287')).toBe(true); // two numbers run together
+    expect(containsNin('0386401306523843227368')).toBe(true); // two numbers run together
     expect(containsNin(`/x/99${NIN}`)).toBe(true);
   });
 

@@ -73,7 +73,7 @@ describe('simulated instance', () => {
   });
 
   it('refuses an identity number in a URL without recording it in the stats, the control API or the logs', async () => {
-    const urls = [`/fhir/Patient/${NIN}`, `/fhir/Patient?identifier=${NIN}`, `/fhir/Patient/%20${NIN}`, `/fhir/x/${NIN}23843227287`];
+    const urls = [`/fhir/Patient/${NIN}`, `/fhir/Patient?identifier=${NIN}`, `/fhir/Patient/%20${NIN}`, `/fhir/x/${NIN}23843227368`];
     for (const url of urls) expect([url, (await fetch(`${sim.url}${url}`)).status]).toEqual([url, 400]);
     // A system that names no refusal format of its own gets plain text (the FHIR simulator names an OperationOutcome).
     const plain = await fetch(`${sim.url}${urls[0]}`);

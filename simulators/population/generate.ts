@@ -1,7 +1,7 @@
 import { loadOrganisations, type Organisations } from '../../lib/config';
-import { syntheticNin } from '../../lib/nin';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
+import { personNin } from './nin';
 import { opaqueId } from './opaqueId';
 import { addDays, ageOn, Random } from './random';
 import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type CareTranscription, type Truth } from './records';
@@ -278,7 +278,7 @@ class World {
     const birthDate = addDays(REFERENCE_DATE, -(age * 365 + rng.int(1, 364)));
     const dNumber = shape.dNumber ?? false;
     let nin: string;
-    do nin = syntheticNin(birthDate, { dNumber, pick: (min, max) => rng.int(min, max) });
+    do nin = personNin(birthDate, sex, { dNumber, pick: (min, max) => rng.int(min, max) });
     while (this.nins.has(nin));
     this.nins.add(nin);
 

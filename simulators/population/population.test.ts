@@ -5,6 +5,7 @@ import type { MedicationEntry, MedicationEntryKind } from '../../subgraphs/kit/s
 import { mergeMedications } from '../../subgraphs/record/mergeMedications';
 import { drugByAtc } from './codes';
 import { DEMO_PATIENTS_FILE, renderDemoPatientsFile } from './demoPatients';
+import { sexOfNin } from './nin';
 import { ACTIVE_EPISODE_DAYS, doseText } from './records';
 import type { MedicationUse, Person } from './types';
 import { addDays, ageOn, daysBetween } from './random';
@@ -31,6 +32,22 @@ describe('the synthetic population', () => {
     const dNumbers = persons.filter((p) => p.kind === 'DNR').length;
     expect(dNumbers).toBeGreaterThanOrEqual(3);
     expect(dNumbers).toBeLessThan(persons.length / 20);
+  });
+
+  it("writes each person's sex in the identity number as the register holds it: the ninth digit even for women, odd for men", () => {
+    const wrong = persons.filter((p) => sexOfNin(p.nin) !== p.sex).map((p) => `${p.kind} ${p.sex}`);
+    expect(wrong).toEqual([]);
+    // Women and men, D-numbers among them, so that both parities and both kinds are checked.
+    expect(new Set(persons.map((p) => `${p.kind} ${p.sex}`))).toEqual(new Set(['FNR female', 'FNR male', 'DNR female', 'DNR male']));
+    // The demo patients as listed for tools and the README: Kjell Aune's number says male.
+    const listed = (JSON.parse(readFileSync(DEMO_PATIENTS_FILE, 'utf8')) as { patients: { key: string; nin: string }[] }).patients;
+    expect(listed).toHaveLength(9);
+    for (const entry of listed) {
+      const person = population.persons.find((p) => p.demo === entry.key);
+      expect([entry.key, sexOfNin(entry.nin)]).toEqual([entry.key, person?.sex]);
+      expect(person?.nin).toBe(entry.nin);
+    }
+    expect(sexOfNin(demoPatient('nursingHome').nin)).toBe('male');
   });
 
   it('lives in at least 3 municipalities, listed with at least 10 GP offices on at least 2 GP systems', () => {

@@ -12,7 +12,7 @@ const BASE = 'http://care-json.test';
 const SEARCH = `${BASE}/api/v2/tjenestemottakere/sok`;
 const instance: InstanceConfig = { id: 'care-bergen', system: 'care-json', baseUrl: BASE, timeoutMs: 300, options: {} };
 const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sok-side.json'), 'utf8')) as { treff: Record<string, unknown>[] };
-const [HOME, DECEASED, THIRD, UNKNOWN] = ['03864013065', '23843227287', '14913527004', '01010112345'] as const;
+const [HOME, DECEASED, THIRD, UNKNOWN] = ['03864013065', '23843227368', '14913527195', '01010112345'] as const;
 /** The recipients the mocked system holds, in its own order. */
 const held = [...fixture.treff, { ...fixture.treff[0], fodselsnummer: THIRD }];
 

@@ -6,7 +6,7 @@ import { mapSearchPage } from '../mapper';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'sok-side.json'), 'utf8');
 const HOME = '03864013065';
-const DECEASED = '23843227287';
+const DECEASED = '23843227368';
 
 /** The fixture with one change, for the cases that must fail. */
 function edited(change: (page: { treff: Record<string, unknown>[] }) => void): string {

@@ -12,8 +12,8 @@ const BASE = 'http://care-plo.test';
 const URL_ = `${BASE}/plo/helseopplysninger`;
 const instance: InstanceConfig = { id: 'care-trondheim', system: 'care-plo', baseUrl: BASE, timeoutMs: 300, options: {} };
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'meldingliste.xml'), 'utf8');
-const [NURSING_HOME, HOME, UNKNOWN] = ['14913527004', '22924932337', '01010112345'] as const;
-const D_NUMBER = '65849226414';
+const [NURSING_HOME, HOME, UNKNOWN] = ['14913527195', '22924932337', '01010112345'] as const;
+const D_NUMBER = '65849226767';
 
 interface Received {
   url: string;

@@ -5,7 +5,7 @@ import { BadResponseError } from '../../kit';
 import { mapMeldingListe } from '../mapper';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'meldingliste.xml'), 'utf8');
-const NURSING_HOME = '14913527004';
+const NURSING_HOME = '14913527195';
 const HOME = '22924932337';
 
 describe('care-plo mapper', () => {
@@ -184,7 +184,7 @@ describe('care-plo mapper', () => {
   it('rejects wrong formats without quoting values', () => {
     const norwegianDate = fixture.replace('<FraDato>2023-12-03</FraDato>', '<FraDato>03.12.2023</FraDato>');
     expect(() => mapMeldingListe(norwegianDate)).toThrow(/Tjeneste\.0\.FraDato/);
-    expect(() => mapMeldingListe(norwegianDate)).not.toThrow(/2023|14913527004|Aune/);
+    expect(() => mapMeldingListe(norwegianDate)).not.toThrow(/2023|14913527195|Aune/);
     const badScore = fixture.replace('<Verdi>4</Verdi>', '<Verdi>9</Verdi>');
     expect(() => mapMeldingListe(badScore)).toThrow(/IPLOS\.Skaar\.0\.Verdi/);
     const badTime = fixture.replace('<Tidspunkt>2026-10-26T08:06:00</Tidspunkt>', '<Tidspunkt>26.10.2026 08:06</Tidspunkt>');

@@ -18,10 +18,10 @@ const CONTENT_TYPE: Record<GpKithDialect, string> = { soap11: 'text/xml; charset
 const KNOWN: Record<GpKithDialect, GpRecordKey[]> = {
   soap11: [
     { nin: '03864013065', officeHerId: '81241' },
-    { nin: '23843227287', officeHerId: '81242' },
+    { nin: '23843227368', officeHerId: '81242' },
   ],
   soap12: [
-    { nin: '65849226414', officeHerId: '81243' },
+    { nin: '65849226767', officeHerId: '81243' },
     { nin: '05864538616', officeHerId: '81246' },
   ],
 };

@@ -31,7 +31,7 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
   it('reads one DIALOG_SVAR per patient: the request it answers, the office and us by HER-id, the patient', () => {
     expect(answers.map(({ record, ...rest }) => ({ ...rest, journal: record !== null }))).toEqual([
       { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a001', senderHerId: '81241', receiverHerId: '90001', nin: '03864013065', journal: true },
-      { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a002', senderHerId: '81242', receiverHerId: '90001', nin: '23843227287', journal: true },
+      { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a002', senderHerId: '81242', receiverHerId: '90001', nin: '23843227368', journal: true },
       { refToParent: '6f1c2a0e-5b1d-4c0e-9a51-2f7d10c0a003', senderHerId: '81241', receiverHerId: '90001', nin: '01010112345', journal: false },
     ]);
   });
@@ -56,7 +56,7 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
 
   it('maps contact type codes, unknown ones to OTHER', () => {
     expect(ingrid?.consultations.find((c) => c.id === 'kons-000061')?.contactType).toBe('HOME_VISIT');
-    const olav = byNin.get('23843227287');
+    const olav = byNin.get('23843227368');
     expect(olav?.consultations.find((c) => c.id === 'kons-000303')?.contactType).toBe('OTHER'); // EKONS
     expect(olav?.consultations.find((c) => c.id === 'kons-000301')?.contactType).toBe('PHONE');
   });
@@ -130,11 +130,11 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
 
 describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
   const byNin = records('soap12', fjord);
-  const tomasz = byNin.get('65849226414');
+  const tomasz = byNin.get('65849226767');
   const astrid = byNin.get('05864538616');
 
   it('reads one MsgHead per patient, taking the patient from MsgInfo (a D-number here)', () => {
-    expect([...byNin.keys()]).toEqual(['65849226414', '05864538616', '01010112345']);
+    expect([...byNin.keys()]).toEqual(['65849226767', '05864538616', '01010112345']);
     expect(byNin.get('01010112345')).toBeNull();
   });
 
@@ -188,7 +188,7 @@ describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
 
   it('reads a patient with nothing recorded (an empty Journal element) as an empty record', () => {
     const empty = fjord.replace(/<Journal xmlns="([^"]+)">[\s\S]*?<\/Journal>/, '<Journal xmlns="$1"/>');
-    expect(records('soap12', empty).get('65849226414')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
+    expect(records('soap12', empty).get('65849226767')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
   });
 
   it('reads an empty MsgHeadList as no patients', () => {
@@ -226,7 +226,7 @@ describe('gp-kith mapper, answers off the protocol', () => {
   });
 
   it('rejects an answer whose patient identity is malformed, and never quotes identity numbers or names', () => {
-    const broken = fjord.replace('<Id>65849226414</Id>', '<Id>6584922641</Id>');
+    const broken = fjord.replace('<Id>65849226767</Id>', '<Id>6584922641</Id>');
     const error = errorOf(() => mapJournalResponse('soap12', broken));
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.message).toMatch(/Patient/);

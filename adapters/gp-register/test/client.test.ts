@@ -56,12 +56,12 @@ function envelopeOf(body: string): SentEnvelope {
 describe('GP register client', () => {
   it('asks for many patients in one SOAP 1.2 call, numbers in the body, and maps unlisted ones to null', async () => {
     answering(fixture);
-    const result = await adapter().read(['03864013065', '14913527004', '03864013065', '01010112345', 'not-a-nin']);
+    const result = await adapter().read(['03864013065', '14913527195', '03864013065', '01010112345', 'not-a-nin']);
     expect(received).toHaveLength(1);
     expect(received[0]?.contentType).toBe(`${SOAP12}; action="${ACTION}"`);
     expect(received[0]?.url).toBe(ENDPOINT);
     const envelope = envelopeOf(received[0]?.body ?? '');
-    expect(envelope.Body.GetPatientsGPDetails.patientNins.string).toEqual(['03864013065', '14913527004', '01010112345']);
+    expect(envelope.Body.GetPatientsGPDetails.patientNins.string).toEqual(['03864013065', '14913527195', '01010112345']);
     expect(received[0]?.body).toContain('<GetPatientsGPDetails xmlns="http://register.nhn.no/Fastlege">');
     expect(received[0]?.body).toContain('xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays"');
     // WS-Addressing as a WCF client sends it; no WS-Security without credentials.
@@ -70,7 +70,7 @@ describe('GP register client', () => {
     expect(envelope.Header.Security).toBeUndefined();
 
     expect(result.get('03864013065')?.gpName?.family).toBe('Kristoffersen');
-    expect(result.get('14913527004')?.office.recordSystem).toBe('Fjord EPJ');
+    expect(result.get('14913527195')?.office.recordSystem).toBe('Fjord EPJ');
     expect(result.get('01010112345')).toBeNull();
     expect(result.get('not-a-nin')).toBeNull();
   });

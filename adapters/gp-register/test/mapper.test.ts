@@ -27,12 +27,12 @@ describe('GP register mapper', () => {
   });
 
   it('reads a UTC DateTime as the Norwegian date it stands for', () => {
-    expect(listings.get('14913527004')?.since).toBe('2011-06-18');
-    expect(listings.get('14913527004')?.office.recordSystem).toBe('Fjord EPJ');
+    expect(listings.get('14913527195')?.since).toBe('2011-06-18');
+    expect(listings.get('14913527195')?.office.recordSystem).toBe('Fjord EPJ');
   });
 
   it('maps a vacant list (no GP assigned) and a nil organisation number to nulls', () => {
-    expect(listings.get('65849226414')).toEqual({
+    expect(listings.get('65849226767')).toEqual({
       gpHprNumber: null,
       gpName: null,
       office: { herId: '81243', name: 'Fyllingsdalen legesenter', orgNumber: null, recordSystem: 'Fjord EPJ' },
@@ -41,14 +41,14 @@ describe('GP register mapper', () => {
   });
 
   it('picks the open association when a patient has switched GP', () => {
-    const young = listings.get('23850274320');
+    const young = listings.get('23850274401');
     expect(young?.gpHprNumber).toBe('9177978');
     expect(young?.office.herId).toBe('82116');
     expect(young?.since).toBe('2024-08-26');
   });
 
   it('leaves out patients the register did not answer for', () => {
-    expect([...listings.keys()].sort()).toEqual(['03864013065', '14913527004', '23850274320', '65849226414']);
+    expect([...listings.keys()].sort()).toEqual(['03864013065', '14913527195', '23850274401', '65849226767']);
   });
 
   it('maps a single association (one element, not a list) and an empty result', () => {

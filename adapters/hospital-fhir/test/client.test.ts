@@ -17,8 +17,8 @@ const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
 const DNR = 'urn:oid:2.16.578.1.12.4.1.4.2';
 const HOME_CARE = '03864013065';
 const BLOCKED = '14887447870';
-const D_NUMBER = '65849226414';
-const UNKNOWN = '23850274320';
+const D_NUMBER = '65849226767';
+const UNKNOWN = '23850274401';
 const instance: InstanceConfig = { id: 'hospital-haukeland', system: 'hospital-fhir', baseUrl: BASE, timeoutMs: 300, options: {} };
 const options: HospitalFhirOptions = { clientId: 'patient-graph', clientSecret: 's3cret', subscriptionKey: 'sub-key' };
 

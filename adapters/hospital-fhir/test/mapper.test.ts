@@ -163,7 +163,7 @@ describe('hospital FHIR mapper', () => {
   });
 
   describe('blocks as a source may record them', () => {
-    const record = mapSearchBundle(fixture('blocks.json')).get('23850274320');
+    const record = mapSearchBundle(fixture('blocks.json')).get('23850274401');
     const block = (id: string) => record?.blocks.find((b) => b.id === id);
     const none = { deniedPersons: [], deniedOrganisations: [], exceptOrganisations: [], exceptPersons: [] };
 
@@ -299,7 +299,7 @@ describe('hospital FHIR mapper', () => {
     });
 
     it('gives a D-number patient with nothing else an empty record', () => {
-      expect(quirks.get('65849226414')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [], documentReferrals: [] });
+      expect(quirks.get('65849226767')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [], documentReferrals: [] });
       expect(quirks.size).toBe(2);
     });
   });

@@ -33,10 +33,10 @@ describe('population register client', () => {
         return HttpResponse.json(fixture);
       }),
     );
-    const result = await adapter().read(['03864013065', '23843227287', '03864013065', '01010112345']);
+    const result = await adapter().read(['03864013065', '23843227368', '03864013065', '01010112345']);
     expect(received).toHaveLength(1);
     expect(received[0]?.auth).toBe('Bearer k1');
-    expect(received[0]?.body).toEqual({ foedselsnumre: ['03864013065', '23843227287', '01010112345'] });
+    expect(received[0]?.body).toEqual({ foedselsnumre: ['03864013065', '23843227368', '01010112345'] });
     expect(received[0]?.url).not.toMatch(/\d{11}/);
     expect(result.get('03864013065')?.name.family).toBe('Solheim');
     expect(result.get('01010112345')).toBeNull();

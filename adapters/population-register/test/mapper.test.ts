@@ -28,8 +28,8 @@ describe('population register mapper', () => {
   });
 
   it('maps a death and a D-number holder', () => {
-    expect(people.get('23843227287')?.deceasedDate).toBe('2026-08-14');
-    expect(people.get('65849226414')?.name.family).toBe('Nowak');
+    expect(people.get('23843227368')?.deceasedDate).toBe('2026-08-14');
+    expect(people.get('65849226767')?.name.family).toBe('Nowak');
   });
 
   it('rejects garbage and wrong shapes with a bad-response error that quotes no values', () => {

@@ -14,7 +14,7 @@ const BASE = 'http://kj.test';
 const instance: InstanceConfig = { id: 'summary-record', system: 'summary-record', baseUrl: BASE, timeoutMs: 300, options: {} };
 const NIN_A = '05895922945';
 const NIN_B = '03864013065';
-const NIN_UNKNOWN = '23850274320';
+const NIN_UNKNOWN = '23850274401';
 /** The reader's purpose, as the subgraph passes it from their token. */
 const TREAT = { purposeOfUse: 'TREAT' } as const;
 const server = setupServer();
