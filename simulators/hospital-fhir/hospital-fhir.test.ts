@@ -1,4 +1,5 @@
 import { hospitalFhir } from '../../adapters/hospital-fhir';
+import { createHospitalFhirAdapter } from '../../adapters/hospital-fhir/client';
 import { AdapterKit, SourceError } from '../../adapters/kit';
 import type { HospitalRecordModel } from '../../adapters/model';
 import { CODE_SYSTEM } from '../../adapters/model';
@@ -404,7 +405,7 @@ describe('hospital FHIR simulator: the GP referral behind an encounter', () => {
   });
 
   it('reads the referral ids through the adapter: on each encounter, and per document in both the full and the access read', async () => {
-    const adapter = adapterFor(sim);
+    const adapter = createHospitalFhirAdapter({ ...configured, baseUrl: sim.url }, hospitalFhir.manifest.options.parse(configured.options), new AdapterKit(logger));
     const full = (await adapter.read([hilde.nin])).get(hilde.nin);
     expect(full?.encounters.find((e) => e.id === blockedEncounter?.id)?.referralIds).toEqual([blockedEncounter?.referral?.id]);
     expect(full?.documentReferrals).toEqual(
