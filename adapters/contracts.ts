@@ -36,8 +36,9 @@ export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
 /** A medical laboratory's results, by identity number. */
 export type LabAdapter = SourceAdapter<string, LabResultsModel>;
 /**
- * A hospital also answers what access decisions need, and nothing clinical: its episodes of care and the
- * patient's blocks (`careEpisodes` and `blocks`; the record's other lists are empty).
+ * A hospital also answers what access decisions need, and nothing clinical: its episodes of care, the
+ * patient's blocks, and for each document a block names the GP referrals that led to it (`careEpisodes`,
+ * `blocks`, `documentReferrals`, so that a blocked note's referral is hidden with it; the other lists are empty).
  */
 export interface HospitalAdapter extends SourceAdapter<string, HospitalRecordModel> {
   readAccess(keys: readonly string[], options?: ReadOptions): Promise<Map<string, HospitalRecordModel | null>>;

@@ -1,5 +1,6 @@
 import type { GpRecordModel } from '../../adapters/model';
-import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
+import { referralHidden } from '../kit/access/AccessDecision';
+import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
@@ -44,8 +45,9 @@ export const resolvers = {
     },
     gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
-    gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => [
+    gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => [
         ...value.consultations.map((c) =>
           timelineEvent(source, {
             date: c.time,
@@ -56,7 +58,7 @@ export const resolvers = {
             recordId: c.id,
           }),
         ),
-        ...value.referrals.map((r) =>
+        ...value.referrals.filter((r) => !referralHidden(decision, r)).map((r) =>
           timelineEvent(source, {
             date: r.date,
             kind: 'GP_REFERRAL',
@@ -66,7 +68,8 @@ export const resolvers = {
             recordId: r.id,
           }),
         ),
-      ]),
+      ]);
+    },
     gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await gpOutcome(p, ctx)),
   },
   GpRecord: {
@@ -82,10 +85,15 @@ export const resolvers = {
       );
     },
     prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) }))),
-    referrals: (r: GpRecordParent) =>
-      inheritAccess(
+    /** Without those that led to a hospital note blocked for this reader (AccessDecision.hiddenReferrals). */
+    referrals: (r: GpRecordParent) => {
+      const decision = accessOf(r)?.decision;
+      return inheritAccess(
         r,
-        newestFirst(r.referrals, (x) => x.date).map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
-      ),
+        newestFirst(r.referrals, (x) => x.date)
+          .filter((x) => decision !== undefined && !referralHidden(decision, x))
+          .map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
+      );
+    },
   },
 };

@@ -275,18 +275,29 @@ describe('field rules, persona by persona', () => {
 
   it('documentContent reaches the encounter: its department and diagnoses are not shown to those the block keeps out', async () => {
     const q = `query($nin: String!) { patient(nin: $nin) { hospitalRecords { encounters { id department } diagnoses { code { code } } documents { blocked } }
-      timeline(first: 50) { title codes { code } } } }`;
+      gpRecord { referrals { id toDepartment reason { code } text } } timeline(first: 50) { kind title detail codes { code } } } }`;
     const outside = await system.query<any>(q, { nin: hilde.nin }, 'emergency-physician');
     const record = outside.body.data.patient.hospitalRecords[0];
     expect(record.documents.map((d: any) => d.blocked).sort()).toEqual([false, true]);
     expect(record.encounters.map((e: any) => e.department)).toEqual(['Nevrologisk poliklinikk']);
     expect(record.diagnoses.map((d: any) => d.code.code)).toEqual(['G430']);
-    // The hospital's events: the psychiatric visit is gone (the GP's own referral there is the GP's record).
+    // The hospital's events: the psychiatric visit is gone.
     const hospitalEvents = outside.body.data.patient.timeline.filter((e: any) => e.title.startsWith('Poliklinisk besøk'));
     expect(hospitalEvents.map((e: any) => e.title)).toEqual(['Poliklinisk besøk, Nevrologisk poliklinikk']);
     expect(JSON.stringify(outside.body.data.patient.timeline)).not.toContain('"F32"');
+    // And so is the GP's referral that asked for it, in the GP record and its timeline event: "Henvisning til
+    // Psykiatrisk poliklinikk" with the diagnosis told what the hidden note was about (outside review).
+    const text = JSON.stringify(outside.body.data.patient);
+    expect(text).not.toMatch(/[Pp]sykiatri/);
+    const referrals = outside.body.data.patient.gpRecord.referrals as any[];
+    expect(referrals.map((r) => r.toDepartment)).toEqual(['Nevrologisk poliklinikk']);
+    expect(outside.body.data.patient.timeline.filter((e: any) => e.kind === 'GP_REFERRAL').map((e: any) => e.title)).toEqual(['Henvisning til Nevrologisk poliklinikk']);
     const inside = await system.query<any>(q, { nin: hilde.nin }, 'hospital-doctor');
     expect(inside.body.data.patient.hospitalRecords[0].encounters.map((e: any) => e.department).sort()).toEqual(['Nevrologisk poliklinikk', 'Psykiatrisk poliklinikk']);
+    // Inside Haukeland, which the block excepts, the referral is there with the note it led to.
+    expect((inside.body.data.patient.gpRecord.referrals as any[]).map((r) => r.toDepartment).sort()).toEqual(['Nevrologisk poliklinikk', 'Psykiatrisk poliklinikk']);
+    // The ids the sources hand out are opaque: the hidden items leave no gap to count.
+    for (const id of [...referrals.map((r) => r.id), ...outside.body.data.patient.hospitalRecords[0].encounters.map((e: any) => e.id)]) expect(id).not.toMatch(/\d{3,}/);
   });
 
   it('documentContent: a blocked document is read at Haukeland only; a withheld one is not shown to the patient', async () => {

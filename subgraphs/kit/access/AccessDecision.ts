@@ -54,6 +54,18 @@ export interface AccessDecision {
    * a block by name there was not ruled out. Logged with the disclosure, for follow-up.
    */
   blocksUnchecked?: string[];
+  /**
+   * The GP record's referrals (their ids) that led to a hospital document blocked for this reader: hidden with
+   * the note, as its encounter is, so that "Henvisning til Psykiatrisk poliklinikk" and its diagnosis do not
+   * tell what the hidden note is about. Referrals to a hospital in `blocksUnchecked` are hidden too, as
+   * whether they lead to a blocked note is not known.
+   */
+  hiddenReferrals?: string[];
+}
+
+/** Whether the GP record's referral is hidden from this reader with a blocked note it led to (hiddenReferrals). */
+export function referralHidden(decision: AccessDecision, referral: { id: string; toOrgNumber: string | null }): boolean {
+  return (decision.hiddenReferrals ?? []).includes(referral.id) || (referral.toOrgNumber !== null && (decision.blocksUnchecked ?? []).includes(referral.toOrgNumber));
 }
 
 export function grantsHealthData(decision: AccessDecision): boolean {

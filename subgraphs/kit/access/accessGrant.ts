@@ -92,6 +92,7 @@ const grantSchema = z.object({
     ),
     refusal: z.enum(['NO_RELATIONSHIP', 'RELATIONSHIP_UNVERIFIED', 'BLOCKED_BY_PATIENT', 'EMERGENCY_REASON_MISSING', 'NOT_OWN_RECORD', 'ROLE']).nullable(),
     blocksUnchecked: z.array(org).optional(),
+    hiddenReferrals: z.array(z.string().max(64)).max(500).optional(),
   }),
 });
 

@@ -4,6 +4,7 @@ import type { Identity, PersonnelIdentity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
 import type { SourceInfo } from '../SourceDirectory';
 import { blockDenies, documentBlocked } from './blocks';
+import { referralHidden } from './AccessDecision';
 import { decideAccess, type AccessFacts } from './decideAccess';
 
 const NIN = '03864013065';
@@ -109,6 +110,28 @@ describe('decideAccess', () => {
     // A block of one document does not block the person from the rest.
     const documentOnly = hospital({ blocks: [block({ deniedPersons: ['9429915'], documentIds: ['doc-1'] })] });
     expect(decideAccess(facts({ reader, hospitals: hospitals(ok(documentOnly)) })).grounds).toEqual([{ kind: 'EMERGENCY' }]);
+  });
+
+  it('hides the GP referrals that led to a note blocked for the reader, and those to a hospital it could not ask', () => {
+    // Hilde's case: the psychiatric note is blocked for everyone outside Haukeland; the GP's referral asked for it.
+    const record = hospital({
+      blocks: [block({ documentIds: ['doc-psych'], deniesEveryone: true, exceptOrganisations: [HAUKELAND] })],
+      documentReferrals: [
+        { documentId: 'doc-psych', referralIds: ['henv-psych'] },
+        { documentId: 'doc-other', referralIds: ['henv-other'] },
+      ],
+    });
+    const gp = clinician({ hprNumber: '9217889' });
+    expect(decideAccess(facts({ reader: gp, hospitals: hospitals(ok(record)) })).hiddenReferrals).toEqual(['henv-psych']);
+    const emergency = clinician({ purpose: 'ETREAT', emergencyReason: 'akutt' });
+    expect(decideAccess(facts({ reader: emergency, hospitals: hospitals(ok(record)) })).hiddenReferrals).toEqual(['henv-psych']);
+    // Haukeland, which the block excepts, sees both.
+    const haukeland = clinician({ orgNumber: HAUKELAND, purpose: 'ETREAT', emergencyReason: 'akutt' });
+    expect(decideAccess(facts({ reader: haukeland, hospitals: hospitals(ok(record)) })).hiddenReferrals).toBeUndefined();
+    // A hospital that did not answer: its referrals are hidden, as whether they lead to a blocked note is unknown.
+    const unchecked = decideAccess(facts({ reader: gp, hospitals: hospitals(failed()) }));
+    expect(referralHidden(unchecked, { id: 'any', toOrgNumber: HAUKELAND })).toBe(true);
+    expect(referralHidden(unchecked, { id: 'any', toOrgNumber: STOLAV })).toBe(false);
   });
 
   it('refuses, failing closed, when the sources that would show a relationship or a block did not answer', () => {

@@ -2,7 +2,7 @@ import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPers
 import type { Identity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
 import type { AccessDecision, Ground, Refusal, Routing } from './AccessDecision';
-import { recordBlocked } from './blocks';
+import { documentBlocked, recordBlocked } from './blocks';
 
 /**
  * The facts a decision rests on, as the sources gave them in this request. The person subgraph gathers
@@ -89,14 +89,29 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
   if (org && own?.outcome.ok && own.outcome.value && hospitalEpisodeActive(own.outcome.value, facts.today)) {
     grounds.push({ kind: 'HOSPITAL_EPISODE', orgNumber: org });
   }
-  if (grounds.length > 0) return { routing, grounds, refusal: null, ...(unchecked.length ? { blocksUnchecked: unchecked } : {}) };
+  const hidden = hiddenReferrals(facts);
+  const extras = { ...(unchecked.length ? { blocksUnchecked: unchecked } : {}), ...(hidden.length ? { hiddenReferrals: hidden } : {}) };
+  if (grounds.length > 0) return { routing, grounds, refusal: null, ...extras };
   if (unchecked.length > 0) return refuse('RELATIONSHIP_UNVERIFIED');
 
   if (reader.purpose === 'ETREAT') {
-    return reader.emergencyReason ? { routing, grounds: [{ kind: 'EMERGENCY' }], refusal: null } : refuse('EMERGENCY_REASON_MISSING');
+    return reader.emergencyReason ? { routing, grounds: [{ kind: 'EMERGENCY' }], refusal: null, ...extras } : refuse('EMERGENCY_REASON_MISSING');
   }
   const unverified = !facts.listing.ok || (care !== undefined && !care.ok) || (own !== undefined && !own.outcome.ok);
   return refuse(unverified ? 'RELATIONSHIP_UNVERIFIED' : 'NO_RELATIONSHIP');
+}
+
+/**
+ * The GP referrals that led to a document blocked for this reader, in any hospital that answered: a block on a
+ * note reaches its encounter (documentContent), and so the referral that asked for it, in the GP record.
+ */
+function hiddenReferrals(facts: AccessFacts): string[] {
+  const ids = facts.hospitals.flatMap(({ outcome }) => {
+    const record = outcome.ok ? outcome.value : null;
+    if (!record) return [];
+    return (record.documentReferrals ?? []).flatMap((d) => (documentBlocked(d.documentId, record.blocks, facts.reader) ? d.referralIds : []));
+  });
+  return [...new Set(ids)].sort();
 }
 
 /** The hospital is treating the patient now: an active episode of care, or an encounter still open. */
