@@ -148,7 +148,7 @@ describe('each limit refuses its attack before planning, with its own code', () 
   it('a cost over the limit: QUERY_TOO_COSTLY', async () => {
     const answer = await post('query($nin: String!) { patient(nin: $nin) { timeline(first: 100000) { date sector } } }', { nin: NIN });
     expect(answer).toMatchObject({ status: 400, codes: ['QUERY_TOO_COSTLY'], planned: false });
-    expect(answer.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', max: 50_000, count: expect.any(Number) });
+    expect(answer.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', max: 200_000, count: expect.any(Number) });
   });
 
   it('a cost over the limit with the sizes passed as variables: QUERY_TOO_COSTLY (armor read literals only)', async () => {

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, limitsFromEnv, queryPlanCacheMiB } from './limitsFromEn
 
 describe('limitsFromEnv', () => {
   it('uses the defaults when nothing is set', () => {
-    expect(limitsFromEnv({})).toEqual({ tokens: 3000, aliases: 15, depth: 12, directives: 20, cost: 50_000, rootFields: 10, patients: 100 });
+    expect(limitsFromEnv({})).toEqual({ tokens: 3000, aliases: 15, depth: 12, directives: 20, cost: 200_000, rootFields: 10, patients: 100 });
     expect(queryPlanCacheMiB({})).toBe(30);
   });
 

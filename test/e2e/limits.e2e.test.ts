@@ -75,7 +75,7 @@ describe('limits before planning', () => {
     const { response, asked } = await withLegacyCalls(q, { nins: hundred.slice(0, 10), n: 500 });
     expect(response.status).toBe(400);
     expect(codes(response)).toEqual(['QUERY_TOO_COSTLY']);
-    expect(response.body.errors?.[0]?.message).toMatch(/^Refused before planning: the operation's estimated cost is \d+, more than the 50000 allowed\.$/);
+    expect(response.body.errors?.[0]?.message).toMatch(/^Refused before planning: the operation's estimated cost is \d+, more than the 200000 allowed\.$/);
     expect(asked).toEqual([]);
   });
 
