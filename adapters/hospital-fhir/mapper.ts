@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 import type { BlockModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
 import { blocksOf } from './consents';
@@ -253,7 +254,8 @@ function mapEpisodeOfCare(e: EpisodeOfCare): HospitalRecordModel['careEpisodes']
     start: e.period?.start ? isoDateTime(e.period.start) : null,
     end: e.period?.end ? isoDateTime(e.period.end) : null,
     department: e.type?.find((t) => t.text)?.text ?? e.type?.flatMap((t) => t.coding ?? []).find((c) => c.display)?.display ?? null,
-    orgNumber: organisation?.system === SYSTEM.orgNumber && /^\d{9}$/.test(organisation.value ?? '') ? (organisation.value ?? null) : null,
+    // In normal form (lib/identifiers.ts): this decides whether the reader's hospital treats the patient.
+    orgNumber: organisation?.system === SYSTEM.orgNumber ? normaliseOrgNumber(organisation.value) : null,
   };
 }
 
@@ -377,7 +379,8 @@ function toCoding(concept: FhirCodeableConcept, preferred: string, what: string)
 function firstHpr(refs: readonly (FhirReference | undefined)[]): string | null {
   for (const ref of refs) {
     const value = ref?.identifier?.system === SYSTEM.hpr ? ref.identifier.value : undefined;
-    if (value && /^\d{1,9}$/.test(value)) return value;
+    const hpr = normaliseHprNumber(value);
+    if (hpr) return hpr;
   }
   return null;
 }

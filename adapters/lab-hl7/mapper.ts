@@ -1,4 +1,5 @@
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
+import { normaliseHprNumber } from '../../lib/identifiers';
 import { osloLocalToUtc } from '../../lib/osloTime';
 import { BadResponseError, codeToken, SourceFault } from '../kit';
 import { CODE_SYSTEM, type LabResultsModel } from '../model';
@@ -124,7 +125,7 @@ function results(message: Hl7Message): LabResult[] {
     const path = `segment ${index + 1} (${segment.name})`;
     if (segment.name === 'ORC') {
       const hpr = component(segment, 12, 1);
-      orderedByHpr = /^\d{1,9}$/.test(hpr) && component(segment, 12, 9) === 'HPR' ? hpr : null;
+      orderedByHpr = component(segment, 12, 9) === 'HPR' ? normaliseHprNumber(hpr) : null;
     } else if (segment.name === 'OBR') {
       const filler = component(segment, 3, 1);
       if (!filler) throw new BadResponseError(`${path}: OBR-3 (filler order number) is empty`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hprNumberSchema, normaliseHprNumber } from '../../lib/identifiers';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 import { CODE_SYSTEM, type SummaryRecordModel } from '../model';
 
@@ -151,8 +152,10 @@ function dateOf(value: string | undefined): string | null {
 function hprOf(ref: z.infer<typeof identifierRef> | undefined): string | null {
   const id = ref?.identifier;
   if (!id || id.system !== HPR_SYSTEM) return null;
-  if (!/^\d{1,9}$/.test(id.value)) throw new BadResponseError('summary record names a recorder whose HPR number is not a number');
-  return id.value;
+  // In normal form (lib/identifiers.ts), as every HPR number the rules compare.
+  const hpr = normaliseHprNumber(id.value);
+  if (!hpr) throw new BadResponseError('summary record names a recorder whose HPR number is not a number');
+  return hpr;
 }
 
 export function mapAllergy(resource: Allergy): CriticalInformation {
@@ -229,7 +232,7 @@ const dispensationSchema = z
     utlevertDato: z.iso.date(),
     antallPakninger: z.number().int().nonnegative().nullish(),
     apotek: optionalText,
-    forskriverHpr: z.string().regex(/^\d{1,9}$/).nullish(),
+    forskriverHpr: hprNumberSchema.nullish(),
   })
   .passthrough();
 
