@@ -1,8 +1,9 @@
 import { parseXml } from '../adapters/kit';
 import { loadOrganisations } from '../lib/config';
 import { tjenestemottaker } from '../simulators/care-json/tjenestemottaker';
-import { buildJournalRequest } from '../adapters/gp-kith/request';
-import { buildRequest as buildPloRequest } from '../adapters/care-plo/request';
+import { buildJournalRequest, buildReceipts as buildGpReceipts } from '../adapters/gp-kith/request';
+import { buildReceipts as buildPloReceipts, buildRequest as buildPloRequest } from '../adapters/care-plo/request';
+import { APPREC_ERRORS, ReceiptLedger, type AppRecError } from '../adapters/kit/appRec';
 import { journalResponse } from '../simulators/gp-kith/journal';
 import { meldingListe } from '../simulators/care-plo/messages';
 import type { Foresporsel } from '../simulators/kit/dialogRequest';
@@ -139,6 +140,35 @@ function kithProblems(emitted: readonly KithEmitted[]): string[] {
     if (!uses.some((u) => u.namespace === e.namespace)) found.add(`${e.where}: list ${e.system} is not one of ${e.namespace} (${uses.map((u) => u.standard).join(', ') || 'no KITH use known'})`);
   }
   return [...found];
+}
+
+/**
+ * The codes of each application receipt (AppRec 1.0) in a message, with its namespace (declared on the AppRec or, by
+ * its prefix, anywhere in the document): MsgType and OriginalMsgId/MsgType (Volven 8279; the latter's text is the
+ * acknowledged message's own, not checked), Status (8258) and Error (its S, 8221). Status and MsgType are CS, without S.
+ */
+function appRecCodes(xml: string, where: string): KithEmitted[] {
+  const out: KithEmitted[] = [];
+  for (const block of xml.matchAll(/<(?:([\w-]+):)?AppRec\b([^>]*)>([\s\S]*?)<\/(?:[\w-]+:)?AppRec>/g)) {
+    const own = attributesOf(block[2] ?? '')[block[1] ? `xmlns:${block[1]}` : 'xmlns'];
+    const namespace = own ?? new RegExp(`xmlns:${block[1]}="([^"]+)"`).exec(xml)?.[1] ?? '(none)';
+    const body = block[3] ?? '';
+    const cs = (element: string, system: string, from = body) => {
+      const tag = new RegExp(`<(?:[\\w-]+:)?${element}\\b([^>]*)\\/?>`).exec(from);
+      const a = attributesOf(tag?.[1] ?? '');
+      if (a.V !== undefined) out.push({ where: `${where} ${element}`, namespace, system, code: a.V, display: a.DN ?? null });
+    };
+    const [head, original] = body.split(/<(?:[\w-]+:)?OriginalMsgId>/) as [string, string | undefined];
+    cs('MsgType', '2.16.578.1.12.4.1.1.8279', head);
+    cs('Status', '2.16.578.1.12.4.1.1.8258', head);
+    for (const e of head.matchAll(/<(?:[\w-]+:)?Error\b([^>]*)\/?>/g)) {
+      const a = attributesOf(e[1] ?? '');
+      out.push({ where: `${where} Error`, namespace, system: a.S ?? '(no list)', code: a.V ?? '', display: a.DN ?? null });
+    }
+    const echoed = /<(?:[\w-]+:)?MsgType\b([^>]*)\/?>/.exec(original ?? '');
+    out.push({ where: `${where} OriginalMsgId/MsgType`, namespace, system: '2.16.578.1.12.4.1.1.8279', code: attributesOf(echoed?.[1] ?? '').V ?? '', display: null });
+  }
+  return out;
 }
 
 /** A request as the KITH simulators read it (simulators/kit/dialogRequest.ts), coded as the adapters send it. */
@@ -385,6 +415,32 @@ describe('what the simulators emit', () => {
     // Every list of a Dialogmelding 1.0 exchange is used: the two request types, the purpose, the answer's topic.
     expect(new Set(emitted.map((e) => e.system))).toEqual(new Set(['9152', '9065', '9068', '9069'].map((n) => `2.16.578.1.12.4.1.1.${n}`)));
     expect(new Set(emitted.map((e) => e.namespace))).toEqual(new Set(['http://www.kith.no/xmlstds/dialog/2006-10-11']));
+    expect(kithProblems(emitted)).toEqual([]);
+  });
+
+  it('the application receipts (AppRec 1.0) of both sides carry codes of 8279, 8258 and 8221, with their texts', () => {
+    const message = { type: { V: 'DIALOG_SVAR', DN: 'Svar på forespørsel' }, genDate: '2026-12-06T10:15:00', msgId: 'm-1', sender: { herId: '81241', name: 'Legekontor' } };
+    const ledger = new ReceiptLedger();
+    ledger.accept(message);
+    for (const error of Object.keys(APPREC_ERRORS) as AppRecError[]) ledger.refuse(message, error, 'Test', new Error('test'));
+    const ours = ledger.appRecs({ herId: '90001', name: 'Patient Graph' }, (x) => `ar:${x}`);
+    const emitted: KithEmitted[] = [
+      ...appRecCodes(buildGpReceipts('soap11', ours), 'gp-kith receipts (soap11)'),
+      ...appRecCodes(buildGpReceipts('soap12', ours), 'gp-kith receipts (soap12)'),
+      ...appRecCodes(buildPloReceipts(ours), 'care-plo receipts'),
+    ];
+    // The systems' refusals, one of each kind.
+    const person = population.persons.find((x) => x.gpRecord)!;
+    const office = orgs.gpOffices.find((o) => o.herId === person.gpRecord!.officeHerId)!;
+    const original = { msgId: 'r-1', type: { V: 'DIALOG_FORESPORSEL', DN: 'Forespørsel' }, genDate: '2026-12-06T10:00:00', sender: { herId: '90001', name: 'Patient Graph' }, receiver: { herId: office.herId, name: office.name } };
+    const refusals = (['E21', 'T02', 'T10', 'T99'] as const).map((error) => ({ original, error, text: 'Test' }));
+    for (const dialect of ['soap11', 'soap12'] as const) {
+      emitted.push(...appRecCodes(journalResponse(dialect, refusals.map((r) => ({ ...r, from: original.receiver }))), `GP refusals (${dialect})`));
+    }
+    emitted.push(...appRecCodes(meldingListe({ name: 'Trondheim kommune', herId: '95001' }, refusals), 'PLO refusals'));
+    expect(new Set(emitted.map((e) => e.system))).toEqual(new Set(['8279', '8258', '8221'].map((n) => `2.16.578.1.12.4.1.1.${n}`)));
+    expect(new Set(emitted.map((e) => e.namespace))).toEqual(new Set(['http://www.kith.no/xmlstds/apprec/2004-11-21']));
+    expect(emitted.filter((e) => e.where.endsWith(' Error')).length).toBe(3 * Object.keys(APPREC_ERRORS).length + 3 * refusals.length);
     expect(kithProblems(emitted)).toEqual([]);
   });
 

@@ -95,6 +95,9 @@ export const CODE_LISTS = {
   dialogAnswerTopic: kithList('2.16.578.1.12.4.1.1.9069'),
   helsefagligDialogTopic: kithList('2.16.578.1.12.4.1.1.7322'),
   kithMessageType: kithList('2.16.578.1.12.4.1.1.8279'),
+  // KITH AppRec 1.0 (kith-dialog.json): the receipt's status and its error codes.
+  appRecStatus: kithList('2.16.578.1.12.4.1.1.8258'),
+  appRecError: kithList('2.16.578.1.12.4.1.1.8221'),
 } as const;
 
 export type CodeListKey = keyof typeof CODE_LISTS;

@@ -1,45 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type { InstanceConfig } from '../../lib/config';
 import type { CareAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit } from '../kit';
+import type { AdapterKit } from '../kit';
+import { judgeAnswers, type ReceiptLedger, sendReceipts } from '../kit/appRec';
 import type { CareRecordModel } from '../model';
 import { manifest, type CarePloOptions } from './manifest';
-import { mapMeldingListe } from './mapper';
-import { PLO_PATH } from './protocol';
-import { buildRequest, type Foresporsel } from './request';
+import { readMeldingListe } from './mapper';
+import { APPREC_PATH, PLO_PATH } from './protocol';
+import { buildReceipts, buildRequest, type Foresporsel, ourParty } from './request';
 
 /**
  * The municipal care adapter for the PLO system. One POST carries up to `maxBatch` patients, one
  * DIALOG_FORESPORSEL per patient from our HER-id to the care service's. Every answer must refer to one of those
  * requests, come from the service asked, be addressed to us and name the same patient, and every request must be
- * answered once; anything else is a bad response, never another patient's record passed on.
+ * answered once; anything else is a bad response, never another patient's record passed on. Every answer is
+ * acknowledged by application receipt (OK, or Avvist with the reason), and a request the service refused by receipt
+ * fails the read as its fault.
  */
 export function createCarePloAdapter(instance: InstanceConfig, options: CarePloOptions, kit: AdapterKit): CareAdapter {
   const http = kit.http(instance);
   const headers = { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml' };
+  /**
+   * Acknowledges every answer message by application receipt (AppRec 1.0) on the product's receipt endpoint, without
+   * the read waiting for it (adapters/kit/appRec.ts). The log line names the sector instead of the instance where the
+   * read may only be named so.
+   */
+  const acknowledge = (ledger: ReceiptLedger, logAs: string | undefined) => {
+    if (ledger.size === 0) return;
+    const body = buildReceipts(ledger.appRecs(ourParty(options), (n) => `ar:${n}`));
+    sendReceipts({ source: logAs ?? instance.id, summary: ledger.summary(), deliver: () => http.post(APPREC_PATH, body, { headers }) });
+  };
   return {
     instance,
     read: kit.reader<CareRecordModel>(instance, manifest, {
       operation: 'care-record',
-      async fetchBatch(batch, signal) {
+      async fetchBatch(batch, signal, callOptions) {
         const messages: Foresporsel[] = batch.map((nin) => ({ nin, msgId: randomUUID() }));
         // Identity numbers travel in the message body only; the URL is the same for every request.
         const response = await http.post(PLO_PATH, buildRequest(messages, options), { signal, headers });
-        const byMsgId = new Map(messages.map((m) => [m.msgId, m]));
-        const result = new Map<string, CareRecordModel | null>();
-        for (const answer of mapMeldingListe(response.data)) {
-          const request = byMsgId.get(answer.refToParent);
-          // Privacy: an answer to no request of ours, about another patient, from another service or to someone
-          // else means the source mixed up its messages.
-          if (!request) throw new BadResponseError('an answer that refers to no request of this batch');
-          if (answer.nin !== request.nin) throw new BadResponseError('an answer about another patient than its request');
-          if (answer.senderHerId !== options.receiverHerId) throw new BadResponseError('an answer from another service than the one asked');
-          if (answer.receiverHerId !== options.senderHerId) throw new BadResponseError('an answer addressed to someone else');
-          if (result.has(request.nin)) throw new BadResponseError('two answers to one request');
-          result.set(request.nin, answer.record);
-        }
-        // Every request is answered; a silent gap is not "nothing held".
-        if (result.size !== messages.length) throw new BadResponseError('a DIALOG_FORESPORSEL went unanswered');
+        const { result, ledger } = judgeAnswers(readMeldingListe(response.data), messages, { askedOf: () => options.receiverHerId, us: options.senderHerId, noun: 'an answer', party: 'service' });
+        acknowledge(ledger, callOptions.logAs);
+        if (ledger.failure) throw ledger.failure;
         return result;
       },
     }),

@@ -10,6 +10,7 @@ import {
 } from '../kit/careVocabulary';
 import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
+import { MalformedMessageError, readSourceReceipt, receivedMessage, type AnswerItem } from '../kit/appRec';
 import { answerTopic } from '../kit/kith';
 import type { CareRecordModel, MedicationModel, MedicationStatus } from '../model';
 
@@ -24,7 +25,7 @@ import type { CareRecordModel, MedicationModel, MedicationStatus } from '../mode
  */
 
 /** Elements that may repeat; the parser makes them arrays even when there is one. */
-export const PLO_ARRAYS = ['MsgHead', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
+export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
 
 /** An element left empty (`<Notat/>`) counts as left out. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
@@ -154,8 +155,11 @@ const msgHeadSchema = z.object({
   ).min(1),
 });
 
-// An empty list parses as empty text.
-export const messageSchema = z.object({ MeldingListe: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: z.array(msgHeadSchema).default([]) })) });
+// An empty list parses as empty text. Its messages are validated one by one (msgHeadSchema), so that each can be
+// acknowledged or refused on its own: MsgHeads (the answers) and AppRecs (the service refusing a request).
+export const messageSchema = z.object({
+  MeldingListe: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: z.array(z.unknown()).default([]), AppRec: z.array(z.unknown()).default([]) })),
+});
 
 export type Pasient = z.infer<typeof pasientSchema>;
 
@@ -245,35 +249,72 @@ export interface PloAnswer {
 
 const herId = (org: z.infer<typeof organisation>) => org.Organisation.Ident.find((i) => i.TypeId['@_V'] === 'HER')?.Id ?? null;
 
-/** Parses a MeldingListe answer. A Feilmelding, another message or a MsgHead that breaks the protocol is a bad response. */
-export function mapMeldingListe(xml: unknown): PloAnswer[] {
+const ANSWER_TYPES: readonly string[] = ['HELSEOPPLYSNINGER_LEGE', 'DIALOG_SVAR'];
+
+/** One answer MsgHead, validated and mapped; a MalformedMessageError when it breaks the protocol. */
+function readAnswer(raw: unknown, index: number): PloAnswer {
+  const type = (raw as { MsgInfo?: { Type?: { '@_V'?: unknown } } } | undefined)?.MsgInfo?.Type?.['@_V'];
+  let m: z.infer<typeof msgHeadSchema>;
+  try {
+    m = validatePayload(msgHeadSchema, raw, `care-plo MeldingListe MsgHead ${index + 1}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'care-plo MeldingListe';
+    // Another kind of message than an answer is one the adapter does not take (T10); anything else breaks the schema (T02).
+    if (typeof type === 'string' && !ANSWER_TYPES.includes(type)) throw new MalformedMessageError(message, 'T10', 'Tjenesten tar bare imot HELSEOPPLYSNINGER_LEGE eller DIALOG_SVAR som svar');
+    throw new MalformedMessageError(message, 'T02', 'Svaret validerer ikke mot meldingen og omsorgsuttrekket');
+  }
+  const malformed = (message: string, text: string) => new MalformedMessageError(message, 'T99', text);
+  const contents = m.Document.map((d) => d.RefDoc.Content);
+  let record: CareRecordModel | null = null;
+  if (m.MsgInfo.Type['@_V'] === 'HELSEOPPLYSNINGER_LEGE') {
+    // The PLO message is the main document; the care record travels as the attached extract.
+    if (!contents[0]?.HelseopplysningerTilLege) throw malformed('a HELSEOPPLYSNINGER_LEGE whose main document is not HelseopplysningerTilLege', 'Hoveddokumentet er ikke HelseopplysningerTilLege');
+    const extracts = contents.filter((c) => c.Omsorgsuttrekk);
+    if (extracts.length !== 1) throw malformed('a HELSEOPPLYSNINGER_LEGE without exactly one care record extract', 'Meldingen har ikke nøyaktig ett omsorgsuttrekk');
+    record = mapPasient(extracts[0]!.Omsorgsuttrekk!);
+  } else if (!contents[0]?.Dialogmelding || contents.some((c) => c.Omsorgsuttrekk)) {
+    throw malformed('a DIALOG_SVAR that is not a Dialogmelding note', 'DIALOG_SVAR skal være et dialogmeldingsnotat uten vedlegg');
+  } else if (answerTopic(contents[0].Dialogmelding.Notat.TemaKodet) !== 'nothing-held') {
+    // A DIALOG_SVAR is this service's answer for a patient it holds nothing on: Volven 9069 code 3 (the answer
+    // list of Dialogmelding 1.0). Any other topic, or a code of another list (7322 is Dialogmelding 1.1's), is not
+    // read as "nothing held".
+    throw malformed('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 3 (Har ikke ønskede opplysninger)', 'TemaKodet i Dialogmelding 1.0 skal være kode 3 fra kodeverk 9069');
+  }
+  return {
+    refToParent: m.MsgInfo.ConversationRef.RefToParent,
+    senderHerId: herId(m.MsgInfo.Sender),
+    receiverHerId: herId(m.MsgInfo.Receiver),
+    nin: m.MsgInfo.Patient.Ident[0]!.Id,
+    record,
+  };
+}
+
+/**
+ * Reads a MeldingListe answer message by message: each answer read or found malformed, each application receipt the
+ * service sent instead of an answer. Throws a BadResponseError only when the list itself cannot be read (not XML, a
+ * Feilmelding, another document): then no message can be told from another.
+ */
+export function readMeldingListe(xml: unknown): AnswerItem<CareRecordModel>[] {
   if (typeof xml !== 'string') throw new BadResponseError('care-plo answer is not text');
   const doc = parseXml(xml, PLO_ARRAYS);
   if ('Feilmelding' in doc) throw new BadResponseError('care-plo answered a Feilmelding where a MeldingListe was expected');
-  const message = validatePayload(messageSchema, doc, 'care-plo MeldingListe');
-  return message.MeldingListe.MsgHead.map((m) => {
-    const contents = m.Document.map((d) => d.RefDoc.Content);
-    let record: CareRecordModel | null = null;
-    if (m.MsgInfo.Type['@_V'] === 'HELSEOPPLYSNINGER_LEGE') {
-      // The PLO message is the main document; the care record travels as the attached extract.
-      if (!contents[0]?.HelseopplysningerTilLege) throw new BadResponseError('a HELSEOPPLYSNINGER_LEGE whose main document is not HelseopplysningerTilLege');
-      const extracts = contents.filter((c) => c.Omsorgsuttrekk);
-      if (extracts.length !== 1) throw new BadResponseError('a HELSEOPPLYSNINGER_LEGE without exactly one care record extract');
-      record = mapPasient(extracts[0]!.Omsorgsuttrekk!);
-    } else if (!contents[0]?.Dialogmelding || contents.some((c) => c.Omsorgsuttrekk)) {
-      throw new BadResponseError('a DIALOG_SVAR that is not a Dialogmelding note');
-    } else if (answerTopic(contents[0].Dialogmelding.Notat.TemaKodet) !== 'nothing-held') {
-      // A DIALOG_SVAR is this service's answer for a patient it holds nothing on: Volven 9069 code 3 (the answer
-      // list of Dialogmelding 1.0). Any other topic, or a code of another list (7322 is Dialogmelding 1.1's), is not
-      // read as "nothing held".
-      throw new BadResponseError('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 3 (Har ikke ønskede opplysninger)');
+  const list = validatePayload(messageSchema, doc, 'care-plo MeldingListe').MeldingListe;
+  const items: AnswerItem<CareRecordModel>[] = list.MsgHead.map((raw, i) => {
+    const message = receivedMessage(raw);
+    try {
+      return { kind: 'answer' as const, message, answer: readAnswer(raw, i) };
+    } catch (error) {
+      if (error instanceof MalformedMessageError) return { kind: 'malformed' as const, message, error };
+      throw error;
     }
-    return {
-      refToParent: m.MsgInfo.ConversationRef.RefToParent,
-      senderHerId: herId(m.MsgInfo.Sender),
-      receiverHerId: herId(m.MsgInfo.Receiver),
-      nin: m.MsgInfo.Patient.Ident[0]!.Id,
-      record,
-    };
   });
+  return [...items, ...list.AppRec.map((raw) => ({ kind: 'receipt' as const, receipt: readSourceReceipt(raw) }))];
+}
+
+/** Parses a MeldingListe answer, failing on the first message that breaks the protocol (the client reads message by message). */
+export function mapMeldingListe(xml: unknown): PloAnswer[] {
+  const items = readMeldingListe(xml);
+  const malformed = items.find((i) => i.kind === 'malformed');
+  if (malformed) throw malformed.error;
+  return items.flatMap((i) => (i.kind === 'answer' ? [i.answer] : []));
 }

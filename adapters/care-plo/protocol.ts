@@ -9,6 +9,13 @@ import { KITH_NS } from '../kit/kith';
  */
 export const PLO_PATH = '/plo/helseopplysninger';
 
+/**
+ * Where the application receipts (AppRec 1.0) for the answers go: the product's own endpoint, taking a
+ * KvitteringListe of AppRecs, one per answer message received (a request the service refuses comes back as its
+ * AppRec instead of an answer).
+ */
+export const APPREC_PATH = '/plo/applikasjonskvittering';
+
 export const NS = {
   ...KITH_NS,
   plo: 'http://www.kith.no/xmlstds/po/HelseopplysningerTilLege/2012-04-01',

@@ -1,5 +1,6 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { buildXml } from '../kit';
+import { APPREC_NS } from '../kit/appRec';
 import { dialogRequestMsgHead } from '../kit/kith';
 import type { CarePloOptions } from './manifest';
 import { NS } from './protocol';
@@ -13,11 +14,14 @@ export interface Foresporsel {
 /** What we ask the care service for, in the words a nurse reads in the request. */
 export const QUESTION = 'Helseopplysninger: tjenester, besøk, IPLOS, pårørende, velferdsteknologi, legemidler og utdelinger.';
 
+/** Us, as the care service knows us: our HER-id (the partner it answers) and the name our messages give. */
+export const ourParty = (options: { senderHerId: string }) => ({ name: 'Patient Graph', herId: options.senderHerId });
+
 function msgHead(m: Foresporsel, options: CarePloOptions, genDate: string): Record<string, unknown> {
   return dialogRequestMsgHead({
     msgId: m.msgId,
     genDate,
-    sender: { name: 'Patient Graph', herId: options.senderHerId },
+    sender: ourParty(options),
     receiver: { name: 'Pleie og omsorg', herId: options.receiverHerId },
     nin: m.nin,
     // Health information from pleie og omsorg: Volven 9152 code 1 Helseopplysninger.
@@ -35,4 +39,9 @@ export function buildRequest(messages: readonly Foresporsel[], options: CarePloO
   return buildXml({
     'op:MeldingListe': { '@_xmlns:op': NS.vendor, '@_xmlns:mh': NS.msgHead, 'mh:MsgHead': messages.map((m) => msgHead(m, options, genDate)) },
   });
+}
+
+/** The receipt call: a KvitteringListe holding the AppRecs for the answers of one batch (element names under `ar:`). */
+export function buildReceipts(appRecs: readonly Record<string, unknown>[]): string {
+  return buildXml({ 'op:KvitteringListe': { '@_xmlns:op': NS.vendor, '@_xmlns:ar': APPREC_NS, 'ar:AppRec': appRecs } });
 }

@@ -2,24 +2,43 @@ import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import type { GpAdapter } from '../contracts';
-import { BadResponseError, soapHeaders, type AdapterKit } from '../kit';
+import { soapHeaders, type AdapterKit } from '../kit';
+import { judgeAnswers, type ReceiptLedger, sendReceipts } from '../kit/appRec';
 import type { GpRecordModel } from '../model';
 import { readGpFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
-import { mapJournalResponse } from './mapper';
+import { readJournalResponse } from './mapper';
 import { DIALECTS } from './protocol';
-import { buildJournalRequest, type Foresporsel } from './request';
+import { buildJournalRequest, buildReceipts, type Foresporsel, ourParty } from './request';
 
 /**
  * The GP record adapter for both KITH dialects. One SOAP call carries up to `maxBatch` patients, one
  * DIALOG_FORESPORSEL per patient addressed to the patient's GP office (a patient has one GP office; if a
  * batch names the same number twice, the first office wins). Every DIALOG_SVAR must answer one of those
  * requests, come from the office asked, be addressed to us and name the same patient; anything else is a
- * bad response, never another patient's journal passed on.
+ * bad response, never another patient's journal passed on. Every answer is acknowledged by application receipt
+ * (OK, or Avvist with the reason), and a request the system refused by receipt fails the read as its fault.
  */
 export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOptions, kit: AdapterKit): GpAdapter {
   const http = kit.http(instance);
   const dialect = DIALECTS[options.dialect];
+  /**
+   * Acknowledges every answer message by application receipt (AppRec 1.0), on the vendor's receipt operation, without
+   * the read waiting for it (adapters/kit/appRec.ts). The log line names the sector instead of the instance where the
+   * read may only be named so.
+   */
+  const acknowledge = (ledger: ReceiptLedger, logAs: string | undefined) => {
+    if (ledger.size === 0) return;
+    const body = buildReceipts(options.dialect, ledger.appRecs(ourParty(options), (n) => `ar:${n}`));
+    sendReceipts({
+      source: logAs ?? instance.id,
+      summary: ledger.summary(),
+      deliver: () =>
+        http.post(dialect.receipts.path, body, { headers: soapHeaders(dialect.soapVersion, dialect.receipts.action) }).catch((error: unknown) => {
+          throw isAxiosError(error) && error.response ? (readGpFault(error.response.data, error.response.status) ?? error) : error;
+        }),
+    });
+  };
   return {
     instance,
     read: (keys, readOptions) => {
@@ -27,7 +46,7 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
       for (const key of keys) if (!officeOf.has(key.nin)) officeOf.set(key.nin, key.officeHerId);
       return kit.reader<GpRecordModel>(instance, manifest, {
         operation: 'gp-record',
-        async fetchBatch(batch, signal) {
+        async fetchBatch(batch, signal, callOptions) {
           const messages: Foresporsel[] = batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string, msgId: randomUUID() }));
           const body = buildJournalRequest({ dialect: options.dialect, senderHerId: options.senderHerId, genDate: new Date(), messages });
           let xml: string;
@@ -44,21 +63,9 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
           }
           const fault = readGpFault(xml, 200);
           if (fault) throw fault;
-          const byMsgId = new Map(messages.map((m) => [m.msgId, m]));
-          const result = new Map<string, GpRecordModel | null>();
-          for (const answer of mapJournalResponse(options.dialect, xml)) {
-            const request = byMsgId.get(answer.refToParent);
-            // Privacy: an answer to no request of ours, from another office, to someone else or about another
-            // patient is not passed on; it means the source mixed up its messages.
-            if (!request) throw new BadResponseError('a DIALOG_SVAR that answers no request of this batch');
-            if (answer.nin !== request.nin) throw new BadResponseError('a DIALOG_SVAR about another patient than its request');
-            if (answer.senderHerId !== request.officeHerId) throw new BadResponseError('a DIALOG_SVAR from another office than the one asked');
-            if (answer.receiverHerId !== options.senderHerId) throw new BadResponseError('a DIALOG_SVAR addressed to someone else');
-            if (result.has(request.nin)) throw new BadResponseError('two DIALOG_SVAR for one request');
-            result.set(request.nin, answer.record);
-          }
-          // The dialogue pattern answers every request; a silent gap is not "no journal".
-          if (result.size !== messages.length) throw new BadResponseError('a DIALOG_FORESPORSEL went unanswered');
+          const { result, ledger } = judgeAnswers(readJournalResponse(options.dialect, xml), messages, { askedOf: (r) => officeOf.get(r.nin) as string, us: options.senderHerId, noun: 'a DIALOG_SVAR', party: 'office' });
+          acknowledge(ledger, callOptions.logAs);
+          if (ledger.failure) throw ledger.failure;
           return result;
         },
       })([...officeOf.keys()], readOptions);

@@ -3,6 +3,7 @@ import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
 import { DATE_CODECS, type DateCodec } from './dates';
 import type { GpKithDialect } from './manifest';
+import { MalformedMessageError, readSourceReceipt, receivedMessage, type AnswerItem } from '../kit/appRec';
 import { answerTopic } from '../kit/kith';
 import { DIALECTS, MESSAGE_TYPE } from './protocol';
 
@@ -110,17 +111,22 @@ function svarSchema(journal: ReturnType<typeof journalSchema>) {
 /** An element with nothing in it parses as '' (its xmlns attribute is dropped with the prefixes). */
 const emptyElementAsObject = (value: unknown) => (value === '' ? {} : value);
 
+/**
+ * The batch answer's envelope: the vendor's batch element holding one message per request, each a DIALOG_SVAR
+ * (MsgHead) or, for a request the system refused, an application receipt (AppRec). The messages are validated one by
+ * one (`SVAR_SCHEMAS`), so that each can be acknowledged or refused on its own.
+ */
 function answerSchema(dialect: GpKithDialect) {
   const batch = DIALECTS[dialect].batch.response;
-  const svar = svarSchema(journalSchema(DATE_CODECS[dialect]));
   return z.object({
     Envelope: z.object({
-      Body: z.object({ [batch]: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: list(svar) })) }),
+      Body: z.object({ [batch]: z.preprocess((v) => (v === '' ? {} : v), z.object({ MsgHead: list(z.unknown()), AppRec: list(z.unknown()) })) }),
     }),
   });
 }
 
 const SCHEMAS = { soap11: answerSchema('soap11'), soap12: answerSchema('soap12') };
+const SVAR_SCHEMAS = { soap11: svarSchema(journalSchema(DATE_CODECS.soap11)), soap12: svarSchema(journalSchema(DATE_CODECS.soap12)) };
 
 type Journal = z.infer<ReturnType<typeof journalSchema>>;
 
@@ -210,35 +216,75 @@ export interface JournalAnswer {
 
 const herOf = (o: { Organisation: { Ident: z.infer<typeof msgHeadIdent>[] } }) => o.Organisation.Ident.find((i) => i.TypeId['@_V'] === 'HER')?.Id ?? null;
 
+/** One DIALOG_SVAR, validated and mapped; a MalformedMessageError when it breaks the protocol. */
+function readSvar(dialect: GpKithDialect, raw: unknown, index: number): JournalAnswer {
+  const type = (raw as { MsgInfo?: { Type?: { '@_V'?: unknown } } } | undefined)?.MsgInfo?.Type?.['@_V'];
+  const what = `${DIALECTS[dialect].product} answer MsgHead ${index + 1}`;
+  let m: z.infer<(typeof SVAR_SCHEMAS)[GpKithDialect]>;
+  try {
+    m = validatePayload(SVAR_SCHEMAS[dialect], raw, what);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : what;
+    // Another kind of message than an answer is one the adapter does not take (T10); anything else breaks the schema (T02).
+    if (typeof type === 'string' && type !== MESSAGE_TYPE.answer.V) throw new MalformedMessageError(message, 'T10', 'Tjenesten tar bare imot DIALOG_SVAR som svar på forespørsel');
+    throw new MalformedMessageError(message, 'T02', 'Svaret validerer ikke mot DIALOG_SVAR med journaluttrekk');
+  }
+  const journals = m.Document.flatMap((d) => (d.RefDoc.Content?.Journal ? [d.RefDoc.Content.Journal] : []));
+  const malformed = (message: string, text: string) => new MalformedMessageError(message, 'T99', text);
+  if (journals.length > 1) throw malformed('a DIALOG_SVAR with two journal extracts', 'Svaret har mer enn ett journaluttrekk');
+  // The note says what the answer is (Dialogmelding 1.0, Volven 9069): the extract is attached (1) or none is
+  // held (3). Another list (7322 is Dialogmelding 1.1's) or another answer is not guessed at, and a note that
+  // contradicts the attachments is not believed either way.
+  const notes = m.Document.flatMap((d) => (d.RefDoc.Content?.Dialogmelding ? [d.RefDoc.Content.Dialogmelding] : []));
+  if (notes.length !== 1) throw malformed('a DIALOG_SVAR without exactly one Dialogmelding note', 'Svaret har ikke nøyaktig ett dialogmeldingsnotat');
+  const topic = answerTopic(notes[0]?.Notat.TemaKodet);
+  if (!topic) throw malformed('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 1 or 3', 'TemaKodet i Dialogmelding 1.0 skal være kode 1 eller 3 fra kodeverk 9069');
+  if (topic === 'included' && journals.length === 0) {
+    throw malformed('a DIALOG_SVAR that says the information is included (9069 code 1) without a journal extract', 'TemaKodet 1 (opplysningene er inkludert), men uten journaluttrekk');
+  }
+  if (topic === 'nothing-held' && journals.length > 0) {
+    throw malformed('a DIALOG_SVAR that says nothing is held (9069 code 3) with a journal extract', 'TemaKodet 3 (har ikke ønskede opplysninger), men med journaluttrekk');
+  }
+  return {
+    refToParent: m.MsgInfo.ConversationRef.RefToParent,
+    senderHerId: herOf(m.MsgInfo.Sender),
+    receiverHerId: herOf(m.MsgInfo.Receiver),
+    nin: (m.MsgInfo.Patient.Ident[0] as { Id: string }).Id,
+    record: journals[0] ? mapJournal(journals[0]) : null,
+  };
+}
+
 /**
- * Parses a batch answer into one JournalAnswer per DIALOG_SVAR. Faults are the client's business (they
- * carry the source's status); one here means the answer is not what was asked for. Whether each answer
- * belongs to a request of ours is the client's check: it knows the requests.
+ * Reads a batch answer message by message: each DIALOG_SVAR read or found malformed, each application receipt the
+ * system sent instead of an answer. Throws a BadResponseError only when the batch itself cannot be read (not XML, a
+ * SOAP fault, another vendor's packaging): then no message can be told from another. Whether each answer belongs
+ * to a request of ours is the client's check: it knows the requests.
  */
-export function mapJournalResponse(dialect: GpKithDialect, xml: string): JournalAnswer[] {
-  const doc = parseXml(xml, ['MsgHead', 'Document']);
+export function readJournalResponse(dialect: GpKithDialect, xml: string): AnswerItem<GpRecordModel>[] {
+  const doc = parseXml(xml, ['MsgHead', 'Document', 'AppRec']);
   const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object' && 'Fault' in body) throw new BadResponseError('a SOAP fault where a journal answer was expected');
   const payload = validatePayload(SCHEMAS[dialect], doc, `${DIALECTS[dialect].product} answer`);
-  const messages = (payload.Envelope.Body as Record<string, { MsgHead: z.infer<ReturnType<typeof svarSchema>>[] }>)[DIALECTS[dialect].batch.response]?.MsgHead ?? [];
-  return messages.map((m) => {
-    const journals = m.Document.flatMap((d) => (d.RefDoc.Content?.Journal ? [d.RefDoc.Content.Journal] : []));
-    if (journals.length > 1) throw new BadResponseError('a DIALOG_SVAR with two journal extracts');
-    // The note says what the answer is (Dialogmelding 1.0, Volven 9069): the extract is attached (1) or none is
-    // held (3). Another list (7322 is Dialogmelding 1.1's) or another answer is not guessed at, and a note that
-    // contradicts the attachments is not believed either way.
-    const notes = m.Document.flatMap((d) => (d.RefDoc.Content?.Dialogmelding ? [d.RefDoc.Content.Dialogmelding] : []));
-    if (notes.length !== 1) throw new BadResponseError('a DIALOG_SVAR without exactly one Dialogmelding note');
-    const topic = answerTopic(notes[0]?.Notat.TemaKodet);
-    if (!topic) throw new BadResponseError('a DIALOG_SVAR whose Notat/TemaKodet is not Volven 9069 code 1 or 3');
-    if (topic === 'included' && journals.length === 0) throw new BadResponseError('a DIALOG_SVAR that says the information is included (9069 code 1) without a journal extract');
-    if (topic === 'nothing-held' && journals.length > 0) throw new BadResponseError('a DIALOG_SVAR that says nothing is held (9069 code 3) with a journal extract');
-    return {
-      refToParent: m.MsgInfo.ConversationRef.RefToParent,
-      senderHerId: herOf(m.MsgInfo.Sender),
-      receiverHerId: herOf(m.MsgInfo.Receiver),
-      nin: (m.MsgInfo.Patient.Ident[0] as { Id: string }).Id,
-      record: journals[0] ? mapJournal(journals[0]) : null,
-    };
+  const batch = (payload.Envelope.Body as Record<string, { MsgHead: unknown[]; AppRec: unknown[] }>)[DIALECTS[dialect].batch.response];
+  const items: AnswerItem<GpRecordModel>[] = (batch?.MsgHead ?? []).map((raw, i) => {
+    const message = receivedMessage(raw);
+    try {
+      return { kind: 'answer' as const, message, answer: readSvar(dialect, raw, i) };
+    } catch (error) {
+      if (error instanceof MalformedMessageError) return { kind: 'malformed' as const, message, error };
+      throw error;
+    }
   });
+  return [...items, ...(batch?.AppRec ?? []).map((raw) => ({ kind: 'receipt' as const, receipt: readSourceReceipt(raw) }))];
+}
+
+/**
+ * Parses a batch answer into one JournalAnswer per DIALOG_SVAR, failing on the first that breaks the protocol (the
+ * client reads message by message with readJournalResponse, to acknowledge each).
+ */
+export function mapJournalResponse(dialect: GpKithDialect, xml: string): JournalAnswer[] {
+  const items = readJournalResponse(dialect, xml);
+  const malformed = items.find((i) => i.kind === 'malformed');
+  if (malformed) throw malformed.error;
+  return items.flatMap((i) => (i.kind === 'answer' ? [i.answer] : []));
 }

@@ -6,7 +6,9 @@ import type { GpKithDialect } from './manifest';
  * dialogue pattern of Dialogmelding 1.0: a DIALOG_FORESPORSEL per patient asks the patient's GP office for
  * health information, and the office's DIALOG_SVAR answers it, with the journal extract (a schema this
  * project defines: schemas/journal) attached. Each MsgHead is about one patient; a batch is a list of
- * MsgHeads in one SOAP call, in an element of the vendor's own.
+ * MsgHeads in one SOAP call, in an element of the vendor's own. A request the system refuses is answered by an
+ * application receipt (AppRec 1.0, status 2) instead; we acknowledge every answer with one, on the vendor's own
+ * receipt operation.
  */
 export { KITH_NS } from '../kit/kith';
 
@@ -24,6 +26,11 @@ export interface DialectProfile {
   action: string;
   /** The vendor's element around the batch of MsgHeads in the SOAP Body: its namespace, request and answer names. */
   batch: { ns: string; request: string; response: string };
+  /**
+   * Where the application receipts (AppRec 1.0) for the answers go: the vendor's one-way operation, on an endpoint of
+   * its own, taking a batch of AppRecs in an element of the vendor's namespace.
+   */
+  receipts: { path: string; action: string; element: string };
 }
 
 export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
@@ -33,6 +40,7 @@ export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
     path: '/soap/JournalService',
     action: 'http://nordlys.no/journal/HentJournal',
     batch: { ns: 'http://nordlys.no/journal/2019/06', request: 'HentJournal', response: 'HentJournalResponse' },
+    receipts: { path: '/soap/KvitteringService', action: 'http://nordlys.no/journal/SendApplikasjonskvittering', element: 'SendApplikasjonskvittering' },
   },
   soap12: {
     product: 'Fjord EPJ',
@@ -40,5 +48,6 @@ export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
     path: '/ws/epj',
     action: 'urn:fjord-epj:journal:HentJournal',
     batch: { ns: 'http://www.fjordepj.no/ws/epj/2015/03', request: 'MsgHeadList', response: 'MsgHeadList' },
+    receipts: { path: '/ws/apprec', action: 'urn:fjord-epj:journal:SendAppRec', element: 'AppRecList' },
   },
 };

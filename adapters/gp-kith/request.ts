@@ -1,6 +1,7 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
 import type { GpRecordKey } from '../contracts';
 import { soapEnvelope } from '../kit';
+import { APPREC_NS } from '../kit/appRec';
 import { dialogRequestMsgHead } from '../kit/kith';
 import type { GpKithDialect } from './manifest';
 import { DIALECTS, KITH_NS } from './protocol';
@@ -21,12 +22,15 @@ export interface JournalRequest {
 /** What we ask each office for, in the words a GP reads in the request. */
 export const QUESTION = 'Journaluttrekk: konsultasjoner, problemliste, legemidler og henvisninger.';
 
+/** Us, as the GP systems know us: our HER-id (the partner they answer) and the name our messages give. */
+export const ourParty = (options: { senderHerId: string }) => ({ name: 'Patient Graph', herId: options.senderHerId });
+
 function msgHead(m: Foresporsel, senderHerId: string, genDate: string): Record<string, unknown> {
   // The office is addressed by its HER-id; its name is the address register's business, not ours.
   return dialogRequestMsgHead({
     msgId: m.msgId,
     genDate,
-    sender: { name: 'Patient Graph', herId: senderHerId },
+    sender: ourParty({ senderHerId }),
     receiver: { name: 'Fastlegekontor', herId: m.officeHerId },
     nin: m.nin,
     // A journal extract: Volven 9065 code 2, categories of information from the journal.
@@ -48,5 +52,16 @@ export function buildJournalRequest(request: JournalRequest): string {
       '@_xmlns:mh': KITH_NS.msgHead,
       'mh:MsgHead': request.messages.map((m) => msgHead(m, request.senderHerId, genDate)),
     },
+  });
+}
+
+/**
+ * The receipt call: the vendor's one-way operation's element (DIALECTS[dialect].receipts) holding the AppRecs for the
+ * answers of one batch (adapters/kit/appRec.ts, element names under the `ar:` prefix).
+ */
+export function buildReceipts(dialectName: GpKithDialect, appRecs: readonly Record<string, unknown>[]): string {
+  const dialect = DIALECTS[dialectName];
+  return soapEnvelope(dialect.soapVersion, {
+    [`b:${dialect.receipts.element}`]: { '@_xmlns:b': dialect.batch.ns, '@_xmlns:ar': APPREC_NS, 'ar:AppRec': appRecs },
   });
 }

@@ -1,6 +1,7 @@
 import { createCarePloAdapter } from '../../adapters/care-plo/client';
 import { buildRequest } from '../../adapters/care-plo/request';
 import { AdapterKit, parseXml, SourceError } from '../../adapters/kit';
+import { receiptsSettled } from '../../adapters/kit/appRec';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
@@ -28,6 +29,8 @@ beforeAll(async () => {
   instance = { ...config, baseUrl: sim.url };
 });
 afterEach(async () => {
+  // Receipts of the test are delivered before the counts are reset.
+  await receiptsSettled();
   await sim.setBehaviour({ mode: 'normal' });
   sim.resetStats();
 });
@@ -42,8 +45,10 @@ async function feilkode(response: Response): Promise<unknown> {
 describe('care-plo simulator with the care-plo adapter', () => {
   it('answers one message for several patients with the records of its own municipality', async () => {
     const result = await adapter().read([nursingHome.nin, otherTrondheim.nin, bergen.nin, noCare.nin]);
-    // (The kit's route counter folds a long last path segment into `:id`, so the total is counted.)
-    expect(sim.stats.requests).toBe(1);
+    // One read, and one call acknowledging its four answers by AppRec 1.0 (OK), each matching an answer sent.
+    await receiptsSettled();
+    expect(sim.stats.byRoute).toEqual({ 'POST /plo/helseopplysninger': 1, 'POST /plo/applikasjonskvittering': 1 });
+    expect(sim.stats.observed).toEqual({ 'apprec:1': 4 });
     expect(sim.stats.ninInUrl).toBe(0);
     // Bergen runs its own system; the other patient receives no municipal care.
     expect(result.get(bergen.nin)).toBeNull();
@@ -87,20 +92,15 @@ describe('care-plo simulator with the care-plo adapter', () => {
     expect(heads[1]).toContain('<dia:TypeForesp V="1" S="2.16.578.1.12.4.1.1.9152" DN="Helseopplysninger"/>');
   });
 
-  it('refuses requests that are not well-formed PLO messages with 400 and a Feilmelding', async () => {
+  it('refuses a call it cannot read as messages with 400 and a Feilmelding', async () => {
     const valid = buildRequest([{ msgId: 'm-2', nin: nursingHome.nin }], options);
     const cases: [string, string][] = [
       [valid, 'application/json'],
       ['<MeldingListe><MsgHead>', 'application/xml'],
+      // A message a receipt could not refer to (no MsgId) or address (no HER-id).
       [valid.replace(/<mh:MsgId>m-2<\/mh:MsgId>/, ''), 'application/xml'],
-      [valid.replace(/<mh:Receiver>[\s\S]*?<mh:Id>95001<\/mh:Id>/, (m) => m.replace('95001', '95002')), 'application/xml'],
-      [valid.replace(/<mh:Patient>[\s\S]*<\/mh:Patient>/, ''), 'application/xml'],
-      [valid.replace(`<mh:Id>${nursingHome.nin}</mh:Id>`, '<mh:Id>123</mh:Id>'), 'application/xml'],
-      [valid.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_SVAR"'), 'application/xml'],
+      [valid.replace(/(<mh:Sender>[\s\S]*?<mh:TypeId V=")HER/, '$1ENH'), 'application/xml'],
       [valid.replace(/<mh:MsgHead>[\s\S]*<\/mh:MsgHead>/, ''), 'application/xml'],
-      // Dialogmelding 1.0 with a topic of 1.1's list (Volven 7322), and without the purpose a request for health information states.
-      [valid.replace('<dia:TypeForesp V="1" S="2.16.578.1.12.4.1.1.9152"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"'), 'application/xml'],
-      [valid.replace(/<dia:Formål [^>]*\/>/, ''), 'application/xml'],
       ['<?xml version="1.0"?><Annet/>', 'application/xml'],
     ];
     for (const [body, contentType] of cases) {
@@ -109,6 +109,58 @@ describe('care-plo simulator with the care-plo adapter', () => {
       expect(response.status).toBe(400);
       expect(await feilkode(response)).toEqual(expect.any(String));
     }
+  });
+
+  it.each([
+    ['a message to another receiver than this service', (b: string) => b.replace(/(<mh:Receiver>[\s\S]*?<mh:Id>)95001/, '$195002'), 'E21'],
+    ['a request without its patient', (b: string) => b.replace(/<mh:Patient>[\s\S]*<\/mh:Patient>/, ''), 'T02'],
+    ['a request whose identity number is malformed', (b: string) => b.replace(`<mh:Id>${nursingHome.nin}</mh:Id>`, '<mh:Id>123</mh:Id>'), 'T02'],
+    ['another message type than DIALOG_FORESPORSEL', (b: string) => b.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_SVAR"'), 'T10'],
+    // Dialogmelding 1.0 with a topic of 1.1's list (Volven 7322), and without the purpose a request for health information states.
+    ['a topic of Dialogmelding 1.1 (Volven 7322)', (b: string) => b.replace('<dia:TypeForesp V="1" S="2.16.578.1.12.4.1.1.9152"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"'), 'T99'],
+    ['a request without its purpose (Formål)', (b: string) => b.replace(/<dia:Formål [^>]*\/>/, ''), 'T99'],
+  ])('refuses %s by AppRec 1.0 (status 2, an error of 8221) in place of its answer, answering the rest', async (_what, edit, code) => {
+    const valid = buildRequest([{ msgId: 'm-1', nin: nursingHome.nin }, { msgId: 'm-2', nin: bergen.nin }], options);
+    const [first] = valid.match(/<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>/) ?? [''];
+    const body = valid.replace(first, edit(first));
+    expect(body).not.toBe(valid);
+    const response = await post(body);
+    expect(response.status).toBe(200);
+    const list = parseXml(await response.text(), ['MsgHead', 'AppRec']).MeldingListe;
+    expect((list as { MsgHead: { MsgInfo: { ConversationRef: { RefToParent: string } } }[] }).MsgHead.map((m) => m.MsgInfo.ConversationRef.RefToParent)).toEqual(['m-2']);
+    const appRecs = (list as { AppRec: unknown[] }).AppRec;
+    expect(appRecs).toHaveLength(1);
+    expect(appRecs[0]).toMatchObject({
+      MsgType: { '@_V': 'APPREC' },
+      MIGversion: '1.0 2004-11-21',
+      Sender: { HCP: { Inst: { Id: '95001', TypeId: { '@_V': 'HER' } } } },
+      Receiver: { HCP: { Inst: { Id: '90001', TypeId: { '@_V': 'HER' } } } },
+      Status: { '@_V': '2', '@_DN': 'Avvist' },
+      Error: { '@_V': code, '@_S': '2.16.578.1.12.4.1.1.8221' },
+      OriginalMsgId: { MsgType: { '@_V': code === 'T10' ? 'DIALOG_SVAR' : 'DIALOG_FORESPORSEL' }, IssueDate: /<mh:GenDate>([^<]+)</.exec(first)?.[1], Id: 'm-1' },
+    });
+    expect(JSON.stringify(appRecs)).not.toContain(nursingHome.nin);
+  });
+
+  it('takes application receipts on their own endpoint, counts each by status and error, an unknown one as unmatched, and refuses what is not an AppRec 1.0', async () => {
+    const appRec = (id: string, status: string, error = '') =>
+      `<ar:AppRec><ar:MsgType V="APPREC"/><ar:MIGversion>1.0 2004-11-21</ar:MIGversion><ar:GenDate>2026-12-06T10:00:00</ar:GenDate><ar:Id>r-${id}</ar:Id><ar:Sender><ar:HCP><ar:Inst><ar:Id>90001</ar:Id><ar:TypeId V="HER"/></ar:Inst></ar:HCP></ar:Sender><ar:Receiver><ar:HCP><ar:Inst><ar:Id>95001</ar:Id><ar:TypeId V="HER"/></ar:Inst></ar:HCP></ar:Receiver><ar:Status V="${status}"/>${error}<ar:OriginalMsgId><ar:MsgType V="DIALOG_SVAR"/><ar:IssueDate>2026-12-06T09:00:00</ar:IssueDate><ar:Id>${id}</ar:Id></ar:OriginalMsgId></ar:AppRec>`;
+    const list = (recs: string) => `<op:KvitteringListe xmlns:op="http://www.omsorgplo.example/ws/plo/2014-04" xmlns:ar="http://www.kith.no/xmlstds/apprec/2004-11-21">${recs}</op:KvitteringListe>`;
+    const receipt = (body: string) => fetch(`${sim.url}/plo/applikasjonskvittering`, { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body });
+    const unknown = await receipt(list(appRec('never-sent', '2', '<ar:Error V="E31" S="2.16.578.1.12.4.1.1.8221"/>')));
+    expect(unknown.status).toBe(202);
+    expect(sim.stats.observed).toEqual({ 'apprec:unmatched': 1 });
+    for (const body of [list(appRec('x', '1', '<ar:Error V="E31" S="2.16.578.1.12.4.1.1.8221"/>')), list(appRec('x', '2', '<ar:Error V="E31" S="2.16.578.1.12.4.1.1.8222"/>')), list(''), '<Annet/>', '']) {
+      const refused = await receipt(body);
+      expect(refused.status).toBe(400);
+      expect(await feilkode(refused)).toBe('UGYLDIG_KVITTERING');
+    }
+    // An answer the service sent, acknowledged: counted by its status and error.
+    const response = await post(buildRequest([{ msgId: 'm-9', nin: bergen.nin }], options));
+    const answer = /<mh:GenDate>([^<]+)<\/mh:GenDate>\s*<mh:MsgId>([^<]+)</.exec(await response.text())!;
+    const acknowledged = appRec(answer[2]!, '2', '<ar:Error V="E31" S="2.16.578.1.12.4.1.1.8221" DN="Pasientens fødselsnummer er feil"/>').replace('2026-12-06T09:00:00', answer[1]!);
+    expect((await receipt(list(acknowledged))).status).toBe(202);
+    expect(sim.stats.observed).toEqual({ 'apprec:unmatched': 1, 'apprec:2:E31': 1 });
   });
 
   it('refuses a sender that is not a registered communication partner with 403', async () => {

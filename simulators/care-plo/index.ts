@@ -2,22 +2,30 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { careRecordFor } from '../kit/careRecordFor';
 import { NS } from './helseopplysninger';
+import { Outbox, type Refusal } from '../kit/appRec';
 import { feilmelding, meldingListe, type Party, type Svar } from './messages';
-import { readRequest } from './request';
+import { readReceipts, readRequest } from './request';
 
 /**
  * Municipal care system speaking PLO (the Trondheim instance): KITH messages as plain XML over HTTP POST, no
  * SOAP. `POST /plo/helseopplysninger` takes a MeldingListe (the product's own batch element) of DIALOG_FORESPORSEL
  * MsgHeads, one per patient, each from the configured communication partner's HER-id to this service's HER-id,
  * and answers a MeldingListe with one MsgHead per request: HELSEOPPLYSNINGER_LEGE (PLO v1.6 Helseopplysninger
- * til lege, the care record extract attached) for a patient it holds, DIALOG_SVAR for one it does not.
- * Bad requests get 400 (403 for an unknown sender) with a Feilmelding.
+ * til lege, the care record extract attached) for a patient it holds, DIALOG_SVAR for one it does not, and an
+ * application receipt (AppRec 1.0, status 2 Avvist, an error of Volven 8221) for a request it cannot take (another
+ * message type, a broken schema, a code outside Dialogmelding 1.0's lists, another receiver than itself).
+ * `POST /plo/applikasjonskvittering` takes the caller's AppRecs for the answers (a KvitteringListe), counted in the
+ * stats (`observed`). A call it cannot read as messages gets 400 (403 for an unknown sender) with a Feilmelding.
  */
 export const PLO_PATH = '/plo/helseopplysninger';
+/** Where the caller's application receipts (AppRec 1.0) for the answers go: a KvitteringListe of AppRecs. */
+export const APPREC_PATH = '/plo/applikasjonskvittering';
 export const MAX_PATIENTS = 100;
 
 function createApp(context: SimulatorContext): express.Express {
-  const { instance, orgs } = context;
+  const { instance, orgs, observe } = context;
+  // The answers sent, so that the receipts for them can be checked.
+  const outbox = new Outbox();
   const find = careRecordFor(context);
   const served = orgs.municipalities.filter((m) => m.careInstance === instance.id);
   const municipalityName = new Map(orgs.municipalities.map((m) => [m.number, m.name]));
@@ -35,25 +43,38 @@ function createApp(context: SimulatorContext): express.Express {
       refuse(res, 400, read.kode, read.reason);
       return;
     }
-    const { requests } = read;
-    if (requests.length > MAX_PATIENTS) {
+    const { messages } = read;
+    if (messages.length > MAX_PATIENTS) {
       refuse(res, 400, 'FOR_MANGE', `Maks ${MAX_PATIENTS} meldinger per kall`);
       return;
     }
-    // Only the registered communication partner may ask; anyone else is refused before the patients are read.
-    if (!partnerHerId || requests.some((r) => r.senderHerId !== partnerHerId)) {
+    // Only the registered communication partner may ask; anyone else is refused before the patients are read (the
+    // partner agreement stands in for the transport's: a stranger's call is refused whole).
+    if (!partnerHerId || messages.some((m) => m.original.sender.herId !== partnerHerId)) {
       refuse(res, 403, 'UKJENT_AVSENDER', 'Avsender er ikke en kjent kommunikasjonspart');
       return;
     }
-    if (requests.some((r) => r.receiverHerId !== self.herId)) {
-      refuse(res, 400, 'FEIL_MOTTAKER', 'Meldingen er ikke adressert til denne mottakeren');
-      return;
-    }
-    const answers: Svar[] = requests.map((request) => {
+    const answers: (Svar | Refusal)[] = messages.map((message) => {
+      // A message this service cannot take is refused by application receipt.
+      if (!message.ok) return message;
+      const { request, original } = message;
+      // Addressed to another HER-id than this service's: E21 Mottaker finnes ikke.
+      if (request.receiverHerId !== self.herId) return { original, error: 'E21' as const, text: 'Meldingen er ikke adressert til denne tjenesten' };
       const person = find(request.nin);
       return { request, found: person ? { person, record: person.careRecord, municipalityName: municipalityName.get(person.careRecord.municipality) ?? '' } : null };
     });
-    res.status(200).type('application/xml').send(meldingListe(self, answers));
+    res.status(200).type('application/xml').send(meldingListe(self, answers, new Date(), (m) => outbox.record(m)));
+  });
+  // The caller's application receipts for the answers (HTTP 202, no body), each counted by its status and error in
+  // the instance's stats, or as unmatched when it names no answer this service sent.
+  app.post(APPREC_PATH, (req: Request, res: Response) => {
+    const receipts = readReceipts(req.body);
+    if (!receipts) {
+      refuse(res, 400, 'UGYLDIG_KVITTERING', 'Kvitteringen er ikke en gyldig applikasjonskvittering (AppRec 1.0)');
+      return;
+    }
+    for (const receipt of receipts) observe(outbox.take(receipt));
+    res.status(202).end();
   });
   app.use((_req: Request, res: Response) => {
     refuse(res, 404, 'UKJENT_TJENESTE', 'Ukjent tjeneste');

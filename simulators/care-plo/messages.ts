@@ -4,6 +4,7 @@ import { utcToOsloLocal } from '../../lib/osloTime';
 import type { CareRecord, Person } from '../population';
 import { MIG_VERSION, NS, OID, pasientBlock } from './helseopplysninger';
 import { entry } from '../../codelists';
+import { APPREC_NS, refusalAppRec, type Refusal, type SentMessage } from '../kit/appRec';
 import { repeatedRequest, type IdKind } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 
@@ -12,7 +13,8 @@ import type { Foresporsel } from './request';
  * extract under default namespaces), in a MeldingListe of the product's own:
  * - HELSEOPPLYSNINGER_LEGE for a patient it holds: main document the PLO message HelseopplysningerTilLege
  *   (InformasjonOmForsendelsen: a new message, in answer to a request), the care record extract attached;
- * - DIALOG_SVAR for a patient it does not hold: a Dialogmelding Notat saying so, repeating the request.
+ * - DIALOG_SVAR for a patient it does not hold: a Dialogmelding Notat saying so, repeating the request;
+ * - an application receipt (AppRec 1.0, status 2 Avvist) for a request it refuses.
  * Both refer to the request (ConversationRef) and name the patient in MsgInfo/Patient; only a held patient is
  * named by name as well as number.
  */
@@ -48,14 +50,19 @@ export interface Svar {
   found: { person: Person; record: CareRecord; municipalityName: string } | null;
 }
 
-function msgHead(self: Party, svar: Svar, now: Date): Record<string, unknown> {
+const TYPE = {
+  answer: { '@_V': 'HELSEOPPLYSNINGER_LEGE', '@_DN': 'Helseopplysninger til lege' },
+  nothingHeld: { '@_V': 'DIALOG_SVAR', '@_DN': 'Svar på forespørsel' },
+} as const;
+
+function msgHead(self: Party, svar: Svar, now: Date, msgId: string): Record<string, unknown> {
   const { request, found } = svar;
   const person = found?.person ?? null;
   const msgInfo = {
-    'mh:Type': found ? { '@_V': 'HELSEOPPLYSNINGER_LEGE', '@_DN': 'Helseopplysninger til lege' } : { '@_V': 'DIALOG_SVAR', '@_DN': 'Svar på forespørsel' },
+    'mh:Type': found ? TYPE.answer : TYPE.nothingHeld,
     'mh:MIGversion': MIG_VERSION,
     'mh:GenDate': utcToOsloLocal(now.toISOString()),
-    'mh:MsgId': randomUUID(),
+    'mh:MsgId': msgId,
     'mh:ConversationRef': { 'mh:RefToParent': request.msgId, 'mh:RefToConversation': request.msgId },
     'mh:Sender': organisation(self),
     'mh:Receiver': organisation({ name: request.senderName, herId: request.senderHerId }),
@@ -103,14 +110,35 @@ function msgHead(self: Party, svar: Svar, now: Date): Record<string, unknown> {
   return { 'mh:MsgInfo': msgInfo, 'mh:Document': [document('H', plo), document('V', extract, 'Omsorgsuttrekk')] };
 }
 
-/** The whole answer to one batch: one MsgHead per request, in the order asked. */
-export function meldingListe(self: Party, answers: readonly Svar[], now = new Date()): string {
+/**
+ * The whole answer to one batch: one MsgHead per request answered, in the order asked, then one AppRec (status 2
+ * Avvist, an error of Volven 8221, from this service) per request refused; `sent` learns each answer, so that the
+ * receipts that come back for them can be checked.
+ */
+export function meldingListe(self: Party, answers: readonly (Svar | Refusal)[], now = new Date(), sent?: (message: SentMessage) => void): string {
+  const svar = answers.filter((a): a is Svar => !('error' in a));
+  const avvist = answers.filter((a): a is Refusal => 'error' in a);
+  const heads = svar.map((a) => {
+    const msgId = randomUUID();
+    sent?.({ msgId, type: (a.found ? TYPE.answer : TYPE.nothingHeld)['@_V'], genDate: utcToOsloLocal(now.toISOString()), from: self.herId, to: a.request.senderHerId });
+    return msgHead(self, a, now, msgId);
+  });
   return buildXml({
-    'op:MeldingListe': { '@_xmlns:op': NS.vendor, '@_xmlns:mh': NS.msgHead, 'mh:MsgHead': answers.map((a) => msgHead(self, a, now)) },
+    'op:MeldingListe': {
+      '@_xmlns:op': NS.vendor,
+      '@_xmlns:mh': NS.msgHead,
+      ...(avvist.length ? { '@_xmlns:ar': APPREC_NS } : {}),
+      ...(heads.length ? { 'mh:MsgHead': heads } : {}),
+      ...(avvist.length ? { 'ar:AppRec': avvist.map((a) => refusalAppRec(a, self, (n) => `ar:${n}`, now)) } : {}),
+    },
   });
 }
 
-/** The error message this system answers with (400 for a bad request, 403 for a stranger, 500 for its own failure). */
+/**
+ * The error message this system answers a call it cannot read as messages with (400 for a bad request or receipt,
+ * 403 for a stranger, 404 for another path, 500 for its own failure); a message it can read but not take is refused
+ * by application receipt instead.
+ */
 export function feilmelding(kode: string, beskrivelse: string): string {
   return buildXml({ Feilmelding: { '@_xmlns': NS.vendor, Kode: { '@_V': kode, '@_DN': beskrivelse }, Beskrivelse: beskrivelse } });
 }

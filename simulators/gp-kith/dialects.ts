@@ -10,6 +10,7 @@ export const NS = {
   soap12: 'http://www.w3.org/2003/05/soap-envelope',
   msgHead: 'http://www.kith.no/xmlstds/msghead/2006-05-24',
   dialog: 'http://www.kith.no/xmlstds/dialog/2006-10-11',
+  appRec: 'http://www.kith.no/xmlstds/apprec/2004-11-21',
   nordlysWs: 'http://nordlys.no/journal/2019/06',
   fjordWs: 'http://www.fjordepj.no/ws/epj/2015/03',
   nordlysFault: 'http://nordlys.no/journal/feil',
@@ -32,8 +33,13 @@ export interface DialectProfile {
   /** The element in the SOAP Body that carries the batch of MsgHeads, in the request and the answer. */
   batch: { ns: string; request: string; response: string };
   journalNs: string;
+  /**
+   * The one-way operation, on an endpoint of its own, that takes the caller's application receipts (AppRec 1.0) for
+   * the answers: its path, SOAP action and the element (in the batch namespace) around the AppRecs.
+   */
+  receipts: { path: string; action: string; element: string };
   /** Prefixes this vendor writes: '' means a default namespace. */
-  prefixes: { envelope: string; batch: string; msgHead: string; dialog: string; journal: string };
+  prefixes: { envelope: string; batch: string; msgHead: string; dialog: string; journal: string; appRec: string };
 }
 
 export const PROFILES: Record<Dialect, DialectProfile> = {
@@ -45,7 +51,8 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     action: 'http://nordlys.no/journal/HentJournal',
     batch: { ns: NS.nordlysWs, request: 'HentJournal', response: 'HentJournalResponse' },
     journalNs: JOURNAL_NS.v2019,
-    prefixes: { envelope: 'SOAP-ENV', batch: 'nl', msgHead: 'mh', dialog: 'dia', journal: 'ju' },
+    receipts: { path: '/soap/KvitteringService', action: 'http://nordlys.no/journal/SendApplikasjonskvittering', element: 'SendApplikasjonskvittering' },
+    prefixes: { envelope: 'SOAP-ENV', batch: 'nl', msgHead: 'mh', dialog: 'dia', journal: 'ju', appRec: 'ar' },
   },
   soap12: {
     product: 'Fjord EPJ',
@@ -55,7 +62,8 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     action: 'urn:fjord-epj:journal:HentJournal',
     batch: { ns: NS.fjordWs, request: 'MsgHeadList', response: 'MsgHeadList' },
     journalNs: JOURNAL_NS.v2016,
-    prefixes: { envelope: 'env', batch: '', msgHead: '', dialog: '', journal: '' },
+    receipts: { path: '/ws/apprec', action: 'urn:fjord-epj:journal:SendAppRec', element: 'AppRecList' },
+    prefixes: { envelope: 'env', batch: '', msgHead: '', dialog: '', journal: '', appRec: '' },
   },
 };
 

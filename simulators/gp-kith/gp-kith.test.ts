@@ -10,6 +10,7 @@ import { withCheckDigits } from '../../lib/nin';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, doseText, getPopulationIndex, type Person } from '../population';
 import { gpKithSimulator } from '.';
+import { receiptsSettled } from '../../adapters/kit/appRec';
 import { sourceFailure, testKit } from '../../adapters/kit/testing';
 
 const population = getPopulationIndex();
@@ -104,6 +105,8 @@ beforeAll(async () => {
   for (const s of sims.values()) await s.start(0);
 });
 beforeEach(async () => {
+  // Receipts of the previous test are delivered before the counts are reset.
+  await receiptsSettled();
   for (const s of sims.values()) {
     await s.setBehaviour({ mode: 'normal' });
     s.resetStats();
@@ -120,7 +123,10 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
 
   it('answers a batch in one SOAP call, and the adapter maps the population truth exactly', async () => {
     const result = await adapter('soap11').read([keyOf(homeCare), keyOf(deceased), keyOf(rich), { nin: stranger, officeHerId: '81241' }]);
-    expect(sim('soap11').stats.byRoute).toEqual({ 'POST /soap/JournalService': 1 });
+    // Every answer is acknowledged by AppRec 1.0 (OK) in one call to the receipt operation, each matching an answer sent.
+    await receiptsSettled();
+    expect(sim('soap11').stats.byRoute).toEqual({ 'POST /soap/JournalService': 1, 'POST /soap/KvitteringService': 1 });
+    expect(sim('soap11').stats.observed).toEqual({ 'apprec:1': new Set([homeCare, deceased, rich].map((p) => p.nin)).size + 1 });
     expect(sim('soap11').stats.ninInUrl).toBe(0);
     expect(result.get(homeCare.nin)).toEqual(expected(homeCare));
     expect(result.get(deceased.nin)).toEqual(expected(deceased));
@@ -173,27 +179,69 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
   });
 
   it.each([
-    ['a topic of Dialogmelding 1.1 (Volven 7322) in a 1.0 request', (b: string) => b.replace('<dia:TypeForesp V="2" S="2.16.578.1.12.4.1.1.9065"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"')],
-    ['a code its list does not hold (9065 code 7)', (b: string) => b.replace('<dia:TypeForesp V="2"', '<dia:TypeForesp V="7"')],
-    ['a request for health information without its purpose (Formål)', (b: string) => b.replace(/<dia:Formål [^>]*\/>/, '')],
-  ])('refuses %s', async (_what, edit) => {
-    const valid = requestBody('soap11', [keyOf(homeCare)]);
-    const body = edit(valid);
+    ['a topic of Dialogmelding 1.1 (Volven 7322) in a 1.0 request', (b: string) => b.replace('<dia:TypeForesp V="2" S="2.16.578.1.12.4.1.1.9065"', '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"'), 'T99'],
+    ['a code its list does not hold (9065 code 7)', (b: string) => b.replace('<dia:TypeForesp V="2"', '<dia:TypeForesp V="7"'), 'T99'],
+    ['a request for health information without its purpose (Formål)', (b: string) => b.replace(/<dia:Formål [^>]*\/>/, ''), 'T99'],
+    ['a request that breaks the schema (no patient)', (b: string) => b.replace(/<mh:Patient>[\s\S]*?<\/mh:Patient>/, ''), 'T02'],
+    ['another message type than DIALOG_FORESPORSEL', (b: string) => b.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_NOTAT"'), 'T10'],
+    ['a message to an office this system does not host', (b: string) => b.replace(/(<mh:Receiver>[\s\S]*?<mh:Id>)\d+/, '$181246'), 'E21'],
+  ])('refuses %s by AppRec 1.0 (status 2, an error of 8221) in place of its answer, answering the rest', async (_what, edit, code) => {
+    const valid = requestBody('soap11', [keyOf(homeCare), keyOf(deceased)]);
+    // Only the first message is spoilt.
+    const [first] = valid.match(/<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>/) ?? [''];
+    const body = valid.replace(first, edit(first));
     expect(body).not.toBe(valid);
     const response = await fetch(`${sim('soap11').url}/soap/JournalService`, {
       method: 'POST',
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/HentJournal"' },
       body,
     });
-    expect(response.status).toBe(500);
-    expect(faultOf(await response.text()).code).toBe('Client');
+    expect(response.status).toBe(200);
+    const doc = at(parseXml(await response.text(), ['MsgHead', 'AppRec']), 'Envelope', 'Body', 'HentJournalResponse');
+    expect((at(doc, 'MsgHead') as unknown[]).map((m) => at(m, 'MsgInfo', 'ConversationRef', 'RefToParent'))).toEqual(['b7f3c1de-0000-4000-8000-000000000002']);
+    const appRecs = at(doc, 'AppRec') as unknown[];
+    expect(appRecs).toHaveLength(1);
+    expect(appRecs[0]).toMatchObject({
+      MsgType: { '@_V': 'APPREC', '@_DN': 'Applikasjonskvittering' },
+      MIGversion: '1.0 2004-11-21',
+      Sender: { HCP: { Inst: { Id: code === 'E21' ? '81246' : homeCare.gp?.officeHerId, TypeId: { '@_V': 'HER' } } } },
+      Receiver: { HCP: { Inst: { Id: '90001', TypeId: { '@_V': 'HER' } } } },
+      Status: { '@_V': '2', '@_DN': 'Avvist' },
+      Error: { '@_V': code, '@_S': '2.16.578.1.12.4.1.1.8221' },
+      OriginalMsgId: { MsgType: { '@_V': code === 'T10' ? 'DIALOG_NOTAT' : 'DIALOG_FORESPORSEL' }, IssueDate: /<mh:GenDate>([^<]+)</.exec(first)?.[1], Id: 'b7f3c1de-0000-4000-8000-000000000001' },
+    });
+    expect(JSON.stringify(appRecs)).not.toContain(homeCare.nin);
   });
 
-  it('refuses a batch that names an office another system hosts (E202), as a router would', async () => {
+  it('refuses a message to an office another system hosts by AppRec E21 (Mottaker finnes ikke); the adapter reports it as the system’s refusal', async () => {
     const nursingHome = demoPatient('nursingHome'); // listed at an office on gp-fjord-midt
     const misaddressed = await sourceFailure(adapter('soap11').read([keyOf(homeCare), keyOf(nursingHome)]));
-    // The vendor's error code says what went wrong; its fault text never reaches the error.
-    expect(misaddressed.message).toBe('gp-nordlys-vest answered a SOAP fault (Client), error code E202');
+    // The receipt's 8221 code says what went wrong; its text never reaches the error.
+    expect(misaddressed.code).toBe('SOURCE_UNAVAILABLE');
+    expect(misaddressed.message).toBe('gp-nordlys-vest answered a KITH AppRec fault (Avvist), error code E21');
+    // The answer the system did send is acknowledged all the same; its own receipt is not.
+    await receiptsSettled();
+    expect(sim('soap11').stats.observed).toEqual({ 'apprec:1': 1 });
+  });
+
+  it('takes application receipts on their own operation: counts each by status and error, an unknown one as unmatched, and refuses what is not an AppRec 1.0 (E110)', async () => {
+    const url = `${sim('soap11').url}/soap/KvitteringService`;
+    const headers = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://nordlys.no/journal/SendApplikasjonskvittering"' };
+    const appRec = (id: string, status: string, error = '') =>
+      `<ar:AppRec><ar:MsgType V="APPREC"/><ar:MIGversion>1.0 2004-11-21</ar:MIGversion><ar:GenDate>2026-12-06T10:00:00</ar:GenDate><ar:Id>r-${id}</ar:Id><ar:Sender><ar:HCP><ar:Inst><ar:Id>90001</ar:Id><ar:TypeId V="HER"/></ar:Inst></ar:HCP></ar:Sender><ar:Receiver><ar:HCP><ar:Inst><ar:Id>81241</ar:Id><ar:TypeId V="HER"/></ar:Inst></ar:HCP></ar:Receiver><ar:Status V="${status}"/>${error}<ar:OriginalMsgId><ar:MsgType V="DIALOG_SVAR"/><ar:IssueDate>2026-12-06T09:00:00</ar:IssueDate><ar:Id>${id}</ar:Id></ar:OriginalMsgId></ar:AppRec>`;
+    const call = (recs: string) =>
+      `<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body><nl:SendApplikasjonskvittering xmlns:nl="http://nordlys.no/journal/2019/06" xmlns:ar="http://www.kith.no/xmlstds/apprec/2004-11-21">${recs}</nl:SendApplikasjonskvittering></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    const unknown = await fetch(url, { method: 'POST', headers, body: call(appRec('never-sent', '1')) });
+    expect(unknown.status).toBe(202);
+    expect(await unknown.text()).toBe('');
+    expect(sim('soap11').stats.observed).toEqual({ 'apprec:unmatched': 1 });
+    for (const body of [call(appRec('x', '9')), call(appRec('x', '2')), call(appRec('x', '2', '<ar:Error V="E999" S="2.16.578.1.12.4.1.1.8221"/>')), call(''), 'no xml']) {
+      const refused = await fetch(url, { method: 'POST', headers, body });
+      expect(refused.status).toBe(500);
+      expect(await refused.text()).toContain('<nl:Kode>E110</nl:Kode>');
+    }
+    const wrongAction = await fetch(url, { method: 'POST', headers: { ...headers, SOAPAction: '"http://nordlys.no/journal/HentJournal"' }, body: call(appRec('x', '1')) });
+    expect(faultOf(await wrongAction.text()).code).toBe('Client');
   });
 
   it('refuses a wrong content type (415), a missing SOAPAction, malformed XML and a SOAP 1.2 envelope with SOAP 1.1 faults', async () => {
@@ -239,7 +287,10 @@ describe('gp-kith simulator with its adapter over HTTP: Fjord EPJ (soap12)', () 
   it('answers a batch in one SOAP 1.2 call, and the adapter maps the population truth exactly (a D-number too)', async () => {
     const homeCare = demoPatient('homeCare'); // listed at a Nordlys office: asked here at a Fjord office, which holds nothing
     const result = await adapter('soap12').read([keyOf(dNumber), keyOf(askoy), keyOf(blocked), keyOf(rich), { nin: homeCare.nin, officeHerId: '81243' }, { nin: stranger, officeHerId: '81243' }]);
-    expect(sim('soap12').stats.byRoute).toEqual({ 'POST /ws/epj': 1 });
+    await receiptsSettled();
+    expect(sim('soap12').stats.byRoute).toEqual({ 'POST /ws/epj': 1, 'POST /ws/apprec': 1 });
+    // One receipt per answer: each patient asked once (the richest may be one of the demo patients), and two not held.
+    expect(sim('soap12').stats.observed).toEqual({ 'apprec:1': new Set([dNumber, askoy, blocked, rich].map((p) => p.nin)).size + 2 });
     expect(sim('soap12').stats.ninInUrl).toBe(0);
     for (const p of [dNumber, askoy, blocked, rich]) expect(result.get(p.nin)).toEqual(expected(p));
     expect(result.get(homeCare.nin)).toBeNull();

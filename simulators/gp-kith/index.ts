@@ -2,8 +2,9 @@ import express, { type Request, type Response } from 'express';
 import type { CannedResponse, SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { NS, PROFILES, type Dialect } from './dialects';
 import { soapFault } from './faults';
-import { journalResponse, type Office, type Svar } from './journal';
-import { envelopeNamespace, readRequest } from './request';
+import { Outbox } from '../kit/appRec';
+import { journalResponse, type Avvist, type Office, type Svar } from './journal';
+import { envelopeNamespace, readReceipts, readRequest } from './request';
 
 /**
  * GP record systems that answer KITH dialogue messages over SOAP: a batch of DIALOG_FORESPORSEL messages
@@ -18,6 +19,12 @@ import { envelopeNamespace, readRequest } from './request';
  * not its to answer. There is no HTTP authentication: the products answer only the communication partner
  * (sender HER-id) they are set up for, which stands in for the signed ebXML/partner agreement of real
  * message exchange.
+ * Application receipts (AppRec 1.0) both ways: a request the system cannot take (another message type, a broken
+ * schema, a code outside Dialogmelding 1.0's lists, an office it does not host) is answered by an AppRec with status 2
+ * Avvist and an error of Volven 8221 instead of a DIALOG_SVAR, the rest of the batch answered as usual; the caller's
+ * AppRecs for the answers go to each product's receipt operation (Nordlys `POST /soap/KvitteringService`, Fjord
+ * `POST /ws/apprec`) and are counted in the stats (`observed`). A call the system cannot read as messages at all
+ * (not XML, a message without id or HER-ids, too many, a stranger) is refused whole with the product's own fault code.
  */
 export const MAX_PATIENTS = 100;
 
@@ -37,7 +44,7 @@ function send(res: Response, answer: CannedResponse): void {
   res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 
-function createApp({ instance, orgs, population }: SimulatorContext): express.Express {
+function createApp({ instance, orgs, population, observe }: SimulatorContext): express.Express {
   const dialect = dialectOf(instance.options, instance.id);
   const profile = PROFILES[dialect];
   const partnerHerId = String(instance.options.senderHerId ?? '');
@@ -45,6 +52,8 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
     orgs.gpOffices.filter((o) => o.instance === instance.id).map((o) => [o.herId, { herId: o.herId, orgNumber: o.orgNumber, name: o.name }]),
   );
   const fault = (kind: Parameters<typeof soapFault>[1], reason: string, code: string) => soapFault(dialect, kind, reason, code);
+  // The answers sent, so that the receipts for them can be checked.
+  const outbox = new Outbox();
 
   const app = express();
   app.use(express.text({ type: [profile.contentType], limit: '2mb' }));
@@ -68,30 +77,53 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
       send(res, fault('Client', read.reason, read.code));
       return;
     }
-    const { requests } = read;
-    if (requests.length > MAX_PATIENTS) {
+    const { messages } = read;
+    if (messages.length > MAX_PATIENTS) {
       send(res, fault('Client', `Maks ${MAX_PATIENTS} meldinger per kall`, 'E103'));
       return;
     }
-    // The partner check: only the configured sender HER-id may ask this system anything.
-    if (!partnerHerId || requests.some((r) => r.senderHerId !== partnerHerId)) {
+    // The partner check: only the configured sender HER-id may ask this system anything (the partner agreement
+    // stands in for the transport's; a stranger's call is refused whole, as a transport would).
+    if (!partnerHerId || messages.some((m) => m.original.sender.herId !== partnerHerId)) {
       send(res, fault('Client', 'Avsender er ikke en kjent kommunikasjonspart', 'E201'));
       return;
     }
-    // A message to an office this system does not host would have been routed elsewhere.
-    if (requests.some((r) => !offices.has(r.receiverHerId))) {
-      send(res, fault('Client', 'Meldingen er adressert til et legekontor som ikke er på denne tjenesten', 'E202'));
-      return;
-    }
-    const answers: Svar[] = requests.map((request) => {
-      const office = offices.get(request.receiverHerId) as Office;
+    const answers: (Svar | Avvist)[] = messages.map((message) => {
+      // A message this system cannot take is refused by application receipt, from the office it was addressed to.
+      if (!message.ok) return { ...message, from: message.original.receiver };
+      const { request, original } = message;
+      const office = offices.get(request.receiverHerId);
+      // A message to an office this system does not host would have been routed elsewhere: E21 Mottaker finnes ikke.
+      if (!office) return { original, error: 'E21' as const, text: 'Legekontoret er ikke på denne tjenesten', from: original.receiver };
       const person = population.byNin.get(request.nin);
       const record = person?.gpRecord;
       // An office answers with the journals of its own listed patients only.
       const found = person && record && record.officeHerId === office.herId ? { person, record } : null;
       return { office, request, found };
     });
-    res.status(200).type(`${profile.contentType}; charset=utf-8`).send(journalResponse(dialect, answers));
+    res
+      .status(200)
+      .type(`${profile.contentType}; charset=utf-8`)
+      .send(journalResponse(dialect, answers, new Date(), (m) => outbox.record(m)));
+  });
+  // The caller's application receipts for the answers: a one-way operation (HTTP 202, no body), each receipt counted
+  // by its status and error in the instance's stats, or as unmatched when it names no answer this system sent.
+  app.post(profile.receipts.path, (req, res) => {
+    if (!req.is(profile.contentType)) {
+      res.status(415).type('text/plain').send(`${profile.product} expects Content-Type ${profile.contentType}`);
+      return;
+    }
+    if (actionOf(dialect, req) !== profile.receipts.action) {
+      send(res, fault('Client', `Ukjent eller manglende SOAP-action; forventet ${profile.receipts.action}`, 'E001'));
+      return;
+    }
+    const receipts = readReceipts(typeof req.body === 'string' ? req.body : '', profile.receipts.element);
+    if (!receipts) {
+      send(res, fault('Client', 'Kvitteringen er ikke en gyldig applikasjonskvittering (AppRec 1.0)', 'E110'));
+      return;
+    }
+    for (const receipt of receipts) observe(outbox.take(receipt));
+    res.status(202).end();
   });
   // Anything else is not a service endpoint: the products answer a plain 404.
   app.use((_req, res) => {

@@ -5,6 +5,7 @@ import { CODE_SYSTEMS, doseText, type GpRecord, type MedicationUse, type Person 
 import type { Coding } from '../population/codes';
 import { NS, PROFILES, qualifier, xmlns, type Dialect } from './dialects';
 import { CODE_LISTS, entry } from '../../codelists';
+import { refusalAppRec, type Party, type Refusal, type SentMessage } from '../kit/appRec';
 import { repeatedRequest } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 
@@ -122,7 +123,12 @@ export interface Svar {
   found: Patient | null;
 }
 
-function svarMsgHead(dialect: Dialect, svar: Svar, now: Date): Record<string, unknown> {
+/** A request refused by application receipt (status 2, an error of 8221), sent from `from`. */
+export interface Avvist extends Refusal {
+  from: Party;
+}
+
+function svarMsgHead(dialect: Dialect, svar: Svar, now: Date, msgId: string): Record<string, unknown> {
   const profile = PROFILES[dialect];
   const m = qualifier(profile.prefixes.msgHead);
   const dia = qualifier(profile.prefixes.dialog);
@@ -166,7 +172,7 @@ function svarMsgHead(dialect: Dialect, svar: Svar, now: Date): Record<string, un
       [m('Type')]: { '@_V': 'DIALOG_SVAR', '@_DN': 'Svar på forespørsel' },
       [m('MIGversion')]: 'v1.2 2006-05-24',
       [m('GenDate')]: utcToOsloLocal(now.toISOString()),
-      [m('MsgId')]: randomUUID(),
+      [m('MsgId')]: msgId,
       [m('ConversationRef')]: { [m('RefToParent')]: request.msgId, [m('RefToConversation')]: request.msgId },
       [m('Sender')]: {
         [m('Organisation')]: {
@@ -190,16 +196,28 @@ function svarMsgHead(dialect: Dialect, svar: Svar, now: Date): Record<string, un
   };
 }
 
-/** The whole SOAP answer to one batch: one DIALOG_SVAR per request, in the order asked. */
-export function journalResponse(dialect: Dialect, answers: readonly Svar[], now = new Date()): string {
+/**
+ * The whole SOAP answer to one batch: one DIALOG_SVAR per request answered, then one AppRec per request refused;
+ * `sent` learns each DIALOG_SVAR, so that the receipts that come back for them can be checked.
+ */
+export function journalResponse(dialect: Dialect, answers: readonly (Svar | Avvist)[], now = new Date(), sent?: (message: SentMessage) => void): string {
   const profile = PROFILES[dialect];
   const e = qualifier(profile.prefixes.envelope);
   const b = qualifier(profile.prefixes.batch);
   const m = qualifier(profile.prefixes.msgHead);
+  const ar = qualifier(profile.prefixes.appRec);
+  const svar = answers.filter((a): a is Svar => !('error' in a));
+  const avvist = answers.filter((a): a is Avvist => 'error' in a);
+  const heads = svar.map((a) => {
+    const msgId = randomUUID();
+    sent?.({ msgId, type: 'DIALOG_SVAR', genDate: utcToOsloLocal(now.toISOString()), from: a.office.herId, to: a.request.senderHerId });
+    return svarMsgHead(dialect, a, now, msgId);
+  });
   const body = {
     [b(profile.batch.response)]: {
       ...xmlns(profile.prefixes.batch, profile.batch.ns),
-      [m('MsgHead')]: answers.map((a) => svarMsgHead(dialect, a, now)),
+      ...(heads.length ? { [m('MsgHead')]: heads } : {}),
+      ...(avvist.length ? { ...(profile.prefixes.appRec ? xmlns(profile.prefixes.appRec, NS.appRec) : {}), [ar('AppRec')]: avvist.map((a) => ({ ...(profile.prefixes.appRec ? {} : xmlns('', NS.appRec)), ...refusalAppRec(a, a.from, ar, now) })) } : {}),
     },
   };
   return buildXml({ [e('Envelope')]: { ...xmlns(profile.prefixes.envelope, profile.envelopeNs), [e('Body')]: body } });

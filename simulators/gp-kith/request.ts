@@ -1,14 +1,17 @@
+import { readAppRecs, type ReceivedAppRec } from '../kit/appRec';
 import { parseXml } from '../kit/xml';
-import { readDialogRequests, type Foresporsel } from '../kit/dialogRequest';
+import { readDialogRequests, type DialogMessage, type Foresporsel } from '../kit/dialogRequest';
 
-export type { Foresporsel };
+export type { DialogMessage, Foresporsel };
 
 /**
  * Reads a batch of KITH dialogue requests as the products do: the SOAP Body holds the vendor's batch
  * element with one MsgHead per patient, each a DIALOG_FORESPORSEL (simulators/kit/dialogRequest.ts) from the
- * asking party to the patient's GP office. Anything else is the caller's fault.
+ * asking party to the patient's GP office; a message it cannot take is refused by application receipt. A batch it
+ * cannot read as messages is the caller's fault, with the product's own codes: E100 not XML, E101 a message that
+ * cannot be referred to, E102 one without the HER-ids a receipt would be addressed by.
  */
-export type ReadRequest = { ok: true; requests: Foresporsel[] } | { ok: false; reason: string; code: string };
+export type ReadRequest = { ok: true; messages: DialogMessage[] } | { ok: false; reason: string; code: string };
 
 /** The envelope's namespace as written (the parser drops namespaces, but the SOAP version lives there). */
 export function envelopeNamespace(xml: string): string | null {
@@ -32,4 +35,18 @@ export function readRequest(xml: string, batchElement: string): ReadRequest {
   return read.refusal === 'no-her-id'
     ? { ok: false, reason: 'Avsender og mottaker må ha HER-id', code: 'E102' }
     : { ok: false, reason: `Meldingen følger ikke DIALOG_FORESPORSEL: ${batchElement}/${read.at}`, code: 'E101' };
+}
+
+/**
+ * The AppRecs of a receipt call: the SOAP Body's element `element` (the vendor's) holding one or more AppRec 1.0
+ * (simulators/kit/appRec.ts); null when the call is not that.
+ */
+export function readReceipts(xml: string, element: string): ReceivedAppRec[] | null {
+  try {
+    const doc = parseXml(xml);
+    const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
+    return readAppRecs((body?.[element] as Record<string, unknown> | undefined)?.AppRec);
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,7 @@
-import { buildJournalRequest } from '../../adapters/gp-kith/request';
+import { createGpKithAdapter } from '../../adapters/gp-kith/client';
+import { buildJournalRequest, buildReceipts } from '../../adapters/gp-kith/request';
+import { APPREC_ERRORS, ReceiptLedger, receiptsSettled, type AppRecError } from '../../adapters/kit/appRec';
+import { testKit } from '../../adapters/kit/testing';
 import type { GpKithDialect } from '../../adapters/gp-kith/manifest';
 import { soapHeaders } from '../../adapters/kit';
 import { instancesOf, loadOrganisations, loadSources } from '../../lib/config';
@@ -13,8 +16,10 @@ import { gpKithSimulator } from '.';
  * Every KITH message of the GP systems, checked against the XML Schemas in schemas/ (MsgHead v1.2,
  * Dialogmelding 1.0, the journal extract, the vendors' SOAP envelopes), strictly: every DIALOG_FORESPORSEL
  * the adapter sends and every DIALOG_SVAR each of the four instances answers, for every patient listed at
- * every office of the population, and for a number no office knows. With KITH_XSD_DIR set, the namespaces
- * found there (the official MsgHead-v1_2.xsd, say) are checked against those files instead.
+ * every office of the population, and for a number no office knows; and every application receipt (AppRec 1.0)
+ * either side sends: the systems' refusals in their answers, the adapter's receipts for the answers it read (and one
+ * of each kind it can give). With KITH_XSD_DIR set, the namespaces found there (the official MsgHead-v1_2.xsd, say)
+ * are checked against those files instead.
  */
 const population = getPopulationIndex();
 const orgs = loadOrganisations();
@@ -30,6 +35,19 @@ const stranger = (() => {
   }
   throw new Error('no free number');
 })();
+
+/** Ways a DIALOG_FORESPORSEL is refused by receipt: a 1.1 topic (T99), another type (T10), no patient (T02), another system's office (E21), no purpose (T99). */
+const REFUSALS: ((head: string) => string)[] = [
+  (h) => h.replace(/<dia:TypeForesp V="2" S="2.16.578.1.12.4.1.1.9065"/, '<dia:TypeForesp V="8" S="2.16.578.1.12.4.1.1.7322"'),
+  (h) => h.replace('V="DIALOG_FORESPORSEL"', 'V="DIALOG_NOTAT"'),
+  (h) => h.replace(/<mh:Patient>[\s\S]*?<\/mh:Patient>/, ''),
+  (h) => h.replace(/(<mh:Receiver>[\s\S]*?<mh:Id>)\d+/, '$1999'),
+  (h) => h.replace(/<dia:Formål [^>]*\/>/, ''),
+];
+const RECEIPTS: Record<GpKithDialect, string> = { soap11: '/soap/KvitteringService', soap12: '/ws/apprec' };
+const receipts: XmlDocument[] = [];
+const appRecs = { fromSystems: 0 };
+const acknowledged: Record<string, number>[] = [];
 
 const sims = gpInstances.map((instance) => new SimulatedInstance(gpKithSimulator, { instance, orgs, population }, { mode: 'normal', latencyMs: 0 }, createLogger('test')));
 const documents: XmlDocument[] = [];
@@ -56,7 +74,32 @@ beforeAll(async () => {
       answered.withJournal += (answer.match(/<(?:ju:)?Journal\b/g) ?? []).length;
       documents.push({ name: `${instance.id} request ${start / 100 + 1}`, xml: body }, { name: `${instance.id} answer ${start / 100 + 1}`, xml: answer });
     }
+    // Refusals by application receipt: one batch with a message of each kind the system refuses, and one it answers.
+    const refusal = buildJournalRequest({ dialect, senderHerId: String(instance.options.senderHerId), genDate: new Date(), messages: keys.slice(0, 6).map((k, n) => ({ ...k, msgId: `1d2c3b4a-0000-4000-8000-${String(n).padStart(12, '0')}` })) });
+    let n = 0;
+    const spoilt = refusal.replace(/<mh:MsgHead>[\s\S]*?<\/mh:MsgHead>/g, (head) => REFUSALS[n++]?.(head) ?? head);
+    const refused = await fetch(`${sim.url}${PATH[dialect]}`, { method: 'POST', headers: soapHeaders(VERSION[dialect], ACTION[dialect]), body: spoilt });
+    const refusedAnswer = await refused.text();
+    appRecs.fromSystems += (refusedAnswer.match(/<(?:ar:)?AppRec\b/g) ?? []).length;
+    documents.push({ name: `${instance.id} answer with refusals`, xml: refusedAnswer });
+    // The adapter's receipts: those it sends after a read (captured on their way out), and one of each refusal.
+    const kit = testKit();
+    const reachable = { ...instance, baseUrl: sim.url, timeoutMs: 5000 };
+    kit.http(reachable).interceptors.request.use((config) => {
+      if (String(config.url).endsWith(RECEIPTS[dialect])) receipts.push({ name: `${instance.id} receipts after a read`, xml: String(config.data) });
+      return config;
+    });
+    const adapter = createGpKithAdapter(reachable, { dialect, senderHerId: String(instance.options.senderHerId) }, kit);
+    await adapter.read(keys.slice(0, 5));
+    await receiptsSettled();
+    acknowledged.push(sim.stats.observed ?? {});
+    const ledger = new ReceiptLedger();
+    const message = { type: { V: 'DIALOG_SVAR', DN: 'Svar på forespørsel' }, genDate: '2026-12-06T10:15:00', msgId: 'a6967e6a-8c0a-4be4-a647-c921d3086423', sender: { herId: keys[0]!.officeHerId, name: 'Legekontor' } };
+    ledger.accept(message);
+    for (const error of Object.keys(APPREC_ERRORS) as AppRecError[]) ledger.refuse(message, error, 'Test', new Error('test'));
+    receipts.push({ name: `${instance.id} receipts of every kind`, xml: buildReceipts(dialect, ledger.appRecs({ herId: '90001', name: 'Patient Graph' }, (x) => `ar:${x}`)) });
   }
+  documents.push(...receipts);
 }, 60_000);
 afterAll(async () => {
   for (const sim of sims) await sim.close();
@@ -74,6 +117,32 @@ describe('GP system messages against the XML Schemas', () => {
     expect(report.count).toBe(documents.length);
     // With official schemas given, they were the ones used.
     if (process.env.KITH_XSD_DIR) expect(report.official).toContain('http://www.kith.no/xmlstds/msghead/2006-05-24');
+  }, 60_000);
+
+  it('every application receipt (AppRec 1.0) both sides send validates strictly: the systems’ refusals, the adapter’s receipts', async () => {
+    // Five refusals in each instance's batch, and the adapter's receipts: after a read (all OK), and one of each kind.
+    expect(appRecs.fromSystems).toBe(gpInstances.length * REFUSALS.length);
+    expect(receipts.filter((r) => r.name.endsWith('after a read'))).toHaveLength(gpInstances.length);
+    // The systems matched each receipt to an answer they sent.
+    for (const observed of acknowledged) expect(observed).toEqual({ 'apprec:1': expect.any(Number) });
+    const report = await validateXml([...receipts, ...documents.filter((d) => d.name.endsWith('with refusals'))]);
+    expect(report.failures).toEqual([]);
+  }, 60_000);
+
+  it('is strict about AppRecs: a status outside 8258, an error of another list, an error without its list, a missing OriginalMsgId, elements out of order all fail', async () => {
+    const all = receipts.find((r) => r.name.endsWith('of every kind'))!.xml;
+    const broken: XmlDocument[] = [
+      { name: 'status outside 8258', xml: all.replace('<ar:Status V="1"', '<ar:Status V="9"') },
+      { name: 'error of another list', xml: all.replace('S="2.16.578.1.12.4.1.1.8221"', 'S="2.16.578.1.12.4.1.1.8222"') },
+      { name: 'error without its list', xml: all.replace(' S="2.16.578.1.12.4.1.1.8221"', '') },
+      { name: 'no OriginalMsgId', xml: all.replace(/<ar:OriginalMsgId>[\s\S]*?<\/ar:OriginalMsgId>/, '') },
+      { name: 'Status before Receiver', xml: all.replace(/(<ar:Receiver>[\s\S]*?<\/ar:Receiver>)(\s*)(<ar:Status [^>]*\/>)/, '$3$2$1') },
+      { name: 'another MIG version', xml: all.replace('<ar:MIGversion>1.0 2004-11-21</ar:MIGversion>', '<ar:MIGversion>v1.1 2012-02-15</ar:MIGversion>') },
+    ];
+    const report = await validateXml(broken);
+    // The official AppRec schema leaves codes and the MIG version open; the project's enumerates them.
+    const official = report.official.includes('http://www.kith.no/xmlstds/apprec/2004-11-21');
+    expect(report.failures.map((f) => f.name)).toEqual(broken.map((b) => b.name).filter((n) => !official || ['no OriginalMsgId', 'Status before Receiver'].includes(n)));
   }, 60_000);
 
   it('is strict: a wrong message type, an element out of order, an undeclared content element and a bad date all fail', async () => {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { CODE_LISTS, type CodeList } from '../../codelists';
+import type { OriginalMessage, Refusal } from './appRec';
 
 /**
  * A KITH dialogue request as the products read it: a MsgHead v1.2 with a DIALOG_FORESPORSEL (Dialogmelding 1.0,
  * namespace 2006-10-11) asking for health information, addressed by HER-id from the asking party to the receiver,
  * with the patient in MsgInfo/Patient. The GP systems (simulators/gp-kith) and the PLO care system
- * (simulators/care-plo) take the same request in their own batch element and answer its faults with their own
- * codes.
+ * (simulators/care-plo) take the same request in their own batch element; each refuses a message it cannot take by
+ * application receipt (simulators/kit/appRec.ts), and a batch it cannot read at all with a fault of its own codes.
  *
  * Dialogmelding 1.0 takes its codes from the lists of its own era (codelists/kith-dialog.json): TypeForesp from
  * Volven 9152 (type of information, from pleie og omsorg) or 9065 (type of journal request), and, since every
@@ -89,46 +90,98 @@ export interface Foresporsel {
   reason: string | null;
 }
 
-/** Why a batch is refused: the product maps each to its own fault code. */
+/**
+ * Why a whole batch is refused, before any message is read: a message that cannot be referred to (no MsgId, type or
+ * GenDate) or answered (no HER-id), so that no application receipt could be addressed to it. The product maps each to
+ * its own fault code.
+ */
 export type DialogRefusal = 'not-dialog' | 'no-her-id';
+
+/**
+ * One message of a batch: a request read, or refused with an application receipt's error (Volven 8221) and a text
+ * that quotes nothing from the message.
+ */
+export type DialogMessage = { ok: true; original: OriginalMessage; request: Foresporsel } | ({ ok: false } & Refusal);
 
 const her = (org: z.infer<typeof organisation>) => herIdent.safeParse(org.Ident.find((i) => i.TypeId['@_V'] === 'HER')).data?.Id ?? null;
 
+/** What every message of a batch must have for a receipt to refer to it and reach its sender. */
+const identity = z.object({
+  MsgInfo: z.object({
+    Type: z.object({ '@_V': z.string().min(1), '@_DN': z.string().optional() }),
+    GenDate: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/),
+    MsgId: z.string().min(1),
+    Sender: z.object({ Organisation: organisation }),
+    Receiver: z.object({ Organisation: organisation }),
+  }),
+});
+
+/** Where a zod issue is, as a path of element names (never a value: values are identity numbers). */
+const pathOf = (issue: z.core.$ZodIssue | undefined) => (issue?.path ?? []).filter((p) => typeof p === 'string').join('/');
+
 /**
- * Reads the MsgHeads of a batch (one, or several: the parser makes one a bare object). `at` names where the
- * first wrong element is, a path and never a value (values are identity numbers).
+ * Reads the MsgHeads of a batch (one, or several: the parser makes one a bare object), each on its own: a
+ * DIALOG_FORESPORSEL that follows Dialogmelding 1.0 is a request; another message type (T10), one that breaks the
+ * schema (T02) or the code lists of 1.0 (T99) is refused by receipt. The whole batch is refused (`at` names where,
+ * a path and never a value) only when a message cannot be referred to or answered.
  */
 export function readDialogRequests(
   msgHeads: unknown,
   kinds: readonly [IdKind, ...IdKind[]],
-): { ok: true; requests: Foresporsel[] } | { ok: false; refusal: DialogRefusal; at: string } {
-  const parsed = list(msgHead(kinds))
-    .refine((m) => m.length > 0, 'at least one MsgHead')
-    .safeParse(msgHeads);
-  if (!parsed.success) {
-    return { ok: false, refusal: 'not-dialog', at: ['MsgHead', ...(parsed.error.issues[0]?.path.filter((p) => typeof p === 'string') ?? [])].join('/') };
-  }
-  const requests: Foresporsel[] = [];
-  for (const m of parsed.data) {
-    const senderHerId = her(m.MsgInfo.Sender.Organisation);
-    const receiverHerId = her(m.MsgInfo.Receiver.Organisation);
+): { ok: true; messages: DialogMessage[] } | { ok: false; refusal: DialogRefusal; at: string } {
+  const all = list(z.unknown()).safeParse(msgHeads);
+  if (!all.success || all.data.length === 0) return { ok: false, refusal: 'not-dialog', at: 'MsgHead' };
+  const messages: DialogMessage[] = [];
+  for (const raw of all.data) {
+    const head = identity.safeParse(raw);
+    if (!head.success) return { ok: false, refusal: 'not-dialog', at: ['MsgHead', pathOf(head.error.issues[0])].join('/') };
+    const info = head.data.MsgInfo;
+    const senderHerId = her(info.Sender.Organisation);
+    const receiverHerId = her(info.Receiver.Organisation);
     if (!senderHerId || !receiverHerId) return { ok: false, refusal: 'no-her-id', at: 'MsgHead/MsgInfo' };
+    const original: OriginalMessage = {
+      msgId: info.MsgId,
+      type: { V: info.Type['@_V'], DN: info.Type['@_DN'] ?? null },
+      genDate: info.GenDate,
+      sender: { herId: senderHerId, name: info.Sender.Organisation.OrganisationName },
+      receiver: { herId: receiverHerId, name: info.Receiver.Organisation.OrganisationName },
+    };
+    if (info.Type['@_V'] !== 'DIALOG_FORESPORSEL') {
+      messages.push({ ok: false, original, error: 'T10', text: 'Tjenesten tar bare imot DIALOG_FORESPORSEL' });
+      continue;
+    }
+    const parsed = msgHead(kinds).safeParse(raw);
+    if (!parsed.success) {
+      // A code outside the lists of Dialogmelding 1.0, or no purpose, breaks the profile rather than the schema.
+      const profile = parsed.error.issues.find((i) => i.code === 'custom' && i.path.some((p) => p === 'TypeForesp' || p === 'Formål'));
+      messages.push(
+        profile
+          ? { ok: false, original, error: 'T99', text: `Dialogmelding 1.0: ${pathOf(profile).split('/').pop() ?? ''}: ${profile.message}` }
+          : { ok: false, original, error: 'T02', text: `Meldingen følger ikke DIALOG_FORESPORSEL: ${pathOf(parsed.error.issues[0])}` },
+      );
+      continue;
+    }
+    const m = parsed.data;
     const ident = m.MsgInfo.Patient.Ident[0] as { Id: string; TypeId: { '@_V': IdKind } };
     const foresporsel = m.Document[0]?.RefDoc.Content.Dialogmelding.Foresporsel;
-    requests.push({
-      msgId: m.MsgInfo.MsgId,
-      senderHerId,
-      senderName: m.MsgInfo.Sender.Organisation.OrganisationName,
-      receiverHerId,
-      nin: ident.Id,
-      kind: ident.TypeId['@_V'],
-      question: foresporsel?.Sporsmal ?? null,
-      type: foresporsel?.TypeForesp as ReceivedCode,
-      purpose: foresporsel?.Formål ?? null,
-      reason: foresporsel?.Begrunnelse ?? null,
+    messages.push({
+      ok: true,
+      original,
+      request: {
+        msgId: m.MsgInfo.MsgId,
+        senderHerId,
+        senderName: m.MsgInfo.Sender.Organisation.OrganisationName,
+        receiverHerId,
+        nin: ident.Id,
+        kind: ident.TypeId['@_V'],
+        question: foresporsel?.Sporsmal ?? null,
+        type: foresporsel?.TypeForesp as ReceivedCode,
+        purpose: foresporsel?.Formål ?? null,
+        reason: foresporsel?.Begrunnelse ?? null,
+      },
     });
   }
-  return { ok: true, requests };
+  return { ok: true, messages };
 }
 
 /**

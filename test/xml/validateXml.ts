@@ -81,10 +81,11 @@ function schemaSet(): { files: SchemaFile[]; driver: string; official: string[] 
     if (names.has(f.fileName)) throw new Error(`two schema files are named ${f.fileName}; rename one (the validator loads them side by side)`);
     names.add(f.fileName);
   }
-  // One import per namespace; MsgHead first, as the vendors' schemas import it without a location.
+  // One import per namespace; MsgHead and AppRec first, as the vendors' schemas import them without a location.
   const byNamespace = new Map<string, string>();
   for (const f of files) if (f.targetNamespace && !byNamespace.has(f.targetNamespace)) byNamespace.set(f.targetNamespace, f.fileName);
-  const order = [...byNamespace.entries()].sort(([a], [b]) => Number(b.includes('/msghead/')) - Number(a.includes('/msghead/')));
+  const importedByVendors = (ns: string) => Number(ns.includes('/msghead/') || ns.includes('/apprec/'));
+  const order = [...byNamespace.entries()].sort(([a], [b]) => importedByVendors(b) - importedByVendors(a));
   const driver = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">',

@@ -6,6 +6,7 @@ import type { InstanceConfig } from '../../../lib/config';
 import { carePloSimulator } from '../../../simulators/care-plo';
 import { parseXml } from '../../kit';
 import { createCarePloAdapter } from '../client';
+import { receiptsSettled } from '../../kit/appRec';
 import { sourceFailure, testKit } from '../../kit/testing';
 
 const BASE = 'http://care-plo.test';
@@ -23,13 +24,37 @@ interface Received {
   requests: { msgId: string; nin: string }[];
 }
 const received: Received[] = [];
-const server = setupServer();
+/** The application receipt calls the product's receipt endpoint got (answered 202). */
+const RECEIPTS_URL = `${BASE}/plo/applikasjonskvittering`;
+const receiptCalls: { contentType: string | null; body: string }[] = [];
+const server = setupServer(
+  http.post(RECEIPTS_URL, async ({ request }) => {
+    receiptCalls.push({ contentType: request.headers.get('content-type'), body: await request.text() });
+    return new HttpResponse(null, { status: 202 });
+  }),
+);
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
+afterEach(async () => {
+  await receiptsSettled();
   server.resetHandlers();
   received.length = 0;
+  receiptCalls.length = 0;
 });
+
+/** The AppRecs the adapter sent, once every receipt has been delivered: status, error, what they refer to, the parties. */
+async function appRecsSent(): Promise<{ status: unknown; error: unknown; original: unknown; from: unknown; to: unknown }[]> {
+  await receiptsSettled();
+  return receiptCalls.flatMap((call) =>
+    (at(parseXml(call.body, ['AppRec']), 'KvitteringListe', 'AppRec') as unknown[]).map((a) => ({
+      status: at(a, 'Status', '@_V'),
+      error: at(a, 'Error', '@_V'),
+      original: { type: at(a, 'OriginalMsgId', 'MsgType', '@_V'), issueDate: at(a, 'OriginalMsgId', 'IssueDate'), id: at(a, 'OriginalMsgId', 'Id') },
+      from: at(a, 'Sender', 'HCP', 'Inst', 'Id'),
+      to: at(a, 'Receiver', 'HCP', 'Inst', 'Id'),
+    })),
+  );
+}
 afterAll(() => server.close());
 
 function adapter() {
@@ -122,19 +147,67 @@ describe('care-plo client', () => {
     expect(result.size).toBe(150);
   });
 
+  it('acknowledges every answer with an AppRec 1.0, OK, from our HER-id to the service, referring to it by type, issue date and id', async () => {
+    server.use(ploSystem());
+    await adapter().read([NURSING_HOME, UNKNOWN]);
+    const sent = await appRecsSent();
+    expect(receiptCalls).toHaveLength(1);
+    expect(receiptCalls[0]?.contentType).toMatch(/^application\/xml/);
+    expect(receiptCalls[0]?.body).not.toMatch(/\d{11}/);
+    const answered = [...fixture.matchAll(/<mh:GenDate>([^<]+)<\/mh:GenDate>\s*<mh:MsgId>([^<]+)</g)][0]!;
+    expect(sent).toEqual([
+      { status: '1', error: undefined, original: { type: 'HELSEOPPLYSNINGER_LEGE', issueDate: answered[1], id: answered[2] }, from: '90001', to: '95001' },
+      { status: '1', error: undefined, original: { type: 'DIALOG_SVAR', issueDate: answered[1], id: answered[2] }, from: '90001', to: '95001' },
+    ]);
+  });
+
   it.each([
-    ['an answer to another request', (heads: string[]) => [heads[0]!.replace(/<mh:RefToParent>.*?</, '<mh:RefToParent>0f8e3c2a-9999-4a2b-8c3d-9e8f7a6b5c4d<')]],
-    ['an answer about another patient', (heads: string[]) => [heads[0]!.replace(/(<mh:Patient>[\s\S]*?<mh:Id>)\d{11}/, `$1${HOME}`)]],
-    ['an answer from another service', (heads: string[]) => [heads[0]!.replace('<mh:Id>95001</mh:Id>', '<mh:Id>95002</mh:Id>')]],
-    ['an answer addressed to someone else', (heads: string[]) => [heads[0]!.replace('<mh:Id>90001</mh:Id>', '<mh:Id>90002</mh:Id>')]],
-    ['two answers to one request', (heads: string[]) => [heads[0]!, heads[0]!]],
-    ['a request left unanswered', () => []],
+    ['an answer to another request', (heads: string[]) => [heads[0]!.replace(/<mh:RefToParent>.*?</, '<mh:RefToParent>0f8e3c2a-9999-4a2b-8c3d-9e8f7a6b5c4d<')], 'E10'],
+    ['an answer about another patient', (heads: string[]) => [heads[0]!.replace(/(<mh:Patient>[\s\S]*?<mh:Id>)\d{11}/, `$1${HOME}`)], 'E31'],
+    ['an answer from another service', (heads: string[]) => [heads[0]!.replace('<mh:Id>95001</mh:Id>', '<mh:Id>95002</mh:Id>')], 'X99'],
+    ['an answer addressed to someone else', (heads: string[]) => [heads[0]!.replace('<mh:Id>90001</mh:Id>', '<mh:Id>90002</mh:Id>')], 'E21'],
+    ['two answers to one request', (heads: string[]) => [heads[0]!, heads[0]!], 'X99'],
+    ['a request left unanswered', () => [], null],
     // "Nothing held" in Dialogmelding 1.0 is Volven 9069 code 3; 7322 is the 1.1 list, and another answer is not guessed at.
-    ['a nothing-held answer with a topic from Dialogmelding 1.1 (7322)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="8" S="2.16.578.1.12.4.1.1.7322"')].map((h) => answerOf(h, requests[0]!))],
-    ['a nothing-held answer that says the information is included (9069 code 1)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="1" S="2.16.578.1.12.4.1.1.9069"')].map((h) => answerOf(h, requests[0]!))],
-  ])('refuses %s as SOURCE_BAD_RESPONSE', async (_name, edit) => {
+    ['a nothing-held answer with a topic from Dialogmelding 1.1 (7322)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="8" S="2.16.578.1.12.4.1.1.7322"')].map((h) => answerOf(h, requests[0]!)), 'T99'],
+    ['a nothing-held answer that says the information is included (9069 code 1)', (_heads: string[], requests: Received['requests']) => [nothingHeld(requests[0]!.nin).replace('V="3" S="2.16.578.1.12.4.1.1.9069"', 'V="1" S="2.16.578.1.12.4.1.1.9069"')].map((h) => answerOf(h, requests[0]!)), 'T99'],
+    ['an answer that breaks the schema', (heads: string[]) => [heads[0]!.replace(/<mh:ConversationRef>[\s\S]*?<\/mh:ConversationRef>/, '')], 'T02'],
+  ])('refuses %s as SOURCE_BAD_RESPONSE, and says why by AppRec', async (_name, edit, code) => {
     server.use(ploSystem(edit));
     expect((await sourceFailure(adapter().read([NURSING_HOME]))).code).toBe('SOURCE_BAD_RESPONSE');
+    // Every message it got is acknowledged on its own: each offending one Avvist with its 8221 error, the rest OK.
+    const sent = await appRecsSent();
+    const refused = sent.filter((a) => a.status === '2');
+    expect(refused.map((a) => a.error)).toEqual(code ? [code] : []);
+    expect(sent.filter((a) => a.status !== '2').every((a) => a.status === '1')).toBe(true);
+  });
+
+  it('reads a request the service refused by AppRec (status 2) as its fault: SOURCE_UNAVAILABLE with the 8221 code, acknowledging no receipt', async () => {
+    server.use(
+      ploSystem((heads, requests) => [
+        heads[1]!,
+        `<AppRec xmlns="http://www.kith.no/xmlstds/apprec/2004-11-21"><MsgType V="APPREC"/><MIGversion>1.0 2004-11-21</MIGversion><GenDate>2026-12-06T10:00:00</GenDate><Id>r-1</Id><Sender><HCP><Inst><Id>95001</Id><TypeId V="HER"/></Inst></HCP></Sender><Receiver><HCP><Inst><Id>90001</Id><TypeId V="HER"/></Inst></HCP></Receiver><Status V="2" DN="Avvist"/><Error V="T99" S="2.16.578.1.12.4.1.1.8221" DN="Annen feil på format"/><OriginalMsgId><MsgType V="DIALOG_FORESPORSEL"/><IssueDate>2026-12-06T10:00:00</IssueDate><Id>${requests[0]!.msgId}</Id></OriginalMsgId></AppRec>`,
+      ]),
+    );
+    const error = await sourceFailure(adapter().read([NURSING_HOME, HOME]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.message).toBe('care-trondheim answered a KITH AppRec fault (Avvist), error code T99');
+    expect((await appRecsSent()).map((a) => a.status)).toEqual(['1']);
+  });
+
+  it('a receipt endpoint that fails or never answers costs the read nothing', async () => {
+    server.use(ploSystem(), http.post(RECEIPTS_URL, () => new HttpResponse('<Feilmelding/>', { status: 500 })));
+    expect((await adapter().read([NURSING_HOME])).get(NURSING_HOME)).not.toBeNull();
+    server.use(
+      http.post(RECEIPTS_URL, async () => {
+        await delay('infinite');
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    const started = performance.now();
+    expect((await adapter().read([NURSING_HOME])).get(NURSING_HOME)).not.toBeNull();
+    expect(performance.now() - started).toBeLessThan(250);
+    await receiptsSettled();
   });
 
   it('refuses the fixture answered as is, to requests it does not answer', async () => {

@@ -7,6 +7,7 @@ import type { GpRecordKey } from '../../contracts';
 import { parseXml } from '../../kit';
 import { createGpKithAdapter } from '../client';
 import type { GpKithDialect } from '../manifest';
+import { receiptsSettled } from '../../kit/appRec';
 import { sourceFailure, testKit } from '../../kit/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
@@ -27,7 +28,6 @@ const KNOWN: Record<GpKithDialect, GpRecordKey[]> = {
 };
 const UNKNOWN: GpRecordKey = { nin: '01010112345', officeHerId: '81241' };
 
-const server = setupServer();
 interface Received {
   url: string;
   contentType: string | null;
@@ -35,12 +35,53 @@ interface Received {
   body: string;
 }
 const received: Received[] = [];
+/** The application receipt calls each product's receipt operation got (answered 202, as a one-way operation does). */
+const RECEIPTS: Record<GpKithDialect, string> = { soap11: `${BASE}/soap/KvitteringService`, soap12: `${BASE}/ws/apprec` };
+const receiptCalls: Received[] = [];
+const receiptOperation = (dialect: GpKithDialect) =>
+  http.post(RECEIPTS[dialect], async ({ request }) => {
+    receiptCalls.push({ url: request.url, contentType: request.headers.get('content-type'), soapAction: request.headers.get('soapaction'), body: await request.text() });
+    return new HttpResponse(null, { status: 202 });
+  });
+const server = setupServer(receiptOperation('soap11'), receiptOperation('soap12'));
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
+afterEach(async () => {
+  await receiptsSettled();
   server.resetHandlers();
   received.length = 0;
+  receiptCalls.length = 0;
 });
+
+interface AppRecRead {
+  status: string;
+  error: string | undefined;
+  original: { type: string; issueDate: string; id: string };
+  from: string;
+  to: string;
+}
+
+/** The AppRecs the adapter sent, once every receipt has been delivered. */
+async function appRecsSent(): Promise<AppRecRead[]> {
+  await receiptsSettled();
+  return receiptCalls.flatMap((call) => {
+    const body = at(parseXml(call.body, ['AppRec']), 'Envelope', 'Body') as Record<string, { AppRec: unknown[] }>;
+    return Object.values(body).flatMap((batch) =>
+      batch.AppRec.map((a) => ({
+        status: String(at(a, 'Status', '@_V')),
+        error: at(a, 'Error', '@_V') as string | undefined,
+        original: { type: String(at(a, 'OriginalMsgId', 'MsgType', '@_V')), issueDate: String(at(a, 'OriginalMsgId', 'IssueDate')), id: String(at(a, 'OriginalMsgId', 'Id')) },
+        from: String(at(a, 'Sender', 'HCP', 'Inst', 'Id')),
+        to: String(at(a, 'Receiver', 'HCP', 'Inst', 'Id')),
+      })),
+    );
+  });
+}
+
+/** MsgId and GenDate of each DIALOG_SVAR of an answer, in order. */
+function answerIds(xml: string): { id: string; genDate: string }[] {
+  return [...xml.matchAll(/<(?:mh:)?GenDate>([^<]+)<\/(?:mh:)?GenDate>\s*<(?:mh:)?MsgId>([^<]+)</g)].map((m) => ({ genDate: m[1] as string, id: m[2] as string }));
+}
 afterAll(() => server.close());
 
 function instance(dialect: GpKithDialect): InstanceConfig {
@@ -155,24 +196,83 @@ describe.each(['soap11', 'soap12'] as const)('gp-kith client, dialect %s', (dial
     expect((received[0] as Received).body).toContain('xmlns:mh="http://www.kith.no/xmlstds/msghead/2006-05-24"');
   });
 
+  it('acknowledges every DIALOG_SVAR with an AppRec 1.0, OK, from our HER-id to the office, referring to it by type, issue date and id', async () => {
+    let answered = '';
+    answer(dialect, (body) => xml((answered = replyTo(dialect, body)), dialect));
+    await adapter(dialect).read([...KNOWN[dialect], UNKNOWN]);
+    const sent = await appRecsSent();
+    expect(receiptCalls).toHaveLength(1);
+    expect(receiptCalls[0]?.url).toBe(RECEIPTS[dialect]);
+    if (dialect === 'soap11') expect(receiptCalls[0]?.soapAction).toBe('"http://nordlys.no/journal/SendApplikasjonskvittering"');
+    else expect(receiptCalls[0]?.contentType).toBe('application/soap+xml; charset=utf-8; action="urn:fjord-epj:journal:SendAppRec"');
+    expect(receiptCalls[0]?.body).not.toMatch(/\d{11}/);
+    expect(sent.map((a) => [a.status, a.error])).toEqual([['1', undefined], ['1', undefined], ['1', undefined]]);
+    expect(sent.map((a) => a.original)).toEqual(answerIds(answered).map((m) => ({ type: 'DIALOG_SVAR', issueDate: m.genDate, id: m.id })));
+    expect(sent.map((a) => [a.from, a.to])).toEqual([...KNOWN[dialect], UNKNOWN].map((k) => ['90001', k.officeHerId]));
+  });
+
   it.each([
-    ['an answer to no request of the batch', (b: string) => b.replace(/(RefToParent>)[^<]+/, '$1ffffffff-0000-4000-8000-000000000000')],
-    ['an answer about another patient', (b: string) => b.replace(/(<(?:mh:)?Patient>[\s\S]*?<(?:mh:)?Id>)\d+/, '$105864538616')],
-    ['an answer from another office', (b: string) => b.replace(/(<(?:mh:)?Sender>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999')],
-    ['an answer addressed to someone else', (b: string) => b.replace(/(<(?:mh:)?Receiver>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999')],
-    ['a request left unanswered', (b: string, i: number) => (i === 1 ? '' : b)],
-    ['two answers to one request', (b: string, i: number) => (i === 0 ? b + b : b)],
+    ['an answer to no request of the batch', (b: string) => b.replace(/(RefToParent>)[^<]+/, '$1ffffffff-0000-4000-8000-000000000000'), 'E10'],
+    ['an answer about another patient', (b: string) => b.replace(/(<(?:mh:)?Patient>[\s\S]*?<(?:mh:)?Id>)\d+/, '$105864538616'), 'E31'],
+    ['an answer from another office', (b: string) => b.replace(/(<(?:mh:)?Sender>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999'), 'X99'],
+    ['an answer addressed to someone else', (b: string) => b.replace(/(<(?:mh:)?Receiver>[\s\S]*?<(?:mh:)?Id>)\d+/, '$199999'), 'E21'],
+    ['a request left unanswered', (b: string, i: number) => (i === 1 ? '' : b), null],
+    ['two answers to one request', (b: string, i: number) => (i === 0 ? b + b : b), 'X99'],
     // Dialogmelding 1.0 answers with a topic of Volven 9069; 7322 is the 1.1 list, and a topic that contradicts the
     // attachment is believed neither way.
-    ['an answer topic from Dialogmelding 1.1 (7322)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S=")[\d.]+9069/, '$18$22.16.578.1.12.4.1.1.7322')],
-    ['an answer topic the adapter does not read (9069 code 4)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S="[\d.]+9069")/, '$14$2')],
-    ['"included" without a journal extract', (b: string, i: number) => (i === 1 ? b.replace(/(TemaKodet V=")3/, '$11') : b)],
-    ['"nothing held" with a journal extract', (b: string, i: number) => (i === 0 ? b.replace(/(TemaKodet V=")1/, '$13') : b)],
-  ])('refuses %s as SOURCE_BAD_RESPONSE, passing no journal on', async (_what, edit) => {
-    answer(dialect, (body) => xml(replyTo(dialect, body, edit), dialect));
+    ['an answer topic from Dialogmelding 1.1 (7322)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S=")[\d.]+9069/, '$18$22.16.578.1.12.4.1.1.7322'), 'T99'],
+    ['an answer topic the adapter does not read (9069 code 4)', (b: string) => b.replace(/(TemaKodet V=")\d+(" S="[\d.]+9069")/, '$14$2'), 'T99'],
+    ['"included" without a journal extract', (b: string, i: number) => (i === 1 ? b.replace(/(TemaKodet V=")3/, '$11') : b), 'T99'],
+    ['"nothing held" with a journal extract', (b: string, i: number) => (i === 0 ? b.replace(/(TemaKodet V=")1/, '$13') : b), 'T99'],
+    ['an answer that breaks the schema', (b: string, i: number) => (i === 0 ? b.replace(/<((?:mh:)?)ConversationRef>[\s\S]*?<\/(?:mh:)?ConversationRef>/, '') : b), 'T02'],
+    ['another message type than an answer', (b: string, i: number) => (i === 0 ? b.replace('V="DIALOG_SVAR"', 'V="DIALOG_NOTAT"') : b), 'T10'],
+  ])('refuses %s as SOURCE_BAD_RESPONSE, passing no journal on, and says why by AppRec', async (_what, edit, code) => {
+    let answered = '';
+    answer(dialect, (body) => xml((answered = replyTo(dialect, body, edit)), dialect));
     const error = await sourceFailure(adapter(dialect).read([KNOWN[dialect][0] as GpRecordKey, UNKNOWN]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.message).not.toMatch(/\d{11}/);
+    // Every message it got is acknowledged on its own: each offending one Avvist with its 8221 error, the rest OK.
+    const sent = await appRecsSent();
+    expect(sent).toHaveLength((answered.match(/<(?:mh:)?MsgHead\b/g) ?? []).length);
+    const refused = sent.filter((a) => a.status === '2');
+    if (code) expect(refused.length).toBeGreaterThan(0);
+    expect(refused.map((a) => a.error)).toEqual(refused.map(() => code));
+    expect(sent.filter((a) => a.status !== '2').every((a) => a.status === '1')).toBe(true);
+  });
+
+  it('reads a request the system refused by AppRec (status 2) as its fault: SOURCE_UNAVAILABLE with the 8221 code, acknowledging no receipt', async () => {
+    answer(dialect, (body) =>
+      xml(
+        replyTo(dialect, body, (b, i) => {
+          if (i !== 0) return b;
+          const ref = /RefToParent>([^<]+)</.exec(b)?.[1] as string;
+          return `<AppRec xmlns="http://www.kith.no/xmlstds/apprec/2004-11-21"><MsgType V="APPREC"/><MIGversion>1.0 2004-11-21</MIGversion><GenDate>2026-12-06T10:00:00</GenDate><Id>r-1</Id><Sender><HCP><Inst><Id>81241</Id><TypeId V="HER"/></Inst></HCP></Sender><Receiver><HCP><Inst><Id>90001</Id><TypeId V="HER"/></Inst></HCP></Receiver><Status V="2" DN="Avvist"/><Error V="E21" S="2.16.578.1.12.4.1.1.8221" DN="Mottaker finnes ikke" OT="Ingrid Solheim"/><OriginalMsgId><MsgType V="DIALOG_FORESPORSEL"/><IssueDate>2026-12-06T10:00:00</IssueDate><Id>${ref}</Id></OriginalMsgId></AppRec>`;
+        }),
+        dialect,
+      ),
+    );
+    const error = await sourceFailure(adapter(dialect).read([KNOWN[dialect][0] as GpRecordKey, UNKNOWN]));
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.message).toBe(`gp-${dialect} answered a KITH AppRec fault (Avvist), error code E21`);
+    // The other request's answer is acknowledged; the system's AppRec is not.
+    expect((await appRecsSent()).map((a) => a.status)).toEqual(['1']);
+  });
+
+  it.each([
+    ['fails (HTTP 500)', () => new HttpResponse('<html>500</html>', { status: 500 })],
+    ['never answers', async () => {
+      await delay('infinite');
+      return new HttpResponse(null, { status: 202 });
+    }],
+  ])('a receipt operation that %s costs the read nothing', async (_what, respond) => {
+    server.use(http.post(RECEIPTS[dialect], respond));
+    answer(dialect, (body) => xml(replyTo(dialect, body), dialect));
+    const started = performance.now();
+    const result = await adapter(dialect).read(KNOWN[dialect]);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect([...result.values()].every((r) => r !== null)).toBe(true);
+    await receiptsSettled();
   });
 
   it('splits more than 100 patients into batches of at most 100', async () => {
