@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hprNumberSchema } from '../../lib/identifiers';
 import { careDose } from '../kit/careDose';
 import {
   IPLOS_SERVICE_TYPES,
@@ -58,7 +59,8 @@ const integer = z
   .regex(/^\d+$/)
   .transform(Number);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const hpr = opt(z.object({ HprNr: z.string().regex(/^\d{1,9}$/) })).transform((v) => v?.HprNr ?? null);
+// In normal form (lib/identifiers.ts), as every HPR number the rules compare.
+const hpr = opt(z.object({ HprNr: hprNumberSchema })).transform((v) => v?.HprNr ?? null);
 const atc = opt(code.extend({ '@_V': z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/) })).transform((v) => v?.['@_V'] ?? null);
 
 const pasientSchema = z.object({

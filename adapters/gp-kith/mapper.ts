@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
 import { DATE_CODECS, type DateCodec } from './dates';
@@ -190,7 +191,7 @@ export function mapJournal(j: Journal): GpRecordModel {
     prescriptions: j.Prescription.map(mapPrescription),
     referrals: j.Referral.map((r) => {
       const org = r.ReceivingOrganisation;
-      const orgNumber = org?.Ident?.TypeId['@_V'] === 'ENH' && /^\d{9}$/.test(org.Ident.Id) ? org.Ident.Id : null;
+      const orgNumber = org?.Ident?.TypeId['@_V'] === 'ENH' ? normaliseOrgNumber(org.Ident.Id) : null;
       return {
         id: r.Id,
         date: r.IssueDate,
