@@ -57,7 +57,9 @@ describe('the development identity provider serves local callers only', () => {
       expect(remote.status).toBe(403);
       expect(((await remote.json()) as { access_token?: string }).access_token).toBeUndefined();
     } finally {
-      server.close();
+      // fetch keeps its connections alive: close them too, or the server (and the test worker) stays up.
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
