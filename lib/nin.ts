@@ -89,11 +89,12 @@ function individualRangeFor(year: number): [number, number] {
 
 /**
  * A synthetic (Test-Norge, month + 80) number for a birth date, optionally as a D-number (day + 40).
- * `pick` chooses an individual number in [min, max]; the first one that yields valid check digits wins.
+ * `pick` chooses an individual number in [min, max]; from there the first one that yields valid check digits
+ * (and, with `sex`, has the ninth digit a real number has for that sex: even for women, odd for men) wins.
  */
 export function syntheticNin(
   birthDate: string,
-  options: { dNumber?: boolean; pick: (min: number, max: number) => number },
+  options: { dNumber?: boolean; sex?: 'female' | 'male'; pick: (min: number, max: number) => number },
 ): string {
   const [yearText, monthText, dayText] = birthDate.split('-');
   const year = Number(yearText);
@@ -101,13 +102,20 @@ export function syntheticNin(
   const month = Number(monthText) + 80;
   const [min, max] = individualRangeFor(year);
   const start = options.pick(min, max);
+  const parity = options.sex === undefined ? undefined : options.sex === 'female' ? 0 : 1;
   for (let step = 0; step <= max - min; step++) {
     const individual = min + ((start - min + step) % (max - min + 1));
+    if (parity !== undefined && individual % 2 !== parity) continue;
     const nine = `${pad2(day)}${pad2(month)}${pad2(year % 100)}${String(individual).padStart(3, '0')}`;
     const nin = withCheckDigits(nine);
     if (nin) return nin;
   }
   throw new RangeError('no valid individual number for this birth date');
+}
+
+/** The sex the ninth digit of an identity number encodes (the individual number's third): even for women, odd for men. */
+export function sexOfNin(nin: string): 'female' | 'male' {
+  return Number(nin[8]) % 2 === 0 ? 'female' : 'male';
 }
 
 /**
