@@ -20,19 +20,7 @@ let system: TestSystem;
 let engines: Record<string, string>;
 
 beforeAll(async () => {
-  system = await TestSystem.start({
-    sourceTimeoutMs: 8000,
-    env: { SIM_LATENCY_MS: '60' },
-    extraGateways: [
-      { name: 'hive', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'default' } },
-      { name: 'hive-router', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'router' } },
-    ],
-  });
-  engines = {
-    apollo: system.system.gatewayUrl,
-    hive: system.system.extraGatewayUrls.hive?.graphql as string,
-    'hive-router': system.system.extraGatewayUrls['hive-router']?.graphql as string,
-  };
+  ({ system, engines } = await TestSystem.startWithEngines({ sourceTimeoutMs: 8000, env: { SIM_LATENCY_MS: '60' } }));
 }, 180_000);
 
 afterAll(async () => {

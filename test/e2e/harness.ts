@@ -59,6 +59,22 @@ export class TestSystem {
     return new TestSystem(system, await DevIdentityProvider.load());
   }
 
+  /**
+   * The system with both Hive Gateway planners beside the Apollo gateway over the same subgraphs, and the
+   * three engines' GraphQL URLs by name (`apollo`, `hive`, `hive-router`).
+   */
+  static async startWithEngines(options: Partial<SystemOptions> = {}): Promise<{ system: TestSystem; engines: Record<'apollo' | 'hive' | 'hive-router', string> }> {
+    const system = await TestSystem.start({
+      ...options,
+      extraGateways: [
+        { name: 'hive', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'default' } },
+        { name: 'hive-router', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'router' } },
+      ],
+    });
+    const urls = system.system.extraGatewayUrls;
+    return { system, engines: { apollo: system.system.gatewayUrl, hive: urls.hive?.graphql as string, 'hive-router': urls['hive-router']?.graphql as string } };
+  }
+
   async token(reader: Exclude<Reader, null>): Promise<string> {
     if (typeof reader === 'string') return this.idp.token(reader);
     if ('token' in reader) return reader.token;
