@@ -1,12 +1,14 @@
 import type { InstanceConfig } from '../lib/config';
 import type { SectorName } from '../lib/sectors';
-import type { AdapterKit, AdapterManifest, ReadOptions } from './kit';
+import type { AdapterKit, AdapterManifest, ReadOptions, WriteOptions } from './kit';
 import type {
   CareRecordModel,
   GpListingModel,
   GpRecordModel,
   HospitalRecordModel,
   LabResultsModel,
+  MessageModel,
+  MessageReceipt,
   PractitionerModel,
   RegistryPerson,
   SummaryRecordModel,
@@ -55,6 +57,26 @@ export interface SummaryRecordAdapter extends SourceAdapter<string, SummaryRecor
 export interface AdapterModule<Key, Value, Options> {
   manifest: AdapterManifest<Options>;
   create(instance: InstanceConfig, options: Options, kit: AdapterKit): SourceAdapter<Key, Value>;
+}
+
+/** A message to send: the message as the receiving system will hold it, and whom it is about. */
+export interface OutgoingMessage extends MessageModel {
+  /** The patient's identity number (in the message body, never in a URL). */
+  patientNin: string;
+}
+
+/**
+ * The write side of a system that takes dialogue messages: one message per call, answered by the system's
+ * application receipt. Sending the same message (the same `id`) again is safe: the system takes a message id
+ * once and answers it with the receipt it gave the first time. An adapter that can send has this beside its read.
+ */
+export interface MessageSink {
+  readonly instance: InstanceConfig;
+  sendMessage(message: OutgoingMessage, options?: WriteOptions): Promise<MessageReceipt>;
+}
+
+export function isMessageSink(adapter: unknown): adapter is MessageSink {
+  return typeof (adapter as Partial<MessageSink> | null)?.sendMessage === 'function';
 }
 
 /**

@@ -287,3 +287,88 @@ export interface SummaryRecordModel {
     prescriberHpr: string | null;
   }[];
 }
+
+// ------------------------------------------------------------------ coordination (care team, what happens next, messages)
+
+/**
+ * Who is responsible for a patient, as one source records it. A person (HPR number and name) or a service alone;
+ * reached as a service (HER-id for messages, the service's own phone), never by a private number.
+ * - REGULAR_GP, GP_OFFICE: the GP register's listing;
+ * - MUNICIPAL_COORDINATOR (koordinator, hol. § 7-2), PRIMARY_CONTACT (primærkontakt): the municipal care system;
+ * - PLAN_COORDINATOR: the individual plan's coordinator (hol. § 7-1);
+ * - RESPONSIBLE_PHYSICIAN (pasientansvarlig lege, sphl. § 3-7), CONTACT_PERSON (kontaktperson, sphl. § 2-5 c):
+ *   the hospital (FHIR EpisodeOfCare.careManager, CareTeam.participant).
+ */
+export type CareTeamRole = 'REGULAR_GP' | 'GP_OFFICE' | 'MUNICIPAL_COORDINATOR' | 'PRIMARY_CONTACT' | 'PLAN_COORDINATOR' | 'RESPONSIBLE_PHYSICIAN' | 'CONTACT_PERSON';
+
+export interface CareTeamMemberModel {
+  role: CareTeamRole;
+  /** The person's HPR number; null for a service without a named person. */
+  hprNumber: string | null;
+  /** The person's name as the source writes it; null for a service. */
+  name: PersonName | null;
+  /** The service or unit (`Hjemmesykepleien Årstad`, `Hjertemedisinsk avdeling`, an office's name). */
+  service: string;
+  /** The organisation the service belongs to. */
+  orgNumber: string | null;
+  /** The service's address in the national address register (Adresseregisteret): where messages go. */
+  herId: string | null;
+  /** The service's own phone (a switchboard or the unit's number), never a private one. */
+  phone: string | null;
+  /** The member's period: past members keep theirs, so that handovers show. ISO dates. */
+  start: string | null;
+  end: string | null;
+}
+
+/** Something planned for the patient, from one source: never the past. */
+export interface UpcomingItemModel {
+  id: string;
+  kind: 'APPOINTMENT' | 'REFERRAL' | 'VISIT' | 'FOLLOW_UP';
+  /** When (ISO date-time, UTC, or an ISO date where only the day is known); for a referral being assessed, when it was received. */
+  time: string;
+  title: string;
+  /** The department, unit or office it happens at or is assessed by. */
+  service: string | null;
+  /** For a referral: RECEIVED (being assessed), ACCEPTED (with a deadline for care), RETURNED; BOOKED for appointments. */
+  status: 'BOOKED' | 'PLANNED' | 'RECEIVED' | 'ACCEPTED' | 'RETURNED';
+  /** For an accepted referral, the latest date care must start (frist for nødvendig helsehjelp). */
+  deadline: string | null;
+  /** The GP record's id of the referral this item answers or follows (`GpRecordModel.referrals[].id`). */
+  referralId: string | null;
+  hprNumber: string | null;
+}
+
+/** A dialogue message (KITH Dialogmelding, a PLO message, a FHIR Communication) about a patient, as a system holds it. */
+export interface MessageModel {
+  /** The message's own id (MsgHead MsgId, Communication.identifier): unique, and what makes delivery happen once. */
+  id: string;
+  /** The thread: the first message's id; a reply carries its thread's. */
+  conversationRef: string;
+  /** The message it answers, if any. */
+  inReplyTo: string | null;
+  kind: 'QUESTION' | 'ANSWER' | 'NOTE';
+  /** When it was sent (ISO date-time, UTC). */
+  sentAt: string;
+  sender: MessageParty;
+  recipient: MessageParty;
+  subject: string;
+  text: string;
+}
+
+export interface MessageParty {
+  herId: string;
+  /** The service as named in the address register or by the system. */
+  service: string;
+  orgNumber: string | null;
+  /** The person who wrote or is addressed, where named. */
+  hprNumber: string | null;
+  name: string | null;
+}
+
+/** A system's application receipt for a message it was sent (KITH AppRec 1.0; for FHIR, the answer's OperationOutcome). */
+export interface MessageReceipt {
+  /** OK: taken (AppRec status 1). REJECTED: refused (status 2), with the error code (Volven 8221) and its text. */
+  status: 'OK' | 'REJECTED';
+  code: string | null;
+  text: string | null;
+}

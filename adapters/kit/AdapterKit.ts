@@ -84,6 +84,12 @@ export interface ReadOptions {
   report?: ReadReport;
 }
 
+/** What the caller of a write passes to the kit: the request it serves, and a sector to name it by (logAs). */
+export interface WriteOptions {
+  requestId?: string;
+  logAs?: string;
+}
+
 /**
  * What an adapter supplies for one kind of data: one call's worth of fetching. The kit does the rest around it
  * (`AdapterKit.reader`): dedupe, splitting by the manifest's `maxBatch`, the deadline and its signal, the cache
@@ -275,6 +281,40 @@ export class AdapterKit {
         },
         'source read failed',
       );
+      throw classified;
+    } finally {
+      span.end();
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
+  /**
+   * The write side: one call that changes something in a legacy system (sending a message), with the
+   * instance's deadline, every failure classified as a SourceError naming the instance (never anything else),
+   * a log line and a span without personal data, and a metric by outcome. No retry here: whether a write may
+   * be sent again is the caller's to know (a message with the same id is taken once by the systems, so the
+   * outbox may send it again; a write without such a key must not be). `operation` names the kind of write.
+   */
+  async write<R>(instance: InstanceConfig, operation: string, send: (signal: AbortSignal) => Promise<R>, options: WriteOptions = {}): Promise<R> {
+    const started = performance.now();
+    const controller = new AbortController();
+    const timeoutMs = instance.timeoutMs;
+    const timer = setTimeout(() => controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
+    const deadline = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    deadline.catch(() => undefined);
+    const named = this.named(instance, options);
+    const span = tracer.startSpan('source.write', { kind: SpanKind.CLIENT, attributes: { 'patient_graph.source': named.source, 'patient_graph.operation': operation } });
+    try {
+      const result = await context_.with(trace.setSpan(context_.active(), span), () => Promise.race([send(controller.signal), deadline]));
+      metrics().sourceWrites.inc({ source: named.source, operation, outcome: 'ok' });
+      this.logger.info({ ...named, operation, ms: elapsed(started), requestId: options.requestId }, 'source write');
+      return result;
+    } catch (error) {
+      const classified = classify(error, instance, timeoutMs, this.logger);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: classified.code });
+      metrics().sourceWrites.inc({ source: named.source, operation, outcome: classified.code });
+      this.logger.warn({ ...named, operation, ms: elapsed(started), code: classified.code, requestId: options.requestId }, 'source write failed');
       throw classified;
     } finally {
       span.end();

@@ -1,4 +1,4 @@
-export { AdapterKit, classify, readReport, type BatchFetcher, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadReport, type ReadResult } from './AdapterKit';
+export { AdapterKit, classify, readReport, type BatchFetcher, type ReadCall, type ReadMiddleware, type ReadNext, type ReadOptions, type ReadReport, type ReadResult, type WriteOptions } from './AdapterKit';
 export { BadResponseError, faultDescription, PrivacyGuardError, SourceError, SourceFault, type FaultCodes, type SourceErrorCode } from './errors';
 export { containsNin, createHttpClient, type CredentialRequest } from './http';
 export type { AdapterManifest, SectorName } from './manifest';
