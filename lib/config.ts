@@ -18,6 +18,18 @@ export const CONFIG_DIR = fromRoot('config');
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
+/**
+ * A service (a unit of a municipality, a hospital department) as the national address register (Adresseregisteret)
+ * lists it: its HER-id is where dialogue messages for it go, its phone the unit's own (never a person's).
+ */
+const service = z.strictObject({
+  herId: herIdSchema,
+  name: z.string().min(1),
+  phone: z.string().regex(/^\+47( \d{2}){4}$/, 'a Norwegian service number written +47 12 34 56 78'),
+  /** What the unit does: HOME_NURSING, NURSING_HOME, COORDINATION (koordinerende enhet), or a hospital department's WARD/OUTPATIENT. */
+  kind: z.enum(['HOME_NURSING', 'NURSING_HOME', 'COORDINATION', 'WARD', 'OUTPATIENT']),
+});
+
 export const organisationsSchema = z.strictObject({
   municipalities: z
     .array(
@@ -28,6 +40,8 @@ export const organisationsSchema = z.strictObject({
         orgNumber: orgNumberSchema,
         careInstance: z.string().min(1).nullable(),
         hospitals: z.array(orgNumberSchema),
+        /** The municipality's health and care services, by HER-id. */
+        services: z.array(service).default([]),
       }),
     )
     .min(1),
@@ -39,6 +53,8 @@ export const organisationsSchema = z.strictObject({
       instance: z.string().min(1),
       /** The hospital's medical laboratory, which also analyses samples from GPs and care services of its area. */
       laboratoryInstance: z.string().min(1).optional(),
+      /** The hospital's departments, by HER-id. */
+      departments: z.array(service).default([]),
     }),
   ),
   gpOffices: z.array(
@@ -48,6 +64,8 @@ export const organisationsSchema = z.strictObject({
       name: z.string().min(1),
       municipality: digits(4),
       instance: z.string().min(1),
+      /** The office's own phone. */
+      phone: z.string().regex(/^\+47( \d{2}){4}$/).optional(),
     }),
   ),
   national: z.strictObject({ summaryRecord: z.string().min(1) }),
@@ -280,6 +298,9 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
     expect(m.careInstance, 'CareRecordModel', `municipality ${m.number}`);
     for (const h of m.hospitals) if (!hospitalOrgs.has(h)) problems.push(`municipality ${m.number} names unknown hospital ${h}`);
   }
+  // One HER-id, one service: it is where messages go.
+  const herIds = [...orgs.gpOffices.map((o) => o.herId), ...orgs.municipalities.flatMap((m) => m.services.map((s) => s.herId)), ...orgs.hospitals.flatMap((h) => h.departments.map((d) => d.herId))];
+  for (const herId of new Set(herIds.filter((id, i) => herIds.indexOf(id) !== i))) problems.push(`HER-id ${herId} names more than one service`);
   const municipalities = new Set(orgs.municipalities.map((m) => m.number));
   for (const h of orgs.hospitals) {
     expect(h.instance, 'HospitalRecordModel', `hospital ${h.orgNumber}`);

@@ -148,9 +148,49 @@ export class SourceDirectory {
     return this.orgs.gpOffices.find((o) => o.herId === herId);
   }
 
+  /**
+   * The service a HER-id addresses (a GP office, a municipal unit, a hospital department): its name, phone,
+   * organisation, sector, and the instance of the system that holds its records and takes its messages.
+   */
+  serviceByHerId(herId: string): AddressedService | undefined {
+    const office = this.gpOffice(herId);
+    if (office) return { herId, name: office.name, phone: office.phone ?? null, orgNumber: office.orgNumber, sector: 'GP', kind: 'GP_OFFICE', instance: office.instance };
+    for (const m of this.orgs.municipalities) {
+      const s = m.services.find((x) => x.herId === herId);
+      if (s) return { herId, name: s.name, phone: s.phone, orgNumber: m.orgNumber, sector: 'MUNICIPAL_CARE', kind: s.kind, instance: m.careInstance };
+    }
+    for (const h of this.orgs.hospitals) {
+      const d = h.departments.find((x) => x.herId === herId);
+      if (d) return { herId, name: d.name, phone: d.phone, orgNumber: h.orgNumber, sector: 'HOSPITAL', kind: d.kind, instance: h.instance };
+    }
+    return undefined;
+  }
+
+  /** The service of an organisation by its name (a unit or department as a record names it). */
+  serviceNamed(orgNumber: string | null, name: string | null): AddressedService | undefined {
+    if (!orgNumber || !name) return undefined;
+    const wanted = name.trim().toLowerCase();
+    const m = this.orgs.municipalities.find((x) => x.orgNumber === orgNumber);
+    const h = this.orgs.hospitals.find((x) => x.orgNumber === orgNumber);
+    const found = (m?.services ?? h?.departments ?? []).find((s) => s.name.toLowerCase() === wanted);
+    return found ? this.serviceByHerId(found.herId) : undefined;
+  }
+
   /** The hospitals of a municipality's catchment area, with their instances. */
   hospitalsFor(municipalityNumber: string) {
     const orgNumbers = this.municipality(municipalityNumber)?.hospitals ?? [];
     return this.orgs.hospitals.filter((h) => orgNumbers.includes(h.orgNumber));
   }
+}
+
+/** A service as the address register names it, with the system that takes its messages. */
+export interface AddressedService {
+  herId: string;
+  name: string;
+  phone: string | null;
+  orgNumber: string;
+  sector: SectorName;
+  kind: 'GP_OFFICE' | 'HOME_NURSING' | 'NURSING_HOME' | 'COORDINATION' | 'WARD' | 'OUTPATIENT';
+  /** The instance of the system that holds the service's records and takes its messages; null when none is connected. */
+  instance: string | null;
 }
