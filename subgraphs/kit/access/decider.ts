@@ -1,0 +1,70 @@
+import type { SourceAdapter } from '../../../adapters/contracts';
+import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import type { Identity } from '../../../lib/identity';
+import { todayInOslo } from '../../../lib/osloTime';
+import type { SubgraphContext } from '../createSubgraph';
+import type { SourceOutcome } from '../outcomes';
+import type { PatientParent } from './AccessContext';
+import type { AccessDecision } from './AccessDecision';
+import { decideAccess } from './decideAccess';
+
+/**
+ * Decisions from the sources: the person subgraph decides every reader's access to every patient of a request,
+ * once (the others read its signed grant), and the messaging subgraph decides before it sends anything. From the
+ * sources: the registries it reads anyway, plus the reader's own organisation's system when the reader
+ * works for the patient's municipality or a connected hospital. Other subgraphs receive the decision in
+ * the signed access grant; the gateway receives it (by patient pseudonym) for the access log.
+ */
+type BaseContext = Omit<SubgraphContext, 'access'>;
+
+export function loadPerson(ctx: BaseContext, nin: string): Promise<SourceOutcome<RegistryPerson>> {
+  const id = ctx.sources.orgs.registries.population;
+  return ctx.loaders.load(ctx.sources.adapter(id, 'RegistryPerson'), nin, (k) => k, ctx.sources.info(id));
+}
+
+export function loadListing(ctx: BaseContext, nin: string): Promise<SourceOutcome<GpListingModel>> {
+  const id = ctx.sources.orgs.registries.gpList;
+  return ctx.loaders.load(ctx.sources.adapter(id, 'GpListingModel'), nin, (k) => k, ctx.sources.info(id));
+}
+
+export function decider(ctx: BaseContext, reader: Identity): (patient: PatientParent) => Promise<AccessDecision> {
+  return ({ nin }) => decide(ctx, reader, nin);
+}
+
+async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
+  const clinician = reader.kind === 'PERSONNEL' && reader.role === 'CLINICIAN' ? reader : undefined;
+  // Everything at once, whoever the patient is: the registries, every connected hospital's access facts (for
+  // blocks by name and episodes of care), and the reader's own municipality's care record. Named by sector
+  // only in logs: which instance answered for which request would tell where a patient lives.
+  const municipality = clinician?.orgNumber ? ctx.sources.municipalityByOrg(clinician.orgNumber) : undefined;
+  const [person, listing, readerCare, hospitals] = await Promise.all([
+    loadPerson(ctx, nin),
+    loadListing(ctx, nin),
+    clinician && municipality?.careInstance
+      ? ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, 'CareRecordModel'), nin, (k) => k, ctx.sources.masked('MUNICIPAL_CARE'))
+      : undefined,
+    clinician
+      ? Promise.all(
+          ctx.sources.orgs.hospitals.map(async (h) => {
+            const adapter = ctx.sources.adapter(h.instance, 'HospitalRecordModel');
+            const access: SourceAdapter<string, HospitalRecordModel> = { instance: adapter.instance, read: (keys, options) => adapter.readAccess(keys, options) };
+            return { orgNumber: h.orgNumber, outcome: await ctx.loaders.load(access, nin, (k) => k, ctx.sources.masked('HOSPITAL'), 'access') };
+          }),
+        )
+      : [],
+  ]);
+  const officeHerId = listing.ok ? listing.value?.office.herId : undefined;
+  const gpOfficeOrgNumber = (listing.ok ? listing.value?.office.orgNumber : null) ?? (officeHerId ? (ctx.sources.gpOffice(officeHerId)?.orgNumber ?? null) : null);
+  return decideAccess({
+    reader,
+    nin,
+    person,
+    listing,
+    gpOfficeOrgNumber,
+    ...(readerCare ? { readerCare } : {}),
+    hospitals,
+    catchment: (m) => ctx.sources.hospitalsFor(m).map((h) => h.orgNumber),
+    today: todayInOslo(),
+  });
+}
+
