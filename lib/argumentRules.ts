@@ -1,12 +1,20 @@
 import { graphError } from './errorCodes';
+import { normaliseHerId } from './identifiers';
+import { validateNin } from './nin';
 
 /**
  * What each argument of the graph accepts beyond its GraphQL type: counts within bounds, dates in ISO 8601.
  * One table for the gateway (which refuses a request before planning it, HTTP 400) and the subgraphs (which
  * check again, whoever calls them). `lib/argumentRules.test.ts` holds it against the supergraph: every Int
- * argument and every date argument a client can send has a rule here.
+ * argument and every date argument a client can send has a rule here. A rule may name a field of an input
+ * object (`Mutation.sendMessage.input.text`): it applies to that field of the argument.
  */
-export type ArgumentRule = { kind: 'count'; min: number; max: number } | { kind: 'date' };
+export type ArgumentRule =
+  | { kind: 'count'; min: number; max: number }
+  | { kind: 'date' }
+  | { kind: 'text'; min: number; max: number; pattern?: RegExp; what?: string }
+  | { kind: 'nin' }
+  | { kind: 'herId' };
 
 const count = (min: number, max: number): ArgumentRule => ({ kind: 'count', min, max });
 const DATE: ArgumentRule = { kind: 'date' };
@@ -27,6 +35,12 @@ export const ARGUMENT_RULES: Readonly<Record<string, ArgumentRule>> = {
   'Patient.timeline.first': count(0, MAX_TIMELINE),
   'Patient.timeline.from': DATE,
   'Patient.timeline.to': DATE,
+  'Mutation.sendMessage.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
+  'Mutation.sendMessage.input.patient': { kind: 'nin' },
+  'Mutation.sendMessage.input.recipientHerId': { kind: 'herId' },
+  'Mutation.sendMessage.input.subject': { kind: 'text', min: 1, max: 200 },
+  'Mutation.sendMessage.input.text': { kind: 'text', min: 1, max: 10_000 },
+  'Mutation.sendMessage.input.inReplyTo': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'a message id' },
 };
 
 /** `YYYY-MM-DD`, or a date and time with seconds and an offset (`2026-11-30T08:00:00Z`, `…+01:00`). */
@@ -43,33 +57,73 @@ export function isIsoDate(value: string): boolean {
 
 /** What the argument allows, for messages. */
 export function describeRule(rule: ArgumentRule): string {
-  return rule.kind === 'count'
-    ? `a whole number from ${rule.min} to ${rule.max}`
-    : 'an ISO 8601 date (2026-11-30) or date and time with an offset (2026-11-30T08:00:00Z)';
+  switch (rule.kind) {
+    case 'count':
+      return `a whole number from ${rule.min} to ${rule.max}`;
+    case 'date':
+      return 'an ISO 8601 date (2026-11-30) or date and time with an offset (2026-11-30T08:00:00Z)';
+    case 'text':
+      return `text of ${rule.min} to ${rule.max.toLocaleString('en')} characters${rule.what ? ` (${rule.what})` : ''}`;
+    case 'nin':
+      return 'a valid national identity number (11 digits)';
+    case 'herId':
+      return 'a HER-id (a whole number of up to 9 digits)';
+  }
+}
+
+function passes(rule: ArgumentRule, value: unknown): boolean {
+  switch (rule.kind) {
+    case 'count':
+      return typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max;
+    case 'date':
+      return typeof value === 'string' && isIsoDate(value);
+    case 'text':
+      // Counted in characters as people count them (code points), after trimming what cannot be seen.
+      return typeof value === 'string' && [...value.trim()].length >= rule.min && [...value].length <= rule.max && (!rule.pattern || rule.pattern.test(value));
+    case 'nin':
+      return typeof value === 'string' && validateNin(value).valid;
+    case 'herId':
+      return normaliseHerId(value) !== null;
+  }
 }
 
 /**
  * The reason the arguments of one field are refused, or undefined when they pass. `args` are the field's
  * arguments as GraphQL coerced them (defaults filled in); absent and null arguments pass.
  */
-export function argumentProblem(typeName: string, fieldName: string, args: Record<string, unknown>): { argument: string; message: string } | undefined {
+export function argumentProblem(typeName: string, fieldName: string, args: Record<string, unknown>): ArgumentProblem | undefined {
   for (const [name, value] of Object.entries(args)) {
+    if (value === null || value === undefined) continue;
     const rule = ARGUMENT_RULES[`${typeName}.${fieldName}.${name}`];
-    if (!rule || value === null || value === undefined) continue;
-    const ok = rule.kind === 'count' ? typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max : typeof value === 'string' && isIsoDate(value);
-    if (!ok) return { argument: name, message: `${fieldName}(${name}:) takes ${describeRule(rule)}` };
+    if (rule && !passes(rule, value)) return { argument: name, message: `${fieldName}(${name}:) takes ${describeRule(rule)}`, code: rule.kind === 'nin' ? 'INVALID_NIN' : 'BAD_USER_INPUT' };
+    // The fields of an input object (`input: { text }`), each by its own rule.
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      for (const [field, inner] of Object.entries(value as Record<string, unknown>)) {
+        const innerRule = ARGUMENT_RULES[`${typeName}.${fieldName}.${name}.${field}`];
+        if (!innerRule || inner === null || inner === undefined || passes(innerRule, inner)) continue;
+        // Never the value in the message: it may be an identity number, or a message's text.
+        return { argument: `${name}.${field}`, message: `${fieldName}(${name}: { ${field} }) takes ${describeRule(innerRule)}`, code: innerRule.kind === 'nin' ? 'INVALID_NIN' : 'BAD_USER_INPUT' };
+      }
+    }
   }
   const from = args.from;
   const to = args.to;
   if (typeof from === 'string' && typeof to === 'string' && ARGUMENT_RULES[`${typeName}.${fieldName}.from`] && from.slice(0, 10) > to.slice(0, 10)) {
-    return { argument: 'from', message: `${fieldName}(from:) must not be after ${fieldName}(to:)` };
+    return { argument: 'from', message: `${fieldName}(from:) must not be after ${fieldName}(to:)`, code: 'BAD_USER_INPUT' };
   }
   return undefined;
 }
 
-/** The field's arguments refused: BAD_USER_INPUT naming the argument and what it takes. */
-export function argumentError(problem: { argument: string; message: string }, extensions: Record<string, unknown> = {}) {
-  return graphError('BAD_USER_INPUT', problem.message, { argument: problem.argument, ...extensions });
+export interface ArgumentProblem {
+  /** The argument, or `argument.field` for a field of an input object. */
+  argument: string;
+  message: string;
+  code: 'BAD_USER_INPUT' | 'INVALID_NIN';
+}
+
+/** The field's arguments refused: BAD_USER_INPUT (INVALID_NIN for an identity number) naming the argument and what it takes. */
+export function argumentError(problem: ArgumentProblem, extensions: Record<string, unknown> = {}) {
+  return graphError(problem.code, problem.message, { argument: problem.argument, ...extensions });
 }
 
 /** For resolvers: throws BAD_USER_INPUT when the arguments of their field are refused (a field error). */

@@ -158,6 +158,35 @@ export const errorCodes = {
       'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: the shared cache (Redis) or a subgraph could not take the deletes now (HTTP 503; `extensions.subgraphs` names those that did not). Reads never fail for the cache: they go to the sources.',
     action: 'The source sends the notice again (with a fresh signature) until it gets HTTP 200.',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    meaning:
+      'A mutation came with an idempotency key this reader used before for a different action (another patient, recipient or text). Nothing was done (HTTP 409). The same key with the same action gives back what was done the first time.',
+    action: 'Choose a new key for each new action; reuse a key only to repeat the very same request (after a timeout).',
+  },
+  MESSAGE_RECIPIENT_UNKNOWN: {
+    meaning:
+      '`sendMessage`: the recipient HER-id names no service the graph knows, or one whose system takes no messages through the graph (HTTP 400, `extensions.argument` is `input.recipientHerId`). Nothing was sent.',
+    action: 'Pick a recipient from `Patient.careTeam` (its `herId`).',
+  },
+  MESSAGE_RECIPIENT_NOT_IN_CARE_TEAM: {
+    meaning:
+      "`sendMessage`: the recipient is a service the graph knows, but not one of this patient's care team (her GP office, the municipal units that serve her, the hospital departments that treat or treated her) (HTTP 400). Nothing was sent.",
+    action: 'Send to a service of `Patient.careTeam`.',
+  },
+  MESSAGE_THREAD_UNKNOWN: {
+    meaning:
+      '`sendMessage`: `inReplyTo` names no message of this patient that the graph knows: an unknown id, or a message about another patient (HTTP 400). Nothing was sent.',
+    action: 'Answer a message of the patient’s own `Patient.messages`.',
+  },
+  SENDER_NOT_ADDRESSABLE: {
+    meaning:
+      "`sendMessage`: the reader's login names no service the graph knows (HelseID's `her_id` claim), so an answer could not find its way back (HTTP 400). Nothing was sent.",
+    action: 'Log in for the unit you work at (a HelseID client with its HER-id).',
+  },
+  OUTBOX_UNAVAILABLE: {
+    meaning: 'The durable outbox (a file, or PostgreSQL) could not store the message, so it was not accepted (HTTP 503). Nothing will be sent.',
+    action: 'Retry with the same idempotency key later.',
+  },
   CHANGE_NOTICE_REPLAYED: {
     meaning:
       'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: this receiver took a notice with the same nonce already (HTTP 409). A signed notice is taken once; one overheard and sent again is refused, so it cannot be used to empty the cache over and over.',

@@ -12,6 +12,7 @@ export const SUBGRAPHS = {
   hospital: { port: 4004, title: 'Hospital record' },
   national: { port: 4005, title: 'National summary record' },
   record: { port: 4006, title: 'One-record views' },
+  messaging: { port: 4007, title: 'Messages between services' },
 } as const;
 
 export type SubgraphName = keyof typeof SUBGRAPHS;

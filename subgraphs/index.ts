@@ -5,6 +5,7 @@ import { hospitalSubgraph } from './hospital';
 import type { SubgraphDefinition } from './kit/createSubgraph';
 import { nationalSubgraph } from './national';
 import { personSubgraph } from './person';
+import { messagingSubgraph } from './messaging';
 import { recordSubgraph } from './record';
 
 export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
@@ -14,4 +15,5 @@ export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
   hospital: hospitalSubgraph,
   national: nationalSubgraph,
   record: recordSubgraph,
+  messaging: messagingSubgraph,
 };

@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { ARGUMENT_RULES, argumentError, argumentProblem } from '../../lib/argumentRules';
+import { ARGUMENT_RULES, argumentError, argumentProblem, type ArgumentProblem } from '../../lib/argumentRules';
 import { graphError } from '../../lib/errorCodes';
 
 const BAD = { http: { status: 400 } };
@@ -104,7 +104,7 @@ export function firstArgumentProblem(
   operation: OperationDefinitionNode,
   fragments: readonly FragmentDefinitionNode[],
   variables: Record<string, unknown>,
-): { argument: string; message: string } | undefined {
+): ArgumentProblem | undefined {
   const fields = ruledFields(schema, operation, fragments);
   if (fields.length === 0) return undefined;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables).coerced;

@@ -49,6 +49,39 @@ export function describeAuditStore(env: Env = process.env): string {
   return `file ${shown}`;
 }
 
+/**
+ * The store the messaging subgraph writes its actions to (a message sent is logged like a read): with
+ * PostgreSQL the same table (any number of writers); with files a file of its own beside the gateway's
+ * (`access-log.actions.jsonl`), as a file has one writer.
+ */
+export function createActionStore(env: Env = process.env): AuditStore {
+  if (env.DATABASE_URL?.trim()) return createAuditStore(env);
+  return new FileAuditStore(actionsLogFile(env));
+}
+
+/** The access log as the patient reads it: every store that holds records of her (the gateway's and the actions'). */
+export function createAuditReader(env: Env = process.env): AuditStore {
+  if (env.DATABASE_URL?.trim()) return createAuditStore(env);
+  const stores = [new FileAuditStore(auditLogFile(env)), new FileAuditStore(actionsLogFile(env))];
+  return {
+    append: () => Promise.reject(new Error('the access log reader does not write')),
+    readForPatient: async (patient, limit) => {
+      const all = (await Promise.all(stores.map((s) => s.readForPatient(patient, limit)))).flat();
+      return all.sort((a, b) => b.time.localeCompare(a.time)).slice(0, Math.max(0, Math.floor(limit)));
+    },
+    check: async () => (await Promise.all(stores.map((s) => s.check()))).every(Boolean),
+    close: async () => {
+      await Promise.all(stores.map((s) => s.close()));
+    },
+  };
+}
+
+export function actionsLogFile(env: Env = process.env): string {
+  const configured = env.AUDIT_ACTIONS_FILE?.trim();
+  if (configured) return path.resolve(configured);
+  return auditLogFile(env).replace(/(\.jsonl)?$/, '.actions.jsonl');
+}
+
 function auditLogFile(env: Env): string {
   const configured = env.AUDIT_LOG_FILE?.trim();
   return configured ? path.resolve(configured) : DEFAULT_AUDIT_LOG_FILE;

@@ -16,7 +16,7 @@ type Event = { t: 'add'; e: OutboxEntry } | { t: 'upd'; id: string; c: OutboxCha
 export class FileOutbox implements Outbox {
   readonly description: string;
   private readonly entries = new Map<string, OutboxEntry>();
-  private readonly byKey = new Map<string, string>();
+  private readonly keys = new Map<string, string>();
   private fd: number | null = null;
   private events = 0;
 
@@ -52,9 +52,9 @@ export class FileOutbox implements Outbox {
 
   private apply(event: Event): void {
     if (event.t === 'add') {
-      if (this.byKey.has(event.e.key)) return;
+      if (this.keys.has(event.e.key)) return;
       this.entries.set(event.e.id, event.e);
-      this.byKey.set(event.e.key, event.e.id);
+      this.keys.set(event.e.key, event.e.id);
     } else {
       const entry = this.entries.get(event.id);
       if (entry) this.entries.set(event.id, { ...entry, ...event.c });
@@ -102,7 +102,7 @@ export class FileOutbox implements Outbox {
   }
 
   async add(entry: OutboxEntry): Promise<{ entry: OutboxEntry; created: boolean }> {
-    const existing = this.byKey.get(entry.key);
+    const existing = this.keys.get(entry.key);
     if (existing) return { entry: this.entries.get(existing) as OutboxEntry, created: false };
     this.append([{ t: 'add', e: entry }]);
     this.apply({ t: 'add', e: entry });
@@ -111,6 +111,11 @@ export class FileOutbox implements Outbox {
 
   async get(id: string): Promise<OutboxEntry | undefined> {
     return this.entries.get(id);
+  }
+
+  async byKey(key: string): Promise<OutboxEntry | undefined> {
+    const id = this.keys.get(key);
+    return id ? this.entries.get(id) : undefined;
   }
 
   async byPatient(patient: string): Promise<OutboxEntry[]> {

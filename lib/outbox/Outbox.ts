@@ -55,6 +55,8 @@ export interface Outbox {
    */
   add(entry: OutboxEntry): Promise<{ entry: OutboxEntry; created: boolean }>;
   get(id: string): Promise<OutboxEntry | undefined>;
+  /** The entry of an idempotency key, if one was stored. */
+  byKey(key: string): Promise<OutboxEntry | undefined>;
   /** A patient's entries (by pseudonym), oldest first. */
   byPatient(patient: string): Promise<OutboxEntry[]>;
   /**

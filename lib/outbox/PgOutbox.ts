@@ -108,6 +108,11 @@ export class PgOutbox implements Outbox {
     return row ? entryOf(row) : undefined;
   }
 
+  async byKey(key: string): Promise<OutboxEntry | undefined> {
+    const [row] = await this.query<Row>(`SELECT * FROM ${this.table} WHERE key = $1`, [key]);
+    return row ? entryOf(row) : undefined;
+  }
+
   async byPatient(patient: string): Promise<OutboxEntry[]> {
     return (await this.query<Row>(`SELECT * FROM ${this.table} WHERE patient = $1 ORDER BY created_at`, [patient])).map(entryOf);
   }

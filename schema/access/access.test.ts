@@ -65,6 +65,7 @@ const STRICTNESS: Record<string, number> = {
   patientIdentity: 1,
   protectedAddress: 2,
   clinicalData: 3,
+  careMessage: 3,
   placeName: 4,
   documentContent: 4,
   documentAuthor: 4,

@@ -60,6 +60,11 @@ export interface SubgraphDefinition {
   decide?: (ctx: Omit<SubgraphContext, 'access'>, identity: InternalCaller['identity']) => (patient: PatientParent) => Promise<AccessDecision>;
   /** More Apollo Server plugins (the person subgraph reports its decisions to the gateway with one). */
   plugins?: ApolloServerPlugin<SubgraphContext>[];
+  /**
+   * Work that runs beside the server for the process's life (the messaging subgraph's delivery from its
+   * outbox): started once the sources are connected, stopped before the process ends.
+   */
+  background?: (deps: { sources: SourceDirectory; logger: Logger }) => Promise<{ stop(): Promise<void> }>;
 }
 
 const sideErrorsPlugin: ApolloServerPlugin<SubgraphContext> = {
@@ -128,6 +133,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])]),
   });
   await server.start();
+  const background = await definition.background?.({ sources, logger });
   const app = express();
   app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
@@ -182,6 +188,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     close: async () => {
       stopping = true;
       await http.close();
+      await background?.stop();
       await server.stop();
       await store.close();
     },

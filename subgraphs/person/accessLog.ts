@@ -1,4 +1,4 @@
-import { createAuditStore } from '../../lib/audit/createAuditStore';
+import { createAuditReader } from '../../lib/audit/createAuditStore';
 import type { AccessRecord } from '../../lib/audit/AccessRecord';
 import type { AuditStore } from '../../lib/audit/AuditStore';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
@@ -23,7 +23,7 @@ export function auditPseudonymKey(): Buffer {
 }
 
 function auditStore(): AuditStore {
-  store ??= createAuditStore();
+  store ??= createAuditReader();
   return store;
 }
 

@@ -1,5 +1,6 @@
 import type { GraphQLError, GraphQLResolveInfo } from 'graphql';
 import { graphError } from '../../../lib/errorCodes';
+import { validateNin } from '../../../lib/nin';
 import type { AccessContext, PatientParent } from './AccessContext';
 import { grantsHealthData, placesProtected, REFUSAL_TEXT } from './AccessDecision';
 import { documentBlocked } from './blocks';
@@ -52,6 +53,17 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
     if (grantsHealthData(decision)) return true;
     const refusal = decision.refusal ?? 'NO_RELATIONSHIP';
     return forbidden('clinicalData', REFUSAL_TEXT[refusal], { reason: refusal });
+  },
+
+  careMessage: async (_root, args, { access }) => {
+    if (!isClinician(access)) return forbidden('careMessage', 'only health personnel reading for treatment may send messages about a patient', { reason: 'ROLE' });
+    const nin = (args as { input?: { patient?: unknown } } | undefined)?.input?.patient;
+    if (typeof nin !== 'string' || !validateNin(nin).valid) return graphError('INVALID_NIN', 'Not a valid national identity number', { argument: 'input.patient' });
+    // Decided from the sources, as a read of the patient's health data is, before anything is stored or sent.
+    const decision = await access.decisionFor({ nin });
+    if (grantsHealthData(decision)) return true;
+    const refusal = decision.refusal ?? 'NO_RELATIONSHIP';
+    return forbidden('careMessage', REFUSAL_TEXT[refusal], { reason: refusal });
   },
 
   accessLogOwner: (patient, _a, { access }) => (isOwn(access, patient) ? true : forbidden('accessLogOwner', 'only the patient may read who has accessed their record', { reason: 'NOT_OWN_RECORD' })),

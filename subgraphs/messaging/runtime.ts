@@ -1,0 +1,53 @@
+import { createActionStore } from '../../lib/audit/createAuditStore';
+import type { AuditStore } from '../../lib/audit/AuditStore';
+import type { Logger } from '../../lib/logger';
+import { createOutbox } from '../../lib/outbox/createOutbox';
+import type { Outbox } from '../../lib/outbox/Outbox';
+import { OutboxSeal } from '../../lib/outbox/sealing';
+import { symmetricKey } from '../../lib/secrets';
+import type { SourceDirectory } from '../kit/SourceDirectory';
+import { Delivery, deliveryOptionsFromEnv } from './delivery';
+
+/**
+ * What the messaging subgraph holds for the process's life: the outbox, its seal, the store its actions are
+ * logged in, and the delivery worker. Made when the subgraph starts (`background`), before it takes requests.
+ */
+export interface MessagingRuntime {
+  outbox: Outbox;
+  seal: OutboxSeal;
+  actions: AuditStore;
+  delivery: Delivery;
+  /** The access log's pseudonym key (patients in the log and in the outbox are the same pseudonym). */
+  pseudonymKey: Buffer;
+}
+
+let current: MessagingRuntime | undefined;
+
+export function messagingRuntime(): MessagingRuntime {
+  if (!current) throw new Error('the messaging subgraph has not started its outbox');
+  return current;
+}
+
+export async function startMessaging({ sources, logger }: { sources: SourceDirectory; logger: Logger }): Promise<{ stop(): Promise<void> }> {
+  const outbox = createOutbox();
+  const seal = OutboxSeal.fromEnv();
+  const delivery = new Delivery(outbox, seal, sources, logger, deliveryOptionsFromEnv());
+  current = {
+    outbox,
+    seal,
+    actions: createActionStore(),
+    delivery,
+    pseudonymKey: symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)'),
+  };
+  logger.info(`message outbox: ${outbox.description}`);
+  // Whatever was waiting when the process last stopped goes out now.
+  delivery.start();
+  const running = current;
+  return {
+    stop: async () => {
+      await running.delivery.stop();
+      await running.outbox.close();
+      await running.actions.close();
+    },
+  };
+}
