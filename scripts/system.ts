@@ -108,9 +108,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Tests and benchmarks keep their access log apart (a temp file), unless they name a store themselves;
   // `npm start` keeps it in var/access-log.jsonl.
   const auditLogFile = options.ports === 'auto' && !options.env?.AUDIT_LOG_FILE ? path.join(tmp, 'access-log.jsonl') : options.env?.AUDIT_LOG_FILE;
+  // The same for the message outbox (var/outbox.jsonl under `npm start`).
+  const outboxFile = options.ports === 'auto' && !options.env?.OUTBOX_FILE ? path.join(tmp, 'outbox.jsonl') : options.env?.OUTBOX_FILE;
   const baseEnv: Record<string, string> = {
     LOG_FORMAT: options.output === 'prefix' ? 'pretty' : 'json',
     ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
+    ...(outboxFile ? { OUTBOX_FILE: outboxFile } : {}),
     // Nor do they write to a database the shell happens to name.
     ...(options.ports === 'auto' ? { DATABASE_URL: '' } : {}),
     ...(options.sourcesFile ? { SOURCES_FILE: options.sourcesFile } : {}),
