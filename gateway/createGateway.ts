@@ -9,6 +9,7 @@ import { defaultSubgraphUrl, readSupergraph, SUBGRAPH_NAMES, type SubgraphName }
 import { requiredSubgraphsFromEnv } from './health';
 import { httpFront, identityProviders } from './httpFront';
 import { corsOriginsFromEnv } from './requests/httpGuards';
+import { actionStatus } from './requests/actionStatus';
 import { operationChecks } from './requests/operationChecks';
 import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfig } from './requests/persistedQueries';
 import { playgroundRouter } from './playground';
@@ -83,6 +84,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       ...limits.plugins,
       rolePrecheck(),
       tidyErrors(supergraphSdl),
+      actionStatus<GatewayContext>(),
       accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
     ]),
   });

@@ -21,6 +21,7 @@ import { gatewayLimits } from '../limits/gatewayLimits';
 import { withoutSuggestions } from '../limits/hideSuggestions';
 import type { Limits } from '../limits/limitsFromEnv';
 import { corsOriginsFromEnv } from '../requests/httpGuards';
+import { actionStatus } from '../requests/actionStatus';
 import { operationChecks } from '../requests/operationChecks';
 import { nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
 import { ApolloPluginBridge } from './apolloPluginBridge';
@@ -62,6 +63,7 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
     ...limits.operationPlugins,
     rolePrecheck(),
     tidyErrors(supergraphSdl),
+    actionStatus<GatewayContext>(),
     accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
   ]);
   const maxTokens = limits.limits.tokens;

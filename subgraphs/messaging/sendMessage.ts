@@ -32,7 +32,9 @@ const CONTRACT_OF_SECTOR: Partial<Record<AddressedService['sector'], ContractNam
   HOSPITAL: 'HospitalRecordModel',
 };
 
-const BAD = (argument: string) => ({ argument, http: { status: 400 } });
+// No HTTP status here: the subgraph answers the gateway 200 with the error, and the gateway gives the client
+// the status the code means (gateway/requests/actionStatus.ts).
+const BAD = (argument: string) => ({ argument });
 
 /**
  * `sendMessage`: checks everything before anything is stored, in this order, so that a refused message leaves
@@ -57,7 +59,7 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
   if (earlier) return { message: sameMessage(earlier, fingerprint), replayed: true };
 
   const sender = identity.herId ? ctx.sources.serviceByHerId(identity.herId) : undefined;
-  if (!sender) throw graphError('SENDER_NOT_ADDRESSABLE', 'Your login names no service the graph knows (her_id), so an answer could not reach you; nothing was sent', { http: { status: 400 } });
+  if (!sender) throw graphError('SENDER_NOT_ADDRESSABLE', 'Your login names no service the graph knows (her_id), so an answer could not reach you; nothing was sent');
   const recipient = ctx.sources.serviceByHerId(fingerprint.recipientHerId ?? '');
   const contract = recipient ? CONTRACT_OF_SECTOR[recipient.sector] : undefined;
   if (!recipient || !recipient.instance || !contract) {
@@ -97,7 +99,7 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
   try {
     await runtime.actions.append([actionRecord(ctx, identity, patient, decision)]);
   } catch {
-    throw graphError('AUDIT_UNAVAILABLE', 'The access log could not record this action, so nothing was sent; try again later', { http: { status: 503 } });
+    throw graphError('AUDIT_UNAVAILABLE', 'The access log could not record this action, so nothing was sent; try again later');
   }
   const now = new Date().toISOString();
   const sealed: SealedMessage = { message, contract };
@@ -119,7 +121,7 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
       sealed: runtime.seal.seal(id, sealed),
     });
   } catch {
-    throw graphError('OUTBOX_UNAVAILABLE', 'The message could not be stored, so it was not accepted; retry with the same idempotency key', { http: { status: 503 } });
+    throw graphError('OUTBOX_UNAVAILABLE', 'The message could not be stored, so it was not accepted; retry with the same idempotency key');
   }
   runtime.delivery.kick();
   return { message: stored.created ? stored.entry : sameMessage(stored.entry, fingerprint), replayed: !stored.created };
@@ -138,7 +140,7 @@ function sameMessage(entry: OutboxEntry, fingerprint: Record<string, unknown>): 
     text: message.text,
   };
   const same = JSON.stringify(earlier) === JSON.stringify({ ...fingerprint, subject: String(fingerprint.subject).trim() });
-  if (!same) throw graphError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another message; nothing was sent', { argument: 'input.idempotencyKey', http: { status: 409 } });
+  if (!same) throw graphError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another message; nothing was sent', { argument: 'input.idempotencyKey' });
   return entry;
 }
 

@@ -82,6 +82,8 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
               },
           place,
         ),
+        // An action is told from a read by its field (the messaging subgraph logs `Mutation.sendMessage`).
+        action: r.fields.includes('Mutation.sendMessage') ? 'SEND_MESSAGE' : 'READ',
         purpose: r.purpose,
         emergency: r.purpose === 'ETREAT',
         emergencyReason: r.emergencyReason,
