@@ -123,6 +123,12 @@ export interface CareRecordModel {
   }[];
   medications: MedicationModel[];
   administrations: { id: string; time: string; atc: string | null; name: string; given: boolean; note: string | null; hprNumber: string | null }[];
+  /** The dialogue messages about the patient the care services sent or received (oldest first). Absent from a source that does not say. */
+  messages?: MessageModel[];
+  /** The service's care team: primary contacts (with their periods, so handovers show), the coordinator, the individual plan's coordinator. */
+  careTeam?: CareTeamMemberModel[];
+  /** Visits the service has planned (kind VISIT, status PLANNED), the coming days of its plan. */
+  plannedVisits?: UpcomingItemModel[];
 }
 
 // ------------------------------------------------------------------ GP
@@ -148,6 +154,10 @@ export interface GpRecordModel {
     text: string | null;
     hprNumber: string | null;
   }[];
+  /** The dialogue messages about the patient the office sent or received (oldest first). Absent from a source that does not say. */
+  messages?: MessageModel[];
+  /** Consultations the GP has planned (kontroller; kind FOLLOW_UP, status PLANNED). */
+  plannedFollowUps?: UpcomingItemModel[];
 }
 
 // ------------------------------------------------------------------ hospital
@@ -233,6 +243,17 @@ export interface HospitalRecordModel {
    * name by instance. Absent from a source that does not say.
    */
   documentReferrals?: { documentId: string; referralIds: string[] }[];
+  /** The dialogue messages about the patient the hospital's departments sent or received (FHIR Communication, oldest first). Absent from the access-facts read. */
+  messages?: MessageModel[];
+  /**
+   * The responsible physician of each episode of care (EpisodeOfCare.careManager) and the contact persons
+   * (CareTeam participants), with their periods. Absent from the access-facts read.
+   */
+  careTeam?: CareTeamMemberModel[];
+  /** Appointments booked (FHIR Appointment; kind APPOINTMENT, status BOOKED). Absent from the access-facts read. */
+  appointments?: UpcomingItemModel[];
+  /** The hospital's answers to the referrals it received (FHIR Task on the referral). Absent from the access-facts read. */
+  referralAssessments?: ReferralAssessmentModel[];
 }
 
 // ------------------------------------------------------------------ laboratory
@@ -320,11 +341,45 @@ export interface CareTeamMemberModel {
   end: string | null;
 }
 
+/**
+ * A hospital's answer to a referral it received (vurdering av henvisning, pbrl. § 2-2), as FHIR Task with the
+ * referral in focus: RECEIVED (being assessed; the answer is due within 10 working days), ACCEPTED (a right to
+ * necessary care, with the latest date care must start: frist), RETURNED to the referrer, COMPLETED (the care it
+ * asked for was given). Added beside UpcomingItemModel because an answer has more than a planned item: when it was
+ * received and answered, and why it was returned.
+ */
+export interface ReferralAssessmentModel {
+  /** The hospital's own id for its assessment (the Task). */
+  id: string;
+  /** The GP record's id of the referral (`GpRecordModel.referrals[].id`), under `GP_REFERRAL_SYSTEM`. */
+  referralId: string;
+  status: 'RECEIVED' | 'ACCEPTED' | 'RETURNED' | 'COMPLETED';
+  /** When the hospital received it (ISO date or date-time). */
+  received: string;
+  /** When it answered; null while it is being assessed. */
+  answered: string | null;
+  /** RECEIVED: when the answer is due. */
+  answerDue: string | null;
+  /** ACCEPTED, COMPLETED: the latest date care must start (frist for nødvendig helsehjelp). */
+  deadline: string | null;
+  /** The department that assesses it. */
+  service: string | null;
+  herId: string | null;
+  /** Why it was returned, or what the answer says. */
+  note: string | null;
+  /** Who assessed it. */
+  hprNumber: string | null;
+}
+
 /** Something planned for the patient, from one source: never the past. */
 export interface UpcomingItemModel {
   id: string;
   kind: 'APPOINTMENT' | 'REFERRAL' | 'VISIT' | 'FOLLOW_UP';
-  /** When (ISO date-time, UTC, or an ISO date where only the day is known); for a referral being assessed, when it was received. */
+  /**
+   * When (ISO date-time, UTC, or an ISO date where only the day is known). For a referral, when its next step is
+   * due: the answer while it is being assessed, the latest start of care once accepted (`deadline`): what is
+   * listed as upcoming is never dated in the past.
+   */
   time: string;
   title: string;
   /** The department, unit or office it happens at or is assessed by. */

@@ -1,4 +1,6 @@
 import { loadOrganisations, type Organisations } from '../../lib/config';
+import { REFERENCE_DATE } from './clock';
+import { addCoordination, hospitalNurses, type CoordinationShape } from './coordination';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
 import { personNin } from './nin';
@@ -12,8 +14,7 @@ import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Pra
  * and every test. The same seed and organisation list always give the same people, numbers and records.
  */
 export const DEFAULT_SEED = 20261101;
-/** "Today" in the simulated world: every record is dated before it, whatever the machine's clock says. */
-export const REFERENCE_DATE = '2026-11-01';
+export { REFERENCE_DATE };
 export const POPULATION_SIZE = 520;
 
 /** What a demo patient must show; anything not given is drawn at random like everyone else. */
@@ -46,6 +47,11 @@ export interface Shape {
   /** Medicines added without a draw, each recorded only by the systems it names (see AddedDrug). */
   addedDrugs?: AddedDrug[];
   /**
+   * The care team and what is planned, where a demo's story needs them (coordination.ts): for a demo shape only
+   * what is given here is planned; everyone else gets what their own draws (never the population's) give.
+   */
+  coordination?: CoordinationShape;
+  /**
    * How the municipal care list has a prescribed medicine where it differs from the prescription (a
    * transcription error on the list the nurses give medicines from): another form, or another dose.
    */
@@ -61,6 +67,16 @@ export const DEMO_SHAPES: Shape[] = [
     // Started at discharge and dispensed, but never added to the GP's list nor to home nursing's list, which
     // the nurses give her medicines from: an omission (legemiddelsamstemming's commonest finding).
     addedDrugs: [{ drug: 'spironolactone', startedBy: 'hospital', daysAfterDischarge: 0, recordedBy: ['hospital', 'dispensed'], note: 'Startet ved utskrivning: hjertesvikt med redusert ejeksjonsfraksjon.' }],
+    // Her primary contact changed six weeks ago, to Line Knutsen (persona home-care-nurse); she has a coordinator
+    // and an individual plan; the GP and the cardiology outpatient clinic have booked controls after the stay.
+    coordination: {
+      primaryContact: '9757146',
+      handoverDaysAgo: 45,
+      coordinator: true,
+      individualPlan: true,
+      gpFollowUp: { inDays: 9, time: '10:20', reason: 'K77', text: 'Kontroll etter sykehusopphold: vekt, blodtrykk og nyreprøver.' },
+      appointments: [{ department: 'Hjertepoliklinikken', inDays: 16, time: '09:30', description: 'Poliklinisk kontroll etter innleggelse for hjertesvikt' }],
+    },
   },
   {
     demo: 'nursingHome', givenName: 'Kjell', familyName: 'Aune', age: 91, sex: 'male', municipality: '5001', officeHerId: '82113',
@@ -70,15 +86,33 @@ export const DEMO_SHAPES: Shape[] = [
     addedDrugs: [
       { drug: 'alendronate', startedBy: 'gp', daysAfterDischarge: 21, recordedBy: ['gp', 'care', 'dispensed'], careDose: { intervalDays: 1 }, gpProblem: 'L95', note: 'Sekundærforebygging etter lårhalsbrudd.' },
     ],
+    // A coordinator; his GP's referral about hip pain is being assessed at St. Olavs.
+    coordination: {
+      coordinator: true,
+      openReferral: { department: 'Ortopedisk poliklinikk', reason: 'L75', text: 'Henvises til vurdering for smerter i operert hofte ved mobilisering etter lårhalsbrudd.', sentDaysAgo: 6, status: 'received' },
+    },
   },
   {
     demo: 'askoyHomeCare', givenName: 'Astrid', familyName: 'Kvamme', age: 81, sex: 'female', municipality: '4627', officeHerId: '81246',
     conditions: ['diabetes', 'copd', 'hypertension'], care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 95 }],
     discrepancies: { dose: 'metformin' },
+    // The GP's referral about her COPD came back (returned): the GP plans spirometry instead.
+    coordination: {
+      gpFollowUp: { inDays: 12, time: '13:40', reason: 'R95', text: 'Spirometri og kontroll av KOLS.' },
+      openReferral: {
+        department: 'Lungepoliklinikken',
+        reason: 'R95',
+        text: 'Henvises til vurdering av KOLS etter lungebetennelse: tiltagende tung pust.',
+        sentDaysAgo: 20,
+        status: 'returned',
+        note: 'Returnert til henviser: kan utredes i allmennpraksis. Spirometri med reversibilitetstest anbefales før eventuell ny henvisning.',
+      },
+    },
   },
   {
     demo: 'strictlyConfidential', givenName: 'Silje', familyName: 'Brekke', age: 38, sex: 'female', municipality: '5001', officeHerId: '82111',
     protection: 'STRICTLY_CONFIDENTIAL', conditions: ['depression'], care: 'none', episodes: 'none',
+    coordination: { gpFollowUp: { inDays: 14, time: '15:00', reason: 'P76', text: 'Oppfølgingssamtale.' } },
   },
   {
     demo: 'deceased', givenName: 'Olav', familyName: 'Myhre', age: 94, sex: 'male', municipality: '4601', officeHerId: '81242',
@@ -92,11 +126,31 @@ export const DEMO_SHAPES: Shape[] = [
     demo: 'blockedDocument', givenName: 'Hilde', familyName: 'Tveit', age: 52, sex: 'female', municipality: '4601', officeHerId: '81244',
     conditions: ['depression', 'migraine'], care: 'none', episodes: [{ key: 'outpatient:depression', daysAgo: 150 }, { key: 'outpatient:migraine', daysAgo: 60 }],
     blockDocuments: true, withholdFromPatient: true, blockPractitioner: 'Generell kirurgi',
+    // Controls at both clinics; the psychiatric one goes with the note she blocked.
+    coordination: {
+      appointments: [
+        { department: 'Psykiatrisk poliklinikk', inDays: 12, time: '14:00', description: 'Poliklinisk samtale' },
+        { department: 'Nevrologisk poliklinikk', inDays: 27, time: '11:00', description: 'Poliklinisk kontroll' },
+      ],
+    },
   },
   {
     demo: 'criticalInfo', givenName: 'Egil', familyName: 'Rønning', age: 67, sex: 'male', municipality: '5001', officeHerId: '82112',
     conditions: ['angina', 'atrialFibrillation'], drugChoice: { atrialFibrillation: 1 }, care: 'none',
     episodes: [{ key: 'heartAttack', daysAgo: 400 }], allergies: [3, 4], implants: ['mechanical-valve'],
+    // INR control at the GP; his GP's referral about angina was accepted, with a deadline and an appointment.
+    coordination: {
+      gpFollowUp: { inDays: 6, time: '08:40', reason: 'K78', text: 'INR-kontroll (warfarin).' },
+      openReferral: {
+        department: 'Hjertepoliklinikken',
+        reason: 'K74',
+        text: 'Henvises til vurdering av tiltagende angina pectoris ved anstrengelse, tidligere hjerteinfarkt.',
+        sentDaysAgo: 10,
+        status: 'accepted',
+        deadlineInDays: 42,
+        appointmentInDays: 19,
+      },
+    },
   },
   {
     demo: 'young', givenName: 'Thea', familyName: 'Lunde', age: 24, sex: 'female', municipality: '5001', officeHerId: '82116',
@@ -187,7 +241,8 @@ export function generatePopulation(
   if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
     throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);
   }
-  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: [...world.practitioners, { ...NURSING_HOME_DOCTOR }] };
+  const nurses = [...world.nursesByHospital.values()].flat();
+  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: [...world.practitioners, ...nurses, { ...NURSING_HOME_DOCTOR }] };
 }
 
 /** The nursing-home doctor as the population holds her. */
@@ -205,13 +260,15 @@ class World {
   readonly gpsByOffice = new Map<string, Practitioner[]>();
   readonly doctorsByHospital = new Map<string, Practitioner[]>();
   readonly nursesByMunicipality = new Map<string, Practitioner[]>();
+  /** The hospitals' nurses (contact persons): fixed, not drawn (coordination.ts). */
+  readonly nursesByHospital: Map<string, Practitioner[]>;
   private counter = 0;
   private readonly ids = new Set<string>();
 
   constructor(
     readonly rng: Random,
     readonly orgs: Organisations,
-    private readonly seed: number,
+    readonly seed: number,
   ) {
     for (const office of orgs.gpOffices) {
       const n = rng.int(1, 3);
@@ -226,6 +283,7 @@ class World {
         ...Array.from({ length: 2 }, () => this.practitioner('HF', null, `${m.name} kommune`))];
       this.nursesByMunicipality.set(m.number, staff);
     }
+    this.nursesByHospital = hospitalNurses(orgs, new Set([...this.hprs, NURSING_HOME_DOCTOR.hprNumber]));
   }
 
   /**
@@ -321,6 +379,7 @@ class World {
     const careRecord = abroad ? null : buildCareRecord(truth, hospitalRecords);
     const gpRecord = gp ? buildGpRecord(truth, gp, hospitalRecords) : null;
     const summaryRecord = buildSummaryRecord(truth, hospitalRecords, careRecord);
+    addCoordination(truth, nin, { care: careRecord, gp: gpRecord, hospital: hospitalRecords });
 
     return {
       nin,

@@ -181,7 +181,18 @@ describe('the synthetic population', () => {
       const ingrid = demoPatient('homeCare').hospitalRecords[0];
       // Ingrid Solheim left Hjerteavdelingen a month ago (30 September): still followed up.
       expect(daysBetween(ingrid?.episodes[0]?.end ?? '', REFERENCE_DATE)).toBe(32);
-      expect(episodesOf('homeCare')).toEqual([{ id: expect.stringMatching(/^eoc-[a-z]{14}$/), department: 'Hjerteavdelingen', start: ingrid?.episodes[0]?.start, end: null, status: 'active' }]);
+      expect(episodesOf('homeCare')).toEqual([
+        {
+          id: expect.stringMatching(/^eoc-[a-z]{14}$/),
+          department: 'Hjerteavdelingen',
+          start: ingrid?.episodes[0]?.start,
+          end: null,
+          status: 'active',
+          // Martin Aasen (persona hospital-doctor) treated her: her responsible physician; a ward nurse is her contact person.
+          responsibleHpr: '5636150',
+          contactPersons: [{ hprNumber: expect.stringMatching(/^\d{7}$/), start: ingrid?.episodes[0]?.start.slice(0, 10), end: null }],
+        },
+      ]);
       expect(episodesOf('blockedDocument').map((c) => [c.department, c.status])).toEqual([
         ['Psykiatrisk poliklinikk', 'active'],
         ['Nevrologisk poliklinikk', 'active'],
@@ -303,7 +314,8 @@ describe('the synthetic population', () => {
   });
 
   it("links each GP referral to the hospital episode it led to, under the GP record's own referral id", () => {
-    const referrals = persons.flatMap((p) => (p.gpRecord?.referrals ?? []).map((r) => ({ p, r })));
+    // Open referrals (still waiting at the hospital) have led to no encounter yet.
+    const referrals = persons.flatMap((p) => (p.gpRecord?.referrals ?? []).filter((r) => r.sentDaysAgo === undefined).map((r) => ({ p, r })));
     const referred = persons.flatMap((p) => p.hospitalRecords.flatMap((h) => h.episodes.filter((e) => e.referral).map((e) => ({ p, h, e }))));
     expect(referrals.length).toBeGreaterThan(20);
     expect(referred).toHaveLength(referrals.length);
@@ -318,12 +330,97 @@ describe('the synthetic population', () => {
     }
   });
 
+  describe('the care team and what is planned', () => {
+    const services = (municipality: string) => orgs.municipalities.find((m) => m.number === municipality)?.services.map((x) => x.name) ?? [];
+    const departments = (orgNumber: string) => orgs.hospitals.find((h) => h.orgNumber === orgNumber)?.departments.map((d) => d.name) ?? [];
+
+    it('names every unit and department as the routing table does, so that each can be reached by HER-id and phone', () => {
+      let members = 0;
+      for (const p of persons) {
+        const care = p.careRecord;
+        for (const m of care?.careTeam ?? []) {
+          members += 1;
+          expect([m.role, services(care?.municipality ?? '')]).toEqual([m.role, expect.arrayContaining([m.unit])]);
+        }
+        for (const v of care?.plannedVisits ?? []) expect(services(care?.municipality ?? '')).toContain(v.unit);
+        for (const h of p.hospitalRecords) {
+          for (const x of [...h.careEpisodes, ...h.appointments, ...h.referralAnswers]) expect(departments(h.orgNumber)).toContain(x.department);
+          const nurses = population.practitioners.filter((pr) => pr.workplace === orgs.hospitals.find((o) => o.orgNumber === h.orgNumber)?.name && pr.profession === 'SP');
+          for (const c of h.careEpisodes.flatMap((e) => e.contactPersons)) expect(nurses.map((n) => n.hprNumber)).toContain(c.hprNumber);
+        }
+      }
+      expect(members).toBeGreaterThan(100);
+    });
+
+    it('keeps past members with their period: a handover ends one primary contact the day the next begins', () => {
+      const team = demoPatient('homeCare').careRecord?.careTeam ?? [];
+      expect(team.map((m) => [m.role, m.unit, m.end === null])).toEqual([
+        ['PRIMARY_CONTACT', 'Hjemmesykepleien sone sør', false],
+        ['PRIMARY_CONTACT', 'Hjemmesykepleien sone sør', true],
+        ['MUNICIPAL_COORDINATOR', 'Koordinerende enhet', true],
+        ['PLAN_COORDINATOR', 'Koordinerende enhet', true],
+      ]);
+      // Line Knutsen (persona home-care-nurse) took over 45 days before the reference date.
+      expect(team[1]).toMatchObject({ hprNumber: '9757146', start: addDays(REFERENCE_DATE, -45) });
+      expect(team[0]?.end).toBe(team[1]?.start);
+      expect(team[2]?.hprNumber).toBe(team[3]?.hprNumber);
+      // Kjell Aune moved from home nursing to the nursing home: his home-nursing primary contact ended with the move.
+      const kjell = demoPatient('nursingHome').careRecord;
+      const moved = kjell?.services.find((s) => s.type === 'NURSING_HOME_LONG_TERM')?.start;
+      expect(kjell?.careTeam.filter((m) => m.role === 'PRIMARY_CONTACT').map((m) => [m.unit, m.start === moved || m.end === moved])).toEqual([
+        ['Hjemmesykepleien sentrum', true],
+        ['Ila helse- og velferdssenter', true],
+      ]);
+      // Olav Myhre has died: his team ended that day, and nothing is planned for him.
+      const olav = demoPatient('deceased');
+      expect(olav.careRecord?.careTeam.every((m) => m.end === olav.deceasedDate)).toBe(true);
+      expect([olav.careRecord?.plannedVisits, olav.gpRecord?.plannedFollowUps, olav.hospitalRecords.flatMap((h) => h.appointments)]).toEqual([[], [], []]);
+    });
+
+    it('plans only ahead of the world’s today, and only for the living', () => {
+      for (const p of persons) {
+        const planned = [...(p.careRecord?.plannedVisits ?? []), ...(p.gpRecord?.plannedFollowUps ?? []), ...p.hospitalRecords.flatMap((h) => h.appointments)];
+        if (p.deceasedDate) expect(planned).toEqual([]);
+        for (const x of planned) {
+          expect(x.at.days).toBeGreaterThanOrEqual(1);
+          expect(x.at.time).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+        }
+      }
+    });
+
+    it('answers every referral the GP sent: completed before the encounter it led to, or still open as the story says', () => {
+      for (const p of persons) {
+        for (const r of p.gpRecord?.referrals ?? []) {
+          const answers = p.hospitalRecords.filter((h) => h.orgNumber === r.toOrgNumber).flatMap((h) => h.referralAnswers.filter((a) => a.referralId === r.id));
+          expect(answers).toHaveLength(1);
+          const [answer] = answers;
+          if (r.sentDaysAgo !== undefined) continue;
+          const encounter = p.hospitalRecords.flatMap((h) => h.episodes).find((e) => e.referral?.id === r.id);
+          expect(answer?.status).toBe('completed');
+          expect(typeof answer?.answered === 'string' && answer.answered < (encounter?.start ?? '')).toBe(true);
+          expect(typeof answer?.due === 'string' && answer.due >= (encounter?.start.slice(0, 10) ?? '')).toBe(true);
+        }
+      }
+      const open = (key: Parameters<typeof demoPatient>[0]) => {
+        const p = demoPatient(key);
+        const referral = p.gpRecord?.referrals.find((r) => r.sentDaysAgo !== undefined);
+        const record = p.hospitalRecords.find((h) => h.orgNumber === referral?.toOrgNumber);
+        return { answer: record?.referralAnswers.find((a) => a.referralId === referral?.id), appointments: record?.appointments.filter((a) => a.referralId === referral?.id) ?? [] };
+      };
+      expect(open('nursingHome')).toMatchObject({ answer: { status: 'received', answered: null, due: { days: 9 } }, appointments: [] });
+      expect(open('criticalInfo')).toMatchObject({ answer: { status: 'accepted', due: { days: 42 } }, appointments: [{ department: 'Hjertepoliklinikken', at: { days: 19 } }] });
+      expect(open('askoyHomeCare')).toMatchObject({ answer: { status: 'returned', due: null, note: expect.stringMatching(/^Returnert til henviser/) }, appointments: [] });
+    });
+  });
+
   describe('record ids', () => {
     /** Every id the sources hand out, each with the kind of record it names. */
     const all = persons.flatMap((p) => [
-      ...(p.gpRecord ? [...p.gpRecord.consultations, ...p.gpRecord.prescriptions, ...p.gpRecord.referrals] : []),
-      ...p.hospitalRecords.flatMap((h) => [...h.episodes, ...h.documents, ...h.labs, ...h.medications, ...h.careEpisodes]),
-      ...(p.careRecord ? [...p.careRecord.services, ...p.careRecord.visits, ...p.careRecord.welfareTechnology, ...p.careRecord.medications, ...p.careRecord.administrations] : []),
+      ...(p.gpRecord ? [...p.gpRecord.consultations, ...p.gpRecord.prescriptions, ...p.gpRecord.referrals, ...p.gpRecord.plannedFollowUps] : []),
+      ...p.hospitalRecords.flatMap((h) => [...h.episodes, ...h.documents, ...h.labs, ...h.medications, ...h.careEpisodes, ...h.referralAnswers, ...h.appointments]),
+      ...(p.careRecord
+        ? [...p.careRecord.services, ...p.careRecord.visits, ...p.careRecord.welfareTechnology, ...p.careRecord.medications, ...p.careRecord.administrations, ...p.careRecord.plannedVisits]
+        : []),
       ...p.summaryRecord.criticalInfo,
       ...p.summaryRecord.dispensations,
     ]).map((r) => r.id);

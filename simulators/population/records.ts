@@ -116,7 +116,7 @@ const OUTPATIENT_DEPARTMENTS: Record<string, string> = {
   kneeOsteoarthrosis: 'Ortopedisk poliklinikk',
 };
 
-const SPECIALITY_FOR: Record<string, string> = {
+export const SPECIALITY_FOR: Record<string, string> = {
   'Lungemedisinsk avdeling': 'Lungesykdommer',
   'Ortopedisk avdeling': 'Ortopedisk kirurgi',
   'Medisinsk avdeling': 'Indremedisin',
@@ -168,6 +168,8 @@ export function buildHospitalRecords(t: Truth): HospitalRecord[] {
     labs: [],
     blockedPractitioners: blockedPractitioners(t.shape, doctors),
     careEpisodes: [],
+    referralAnswers: [],
+    appointments: [],
   };
 
   const ordered = [...specs].sort((a, b) => b.daysAgo - a.daysAgo);
@@ -272,6 +274,8 @@ function careEpisodes(episodes: Episode[], t: Truth): CareEpisode[] {
       start: first.start,
       end: active ? null : latest.end,
       status: active ? 'active' : 'finished',
+      responsibleHpr: latest.hprNumber,
+      contactPersons: [],
     };
   });
 }
@@ -469,7 +473,7 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
     prescriptions.push(use);
     if (added.gpProblem) problems.push({ ...icpc2(added.gpProblem), since: use.startDate });
   }
-  return { officeHerId: gp.officeHerId, consultations, problems, prescriptions, referrals };
+  return { officeHerId: gp.officeHerId, consultations, problems, prescriptions, referrals, plannedFollowUps: [] };
 }
 
 function episodeIcpc(episode: Episode, conditions: ConditionDef[]): Coding {
@@ -486,7 +490,7 @@ function maxOf(a: string, b: string): string {
 
 // ---------------------------------------------------------------- municipal care
 
-const TASKS_HOME = [['Medisinering', 'Tilsyn'], ['Personlig stell', 'Medisinering'], ['Sårstell'], ['Blodsukkermåling', 'Medisinering'], ['Tilsyn']];
+export const TASKS_HOME = [['Medisinering', 'Tilsyn'], ['Personlig stell', 'Medisinering'], ['Sårstell'], ['Blodsukkermåling', 'Medisinering'], ['Tilsyn']];
 const VISIT_NOTES = [
   'Pasienten i fin form. Tatt medisiner.',
   'Noe sliten i dag. Spist lite frokost. Observeres.',
@@ -634,7 +638,7 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
       administrations.push({ id: world.id('adm'), time: at(day, 7, 30), atc: onList.atc, name: onList.name, given: true, note: null, hprNumber: staff[0]?.hprNumber ?? '' });
     }
   }
-  return { municipality: t.municipality, services, visits, functionalScores, nextOfKin: relations, welfareTechnology, medications, administrations };
+  return { municipality: t.municipality, services, visits, functionalScores, nextOfKin: relations, welfareTechnology, medications, administrations, careTeam: [], plannedVisits: [] };
 }
 
 // ---------------------------------------------------------------- national summary record

@@ -70,12 +70,42 @@ export interface Consultation {
 
 export interface Referral {
   id: string;
+  /** When it was sent; for an open referral (`sentDaysAgo`), as of the reference date. */
   date: string;
   hprNumber: string;
   toOrgNumber: string;
   toDepartment: string;
   reason: Coding;
   text: string;
+  /**
+   * An open referral, still waiting at the hospital: sent this many days before the simulated world's today
+   * (clock.ts), so that it stays recent whatever day the simulators answer on. Absent for referrals fixed in the past.
+   */
+  sentDaysAgo?: number;
+}
+
+/**
+ * A moment relative to the simulated world's today (clock.ts `worldToday`): `days` after it (before it when
+ * negative), at `time` (HH:MM, Oslo wall clock) where it has one. What is planned is stored so, and dated
+ * when a simulator answers: planned things stay ahead of the clock while the records stay where they are.
+ */
+export interface Relative {
+  days: number;
+  time?: string;
+}
+
+/** A date fixed in the world (ISO), or one relative to its today. */
+export type When = string | Relative;
+
+/** A consultation the GP has planned (kontroll), as the record system's appointment book holds it. */
+export interface PlannedFollowUp {
+  id: string;
+  at: Relative & { time: string };
+  minutes: number;
+  contactType: Consultation['contactType'];
+  reason: Coding;
+  text: string;
+  hprNumber: string;
 }
 
 export interface GpRecord {
@@ -85,6 +115,8 @@ export interface GpRecord {
   problems: (Coding & { since: string })[];
   prescriptions: MedicationUse[];
   referrals: Referral[];
+  /** Consultations planned ahead (kontroller), from the appointment book. */
+  plannedFollowUps: PlannedFollowUp[];
 }
 
 export interface EpisodeDiagnosis extends Coding {
@@ -152,6 +184,47 @@ export interface CareEpisode {
   start: string;
   end: string | null;
   status: 'active' | 'finished';
+  /** The responsible physician (pasientansvarlig lege, sphl. § 3-7; FHIR EpisodeOfCare.careManager): the doctor of the latest encounter there. */
+  responsibleHpr: string;
+  /**
+   * The patient's contact person in the department (kontaktperson, sphl. § 2-5 c; a FHIR CareTeam participant),
+   * each for a period: a nurse of the hospital.
+   */
+  contactPersons: { hprNumber: string; start: string; end: string | null }[];
+}
+
+/**
+ * The hospital's answer to a GP referral it received (vurdering av henvisning, pbrl. § 2-2; FHIR Task with the
+ * referral in focus): being assessed, accepted with a deadline for care (frist), returned to the GP, or completed
+ * (the care it asked for was given).
+ */
+export interface ReferralAnswer {
+  id: string;
+  /** The GP record's id of the referral (Referral.id). */
+  referralId: string;
+  department: string;
+  requesterHpr: string;
+  received: When;
+  status: 'received' | 'accepted' | 'returned' | 'completed';
+  answered: When | null;
+  /** Received: when the answer is due (10 working days); accepted or completed: the latest start of care (frist). */
+  due: When | null;
+  /** Why it was returned, or what the answer says. */
+  note: string | null;
+  /** Who assessed it. */
+  assessorHpr: string | null;
+}
+
+/** An outpatient appointment the hospital has booked (FHIR Appointment). */
+export interface HospitalAppointment {
+  id: string;
+  department: string;
+  at: Relative & { time: string };
+  minutes: number;
+  hprNumber: string;
+  /** The GP referral it follows, if any. */
+  referralId: string | null;
+  description: string;
 }
 
 export interface HospitalRecord {
@@ -170,6 +243,10 @@ export interface HospitalRecord {
   blockedPractitioners: string[];
   /** One per department the patient has been treated in, derived from the encounters. */
   careEpisodes: CareEpisode[];
+  /** The hospital's answers to the GP referrals it received. */
+  referralAnswers: ReferralAnswer[];
+  /** Outpatient appointments booked ahead. */
+  appointments: HospitalAppointment[];
 }
 
 export type CareServiceType = 'HOME_NURSING' | 'PRACTICAL_ASSISTANCE' | 'NURSING_HOME_LONG_TERM' | 'NURSING_HOME_SHORT_TERM' | 'SAFETY_ALARM';
@@ -217,6 +294,29 @@ export interface Administration {
   hprNumber: string;
 }
 
+/**
+ * Someone the municipal care service has made responsible for the patient, for a period: the primary contact
+ * (primærkontakt) in the home-nursing district or nursing home, the coordinator (koordinator, hol. § 7-2) and the
+ * individual plan's coordinator (hol. § 7-1), both at the coordinating unit (koordinerende enhet).
+ */
+export interface CareTeamMember {
+  role: 'PRIMARY_CONTACT' | 'MUNICIPAL_COORDINATOR' | 'PLAN_COORDINATOR';
+  hprNumber: string;
+  /** The unit, named as organisations.json names it. */
+  unit: string;
+  start: string;
+  end: string | null;
+}
+
+/** A visit the service has planned (the coming days of the service's plan). */
+export interface PlannedVisit {
+  id: string;
+  at: Relative & { time: string };
+  minutes: number;
+  tasks: string[];
+  unit: string;
+}
+
 export interface CareRecord {
   municipality: string;
   services: CareService[];
@@ -226,6 +326,8 @@ export interface CareRecord {
   welfareTechnology: WelfareTechnology[];
   medications: MedicationUse[];
   administrations: Administration[];
+  careTeam: CareTeamMember[];
+  plannedVisits: PlannedVisit[];
 }
 
 export interface CriticalInfo {
