@@ -6,7 +6,7 @@ import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
-import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
+import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 
@@ -56,6 +56,8 @@ export const resolvers = {
         }),
       ),
     careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await careOutcome(p, ctx)),
+    careMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
   },
   CareRecord: {
     municipality: (r: CareRecordParent) => r.source.organisation,

@@ -7,7 +7,7 @@ import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
-import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
+import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 
@@ -71,6 +71,8 @@ export const resolvers = {
       ]);
     },
     gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await gpOutcome(p, ctx)),
+    gpMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
   },
   GpRecord: {
     office: (r: GpRecordParent) => r.source.organisation,

@@ -10,7 +10,7 @@ import { patientReference } from '../kit/entityLimits';
 import { noSourceGraphError, sectorStatuses, sourceGraphError, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
-import { medicationEntry, newestFirst, timelineEvent } from '../kit/shapes';
+import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
 /** Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality. */
@@ -147,6 +147,9 @@ export const resolvers = {
         );
       }),
     ],
+    // A record the reader is blocked from (a block on the whole record) gives none of its messages.
+    hospitalMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
     hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => [
       ...sectorStatuses(await hospitalOutcome(p, ctx)),
       ...sectorStatuses(await labOutcome(p, ctx)),

@@ -1,5 +1,5 @@
 import { scheduleFromText } from '../../adapters/kit/doseSchedule';
-import type { Coding, Dose, MedicationModel } from '../../adapters/model';
+import type { Coding, Dose, MedicationModel, MessageModel } from '../../adapters/model';
 import { provenance, type Provenance } from './provenance';
 import type { SourceInfo } from './SourceDirectory';
 
@@ -89,4 +89,9 @@ export function timelineEvent(
 /** Newest first, for lists the schema promises in that order. */
 export function newestFirst<T>(items: readonly T[], dateOf: (item: T) => string | null): T[] {
   return [...items].sort((a, b) => (dateOf(b) ?? '').localeCompare(dateOf(a) ?? ''));
+}
+
+/** A message as one system's record holds it, with that system as its provenance, for `Patient.messages`. */
+export function messageEntry(m: MessageModel, source: SourceInfo) {
+  return { ...m, provenance: provenance(source, m.id) };
 }

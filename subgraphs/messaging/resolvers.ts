@@ -1,3 +1,5 @@
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { MessageModel } from '../../adapters/model';
 import type { OutboxEntry } from '../../lib/outbox/Outbox';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import type { AccessDecision } from '../kit/access/AccessDecision';
@@ -12,6 +14,22 @@ import { threadsOf, type ThreadMessage } from './threads';
 interface PatientRef {
   nin: string;
   accessGrant?: unknown;
+  gpMessages?: MessageEntry[] | null;
+  careMessages?: MessageEntry[] | null;
+  hospitalMessages?: MessageEntry[] | null;
+}
+
+type MessageEntry = MessageModel & { provenance: unknown };
+
+const SECTOR_LISTS = [
+  ['gpMessages', 'GP'],
+  ['careMessages', 'MUNICIPAL_CARE'],
+  ['hospitalMessages', 'HOSPITAL'],
+] as const;
+
+/** A message a system's record holds: it reached that system, so it is DELIVERED (ANSWERED once answered). */
+function fromRecord({ provenance: _provenance, ...m }: MessageEntry): ThreadMessage {
+  return { ...m, status: 'DELIVERED', statusReason: null, attempts: null };
 }
 
 /** A message the graph holds in its outbox, as `Message` shows it (parties carry the place rule's facts). */
@@ -41,11 +59,20 @@ export const resolvers = {
   },
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
-    messages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+    messages: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const runtime = messagingRuntime();
       const decision = await ctx.access.decisionFor(p);
       const entries = await runtime.outbox.byPatient(patientPseudonym(p.nin, runtime.pseudonymKey));
-      return threadsOf(entries.map(fromOutbox)).map((t) => ({ ...t, messages: t.messages.map((m) => placed(m, decision)) }));
+      const path = responsePathAsArray(info.path);
+      const held: ThreadMessage[] = [];
+      for (const [field, sector] of SECTOR_LISTS) {
+        const list = p[field];
+        // A sector that could not be read is named beside the threads, which still come (partial).
+        if (list === null) ctx.sideErrors.push(new GraphQLError(`The messages are incomplete: the ${sector} records could not be read`, { path, extensions: { code: 'SOURCE_UNAVAILABLE', partial: true, sector } }));
+        for (const m of list ?? []) held.push(fromRecord(m));
+      }
+      // The outbox first: its copy of a message knows where the message is (QUEUED, REJECTED, attempts).
+      return threadsOf([...entries.map(fromOutbox), ...held]).map((t) => ({ ...t, messages: t.messages.map((m) => placed(m, decision)) }));
     },
   },
 };
