@@ -63,6 +63,12 @@ export interface AdapterModule<Key, Value, Options> {
 export interface OutgoingMessage extends MessageModel {
   /** The patient's identity number (in the message body, never in a URL). */
   patientNin: string;
+  /**
+   * The sender's sector, where the protocol codes who asks: a KITH question's TypeForesp comes from Volven 9152 when
+   * pleie og omsorg asks (MUNICIPAL_CARE) and from 9153 when a doctor does (GP, HOSPITAL). Without it the adapter
+   * takes the likelier: care asking a GP system, a doctor asking a care system.
+   */
+  senderSector?: SectorName;
 }
 
 /**

@@ -90,6 +90,9 @@ export const CODE_LISTS = {
   hprSpeciality: hprList('2.16.578.1.12.4.1.1.7426'),
   // KITH Dialogmelding 1.0 (kith-dialog.json): TypeForesp, Formål, the answer's TemaKodet; 7322 is the 1.1 list.
   dialogRequestType: kithList('2.16.578.1.12.4.1.1.9152'),
+  // What a doctor (a GP, a hospital) asks about (9153); the note's topic (7321): dialogue messages between services.
+  dialogDoctorRequestType: kithList('2.16.578.1.12.4.1.1.9153'),
+  dialogNoteTopic: kithList('2.16.578.1.12.4.1.1.7321'),
   dialogJournalRequestType: kithList('2.16.578.1.12.4.1.1.9065'),
   dialogPurpose: kithList('2.16.578.1.12.4.1.1.9068'),
   dialogAnswerTopic: kithList('2.16.578.1.12.4.1.1.9069'),

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
-import type { GpAdapter } from '../contracts';
+import type { GpAdapter, MessageSink, OutgoingMessage } from '../contracts';
 import { soapHeaders, type AdapterKit } from '../kit';
 import { judgeAnswers, type ReceiptLedger, sendReceipts } from '../kit/appRec';
 import type { GpRecordModel } from '../model';
 import { readGpFault } from './fault';
 import { manifest, type GpKithOptions } from './manifest';
-import { readJournalResponse } from './mapper';
+import { readJournalResponse, readMessageReceipt } from './mapper';
 import { DIALECTS } from './protocol';
-import { buildJournalRequest, buildReceipts, type Foresporsel, ourParty } from './request';
+import { buildJournalRequest, buildMessageCall, buildReceipts, type Foresporsel, ourParty } from './request';
+import type { WriteOptions } from '../kit';
 
 /**
  * The GP record adapter for both KITH dialects. One SOAP call carries up to `maxBatch` patients, one
@@ -18,8 +19,13 @@ import { buildJournalRequest, buildReceipts, type Foresporsel, ourParty } from '
  * requests, come from the office asked, be addressed to us and name the same patient; anything else is a
  * bad response, never another patient's journal passed on. Every answer is acknowledged by application receipt
  * (OK, or Avvist with the reason), and a request the system refused by receipt fails the read as its fault.
+ *
+ * The write side (MessageSink, issue 15): `sendMessage` sends one dialogue message to an office on the vendor's
+ * message operation (Dialogmelding 1.0 in MsgHead, adapters/kit/kithMessage.ts) through `kit.write`, and answers the
+ * office's application receipt as the model's receipt. The same message (the same MsgId) sent again gets the same
+ * receipt; a receipt about another message is a bad response.
  */
-export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOptions, kit: AdapterKit): GpAdapter {
+export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOptions, kit: AdapterKit): GpAdapter & MessageSink {
   const http = kit.http(instance);
   const dialect = DIALECTS[options.dialect];
   /**
@@ -39,8 +45,34 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
         }),
     });
   };
+  const sendMessage = async (message: OutgoingMessage, writeOptions?: WriteOptions) => {
+    // Built before the write: a message the graph should never have made (an answer to nothing) is its bug, not the source's.
+    const body = buildMessageCall(options.dialect, message);
+    return kit.write(
+      instance,
+      'message',
+      async (signal) => {
+        let xml: string;
+        try {
+          const response = await http.post<string>(dialect.messages.path, body, {
+            signal,
+            headers: { ...soapHeaders(dialect.soapVersion, dialect.messages.action), Accept: dialect.soapVersion === '1.1' ? 'text/xml' : 'application/soap+xml' },
+          });
+          xml = response.data;
+        } catch (error) {
+          if (isAxiosError(error) && error.response) throw readGpFault(error.response.data, error.response.status) ?? error;
+          throw error;
+        }
+        const fault = readGpFault(xml, 200);
+        if (fault) throw fault;
+        return readMessageReceipt(options.dialect, xml, message);
+      },
+      writeOptions,
+    );
+  };
   return {
     instance,
+    sendMessage,
     read: (keys, readOptions) => {
       const officeOf = new Map<string, string>();
       for (const key of keys) if (!officeOf.has(key.nin)) officeOf.set(key.nin, key.officeHerId);

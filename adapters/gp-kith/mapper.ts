@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
-import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus } from '../model';
+import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus, type MessageModel, type MessageReceipt } from '../model';
+import type { OutgoingMessage } from '../contracts';
+import { messageReceipt } from '../kit/kithMessage';
+import { normaliseHprNumber } from '../../lib/identifiers';
 import { DATE_CODECS, type DateCodec } from './dates';
 import type { GpKithDialect } from './manifest';
 import { MalformedMessageError, readSourceReceipt, receivedMessage, type AnswerItem } from '../kit/appRec';
@@ -77,11 +80,31 @@ function journalSchema(d: DateCodec) {
     Text: optionalText,
     HealthcareProfessional: professional.optional(),
   });
+  // A dialogue message the office sent or received (issue 15): the parties by HER-id, the thread and what it answers.
+  const party = z.object({
+    Name: text,
+    HerId: z.string().regex(/^\d{1,9}$/),
+    Organisation: z.object({ Id: z.string(), TypeId: z.object({ '@_V': z.string() }) }).optional(),
+    HealthcareProfessional: professional.optional(),
+    PersonName: optionalText,
+  });
+  const message = z.object({
+    Id: z.string().min(1),
+    Type: z.object({ '@_V': z.enum(['DIALOG_FORESPORSEL', 'DIALOG_SVAR', 'DIALOG_NOTAT']) }),
+    SentDateTime: d.dateTime,
+    Conversation: z.string().min(1),
+    InReplyTo: optionalText,
+    Sender: party,
+    Receiver: party,
+    Subject: text,
+    Text: text,
+  });
   return z.object({
     Consultation: list(consultation),
     Problem: list(problem),
     Prescription: list(prescription),
     Referral: list(referral),
+    Message: list(message),
   });
 }
 
@@ -176,6 +199,29 @@ function mapPrescription(p: Journal['Prescription'][number]): MedicationModel {
   };
 }
 
+const MESSAGE_KIND: Record<Journal['Message'][number]['Type']['@_V'], MessageModel['kind']> = { DIALOG_FORESPORSEL: 'QUESTION', DIALOG_SVAR: 'ANSWER', DIALOG_NOTAT: 'NOTE' };
+
+function mapMessage(m: Journal['Message'][number]): MessageModel {
+  const party = (p: Journal['Message'][number]['Sender']) => ({
+    herId: p.HerId,
+    service: p.Name,
+    orgNumber: p.Organisation?.TypeId['@_V'] === 'ENH' ? normaliseOrgNumber(p.Organisation.Id) : null,
+    hprNumber: normaliseHprNumber(p.HealthcareProfessional?.Ident.Id) ?? null,
+    name: p.PersonName,
+  });
+  return {
+    id: m.Id,
+    conversationRef: m.Conversation,
+    inReplyTo: m.InReplyTo,
+    kind: MESSAGE_KIND[m.Type['@_V']],
+    sentAt: m.SentDateTime,
+    sender: party(m.Sender),
+    recipient: party(m.Receiver),
+    subject: m.Subject,
+    text: m.Text,
+  };
+}
+
 export function mapJournal(j: Journal): GpRecordModel {
   return {
     consultations: j.Consultation.map((c) => ({
@@ -202,6 +248,7 @@ export function mapJournal(j: Journal): GpRecordModel {
         hprNumber: r.HealthcareProfessional?.Ident.Id ?? null,
       };
     }),
+    messages: j.Message.map(mapMessage).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
   };
 }
 
@@ -288,4 +335,17 @@ export function mapJournalResponse(dialect: GpKithDialect, xml: string): Journal
   const malformed = items.find((i) => i.kind === 'malformed');
   if (malformed) throw malformed.error;
   return items.flatMap((i) => (i.kind === 'answer' ? [i.answer] : []));
+}
+
+/**
+ * The office's application receipt for one dialogue message (the vendor's message operation's answer) as the model's
+ * receipt; a BadResponseError when the answer is no receipt for that message (adapters/kit/kithMessage.ts).
+ */
+export function readMessageReceipt(dialect: GpKithDialect, xml: string, message: OutgoingMessage): MessageReceipt {
+  const doc = parseXml(xml);
+  const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object') throw new BadResponseError(`${DIALECTS[dialect].product} answered a message with something that is no SOAP envelope`);
+  const appRec = (body[DIALECTS[dialect].messages.response] as Record<string, unknown> | undefined)?.AppRec;
+  if (Array.isArray(appRec)) throw new BadResponseError('more than one application receipt for one message');
+  return messageReceipt(appRec, message);
 }

@@ -31,6 +31,11 @@ export interface DialectProfile {
    * its own, taking a batch of AppRecs in an element of the vendor's namespace.
    */
   receipts: { path: string; action: string; element: string };
+  /**
+   * Where one dialogue message (Dialogmelding 1.0 in a MsgHead) for an office goes: the vendor's operation, on an
+   * endpoint of its own, with the element around the MsgHead and the one around the office's application receipt.
+   */
+  messages: { path: string; action: string; request: string; response: string };
 }
 
 export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
@@ -41,6 +46,7 @@ export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
     action: 'http://nordlys.no/journal/HentJournal',
     batch: { ns: 'http://nordlys.no/journal/2019/06', request: 'HentJournal', response: 'HentJournalResponse' },
     receipts: { path: '/soap/KvitteringService', action: 'http://nordlys.no/journal/SendApplikasjonskvittering', element: 'SendApplikasjonskvittering' },
+    messages: { path: '/soap/MeldingService', action: 'http://nordlys.no/journal/SendMelding', request: 'SendMelding', response: 'SendMeldingResponse' },
   },
   soap12: {
     product: 'Fjord EPJ',
@@ -49,5 +55,6 @@ export const DIALECTS: Record<GpKithDialect, DialectProfile> = {
     action: 'urn:fjord-epj:journal:HentJournal',
     batch: { ns: 'http://www.fjordepj.no/ws/epj/2015/03', request: 'MsgHeadList', response: 'MsgHeadList' },
     receipts: { path: '/ws/apprec', action: 'urn:fjord-epj:journal:SendAppRec', element: 'AppRecList' },
+    messages: { path: '/ws/dialog', action: 'urn:fjord-epj:dialog:SendMessage', request: 'MsgHeadList', response: 'AppRecList' },
   },
 };

@@ -3,6 +3,8 @@ import type { GpRecordKey } from '../contracts';
 import { soapEnvelope } from '../kit';
 import { APPREC_NS } from '../kit/appRec';
 import { dialogRequestMsgHead } from '../kit/kith';
+import { dialogMessageMsgHead, questionType } from '../kit/kithMessage';
+import type { OutgoingMessage } from '../contracts';
 import type { GpKithDialect } from './manifest';
 import { DIALECTS, KITH_NS } from './protocol';
 
@@ -63,5 +65,17 @@ export function buildReceipts(dialectName: GpKithDialect, appRecs: readonly Reco
   const dialect = DIALECTS[dialectName];
   return soapEnvelope(dialect.soapVersion, {
     [`b:${dialect.receipts.element}`]: { '@_xmlns:b': dialect.batch.ns, '@_xmlns:ar': APPREC_NS, 'ar:AppRec': appRecs },
+  });
+}
+
+/**
+ * One dialogue message for an office (adapters/kit/kithMessage.ts) in the vendor's message operation: its element
+ * (DIALECTS[dialect].messages.request) around the one MsgHead. A question to a GP office is most often pleie og omsorg
+ * asking (TypeForesp of 9152) unless the sender's sector says a doctor asks (9153).
+ */
+export function buildMessageCall(dialectName: GpKithDialect, message: OutgoingMessage): string {
+  const dialect = DIALECTS[dialectName];
+  return soapEnvelope(dialect.soapVersion, {
+    [`b:${dialect.messages.request}`]: { '@_xmlns:b': dialect.batch.ns, '@_xmlns:mh': KITH_NS.msgHead, 'mh:MsgHead': dialogMessageMsgHead(message, questionType(message, 'fromCare')) },
   });
 }

@@ -38,6 +38,12 @@ export interface DialectProfile {
    * the answers: its path, SOAP action and the element (in the batch namespace) around the AppRecs.
    */
   receipts: { path: string; action: string; element: string };
+  /**
+   * The operation, on an endpoint of its own, that takes one dialogue message (Dialogmelding 1.0 in a MsgHead) for
+   * an office and answers the office's application receipt at once: its path, SOAP action, and the elements (in the
+   * batch namespace) around the MsgHead and around the AppRec.
+   */
+  messages: { path: string; action: string; request: string; response: string };
   /** Prefixes this vendor writes: '' means a default namespace. */
   prefixes: { envelope: string; batch: string; msgHead: string; dialog: string; journal: string; appRec: string };
 }
@@ -52,6 +58,7 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     batch: { ns: NS.nordlysWs, request: 'HentJournal', response: 'HentJournalResponse' },
     journalNs: JOURNAL_NS.v2019,
     receipts: { path: '/soap/KvitteringService', action: 'http://nordlys.no/journal/SendApplikasjonskvittering', element: 'SendApplikasjonskvittering' },
+    messages: { path: '/soap/MeldingService', action: 'http://nordlys.no/journal/SendMelding', request: 'SendMelding', response: 'SendMeldingResponse' },
     prefixes: { envelope: 'SOAP-ENV', batch: 'nl', msgHead: 'mh', dialog: 'dia', journal: 'ju', appRec: 'ar' },
   },
   soap12: {
@@ -63,6 +70,7 @@ export const PROFILES: Record<Dialect, DialectProfile> = {
     batch: { ns: NS.fjordWs, request: 'MsgHeadList', response: 'MsgHeadList' },
     journalNs: JOURNAL_NS.v2016,
     receipts: { path: '/ws/apprec', action: 'urn:fjord-epj:journal:SendAppRec', element: 'AppRecList' },
+    messages: { path: '/ws/dialog', action: 'urn:fjord-epj:dialog:SendMessage', request: 'MsgHeadList', response: 'AppRecList' },
     prefixes: { envelope: 'env', batch: '', msgHead: '', dialog: '', journal: '', appRec: '' },
   },
 };

@@ -1,10 +1,13 @@
 import express, { type Request, type Response } from 'express';
 import type { CannedResponse, SimulatorContext, SimulatorDefinition } from '../kit/definition';
-import { NS, PROFILES, type Dialect } from './dialects';
+import { NS, PROFILES, qualifier, xmlns, type Dialect } from './dialects';
 import { soapFault } from './faults';
 import { Outbox } from '../kit/appRec';
 import { journalResponse, type Avvist, type Office, type Svar } from './journal';
-import { envelopeNamespace, readReceipts, readRequest } from './request';
+import { envelopeNamespace, readMessage, readReceipts, readRequest } from './request';
+import { buildXml } from '../kit/xml';
+import { takeKithMessage } from '../kit/dialogMessage';
+import { messagesOf, type MessagingSystem } from '../kit/messaging';
 
 /**
  * GP record systems that answer KITH dialogue messages over SOAP: a batch of DIALOG_FORESPORSEL messages
@@ -25,6 +28,16 @@ import { envelopeNamespace, readReceipts, readRequest } from './request';
  * AppRecs for the answers go to each product's receipt operation (Nordlys `POST /soap/KvitteringService`, Fjord
  * `POST /ws/apprec`) and are counted in the stats (`observed`). A call the system cannot read as messages at all
  * (not XML, a message without id or HER-ids, too many, a stranger) is refused whole with the product's own fault code.
+ *
+ * Dialogue messages between services (issue 15): each product takes one Dialogmelding 1.0 message (a question, an
+ * answer or a note) for one of its offices on an operation of its own (Nordlys `POST /soap/MeldingService`, SOAP action
+ * SendMelding, the MsgHead in `nl:SendMelding`, answered by `nl:SendMeldingResponse` holding the office's AppRec;
+ * Fjord `POST /ws/dialog`, action `urn:fjord-epj:dialog:SendMessage`, one MsgHead in a `MsgHeadList`, answered by an
+ * `AppRecList` holding the AppRec), from any service the address register lists (simulators/kit/dialogMessage.ts:
+ * status 1 OK, or 2 Avvist with E21 for an office it does not host, E35 for a patient not listed at the office, X99
+ * for a sender the register does not list, T02/T10/T99 for a message it cannot take). A message id is taken once; a
+ * question is answered by the office's GP after the instance's `answerDelayMs`; the journal extract carries the
+ * messages the office sent or received about the patient.
  */
 export const MAX_PATIENTS = 100;
 
@@ -44,7 +57,8 @@ function send(res: Response, answer: CannedResponse): void {
   res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 
-function createApp({ instance, orgs, population, observe }: SimulatorContext): express.Express {
+function createApp(context: SimulatorContext): express.Express {
+  const { instance, orgs, population, observe } = context;
   const dialect = dialectOf(instance.options, instance.id);
   const profile = PROFILES[dialect];
   const partnerHerId = String(instance.options.senderHerId ?? '');
@@ -54,6 +68,9 @@ function createApp({ instance, orgs, population, observe }: SimulatorContext): e
   const fault = (kind: Parameters<typeof soapFault>[1], reason: string, code: string) => soapFault(dialect, kind, reason, code);
   // The answers sent, so that the receipts for them can be checked.
   const outbox = new Outbox();
+
+  // Offices take messages about the patients listed with them.
+  const messaging: MessagingSystem = { service: 'GP_OFFICE', holds: (nin, herId) => population.byNin.get(nin)?.gpRecord?.officeHerId === herId };
 
   const app = express();
   app.use(express.text({ type: [profile.contentType], limit: '2mb' }));
@@ -98,13 +115,48 @@ function createApp({ instance, orgs, population, observe }: SimulatorContext): e
       const person = population.byNin.get(request.nin);
       const record = person?.gpRecord;
       // An office answers with the journals of its own listed patients only.
-      const found = person && record && record.officeHerId === office.herId ? { person, record } : null;
+      const found = person && record && record.officeHerId === office.herId ? { person, record, messages: messagesOf(context, person.nin, new Set([office.herId])) } : null;
       return { office, request, found };
     });
     res
       .status(200)
       .type(`${profile.contentType}; charset=utf-8`)
       .send(journalResponse(dialect, answers, new Date(), (m) => outbox.record(m)));
+  });
+  // One dialogue message for an office, answered by its application receipt (the same receipt for the same message).
+  app.post(profile.messages.path, (req, res) => {
+    if (!req.is(profile.contentType)) {
+      res.status(415).type('text/plain').send(`${profile.product} expects Content-Type ${profile.contentType}`);
+      return;
+    }
+    if (actionOf(dialect, req) !== profile.messages.action) {
+      send(res, fault('Client', `Ukjent eller manglende SOAP-action; forventet ${profile.messages.action}`, 'E001'));
+      return;
+    }
+    const read = readMessage(typeof req.body === 'string' ? req.body : '', profile.messages.request);
+    if (!read.ok) {
+      send(res, fault('Client', read.reason, read.code));
+      return;
+    }
+    const ar = qualifier(profile.prefixes.appRec);
+    const appRec = takeKithMessage(context, messaging, read.msgHead, ar);
+    if (!appRec) {
+      send(res, fault('Client', 'Meldingen kan ikke kvitteres: den mangler MsgId, type, tidspunkt eller HER-id', 'E102'));
+      return;
+    }
+    const e = qualifier(profile.prefixes.envelope);
+    const b = qualifier(profile.prefixes.batch);
+    const body = {
+      [b(profile.messages.response)]: {
+        ...xmlns(profile.prefixes.batch, profile.batch.ns),
+        ...(profile.prefixes.appRec ? xmlns(profile.prefixes.appRec, NS.appRec) : {}),
+        [ar('AppRec')]: { ...(profile.prefixes.appRec ? {} : xmlns('', NS.appRec)), ...appRec },
+      },
+    };
+    res
+      .status(200)
+      .type(`${profile.contentType}; charset=utf-8`)
+      .send(buildXml({ [e('Envelope')]: { ...xmlns(profile.prefixes.envelope, profile.envelopeNs), [e('Body')]: body } }));
   });
   // The caller's application receipts for the answers: a one-way operation (HTTP 202, no body), each receipt counted
   // by its status and error in the instance's stats, or as unmatched when it names no answer this system sent.

@@ -8,6 +8,7 @@ import { CODE_LISTS, entry } from '../../codelists';
 import { refusalAppRec, type Party, type Refusal, type SentMessage } from '../kit/appRec';
 import { repeatedRequest } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
+import { KITH_TYPE, type HeldMessage, type HeldParty } from '../kit/messageStore';
 
 /**
  * Answers each DIALOG_FORESPORSEL with a DIALOG_SVAR, as the dialogue pattern of Dialogmelding 1.0 has it:
@@ -54,7 +55,11 @@ const DATES: Record<Dialect, DateWriter> = {
 export interface Patient {
   person: Person;
   record: GpRecord;
+  /** The dialogue messages about the patient the office sent or received. */
+  messages?: readonly HeldMessage[];
 }
+
+const MESSAGE_TYPE_SYSTEM = '2.16.578.1.12.4.1.1.8279';
 
 /** The journal extract of one patient's record, in the product's version of the schema. */
 function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
@@ -79,6 +84,27 @@ function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
     ...(m.endDate ? { [j('EndDate')]: d.date(m.endDate) } : {}),
     ...(m.note ? { [j('Note')]: m.note } : {}),
     [j('Prescriber')]: hpr(m.hprNumber),
+  });
+
+  // A message's time to the second, in the version's form (the 2016 extract's compact text takes seconds too).
+  const sent = (iso: string) => (dialect === 'soap11' ? { '@_V': utcToOsloLocal(iso) } : utcToOsloLocal(iso).replace(/[-T:]/g, ''));
+  const party = (x: HeldParty) => ({
+    [j('Name')]: x.service,
+    [j('HerId')]: x.herId,
+    ...(x.orgNumber ? { [j('Organisation')]: { [j('Id')]: x.orgNumber, [j('TypeId')]: { '@_V': 'ENH', '@_S': ORG_ID_TYPE, '@_DN': 'Organisasjonsnummeret i Enhetsregisteret' } } } : {}),
+    ...(x.hprNumber ? { [j('HealthcareProfessional')]: hpr(x.hprNumber) } : {}),
+    ...(x.name ? { [j('PersonName')]: x.name } : {}),
+  });
+  const message = (m: HeldMessage) => ({
+    [j('Id')]: m.id,
+    [j('Type')]: { '@_V': KITH_TYPE[m.kind].V, '@_S': MESSAGE_TYPE_SYSTEM, '@_DN': KITH_TYPE[m.kind].DN },
+    [j('SentDateTime')]: sent(m.sentAt),
+    [j('Conversation')]: m.conversationRef,
+    ...(m.inReplyTo ? { [j('InReplyTo')]: m.inReplyTo } : {}),
+    [j('Sender')]: party(m.sender),
+    [j('Receiver')]: party(m.recipient),
+    [j('Subject')]: m.subject,
+    [j('Text')]: m.text,
   });
 
   return {
@@ -106,6 +132,7 @@ function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
         [j('Text')]: r.text,
         [j('HealthcareProfessional')]: hpr(r.hprNumber),
       })),
+      [j('Message')]: (p.messages ?? []).map(message),
     },
   };
 }

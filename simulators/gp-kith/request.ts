@@ -50,3 +50,20 @@ export function readReceipts(xml: string, element: string): ReceivedAppRec[] | n
     return null;
   }
 }
+
+/**
+ * The one MsgHead of a message call: the SOAP Body's element `element` (the vendor's) holding exactly one MsgHead. A
+ * call it cannot read is the caller's fault: E100 not XML, E104 not one message.
+ */
+export function readMessage(xml: string, element: string): { ok: true; msgHead: unknown } | { ok: false; reason: string; code: string } {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(xml);
+  } catch {
+    return { ok: false, reason: 'Meldingen er ikke gyldig XML', code: 'E100' };
+  }
+  const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as Record<string, unknown> | undefined;
+  const heads = (body?.[element] as Record<string, unknown> | undefined)?.MsgHead;
+  if (!heads || Array.isArray(heads) || typeof heads !== 'object') return { ok: false, reason: `Én melding per kall: ${element}/MsgHead`, code: 'E104' };
+  return { ok: true, msgHead: heads };
+}

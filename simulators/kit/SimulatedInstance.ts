@@ -5,6 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { containsNin, decodeUrl } from '../../lib/nin';
 import type { Logger } from '../../lib/logger';
 import type { SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
+import { MessageStore } from './messageStore';
+import { seedMessages } from './messageSeeds';
 import { BIND_HOST } from '../../lib/net';
 
 /**
@@ -15,7 +17,9 @@ import { BIND_HOST } from '../../lib/net';
  * - `garbage`: answers with the real body cut short and mangled (it will not parse);
  * - `invalid`: answers a well-formed body that breaks the protocol's rules;
  * - `down`: not listening at all (connections are refused).
- * `latencyMs` delays every answer.
+ * `latencyMs` delays every answer. `answerDelayMs` is how long a system that takes dialogue messages waits before
+ * it answers a question (default SIM_ANSWER_DELAY_MS, else 2 s): short in tests, long enough in the demo to show
+ * the question waiting.
  */
 export const MODES = ['normal', 'fail', 'hang', 'garbage', 'invalid', 'down'] as const;
 export type Mode = (typeof MODES)[number];
@@ -23,7 +27,11 @@ export type Mode = (typeof MODES)[number];
 export interface Behaviour {
   mode: Mode;
   latencyMs: number;
+  answerDelayMs?: number;
 }
+
+/** How long a question waits for its answer when neither the instance's behaviour nor SIM_ANSWER_DELAY_MS says. */
+export const DEFAULT_ANSWER_DELAY_MS = 2000;
 
 export interface InstanceStats {
   requests: number;
@@ -40,6 +48,8 @@ export class SimulatedInstance {
   private port = 0;
   behaviour: Behaviour;
   stats: InstanceStats = { requests: 0, byRoute: {}, ninInUrl: 0 };
+  /** The dialogue messages the instance holds: kept across `down` and back, reset by the control API's reset. */
+  readonly messages: MessageStore;
 
   constructor(
     private readonly definition: SimulatorDefinition,
@@ -48,6 +58,7 @@ export class SimulatedInstance {
     private readonly logger: Logger,
   ) {
     this.behaviour = behaviour;
+    this.messages = new MessageStore(() => seedMessages(setup));
   }
 
   get id(): string {
@@ -84,6 +95,7 @@ export class SimulatedInstance {
   }
 
   async close(): Promise<void> {
+    this.messages.close();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -100,7 +112,12 @@ export class SimulatedInstance {
   }
 
   private async listen(): Promise<void> {
-    const context: SimulatorContext = { ...this.setup, observe: (label) => this.observe(label) };
+    const context: SimulatorContext = {
+      ...this.setup,
+      observe: (label) => this.observe(label),
+      messages: this.messages,
+      answerDelayMs: () => this.behaviour.answerDelayMs ?? DEFAULT_ANSWER_DELAY_MS,
+    };
     const server = this.createServer(context);
     server.on('connection', (socket) => {
       this.sockets.add(socket);

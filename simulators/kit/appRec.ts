@@ -39,8 +39,12 @@ export interface OriginalMessage {
  * - T10 Støtter ikke meldingsformatet: another message type than DIALOG_FORESPORSEL;
  * - T99 Annen feil på format: a code of another list (or version of Dialogmelding) or none of its list, or a request
  *   for health information without its purpose.
+ * A dialogue message between services (simulators/kit/dialogMessage.ts) is refused with these too, and with:
+ * - E35 Pasienten finnes ikke i mottakersystemet: a patient the service addressed does not hold (not listed at the GP
+ *   office, no care record in the municipality);
+ * - X99 Annen feil: a sender the address register does not list.
  */
-export type RefusalCode = 'E21' | 'T02' | 'T10' | 'T99';
+export type RefusalCode = 'E21' | 'E35' | 'T02' | 'T10' | 'T99' | 'X99';
 
 /** A refusal: the message refused, the error, and a text (OT) that quotes nothing from the message. */
 export interface Refusal {
@@ -54,8 +58,16 @@ export interface Refusal {
  * product's XML builder with element names qualified by `q`.
  */
 export function refusalAppRec(refusal: Refusal, from: Party, q: (name: string) => string, now = new Date()): Record<string, unknown> {
+  return messageAppRec(refusal.original, { error: refusal.error, text: refusal.text }, from, q, now);
+}
+
+/**
+ * An AppRec for `original` from `from` to the message's sender: status 1 OK when `refusal` is null (the message was
+ * taken), otherwise status 2 Avvist with the refusal's error of Volven 8221 and its text.
+ */
+export function messageAppRec(original: OriginalMessage, refusal: { error: RefusalCode; text: string } | null, from: Party, q: (name: string) => string, now = new Date()): Record<string, unknown> {
   const institution = (p: Party) => ({ [q('HCP')]: { [q('Inst')]: { ...(p.name ? { [q('Name')]: p.name } : {}), [q('Id')]: p.herId, [q('TypeId')]: { '@_V': 'HER', '@_DN': 'HER-id' } } } });
-  const { original } = refusal;
+  const status = refusal ? '2' : '1';
   return {
     [q('MsgType')]: { '@_V': 'APPREC', '@_DN': entry('kithMessageType', 'APPREC').display },
     [q('MIGversion')]: MIG_VERSION,
@@ -63,8 +75,8 @@ export function refusalAppRec(refusal: Refusal, from: Party, q: (name: string) =
     [q('Id')]: randomUUID(),
     [q('Sender')]: institution(from),
     [q('Receiver')]: institution(original.sender),
-    [q('Status')]: { '@_V': '2', '@_DN': entry('appRecStatus', '2').display },
-    [q('Error')]: { '@_V': refusal.error, '@_S': CODE_LISTS.appRecError.oid, '@_DN': entry('appRecError', refusal.error).display, '@_OT': refusal.text },
+    [q('Status')]: { '@_V': status, '@_DN': entry('appRecStatus', status).display },
+    ...(refusal ? { [q('Error')]: { '@_V': refusal.error, '@_S': CODE_LISTS.appRecError.oid, '@_DN': entry('appRecError', refusal.error).display, '@_OT': refusal.text } } : {}),
     [q('OriginalMsgId')]: {
       [q('MsgType')]: { '@_V': original.type.V, ...(original.type.DN ? { '@_DN': original.type.DN } : {}) },
       [q('IssueDate')]: original.genDate,

@@ -10,8 +10,12 @@ import type { SimulatedInstance } from './SimulatedInstance';
 /**
  * The simulators' control API, for tests and benchmarks (never part of a real system):
  * - `GET /instances`: each instance's id, URL, behaviour and request counts;
- * - `PUT /instances/:id/behaviour` with `{ "mode": "hang", "latencyMs": 40 }`;
- * - `POST /reset`: every instance back to its start-up behaviour, counts to zero, changed names undone;
+ * - `PUT /instances/:id/behaviour` with `{ "mode": "hang", "latencyMs": 40 }`, or `{ "answerDelayMs": 100 }` (how long a
+ *   system that takes dialogue messages waits before it answers a question);
+ * - `GET /instances/:id/messages`: how many dialogue messages the instance holds and how many answers are pending
+ *   (counts only: the messages are the patients');
+ * - `POST /reset`: every instance back to its start-up behaviour, counts to zero, changed names undone, the messages
+ *   back to the seeded ones (pending answers dropped);
  * - `POST /instances/:id/changes` with `{ "patients": [...], "set": { "familyName": "…" } }`: the data of
  *   these patients changed (`set` changes names in the simulated population); the instance sends the graph
  *   its signed change notice, and the answer says whether it was taken;
@@ -20,7 +24,7 @@ import type { SimulatedInstance } from './SimulatedInstance';
  */
 export async function startControlServer(
   instances: Map<string, SimulatedInstance>,
-  initial: Map<string, { mode: SimulatedInstance['behaviour']['mode']; latencyMs: number }>,
+  initial: Map<string, SimulatedInstance['behaviour']>,
   port: number,
   logger: Logger,
   population?: PopulationIndex,
@@ -79,6 +83,11 @@ export async function startControlServer(
     if (!instance) res.status(404).json({ error: 'unknown instance' });
     else res.json(describe(instance));
   });
+  app.get('/instances/:id/messages', (req, res) => {
+    const instance = instances.get(req.params.id);
+    if (!instance) res.status(404).json({ error: 'unknown instance' });
+    else res.json({ held: instance.messages.all().length, pendingAnswers: instance.messages.pending });
+  });
   app.put('/instances/:id/behaviour', async (req, res) => {
     const instance = instances.get(req.params.id);
     if (!instance) {
@@ -98,6 +107,7 @@ export async function startControlServer(
       const start = initial.get(instance.id);
       if (start) await instance.setBehaviour(start);
       instance.resetStats();
+      instance.messages.reset();
     }
     for (const [nin, names] of originalNames) Object.assign(population?.byNin.get(nin) ?? {}, names);
     originalNames.clear();

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { InstanceConfig, Organisations, SystemName } from '../../lib/config';
 import type { PopulationIndex } from '../population';
+import type { MessageStore } from './messageStore';
 
 /** What a simulator is started with. */
 export interface SimulatorSetup {
@@ -17,6 +18,13 @@ export interface SimulatorContext extends SimulatorSetup {
    * protocol value such as a code, never anything that names a person.
    */
   observe(label: string): void;
+  /**
+   * The dialogue messages the instance holds (simulators/kit/messageStore.ts): the instance's own, so that they
+   * outlive the app being made again when the instance goes `down` and comes back.
+   */
+  messages: MessageStore;
+  /** How long the instance waits before it answers a question it took (the behaviour's `answerDelayMs`). */
+  answerDelayMs(): number;
 }
 
 /** A canned HTTP answer. */

@@ -6,6 +6,7 @@ import { CODE_SYSTEM } from '../../adapters/model';
 import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { checkZ01Message } from '../../test/hl7/validateHl7v25';
+import { MessageStore } from '../kit/messageStore';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, getPopulationIndex, type Person } from '../population';
 import { labHl7Simulator } from '.';
@@ -109,7 +110,7 @@ describe('lab-hl7 simulator with the lab-hl7 adapter, HL7 v2.5 over MLLP', () =>
  * `down` send nothing.
  */
 describe('lab-hl7 simulator: every answer is valid HL7 v2.5 of the Z01 profile', () => {
-  const setup = { instance: config, orgs, population, observe: () => undefined };
+  const setup = { instance: config, orgs, population, observe: () => undefined, messages: new MessageStore(), answerDelayMs: () => 0 };
   const handle = labHl7Simulator.createMllpHandler!(setup);
   const served = servedMunicipalities(orgs, config.id);
   // Someone with results whose name needs more than ASCII (æ, ø, å): their answer must name its character set.

@@ -188,7 +188,7 @@ describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
 
   it('reads a patient with nothing recorded (an empty Journal element) as an empty record', () => {
     const empty = fjord.replace(/<Journal xmlns="([^"]+)">[\s\S]*?<\/Journal>/, '<Journal xmlns="$1"/>');
-    expect(records('soap12', empty).get('65849226767')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [] });
+    expect(records('soap12', empty).get('65849226767')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [], messages: [] });
   });
 
   it('reads an empty MsgHeadList as no patients', () => {
