@@ -120,6 +120,7 @@ export const LOCAL_SYSTEM = {
   relation: localSystem('Next-of-kin relation (relasjon til pasienten)'),
   iplosVariable: localSystem('IPLOS functional variable'),
   careMedicationStatus: localSystem('Medication status on the municipal care list'),
+  careTeamRole: localSystem("Role in the patient's care team"),
 } as const;
 
 const ALL: CodeList[] = [...Object.values(CODE_LISTS), ...LOCAL_LISTS];

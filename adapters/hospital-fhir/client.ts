@@ -35,6 +35,10 @@ export const REVINCLUDES = [
   'Observation:subject',
   'EpisodeOfCare:patient',
   'Consent:patient',
+  // The care team (contact persons), booked appointments and the answers to the GP's referrals.
+  'CareTeam:patient',
+  'Appointment:patient',
+  'Task:patient',
 ];
 const DEFAULT_PAGE_SIZE = 200;
 /** A search of 50 patients fits in far fewer pages; more means a server that pages forever. */

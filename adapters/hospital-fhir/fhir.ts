@@ -22,6 +22,10 @@ export const SYSTEM = {
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
   gpReferral: GP_REFERRAL_SYSTEM,
+  /** HER-id (Adresseregisteret): a department is reached by it. */
+  herId: 'urn:oid:2.16.578.1.12.4.1.2',
+  /** Roles in the care team: the project's own list (codelists/local.json). */
+  careTeamRole: 'urn:x-patient-graph:codesystem:care-team-role',
 } as const;
 
 /** Identity-number systems a Patient may be known under (fødselsnummer, D-number, help number). */
@@ -182,6 +186,52 @@ export const episodeOfCareSchema = z.object({
   patient: patientRef,
   managingOrganization: reference.optional(),
   period: period.optional(),
+  /** The responsible physician (pasientansvarlig lege). */
+  careManager: reference.optional(),
+  team: z.array(reference).optional(),
+});
+
+/** A care team of an episode: its participants (the contact person) with their roles and periods. */
+export const careTeamSchema = z.object({
+  resourceType: z.literal('CareTeam'),
+  id,
+  status: z.string().optional(),
+  name: z.string().optional(),
+  subject,
+  period: period.optional(),
+  participant: z
+    .array(z.object({ role: z.array(codeableConcept).optional(), member: reference.optional(), onBehalfOf: reference.optional(), period: period.optional() }))
+    .optional(),
+  managingOrganization: z.array(reference).optional(),
+});
+
+/** A booked appointment; its patient is one of its participants. */
+export const appointmentSchema = z.object({
+  resourceType: z.literal('Appointment'),
+  id,
+  status: z.string(),
+  serviceType: z.array(codeableConcept).optional(),
+  description: z.string().optional(),
+  start: fhirDateTime.optional(),
+  end: fhirDateTime.optional(),
+  basedOn: z.array(reference).optional(),
+  participant: z.array(z.object({ type: z.array(codeableConcept).optional(), actor: reference.optional(), status: z.string().optional() })).min(1),
+});
+
+/** The answer to a referral: a Task with the referral in focus. */
+export const taskSchema = z.object({
+  resourceType: z.literal('Task'),
+  id,
+  status: z.string(),
+  statusReason: codeableConcept.optional(),
+  businessStatus: codeableConcept.optional(),
+  focus: reference.optional(),
+  for: subject,
+  authoredOn: fhirDateTime.optional(),
+  lastModified: fhirDateTime.optional(),
+  owner: reference.optional(),
+  restriction: z.object({ period: period.optional() }).optional(),
+  note: z.array(z.object({ text: z.string(), authorReference: reference.optional() })).optional(),
 });
 
 export type Patient = z.infer<typeof patientSchema>;
@@ -192,6 +242,9 @@ export type DocumentReference = z.infer<typeof documentReferenceSchema>;
 export type Observation = z.infer<typeof observationSchema>;
 export type Consent = z.infer<typeof consentSchema>;
 export type EpisodeOfCare = z.infer<typeof episodeOfCareSchema>;
+export type CareTeam = z.infer<typeof careTeamSchema>;
+export type Appointment = z.infer<typeof appointmentSchema>;
+export type Task = z.infer<typeof taskSchema>;
 export type FhirCoding = z.infer<typeof coding>;
 export type FhirCodeableConcept = z.infer<typeof codeableConcept>;
 export type FhirReference = z.infer<typeof reference>;

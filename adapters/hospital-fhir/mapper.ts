@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
-import type { BlockModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus } from '../model';
+import type { BlockModel, CareTeamMemberModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus, PersonName, ReferralAssessmentModel, UpcomingItemModel } from '../model';
 import { blocksOf } from './consents';
 import { referencedId } from './references';
 import {
+  appointmentSchema,
+  careTeamSchema,
   conditionSchema,
   consentSchema,
   documentReferenceSchema,
@@ -16,6 +18,9 @@ import {
   patientSchema,
   searchBundleSchema,
   SYSTEM,
+  taskSchema,
+  type Appointment,
+  type CareTeam,
   type Condition,
   type Consent,
   type DocumentReference,
@@ -26,6 +31,7 @@ import {
   type MedicationStatement,
   type Observation,
   type SearchEntry,
+  type Task,
 } from './fhir';
 
 export { referencedId };
@@ -65,6 +71,9 @@ interface Resources {
   Observation: Observation[];
   EpisodeOfCare: EpisodeOfCare[];
   Consent: Consent[];
+  CareTeam: CareTeam[];
+  Appointment: Appointment[];
+  Task: Task[];
 }
 
 const SCHEMAS = {
@@ -75,6 +84,9 @@ const SCHEMAS = {
   Observation: observationSchema,
   EpisodeOfCare: episodeOfCareSchema,
   Consent: consentSchema,
+  CareTeam: careTeamSchema,
+  Appointment: appointmentSchema,
+  Task: taskSchema,
 } as const;
 
 const noResources = (): Resources => ({
@@ -85,11 +97,20 @@ const noResources = (): Resources => ({
   Observation: [],
   EpisodeOfCare: [],
   Consent: [],
+  CareTeam: [],
+  Appointment: [],
+  Task: [],
 });
 
-/** The reference to the patient a resource belongs to: `subject`, or `patient` for Consent and EpisodeOfCare. */
+/**
+ * The reference to the patient a resource belongs to: `subject`, `patient` for Consent and EpisodeOfCare, `for` for a
+ * Task, and for an Appointment the participant that is a Patient.
+ */
 function patientReference(resource: Resources[keyof Resources][number]): string {
-  return 'subject' in resource ? resource.subject.reference : resource.patient.reference;
+  if ('subject' in resource) return resource.subject.reference;
+  if ('patient' in resource) return resource.patient.reference;
+  if (resource.resourceType === 'Task') return resource.for.reference;
+  return resource.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))?.actor?.reference ?? '';
 }
 
 /** Maps the entries of every page of one search to a record per identity number the patients carry. */
@@ -197,7 +218,148 @@ function mapRecord(r: Resources): HospitalRecordModel {
     careEpisodes: newestFirst(live(r.EpisodeOfCare).map(mapEpisodeOfCare), (e) => e.start),
     blocks: [...blocks, ...documents.filter((d) => d.blocked && !covered.has(d.id)).map(restrictedBlock)],
     documentReferrals: documentReferrals(live(r.DocumentReference), referralsOf),
+    careTeam: careTeam(live(r.EpisodeOfCare), r.CareTeam.filter((c) => c.status !== 'entered-in-error')),
+    appointments: r.Appointment.flatMap(mapAppointment).sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
+    referralAssessments: r.Task.flatMap(mapTask).sort((a, b) => a.received.localeCompare(b.received) || a.id.localeCompare(b.id)),
   };
+}
+
+/** A person's name as a reference's display writes it ("Martin Aasen"): the last word the family name. */
+function nameOf(display: string | undefined): PersonName | null {
+  const words = display?.trim().split(/\s+/).filter(Boolean) ?? [];
+  if (words.length < 2) return null;
+  return { given: words.slice(0, -1).join(' '), middle: null, family: words[words.length - 1] as string };
+}
+
+/** An organisation number in normal form, from a reference by identifier. */
+const orgNumberOf = (ref: FhirReference | undefined) => (ref?.identifier?.system === SYSTEM.orgNumber ? normaliseOrgNumber(ref.identifier.value) : null);
+/** A department's HER-id, from a reference by identifier. */
+const herIdOf = (ref: FhirReference | undefined) => (ref?.identifier?.system === SYSTEM.herId && ref.identifier.value ? ref.identifier.value : null);
+
+/** The roles of a CareTeam participant the model knows, by this project's code or, without one, by its text. */
+const TEAM_ROLE: Record<string, CareTeamMemberModel['role']> = { KONTAKTPERSON: 'CONTACT_PERSON', PASIENTANSVARLIG_LEGE: 'RESPONSIBLE_PHYSICIAN' };
+
+function teamRole(roles: readonly FhirCodeableConcept[]): CareTeamMemberModel['role'] | null {
+  for (const role of roles) {
+    const coded = role.coding?.find((c) => c.system === SYSTEM.careTeamRole && c.code && TEAM_ROLE[c.code]);
+    if (coded?.code) return TEAM_ROLE[coded.code] ?? null;
+    const text = (role.text ?? role.coding?.map((c) => c.display ?? '').join(' ') ?? '').toLowerCase();
+    if (text.includes('kontaktperson')) return 'CONTACT_PERSON';
+    if (text.includes('pasientansvarlig')) return 'RESPONSIBLE_PHYSICIAN';
+  }
+  return null;
+}
+
+/**
+ * The hospital's part of the care team: each episode of care's responsible physician (careManager) for the episode's
+ * period, and the contact persons of its care teams (CareTeam participants in a role the model knows) with their
+ * own periods, so that a handover shows. A participant in another role, or one named by neither HPR number nor
+ * name, is left out.
+ */
+function careTeam(episodes: EpisodeOfCare[], teams: CareTeam[]): CareTeamMemberModel[] {
+  const members: CareTeamMemberModel[] = [];
+  const departmentOfTeam = new Map<string, EpisodeOfCare>();
+  for (const e of episodes) for (const t of e.team ?? []) departmentOfTeam.set(referencedId(t.reference, 'CareTeam') ?? '', e);
+  const department = (e: EpisodeOfCare | undefined) => e?.type?.find((t) => t.text)?.text ?? null;
+  for (const e of episodes) {
+    const manager = e.careManager;
+    const hprNumber = firstHpr(manager ? [manager] : []);
+    const service = department(e) ?? e.managingOrganization?.display;
+    if (!manager || !service || (!hprNumber && !manager.display)) continue;
+    members.push({
+      role: 'RESPONSIBLE_PHYSICIAN',
+      hprNumber,
+      name: nameOf(manager.display),
+      service,
+      orgNumber: orgNumberOf(e.managingOrganization),
+      herId: null,
+      phone: null,
+      start: e.period?.start ? isoDate(e.period.start) : null,
+      end: e.period?.end ? isoDate(e.period.end) : null,
+    });
+  }
+  for (const team of teams) {
+    const episode = departmentOfTeam.get(team.id);
+    for (const p of team.participant ?? []) {
+      const role = teamRole(p.role ?? []);
+      const hprNumber = firstHpr(p.member ? [p.member] : []);
+      const service = p.onBehalfOf?.display ?? department(episode) ?? team.name;
+      if (!role || !service || (!hprNumber && !p.member?.display)) continue;
+      const when = p.period ?? team.period;
+      members.push({
+        role,
+        hprNumber,
+        name: nameOf(p.member?.display),
+        service,
+        orgNumber: orgNumberOf(team.managingOrganization?.[0]) ?? orgNumberOf(episode?.managingOrganization),
+        herId: herIdOf(p.onBehalfOf),
+        phone: null,
+        start: when?.start ? isoDate(when.start) : null,
+        end: when?.end ? isoDate(when.end) : null,
+      });
+    }
+  }
+  return members;
+}
+
+/** Statuses of an appointment still to come; a cancelled, missed, fulfilled or waiting one is not. */
+const APPOINTMENT_STATUS: Record<string, UpcomingItemModel['status']> = { booked: 'BOOKED', arrived: 'BOOKED', 'checked-in': 'BOOKED', pending: 'PLANNED', proposed: 'PLANNED' };
+
+function mapAppointment(a: Appointment): UpcomingItemModel[] {
+  const status = APPOINTMENT_STATUS[a.status];
+  if (!status || !a.start) return [];
+  const service = a.serviceType?.find((t) => t.text)?.text ?? a.participant.find((p) => p.actor && !p.actor.reference && !firstHpr([p.actor]))?.actor?.display ?? null;
+  const referralId = (a.basedOn ?? []).find((b) => b.identifier?.system === SYSTEM.gpReferral && b.identifier.value)?.identifier?.value ?? null;
+  return [
+    {
+      id: a.id,
+      kind: 'APPOINTMENT',
+      time: isoDateTime(a.start),
+      title: a.description ?? service ?? 'Time på sykehus',
+      service,
+      status,
+      deadline: null,
+      referralId,
+      hprNumber: firstHpr(a.participant.map((p) => p.actor)),
+    },
+  ];
+}
+
+const TASK_STATUS: Record<string, ReferralAssessmentModel['status']> = {
+  received: 'RECEIVED',
+  accepted: 'ACCEPTED',
+  ready: 'ACCEPTED',
+  'in-progress': 'ACCEPTED',
+  'on-hold': 'ACCEPTED',
+  rejected: 'RETURNED',
+  completed: 'COMPLETED',
+};
+
+/**
+ * A Task on a GP referral (its focus by the GP-referral identifier) → the hospital's answer. Other tasks, and one in a
+ * status that is no answer (draft, requested, cancelled, failed, entered-in-error), are left out.
+ */
+function mapTask(t: Task): ReferralAssessmentModel[] {
+  const status = TASK_STATUS[t.status];
+  const referralId = t.focus?.identifier?.system === SYSTEM.gpReferral ? t.focus.identifier.value : undefined;
+  if (!status || !referralId || !t.authoredOn) return [];
+  const due = t.restriction?.period?.end ? isoDateTime(t.restriction.period.end) : null;
+  const notes = (t.note ?? []).map((n) => n.text).filter((n) => n.trim() !== '');
+  return [
+    {
+      id: t.id,
+      referralId,
+      status,
+      received: isoDateTime(t.authoredOn),
+      answered: status === 'RECEIVED' ? null : t.lastModified ? isoDateTime(t.lastModified) : null,
+      answerDue: status === 'RECEIVED' ? due : null,
+      deadline: status === 'ACCEPTED' || status === 'COMPLETED' ? due : null,
+      service: t.owner?.display ?? null,
+      herId: herIdOf(t.owner),
+      note: t.statusReason?.text ?? (notes.length ? notes.join('\n') : null),
+      hprNumber: firstHpr((t.note ?? []).map((n) => n.authorReference)),
+    },
+  ];
 }
 
 /**

@@ -111,7 +111,23 @@ describe('hospital FHIR resources against the R4 definitions', () => {
     for (const r of resources) byType.set(r.resource.resourceType, (byType.get(r.resource.resourceType) ?? 0) + 1);
     // Every kind of resource the server serves was seen (and so validated below).
     expect([...byType.keys()].sort()).toEqual(
-      ['Bundle', 'CapabilityStatement', 'Condition', 'Consent', 'DocumentReference', 'Encounter', 'EpisodeOfCare', 'MedicationStatement', 'Observation', 'OperationOutcome', 'Patient'].sort(),
+      [
+        'Bundle',
+        'CapabilityStatement',
+        'Condition',
+        'Consent',
+        'DocumentReference',
+        'Encounter',
+        'EpisodeOfCare',
+        'MedicationStatement',
+        'Observation',
+        'OperationOutcome',
+        'Patient',
+        // The care team (contact persons), appointments and the answers to referrals.
+        'CareTeam',
+        'Appointment',
+        'Task',
+      ].sort(),
     );
     const failures = resources.map((r) => ({ where: r.where, findings: findings(r.resource) })).filter((r) => r.findings.length > 0);
     expect(failures).toEqual([]);

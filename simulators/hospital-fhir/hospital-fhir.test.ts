@@ -6,7 +6,9 @@ import { CODE_SYSTEM } from '../../adapters/model';
 import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance, type Mode } from '../kit/SimulatedInstance';
+import { utcToOsloLocal } from '../../lib/osloTime';
 import { demoPatient, doseText, getPopulationIndex, type HospitalRecord } from '../population';
+import { dateOf, instantOf } from '../population/clock';
 import { hospitalFhirSimulator } from '.';
 
 const logger = createLogger('test');
@@ -43,6 +45,77 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(sims.map((s) => s.close()));
 });
+
+const departmentHerId = (record: HospitalRecord, name: string) => orgs.hospitals.find((h) => h.orgNumber === record.orgNumber)?.departments.find((d) => d.name === name)?.herId ?? null;
+const nameOf = (hpr: string) => {
+  const p = population.practitioners.get(hpr);
+  return p ? { given: p.givenName, middle: null, family: p.familyName } : null;
+};
+const osloDate = (instant: string) => utcToOsloLocal(instant).slice(0, 10);
+
+/**
+ * The care team, appointments and answers to referrals the adapter must read (the responsible physician of each
+ * episode of care, then its contact persons; appointments by time; answers by when they were received), dated now.
+ */
+function coordination(record: HospitalRecord): Pick<HospitalRecordModel, 'careTeam' | 'appointments' | 'referralAssessments'> {
+  const status = { received: 'RECEIVED', accepted: 'ACCEPTED', returned: 'RETURNED', completed: 'COMPLETED' } as const;
+  return {
+    careTeam: [
+      ...record.careEpisodes.map((c) => ({
+        role: 'RESPONSIBLE_PHYSICIAN' as const,
+        hprNumber: c.responsibleHpr,
+        name: nameOf(c.responsibleHpr),
+        service: c.department,
+        orgNumber: record.orgNumber,
+        herId: null,
+        phone: null,
+        start: osloDate(c.start),
+        end: c.end ? osloDate(c.end) : null,
+      })),
+      ...record.careEpisodes.flatMap((c) =>
+        c.contactPersons.map((p) => ({
+          role: 'CONTACT_PERSON' as const,
+          hprNumber: p.hprNumber,
+          name: nameOf(p.hprNumber),
+          service: c.department,
+          orgNumber: record.orgNumber,
+          herId: departmentHerId(record, c.department),
+          phone: null,
+          start: p.start,
+          end: p.end,
+        })),
+      ),
+    ],
+    appointments: record.appointments
+      .map((a) => ({
+        id: a.id,
+        kind: 'APPOINTMENT' as const,
+        time: instantOf(a.at),
+        title: a.description,
+        service: a.department,
+        status: 'BOOKED' as const,
+        deadline: null,
+        referralId: a.referralId,
+        hprNumber: a.hprNumber,
+      }))
+      .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id)),
+    referralAssessments: record.referralAnswers
+      .map((a) => ({
+        id: a.id,
+        referralId: a.referralId,
+        status: status[a.status],
+        received: dateOf(a.received),
+        answered: a.status === 'received' || a.answered === null ? null : dateOf(a.answered),
+        answerDue: a.status === 'received' && a.due !== null ? dateOf(a.due) : null,
+        deadline: (a.status === 'accepted' || a.status === 'completed') && a.due !== null ? dateOf(a.due) : null,
+        service: a.department,
+        herId: departmentHerId(record, a.department),
+        note: a.note,
+        hprNumber: a.assessorHpr,
+      }))
+      .sort((a, b) => a.received.localeCompare(b.received) || a.id.localeCompare(b.id)),
+  };
+}
 
 /** The record the adapter must produce from the population's truth (sorted as the mapper sorts). */
 function expected(record: HospitalRecord): HospitalRecordModel {
@@ -121,6 +194,7 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       })),
       (c) => c.start,
     ),
+    ...coordination(record),
     blocks: [
       ...record.documents
         .filter((d) => d.blocked)
@@ -344,6 +418,9 @@ describe('hospital FHIR simulator: blocks and episodes of care', () => {
         patient: { reference: `Patient/${record.localId}` },
         managingOrganization: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: HAUKELAND }, display: 'Haukeland universitetssjukehus' },
         period: { start: expect.stringMatching(/^2026-\d{2}-\d{2}T\d{2}:\d{2}:00\+0[12]:00$/) },
+        // The responsible physician, and the care team that names the contact person.
+        careManager: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: c.responsibleHpr }, display: expect.any(String) },
+        team: [{ reference: `CareTeam/${c.id}-team` }],
       })),
     );
     const olav = demoPatient('deceased');
@@ -614,6 +691,9 @@ describe('hospital FHIR simulator refusals', () => {
       'MedicationStatement:subject',
       'DocumentReference:subject',
       'Observation:subject',
+      'CareTeam:patient',
+      'Appointment:patient',
+      'Task:patient',
       'EpisodeOfCare:patient',
       'Consent:patient',
     ]);

@@ -1,6 +1,8 @@
 import { utcToOsloOffsetDateTime } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText } from '../population';
-import type { CareEpisode, ClinicalDocument, Episode, HospitalRecord, LabResult, MedicationUse, Person, Practitioner } from '../population';
+import type { CareEpisode, ClinicalDocument, Episode, HospitalAppointment, HospitalRecord, LabResult, MedicationUse, Person, Practitioner, ReferralAnswer } from '../population';
+import { dateOf, instantOf } from '../population/clock';
+import { LOCAL_SYSTEM, localEntry } from '../../codelists';
 
 /**
  * The projection of one hospital record into FHIR R4 resources, as DIPS Arena's FHIR API shows them.
@@ -31,6 +33,10 @@ export const SYSTEM = {
   icpc2: `urn:oid:${CODE_SYSTEMS.icpc2}`,
   /** The GP record's own id for a referral (henvisning), as the hospital registers it on receipt: this project's URN. */
   gpReferral: 'urn:x-patient-graph:identifier:gp-referral',
+  /** HER-id, the address register's (Adresseregisteret) id of a service: what a department is reached by. */
+  herId: 'urn:oid:2.16.578.1.12.4.1.2',
+  /** Roles in the care team (kontaktperson, …): this project's own list (codelists/local.json). */
+  careTeamRole: LOCAL_SYSTEM.careTeamRole,
 } as const;
 
 export type Resource = { resourceType: string; id: string } & Record<string, unknown>;
@@ -39,6 +45,10 @@ export type Resource = { resourceType: string; id: string } & Record<string, unk
 export interface ProjectionContext {
   hospital: { orgNumber: string; name: string };
   practitioners: Map<string, Practitioner>;
+  /** The hospital's departments' HER-ids, by name (organisations.json), for what names a department. */
+  departments?: ReadonlyMap<string, string>;
+  /** The moment the answer is made, which dates what is planned (population/clock.ts); now by default. */
+  now?: Date;
 }
 
 const CLASS: Record<Episode['kind'], { code: string; display: string }> = {
@@ -253,6 +263,105 @@ export function episodeOfCareResource(episode: CareEpisode, patient: string, ctx
     patient: { reference: patient },
     managingOrganization: organisationRef(ctx),
     period: { start: utcToOsloOffsetDateTime(episode.start), ...(episode.end ? { end: utcToOsloOffsetDateTime(episode.end) } : {}) },
+    // The responsible physician (pasientansvarlig lege, sphl. § 3-7), and the care team that names the contact person.
+    careManager: practitionerRef(episode.responsibleHpr, ctx),
+    ...(episode.contactPersons.length ? { team: [{ reference: `CareTeam/${careTeamId(episode)}` }] } : {}),
+  };
+}
+
+/** A department as DIPS refers to it: an organisational unit by its HER-id where the address register has it. */
+function departmentRef(department: string, ctx: ProjectionContext): Record<string, unknown> {
+  const herId = ctx.departments?.get(department);
+  return { ...(herId ? { identifier: { system: SYSTEM.herId, value: herId } } : {}), display: department };
+}
+
+const careTeamId = (episode: CareEpisode) => `${episode.id}-team`;
+
+/**
+ * The contact person (kontaktperson, sphl. § 2-5 c) of an episode of care: a CareTeam of the department, whose
+ * participants are the contact persons with their periods (a handover ends one and starts the next).
+ */
+export function careTeamResource(episode: CareEpisode, patient: string, ctx: ProjectionContext): Resource {
+  const role = { coding: [{ system: SYSTEM.careTeamRole, code: 'KONTAKTPERSON', display: localEntry(SYSTEM.careTeamRole, 'KONTAKTPERSON').display }] };
+  return {
+    resourceType: 'CareTeam',
+    id: careTeamId(episode),
+    status: episode.status === 'active' ? 'active' : 'inactive',
+    name: `Kontaktperson, ${episode.department}`,
+    subject: { reference: patient },
+    period: { start: utcToOsloOffsetDateTime(episode.start), ...(episode.end ? { end: utcToOsloOffsetDateTime(episode.end) } : {}) },
+    participant: episode.contactPersons.map((c) => ({
+      role: [role],
+      member: { ...practitionerRef(c.hprNumber, ctx), type: 'Practitioner' },
+      onBehalfOf: departmentRef(episode.department, ctx),
+      period: { start: c.start, ...(c.end ? { end: c.end } : {}) },
+    })),
+    managingOrganization: [organisationRef(ctx)],
+  };
+}
+
+/** An outpatient appointment, dated when the answer is made; `basedOn` the GP referral it follows, by its identifier. */
+export function appointmentResource(a: HospitalAppointment, patient: string, ctx: ProjectionContext): Resource {
+  const start = instantOf(a.at, ctx.now);
+  const end = new Date(Date.parse(start) + a.minutes * 60_000).toISOString();
+  return {
+    resourceType: 'Appointment',
+    id: a.id,
+    status: 'booked',
+    serviceType: [{ text: a.department }],
+    description: a.description,
+    start: utcToOsloOffsetDateTime(start),
+    end: utcToOsloOffsetDateTime(end),
+    minutesDuration: a.minutes,
+    ...(a.referralId ? { basedOn: [{ type: 'ServiceRequest', identifier: { system: SYSTEM.gpReferral, value: a.referralId } }] } : {}),
+    participant: [
+      { actor: { reference: patient }, required: 'required', status: 'accepted' },
+      {
+        type: [{ coding: [{ system: SYSTEM.participationType, code: 'ATND', display: 'attender' }] }],
+        actor: { ...practitionerRef(a.hprNumber, ctx), type: 'Practitioner' },
+        required: 'required',
+        status: 'accepted',
+      },
+      { actor: { ...departmentRef(a.department, ctx), type: 'HealthcareService' }, required: 'information-only', status: 'accepted' },
+    ],
+  };
+}
+
+const TASK_STATUS: Record<ReferralAnswer['status'], string> = { received: 'received', accepted: 'accepted', returned: 'rejected', completed: 'completed' };
+const BUSINESS_STATUS: Record<ReferralAnswer['status'], string> = {
+  received: 'Under vurdering',
+  accepted: 'Rett til nødvendig helsehjelp',
+  returned: 'Returnert til henviser',
+  completed: 'Helsehjelp gitt',
+};
+
+/**
+ * The hospital's answer to a GP referral (vurdering av henvisning, pbrl. § 2-2): a Task whose focus is the referral,
+ * by the GP record's own id for it. Its status says where the assessment is (received, accepted, rejected: returned
+ * to the GP, completed), `restriction.period.end` when the next step is due (the answer while being assessed, the
+ * latest start of care, frist, once accepted), the owner the department that assesses it.
+ */
+export function taskResource(answer: ReferralAnswer, patient: string, ctx: ProjectionContext): Resource {
+  const due = answer.due === null ? null : dateOf(answer.due, ctx.now);
+  const received = dateOf(answer.received, ctx.now);
+  const note = answer.note ?? (answer.assessorHpr ? BUSINESS_STATUS[answer.status] : null);
+  return {
+    resourceType: 'Task',
+    id: answer.id,
+    status: TASK_STATUS[answer.status],
+    ...(answer.status === 'returned' && answer.note ? { statusReason: { text: answer.note } } : {}),
+    businessStatus: { text: BUSINESS_STATUS[answer.status] },
+    intent: 'order',
+    code: { text: 'Vurdering av henvisning' },
+    focus: { type: 'ServiceRequest', identifier: { system: SYSTEM.gpReferral, value: answer.referralId } },
+    for: { reference: patient },
+    authoredOn: received,
+    lastModified: answer.answered === null ? received : dateOf(answer.answered, ctx.now),
+    requester: practitionerRef(answer.requesterHpr, ctx),
+    owner: { ...departmentRef(answer.department, ctx), type: 'Organization' },
+    ...(due ? { restriction: { period: { end: due } } } : {}),
+    // The answer as the assessing doctor wrote it.
+    ...(note ? { note: [{ ...(answer.assessorHpr ? { authorReference: practitionerRef(answer.assessorHpr, ctx) } : {}), text: note }] } : {}),
   };
 }
 
@@ -281,6 +390,9 @@ export const REVINCLUDABLE = {
   MedicationStatement: 'subject',
   DocumentReference: 'subject',
   Observation: 'subject',
+  CareTeam: 'patient',
+  Appointment: 'patient',
+  Task: 'patient',
   EpisodeOfCare: 'patient',
   Consent: 'patient',
 } as const;
@@ -329,5 +441,8 @@ export function includedResources(record: HospitalRecord, ctx: ProjectionContext
     Observation: record.labs.map((l) => observationResource(l, subject)),
     EpisodeOfCare: record.careEpisodes.map((e) => episodeOfCareResource(e, subject, ctx)),
     Consent: consentResources(record, subject, ctx),
+    CareTeam: record.careEpisodes.filter((e) => e.contactPersons.length > 0).map((e) => careTeamResource(e, subject, ctx)),
+    Appointment: record.appointments.map((a) => appointmentResource(a, subject, ctx)),
+    Task: record.referralAnswers.map((a) => taskResource(a, subject, ctx)),
   };
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Organisations } from '../../lib/config';
+import { utcToOsloLocal } from '../../lib/osloTime';
 import { icpc2 } from './codes';
 import { FAMILY_NAMES, GIVEN_NAMES } from './names';
 import { addDays, daysBetween, Random } from './random';
@@ -213,7 +214,8 @@ function hospitalTeam(t: Truth, nin: string, record: HospitalRecord, r: Random, 
   const nurses = t.world.nursesByHospital.get(record.orgNumber) ?? [];
   for (const episode of record.careEpisodes) {
     const nurse = nurses.length ? r.pick(nurses) : undefined;
-    if (nurse) episode.contactPersons = [{ hprNumber: nurse.hprNumber, start: episode.start.slice(0, 10), end: episode.end?.slice(0, 10) ?? null }];
+    // Dated as the hospital dates the episode: the day in Oslo.
+    if (nurse) episode.contactPersons = [{ hprNumber: nurse.hprNumber, start: osloDate(episode.start), end: episode.end ? osloDate(episode.end) : null }];
   }
   // Every referral that led to an encounter was answered, accepted with a deadline the encounter met.
   for (const e of record.episodes) {
@@ -298,6 +300,8 @@ function openReferral(t: Truth, nin: string, records: Records, o: NonNullable<Co
     });
   }
 }
+
+const osloDate = (instant: string) => utcToOsloLocal(instant).slice(0, 10);
 
 function minDate(a: string, b: string): string {
   return a < b ? a : b;

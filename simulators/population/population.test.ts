@@ -190,7 +190,7 @@ describe('the synthetic population', () => {
           status: 'active',
           // Martin Aasen (persona hospital-doctor) treated her: her responsible physician; a ward nurse is her contact person.
           responsibleHpr: '5636150',
-          contactPersons: [{ hprNumber: expect.stringMatching(/^\d{7}$/), start: ingrid?.episodes[0]?.start.slice(0, 10), end: null }],
+          contactPersons: [{ hprNumber: expect.stringMatching(/^\d{7}$/), start: '2026-09-21', end: null }],
         },
       ]);
       expect(episodesOf('blockedDocument').map((c) => [c.department, c.status])).toEqual([

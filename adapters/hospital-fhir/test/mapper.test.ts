@@ -299,7 +299,19 @@ describe('hospital FHIR mapper', () => {
     });
 
     it('gives a D-number patient with nothing else an empty record', () => {
-      expect(quirks.get('65849226767')).toEqual({ encounters: [], diagnoses: [], medications: [], documents: [], labResults: [], careEpisodes: [], blocks: [], documentReferrals: [] });
+      expect(quirks.get('65849226767')).toEqual({
+        encounters: [],
+        diagnoses: [],
+        medications: [],
+        documents: [],
+        labResults: [],
+        careEpisodes: [],
+        blocks: [],
+        documentReferrals: [],
+        careTeam: [],
+        appointments: [],
+        referralAssessments: [],
+      });
       expect(quirks.size).toBe(2);
     });
   });
@@ -404,6 +416,105 @@ describe('hospital FHIR mapper', () => {
       { documentId: 'd1', referralIds: ['henv-a'] },
       { documentId: 'd3', referralIds: ['henv-b'] },
     ]);
+  });
+
+  describe('the care team, appointments and answers to referrals', () => {
+    // From the simulator for Egil Rønning (St. Olavs) and Astrid Kvamme (Haukeland), dated 1 November 2026.
+    const coordination = mapSearchBundle(fixture('coordination.json'));
+    const egil = coordination.get('05895922945');
+    const astrid = coordination.get('05864538616');
+
+    it('reads the responsible physician from EpisodeOfCare.careManager and the contact person from its CareTeam, each with a period', () => {
+      expect(egil?.careTeam).toEqual([
+        { role: 'RESPONSIBLE_PHYSICIAN', hprNumber: '9107601', name: { given: 'Ida', middle: null, family: 'Nguyen' }, service: 'Hjerteavdelingen', orgNumber: '974557746', herId: null, phone: null, start: '2025-09-27', end: '2025-10-03' },
+        { role: 'CONTACT_PERSON', hprNumber: '1773817', name: { given: 'Håkon', middle: null, family: 'Knutsen' }, service: 'Hjerteavdelingen', orgNumber: '974557746', herId: '91001', phone: null, start: '2025-09-27', end: '2025-10-03' },
+      ]);
+      // Astrid Kvamme is still followed up: no end.
+      expect(astrid?.careTeam?.map((m) => [m.role, m.service, m.end])).toEqual([
+        ['RESPONSIBLE_PHYSICIAN', 'Lungemedisinsk avdeling', null],
+        ['CONTACT_PERSON', 'Lungemedisinsk avdeling', null],
+      ]);
+    });
+
+    it('reads a booked appointment in UTC, with its department, doctor and the GP referral it follows', () => {
+      expect(egil?.appointments).toEqual([
+        {
+          id: 'avtale-olnvlnunjlvyvl',
+          kind: 'APPOINTMENT',
+          time: '2026-11-20T08:15:00Z',
+          title: 'Poliklinisk utredning etter henvisning',
+          service: 'Hjertepoliklinikken',
+          status: 'BOOKED',
+          deadline: null,
+          referralId: 'henv-gchfxdmbakoqwe',
+          hprNumber: '9107601',
+        },
+      ]);
+      expect(astrid?.appointments).toEqual([]);
+    });
+
+    it('reads the answer to a referral from its Task: accepted with a deadline, or returned with the reason', () => {
+      expect(egil?.referralAssessments).toEqual([
+        {
+          id: 'vurdering-fvtebpgurwdvuf',
+          referralId: 'henv-gchfxdmbakoqwe',
+          status: 'ACCEPTED',
+          received: '2026-10-23',
+          answered: '2026-10-26',
+          answerDue: null,
+          deadline: '2026-12-13',
+          service: 'Hjertepoliklinikken',
+          herId: '91006',
+          note: 'Rett til nødvendig helsehjelp i spesialisthelsetjenesten.',
+          hprNumber: '9107601',
+        },
+      ]);
+      expect(astrid?.referralAssessments).toEqual([
+        expect.objectContaining({ status: 'RETURNED', answered: '2026-10-16', deadline: null, note: expect.stringMatching(/^Returnert til henviser: kan utredes i allmennpraksis/), hprNumber: '2459378' }),
+      ]);
+    });
+
+    it('leaves out what is not planned or no answer: cancelled appointments, tasks on something else, roles it does not know', () => {
+      const patient = { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: HOME_CARE }] };
+      const who = [{ actor: { reference: 'Patient/p1' }, status: 'accepted' }];
+      const referral = { type: 'ServiceRequest', identifier: { system: 'urn:x-patient-graph:identifier:gp-referral', value: 'henv-x' } };
+      const task = (id: string, over: Record<string, unknown>) => ({ resourceType: 'Task', id, status: 'received', intent: 'order', for: { reference: 'Patient/p1' }, authoredOn: '2026-10-01', focus: referral, ...over });
+      const record = mapSearchEntries(
+        [
+          patient,
+          { resourceType: 'Appointment', id: 'a1', status: 'cancelled', start: '2026-12-01T09:00:00+01:00', participant: who },
+          { resourceType: 'Appointment', id: 'a2', status: 'proposed', participant: who },
+          { resourceType: 'Appointment', id: 'a3', status: 'pending', start: '2026-12-02T09:00:00+01:00', serviceType: [{ text: 'Lungepoliklinikken' }], participant: who },
+          task('t1', { focus: { reference: 'ServiceRequest/other' } }),
+          task('t2', { status: 'draft' }),
+          task('t3', { restriction: { period: { end: '2026-10-15' } } }),
+          {
+            resourceType: 'CareTeam',
+            id: 'c1',
+            subject: { reference: 'Patient/p1' },
+            participant: [
+              { role: [{ text: 'Sosionom' }], member: { display: 'Kari Nordmann' } },
+              { role: [{ text: 'Kontaktperson' }], member: { display: 'Ola Nordmann' }, onBehalfOf: { display: 'Medisinsk avdeling' }, period: { start: '2026-01-01', end: '2026-02-01' } },
+              { role: [{ text: 'Kontaktperson' }] },
+            ],
+          },
+        ].map((resource) => ({ resource })),
+      ).get(HOME_CARE);
+      expect(record?.appointments?.map((a) => [a.id, a.status, a.service])).toEqual([['a3', 'PLANNED', 'Lungepoliklinikken']]);
+      expect(record?.referralAssessments?.map((a) => [a.id, a.status, a.answered, a.answerDue, a.deadline])).toEqual([['t3', 'RECEIVED', null, '2026-10-15', null]]);
+      // A role read by its text; a person without a name or an HPR number is no member.
+      expect(record?.careTeam).toEqual([
+        { role: 'CONTACT_PERSON', hprNumber: null, name: { given: 'Ola', middle: null, family: 'Nordmann' }, service: 'Medisinsk avdeling', orgNumber: null, herId: null, phone: null, start: '2026-01-01', end: '2026-02-01' },
+      ]);
+    });
+
+    it('rejects an appointment whose patient is not in the answer', () => {
+      const entries = [
+        { resource: { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: HOME_CARE }] } },
+        { resource: { resourceType: 'Appointment', id: 'a1', status: 'booked', start: '2026-12-01T09:00:00+01:00', participant: [{ actor: { reference: 'Patient/p9' } }] } },
+      ];
+      expect(() => mapSearchEntries(entries)).toThrow(BadResponseError);
+    });
   });
 
   it('refuses to map a single page that says more pages follow', () => {
