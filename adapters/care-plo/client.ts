@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { InstanceConfig } from '../../lib/config';
-import type { CareAdapter } from '../contracts';
-import type { AdapterKit } from '../kit';
+import type { CareAdapter, MessageSink, OutgoingMessage } from '../contracts';
+import type { AdapterKit, WriteOptions } from '../kit';
 import { judgeAnswers, type ReceiptLedger, sendReceipts } from '../kit/appRec';
 import type { CareRecordModel } from '../model';
 import { manifest, type CarePloOptions } from './manifest';
-import { readMeldingListe } from './mapper';
-import { APPREC_PATH, PLO_PATH } from './protocol';
-import { buildReceipts, buildRequest, type Foresporsel, ourParty } from './request';
+import { readMeldingListe, readMessageReceipt } from './mapper';
+import { APPREC_PATH, MESSAGE_PATH, PLO_PATH } from './protocol';
+import { buildMessage, buildReceipts, buildRequest, type Foresporsel, ourParty } from './request';
 
 /**
  * The municipal care adapter for the PLO system. One POST carries up to `maxBatch` patients, one
@@ -16,8 +16,12 @@ import { buildReceipts, buildRequest, type Foresporsel, ourParty } from './reque
  * answered once; anything else is a bad response, never another patient's record passed on. Every answer is
  * acknowledged by application receipt (OK, or Avvist with the reason), and a request the service refused by receipt
  * fails the read as its fault.
+ *
+ * The write side (MessageSink, issue 15): `sendMessage` posts one dialogue message (Dialogmelding 1.0 in MsgHead,
+ * adapters/kit/kithMessage.ts) to the product's message endpoint through `kit.write`, and answers the service's
+ * application receipt as the model's receipt; the same message again gets the same receipt.
  */
-export function createCarePloAdapter(instance: InstanceConfig, options: CarePloOptions, kit: AdapterKit): CareAdapter {
+export function createCarePloAdapter(instance: InstanceConfig, options: CarePloOptions, kit: AdapterKit): CareAdapter & MessageSink {
   const http = kit.http(instance);
   const headers = { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml' };
   /**
@@ -30,8 +34,13 @@ export function createCarePloAdapter(instance: InstanceConfig, options: CarePloO
     const body = buildReceipts(ledger.appRecs(ourParty(options), (n) => `ar:${n}`));
     sendReceipts({ source: logAs ?? instance.id, summary: ledger.summary(), deliver: () => http.post(APPREC_PATH, body, { headers }) });
   };
+  const sendMessage = async (message: OutgoingMessage, writeOptions?: WriteOptions) => {
+    const body = buildMessage(message);
+    return kit.write(instance, 'message', async (signal) => readMessageReceipt((await http.post(MESSAGE_PATH, body, { signal, headers })).data, message), writeOptions);
+  };
   return {
     instance,
+    sendMessage,
     read: kit.reader<CareRecordModel>(instance, manifest, {
       operation: 'care-record',
       async fetchBatch(batch, signal, callOptions) {

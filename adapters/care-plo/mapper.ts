@@ -13,7 +13,10 @@ import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../..
 import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { MalformedMessageError, readSourceReceipt, receivedMessage, type AnswerItem } from '../kit/appRec';
 import { answerTopic } from '../kit/kith';
-import type { CareRecordModel, MedicationModel, MedicationStatus } from '../model';
+import type { CareRecordModel, MedicationModel, MedicationStatus, MessageModel, MessageReceipt } from '../model';
+import type { OutgoingMessage } from '../contracts';
+import { messageReceipt } from '../kit/kithMessage';
+import { normaliseOrgNumber } from '../../lib/identifiers';
 
 /**
  * The care system's answers (a MeldingListe of MsgHeads, one per request) → one PloAnswer each: who sent it, to
@@ -26,7 +29,7 @@ import type { CareRecordModel, MedicationModel, MedicationStatus } from '../mode
  */
 
 /** Elements that may repeat; the parser makes them arrays even when there is one. */
-export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling'];
+export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling', 'Melding'];
 
 /** An element left empty (`<Notat/>`) counts as left out. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
@@ -62,6 +65,14 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 // In normal form (lib/identifiers.ts), as every HPR number the rules compare.
 const hpr = opt(z.object({ HprNr: hprNumberSchema })).transform((v) => v?.HprNr ?? null);
 const atc = opt(code.extend({ '@_V': z.string().regex(/^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$/) })).transform((v) => v?.['@_V'] ?? null);
+
+const meldingspart = z.object({
+  Tjenestenavn: text,
+  HerId: z.string().regex(/^\d{1,9}$/),
+  Organisasjonsnummer: opt(z.string().regex(/^\d{9}$/)),
+  Helsepersonell: hpr,
+  Navn: opt(text),
+});
 
 const pasientSchema = z.object({
   Tjeneste: list(
@@ -128,6 +139,20 @@ const pasientSchema = z.object({
       Gitt: bool,
       Merknad: opt(text),
       UtfortAv: hpr,
+    }),
+  ),
+  // The dialogue messages the care services sent or received about the patient (issue 15).
+  Melding: list(
+    z.object({
+      MeldingId: text,
+      Type: code.extend({ '@_V': z.enum(['DIALOG_FORESPORSEL', 'DIALOG_SVAR', 'DIALOG_NOTAT']) }),
+      Sendt: dateTime,
+      SamtaleId: text,
+      SvarPaa: opt(text),
+      Avsender: meldingspart,
+      Mottaker: meldingspart,
+      Emne: text,
+      Tekst: text,
     }),
   ),
 });
@@ -234,7 +259,42 @@ export function mapPasient(p: Pasient): CareRecordModel {
     administrations: newestFirst(
       p.Utdeling.map((u) => ({ id: u.UtdelingId, time: u.Tidspunkt, atc: u.Atc, name: u.Navn, given: u.Gitt, note: u.Merknad, hprNumber: u.UtfortAv })),
     ),
+    messages: p.Melding.map(mapMelding).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
   };
+}
+
+const MESSAGE_KIND: Record<Pasient['Melding'][number]['Type']['@_V'], MessageModel['kind']> = { DIALOG_FORESPORSEL: 'QUESTION', DIALOG_SVAR: 'ANSWER', DIALOG_NOTAT: 'NOTE' };
+
+function mapMelding(m: Pasient['Melding'][number]): MessageModel {
+  const party = (p: Pasient['Melding'][number]['Avsender']) => ({
+    herId: p.HerId,
+    service: p.Tjenestenavn,
+    orgNumber: normaliseOrgNumber(p.Organisasjonsnummer),
+    hprNumber: p.Helsepersonell,
+    name: p.Navn,
+  });
+  return {
+    id: m.MeldingId,
+    conversationRef: m.SamtaleId,
+    inReplyTo: m.SvarPaa,
+    kind: MESSAGE_KIND[m.Type['@_V']],
+    sentAt: m.Sendt,
+    sender: party(m.Avsender),
+    recipient: party(m.Mottaker),
+    subject: m.Emne,
+    text: m.Tekst,
+  };
+}
+
+/**
+ * The care service's application receipt for one dialogue message (the AppRec document its message endpoint answers)
+ * as the model's receipt; a BadResponseError when the answer is no receipt for that message.
+ */
+export function readMessageReceipt(xml: unknown, message: OutgoingMessage): MessageReceipt {
+  if (typeof xml !== 'string') throw new BadResponseError('care-plo answered a message with something that is not text');
+  const doc = parseXml(xml);
+  if ('Feilmelding' in doc) throw new BadResponseError('care-plo answered a Feilmelding where an application receipt was expected');
+  return messageReceipt(doc.AppRec, message);
 }
 
 /** One MsgHead of the answer. */

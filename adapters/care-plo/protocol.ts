@@ -16,6 +16,12 @@ export const PLO_PATH = '/plo/helseopplysninger';
  */
 export const APPREC_PATH = '/plo/applikasjonskvittering';
 
+/**
+ * Where one dialogue message for a care service goes (issue 15: PLO's Forespørsel and Svar på forespørsel, and notes,
+ * are Dialogmelding 1.0 in MsgHead): the MsgHead document itself in the body, answered by the service's AppRec.
+ */
+export const MESSAGE_PATH = '/plo/dialogmelding';
+
 export const NS = {
   ...KITH_NS,
   plo: 'http://www.kith.no/xmlstds/po/HelseopplysningerTilLege/2012-04-01',

@@ -2,6 +2,8 @@ import { utcToOsloLocal } from '../../lib/osloTime';
 import { buildXml } from '../kit';
 import { APPREC_NS } from '../kit/appRec';
 import { dialogRequestMsgHead } from '../kit/kith';
+import { dialogMessageMsgHead, questionType } from '../kit/kithMessage';
+import type { OutgoingMessage } from '../contracts';
 import type { CarePloOptions } from './manifest';
 import { NS } from './protocol';
 
@@ -44,4 +46,13 @@ export function buildRequest(messages: readonly Foresporsel[], options: CarePloO
 /** The receipt call: a KvitteringListe holding the AppRecs for the answers of one batch (element names under `ar:`). */
 export function buildReceipts(appRecs: readonly Record<string, unknown>[]): string {
   return buildXml({ 'op:KvitteringListe': { '@_xmlns:op': NS.vendor, '@_xmlns:ar': APPREC_NS, 'ar:AppRec': appRecs } });
+}
+
+/**
+ * One dialogue message for a care service: the MsgHead document itself (adapters/kit/kithMessage.ts), as the product's
+ * message endpoint takes it. A question to a care service is most often a doctor asking (TypeForesp of 9153) unless the
+ * sender's sector says pleie og omsorg asks (9152).
+ */
+export function buildMessage(message: OutgoingMessage): string {
+  return buildXml({ 'mh:MsgHead': { '@_xmlns:mh': NS.msgHead, ...dialogMessageMsgHead(message, questionType(message, 'fromDoctor')) } });
 }

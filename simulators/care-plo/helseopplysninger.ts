@@ -4,6 +4,7 @@ import { entry, LOCAL_SYSTEM, localEntry } from '../../codelists';
 import { doseText } from '../population';
 import { CARE_SERVICE_CODE } from '../population/careCodes';
 import { IPLOS_VARIABLES } from '../population/codes';
+import { KITH_TYPE, type HeldMessage, type HeldParty } from '../kit/messageStore';
 
 /**
  * The PLO messages this system sends, as the published PLO v1.6 and KITH MsgHead v1.2 have them: one MsgHead per
@@ -36,6 +37,8 @@ export const OID = {
   personIdType: '2.16.578.1.12.4.1.1.8116',
   atc: '2.16.578.1.12.4.1.1.7180',
   municipality: '2.16.578.1.12.4.1.1.3402',
+  /** Volven 8279 Meldingens funksjon: the type of a dialogue message filed in the extract. */
+  messageType: '2.16.578.1.12.4.1.1.8279',
   /** IPLOS service types (Volven 9151): 15 Helsetjenester i hjemmet, 21 Langtidsopphold i institusjon, … */
   service: '2.16.578.1.12.4.1.1.9151',
   // No public list exists for these: this project's own code systems (codelists/local.json), named by URN
@@ -80,11 +83,32 @@ const opt = <T>(name: string, value: T | null | undefined) => (value === null ||
 const local = (isoUtc: string) => utcToOsloLocal(isoUtc);
 const hpr = (hprNumber: string) => (hprNumber ? { HprNr: hprNumber } : undefined);
 
+/** A party to a dialogue message as the extract writes it: the service, its HER-id and organisation, and the person. */
+function meldingspart(p: HeldParty): Record<string, unknown> {
+  return { Tjenestenavn: p.service, HerId: p.herId, ...opt('Organisasjonsnummer', p.orgNumber), ...opt('Helsepersonell', p.hprNumber ? hpr(p.hprNumber) : null), ...opt('Navn', p.name) };
+}
+
+/** A dialogue message the care service sent or received about the patient (Dialogmelding 1.0 in MsgHead, filed). */
+function melding(m: HeldMessage): Record<string, unknown> {
+  return {
+    MeldingId: m.id,
+    Type: { '@_V': KITH_TYPE[m.kind].V, '@_S': OID.messageType, '@_DN': KITH_TYPE[m.kind].DN },
+    Sendt: local(m.sentAt),
+    SamtaleId: m.conversationRef,
+    ...opt('SvarPaa', m.inReplyTo),
+    Avsender: meldingspart(m.sender),
+    Mottaker: meldingspart(m.recipient),
+    Emne: m.subject,
+    Tekst: m.text,
+  };
+}
+
 /**
- * The care record extract's content for one patient (the patient is named in the MsgHead, not here). `_person` is
- * kept in the signature for callers that walk every person's codes.
+ * The care record extract's content for one patient (the patient is named in the MsgHead, not here), with the
+ * dialogue messages about the patient the service sent or received. `_person` is kept in the signature for callers
+ * that walk every person's codes.
  */
-export function pasientBlock(_person: Person, record: CareRecord, municipalityName: string): Record<string, unknown> {
+export function pasientBlock(_person: Person, record: CareRecord, municipalityName: string, messages: readonly HeldMessage[] = []): Record<string, unknown> {
   return {
     Kommune: { '@_V': record.municipality, '@_S': OID.municipality, '@_DN': municipalityName },
     Tjeneste: record.services.map((s) => ({
@@ -151,6 +175,7 @@ export function pasientBlock(_person: Person, record: CareRecord, municipalityNa
       ...opt('Merknad', a.note),
       ...opt('UtfortAv', hpr(a.hprNumber)),
     })),
+    Melding: messages.map(melding),
   };
 }
 

@@ -5,6 +5,10 @@ import { NS } from './helseopplysninger';
 import { Outbox, type Refusal } from '../kit/appRec';
 import { feilmelding, meldingListe, type Party, type Svar } from './messages';
 import { readReceipts, readRequest } from './request';
+import { APPREC_NS as AR_NS } from '../kit/appRec';
+import { takeKithMessage } from '../kit/dialogMessage';
+import { messagesOf, type MessagingSystem } from '../kit/messaging';
+import { buildXml, parseXml } from '../kit/xml';
 
 /**
  * Municipal care system speaking PLO (the Trondheim instance): KITH messages as plain XML over HTTP POST, no
@@ -16,7 +20,16 @@ import { readReceipts, readRequest } from './request';
  * message type, a broken schema, a code outside Dialogmelding 1.0's lists, another receiver than itself).
  * `POST /plo/applikasjonskvittering` takes the caller's AppRecs for the answers (a KvitteringListe), counted in the
  * stats (`observed`). A call it cannot read as messages gets 400 (403 for an unknown sender) with a Feilmelding.
+ *
+ * Dialogue messages between services (issue 15; PLO's "Forespørsel" and "Svar på forespørsel", and notes, are
+ * Dialogmelding 1.0 in MsgHead): `POST /plo/dialogmelding` takes one MsgHead (the document itself, application/xml) for
+ * one of the municipality's care services and answers its application receipt (an AppRec document) at once: status 1
+ * OK, or 2 Avvist with E21 for a service it does not host, E35 for a patient without a care record in the
+ * municipality, X99 for a sender the address register does not list, T02/T10/T99 for a message it cannot take
+ * (simulators/kit/dialogMessage.ts). A message id is taken once; a question is answered by the service after the
+ * instance's `answerDelayMs`; the care record extract carries the messages the services sent or received.
  */
+export const MESSAGE_PATH = '/plo/dialogmelding';
 export const PLO_PATH = '/plo/helseopplysninger';
 /** Where the caller's application receipts (AppRec 1.0) for the answers go: a KvitteringListe of AppRecs. */
 export const APPREC_PATH = '/plo/applikasjonskvittering';
@@ -61,9 +74,32 @@ function createApp(context: SimulatorContext): express.Express {
       // Addressed to another HER-id than this service's: E21 Mottaker finnes ikke.
       if (request.receiverHerId !== self.herId) return { original, error: 'E21' as const, text: 'Meldingen er ikke adressert til denne tjenesten' };
       const person = find(request.nin);
-      return { request, found: person ? { person, record: person.careRecord, municipalityName: municipalityName.get(person.careRecord.municipality) ?? '' } : null };
+      return {
+        request,
+        found: person ? { person, record: person.careRecord, municipalityName: municipalityName.get(person.careRecord.municipality) ?? '', messages: messagesOf(context, person.nin) } : null,
+      };
     });
     res.status(200).type('application/xml').send(meldingListe(self, answers, new Date(), (m) => outbox.record(m)));
+  });
+  // One dialogue message for a care service, answered by its application receipt (the same receipt for the same message).
+  const messaging: MessagingSystem = { service: 'MUNICIPAL_CARE', holds: (nin) => find(nin) !== undefined };
+  app.post(MESSAGE_PATH, (req: Request, res: Response) => {
+    let msgHead: unknown;
+    try {
+      msgHead = typeof req.body === 'string' ? parseXml(req.body).MsgHead : undefined;
+    } catch {
+      msgHead = undefined;
+    }
+    if (!msgHead || typeof msgHead !== 'object') {
+      refuse(res, 400, 'UGYLDIG_MELDING', 'Meldingen må være én MsgHead (application/xml)');
+      return;
+    }
+    const appRec = takeKithMessage(context, messaging, msgHead, (n) => n);
+    if (!appRec) {
+      refuse(res, 400, 'UGYLDIG_MELDING', 'Meldingen kan ikke kvitteres: den mangler MsgId, type, tidspunkt eller HER-id');
+      return;
+    }
+    res.status(200).type('application/xml').send(buildXml({ AppRec: { '@_xmlns': AR_NS, ...appRec } }));
   });
   // The caller's application receipts for the answers (HTTP 202, no body), each counted by its status and error in
   // the instance's stats, or as unmatched when it names no answer this service sent.

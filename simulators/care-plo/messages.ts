@@ -7,6 +7,7 @@ import { entry } from '../../codelists';
 import { APPREC_NS, refusalAppRec, type Refusal, type SentMessage } from '../kit/appRec';
 import { repeatedRequest, type IdKind } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
+import type { HeldMessage } from '../kit/messageStore';
 
 /**
  * The answers this system sends, one MsgHead per request (prefixes mh:, dia:, po:; the PLO message and the
@@ -47,7 +48,7 @@ function patientIdent(nin: string, kind: Person['kind'] | IdKind) {
 export interface Svar {
   request: Foresporsel;
   /** The patient and record when this system holds them. */
-  found: { person: Person; record: CareRecord; municipalityName: string } | null;
+  found: { person: Person; record: CareRecord; municipalityName: string; messages?: readonly HeldMessage[] } | null;
 }
 
 const TYPE = {
@@ -106,7 +107,7 @@ function msgHead(self: Party, svar: Svar, now: Date, msgId: string): Record<stri
       },
     },
   };
-  const extract = { Omsorgsuttrekk: { '@_xmlns': NS.extract, ...pasientBlock(found.person, found.record, found.municipalityName) } };
+  const extract = { Omsorgsuttrekk: { '@_xmlns': NS.extract, ...pasientBlock(found.person, found.record, found.municipalityName, found.messages) } };
   return { 'mh:MsgInfo': msgInfo, 'mh:Document': [document('H', plo), document('V', extract, 'Omsorgsuttrekk')] };
 }
 

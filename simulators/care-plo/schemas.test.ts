@@ -73,7 +73,7 @@ beforeAll(async () => {
       counted.requests += messages.length;
       counted.answers += (answer.match(/<mh:MsgHead>/g) ?? []).length;
       counted.withRecord += (answer.match(/V="HELSEOPPLYSNINGER_LEGE"/g) ?? []).length;
-      counted.nothingHeld += (answer.match(/V="DIALOG_SVAR"/g) ?? []).length;
+      counted.nothingHeld += (answer.match(/<mh:Type V="DIALOG_SVAR"/g) ?? []).length;
       documents.push({ name: `${instance.id} request ${start / 100 + 1}`, xml: body }, { name: `${instance.id} answer ${start / 100 + 1}`, xml: answer });
     }
     // Its error messages: a refused request, and its own failure.
