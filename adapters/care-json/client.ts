@@ -1,17 +1,68 @@
 import type { InstanceConfig } from '../../lib/config';
-import type { CareAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit } from '../kit';
+import { isAxiosError } from 'axios';
+import type { CareAdapter, MessageSink, OutgoingMessage } from '../contracts';
+import { BadResponseError, type AdapterKit, type WriteOptions } from '../kit';
 import type { CareRecordModel } from '../model';
+import { utcToOsloLocal } from '../../lib/osloTime';
 import { manifest, type CareJsonOptions } from './manifest';
-import { mapSearchPage } from './mapper';
+import { mapKvittering, mapSearchPage, MELDINGSTYPE } from './mapper';
 
 export const SEARCH_PATH = '/api/v2/tjenestemottakere/sok';
+/** One dialogue message for a care service (issue 15), answered by the vendor's receipt. */
+export const MESSAGE_PATH = '/api/v2/meldinger';
 
-export function createCareJsonAdapter(instance: InstanceConfig, options: CareJsonOptions, kit: AdapterKit): CareAdapter {
+/** An instant as the export writes a message's time: dd.mm.yyyy HH:mm:ss, Norwegian wall clock. */
+function tidspunkt(iso: string): string {
+  const local = utcToOsloLocal(iso);
+  return `${local.slice(8, 10)}.${local.slice(5, 7)}.${local.slice(0, 4)} ${local.slice(11, 19)}`;
+}
+
+/** A message in the export's words (Norwegian field names, "" for what is not given, never null). */
+export function melding(m: OutgoingMessage): Record<string, unknown> {
+  const part = (p: OutgoingMessage['sender']) => ({ herId: p.herId, tjeneste: p.service, organisasjonsnummer: p.orgNumber ?? '', hprNummer: p.hprNumber ?? '', navn: p.name ?? '' });
+  return {
+    meldingId: m.id,
+    samtaleId: m.conversationRef,
+    svarPaMeldingId: m.inReplyTo ?? '',
+    type: MELDINGSTYPE[m.kind],
+    sendt: tidspunkt(m.sentAt),
+    fodselsnummer: m.patientNin,
+    avsender: part(m.sender),
+    mottaker: part(m.recipient),
+    emne: m.subject,
+    tekst: m.text,
+  };
+}
+
+/**
+ * The JSON care export's adapter. The write side (MessageSink, issue 15): `sendMessage` posts one message to
+ * `/api/v2/meldinger` (the identity number in the body) through `kit.write` and maps the vendor's receipt: 201 or 200
+ * (the same message again) MOTTATT → OK, 422 AVVIST → REJECTED with the Volven 8221 code of its feilkode; any other
+ * answer is the source's failure.
+ */
+export function createCareJsonAdapter(instance: InstanceConfig, options: CareJsonOptions, kit: AdapterKit): CareAdapter & MessageSink {
   const http = kit.http(instance);
   const headers = { 'X-Api-Key': options.apiKey, 'Content-Type': 'application/json', Accept: 'application/json' };
+  const sendMessage = async (message: OutgoingMessage, writeOptions?: WriteOptions) => {
+    const body = melding(message);
+    return kit.write(
+      instance,
+      'message',
+      async (signal) => {
+        try {
+          return mapKvittering((await http.post(MESSAGE_PATH, body, { signal, headers })).data, message);
+        } catch (error) {
+          // A refusal is the vendor's receipt on a 422: the message is answered, not lost.
+          if (isAxiosError(error) && error.response?.status === 422) return mapKvittering(error.response.data, message);
+          throw error;
+        }
+      },
+      writeOptions,
+    );
+  };
   return {
     instance,
+    sendMessage,
     read: kit.reader<CareRecordModel>(instance, manifest, {
       operation: 'care-record',
       async fetchBatch(batch, signal) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseJson, validatePayload } from '../kit';
-import type { CareRecordModel, CareServiceType, MedicationModel } from '../model';
+import { BadResponseError, parseJson, validatePayload } from '../kit';
+import type { CareRecordModel, CareServiceType, MedicationModel, MessageModel, MessageReceipt } from '../model';
 import { careDose } from '../kit/careDose';
 import { IPLOS_SERVICE_TYPES, medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
 import { hprNumberSchema } from '../../lib/identifiers';
@@ -37,10 +37,27 @@ const nbDateTime = z
   .transform(osloLocalToUtc);
 
 const str = z.string().min(1);
+
+const DATE_TIME_SECONDS = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
+/** A message's time: dd.mm.yyyy HH:mm:ss on the Norwegian wall clock (messages keep their second). */
+const nbDateTimeSeconds = z
+  .string()
+  .regex(DATE_TIME_SECONDS)
+  .transform((v) => v.replace(DATE_TIME_SECONDS, '$3-$2-$1T$4:$5:$6'))
+  .refine(isValidLocalDateTime, 'not a local date-time')
+  .transform(osloLocalToUtc);
 const optStr = blank(z.string());
 // In normal form (lib/identifiers.ts): the export may write an HPR number with leading zeros.
 const hpr = blank(hprNumberSchema);
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+const meldingspart = z.object({
+  herId: z.string().regex(/^\d{1,9}$/),
+  tjeneste: str,
+  organisasjonsnummer: blank(z.string().regex(/^\d{9}$/)),
+  hprNummer: hpr,
+  navn: optStr,
+});
 
 const recipientSchema = z.object({
   fodselsnummer: z.string().regex(/^\d{11}$/),
@@ -110,6 +127,20 @@ const recipientSchema = z.object({
       gitt: z.boolean(),
       merknad: optStr,
       utfortAvHpr: hpr,
+    }),
+  ),
+  // The dialogue messages the care services sent or received about the recipient (issue 15).
+  meldinger: list(
+    z.object({
+      meldingId: str,
+      samtaleId: str,
+      svarPaMeldingId: optStr,
+      type: z.enum(['SPORSMAL', 'SVAR', 'NOTAT']),
+      sendt: nbDateTimeSeconds,
+      avsender: meldingspart,
+      mottaker: meldingspart,
+      emne: str,
+      tekst: str,
     }),
   ),
 });
@@ -194,7 +225,55 @@ export function mapRecipient(r: Recipient): CareRecordModel {
     administrations: newestFirst(
       r.utdelinger.map((u) => ({ id: u.utdelingId, time: u.tidspunkt, atc: u.atcKode, name: u.navn, given: u.gitt, note: u.merknad, hprNumber: u.utfortAvHpr })),
     ),
+    messages: r.meldinger.map(mapMelding).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
   };
+}
+
+const MESSAGE_KIND: Record<Recipient['meldinger'][number]['type'], MessageModel['kind']> = { SPORSMAL: 'QUESTION', SVAR: 'ANSWER', NOTAT: 'NOTE' };
+
+function mapMelding(m: Recipient['meldinger'][number]): MessageModel {
+  const party = (p: Recipient['meldinger'][number]['avsender']) => ({ herId: p.herId, service: p.tjeneste, orgNumber: p.organisasjonsnummer, hprNumber: p.hprNummer, name: p.navn });
+  return {
+    id: m.meldingId,
+    conversationRef: m.samtaleId,
+    inReplyTo: m.svarPaMeldingId,
+    kind: MESSAGE_KIND[m.type],
+    sentAt: m.sendt,
+    sender: party(m.avsender),
+    recipient: party(m.mottaker),
+    subject: m.emne,
+    text: m.tekst,
+  };
+}
+
+/** The vendor's message kinds. */
+export const MELDINGSTYPE: Record<MessageModel['kind'], string> = { QUESTION: 'SPORSMAL', ANSWER: 'SVAR', NOTE: 'NOTAT' };
+
+/**
+ * The vendor's refusal codes, as the Volven 8221 errors a KITH system gives for the same refusal (the model's receipt
+ * speaks 8221); a code it does not know is X99 Annen feil, its text kept.
+ */
+const FEILKODE_8221: Record<string, string> = { UKJENT_MOTTAKER: 'E21', UKJENT_PASIENT: 'E35', UKJENT_AVSENDER: 'X99', UGYLDIG_MELDING: 'T02' };
+
+const kvitteringSchema = z.object({
+  kvittering: z.object({
+    meldingId: str,
+    status: z.enum(['MOTTATT', 'AVVIST']),
+    feilkode: optStr,
+    beskrivelse: optStr,
+    mottatt: optStr,
+  }),
+});
+
+/**
+ * The export's receipt (`kvittering`) for `message` as the model's receipt: MOTTATT → OK, AVVIST → REJECTED with the
+ * 8221 code of its feilkode and its description. A receipt for another message id is a bad response.
+ */
+export function mapKvittering(body: unknown, message: Pick<MessageModel, 'id'>): MessageReceipt {
+  const { kvittering } = validatePayload(kvitteringSchema, parseJson(body, 'care-json receipt'), 'care-json receipt');
+  if (kvittering.meldingId !== message.id) throw new BadResponseError('a care-json receipt that does not refer to the message sent');
+  if (kvittering.status === 'MOTTATT') return { status: 'OK', code: null, text: null };
+  return { status: 'REJECTED', code: (kvittering.feilkode && FEILKODE_8221[kvittering.feilkode]) ?? 'X99', text: kvittering.beskrivelse ?? kvittering.feilkode };
 }
 
 export interface SearchPage {

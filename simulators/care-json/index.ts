@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { careRecordFor } from '../kit/careRecordFor';
 import { tjenestemottaker } from './tjenestemottaker';
+import { melding, MESSAGE_PATH, takeMelding } from './meldinger';
+import { messagesOf, type MessagingSystem } from '../kit/messaging';
 
 /**
  * Municipal care system, vendor REST/JSON export (the Bergen and Askøy instances). Modelled on the export
@@ -10,7 +12,10 @@ import { tjenestemottaker } from './tjenestemottaker';
  *   the body only; the query string carries paging and nothing else);
  * - `X-Api-Key` header, 401 without it;
  * - offset paging over the recipients found: `{ totaltAntall, offset, limit, treff }`, limit capped at 100;
- * - errors as `{ feilkode, melding }`.
+ * - errors as `{ feilkode, melding }`;
+ * - dialogue messages (issue 15): `POST /api/v2/meldinger` takes one message for one of the municipality's services and
+ *   answers the vendor's receipt (simulators/care-json/meldinger.ts); each recipient in the export lists its
+ *   `meldinger`.
  */
 export const SEARCH_PATH = '/api/v2/tjenestemottakere/sok';
 const MAX_LIMIT = 100;
@@ -66,8 +71,18 @@ function createApp(context: SimulatorContext): express.Express {
       totaltAntall: found.length,
       offset,
       limit,
-      treff: found.slice(offset, offset + limit).map((f) => tjenestemottaker(f.nin, f.record)),
+      treff: found.slice(offset, offset + limit).map((f) => ({ ...tjenestemottaker(f.nin, f.record), meldinger: messagesOf(context, f.nin).map(melding) })),
     });
+  });
+  // One dialogue message for a care service of the municipality, answered by the vendor's receipt.
+  const messaging: MessagingSystem = { service: 'MUNICIPAL_CARE', holds: (nin) => find(nin) !== undefined };
+  app.post(MESSAGE_PATH, requireApiKey(String(context.instance.options.apiKey ?? '')), (req, res) => {
+    const taken = takeMelding(context, messaging, req.body);
+    if (!taken) {
+      feil(res, 400, 'UGYLDIG_FORESPORSEL', 'meldingId og avsender.herId må være med');
+      return;
+    }
+    res.status(taken.status).json(taken.body);
   });
   app.use((_req, res) => {
     feil(res, 404, 'IKKE_FUNNET', 'Ukjent ressurs');

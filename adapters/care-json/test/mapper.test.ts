@@ -142,7 +142,7 @@ describe('care-json mapper', () => {
         p.treff = [{ fodselsnummer: HOME, iplos: '' }];
       }),
     ).records.get(HOME);
-    expect(record).toEqual({ services: [], visits: [], functionalAssessment: null, nextOfKin: [], welfareTechnology: [], medications: [], administrations: [] });
+    expect(record).toEqual({ services: [], visits: [], functionalAssessment: null, nextOfKin: [], welfareTechnology: [], medications: [], administrations: [], messages: [] });
   });
 
   it('rejects the simulator\'s invalid answer: no fodselsnummer, ISO dates', () => {
