@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseXml, validatePayload } from '../kit';
-import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus, type MessageModel, type MessageReceipt } from '../model';
+import { CODE_SYSTEM, type Coding, type GpRecordModel, type MedicationModel, type MedicationStatus, type MessageModel, type MessageReceipt, type UpcomingItemModel } from '../model';
 import type { OutgoingMessage } from '../contracts';
 import { messageReceipt } from '../kit/kithMessage';
 import { normaliseHprNumber } from '../../lib/identifiers';
@@ -80,6 +80,16 @@ function journalSchema(d: DateCodec) {
     Text: optionalText,
     HealthcareProfessional: professional.optional(),
   });
+  // A consultation planned in the appointment book.
+  const plannedConsultation = z.object({
+    Id: z.string().min(1),
+    StartDateTime: d.dateTime,
+    DurationMinutes: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d{1,4}$/)).optional(),
+    ContactType: cv.optional(),
+    Reason: cv.optional(),
+    Text: optionalText,
+    HealthcareProfessional: professional.optional(),
+  });
   // A dialogue message the office sent or received (issue 15): the parties by HER-id, the thread and what it answers.
   const party = z.object({
     Name: text,
@@ -104,6 +114,7 @@ function journalSchema(d: DateCodec) {
     Problem: list(problem),
     Prescription: list(prescription),
     Referral: list(referral),
+    PlannedConsultation: list(plannedConsultation),
     Message: list(message),
   });
 }
@@ -249,6 +260,30 @@ export function mapJournal(j: Journal): GpRecordModel {
       };
     }),
     messages: j.Message.map(mapMessage).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
+    plannedFollowUps: j.PlannedConsultation.map(mapPlannedConsultation).sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id)),
+  };
+}
+
+const CONTACT_WORDS: Partial<Record<GpRecordModel['consultations'][number]['contactType'], string>> = { PHONE: 'Telefonkonsultasjon', VIDEO: 'Videokonsultasjon', HOME_VISIT: 'Sykebesøk' };
+
+/**
+ * A planned consultation → a follow-up: titled by the GP's text (or the reason), with how it takes place where it is
+ * not at the office. The office itself is the source's, named by the subgraph.
+ */
+function mapPlannedConsultation(c: Journal['PlannedConsultation'][number]): UpcomingItemModel {
+  const contactType = (c.ContactType && CONTACT_TYPES[c.ContactType['@_V']]) ?? 'OTHER';
+  const what = c.Text ?? (c.Reason?.['@_DN'] ? `Kontroll: ${c.Reason['@_DN']}` : 'Planlagt konsultasjon');
+  const how = CONTACT_WORDS[contactType];
+  return {
+    id: c.Id,
+    kind: 'FOLLOW_UP',
+    time: c.StartDateTime,
+    title: how ? `${how}: ${what}` : what,
+    service: null,
+    status: 'PLANNED',
+    deadline: null,
+    referralId: null,
+    hprNumber: c.HealthcareProfessional?.Ident.Id ?? null,
   };
 }
 

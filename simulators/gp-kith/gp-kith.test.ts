@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger';
 import { withCheckDigits } from '../../lib/nin';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, doseText, getPopulationIndex, type Person } from '../population';
+import { dateOf, instantOf } from '../population/clock';
 import { gpKithSimulator } from '.';
 import { receiptsSettled } from '../../adapters/kit/appRec';
 import { sourceFailure, testKit } from '../../adapters/kit/testing';
@@ -70,7 +71,29 @@ function expected(p: Person): GpRecordModel {
       note: m.note,
       hprNumber: m.hprNumber,
     })),
-    referrals: r.referrals.map((f) => ({ id: f.id, date: f.date, toOrgNumber: f.toOrgNumber, toDepartment: f.toDepartment, reason: icpc(f.reason), text: f.text, hprNumber: f.hprNumber })),
+    // An open referral is dated relative to the world's today (population/clock.ts).
+    referrals: r.referrals.map((f) => ({
+      id: f.id,
+      date: f.sentDaysAgo === undefined ? f.date : dateOf({ days: -f.sentDaysAgo }),
+      toOrgNumber: f.toOrgNumber,
+      toDepartment: f.toDepartment,
+      reason: icpc(f.reason),
+      text: f.text,
+      hprNumber: f.hprNumber,
+    })),
+    plannedFollowUps: r.plannedFollowUps
+      .map((f) => ({
+        id: f.id,
+        kind: 'FOLLOW_UP' as const,
+        time: instantOf(f.at),
+        title: f.contactType === 'phone' ? `Telefonkonsultasjon: ${f.text}` : f.text,
+        service: null,
+        status: 'PLANNED' as const,
+        deadline: null,
+        referralId: null,
+        hprNumber: f.hprNumber,
+      }))
+      .sort((a, b) => a.time.localeCompare(b.time)),
     // No office of these instances holds dialogue messages at start (simulators/gp-kith/messages.test.ts has them).
     messages: [],
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildXml } from '../kit/xml';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { CODE_SYSTEMS, doseText, type GpRecord, type MedicationUse, type Person } from '../population';
+import { dateOf, instantOf } from '../population/clock';
 import type { Coding } from '../population/codes';
 import { NS, PROFILES, qualifier, xmlns, type Dialect } from './dialects';
 import { CODE_LISTS, entry } from '../../codelists';
@@ -62,7 +63,7 @@ export interface Patient {
 const MESSAGE_TYPE_SYSTEM = '2.16.578.1.12.4.1.1.8279';
 
 /** The journal extract of one patient's record, in the product's version of the schema. */
-function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
+function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): Record<string, unknown> {
   const profile = PROFILES[dialect];
   const j = qualifier(profile.prefixes.journal);
   const d = DATES[dialect];
@@ -123,7 +124,8 @@ function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
       [j('Prescription')]: p.record.prescriptions.map(prescription),
       [j('Referral')]: p.record.referrals.map((r) => ({
         [j('Id')]: r.id,
-        [j('IssueDate')]: d.date(r.date),
+        // An open referral was sent lately, whatever day it is answered on (population/clock.ts).
+        [j('IssueDate')]: d.date(r.sentDaysAgo === undefined ? r.date : dateOf({ days: -r.sentDaysAgo }, now)),
         [j('ReceivingOrganisation')]: {
           [j('Ident')]: { [j('Id')]: r.toOrgNumber, [j('TypeId')]: { '@_V': 'ENH', '@_S': ORG_ID_TYPE, '@_DN': 'Organisasjonsnummeret i Enhetsregisteret' } },
           [j('Department')]: r.toDepartment,
@@ -131,6 +133,16 @@ function journalContent(dialect: Dialect, p: Patient): Record<string, unknown> {
         [j('Reason')]: icpc(r.reason),
         [j('Text')]: r.text,
         [j('HealthcareProfessional')]: hpr(r.hprNumber),
+      })),
+      // The appointment book's planned consultations (kontroller), dated when the answer is made.
+      [j('PlannedConsultation')]: p.record.plannedFollowUps.map((f) => ({
+        [j('Id')]: f.id,
+        [j('StartDateTime')]: d.dateTime(instantOf(f.at, now)),
+        [j('DurationMinutes')]: f.minutes,
+        [j('ContactType')]: { '@_V': CONTACT_TYPES[f.contactType].V, '@_DN': CONTACT_TYPES[f.contactType].DN },
+        [j('Reason')]: icpc(f.reason),
+        [j('Text')]: f.text,
+        [j('HealthcareProfessional')]: hpr(f.hprNumber),
       })),
       [j('Message')]: (p.messages ?? []).map(message),
     },
@@ -189,7 +201,7 @@ function svarMsgHead(dialect: Dialect, svar: Svar, now: Date, msgId: string): Re
         [m('MsgType')]: { '@_V': 'XML', '@_DN': 'XML-instans' },
         [m('MimeType')]: 'text/xml',
         [m('Description')]: 'Journaluttrekk',
-        [m('Content')]: journalContent(dialect, found),
+        [m('Content')]: journalContent(dialect, found, now),
       },
     });
   }

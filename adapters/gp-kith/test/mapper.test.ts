@@ -102,6 +102,22 @@ describe('gp-kith mapper, Nordlys Journal (soap11)', () => {
     ]);
   });
 
+  it('maps a planned consultation (kontroll) to a follow-up in UTC, titled by the GP\'s text', () => {
+    expect(ingrid?.plannedFollowUps).toEqual([
+      {
+        id: 'kontroll-000081',
+        kind: 'FOLLOW_UP',
+        time: '2026-11-10T09:20:00Z',
+        title: 'Kontroll etter sykehusopphold: vekt, blodtrykk og nyreprøver.',
+        service: null,
+        status: 'PLANNED',
+        deadline: null,
+        referralId: null,
+        hprNumber: '9217889',
+      },
+    ]);
+  });
+
   it('accepts a KITH time that carries its own offset', () => {
     const withOffset = nordlys.replace('V="2024-11-17T13:40:00"', 'V="2024-11-17T13:40:00+01:00"');
     expect(records('soap11', withOffset).get('03864013065')?.consultations[3]?.time).toBe('2024-11-17T12:40:00Z');
@@ -153,6 +169,12 @@ describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
     expect(c?.note).toBe('Undersøkt. Ingen alarmsymptomer. Råd gitt.');
   });
 
+  it('maps a planned phone consultation without text or person, titled by how and why', () => {
+    expect(astrid?.plannedFollowUps).toEqual([
+      { id: 'kontroll-000224', kind: 'FOLLOW_UP', time: '2026-11-13T12:40:00Z', title: 'Telefonkonsultasjon: Kontroll: Kronisk obstruktiv lungesykdom', service: null, status: 'PLANNED', deadline: null, referralId: null, hprNumber: null },
+    ]);
+  });
+
   it('maps a stopped prescription and a referral with compact dates', () => {
     expect(astrid?.prescriptions.find((p) => p.id === 'resept-000222')).toEqual({
       id: 'resept-000222',
@@ -188,7 +210,7 @@ describe('gp-kith mapper, Fjord EPJ (soap12)', () => {
 
   it('reads a patient with nothing recorded (an empty Journal element) as an empty record', () => {
     const empty = fjord.replace(/<Journal xmlns="([^"]+)">[\s\S]*?<\/Journal>/, '<Journal xmlns="$1"/>');
-    expect(records('soap12', empty).get('65849226767')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [], messages: [] });
+    expect(records('soap12', empty).get('65849226767')).toEqual({ consultations: [], problems: [], prescriptions: [], referrals: [], messages: [], plannedFollowUps: [] });
   });
 
   it('reads an empty MsgHeadList as no patients', () => {
