@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 import type { CareRecordModel, CareServiceType, MedicationModel, MessageModel, MessageReceipt } from '../model';
 import { careDose } from '../kit/careDose';
-import { IPLOS_SERVICE_TYPES, medicationStatusFromText, newestFirst, relationFromText, serviceTypeFromText, welfareTypeFromText } from '../kit/careVocabulary';
+import {
+  careTeamRoleFrom,
+  IPLOS_SERVICE_TYPES,
+  medicationStatusFromText,
+  newestFirst,
+  personNameFrom,
+  plannedVisitTitle,
+  relationFromText,
+  serviceTypeFromText,
+  welfareTypeFromText,
+} from '../kit/careVocabulary';
 import { hprNumberSchema } from '../../lib/identifiers';
 import { isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../../lib/osloTime';
 
@@ -129,6 +139,28 @@ const recipientSchema = z.object({
       utfortAvHpr: hpr,
     }),
   ),
+  // Who is responsible for the recipient, each for a period.
+  ansvarlige: list(
+    z.object({
+      rollekode: optStr,
+      rolle: optStr,
+      hprNummer: hpr,
+      navn: optStr,
+      enhet: str,
+      enhetHerId: blank(z.string().regex(/^\d{1,9}$/)),
+      fraDato: blank(nbDate),
+      tilDato: blank(nbDate),
+    }),
+  ),
+  planlagteBesok: list(
+    z.object({
+      besokId: str,
+      tidspunkt: nbDateTime,
+      varighetMin: blank(z.number().int().min(0)),
+      oppgaver: list(z.string()),
+      enhet: optStr,
+    }),
+  ),
   // The dialogue messages the care services sent or received about the recipient (issue 15).
   meldinger: list(
     z.object({
@@ -226,6 +258,25 @@ export function mapRecipient(r: Recipient): CareRecordModel {
       r.utdelinger.map((u) => ({ id: u.utdelingId, time: u.tidspunkt, atc: u.atcKode, name: u.navn, given: u.gitt, note: u.merknad, hprNumber: u.utfortAvHpr })),
     ),
     messages: r.meldinger.map(mapMelding).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
+    // A role the model does not know, or a member named by neither HPR number nor name, is left out.
+    careTeam: r.ansvarlige.flatMap((a) => {
+      const role = careTeamRoleFrom(a.rollekode, a.rolle);
+      if (!role || (!a.hprNummer && !a.navn)) return [];
+      return [{ role, hprNumber: a.hprNummer, name: personNameFrom(a.navn), service: a.enhet, orgNumber: null, herId: a.enhetHerId, phone: null, start: a.fraDato, end: a.tilDato }];
+    }),
+    plannedVisits: r.planlagteBesok
+      .map((b) => ({
+        id: b.besokId,
+        kind: 'VISIT' as const,
+        time: b.tidspunkt,
+        title: plannedVisitTitle(b.oppgaver),
+        service: b.enhet,
+        status: 'PLANNED' as const,
+        deadline: null,
+        referralId: null,
+        hprNumber: null,
+      }))
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
   };
 }
 

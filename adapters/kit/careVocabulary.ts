@@ -56,3 +56,32 @@ export function medicationStatusFromText(text: string | null): MedicationStatus 
 export function newestFirst<T extends { time: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
 }
+
+type TeamRole = NonNullable<CareRecordModel['careTeam']>[number]['role'];
+
+/**
+ * The care team's roles by the care systems' codes (the local list care-team-role: PRIMAERKONTAKT, KOORDINATOR,
+ * IP_KOORDINATOR) or, without a known code, by their Norwegian words; null for a role the model does not know.
+ */
+export function careTeamRoleFrom(code: string | null, text: string | null): TeamRole | null {
+  const byCode: Record<string, TeamRole> = { PRIMAERKONTAKT: 'PRIMARY_CONTACT', KOORDINATOR: 'MUNICIPAL_COORDINATOR', IP_KOORDINATOR: 'PLAN_COORDINATOR' };
+  const coded = code ? byCode[code.toUpperCase()] : undefined;
+  if (coded) return coded;
+  const t = (text ?? '').toLowerCase();
+  if (t.includes('primærkontakt')) return 'PRIMARY_CONTACT';
+  if (t.includes('individuell plan')) return 'PLAN_COORDINATOR';
+  if (t.includes('koordinator')) return 'MUNICIPAL_COORDINATOR';
+  return null;
+}
+
+/** A person's name as a care system writes it ("Line Knutsen"): the last word the family name; null for one word or none. */
+export function personNameFrom(text: string | null): { given: string; middle: null; family: string } | null {
+  const words = (text ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length < 2) return null;
+  return { given: words.slice(0, -1).join(' '), middle: null, family: words[words.length - 1] as string };
+}
+
+/** A planned visit's title: what the service will do. */
+export function plannedVisitTitle(tasks: readonly string[]): string {
+  return tasks.length ? `Planlagt besøk: ${tasks.join(', ')}` : 'Planlagt besøk';
+}

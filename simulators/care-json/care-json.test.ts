@@ -4,6 +4,7 @@ import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, getPopulationIndex } from '../population';
+import { instantOf } from '../population/clock';
 import { careJsonSimulator } from '.';
 
 const logger = createLogger('test');
@@ -51,6 +52,17 @@ describe('care-json simulator with the care-json adapter', () => {
     expect(record.medications.map((m) => [m.atc, m.status])).toEqual(truth.medications.map((m) => [m.atc, m.status === 'active' ? 'ACTIVE' : 'STOPPED']));
     expect(record.functionalAssessment?.date).toBe(truth.functionalScores?.date);
     expect(result.get(deceased.nin)?.services.every((s) => s.end === deceased.deceasedDate)).toBe(true);
+  });
+
+  it('exports the care team with names and the units\' HER-ids, and the planned visits dated ahead of today', async () => {
+    const record = (await adapter().read([home.nin])).get(home.nin)!;
+    expect(record.careTeam?.map((m) => [m.role, m.hprNumber, m.service, m.herId, m.start, m.end])).toEqual(
+      home.careRecord!.careTeam.map((m) => [m.role, m.hprNumber, m.unit, m.unit === 'Koordinerende enhet' ? '81320' : '81302', m.start, m.end]),
+    );
+    // Line Knutsen (persona home-care-nurse) is her primary contact now.
+    expect(record.careTeam?.find((m) => m.role === 'PRIMARY_CONTACT' && m.end === null)?.name).toEqual({ given: 'Line', middle: null, family: 'Knutsen' });
+    expect(record.plannedVisits?.map((v) => v.time)).toEqual(home.careRecord!.plannedVisits.map((v) => instantOf(v.at)).sort());
+    expect(record.plannedVisits?.every((v) => Date.parse(v.time) > Date.now() && v.service === 'Hjemmesykepleien sone sør')).toBe(true);
   });
 
   it('refuses a request without the right X-Api-Key', async () => {

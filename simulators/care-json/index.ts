@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
-import { careRecordFor } from '../kit/careRecordFor';
+import { careDirectory, careRecordFor } from '../kit/careRecordFor';
 import { tjenestemottaker } from './tjenestemottaker';
 import { melding, MESSAGE_PATH, takeMelding } from './meldinger';
 import { messagesOf, type MessagingSystem } from '../kit/messaging';
@@ -43,6 +43,7 @@ function queryInt(value: unknown, fallback: number): number | undefined {
 
 function createApp(context: SimulatorContext): express.Express {
   const find = careRecordFor(context);
+  const directory = careDirectory(context);
   const app = express();
   app.use(express.json({ limit: '1mb' }));
   app.post(SEARCH_PATH, requireApiKey(String(context.instance.options.apiKey ?? '')), (req, res) => {
@@ -71,7 +72,7 @@ function createApp(context: SimulatorContext): express.Express {
       totaltAntall: found.length,
       offset,
       limit,
-      treff: found.slice(offset, offset + limit).map((f) => ({ ...tjenestemottaker(f.nin, f.record), meldinger: messagesOf(context, f.nin).map(melding) })),
+      treff: found.slice(offset, offset + limit).map((f) => ({ ...tjenestemottaker(f.nin, f.record, directory), meldinger: messagesOf(context, f.nin).map(melding) })),
     });
   });
   // One dialogue message for a care service of the municipality, answered by the vendor's receipt.

@@ -1,6 +1,8 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { entry } from '../../codelists';
-import type { CareRecord, CareServiceType, MedicationUse, NextOfKin, WelfareTechnology } from '../population';
+import type { CareRecord, CareServiceType, CareTeamMember, MedicationUse, NextOfKin, WelfareTechnology } from '../population';
+import { instantOf } from '../population/clock';
+import type { CareDirectory } from '../kit/careRecordFor';
 import { doseText } from '../population';
 import { CARE_SERVICE_CODE } from '../population/careCodes';
 
@@ -59,7 +61,18 @@ function legemiddel(m: MedicationUse): Record<string, unknown> {
   };
 }
 
-export function tjenestemottaker(nin: string, record: CareRecord): Record<string, unknown> {
+/** The export's words for the care team's roles, with the system's own short codes. */
+const ROLLE: Record<CareTeamMember['role'], { rollekode: string; rolle: string }> = {
+  PRIMARY_CONTACT: { rollekode: 'PRIMAERKONTAKT', rolle: 'Primærkontakt' },
+  MUNICIPAL_COORDINATOR: { rollekode: 'KOORDINATOR', rolle: 'Koordinator' },
+  PLAN_COORDINATOR: { rollekode: 'IP_KOORDINATOR', rolle: 'Koordinator for individuell plan' },
+};
+
+/**
+ * One recipient as the export writes it. `directory` says what the system knows beside the record (its units'
+ * HER-ids, its staff's names) and when it answers: the planned visits are dated then.
+ */
+export function tjenestemottaker(nin: string, record: CareRecord, directory?: CareDirectory): Record<string, unknown> {
   return {
     fodselsnummer: nin,
     kommunenummer: record.municipality,
@@ -100,6 +113,24 @@ export function tjenestemottaker(nin: string, record: CareRecord): Record<string
       gitt: a.given,
       merknad: a.note ?? '',
       utfortAvHpr: a.hprNumber,
+    })),
+    // Who is responsible for the recipient, each for a period (primærkontakt, koordinator), with the unit's HER-id.
+    ansvarlige: record.careTeam.map((m) => ({
+      ...ROLLE[m.role],
+      hprNummer: m.hprNumber,
+      navn: directory?.nameOf(m.hprNumber) ?? '',
+      enhet: m.unit,
+      enhetHerId: directory?.herIdOf(m.unit) ?? '',
+      fraDato: norskDato(m.start),
+      tilDato: norskDato(m.end),
+    })),
+    // The service's plan for the coming days.
+    planlagteBesok: record.plannedVisits.map((v) => ({
+      besokId: v.id,
+      tidspunkt: norskTidspunkt(instantOf(v.at, directory?.now)),
+      varighetMin: v.minutes,
+      oppgaver: v.tasks,
+      enhet: v.unit,
     })),
   };
 }

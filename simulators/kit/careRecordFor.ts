@@ -13,3 +13,25 @@ export function careRecordFor({ instance, orgs, population }: SimulatorContext):
     return person as Person & { careRecord: CareRecord };
   };
 }
+
+/** What a care system knows beside the record: its units' HER-ids, its staff's names, and the moment it answers. */
+export interface CareDirectory {
+  /** A unit's HER-id in the address register, by its name; null for a unit without one. */
+  herIdOf(unit: string): string | null;
+  /** A member of staff's name as the system writes it ("Line Knutsen"), by HPR number. */
+  nameOf(hprNumber: string): string | null;
+  /** The moment the answer is made, which dates what is planned (population/clock.ts); now by default. */
+  now?: Date;
+}
+
+/** The directory of the municipalities one instance serves (organisations.json `services`) and the population's practitioners. */
+export function careDirectory({ instance, orgs, population }: SimulatorContext): CareDirectory {
+  const units = new Map(orgs.municipalities.filter((m) => m.careInstance === instance.id).flatMap((m) => m.services.map((s) => [s.name, s.herId] as const)));
+  return {
+    herIdOf: (unit) => units.get(unit) ?? null,
+    nameOf: (hpr) => {
+      const p = population.practitioners.get(hpr);
+      return p ? `${p.givenName} ${p.familyName}` : null;
+    },
+  };
+}

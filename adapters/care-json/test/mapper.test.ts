@@ -142,7 +142,48 @@ describe('care-json mapper', () => {
         p.treff = [{ fodselsnummer: HOME, iplos: '' }];
       }),
     ).records.get(HOME);
-    expect(record).toEqual({ services: [], visits: [], functionalAssessment: null, nextOfKin: [], welfareTechnology: [], medications: [], administrations: [], messages: [] });
+    expect(record).toEqual({
+      services: [],
+      visits: [],
+      functionalAssessment: null,
+      nextOfKin: [],
+      welfareTechnology: [],
+      medications: [],
+      administrations: [],
+      messages: [],
+      careTeam: [],
+      plannedVisits: [],
+    });
+  });
+
+  it('maps the care team by role code or word, with periods, and planned visits in UTC, soonest first', () => {
+    const record = mapSearchPage(
+      edited((p) => {
+        const ingrid = p.treff.find((t) => t.fodselsnummer === HOME) as Record<string, unknown>;
+        ingrid.ansvarlige = [
+          { rollekode: 'PRIMAERKONTAKT', rolle: 'Primærkontakt', hprNummer: '9687131', navn: 'Hanne Berg', enhet: 'Hjemmesykepleien sone sør', enhetHerId: '81302', fraDato: '23.12.2024', tilDato: '17.09.2026' },
+          { rollekode: 'PRIMAERKONTAKT', rolle: 'Primærkontakt', hprNummer: '09757146', navn: 'Line Knutsen', enhet: 'Hjemmesykepleien sone sør', enhetHerId: '81302', fraDato: '17.09.2026', tilDato: '' },
+          // An older export without codes: the role read by its words.
+          { rollekode: '', rolle: 'Koordinator for individuell plan', hprNummer: '', navn: 'Trine Dahl', enhet: 'Koordinerende enhet', enhetHerId: '', fraDato: '', tilDato: '' },
+          // A role the model does not know, and a member named by nothing.
+          { rollekode: 'FYSIO', rolle: 'Fysioterapeut', hprNummer: '1234567', navn: 'Per Hansen', enhet: 'Rehabilitering', enhetHerId: '', fraDato: '', tilDato: '' },
+          { rollekode: 'KOORDINATOR', rolle: 'Koordinator', hprNummer: '', navn: '', enhet: 'Koordinerende enhet', enhetHerId: '81320', fraDato: '', tilDato: '' },
+        ];
+        ingrid.planlagteBesok = [
+          { besokId: 'plan-2', tidspunkt: '12.11.2026 20:15', varighetMin: 20, oppgaver: ['Tilsyn'], enhet: 'Hjemmesykepleien sone sør' },
+          { besokId: 'plan-1', tidspunkt: '12.11.2026 08:30', varighetMin: '', oppgaver: [], enhet: '' },
+        ];
+      }),
+    ).records.get(HOME);
+    expect(record?.careTeam).toEqual([
+      { role: 'PRIMARY_CONTACT', hprNumber: '9687131', name: { given: 'Hanne', middle: null, family: 'Berg' }, service: 'Hjemmesykepleien sone sør', orgNumber: null, herId: '81302', phone: null, start: '2024-12-23', end: '2026-09-17' },
+      { role: 'PRIMARY_CONTACT', hprNumber: '9757146', name: { given: 'Line', middle: null, family: 'Knutsen' }, service: 'Hjemmesykepleien sone sør', orgNumber: null, herId: '81302', phone: null, start: '2026-09-17', end: null },
+      { role: 'PLAN_COORDINATOR', hprNumber: null, name: { given: 'Trine', middle: null, family: 'Dahl' }, service: 'Koordinerende enhet', orgNumber: null, herId: null, phone: null, start: null, end: null },
+    ]);
+    expect(record?.plannedVisits).toEqual([
+      { id: 'plan-1', kind: 'VISIT', time: '2026-11-12T07:30:00Z', title: 'Planlagt besøk', service: null, status: 'PLANNED', deadline: null, referralId: null, hprNumber: null },
+      { id: 'plan-2', kind: 'VISIT', time: '2026-11-12T19:15:00Z', title: 'Planlagt besøk: Tilsyn', service: 'Hjemmesykepleien sone sør', status: 'PLANNED', deadline: null, referralId: null, hprNumber: null },
+    ]);
   });
 
   it('rejects the simulator\'s invalid answer: no fodselsnummer, ISO dates', () => {
