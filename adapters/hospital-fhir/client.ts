@@ -1,8 +1,9 @@
 import { type AxiosResponse, isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
-import type { HospitalAdapter } from '../contracts';
-import { BadResponseError, type AdapterKit } from '../kit';
+import type { HospitalAdapter, MessageSink, OutgoingMessage } from '../contracts';
+import { BadResponseError, type AdapterKit, type WriteOptions } from '../kit';
+import { COMMUNICATION_PATH, communicationFor, ifNoneExist, readCreated, readRefusal } from './communication';
 import type { HospitalRecordModel } from '../model';
 import { SYSTEM } from './fhir';
 import { manifest, type HospitalFhirOptions } from './manifest';
@@ -39,6 +40,8 @@ export const REVINCLUDES = [
   'CareTeam:patient',
   'Appointment:patient',
   'Task:patient',
+  // The dialogue messages between services about the patient (issue 15).
+  'Communication:subject',
 ];
 const DEFAULT_PAGE_SIZE = 200;
 /** A search of 50 patients fits in far fewer pages; more means a server that pages forever. */
@@ -46,7 +49,7 @@ const MAX_PAGES = 100;
 
 const SYSTEM_BY_KIND = { FNR: SYSTEM.fnr, DNR: SYSTEM.dnr, HNR: SYSTEM.hnr } as const;
 
-export function createHospitalFhirAdapter(instance: InstanceConfig, options: HospitalFhirOptions, kit: AdapterKit): HospitalAdapter {
+export function createHospitalFhirAdapter(instance: InstanceConfig, options: HospitalFhirOptions, kit: AdapterKit): HospitalAdapter & MessageSink {
   const http = kit.http(instance);
   const tokens = new TokenCache(http, options);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -123,8 +126,38 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
       fetchBatch: async (nins, signal) => new Map([...(await search(nins, signal, revincludes, includes))].map(([nin, record]) => [nin, keep(record)])),
     });
 
+  /**
+   * The write side (MessageSink, issue 15): one dialogue message as a Communication (./communication.ts), created on
+   * condition that no Communication carries its id (`If-None-Exist`), through `kit.write`: 201 or 200 with the
+   * resource → OK; 400, 409, 412 or 422 with an OperationOutcome → REJECTED with its code; anything else the source's
+   * failure. The patient is named in the body only.
+   */
+  const sendMessage = async (message: OutgoingMessage, writeOptions?: WriteOptions) => {
+    const body = JSON.stringify(communicationFor(message));
+    return kit.write(
+      instance,
+      'message',
+      async (signal) => {
+        try {
+          const created = await fhirCall(
+            (headers) => http.post<string>(COMMUNICATION_PATH, body, { signal, headers: { ...headers, 'Content-Type': 'application/fhir+json', 'If-None-Exist': ifNoneExist(message) } }),
+            signal,
+            { renewed: false },
+          );
+          return readCreated(created, message);
+        } catch (error) {
+          const refusal = isAxiosError(error) && [400, 409, 412, 422].includes(error.response?.status ?? 0) ? readRefusal(error.response?.data) : null;
+          if (refusal) return refusal;
+          throw error;
+        }
+      },
+      writeOptions,
+    );
+  };
+
   return {
     instance,
+    sendMessage,
     read: readWith('hospital-record', REVINCLUDES, [], (record) => record),
     // EpisodeOfCare and Consent, and through the blocks their documents and encounters: only the access facts
     // (episodes of care, blocks, the referrals behind blocked documents) are kept; the other lists are empty.

@@ -3,6 +3,7 @@ import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 import type { BlockModel, CareTeamMemberModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus, PersonName, ReferralAssessmentModel, UpcomingItemModel } from '../model';
 import { blocksOf } from './consents';
+import { communicationSchema, mapCommunications, type Communication } from './communication';
 import { referencedId } from './references';
 import {
   appointmentSchema,
@@ -74,6 +75,7 @@ interface Resources {
   CareTeam: CareTeam[];
   Appointment: Appointment[];
   Task: Task[];
+  Communication: Communication[];
 }
 
 const SCHEMAS = {
@@ -87,6 +89,7 @@ const SCHEMAS = {
   CareTeam: careTeamSchema,
   Appointment: appointmentSchema,
   Task: taskSchema,
+  Communication: communicationSchema,
 } as const;
 
 const noResources = (): Resources => ({
@@ -100,6 +103,7 @@ const noResources = (): Resources => ({
   CareTeam: [],
   Appointment: [],
   Task: [],
+  Communication: [],
 });
 
 /**
@@ -221,6 +225,7 @@ function mapRecord(r: Resources): HospitalRecordModel {
     careTeam: careTeam(live(r.EpisodeOfCare), r.CareTeam.filter((c) => c.status !== 'entered-in-error')),
     appointments: r.Appointment.flatMap(mapAppointment).sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
     referralAssessments: r.Task.flatMap(mapTask).sort((a, b) => a.received.localeCompare(b.received) || a.id.localeCompare(b.id)),
+    messages: mapCommunications(r.Communication, isoDateTime),
   };
 }
 

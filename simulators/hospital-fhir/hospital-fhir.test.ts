@@ -195,6 +195,8 @@ function expected(record: HospitalRecord): HospitalRecordModel {
       (c) => c.start,
     ),
     ...coordination(record),
+    // The dialogue messages the hospital holds (seeded for a few demo patients): simulators/hospital-fhir/messages.test.ts.
+    messages: expect.any(Array) as unknown as HospitalRecordModel['messages'],
     blocks: [
       ...record.documents
         .filter((d) => d.blocked)
@@ -696,6 +698,7 @@ describe('hospital FHIR simulator refusals', () => {
       'Task:patient',
       'EpisodeOfCare:patient',
       'Consent:patient',
+      'Communication:subject',
     ]);
   });
 });

@@ -6,6 +6,8 @@ import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
 import { INCLUDABLE, includedResources, includeTargets, INCLUDE_VALUES, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
+import { communicationResource, takeCommunication } from './communication';
+import { messagesOf, type MessagingSystem } from '../kit/messaging';
 import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandling, type PatientSearch } from './searchParams';
 
 /**
@@ -27,6 +29,10 @@ import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandli
  *   counts matches; further pages by `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>` (offset and
  *   count in matches), kept for five minutes, 410 after.
  * The instance serves the patients of the hospital whose `instance` in organisations.json is this one.
+ *
+ * Dialogue messages between services (issue 15): `POST /fhir/Communication` takes one message for one of the
+ * hospital's departments (simulators/hospital-fhir/communication.ts), and a search with
+ * `_revinclude=Communication:subject` returns the messages about each patient.
  */
 export const TOKEN_PATH = '/oauth2/token';
 
@@ -35,7 +41,8 @@ interface Patient {
   record: HospitalRecord;
 }
 
-function createApp({ instance, orgs, population }: SimulatorContext): express.Express {
+function createApp(context: SimulatorContext): express.Express {
+  const { instance, orgs, population } = context;
   const options = instance.options;
   const hospital = orgs.hospitals.find((h) => h.instance === instance.id);
   const patients = new Map<string, Patient>();
@@ -124,6 +131,32 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
     sendFhir(res, 200, page(base, search.groups, offset, capped, id, pagesUrl(base, id, offset, capped)));
   });
 
+  // One dialogue message for a department: created once per message id (201), the same resource again (200).
+  const messaging: MessagingSystem = { service: 'HOSPITAL', holds: (nin) => patients.has(nin) };
+  const communicationHost = {
+    patient: (ref: { nin?: string; localId?: string }) => {
+      const p = ref.nin ? patients.get(ref.nin) : ref.localId ? patientsById.get(ref.localId) : undefined;
+      return p ? { nin: p.person.nin, localId: p.record.localId } : undefined;
+    },
+  };
+  fhir.post('/Communication', express.json({ type: ['application/fhir+json', 'application/json'], limit: '1mb' }), (req, res) => {
+    if (!req.is(['application/fhir+json', 'application/json'])) {
+      sendOutcome(res, 415, 'not-supported', 'Create a Communication with an application/fhir+json body.');
+      return;
+    }
+    const taken = takeCommunication(context, messaging, communicationHost, req.body);
+    if (!taken) {
+      sendOutcome(res, 400, 'required', 'A Communication with the sender\'s message id in identifier is expected.');
+      return;
+    }
+    if (taken.status === 201) res.set('Location', `${baseOf(req)}/fhir/Communication/${String(taken.body.id)}/_history/1`);
+    sendFhir(res, taken.status, taken.body);
+  });
+  fhir.all('/Communication', (_req, res) => {
+    res.set('Allow', 'POST');
+    sendOutcome(res, 405, 'not-supported', 'Create a Communication with POST; read messages through a Patient search with _revinclude=Communication:subject.');
+  });
+
   fhir.all(['/Patient', '/Patient/_search'], (req, res) => {
     res.set('Allow', req.path === '/Patient' ? 'GET' : 'POST');
     sendOutcome(res, 405, 'not-supported', 'Search Patient with GET /fhir/Patient or POST /fhir/Patient/_search.');
@@ -170,7 +203,9 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
       search: { mode },
     });
     return found.map((p) => {
-      const byType = includedResources(p.record, projection);
+      const patientRef = `Patient/${p.record.localId}`;
+      const communications = messagesOf(context, p.person.nin).map((m) => communicationResource(m, patientRef, (id) => context.messages.has(id)));
+      const byType = includedResources(p.record, projection, communications);
       const match = patientResource(p.person, p.record, projection);
       const included = search.revinclude.flatMap((type) => byType[type]);
       // _include follows references from the matches; _include:iterate from everything included, until nothing
@@ -265,6 +300,7 @@ function capabilityStatement(base: string): Record<string, unknown> {
             searchInclude: INCLUDE_VALUES,
             searchRevInclude: REVINCLUDE_VALUES,
           },
+          { type: 'Communication', interaction: [{ code: 'create' }], conditionalCreate: true },
         ],
       },
     ],

@@ -395,6 +395,8 @@ export const REVINCLUDABLE = {
   Task: 'patient',
   EpisodeOfCare: 'patient',
   Consent: 'patient',
+  // The dialogue messages about the patient (simulators/hospital-fhir/communication.ts).
+  Communication: 'subject',
 } as const;
 export type RevIncludable = keyof typeof REVINCLUDABLE;
 /** The `_revinclude` values the server accepts (`Encounter:subject`, …, `Consent:patient`). */
@@ -430,8 +432,8 @@ export function includeTargets(include: Includable, resource: Resource): string[
   return refs.filter((r): r is string => r?.startsWith(prefix) === true).map((r) => r.slice(prefix.length));
 }
 
-/** The resources of one record that point at its patient, by type. */
-export function includedResources(record: HospitalRecord, ctx: ProjectionContext): Record<RevIncludable, Resource[]> {
+/** The resources of one record that point at its patient, by type; `communications`, the patient's messages held here. */
+export function includedResources(record: HospitalRecord, ctx: ProjectionContext, communications: Resource[] = []): Record<RevIncludable, Resource[]> {
   const subject = `Patient/${record.localId}`;
   return {
     Encounter: record.episodes.map((e) => encounterResource(e, subject, ctx)),
@@ -439,10 +441,11 @@ export function includedResources(record: HospitalRecord, ctx: ProjectionContext
     MedicationStatement: record.medications.map((m) => medicationStatementResource(m, subject, ctx)),
     DocumentReference: record.documents.map((d) => documentReferenceResource(d, subject, ctx)),
     Observation: record.labs.map((l) => observationResource(l, subject)),
-    EpisodeOfCare: record.careEpisodes.map((e) => episodeOfCareResource(e, subject, ctx)),
-    Consent: consentResources(record, subject, ctx),
     CareTeam: record.careEpisodes.filter((e) => e.contactPersons.length > 0).map((e) => careTeamResource(e, subject, ctx)),
     Appointment: record.appointments.map((a) => appointmentResource(a, subject, ctx)),
     Task: record.referralAnswers.map((a) => taskResource(a, subject, ctx)),
+    EpisodeOfCare: record.careEpisodes.map((e) => episodeOfCareResource(e, subject, ctx)),
+    Consent: consentResources(record, subject, ctx),
+    Communication: communications,
   };
 }

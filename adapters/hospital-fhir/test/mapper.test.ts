@@ -311,6 +311,7 @@ describe('hospital FHIR mapper', () => {
         careTeam: [],
         appointments: [],
         referralAssessments: [],
+        messages: [],
       });
       expect(quirks.size).toBe(2);
     });
