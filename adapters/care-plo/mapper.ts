@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { hprNumberSchema } from '../../lib/identifiers';
 import { careDose } from '../kit/careDose';
 import {
+  careTeamRoleFrom,
   IPLOS_SERVICE_TYPES,
   medicationStatusFromText,
   newestFirst,
+  personNameFrom,
+  plannedVisitTitle,
   relationFromText,
   serviceTypeFromText,
   welfareTypeFromText,
@@ -29,7 +32,7 @@ import { normaliseOrgNumber } from '../../lib/identifiers';
  */
 
 /** Elements that may repeat; the parser makes them arrays even when there is one. */
-export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling', 'Melding'];
+export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling', 'Melding', 'Ansvarlig', 'PlanlagtBesok'];
 
 /** An element left empty (`<Notat/>`) counts as left out. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
@@ -141,6 +144,27 @@ const pasientSchema = z.object({
       UtfortAv: hpr,
     }),
   ),
+  // Who is responsible for the patient, each for a period, and the service's plan for the coming days.
+  Ansvarlig: list(
+    z.object({
+      Rolle: codeWithText,
+      Helsepersonell: hpr,
+      Navn: opt(text),
+      Enhet: text,
+      EnhetHerId: opt(z.string().regex(/^\d{1,9}$/)),
+      FraDato: opt(isoDate),
+      TilDato: opt(isoDate),
+    }),
+  ),
+  PlanlagtBesok: list(
+    z.object({
+      BesokId: text,
+      Tidspunkt: dateTime,
+      VarighetMin: opt(integer),
+      Oppgave: list(text),
+      Enhet: opt(text),
+    }),
+  ),
   // The dialogue messages the care services sent or received about the patient (issue 15).
   Melding: list(
     z.object({
@@ -189,6 +213,9 @@ export const messageSchema = z.object({
 });
 
 export type Pasient = z.infer<typeof pasientSchema>;
+
+/** Roles in the care team: this project's own list (codelists/local.json). */
+const CARE_TEAM_ROLE_SYSTEM = 'urn:x-patient-graph:codesystem:care-team-role';
 
 /** IPLOS service types, Volven 9151. A service code of another list is read by its DN text instead. */
 const IPLOS_SERVICE_SYSTEM = '2.16.578.1.12.4.1.1.9151';
@@ -260,6 +287,24 @@ export function mapPasient(p: Pasient): CareRecordModel {
       p.Utdeling.map((u) => ({ id: u.UtdelingId, time: u.Tidspunkt, atc: u.Atc, name: u.Navn, given: u.Gitt, note: u.Merknad, hprNumber: u.UtfortAv })),
     ),
     messages: p.Melding.map(mapMelding).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
+    // The role by the local list's code, or by its words; a role the model does not know is left out.
+    careTeam: p.Ansvarlig.flatMap((a) => {
+      const known = a.Rolle['@_S'] === CARE_TEAM_ROLE_SYSTEM ? a.Rolle['@_V'] : null;
+      const role = careTeamRoleFrom(known, a.Rolle['@_DN']);
+      if (!role || (!a.Helsepersonell && !a.Navn)) return [];
+      return [{ role, hprNumber: a.Helsepersonell, name: personNameFrom(a.Navn), service: a.Enhet, orgNumber: null, herId: a.EnhetHerId, phone: null, start: a.FraDato, end: a.TilDato }];
+    }),
+    plannedVisits: p.PlanlagtBesok.map((b) => ({
+      id: b.BesokId,
+      kind: 'VISIT' as const,
+      time: b.Tidspunkt,
+      title: plannedVisitTitle(b.Oppgave),
+      service: b.Enhet,
+      status: 'PLANNED' as const,
+      deadline: null,
+      referralId: null,
+      hprNumber: null,
+    })).sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
   };
 }
 

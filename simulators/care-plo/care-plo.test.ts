@@ -6,6 +6,7 @@ import { loadOrganisations, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
 import { demoPatient, doseText, getPopulationIndex } from '../population';
+import { instantOf } from '../population/clock';
 import { carePloSimulator } from '.';
 
 const logger = createLogger('test');
@@ -67,6 +68,17 @@ describe('care-plo simulator with the care-plo adapter', () => {
     expect(record.medications.map((m) => m.dose?.text)).toEqual(truth.medications.map((m) => doseText(m)));
     expect(record.functionalAssessment?.scores).toEqual(truth.functionalScores?.scores);
     expect(record.nextOfKin.map((k) => k.name)).toEqual(truth.nextOfKin.map((k) => k.name));
+  });
+
+  it('sends the care team with names and the units\' HER-ids, and the next round at the nursing home dated ahead of today', async () => {
+    const record = (await adapter().read([nursingHome.nin])).get(nursingHome.nin)!;
+    const truth = nursingHome.careRecord!;
+    const herId = { 'Hjemmesykepleien sentrum': '82303', 'Ila helse- og velferdssenter': '82311', 'Koordinerende enhet': '82320' } as Record<string, string>;
+    expect(record.careTeam?.map((m) => [m.role, m.hprNumber, m.service, m.herId, m.start, m.end])).toEqual(truth.careTeam.map((m) => [m.role, m.hprNumber, m.unit, herId[m.unit], m.start, m.end]));
+    expect(record.careTeam?.every((m) => m.name !== null)).toBe(true);
+    expect(record.plannedVisits?.map((v) => [v.time, v.title, v.service])).toEqual(truth.plannedVisits.map((v) => [instantOf(v.at), 'Planlagt besøk: Legevisitt', 'Ila helse- og velferdssenter']));
+    expect(record.plannedVisits?.every((v) => Date.parse(v.time) > Date.now())).toBe(true);
+    await receiptsSettled();
   });
 
   it('answers each request with its own MsgHead: HELSEOPPLYSNINGER_LEGE for a patient it holds, DIALOG_SVAR otherwise', async () => {

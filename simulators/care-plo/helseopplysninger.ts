@@ -1,5 +1,7 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
-import type { CareRecord, CareServiceType, NextOfKin, Person, WelfareTechnology } from '../population';
+import type { CareRecord, CareServiceType, CareTeamMember, NextOfKin, Person, WelfareTechnology } from '../population';
+import { instantOf } from '../population/clock';
+import type { CareDirectory } from '../kit/careRecordFor';
 import { entry, LOCAL_SYSTEM, localEntry } from '../../codelists';
 import { doseText } from '../population';
 import { CARE_SERVICE_CODE } from '../population/careCodes';
@@ -47,6 +49,7 @@ export const OID = {
   welfareTechnology: LOCAL_SYSTEM.welfareDevice,
   iplos: LOCAL_SYSTEM.iplosVariable,
   medicationStatus: LOCAL_SYSTEM.careMedicationStatus,
+  careTeamRole: LOCAL_SYSTEM.careTeamRole,
 } as const;
 
 const fromList = (code: string) => ({ V: code, DN: entry('careService', code).display });
@@ -73,6 +76,9 @@ const WELFARE_CODES: Record<WelfareTechnology['type'], { V: string; DN: string }
   MEDICATION_DISPENSER: fromLocal(OID.welfareTechnology, 'MEDDISP'),
   DOOR_SENSOR: fromLocal(OID.welfareTechnology, 'DOR'),
 };
+
+/** The care team's roles in the local list care-team-role. */
+const ROLE_CODES: Record<CareTeamMember['role'], string> = { PRIMARY_CONTACT: 'PRIMAERKONTAKT', MUNICIPAL_COORDINATOR: 'KOORDINATOR', PLAN_COORDINATOR: 'IP_KOORDINATOR' };
 
 const code = (system: string, c: { V: string; DN: string }) => ({ '@_V': c.V, '@_S': system, '@_DN': c.DN });
 
@@ -108,7 +114,7 @@ function melding(m: HeldMessage): Record<string, unknown> {
  * dialogue messages about the patient the service sent or received. `_person` is kept in the signature for callers
  * that walk every person's codes.
  */
-export function pasientBlock(_person: Person, record: CareRecord, municipalityName: string, messages: readonly HeldMessage[] = []): Record<string, unknown> {
+export function pasientBlock(_person: Person, record: CareRecord, municipalityName: string, messages: readonly HeldMessage[] = [], directory?: CareDirectory): Record<string, unknown> {
   return {
     Kommune: { '@_V': record.municipality, '@_S': OID.municipality, '@_DN': municipalityName },
     Tjeneste: record.services.map((s) => ({
@@ -120,6 +126,16 @@ export function pasientBlock(_person: Person, record: CareRecord, municipalityNa
       ...opt('TimerPerUke', s.hoursPerWeek),
       ...opt('Enhet', s.unit),
     })),
+    // Who is responsible for the patient, each for a period; the unit by name and HER-id.
+    Ansvarlig: record.careTeam.map((m) => ({
+      Rolle: code(OID.careTeamRole, fromLocal(OID.careTeamRole, ROLE_CODES[m.role])),
+      Helsepersonell: { HprNr: m.hprNumber },
+      ...opt('Navn', directory?.nameOf(m.hprNumber)),
+      Enhet: m.unit,
+      ...opt('EnhetHerId', directory?.herIdOf(m.unit)),
+      FraDato: m.start,
+      ...opt('TilDato', m.end),
+    })),
     Besok: record.visits.map((v) => ({
       BesokId: v.id,
       Tidspunkt: local(v.time),
@@ -127,6 +143,14 @@ export function pasientBlock(_person: Person, record: CareRecord, municipalityNa
       Oppgave: v.tasks,
       ...opt('Notat', v.note),
       ...opt('UtfortAv', hpr(v.hprNumber)),
+    })),
+    // The service's plan for the coming days, dated when the answer is made.
+    PlanlagtBesok: record.plannedVisits.map((v) => ({
+      BesokId: v.id,
+      Tidspunkt: local(instantOf(v.at, directory?.now)),
+      VarighetMin: v.minutes,
+      Oppgave: v.tasks,
+      Enhet: v.unit,
     })),
     ...(record.functionalScores
       ? {

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
-import { careRecordFor } from '../kit/careRecordFor';
+import { careDirectory, careRecordFor } from '../kit/careRecordFor';
 import { NS } from './helseopplysninger';
 import { Outbox, type Refusal } from '../kit/appRec';
 import { feilmelding, meldingListe, type Party, type Svar } from './messages';
@@ -40,6 +40,7 @@ function createApp(context: SimulatorContext): express.Express {
   // The answers sent, so that the receipts for them can be checked.
   const outbox = new Outbox();
   const find = careRecordFor(context);
+  const directory = careDirectory(context);
   const served = orgs.municipalities.filter((m) => m.careInstance === instance.id);
   const municipalityName = new Map(orgs.municipalities.map((m) => [m.number, m.name]));
   const self: Party = { name: `${served[0]?.name ?? 'Ukjent'} kommune, helse og velferd`, herId: String(instance.options.receiverHerId ?? ''), orgNumber: served[0]?.orgNumber };
@@ -76,7 +77,7 @@ function createApp(context: SimulatorContext): express.Express {
       const person = find(request.nin);
       return {
         request,
-        found: person ? { person, record: person.careRecord, municipalityName: municipalityName.get(person.careRecord.municipality) ?? '', messages: messagesOf(context, person.nin) } : null,
+        found: person ? { person, record: person.careRecord, municipalityName: municipalityName.get(person.careRecord.municipality) ?? '', messages: messagesOf(context, person.nin), directory } : null,
       };
     });
     res.status(200).type('application/xml').send(meldingListe(self, answers, new Date(), (m) => outbox.record(m)));

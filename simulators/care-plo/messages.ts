@@ -8,6 +8,7 @@ import { APPREC_NS, refusalAppRec, type Refusal, type SentMessage } from '../kit
 import { repeatedRequest, type IdKind } from '../kit/dialogRequest';
 import type { Foresporsel } from './request';
 import type { HeldMessage } from '../kit/messageStore';
+import type { CareDirectory } from '../kit/careRecordFor';
 
 /**
  * The answers this system sends, one MsgHead per request (prefixes mh:, dia:, po:; the PLO message and the
@@ -48,7 +49,7 @@ function patientIdent(nin: string, kind: Person['kind'] | IdKind) {
 export interface Svar {
   request: Foresporsel;
   /** The patient and record when this system holds them. */
-  found: { person: Person; record: CareRecord; municipalityName: string; messages?: readonly HeldMessage[] } | null;
+  found: { person: Person; record: CareRecord; municipalityName: string; messages?: readonly HeldMessage[]; directory?: CareDirectory } | null;
 }
 
 const TYPE = {
@@ -107,7 +108,7 @@ function msgHead(self: Party, svar: Svar, now: Date, msgId: string): Record<stri
       },
     },
   };
-  const extract = { Omsorgsuttrekk: { '@_xmlns': NS.extract, ...pasientBlock(found.person, found.record, found.municipalityName, found.messages) } };
+  const extract = { Omsorgsuttrekk: { '@_xmlns': NS.extract, ...pasientBlock(found.person, found.record, found.municipalityName, found.messages, found.directory) } };
   return { 'mh:MsgInfo': msgInfo, 'mh:Document': [document('H', plo), document('V', extract, 'Omsorgsuttrekk')] };
 }
 

@@ -96,6 +96,21 @@ describe('care-plo mapper', () => {
     expect(nursingHome.visits.map((v) => v.id).slice(-3)).toEqual(['besok-sommer-002', 'besok-sommer-001', 'besok-dst-001']);
   });
 
+  it('maps the care team by the local role code or, from another list, by its DN text, with the units\' HER-ids and periods', () => {
+    expect(nursingHome.careTeam).toEqual([
+      { role: 'PRIMARY_CONTACT', hprNumber: '3082321', name: { given: 'Marianne', middle: null, family: 'Lie' }, service: 'Hjemmesykepleien sentrum', orgNumber: null, herId: '82303', phone: null, start: '2023-12-03', end: '2025-11-19' },
+      { role: 'PRIMARY_CONTACT', hprNumber: '9209018', name: null, service: 'Ila helse- og velferdssenter', orgNumber: null, herId: '82311', phone: null, start: '2025-11-19', end: null },
+      { role: 'MUNICIPAL_COORDINATOR', hprNumber: null, name: { given: 'Tone', middle: null, family: 'Strand' }, service: 'Koordinerende enhet', orgNumber: null, herId: null, phone: null, start: null, end: null },
+    ]);
+    expect(home.careTeam).toEqual([]);
+  });
+
+  it('maps planned visits in UTC, titled by their tasks', () => {
+    expect(nursingHome.plannedVisits).toEqual([
+      { id: 'planbesok-000201', kind: 'VISIT', time: '2026-11-04T09:00:00Z', title: 'Planlagt besøk: Legevisitt', service: 'Ila helse- og velferdssenter', status: 'PLANNED', deadline: null, referralId: null, hprNumber: null },
+    ]);
+  });
+
   it('maps the IPLOS scores by their DN text', () => {
     expect(nursingHome.functionalAssessment?.date).toBe('2026-06-05');
     expect(nursingHome.functionalAssessment?.scores).toHaveLength(17);
