@@ -10,11 +10,16 @@
  * - `--control`: the simulators' control API (default SIM_CONTROL_URL, or http://127.0.0.1:4100 for an
  *   instance on this machine when it answers), to switch the source into each fault mode. A real system has
  *   none: those checks are skipped, saying so.
+ * - `--messages`: for a system that takes dialogue messages, send test messages (notes) about a patient of the
+ *   synthetic population to one of its services, from a service of organisations.json: that a message id is taken
+ *   once, and that a service it does not host is refused. On by itself against the simulators (with a control
+ *   API); give it for a vendor's test system, never a production one.
  */
 import { parseArgs } from 'node:util';
 import { systemEntry } from '../adapters/registry';
-import { controlApi, runConformance, type CheckResult, type ConformanceKeys, type FaultControl } from '../adapters/kit/conformance';
+import { controlApi, runConformance, type CheckResult, type ConformanceKeys, type FaultControl, type MessagingCheck } from '../adapters/kit/conformance';
 import type { GpRecordKey } from '../adapters/contracts';
+import type { MessageParty } from '../adapters/model';
 import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../lib/config';
 import { withCheckDigits } from '../lib/nin';
 import { getPopulation } from '../simulators/population';
@@ -63,6 +68,43 @@ function keysOf(instance: InstanceConfig, known: string | undefined): Conformanc
   return { known: given ?? [...nins], unknown: unknownNins(nins, 5), id: (k) => k as string };
 }
 
+/**
+ * Whom the message checks write about and between, for an instance that takes messages: a patient a service of the
+ * instance holds (listed at the GP office, with a care record in the municipality, treated at the hospital), that
+ * service, a sender from another instance's services, and a HER-id of a service another instance hosts.
+ */
+function messagingFor(instance: InstanceConfig): MessagingCheck<unknown> | undefined {
+  const orgs = loadOrganisations();
+  const population = getPopulation();
+  const party = (herId: string, service: string, orgNumber: string): MessageParty => ({ herId, service, orgNumber, hprNumber: null, name: null });
+  const services = [
+    ...orgs.gpOffices.map((o) => ({ instance: o.instance, party: party(o.herId, o.name, o.orgNumber) })),
+    ...orgs.municipalities.flatMap((m) => m.services.map((s) => ({ instance: m.careInstance, party: party(s.herId, s.name, m.orgNumber) }))),
+    ...orgs.hospitals.flatMap((h) => h.departments.map((d) => ({ instance: h.instance, party: party(d.herId, d.name, h.orgNumber) }))),
+  ];
+  const elsewhere = services.filter((s) => s.instance !== instance.id);
+  const sender = elsewhere[0]?.party;
+  const stranger = elsewhere.find((s) => s.instance !== null)?.party.herId;
+  const office = orgs.gpOffices.find((o) => o.instance === instance.id);
+  const municipality = orgs.municipalities.find((m) => m.careInstance === instance.id);
+  const hospital = orgs.hospitals.find((h) => h.instance === instance.id);
+  let found: { nin: string; key: unknown; recipient: MessageParty } | undefined;
+  if (office) {
+    const p = population.persons.find((x) => x.gpRecord?.officeHerId === office.herId);
+    if (p) found = { nin: p.nin, key: { nin: p.nin, officeHerId: office.herId }, recipient: party(office.herId, office.name, office.orgNumber) };
+  } else if (municipality) {
+    const unit = municipality.services[0];
+    const p = population.persons.find((x) => x.careRecord?.municipality === municipality.number);
+    if (p && unit) found = { nin: p.nin, key: p.nin, recipient: party(unit.herId, unit.name, municipality.orgNumber) };
+  } else if (hospital) {
+    const department = hospital.departments[0];
+    const p = population.persons.find((x) => x.hospitalRecords.some((r) => r.orgNumber === hospital.orgNumber));
+    if (p && department) found = { nin: p.nin, key: p.nin, recipient: party(department.herId, department.name, hospital.orgNumber) };
+  }
+  if (!found || !sender || !stranger) return undefined;
+  return { patientNin: found.nin, key: found.key, recipient: found.recipient, sender, strangerHerId: stranger };
+}
+
 async function controlFor(instance: InstanceConfig, given: string | undefined): Promise<FaultControl | undefined> {
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(instance.baseUrl).hostname);
   const url = given ?? process.env.SIM_CONTROL_URL ?? (local ? 'http://127.0.0.1:4100' : undefined);
@@ -82,7 +124,7 @@ const MARK: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL'
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { all: { type: 'boolean' }, control: { type: 'string' }, known: { type: 'string' }, 'timeout-ms': { type: 'string' } },
+    options: { all: { type: 'boolean' }, control: { type: 'string' }, known: { type: 'string' }, 'timeout-ms': { type: 'string' }, messages: { type: 'boolean' } },
   });
   const instances = instancesOf(loadSources());
   const chosen = values.all ? instances : positionals.map((id) => instances.find((i) => i.id === id) ?? id);
@@ -99,10 +141,14 @@ async function main(): Promise<number> {
     }
     console.log(`\n${instance.id} (${instance.system}) at ${instance.baseUrl}`);
     const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+    const control = await controlFor(instance, values.control);
+    // Messages are real writes: sent to the simulators (which have a control API) or where asked for.
+    const messaging = control || values.messages ? messagingFor(instance) : undefined;
     const results = await runConformance({
       instance,
       keys: keysFor(instance, values.known),
-      control: await controlFor(instance, values.control),
+      ...(control ? { control } : {}),
+      ...(messaging ? { messaging } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     });
     for (const r of results) console.log(`  ${MARK[r.status]}  ${r.name}: ${r.detail}`);

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { containsNin } from '../../lib/nin';
 import { adapterManifest, adapterModule, createAdapter } from '../index';
 import { systemEntry } from '../registry';
-import type { SourceAdapter } from '../contracts';
+import { isMessageSink, type OutgoingMessage, type SourceAdapter } from '../contracts';
+import type { MessageParty } from '../model';
 import { AdapterKit } from './AdapterKit';
 import { SourceError, type SourceErrorCode } from './errors';
 import type { ReadOptions } from './AdapterKit';
@@ -38,10 +40,28 @@ export interface FaultControl {
   setMode(mode: string): Promise<string>;
 }
 
+/**
+ * For a system that takes dialogue messages (a MessageSink): whom a test message is about and goes between. The
+ * checks send real messages (notes, which nobody is asked to answer), so they run only when these are given: against
+ * the simulators, or a vendor's test system (`npm run conformance -- --messages`).
+ */
+export interface MessagingCheck<K> {
+  /** A patient the recipient holds, and the key the system's record of them is read by. */
+  patientNin: string;
+  key: K;
+  /** A service the system takes messages for. */
+  recipient: MessageParty;
+  /** A service of the address register that sends. */
+  sender: MessageParty;
+  /** A HER-id the system does not take messages for. */
+  strangerHerId: string;
+}
+
 export interface ConformanceOptions<K> {
   instance: InstanceConfig;
   keys: ConformanceKeys<K>;
   control?: FaultControl;
+  messaging?: MessagingCheck<K>;
   /** The deadline used by the timeout check (the source hangs, or is given this little time). */
   timeoutMs?: number;
 }
@@ -152,6 +172,49 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
       return `mode ${mode}: ${code}`;
     });
   }
+
+  // The write side, for a system that takes messages: a message id is taken once, a stranger's HER-id is refused.
+  const sink = isMessageSink(reader) ? reader : undefined;
+  const messaging = options.messaging;
+  const messagingSkip = { skip: sink ? 'sends a real message: run against the simulators, or a test system with --messages' : 'the system takes no messages' };
+  const note = (over: Partial<OutgoingMessage> = {}): OutgoingMessage => {
+    const id = randomUUID();
+    const m = messaging as MessagingCheck<K>;
+    return {
+      id,
+      conversationRef: id,
+      inReplyTo: null,
+      kind: 'NOTE',
+      sentAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      sender: m.sender,
+      recipient: m.recipient,
+      subject: 'Konformanstest',
+      text: 'Testmelding fra konformanssjekken (npm run conformance). Kan slettes.',
+      patientNin: m.patientNin,
+      ...over,
+    };
+  };
+
+  await check('messages: a message is taken once (the same id again gets the same receipt, and is held once)', async () => {
+    if (!sink || !messaging) return messagingSkip;
+    const message = note();
+    const first = await sink.sendMessage(message, { requestId: 'conformance' });
+    if (first.status !== 'OK') throw new Error(`the message was refused (${first.code ?? 'no code'})`);
+    const again = await sink.sendMessage(message, { requestId: 'conformance' });
+    if (!isDeepStrictEqual(first, again)) throw new Error(`the same message again got another receipt (${again.status} ${again.code ?? ''})`);
+    const record = (await reader.read([messaging.key], READ)).get(keys.id(messaging.key)) as { messages?: { id: string }[] } | null | undefined;
+    if (!record?.messages) return 'taken, the same receipt twice (the record does not list messages)';
+    const held = record.messages.filter((m) => m.id === message.id).length;
+    if (held !== 1) throw new Error(`the record lists the message ${held} times`);
+    return 'taken, the same receipt twice, held once in the patient\'s record';
+  });
+
+  await check('messages: a message to a service the system does not host is refused by receipt', async () => {
+    if (!sink || !messaging) return messagingSkip;
+    const receipt = await sink.sendMessage(note({ recipient: { ...messaging.recipient, herId: messaging.strangerHerId } }), { requestId: 'conformance' });
+    if (receipt.status !== 'REJECTED') throw new Error('a message to a stranger was taken');
+    return `refused (${receipt.code ?? 'no code'})`;
+  });
 
   await check('privacy: no identity number in any URL the adapter requested', async () => {
     const leaking = urls.filter((u) => containsNin(u)).length;

@@ -52,8 +52,12 @@ describe('npm run conformance', () => {
     for (const id of instances) expect(output).toContain(`\n${id} (`);
     expect(output.match(/^ {2}conformant$/gm)?.length).toBe(instances.length);
     expect(output).not.toMatch(/^ {2}FAIL/m);
-    // Each instance: configuration, known, unknown, batching, authentication, timeout, four faults, privacy.
-    expect(output.match(/^ {2}(PASS|SKIP) {2}/gm)?.length).toBe(instances.length * 11);
+    // Each instance: configuration, known, unknown, batching, authentication, timeout, four faults, two message checks, privacy.
+    expect(output.match(/^ {2}(PASS|SKIP) {2}/gm)?.length).toBe(instances.length * 13);
+    // Every system that takes messages passes both message checks (the simulators have a control API, so they run).
+    const sinks = Object.keys(system.system.simulatorUrls).filter((id) => /^(gp-nordlys|gp-fjord|care-|hospital-)/.test(id));
+    expect(output.match(/^ {2}PASS {2}messages: /gm)?.length).toBe(sinks.length * 2);
+    expect(output.match(/^ {2}SKIP {2}messages: .*the system takes no messages$/gm)?.length).toBe((instances.length - sinks.length) * 2);
     // Only the registries reached through the health network take no credentials of their own.
     expect(output.match(/^ {2}SKIP {2}authentication.*$/gm)?.length).toBe(2);
     expect(status).toBe(0);
