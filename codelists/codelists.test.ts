@@ -1,8 +1,11 @@
 import { parseXml } from '../adapters/kit';
 import { loadOrganisations } from '../lib/config';
 import { tjenestemottaker } from '../simulators/care-json/tjenestemottaker';
-import { buildJournalRequest, buildReceipts as buildGpReceipts } from '../adapters/gp-kith/request';
-import { buildReceipts as buildPloReceipts, buildRequest as buildPloRequest } from '../adapters/care-plo/request';
+import { buildJournalRequest, buildMessageCall, buildReceipts as buildGpReceipts } from '../adapters/gp-kith/request';
+import { buildMessage as buildPloMessage, buildReceipts as buildPloReceipts, buildRequest as buildPloRequest } from '../adapters/care-plo/request';
+import type { OutgoingMessage } from '../adapters/contracts';
+import { messageAppRec } from '../simulators/kit/appRec';
+import { buildXml as buildSimulatorXml } from '../simulators/kit/xml';
 import { APPREC_ERRORS, ReceiptLedger, type AppRecError } from '../adapters/kit/appRec';
 import { journalResponse } from '../simulators/gp-kith/journal';
 import { meldingListe } from '../simulators/care-plo/messages';
@@ -442,6 +445,40 @@ describe('what the simulators emit', () => {
     expect(new Set(emitted.map((e) => e.namespace))).toEqual(new Set(['http://www.kith.no/xmlstds/apprec/2004-11-21']));
     expect(emitted.filter((e) => e.where.endsWith(' Error')).length).toBe(3 * Object.keys(APPREC_ERRORS).length + 3 * refusals.length);
     expect(kithProblems(emitted)).toEqual([]);
+  });
+
+  it('the dialogue messages between services (issue 15) carry codes of Dialogmelding 1.0’s lists (9152, 9153, 9068, 9069, 7321) with their texts, and their AppRecs codes of 8279, 8258, 8221', () => {
+    const person = population.persons.find((x) => x.gpRecord)!;
+    const message = (kind: OutgoingMessage['kind'], senderSector: OutgoingMessage['senderSector']): OutgoingMessage => ({
+      id: `m-${kind}`,
+      conversationRef: 'm-QUESTION',
+      inReplyTo: kind === 'ANSWER' ? 'm-QUESTION' : null,
+      kind,
+      sentAt: '2026-11-02T09:15:30Z',
+      sender: { herId: '81302', service: 'Hjemmesykepleien sone sør', orgNumber: '964338531', hprNumber: null, name: null },
+      recipient: { herId: person.gpRecord!.officeHerId, service: 'Legekontor', orgNumber: null, hprNumber: null, name: null },
+      subject: 'Emne',
+      text: 'Tekst',
+      patientNin: person.nin,
+      ...(senderSector ? { senderSector } : {}),
+    });
+    const emitted: KithEmitted[] = [];
+    for (const kind of ['QUESTION', 'ANSWER', 'NOTE'] as const) {
+      for (const sector of ['MUNICIPAL_CARE', 'GP', undefined] as const) {
+        for (const dialect of ['soap11', 'soap12'] as const) emitted.push(...dialogCodes(buildMessageCall(dialect, message(kind, sector)), `gp-kith ${kind} (${dialect})`));
+        emitted.push(...dialogCodes(buildPloMessage(message(kind, sector)), `care-plo ${kind}`));
+      }
+    }
+    expect(new Set(emitted.map((e) => e.system))).toEqual(new Set(['9152', '9153', '9068', '9069', '7321'].map((n) => `2.16.578.1.12.4.1.1.${n}`)));
+    expect(kithProblems(emitted)).toEqual([]);
+    // The systems' receipts for messages: OK, and each refusal they give.
+    const original = { msgId: 'm-1', type: { V: 'DIALOG_NOTAT', DN: 'Notat' }, genDate: '2026-11-02T10:15:30', sender: { herId: '81302', name: 'Hjemmesykepleien sone sør' }, receiver: { herId: '81241', name: 'Nordnes legekontor' } };
+    const receipts = [null, ...(['E21', 'E35', 'X99', 'T02', 'T10', 'T99'] as const).map((error) => ({ error, text: 'Test' }))].map((refusal) =>
+      buildSimulatorXml({ 'ar:AppRec': { '@_xmlns:ar': 'http://www.kith.no/xmlstds/apprec/2004-11-21', ...messageAppRec(original, refusal, original.receiver, (n) => `ar:${n}`) } }),
+    );
+    const apprecs = receipts.flatMap((xml, i) => appRecCodes(xml, `message receipt ${i}`));
+    expect(apprecs.filter((e) => e.where.endsWith(' Error'))).toHaveLength(6);
+    expect(kithProblems(apprecs)).toEqual([]);
   });
 
   it('a KITH code of another version of the standard fails the check (7322 is Dialogmelding 1.1’s)', () => {
