@@ -56,6 +56,7 @@ function createApp(context: SimulatorContext): express.Express {
   const projection: ProjectionContext = {
     hospital: { orgNumber: hospital?.orgNumber ?? '', name: hospital?.name ?? '' },
     practitioners: population.practitioners,
+    departments: new Map((hospital?.departments ?? []).map((d) => [d.name, d.herId])),
   };
   const tokens = new TokenService({
     clientId: String(options.clientId ?? ''),
@@ -63,7 +64,6 @@ function createApp(context: SimulatorContext): express.Express {
     subscriptionKey: String(options.subscriptionKey ?? ''),
     // Simulator-only knob for tests of token expiry; the real token lives 300 s.
     tokenLifetimeSeconds: Number(options.tokenLifetimeSeconds ?? 300),
-    departments: new Map((hospital?.departments ?? []).map((d) => [d.name, d.herId])),
   });
   const searches = new SearchStore();
   const form = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
