@@ -9,6 +9,7 @@ import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
+import { careTeamEntry, placeVisible, upcomingEntry } from '../kit/coordination';
 
 /** Municipal care subgraph: the care record from the system of the patient's municipality. */
 
@@ -56,6 +57,19 @@ export const resolvers = {
         }),
       ),
     careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await careOutcome(p, ctx)),
+    /** Primary contacts, the coordinator and the plan's coordinator, each placed at the municipality (coordination.ts). */
+    careCareTeam: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) =>
+        (value.careTeam ?? []).map((m) => careTeamEntry(m, source, ctx.sources, placeVisible(decision, ctx.access, m.orgNumber ?? source.orgNumber))),
+      );
+    },
+    careUpcoming: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) =>
+        (value.plannedVisits ?? []).map((v) => upcomingEntry(v, source, ctx.sources, placeVisible(decision, ctx.access, source.orgNumber))),
+      );
+    },
     careMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
   },

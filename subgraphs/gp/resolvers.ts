@@ -10,6 +10,7 @@ import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
+import { placeVisible, upcomingEntry } from '../kit/coordination';
 
 /** GP subgraph: the GP record from the record system the patient's GP office runs. */
 
@@ -34,14 +35,15 @@ async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOut
   return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
 }
 
-type GpRecordParent = WithAccess<GpRecordModel & { source: SourceInfo }>;
+type GpRecordParent = WithAccess<GpRecordModel & { source: SourceInfo; patient: PatientRef }>;
 
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
     gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => {
       const record = recordWithSource(await gpOutcome(p, ctx));
-      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+      // The patient and the grant go with the record, for its referrals' answers (the hospital subgraph's `assessment`).
+      return record && withAccess({ ...record, patient: { nin: p.nin, accessGrant: p.accessGrant } }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
     },
     gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
@@ -71,6 +73,14 @@ export const resolvers = {
       ]);
     },
     gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await gpOutcome(p, ctx)),
+    /** The planned follow-ups, at the office (placed there, coordination.ts). */
+    gpUpcoming: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => {
+        const visible = placeVisible(decision, ctx.access, source.orgNumber);
+        return (value.plannedFollowUps ?? []).map((f) => upcomingEntry(f, source, ctx.sources, visible, source.masked ? null : source.organisation));
+      });
+    },
     gpMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
   },
@@ -94,7 +104,7 @@ export const resolvers = {
         r,
         newestFirst(r.referrals, (x) => x.date)
           .filter((x) => decision !== undefined && !referralHidden(decision, x))
-          .map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber) })),
+          .map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber), patientNin: r.patient.nin, patientGrant: typeof r.patient.accessGrant === 'string' ? r.patient.accessGrant : '' })),
       );
     },
   },

@@ -1,6 +1,7 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { HospitalRecordModel, LabResultsModel } from '../../adapters/model';
-import { REFUSAL_TEXT } from '../kit/access/AccessDecision';
+import { referralHidden, REFUSAL_TEXT } from '../kit/access/AccessDecision';
+import { careTeamEntry, placeVisible, referralItem, upcomingEntry } from '../kit/coordination';
 import { documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
@@ -99,6 +100,22 @@ function labEvents(routed: SourceOutcome<LabResultsModel>[]) {
 
 type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo }>;
 
+/** A GP referral as the gateway hands it: its id, and the patient and grant the gp subgraph put beside it. */
+interface ReferralRef {
+  id: string;
+  patientNin?: unknown;
+  patientGrant?: unknown;
+}
+
+/**
+ * The departments whose encounters a block hides from this reader: their physicians, contact persons, appointments
+ * and waiting referrals are left out with them, so that "Psykiatrisk poliklinikk" does not tell what a hidden note is about.
+ */
+function hiddenDepartments(record: HospitalRecordModel, reader: SubgraphContext['access']['identity']): Set<string> {
+  const hidden = blockedEncounters(record, reader);
+  return new Set(record.encounters.filter((e) => hidden.has(e.id) && e.department).map((e) => e.department as string));
+}
+
 /**
  * The encounters a block reaches for this reader: those of the documents blocked for them. Their diagnoses,
  * lab results and timeline events go with them (documentContent), so the note cannot be read back from
@@ -150,6 +167,28 @@ export const resolvers = {
     // A record the reader is blocked from (a block on the whole record) gives none of its messages.
     hospitalMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
+    /** Each readable hospital's responsible physicians and contact persons, without those a block hides (coordinated). */
+    hospitalCareTeam: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {
+        const hidden = hiddenDepartments(value, ctx.access.identity);
+        return (value.careTeam ?? [])
+          .filter((m) => !hidden.has(m.service))
+          .map((m) => careTeamEntry(m, source, ctx.sources, placeVisible(decision, ctx.access, m.orgNumber ?? source.orgNumber)));
+      });
+    },
+    /** Booked appointments and referrals waiting at each readable hospital, without those a block hides. */
+    hospitalUpcoming: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      return readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {
+        const hidden = hiddenDepartments(value, ctx.access.identity);
+        const visible = placeVisible(decision, ctx.access, source.orgNumber);
+        const referrals = (value.referralAssessments ?? []).flatMap((a) => referralItem(a) ?? []);
+        return [...(value.appointments ?? []), ...referrals]
+          .filter((i) => !(i.service && hidden.has(i.service)) && !(i.referralId && referralHidden(decision, { id: i.referralId, toOrgNumber: source.orgNumber })))
+          .map((i) => upcomingEntry(i, source, ctx.sources, visible));
+      });
+    },
     hospitalSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => [
       ...sectorStatuses(await hospitalOutcome(p, ctx)),
       ...sectorStatuses(await labOutcome(p, ctx)),
@@ -168,6 +207,28 @@ export const resolvers = {
         return (o.value?.results ?? []).map((r) => withAccess({ ...r, encounterId: null, abnormal: abnormal(r) }, access));
       });
       return newestFirst(items, (l) => l.time);
+    },
+  },
+  /**
+   * A GP referral (the gp subgraph lists it) with the hospital's answer. The gateway hands the patient and the grant the
+   * gp subgraph got; the decision is this subgraph's own reading of that grant, as for any patient field.
+   */
+  Referral: {
+    __resolveReference: (ref: ReferralRef) => ({ ...ref, ...patientReference({ nin: String(ref.patientNin ?? '') }), accessGrant: ref.patientGrant }),
+    assessment: async (ref: ReferralRef & PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await hospitalOutcome(ref, ctx);
+      if ('none' in outcome) return null;
+      const decision = await ctx.access.decisionFor(ref);
+      if (referralHidden(decision, { id: ref.id, toOrgNumber: null })) return null;
+      for (const o of outcome.routed) {
+        const answer = o.ok ? o.value?.referralAssessments?.find((a) => a.referralId === ref.id) : undefined;
+        if (!answer || !o.ok || !o.value || recordBlocked(o.value.blocks, ctx.access.identity)) continue;
+        return withAccess({ ...answer, department: answer.service, assessedBy: practitionerRef(answer.hprNumber), provenance: provenance(o.source, answer.id) }, itemAccessOf(decision, o.source));
+      }
+      // Not found where every hospital answered: none holds an answer. A hospital that failed may hold it.
+      const failed = outcome.routed.find((o) => !o.ok);
+      if (failed && !failed.ok) throw sourceGraphError(failed);
+      return null;
     },
   },
   HospitalRecord: {

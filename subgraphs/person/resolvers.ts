@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ReadOptions } from '../../adapters/kit';
-import type { PersonName, PractitionerModel } from '../../adapters/model';
+import type { CareTeamMemberModel, PersonName, PractitionerModel } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
 import { normaliseHprNumber } from '../../lib/identifiers';
 import { validateNin } from '../../lib/nin';
@@ -10,6 +10,7 @@ import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
 import { provenance } from '../kit/provenance';
+import { careTeamEntry, placeVisible, type CareTeamEntry } from '../kit/coordination';
 import { accessLogOf } from './accessLog';
 import { loadListing, loadPerson } from './decisions';
 
@@ -155,6 +156,33 @@ export const resolvers = {
       return [
         { date: outcome.value.deceasedDate, sector: 'REGISTRY', kind: 'DEATH', title: 'Død', detail: null, codes: [], provenance: provenance(outcome.source) },
       ];
+    },
+    /**
+     * The GP listing as the care team's first two members: the regular GP and the office, reached through the office's
+     * HER-id and phone. The office places the patient: for a strictly confidential address, who and where are left out
+     * unless the reader works at that office (coordination.ts). A failed register is the record subgraph's to report.
+     */
+    registryCareTeam: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareTeamEntry[]> => {
+      const outcome = await loadListing(ctx, p.nin);
+      const listing = outcome.ok ? outcome.value : null;
+      if (!listing) return [];
+      const office = ctx.sources.gpOffice(listing.office.herId);
+      const orgNumber = listing.office.orgNumber ?? office?.orgNumber ?? null;
+      const visible = placeVisible(await ctx.access.decisionFor(p), ctx.access, orgNumber);
+      const service = listing.office.name || office?.name || listing.office.herId;
+      const member = (role: 'REGULAR_GP' | 'GP_OFFICE', hprNumber: string | null, name: PersonName | null): CareTeamMemberModel => ({
+        role,
+        hprNumber,
+        name,
+        service,
+        orgNumber,
+        herId: listing.office.herId,
+        phone: null,
+        start: listing.since,
+        end: null,
+      });
+      const members = [...(listing.gpHprNumber || listing.gpName ? [member('REGULAR_GP', listing.gpHprNumber, listing.gpName)] : []), member('GP_OFFICE', null, null)];
+      return members.map((m) => careTeamEntry(m, outcome.source, ctx.sources, visible));
     },
   },
   Practitioner: {

@@ -8,6 +8,11 @@ import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
 import { mergeMedications } from './mergeMedications';
 import { buildTimeline, type TimelineArgs } from './timeline';
 import { checkArguments } from '../../lib/argumentRules';
+import { todayInOslo } from '../../lib/osloTime';
+import { withAccess } from '../kit/access/itemAccess';
+import type { CareTeamEntry, UpcomingEntry } from '../kit/coordination';
+import { practitionerRef } from '../kit/provenance';
+import { mergeCareTeam, mergeUpcoming } from './coordination';
 
 /**
  * Record subgraph: the one-record views. It calls no legacy system; the gateway hands it each sector's
@@ -23,7 +28,9 @@ const SUBGRAPH_OF = Object.fromEntries(SECTOR_NAMES.map((name) => [SECTORS[name]
 
 type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, SourceStatus[] | null>> &
   Partial<Record<`${Exclude<Prefix, 'registry'>}MedicationEntries`, MedicationEntry[] | null>> &
-  Partial<Record<`${Prefix}TimelineEvents`, TimelineEvent[] | null>>;
+  Partial<Record<`${Prefix}TimelineEvents`, TimelineEvent[] | null>> &
+  Partial<Record<'registryCareTeam' | 'careCareTeam' | 'hospitalCareTeam', CareTeamEntry[] | null>> &
+  Partial<Record<'careUpcoming' | 'gpUpcoming' | 'hospitalUpcoming', UpcomingEntry[] | null>>;
 
 /** Each sector's statuses; a sector whose subgraph did not answer gets one UNAVAILABLE status of its own. */
 function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
@@ -64,6 +71,9 @@ function reportMissing(view: string, failed: SourceStatus[], info: GraphQLResolv
 }
 
 const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
+/** The sectors that know who is responsible (the GP register for the GP), and those that know what is planned. */
+const CARE_TEAM_SECTORS = ['registry', 'care', 'hospital'] as const;
+const UPCOMING_SECTORS = ['care', 'gp', 'hospital'] as const;
 const ALL_SECTORS: readonly Prefix[] = SECTOR_NAMES.map((name) => SECTORS[name].fieldPrefix);
 
 export const resolvers = {
@@ -81,5 +91,25 @@ export const resolvers = {
       return buildTimeline(events, args);
     },
     sources: (p: PatientRep) => statuses(p, ALL_SECTORS),
+    /**
+     * One care team across sectors. Each member carries what the place rule needs: the decision and the
+     * organisation it would place the patient at (left out, and so refused, where the source withheld it).
+     */
+    careTeam: async (p: PatientRep, args: { includePast?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      const entries = CARE_TEAM_SECTORS.flatMap((s) => p[`${s}CareTeam`] ?? []);
+      reportMissing('care team', statuses(p, CARE_TEAM_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      const decision = await ctx.access.decisionFor(p);
+      return mergeCareTeam(entries, { today: todayInOslo(), includePast: args.includePast ?? true }).map((m) =>
+        withAccess({ ...m, practitioner: practitionerRef(m.hprNumber), sector: m.provenance.sector }, { decision, places: [m.orgNumber] }),
+      );
+    },
+    upcoming: async (p: PatientRep, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      const entries = UPCOMING_SECTORS.flatMap((s) => p[`${s}Upcoming`] ?? []);
+      reportMissing('list of what happens next', statuses(p, UPCOMING_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      const decision = await ctx.access.decisionFor(p);
+      return mergeUpcoming(entries, { now: new Date() }).map((i) =>
+        withAccess({ ...i, practitioner: practitionerRef(i.hprNumber), sector: i.provenance.sector }, { decision, places: [i.orgNumber] }),
+      );
+    },
   },
 };
