@@ -93,6 +93,8 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
     subject: input.subject.trim(),
     text: input.text,
     patientNin: nin,
+    // Who asks, where the protocol codes it (a KITH question from care or from a doctor).
+    senderSector: sender.sector,
   };
   const decision = await ctx.access.decisionFor({ nin });
   // Logged before it is stored: what is not on record is not sent (pjl § 22). A failure refuses the message.

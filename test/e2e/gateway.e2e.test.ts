@@ -28,6 +28,7 @@ describe('gateway with a subgraph down', () => {
       hospital: 'up',
       national: 'up',
       record: 'up',
+      messaging: 'up',
     });
   });
 
