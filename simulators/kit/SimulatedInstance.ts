@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { containsNin, decodeUrl } from '../../lib/nin';
 import type { Logger } from '../../lib/logger';
 import type { SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
+import { noticeSettings, sendChangeNotice } from './changeNotices';
 import { MessageStore } from './messageStore';
 import { seedMessages } from './messageSeeds';
 import { BIND_HOST } from '../../lib/net';
@@ -117,6 +118,9 @@ export class SimulatedInstance {
       observe: (label) => this.observe(label),
       messages: this.messages,
       answerDelayMs: () => this.behaviour.answerDelayMs ?? DEFAULT_ANSWER_DELAY_MS,
+      changed: (patients) => {
+        if (noticeSettings.invalidationUrl) void sendChangeNotice(this, noticeSettings.invalidationUrl, patients).catch(() => undefined);
+      },
     };
     const server = this.createServer(context);
     server.on('connection', (socket) => {

@@ -40,6 +40,12 @@ export function applyChange(population: PopulationIndex, change: ChangeRequest):
   return known;
 }
 
+/**
+ * Where the simulators send change notices (`SIM_INVALIDATION_URL`, or `PUT /settings` on the control API):
+ * one setting for the process, read by the control API's changes and by an instance whose data a message changed.
+ */
+export const noticeSettings: { invalidationUrl: string | undefined } = { invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined };
+
 /** Sends the instance's signed change notice for these patients to `url`. */
 export async function sendChangeNotice(instance: SimulatedInstance, url: string | undefined, patients: readonly string[]): Promise<NoticeOutcome> {
   const secret = instance.config.invalidationSecret;

@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { z } from 'zod';
 import type { PopulationIndex } from '../population';
 import { behaviourPatchSchema } from './behaviour';
-import { applyChange, changeRequestSchema, sendChangeNotice } from './changeNotices';
+import { applyChange, changeRequestSchema, noticeSettings, sendChangeNotice } from './changeNotices';
 import type { SimulatedInstance } from './SimulatedInstance';
 
 /**
@@ -34,7 +34,7 @@ export async function startControlServer(
   app.use(express.json());
   // Names as they were before any change, so that /reset gives the population back as it started.
   const originalNames = new Map<string, { givenName: string; familyName: string }>();
-  const settings = { invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined };
+  const settings = noticeSettings;
   // For container orchestration: the simulators answer once every instance listens.
   app.get(['/health/live', '/health/ready'], (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ready' });

@@ -25,6 +25,11 @@ export interface SimulatorContext extends SimulatorSetup {
   messages: MessageStore;
   /** How long the instance waits before it answers a question it took (the behaviour's `answerDelayMs`). */
   answerDelayMs(): number;
+  /**
+   * Says the patients' data changed here (a message taken, an answer written): a signed change notice goes to
+   * the graph, as a real system's would, so that a cached record is not served without it. Never waits, never fails.
+   */
+  changed(patients: readonly string[]): void;
 }
 
 /** A canned HTTP answer. */

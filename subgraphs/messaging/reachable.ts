@@ -1,5 +1,5 @@
-import type { SourceAdapter } from '../../adapters/contracts';
-import type { CareRecordModel, CareTeamMemberModel, HospitalRecordModel } from '../../adapters/model';
+import type { GpRecordKey, SourceAdapter } from '../../adapters/contracts';
+import type { CareRecordModel, CareTeamMemberModel, GpRecordModel, HospitalRecordModel, MessageModel } from '../../adapters/model';
 import { todayInOslo } from '../../lib/osloTime';
 import { loadListing, loadPerson } from '../kit/access/decider';
 import type { SubgraphContext } from '../kit/createSubgraph';
@@ -46,13 +46,41 @@ export async function reachableServices(ctx: Ctx, nin: string): Promise<Map<stri
     const active = care.value.services.filter((s) => s.end === null || s.end >= today);
     for (const s of active) add(ctx.sources.serviceNamed(municipality.orgNumber, s.unit));
     if (active.length > 0) add(municipality.services.map((s) => ctx.sources.serviceByHerId(s.herId)).find((s) => s?.kind === 'COORDINATION'));
-    addMembers((care.value as { careTeam?: CareTeamMemberModel[] }).careTeam, today);
+    addMembers(care.value.careTeam, today);
   }
   const since = new Date(Date.parse(`${today}T00:00:00Z`) - AFTER_EPISODE_DAYS * 86_400_000).toISOString().slice(0, 10);
   for (const { orgNumber, outcome } of records) {
     if (!outcome.ok || !outcome.value) continue;
     for (const e of outcome.value.careEpisodes) if (e.end === null || e.end.slice(0, 10) >= since) add(ctx.sources.serviceNamed(e.orgNumber ?? orgNumber, e.department));
-    addMembers((outcome.value as { careTeam?: CareTeamMemberModel[] }).careTeam, today);
+    addMembers(outcome.value.careTeam, today);
   }
   return found;
+}
+
+/**
+ * A message one of the patient's systems holds (a GP office's, her municipality's care system's, a hospital's
+ * of her catchment area), by id: what an answer to a message the graph did not send (a GP's answer, a ward's
+ * note) is checked against. Undefined when none of them holds it for this patient.
+ */
+export async function recordedMessage(ctx: Ctx, nin: string, id: string): Promise<MessageModel | undefined> {
+  const [person, listing] = await Promise.all([loadPerson(ctx, nin), loadListing(ctx, nin)]);
+  const municipalityNumber = person.ok ? person.value?.municipalityNumber : undefined;
+  const municipality = municipalityNumber ? ctx.sources.municipality(municipalityNumber) : undefined;
+  const office = listing.ok && listing.value ? ctx.sources.gpOffice(listing.value.office.herId) : undefined;
+  const hospitals = municipalityNumber ? ctx.sources.hospitalsFor(municipalityNumber) : ctx.sources.orgs.hospitals;
+  const reads: Promise<readonly MessageModel[]>[] = [];
+  const messagesOf = async <V extends { messages?: MessageModel[] }>(read: Promise<{ ok: boolean; value?: V | null }>) => {
+    const outcome = await read;
+    return outcome.ok ? (outcome.value?.messages ?? []) : [];
+  };
+  if (office) {
+    reads.push(messagesOf(ctx.loaders.load<GpRecordKey, GpRecordModel>(ctx.sources.adapter(office.instance, 'GpRecordModel'), { nin, officeHerId: office.herId }, (k) => k.nin, ctx.sources.masked('GP'))));
+  }
+  if (municipality?.careInstance) {
+    reads.push(messagesOf(ctx.loaders.load<string, CareRecordModel>(ctx.sources.adapter(municipality.careInstance, 'CareRecordModel'), nin, (k) => k, ctx.sources.masked('MUNICIPAL_CARE'))));
+  }
+  for (const h of hospitals) {
+    reads.push(messagesOf(ctx.loaders.load<string, HospitalRecordModel>(ctx.sources.adapter(h.instance, 'HospitalRecordModel'), nin, (k) => k, ctx.sources.masked('HOSPITAL'))));
+  }
+  return (await Promise.all(reads)).flat().find((m) => m.id === id);
 }

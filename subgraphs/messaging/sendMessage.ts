@@ -12,7 +12,7 @@ import { groundLabel, type AccessDecision } from '../kit/access/AccessDecision';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import type { AddressedService } from '../kit/SourceDirectory';
 import type { SealedMessage } from './delivery';
-import { reachableServices } from './reachable';
+import { reachableServices, recordedMessage } from './reachable';
 import { messagingRuntime } from './runtime';
 
 export interface SendMessageInput {
@@ -72,10 +72,10 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
   let conversationRef: string | undefined;
   if (input.inReplyTo) {
     const answered = await runtime.outbox.get(input.inReplyTo);
-    if (!answered || answered.patient !== patient) {
-      throw graphError('MESSAGE_THREAD_UNKNOWN', 'inReplyTo names no message of this patient; nothing was sent', BAD('input.inReplyTo'));
-    }
-    conversationRef = answered.conversationRef;
+    // A message the graph sent about another patient, or none of this patient's records holds: refused alike.
+    const found = answered ? (answered.patient === patient ? answered.conversationRef : undefined) : (await recordedMessage(ctx, nin, input.inReplyTo))?.conversationRef;
+    if (!found) throw graphError('MESSAGE_THREAD_UNKNOWN', 'inReplyTo names no message of this patient; nothing was sent', BAD('input.inReplyTo'));
+    conversationRef = found;
   } else if (input.kind === 'ANSWER') {
     throw graphError('BAD_USER_INPUT', 'An ANSWER needs inReplyTo: the message it answers', BAD('input.inReplyTo'));
   }
