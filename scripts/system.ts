@@ -81,12 +81,21 @@ export interface RunningSystem {
   output(): string;
   /** Everything captured so far (up to the last 5,000 lines). */
   log(): string[];
+  /** Kills one process as a crash would (SIGKILL, no shutdown), by name (`subgraph-messaging`); resolves once it is gone. */
+  kill(name: string): Promise<void>;
+  /**
+   * Starts a process that has ended (killed, crashed) again: the same script, arguments, environment and port,
+   * with `env` on top. Resolves when it is ready.
+   */
+  relaunch(name: string, env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 interface Child {
   name: string;
   process: ChildProcess;
+  /** How it was started, to start it again (relaunch). */
+  spec: { script: string; args: string[]; env: Record<string, string>; flags: readonly string[]; port: string | undefined };
 }
 
 /**
@@ -139,7 +148,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       env: { ...process.env, ...baseEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    children.push({ name, process: child });
+    const spec = { script, args, env, flags, port: undefined as string | undefined };
+    children.push({ name, process: child, spec });
     record(name, child.stdout, process.stdout);
     record(name, child.stderr, process.stderr);
     return new Promise((resolve, reject) => {
@@ -149,6 +159,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         if (message?.type === 'ready') {
           ready = true;
           clearTimeout(timer);
+          const first = Object.values(message.urls ?? {})[0];
+          spec.port = first ? new URL(first).port : undefined;
           resolve(message.urls);
         }
       });
@@ -221,6 +233,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       pids: () => Object.fromEntries(children.flatMap(({ name, process: child }) => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [[name, child.pid]] : []))),
       output: tail,
       log: () => [...lines],
+      kill: async (name) => {
+        const child = children.find((c) => c.name === name && c.process.exitCode === null && c.process.signalCode === null);
+        if (!child) throw new Error(`no running process ${name}`);
+        const gone = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+        child.process.kill('SIGKILL');
+        await gone;
+      },
+      relaunch: async (name, env = {}) => {
+        const first = children.find((c) => c.name === name);
+        const last = [...children].reverse().find((c) => c.name === name);
+        if (!first || !last) throw new Error(`no process ${name} was started`);
+        if (last.process.exitCode === null && last.process.signalCode === null) throw new Error(`${name} is still running`);
+        // As it was first started (not with what an earlier relaunch added), on the port it had.
+        const { script, args, flags, port } = first.spec;
+        await launch(name, script, args, { ...first.spec.env, ...(port ? { PORT: port } : {}), ...env }, flags);
+      },
       stop,
     };
   } catch (error) {

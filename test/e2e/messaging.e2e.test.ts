@@ -13,7 +13,7 @@ import { TestSystem, type GraphQLResponse } from './harness';
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await TestSystem.start({ sourceTimeoutMs: 3000, env: { MESSAGING_INTERVAL_MS: '200', MESSAGING_RETRY_BASE_MS: '300', MESSAGING_MAX_BACKOFF_MS: '1000' } });
+  system = await TestSystem.start({ sourceTimeoutMs: 3000, env: { MESSAGING_INTERVAL_MS: '200', MESSAGING_RETRY_BASE_MS: '300', MESSAGING_MAX_BACKOFF_MS: '1000', SIM_ANSWER_DELAY_MS: '400' } });
 }, 120_000);
 
 afterAll(async () => {
@@ -140,5 +140,78 @@ function actionRecords(): AccessRecord[] {
   }
 }
 
-void kjell;
-void until;
+/** The thread of a message as `reader` sees it in `Patient.messages`. */
+async function threadOf(reader: string, nin: string, conversationRef: string) {
+  const r = await system.query<any>(MESSAGES, { nin }, reader);
+  expect(r.body.errors ?? []).toEqual([]);
+  return (r.body.data.patient.messages as any[]).find((t) => t.conversationRef === conversationRef);
+}
+
+const receivedBy = async (instance: string) => (await system.stats())[instance]?.observed?.['message:received'] ?? 0;
+
+describe('a question from home nursing to the GP office', () => {
+  it('is QUEUED, then DELIVERED on the GP system\'s AppRec, then ANSWERED; both services read the thread', async () => {
+    await system.reset();
+    const sent = await send('home-care-nurse');
+    expect(sent.status).toBe(200);
+    expect(sent.body.errors).toBeUndefined();
+    const message = sent.body.data.sendMessage.message;
+    expect(sent.body.data.sendMessage.replayed).toBe(false);
+    expect(['QUEUED', 'DELIVERED']).toContain(message.status);
+    expect(message).toEqual(expect.objectContaining({ kind: 'QUESTION', sender: expect.objectContaining({ herId: '81302', hprNumber: '9757146', name: 'Line Knutsen' }), recipient: { herId: NORDNES, service: 'Nordnes legekontor' } }));
+    const answered = await until('the answer', async () => {
+      const t = await threadOf('home-care-nurse', ingrid.nin, message.conversationRef);
+      return t?.messages.some((m: any) => m.kind === 'ANSWER') ? t : undefined;
+    });
+    expect(answered.messages.map((m: any) => [m.kind, m.status])).toEqual([
+      ['QUESTION', 'ANSWERED'],
+      ['ANSWER', 'DELIVERED'],
+    ]);
+    expect(answered.messages[1]).toEqual(expect.objectContaining({ sender: { herId: NORDNES }, recipient: { herId: '81302' } }));
+    // Her GP reads the same thread, from the GP system's own record.
+    const atTheOffice = await threadOf('gp', ingrid.nin, message.conversationRef);
+    expect(atTheOffice.messages.map((m: any) => m.id)).toEqual(answered.messages.map((m: any) => m.id));
+    expect(await receivedBy('gp-nordlys-vest')).toBe(1);
+  });
+
+  it('is sent once for one idempotency key, however often it is sent; the same key for another message is refused (409)', async () => {
+    await system.reset();
+    const key = `once-${Date.now()}`;
+    const first = await send('home-care-nurse', { idempotencyKey: key });
+    const again = await Promise.all([send('home-care-nurse', { idempotencyKey: key }), send('home-care-nurse', { idempotencyKey: key })]);
+    expect(again.map((r) => [r.body.data.sendMessage.replayed, r.body.data.sendMessage.message.id])).toEqual([
+      [true, first.body.data.sendMessage.message.id],
+      [true, first.body.data.sendMessage.message.id],
+    ]);
+    await until('delivery', async () => ((await threadOf('home-care-nurse', ingrid.nin, first.body.data.sendMessage.message.conversationRef))?.messages[0].status !== 'QUEUED' ? true : undefined));
+    expect(await receivedBy('gp-nordlys-vest')).toBe(1);
+    const other = await send('home-care-nurse', { idempotencyKey: key, text: 'En annen melding' });
+    expect([other.status, codeOf(other), other.body.errors?.[0]?.extensions?.argument]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED', 'input.idempotencyKey']);
+    // Another reader's key is another key.
+    expect((await send('gp', { idempotencyKey: key, recipientHerId: '81302' })).body.data.sendMessage.replayed).toBe(false);
+  });
+
+  it('waits QUEUED while the GP system is down, and is delivered once when it comes back', async () => {
+    await system.reset();
+    await system.setBehaviour('gp-nordlys-vest', { mode: 'down' });
+    const sent = await send('home-care-nurse', { subject: 'Mens systemet var nede' });
+    const ref = sent.body.data.sendMessage.message.conversationRef;
+    const waiting = await until('a failed attempt', async () => {
+      const r = await system.query<any>(MESSAGES, { nin: ingrid.nin }, 'home-care-nurse');
+      const t = (r.body.data.patient.messages as any[] | null)?.find((x) => x.conversationRef === ref);
+      return t?.messages[0].statusReason ? t : undefined;
+    });
+    expect(waiting.messages[0]).toEqual(expect.objectContaining({ status: 'QUEUED', statusReason: 'SOURCE_UNAVAILABLE' }));
+    await system.setBehaviour('gp-nordlys-vest', { mode: 'normal' });
+    await until('delivery', async () => ((await threadOf('home-care-nurse', ingrid.nin, ref))?.messages[0].status === 'ANSWERED' ? true : undefined));
+    expect(await receivedBy('gp-nordlys-vest')).toBe(1);
+  });
+
+  it("is refused before it is stored when the office is not in the patient's care team, emergency access or not", async () => {
+    await system.reset();
+    // Kjell Aune's GP office is another; Nordnes holds no list of his. Sent by emergency access from a unit.
+    const r = await system.query<any>(SEND, { input: input({ patient: kjell.nin }) }, { persona: 'gp', options: { purpose: 'ETREAT', reason: 'Akutt' } });
+    expect([r.status, codeOf(r)]).toEqual([400, 'MESSAGE_RECIPIENT_NOT_IN_CARE_TEAM']);
+    expect(await receivedBy('gp-nordlys-vest')).toBe(0);
+  });
+});
