@@ -262,8 +262,9 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin
         async onExecuteDone({ result, setResult }) {
           if (!('data' in result) && !('errors' in result)) return;
           const finished = await started.finish(result as ExecutionResult);
+          // A status the rules set (a refused action's) goes on every error, where Yoga reads it.
           const errors = finished.result.errors?.map((e) =>
-            e instanceof GraphQLError
+            e instanceof GraphQLError && !finished.status
               ? e
               : new GraphQLError((e as { message: string }).message, {
                   path: (e as { path?: readonly (string | number)[] }).path,

@@ -88,4 +88,23 @@ describe('Hive Gateway answers as the Apollo gateway does', () => {
     await ask(engines['hive-router'] as string, token, { query: SUMMARY, variables: { nin: patients[0]?.nin } });
     expect(log()).toBe(before + 2);
   });
+
+  it('takes the one mutation alike: sendMessage refused with the same status and code, and sent, on every engine', async () => {
+    const token = await system.token('home-care-nurse');
+    const send = 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { replayed message { status kind recipient { herId } } } }';
+    const ingrid = patients.find((p) => p.key === 'homeCare');
+    const base = { patient: ingrid?.nin, recipientHerId: '81241', kind: 'NOTE', subject: 'Til orientering', text: 'Hjemmesykepleien har økt til to besøk daglig.' };
+    for (const [name, url] of Object.entries(engines)) {
+      const empty = await ask(url, token, { query: send, variables: { input: { ...base, idempotencyKey: `hive-${name}-empty`, text: '' } } });
+      expect([name, empty.status, empty.json.errors?.[0]?.extensions?.code]).toEqual([name, 400, 'BAD_USER_INPUT']);
+      const outside = await ask(url, token, { query: send, variables: { input: { ...base, idempotencyKey: `hive-${name}-outside`, recipientHerId: '81242' } } });
+      expect([name, outside.status, outside.json.errors?.[0]?.extensions?.code]).toEqual([name, 400, 'MESSAGE_RECIPIENT_NOT_IN_CARE_TEAM']);
+      const key = `hive-${name}-${Date.now()}`;
+      const sent = await ask(url, token, { query: send, variables: { input: { ...base, idempotencyKey: key } } });
+      expect([name, sent.status, sent.json.errors]).toEqual([name, 200, undefined]);
+      expect((sent.json.data as any).sendMessage).toEqual({ replayed: false, message: { status: expect.stringMatching(/^(QUEUED|DELIVERED)$/), kind: 'NOTE', recipient: { herId: '81241' } } });
+      const again = await ask(url, token, { query: send, variables: { input: { ...base, idempotencyKey: key } } });
+      expect([name, (again.json.data as any)?.sendMessage?.replayed]).toEqual([name, true]);
+    }
+  });
 });
