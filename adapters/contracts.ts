@@ -30,6 +30,15 @@ export interface GpRecordKey {
   officeHerId: string;
 }
 
+/**
+ * The key a GP system's answer is cached and reported under inside the adapter kit: the office and the patient, as a
+ * record is the office's own (a patient who changed GP within one system has a record at each office). A change
+ * notice from a system that hosts GP offices forgets the keys of every office it hosts.
+ */
+export function officeRecordKey(officeHerId: string, nin: string): string {
+  return `${officeHerId}:${nin}`;
+}
+
 export type PopulationRegisterAdapter = SourceAdapter<string, RegistryPerson>;
 export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
 export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;

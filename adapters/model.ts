@@ -75,6 +75,21 @@ export interface RegistryPerson {
   addressProtection: AddressProtection;
   /** Municipality of residence, kept for routing even when the address is protected. */
   municipalityNumber: string | null;
+  /**
+   * The residences the register dates (its address history), oldest first, today's last with `to` null: the
+   * municipality and the period only, never the address. Routes to the records of the municipalities the person
+   * lived in before. Absent when the register sends no dated residence (a person who never moved).
+   */
+  residenceHistory?: ResidencePeriod[];
+}
+
+/** A residence in the register's address history, reduced to what routing needs. */
+export interface ResidencePeriod {
+  municipalityNumber: string;
+  /** ISO date the person moved in, where the register dates it. */
+  from: string | null;
+  /** ISO date the person moved out; null for today's residence. */
+  to: string | null;
 }
 
 export interface GpListingModel {
@@ -82,6 +97,20 @@ export interface GpListingModel {
   gpName: PersonName | null;
   office: { herId: string; name: string; orgNumber: string | null; recordSystem: string | null };
   since: string | null;
+  /**
+   * The patient's earlier listings that the register answered beside today's (closed periods), oldest first: the
+   * office and GP of each, with the period. Routes to the records of the offices the patient was listed with before.
+   * Absent when it answered none.
+   */
+  history?: EarlierGpListingModel[];
+}
+
+/** A GP listing that has ended. */
+export interface EarlierGpListingModel {
+  gpHprNumber: string | null;
+  office: { herId: string; name: string; orgNumber: string | null };
+  from: string | null;
+  to: string;
 }
 
 export interface PractitionerModel {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
-import type { GpAdapter, MessageSink, OutgoingMessage } from '../contracts';
-import { soapHeaders, type AdapterKit } from '../kit';
+import { officeRecordKey, type GpAdapter, type MessageSink, type OutgoingMessage } from '../contracts';
+import { readReport, soapHeaders, type AdapterKit } from '../kit';
 import { judgeAnswers, type ReceiptLedger, sendReceipts } from '../kit/appRec';
 import type { GpRecordModel } from '../model';
 import { readGpFault } from './fault';
@@ -14,8 +14,9 @@ import type { WriteOptions } from '../kit';
 
 /**
  * The GP record adapter for both KITH dialects. One SOAP call carries up to `maxBatch` patients, one
- * DIALOG_FORESPORSEL per patient addressed to the patient's GP office (a patient has one GP office; if a
- * batch names the same number twice, the first office wins). Every DIALOG_SVAR must answer one of those
+ * DIALOG_FORESPORSEL per patient addressed to the office asked (one office per patient and read: if a batch names the
+ * same number twice, the first office wins; the graph reads an earlier office's record in a read of its own). Answers
+ * are cached under the office and the patient (officeRecordKey) and handed back by identity number. Every DIALOG_SVAR must answer one of those
  * requests, come from the office asked, be addressed to us and name the same patient; anything else is a
  * bad response, never another patient's journal passed on. Every answer is acknowledged by application receipt
  * (OK, or Avvist with the reason), and a request the system refused by receipt fails the read as its fault.
@@ -73,13 +74,19 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
   return {
     instance,
     sendMessage,
-    read: (keys, readOptions) => {
+    read: async (keys, readOptions = {}) => {
       const officeOf = new Map<string, string>();
       for (const key of keys) if (!officeOf.has(key.nin)) officeOf.set(key.nin, key.officeHerId);
-      return kit.reader<GpRecordModel>(instance, manifest, {
+      const ninOf = new Map([...officeOf].map(([nin, herId]) => [officeRecordKey(herId, nin), nin]));
+      // The kit keys (cache, per-key outcomes) by office and patient; the caller gets them back by identity number.
+      const report = readReport();
+      const read = await kit.reader<GpRecordModel>(instance, manifest, {
         operation: 'gp-record',
         async fetchBatch(batch, signal, callOptions) {
-          const messages: Foresporsel[] = batch.map((nin) => ({ nin, officeHerId: officeOf.get(nin) as string, msgId: randomUUID() }));
+          const messages: Foresporsel[] = batch.map((key) => {
+            const nin = ninOf.get(key) as string;
+            return { nin, officeHerId: officeOf.get(nin) as string, msgId: randomUUID() };
+          });
           const body = buildJournalRequest({ dialect: options.dialect, senderHerId: options.senderHerId, genDate: new Date(), messages });
           let xml: string;
           try {
@@ -98,9 +105,12 @@ export function createGpKithAdapter(instance: InstanceConfig, options: GpKithOpt
           const { result, ledger } = judgeAnswers(readJournalResponse(options.dialect, xml), messages, { askedOf: (r) => officeOf.get(r.nin) as string, us: options.senderHerId, noun: 'a DIALOG_SVAR', party: 'office' });
           acknowledge(ledger, callOptions.logAs);
           if (ledger.failure) throw ledger.failure;
-          return result;
+          return new Map([...result].map(([nin, record]) => [officeRecordKey(officeOf.get(nin) as string, nin), record]));
         },
-      })([...officeOf.keys()], readOptions);
+      })([...ninOf.keys()], { ...readOptions, report });
+      for (const [key, error] of report.failed) readOptions.report?.failed.set(ninOf.get(key) ?? key, error);
+      for (const [key, age] of report.stale) readOptions.report?.stale.set(ninOf.get(key) ?? key, age);
+      return new Map([...read].map(([key, record]) => [ninOf.get(key) ?? key, record]));
     },
   };
 }

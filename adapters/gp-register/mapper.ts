@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { herIdSchema, hprNumberSchema, orgNumberSchema } from '../../lib/identifiers';
 import { validatePayload } from '../kit';
-import type { GpListingModel } from '../model';
+import type { EarlierGpListingModel, GpListingModel } from '../model';
 import { nillable, text, wcfDateSchema, wrapped } from '../kit/wcf';
 
 /**
@@ -59,6 +59,19 @@ function current(list: Association[]): Association | undefined {
   return byStart.find((a) => a.Period.To === null) ?? byStart[0];
 }
 
+/** The closed associations beside the one that applies, oldest first: the patient's earlier listings. */
+function earlier(list: Association[], chosen: Association): EarlierGpListingModel[] {
+  return list
+    .filter((a): a is Association & { Period: { To: string } } => a !== chosen && a.Period.To !== null)
+    .sort((x, y) => x.Period.From.localeCompare(y.Period.From))
+    .map((a) => ({
+      gpHprNumber: a.GP?.HprNumber ?? null,
+      office: { herId: a.GPContract.GPOffice.HerId, name: a.GPContract.GPOffice.Name, orgNumber: a.GPContract.GPOffice.OrganizationNumber },
+      from: a.Period.From,
+      to: a.Period.To,
+    }));
+}
+
 /** Maps the Body's content into a map from identity number to listing; unlisted patients are absent. */
 export function mapGpDetailsResponse(body: unknown): Map<string, GpListingModel> {
   const payload = validatePayload(gpDetailsResponseSchema, body, 'GP register answer');
@@ -69,7 +82,9 @@ export function mapGpDetailsResponse(body: unknown): Map<string, GpListingModel>
   const result = new Map<string, GpListingModel>();
   for (const [nin, list] of byNin) {
     const chosen = current(list);
-    if (chosen) result.set(nin, mapAssociation(chosen));
+    if (!chosen) continue;
+    const history = earlier(list, chosen);
+    result.set(nin, { ...mapAssociation(chosen), ...(history.length ? { history } : {}) });
   }
   return result;
 }

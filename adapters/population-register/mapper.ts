@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AddressProtection, RegistryPerson } from '../model';
+import type { AddressProtection, RegistryPerson, ResidencePeriod } from '../model';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 
 /**
@@ -24,6 +24,12 @@ const documentSchema = z
           kommunenummer: z.string().regex(/^\d{4}$/).optional(),
         })
         .optional(),
+      // A residence without an address (the register's form for a protected one): its municipality only.
+      ukjentBosted: z.object({ bostedskommune: z.string().regex(/^\d{4}$/).optional() }).optional(),
+      angittFlyttedato: z.iso.date().optional(),
+      // Date-times in the register's local form (`2020-01-01T00:00`) or dates; only the day is read.
+      gyldigFraOgMed: z.string().regex(/^\d{4}-\d{2}-\d{2}/).nullable().optional(),
+      gyldigTilOgMed: z.string().regex(/^\d{4}-\d{2}-\d{2}/).nullable().optional(),
     }),
     geografiskTilknytning: z
       .object({ gtType: z.string(), gtKommune: z.string().regex(/^\d{4}$/).optional(), gtLand: z.string().optional() })
@@ -48,6 +54,23 @@ function pickCurrent<T extends { erGjeldende?: boolean | undefined }>(list: T[])
   return list.find((e) => e.erGjeldende === true) ?? list.at(-1);
 }
 
+/**
+ * The dated residences, oldest first, reduced to municipality and period: none unless the register dates at least one
+ * (a person who never moved has today's residence only, undated). An element no longer current without its own end
+ * ended when the next one began.
+ */
+function residenceHistory(list: Document['bostedsadresse']): ResidencePeriod[] | undefined {
+  if (!list.some((r) => r.gyldigFraOgMed || r.gyldigTilOgMed || r.angittFlyttedato || r.erGjeldende === false)) return undefined;
+  const known = list
+    .flatMap((r) => {
+      const municipalityNumber = r.vegadresse?.kommunenummer ?? r.ukjentBosted?.bostedskommune;
+      return municipalityNumber ? [{ municipalityNumber, from: r.angittFlyttedato ?? r.gyldigFraOgMed?.slice(0, 10) ?? null, to: r.gyldigTilOgMed?.slice(0, 10) ?? null, current: r.erGjeldende !== false }] : [];
+    })
+    // Ended ones by when they began, today's last.
+    .sort((a, b) => Number(a.current) - Number(b.current) || (a.from ?? '').localeCompare(b.from ?? ''));
+  return known.map(({ current, ...r }, i) => (current || r.to !== null ? r : { ...r, to: known[i + 1]?.from ?? r.from }));
+}
+
 export function mapPerson(doc: Document): RegistryPerson {
   const name = pickCurrent(doc.navn);
   if (!name) throw new BadResponseError('person document without a name');
@@ -58,6 +81,7 @@ export function mapPerson(doc: Document): RegistryPerson {
   const releasable = addressProtection === 'NONE' || addressProtection === 'CONFIDENTIAL';
   const houseNumber = road?.adressenummer ? `${road.adressenummer.husnummer}${road.adressenummer.husbokstav ?? ''}` : null;
   const sex = pickCurrent(doc.kjoenn)?.kjoenn;
+  const history = residenceHistory(doc.bostedsadresse);
   return {
     name: { given: name.fornavn, middle: name.mellomnavn ?? null, family: name.etternavn },
     birthDate: pickCurrent(doc.foedsel)?.foedselsdato ?? null,
@@ -69,6 +93,7 @@ export function mapPerson(doc: Document): RegistryPerson {
         : null,
     addressProtection,
     municipalityNumber: doc.geografiskTilknytning?.gtKommune ?? road?.kommunenummer ?? null,
+    ...(history ? { residenceHistory: history } : {}),
   };
 }
 

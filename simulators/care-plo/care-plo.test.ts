@@ -70,6 +70,15 @@ describe('care-plo simulator with the care-plo adapter', () => {
     expect(record.nextOfKin.map((k) => k.name)).toEqual(truth.nextOfKin.map((k) => k.name));
   });
 
+  it('answers the record of a patient who moved away: kept by the municipality, its services ended with the move', async () => {
+    const moved = demoPatient('moved');
+    const record = (await adapter().read([moved.nin])).get(moved.nin)!;
+    const truth = moved.earlierCareRecords!.find((r) => r.municipality === '5001')!;
+    expect(record.services.map((s) => [s.id, s.start, s.end])).toEqual(truth.services.map((s) => [s.id, s.start, s.end]));
+    expect(record.services.every((s) => s.end === moved.residentSince)).toBe(true);
+    expect(record.plannedVisits ?? []).toEqual([]);
+  });
+
   it('sends the care team with names and the units\' HER-ids, and the next round at the nursing home dated ahead of today', async () => {
     const record = (await adapter().read([nursingHome.nin])).get(nursingHome.nin)!;
     const truth = nursingHome.careRecord!;

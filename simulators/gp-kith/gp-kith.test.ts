@@ -2,7 +2,11 @@ import { createGpKithAdapter } from '../../adapters/gp-kith/client';
 import { buildJournalRequest } from '../../adapters/gp-kith/request';
 import type { GpKithDialect } from '../../adapters/gp-kith/manifest';
 import type { GpRecordKey } from '../../adapters/contracts';
-import { parseXml } from '../../adapters/kit';
+import { randomBytes } from 'node:crypto';
+import { AdapterKit, parseXml } from '../../adapters/kit';
+import { CacheCrypto } from '../../adapters/kit/cache/CacheCrypto';
+import { MemoryCacheStore } from '../../adapters/kit/cache/CacheStore';
+import { sourceCache } from '../../adapters/kit/cache/sourceCache';
 import { CODE_SYSTEM, type GpRecordModel } from '../../adapters/model';
 import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
@@ -157,6 +161,29 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect(result.get(deceased.nin)).toEqual(expected(deceased));
     expect(result.get(rich.nin)).toEqual(expected(rich));
     expect(result.get(stranger)).toBeNull();
+  });
+
+  it("answers the record an earlier office keeps of a patient who changed GP, and keeps each office's answer apart in the cache", async () => {
+    // Per Solberg moved his listing from Sandviken to Nordnes, two offices of this one system.
+    const changed = demoPatient('changedGp');
+    const earlier = changed.earlierGpRecords?.[0];
+    expect([changed.gp?.officeHerId, earlier?.officeHerId]).toEqual(['81241', '81242']);
+    const store = new MemoryCacheStore();
+    const key = randomBytes(32);
+    const kit = new AdapterKit(createLogger('test')).use(
+      sourceCache({ store, crypto: new CacheCrypto({ names: randomBytes(32), current: { id: 'k1', key }, all: new Map([['k1', key]]) }), logger: createLogger('test') }),
+    );
+    const instance = configured.get(INSTANCES.soap11) as InstanceConfig;
+    const cached = createGpKithAdapter({ ...instance, baseUrl: sim('soap11').url, timeoutMs: 2000, cache: { '*': { ttlMs: 60_000, staleMs: 0 } } }, { dialect: 'soap11', senderHerId: String(instance.options.senderHerId) }, kit);
+    const today = await cached.read([keyOf(changed)]);
+    const before = await cached.read([{ nin: changed.nin, officeHerId: '81242' }]);
+    expect(today.get(changed.nin)?.consultations.map((c) => c.id).sort()).toEqual(changed.gpRecord?.consultations.map((c) => c.id).sort());
+    expect(before.get(changed.nin)?.consultations.map((c) => c.id).sort()).toEqual(earlier?.consultations.map((c) => c.id).sort());
+    // Asked again: both from the cache, each still its own office's.
+    const calls = sim('soap11').stats.byRoute['POST /soap/JournalService'];
+    expect((await cached.read([{ nin: changed.nin, officeHerId: '81242' }])).get(changed.nin)?.consultations.length).toBe(earlier?.consultations.length);
+    expect((await cached.read([keyOf(changed)])).get(changed.nin)?.consultations.length).toBe(changed.gpRecord?.consultations.length);
+    expect(sim('soap11').stats.byRoute['POST /soap/JournalService']).toBe(calls);
   });
 
   it('answers nothing for a patient asked for at an office that does not hold the journal', async () => {

@@ -113,9 +113,10 @@ function createApp(context: SimulatorContext): express.Express {
       // A message to an office this system does not host would have been routed elsewhere: E21 Mottaker finnes ikke.
       if (!office) return { original, error: 'E21' as const, text: 'Legekontoret er ikke på denne tjenesten', from: original.receiver };
       const person = population.byNin.get(request.nin);
-      const record = person?.gpRecord;
-      // An office answers with the journals of its own listed patients only.
-      const found = person && record && record.officeHerId === office.herId ? { person, record, messages: messagesOf(context, person.nin, new Set([office.herId])) } : null;
+      // An office answers with the journals of its own patients only: listed there today, or before they changed GP
+      // (the record stays with the office, as it stood when the listing ended).
+      const record = person?.gpRecord?.officeHerId === office.herId ? person.gpRecord : person?.earlierGpRecords?.find((r) => r.officeHerId === office.herId);
+      const found = person && record ? { person, record, messages: messagesOf(context, person.nin, new Set([office.herId])) } : null;
       return { office, request, found };
     });
     res

@@ -80,6 +80,21 @@ describe('GP register simulator with the real adapter', () => {
     expect(result.get('01010112345')).toBeNull();
   });
 
+  it("answers a patient's earlier listings beside today's, closed, so that the graph routes to the earlier offices too", async () => {
+    const changed = demoPatient('changedGp');
+    const moved = demoPatient('moved');
+    const result = await adapterFor(sim).read([changed.nin, moved.nin, demoPatient('homeCare').nin]);
+    expect(sim.stats.requests).toBe(1);
+    const earlier = changed.earlierGpListings?.[0];
+    expect(result.get(changed.nin)).toMatchObject({ office: { herId: '81241' }, since: changed.gp?.since });
+    expect(result.get(changed.nin)?.history).toEqual([
+      { gpHprNumber: earlier?.hprNumber, office: { herId: '81242', name: 'Sandviken legesenter', orgNumber: '934567897' }, from: earlier?.from, to: earlier?.to },
+    ]);
+    // Lade legekontor in Trondheim, until she moved to Bergen.
+    expect(result.get(moved.nin)?.history?.map((h) => [h.office.herId, h.to])).toEqual([['82112', moved.residentSince]]);
+    expect(result.get(demoPatient('homeCare').nin)?.history).toBeUndefined();
+  });
+
   it('writes WCF data-contract XML: alphabetical members, i:nil for the open period, DateTime text, reply action', async () => {
     const homeCare = demoPatient('homeCare');
     const answer = await post(sim, envelope(operation(`<a:string>${homeCare.nin}</a:string>`)));

@@ -1,6 +1,7 @@
 import type express from 'express';
 import { instancesOf, loadSources, type Organisations } from '../../lib/config';
 import type { Person, PopulationIndex } from '../population';
+import { worldToday } from '../population/clock';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import {
   child,
@@ -63,9 +64,33 @@ const nil = { '@_i:nil': 'true' };
 /** One patient's listing in the register's data-contract XML (prefix `a:`), or null when not listed. */
 export function gpAssociation(person: Person, offices: Map<string, GpOfficeEntry>, population: PopulationIndex): Record<string, unknown> | null {
   if (!person.gp) return null;
-  const office = offices.get(person.gp.officeHerId);
+  return association(person.nin, { ...person.gp, from: person.gp.since, to: null }, offices, population);
+}
+
+/** How many years of earlier listings the register answers beside today's. */
+export const HISTORY_YEARS = 10;
+
+/**
+ * The patient's listings: today's, and the earlier ones that ended within the last HISTORY_YEARS (a switch of GP
+ * closes the old period; the register keeps it). The real register answers a patient's earlier listings on a
+ * per-patient operation (`GetPatientGPHistory`); this one answers them in the batch look-up too, as closed
+ * associations beside the open one, so that routing to earlier offices costs no call per patient.
+ */
+export function gpAssociations(person: Person, offices: Map<string, GpOfficeEntry>, population: PopulationIndex, today: string): Record<string, unknown>[] {
+  const since = `${Number(today.slice(0, 4)) - HISTORY_YEARS}${today.slice(4, 10)}`;
+  const earlier = (person.earlierGpListings ?? []).filter((l) => l.to >= since).map((l) => association(person.nin, { ...l, from: l.from, to: l.to }, offices, population));
+  return [...earlier, gpAssociation(person, offices, population)].filter((a): a is Record<string, unknown> => a !== null);
+}
+
+function association(
+  nin: string,
+  listing: { officeHerId: string; hprNumber: string; from: string; to: string | null },
+  offices: Map<string, GpOfficeEntry>,
+  population: PopulationIndex,
+): Record<string, unknown> | null {
+  const office = offices.get(listing.officeHerId);
   if (!office) return null;
-  const gp = population.practitioners.get(person.gp.hprNumber);
+  const gp = population.practitioners.get(listing.hprNumber);
   // Members in alphabetical order, as WCF's DataContractSerializer writes them when no Order is set.
   return {
     'a:GP': gp ? { 'a:FirstName': gp.givenName, 'a:HprNumber': gp.hprNumber, 'a:LastName': gp.familyName } : nil,
@@ -73,8 +98,8 @@ export function gpAssociation(person: Person, offices: Map<string, GpOfficeEntry
       'a:EprSystem': office.eprSystem ?? nil,
       'a:GPOffice': { 'a:HerId': office.herId, 'a:Name': office.name, 'a:OrganizationNumber': office.orgNumber },
     },
-    'a:PatientNIN': person.nin,
-    'a:Period': { 'a:From': wcfDateTime(person.gp.since), 'a:To': nil },
+    'a:PatientNIN': nin,
+    'a:Period': { 'a:From': wcfDateTime(listing.from), 'a:To': listing.to ? wcfDateTime(listing.to) : nil },
   };
 }
 
@@ -119,10 +144,10 @@ function createApp({ instance, orgs, population }: SimulatorContext): express.Ex
         request: { ns: FLR_NS, name: 'GetPatientsGPDetails' },
         handle: (operation) => {
           const associations: Record<string, unknown>[] = [];
+          const today = worldToday();
           for (const nin of requestedNins(operation)) {
             const person = population.byNin.get(nin);
-            const association = person ? gpAssociation(person, offices, population) : null;
-            if (association) associations.push(association);
+            if (person) associations.push(...gpAssociations(person, offices, population, today));
           }
           return gpDetailsResponse(associations);
         },

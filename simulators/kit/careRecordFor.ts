@@ -3,14 +3,18 @@ import type { SimulatorContext } from './definition';
 
 /**
  * Which care records one instance holds: those of persons whose care record lies in a municipality that
- * organisations.json routes to this instance (`careInstance`). Shared by both care simulators.
+ * organisations.json routes to this instance (`careInstance`), today's or one the person left when they moved (the
+ * record stays with the municipality, its services ended). Shared by both care simulators: the person comes back
+ * with `careRecord` set to the record this instance holds.
  */
 export function careRecordFor({ instance, orgs, population }: SimulatorContext): (nin: string) => (Person & { careRecord: CareRecord }) | undefined {
   const municipalities = new Set(orgs.municipalities.filter((m) => m.careInstance === instance.id).map((m) => m.number));
   return (nin) => {
     const person = population.byNin.get(nin);
-    if (!person?.careRecord || !municipalities.has(person.careRecord.municipality)) return undefined;
-    return person as Person & { careRecord: CareRecord };
+    if (!person) return undefined;
+    if (person.careRecord && municipalities.has(person.careRecord.municipality)) return person as Person & { careRecord: CareRecord };
+    const earlier = person.earlierCareRecords?.find((r) => municipalities.has(r.municipality));
+    return earlier ? { ...person, careRecord: earlier } : undefined;
   };
 }
 

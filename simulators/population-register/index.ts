@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Person } from '../population';
+import type { Address, Person } from '../population';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { requireBearer } from '../kit/auth';
 
@@ -7,7 +7,13 @@ import { requireBearer } from '../kit/auth';
  * Population register (Folkeregisteret) simulator, modelled on the register's REST API for health
  * services: a bulk look-up by POST (numbers in the body), person documents whose elements are lists with
  * an `erGjeldende` (is current) flag, and `geografiskTilknytning` for routing. A strictly confidential
- * address is never released: the document then has no `bostedsadresse`.
+ * address is never released: the document then has no `bostedsadresse` with an address.
+ *
+ * The address history (bostedsadresse, one element per residence, each dated as the register dates it:
+ * `angittFlyttedato` the reported moving day, `gyldigFraOgMed` and `gyldigTilOgMed`) is sent for a person who
+ * moved, so that the records of the municipalities they lived in can be found. For a strictly confidential address
+ * each residence is reduced to its municipality (`ukjentBosted.bostedskommune`, the form the register has for a
+ * residence without an address), the same thing `geografiskTilknytning` releases for today's.
  */
 const GRADERING: Record<Person['addressProtection'], string> = {
   NONE: 'ugradert',
@@ -16,9 +22,34 @@ const GRADERING: Record<Person['addressProtection'], string> = {
   STRICTLY_CONFIDENTIAL_ABROAD: 'strengtFortroligUtland',
 };
 
+const dateTime = (date: string) => `${date}T00:00`;
+
+function vegadresse(address: Address, municipality: string | null): Record<string, unknown> {
+  const houseMatch = /^(\d+)([A-Z]?)$/.exec(address.houseNumber);
+  return {
+    adressenavn: address.street,
+    adressenummer: { husnummer: houseMatch?.[1] ?? address.houseNumber, ...(houseMatch?.[2] ? { husbokstav: houseMatch[2] } : {}) },
+    poststed: { postnummer: address.postalCode, poststedsnavn: address.city },
+    kommunenummer: municipality,
+  };
+}
+
+/** The residences, oldest first: the earlier ones (ended), then today's (dated where the person moved). */
+function bostedsadresser(p: Person, released: boolean): Record<string, unknown>[] {
+  const place = (address: Address | null, municipality: string | null) =>
+    released && address ? { vegadresse: vegadresse(address, municipality) } : municipality ? { ukjentBosted: { bostedskommune: municipality } } : null;
+  const earlier = (p.earlierResidences ?? []).flatMap((r) => {
+    const where = place(r.address, r.municipality);
+    return where ? [{ angittFlyttedato: r.from, gyldigFraOgMed: dateTime(r.from), gyldigTilOgMed: dateTime(r.to), ...where, erGjeldende: false }] : [];
+  });
+  const where = released || earlier.length ? place(p.address, p.municipality) : null;
+  const today = where ? [{ ...(p.residentSince ? { angittFlyttedato: p.residentSince, gyldigFraOgMed: dateTime(p.residentSince) } : {}), ...where, erGjeldende: true }] : [];
+  return [...earlier, ...today];
+}
+
 export function personDocument(p: Person): Record<string, unknown> {
   const released = p.addressProtection === 'NONE' || p.addressProtection === 'CONFIDENTIAL';
-  const houseMatch = /^(\d+)([A-Z]?)$/.exec(p.address?.houseNumber ?? '');
+  const residences = bostedsadresser(p, released);
   return {
     foedselsEllerDNummer: p.nin,
     identifikasjonsnummer: [{ foedselsEllerDNummer: p.nin, identifikatortype: p.kind === 'DNR' ? 'dNummer' : 'foedselsnummer', status: 'iBruk', erGjeldende: true }],
@@ -30,21 +61,7 @@ export function personDocument(p: Person): Record<string, unknown> {
     foedsel: [{ foedselsdato: p.birthDate, erGjeldende: true }],
     kjoenn: [{ kjoenn: p.sex === 'female' ? 'kvinne' : 'mann', erGjeldende: true }],
     adressebeskyttelse: p.addressProtection === 'NONE' ? [] : [{ graderingsnivaa: GRADERING[p.addressProtection], erGjeldende: true }],
-    ...(released && p.address
-      ? {
-          bostedsadresse: [
-            {
-              vegadresse: {
-                adressenavn: p.address.street,
-                adressenummer: { husnummer: houseMatch?.[1] ?? p.address.houseNumber, ...(houseMatch?.[2] ? { husbokstav: houseMatch[2] } : {}) },
-                poststed: { postnummer: p.address.postalCode, poststedsnavn: p.address.city },
-                kommunenummer: p.municipality,
-              },
-              erGjeldende: true,
-            },
-          ],
-        }
-      : {}),
+    ...(residences.length ? { bostedsadresse: residences } : {}),
     geografiskTilknytning: p.municipality ? { gtType: 'kommune', gtKommune: p.municipality } : { gtType: 'utland', gtLand: 'XUK' },
     doedsfall: p.deceasedDate ? [{ doedsdato: p.deceasedDate, erGjeldende: true }] : [],
     status: [{ status: p.deceasedDate ? 'doed' : 'bosatt', erGjeldende: true }],

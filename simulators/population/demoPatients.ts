@@ -20,6 +20,10 @@ export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
   criticalInfo: 'Severe NSAID and contrast allergies and a mechanical heart valve in the summary record; myocardial infarction at St. Olavs; warfarin.',
   young:
     'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else; her salbutamol inhaler and sumatriptan are taken as needed (ved behov), and every source says so.',
+  moved:
+    'Moved from Trondheim to Bergen 14 months before the reference date: home nursing in Trondheim (PLO care system) and her GP at Lade legekontor until the move, a heart-failure stay at St. Olavs the year before it; home nursing in Bergen (JSON care system) and a GP at Nordnes legekontor since. Her Trondheim records follow her, each labelled with its period (earlierCareRecords, earlierGpRecords; period in provenance and sources): the Bergen home-care nurse (persona home-care-nurse) and her GP (persona gp) read both municipalities\' records.',
+  changedGp:
+    'Changed GP 9 months before the reference date, from Sandviken legesenter to Nordnes legekontor (persona gp), both on the same Nordlys Journal instance: the earlier office\'s record (consultations and prescriptions until the change) is read beside today\'s, labelled with its period.',
 };
 
 export interface DemoPatientEntry {

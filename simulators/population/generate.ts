@@ -2,6 +2,7 @@ import { loadOrganisations, type Organisations } from '../../lib/config';
 import { REFERENCE_DATE } from './clock';
 import { addCoordination, hospitalNurses, type CoordinationShape } from './coordination';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
+import { buildPast, currentSince, type GpChangeShape, type MoveShape } from './moves';
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
 import { personNin } from './nin';
 import { opaqueId } from './opaqueId';
@@ -15,7 +16,7 @@ import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Pra
  */
 export const DEFAULT_SEED = 20261101;
 export { REFERENCE_DATE };
-export const POPULATION_SIZE = 520;
+export const POPULATION_SIZE = 523;
 
 /** What a demo patient must show; anything not given is drawn at random like everyone else. */
 export interface Shape {
@@ -56,6 +57,10 @@ export interface Shape {
    * transcription error on the list the nurses give medicines from): another form, or another dose.
    */
   careTranscription?: CareTranscription[];
+  /** Moved here from another municipality (moves.ts): the earlier municipality's records follow. */
+  moved?: MoveShape;
+  /** Changed GP office within the municipality (moves.ts): the earlier office's record follows. */
+  changedGp?: GpChangeShape;
 }
 
 export const DEMO_SHAPES: Shape[] = [
@@ -180,6 +185,34 @@ export const RECONCILIATION_SHAPES: Shape[] = [
 ];
 
 /**
+ * People whose records lie in more than one place (issue 15, the record follows a move), drawn after everyone else so
+ * that nobody drawn before them moves:
+ * - Gunvor Lie moved from Trondheim to Bergen: home nursing in Trondheim (the PLO system) and her GP at Lade
+ *   legekontor until the move, a heart-failure stay at St. Olavs the year before it; home nursing in Bergen since, and
+ *   Siri Kristoffersen at Nordnes legekontor (persona gp) as her GP;
+ * - Per Solberg changed GP in Bergen, from Sandviken legesenter to Nordnes legekontor (both on Nordlys Journal's
+ *   instance in the west, so one system holds both records);
+ * - a person with a strictly confidential address who moved from Bergen to Trondheim (home nursing and a GP in Bergen
+ *   until then): her earlier places are withheld as today's are (not a demo patient; the move test names her).
+ */
+export const MOVE_SHAPES: Shape[] = [
+  {
+    demo: 'moved', givenName: 'Gunvor', familyName: 'Lie', age: 82, sex: 'female', municipality: '4601', officeHerId: '81241',
+    conditions: ['heartFailure', 'hypertension', 'diabetes'], care: 'home', episodes: 'none',
+    moved: { from: '5001', daysAgo: 420, livedDays: 4000, officeHerId: '82112', care: 'home', episodes: [{ key: 'heartFailureExacerbation', daysAgo: 330 }] },
+  },
+  {
+    demo: 'changedGp', givenName: 'Per', familyName: 'Solberg', age: 61, sex: 'male', municipality: '4601', officeHerId: '81241',
+    conditions: ['hypertension', 'asthma'], care: 'none', episodes: 'none',
+    changedGp: { officeHerId: '81242', daysAgo: 270, listedDays: 3000 },
+  },
+  {
+    age: 63, sex: 'female', municipality: '5001', officeHerId: '82111', protection: 'STRICTLY_CONFIDENTIAL', conditions: ['copd', 'depression'], care: 'none', episodes: 'none',
+    moved: { from: '4601', daysAgo: 800, livedDays: 2500, officeHerId: '81243', care: 'home' },
+  },
+];
+
+/**
  * A nursing-home doctor (sykehjemslege) employed by Trondheim kommune: health personnel of the
  * municipality rather than of a GP office or a hospital, so that access rules have someone outside the
  * hospitals and GP offices to decide for. Fixed rather than drawn; no patient names her.
@@ -235,8 +268,10 @@ export function generatePopulation(
     { protection: 'STRICTLY_CONFIDENTIAL', age: 84, municipality: '4601', care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 200 }] },
     ...RECONCILIATION_SHAPES,
   ];
-  while (persons.length < size - late.length) persons.push(world.person({}));
+  while (persons.length < size - late.length - MOVE_SHAPES.length) persons.push(world.person({}));
   for (const shape of late) persons.push(world.person(shape));
+  // Added after everyone else (issue 15), so that no draw before them moved.
+  for (const shape of MOVE_SHAPES) persons.push(world.person(shape));
   // Fixed, not drawn: appended after everyone else, so that no draw (and no id) moves.
   if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
     throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);
@@ -361,6 +396,9 @@ class World {
     const medications = this.truthMedications(conditions, shape, birthDate, endOfRecord);
 
     const gp = this.drawGp(shape, municipality, abroad, dNumber, age, birthDate);
+    // A move here or a change of GP (moves.ts): today's residence and listing began with it.
+    const { residentSince, listedSince } = currentSince(shape, endOfRecord);
+    if (gp && listedSince && gp.since < listedSince) gp.since = listedSince;
     const truth: Truth = {
       world: this,
       rng,
@@ -374,11 +412,14 @@ class World {
       deceasedDate,
       gp,
       shape,
+      ...(residentSince ? { residentSince } : {}),
     };
     const hospitalRecords = abroad ? [] : buildHospitalRecords(truth);
     const careRecord = abroad ? null : buildCareRecord(truth, hospitalRecords);
     const gpRecord = gp ? buildGpRecord(truth, gp, hospitalRecords) : null;
     const summaryRecord = buildSummaryRecord(truth, hospitalRecords, careRecord);
+    // Before today's coordination: a referral the earlier office wrote is then answered like any other.
+    const past = buildPast(truth, nin, { hospital: hospitalRecords });
     addCoordination(truth, nin, { care: careRecord, gp: gpRecord, hospital: hospitalRecords });
 
     return {
@@ -395,10 +436,15 @@ class World {
       addressProtection: protection,
       gp: gp ? { officeHerId: gp.officeHerId, hprNumber: gp.practitioner.hprNumber, since: gp.since } : null,
       gpRecord,
-      hospitalRecords,
+      hospitalRecords: [...past.hospitalRecords, ...hospitalRecords],
       careRecord,
       summaryRecord,
       demo: shape.demo ?? null,
+      ...(residentSince ? { residentSince } : {}),
+      ...(past.earlierResidences ? { earlierResidences: past.earlierResidences } : {}),
+      ...(past.earlierCareRecords ? { earlierCareRecords: past.earlierCareRecords } : {}),
+      ...(past.earlierGpListings ? { earlierGpListings: past.earlierGpListings } : {}),
+      ...(past.earlierGpRecords ? { earlierGpRecords: past.earlierGpRecords } : {}),
     } as Person;
   }
 

@@ -41,7 +41,7 @@ describe('the synthetic population', () => {
     expect(new Set(persons.map((p) => `${p.kind} ${p.sex}`))).toEqual(new Set(['FNR female', 'FNR male', 'DNR female', 'DNR male']));
     // The demo patients as listed for tools and the README: Kjell Aune's number says male.
     const listed = (JSON.parse(readFileSync(DEMO_PATIENTS_FILE, 'utf8')) as { patients: { key: string; nin: string }[] }).patients;
-    expect(listed).toHaveLength(9);
+    expect(listed).toHaveLength(11);
     for (const entry of listed) {
       const person = population.persons.find((p) => p.demo === entry.key);
       expect([entry.key, sexOfNin(entry.nin)]).toEqual([entry.key, person?.sex]);
@@ -78,11 +78,12 @@ describe('the synthetic population', () => {
     }
   });
 
-  it('treats patients at 2 hospitals, each at the hospital of their catchment area', () => {
+  it('treats patients at 2 hospitals, each at the hospital of their catchment area (or of a municipality they lived in before)', () => {
     const treated = persons.filter((p) => p.hospitalRecords.length > 0);
     expect(new Set(treated.flatMap((p) => p.hospitalRecords.map((h) => h.orgNumber)))).toEqual(new Set(orgs.hospitals.map((h) => h.orgNumber)));
     for (const p of treated) {
-      const catchment = orgs.municipalities.find((m) => m.number === p.municipality)?.hospitals ?? [];
+      const lived = [p.municipality, ...(p.earlierResidences ?? []).map((r) => r.municipality)];
+      const catchment = orgs.municipalities.filter((m) => lived.includes(m.number)).flatMap((m) => m.hospitals);
       for (const h of p.hospitalRecords) expect(catchment).toContain(h.orgNumber);
     }
   });
@@ -311,6 +312,48 @@ describe('the synthetic population', () => {
       ]);
       expect(formulation[0]?.municipality).toBe('5001');
     });
+  });
+
+  it('has people who moved between the simulated municipalities and one who changed GP, each earlier record dated until then', () => {
+    // Only the shapes drawn after everyone else (MOVE_SHAPES): nobody drawn before them has a past.
+    const withPast = persons.filter((p) => p.earlierResidences?.length || p.earlierGpListings?.length);
+    expect(withPast.map((p) => [p.demo, p.addressProtection])).toEqual([['moved', 'NONE'], ['changedGp', 'NONE'], [null, 'STRICTLY_CONFIDENTIAL']]);
+    expect(Math.min(...withPast.map((p) => persons.indexOf(p)))).toBeGreaterThanOrEqual(520);
+    for (const p of withPast) {
+      for (const r of p.earlierResidences ?? []) {
+        expect(r.municipality).not.toBe(p.municipality);
+        expect([r.from < r.to, r.to]).toEqual([true, p.residentSince]);
+      }
+      for (const l of p.earlierGpListings ?? []) {
+        expect(l.officeHerId).not.toBe(p.gp?.officeHerId);
+        expect(l.to <= (p.gp?.since ?? '')).toBe(true);
+        const record = p.earlierGpRecords?.find((g) => g.officeHerId === l.officeHerId);
+        expect(record?.consultations.length).toBeGreaterThan(0);
+        for (const c of record?.consultations ?? []) expect(c.time.slice(0, 10) >= l.from && c.time.slice(0, 10) <= l.to).toBe(true);
+        expect(record?.plannedFollowUps).toEqual([]);
+        const gp = population.practitioners.find((x) => x.hprNumber === l.hprNumber);
+        expect(gp?.workplace).toBe(orgs.gpOffices.find((o) => o.herId === l.officeHerId)?.name);
+      }
+      for (const care of p.earlierCareRecords ?? []) {
+        const lived = p.earlierResidences?.find((r) => r.municipality === care.municipality);
+        expect(lived).toBeDefined();
+        // Ended with the move; nothing after it, nothing planned.
+        for (const s of care.services) expect([s.start >= (lived?.from ?? ''), s.end !== null && s.end <= (lived?.to ?? '')]).toEqual([true, true]);
+        for (const v of care.visits) expect(v.time.slice(0, 10) <= (lived?.to ?? '')).toBe(true);
+        expect(care.plannedVisits).toEqual([]);
+      }
+      // Today's services began after the move.
+      for (const s of p.careRecord?.services ?? []) expect(s.start >= (p.residentSince ?? '')).toBe(true);
+    }
+    const moved = demoPatient('moved');
+    expect([moved.municipality, moved.earlierResidences?.map((r) => r.municipality), moved.earlierCareRecords?.map((c) => c.municipality)]).toEqual(['4601', ['5001'], ['5001']]);
+    expect(moved.careRecord?.services.some((s) => s.end === null)).toBe(true);
+    // A stay at St. Olavs while she lived in Trondheim, finished: the episode of care ended when she left.
+    expect(moved.hospitalRecords.map((h) => [h.orgNumber, h.careEpisodes.map((e) => e.status)])).toEqual([['974557746', ['finished']]]);
+    const changed = demoPatient('changedGp');
+    expect([changed.gp?.officeHerId, changed.earlierGpListings?.map((l) => l.officeHerId), changed.earlierResidences]).toEqual(['81241', ['81242'], undefined]);
+    const hidden = withPast.find((p) => p.addressProtection === 'STRICTLY_CONFIDENTIAL');
+    expect(hidden?.earlierCareRecords?.length).toBe(1);
   });
 
   it("links each GP referral to the hospital episode it led to, under the GP record's own referral id", () => {

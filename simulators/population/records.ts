@@ -55,6 +55,8 @@ export interface Truth {
   changes?: { dose?: { atc: string; strength: string; dose: DoseSpec; date: string }; stopped?: { atc: string; date: string; note: string } };
   /** The last discharge: its date and the doctor who wrote the list. */
   lastDischarge?: { date: string; hprNumber: string };
+  /** When the person moved to `municipality`, where they moved (moves.ts): its services start after. */
+  residentSince?: string;
 }
 
 /**
@@ -515,7 +517,10 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
   const end = t.endOfRecord;
   const ended = t.deceasedDate;
   const services: CareService[] = [];
-  const homeStart = addDays(end, -rng.int(200, 1400));
+  // Drawn for everyone alike; for someone who moved here, the service started after the move.
+  const drawnStart = addDays(end, -rng.int(200, 1400));
+  const homeStart = t.residentSince && drawnStart < t.residentSince ? addDays(t.residentSince, 10) : drawnStart;
+  if (kind === 'nursingHome' && t.residentSince) throw new RangeError('a nursing-home stay after a move is not drawn');
   const decided = (start: string) => addDays(start, -rng.int(7, 30));
   if (kind === 'home') {
     services.push({ id: world.id('vedtak'), type: 'HOME_NURSING', decisionDate: decided(homeStart), start: homeStart, end: ended, hoursPerWeek: rng.int(2, 12), unit: district });

@@ -360,6 +360,25 @@ export interface SummaryRecord {
   dispensations: Dispensation[];
 }
 
+/**
+ * A residence the population register keeps in the person's address history (bostedsadresse with its dates): the
+ * municipality and the address, from the day the person moved in to the day they moved out.
+ */
+export interface Residence {
+  municipality: string;
+  address: Address | null;
+  from: string;
+  to: string;
+}
+
+/** A GP listing that has ended (the GP register keeps the patient's earlier listings): the office, the GP and the period. */
+export interface EarlierGpListing {
+  officeHerId: string;
+  hprNumber: string;
+  from: string;
+  to: string;
+}
+
 export interface Person {
   nin: string;
   kind: 'FNR' | 'DNR';
@@ -379,6 +398,20 @@ export interface Person {
   summaryRecord: SummaryRecord;
   /** Set on the hand-shaped demo patients (see demo-patients.json). */
   demo: DemoKey | null;
+  /**
+   * For a person who moved (moves.ts): when the current residence began, the earlier residences (oldest first), and
+   * what the services of the earlier municipality recorded while the person lived there: the care record (its
+   * services ended with the move). Absent for everyone who never moved.
+   */
+  residentSince?: string;
+  earlierResidences?: Residence[];
+  earlierCareRecords?: CareRecord[];
+  /**
+   * For a person who changed GP: the earlier listings (oldest first), and each earlier office's record, as it stood
+   * when the listing ended. Absent for everyone listed with one GP office only.
+   */
+  earlierGpListings?: EarlierGpListing[];
+  earlierGpRecords?: GpRecord[];
 }
 
 export type DemoKey =
@@ -390,7 +423,9 @@ export type DemoKey =
   | 'dNumber'
   | 'blockedDocument'
   | 'criticalInfo'
-  | 'young';
+  | 'young'
+  | 'moved'
+  | 'changedGp';
 
 export interface Population {
   seed: number;

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { adapterManifest } from '../../adapters';
+import { officeRecordKey } from '../../adapters/contracts';
 import type { InstanceConfig } from '../../lib/config';
 import type { CacheStore } from '../../adapters/kit/cache/CacheStore';
 import { checkChangeNotice, memoryNonces, SIGNATURE_HEADER, type NonceMemory } from '../../lib/invalidation';
@@ -24,8 +25,11 @@ export function changeNoticeHandler(sources: SourceDirectory, cache: Invalidates
       return;
     }
     const { notice, instance } = checked;
+    // A system that hosts GP offices keeps a record per office and patient: each office's is forgotten.
+    const offices = sources.orgs.gpOffices.filter((o) => o.instance === instance.id).map((o) => o.herId);
+    const keys = [...notice.patients, ...offices.flatMap((herId) => notice.patients.map((nin) => officeRecordKey(herId, nin)))];
     try {
-      await cache.invalidate(instance, adapterManifest(instance.system).operations, notice.patients);
+      await cache.invalidate(instance, adapterManifest(instance.system).operations, keys);
     } catch {
       // The shared store did not take the deletes: the source should send the notice again.
       res.status(503).json({ errors: [{ message: 'The cache could not forget these entries now; send the notice again', extensions: { code: 'CACHE_UNAVAILABLE' } }] });

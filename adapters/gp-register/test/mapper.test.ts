@@ -40,11 +40,14 @@ describe('GP register mapper', () => {
     });
   });
 
-  it('picks the open association when a patient has switched GP', () => {
+  it('picks the open association when a patient has switched GP, and keeps the closed one as an earlier listing', () => {
     const young = listings.get('23850274401');
     expect(young?.gpHprNumber).toBe('9177978');
     expect(young?.office.herId).toBe('82116');
     expect(young?.since).toBe('2024-08-26');
+    expect(young?.history).toEqual([{ gpHprNumber: '1234567', office: { herId: '82115', name: 'Heimdal legesenter', orgNumber: '955667786' }, from: '2019-01-01', to: '2024-08-25' }]);
+    // One listing only: no history.
+    expect(listings.get('03864013065')?.history).toBeUndefined();
   });
 
   it('leaves out patients the register did not answer for', () => {

@@ -27,6 +27,40 @@ describe('population register mapper', () => {
     expect(person?.municipalityNumber).toBe('5001');
   });
 
+  it('maps the address history of a person who moved to municipalities and periods, never addresses', () => {
+    const moved = people.get('17824432651');
+    expect(moved?.municipalityNumber).toBe('4601');
+    expect(moved?.address?.city).toBe('BERGEN');
+    expect(moved?.residenceHistory).toEqual([
+      { municipalityNumber: '5001', from: '2014-09-25', to: '2025-09-07' },
+      { municipalityNumber: '4601', from: '2025-09-07', to: null },
+    ]);
+    // A strictly confidential person's residences come as municipalities only (ukjentBosted): no address, still routed.
+    const hidden = people.get('08816320691');
+    expect([hidden?.addressProtection, hidden?.address, hidden?.municipalityNumber]).toEqual(['STRICTLY_CONFIDENTIAL', null, '5001']);
+    expect(hidden?.residenceHistory).toEqual([
+      { municipalityNumber: '4601', from: '2017-10-19', to: '2024-08-23' },
+      { municipalityNumber: '5001', from: '2024-08-23', to: null },
+    ]);
+    // Someone who never moved has no history to route by.
+    expect(people.get('03864013065')?.residenceHistory).toBeUndefined();
+  });
+
+  it('ends an earlier residence the register left open where the next one began', () => {
+    const doc = (bostedsadresse: unknown[]) => JSON.stringify({ dokumenter: [{ foedselsEllerDNummer: '03864013065', navn: [{ fornavn: 'A', etternavn: 'B' }], bostedsadresse }] });
+    const [person] = mapBulkResponse(
+      doc([
+        { ukjentBosted: { bostedskommune: '4627' }, angittFlyttedato: '2020-05-01', erGjeldende: true },
+        { ukjentBosted: { bostedskommune: '5001' }, gyldigFraOgMed: '2012-01-01T00:00', erGjeldende: false },
+      ]),
+    ).values();
+    expect(person?.residenceHistory).toEqual([
+      { municipalityNumber: '5001', from: '2012-01-01', to: '2020-05-01' },
+      { municipalityNumber: '4627', from: '2020-05-01', to: null },
+    ]);
+    expect(person?.address).toBeNull();
+  });
+
   it('maps a death and a D-number holder', () => {
     expect(people.get('23843227368')?.deceasedDate).toBe('2026-08-14');
     expect(people.get('65849226767')?.name.family).toBe('Nowak');
