@@ -64,4 +64,22 @@ describe('the demo patients’ medication lists', () => {
     for (const e of sumatriptan?.entries ?? []) expect(e.dose?.text).toMatch(/ved behov/);
     expect(list.some((i) => i.hasDiscrepancy)).toBe(false);
   });
+
+  it('say each discrepancy to the patient in plain Norwegian, with what to do, naming services as she knows them', () => {
+    const list = mergeMedications(entriesOf(demoPatient('homeCare')));
+    const words = (atc: string) => list.find((i) => i.atc === atc)?.discrepancies.map((d) => d.forPatient) ?? [];
+    expect(words('C03DA01')).toEqual([
+      'Spironolakton står ikke på fastlegens liste over medisinene dine, men sykehuset og apoteket har den i bruk. Fastlegens liste er den de andre som hjelper deg ser på. Be fastlegen føre den opp, eller si fra hvis du har sluttet med den.',
+      'Sykehuset har skrevet ut Spironolakton til deg, men den står ikke på listen hjemmetjenesten gir deg medisiner fra. Hvis det er hjemmetjenesten som gir deg medisinene, får du den kanskje ikke nå. Snakk med hjemmetjenesten eller fastlegen så snart du kan.',
+    ]);
+    expect(words('C07AB02')[0]).toMatch(/^Dosen av Metoprolol er ikke lik overalt: fastlegen og apoteket har 50 mg om dagen, mens sykehuset og hjemmetjenesten i kommunen har 25 mg om dagen\. Sykehuset endret dosen da du var der, men fastlegens liste har fortsatt den gamle\. Spør fastlegen/);
+    expect(words('M01AE01')[0]).toMatch(/^Sykehuset og hjemmetjenesten i kommunen har stoppet Ibuprofen, men fastlegen har den fortsatt i bruk, og den er hentet på apoteket etter at den ble stoppet\. Spør fastlegen/);
+    // No system, organisation or English in what the patient reads.
+    for (const text of list.flatMap((i) => i.discrepancies.map((d) => d.forPatient ?? ''))) expect(text).not.toMatch(/Haukeland|Nordlys|legekontor|Bergen|GP_|HOSPITAL|dispensed|daily/);
+  });
+
+  it('tell Kjell Aune what a weekly tablet given daily means', () => {
+    const list = mergeMedications(entriesOf(demoPatient('nursingHome')));
+    expect(list.find((i) => i.atc === 'M05BA04')?.discrepancies[0]?.forPatient).toMatch(/én gang i uken.*hver dag.*7 ganger så mye\. Ikke ta den oftere/);
+  });
 });

@@ -47,6 +47,7 @@ describe('merged medication list', () => {
     expect(item?.discrepancies).toEqual([
       {
         kind: 'DOSE',
+        forPatient: expect.any(String),
         description: 'Daily dose differs: 50 mg/day (Nordnes legekontor) vs 25 mg/day (Haukeland universitetssjukehus, Bergen kommune).',
         values: [
           { value: '50 mg/day', sources: [expect.objectContaining({ organisation: 'Nordnes legekontor' })] },
@@ -211,6 +212,7 @@ describe('merged medication list', () => {
       expect(item?.discrepancies).toEqual([
         {
           kind: 'AS_NEEDED',
+          forPatient: expect.any(String),
           description:
             'Taken as needed (ved behov, PRN) according to Nordnes legekontor, Haukeland universitetssjukehus; on a fixed schedule according to Bergen kommune. ' +
             'A reliever given on a schedule, or a regular medicine given only when asked for, is a different treatment.',
@@ -245,6 +247,7 @@ describe('merged medication list', () => {
       expect(item?.discrepancies).toEqual([
         {
           kind: 'SCHEDULE',
+          forPatient: expect.any(String),
           description:
             'Dosing interval differs: once a week (Nordnes legekontor, Kjernejournal) vs every day (Bergen kommune). Taken on the shorter interval, the same dose adds up to 7 times as much.',
           values: [
@@ -284,6 +287,7 @@ describe('merged medication list', () => {
       expect(item?.discrepancies).toEqual([
         {
           kind: 'FORMULATION',
+          forPatient: expect.any(String),
           description:
             'Formulation differs: depottablett (Nordnes legekontor) vs tablett (Bergen kommune). Forms are not interchangeable mg for mg: a depot (modified-release) ' +
             'tablet must not be swapped for a plain one, nor an enteric-coated capsule opened.',

@@ -1,6 +1,7 @@
 import { scheduleFromText } from '../../adapters/kit/doseSchedule';
 import type { Provenance } from '../kit/provenance';
 import type { MedicationEntry, MedicationEntryKind } from '../kit/shapes';
+import { forPatient } from './forPatient';
 
 /**
  * The merged medication list (legemiddelsamstemming, medication reconciliation): entries from every source
@@ -26,6 +27,8 @@ export interface MedicationDiscrepancy {
   kind: DiscrepancyKind;
   description: string;
   values: DiscrepancyValue[];
+  /** The same in plain Norwegian for the patient, with what to do (forPatient.ts); set on the merged item. */
+  forPatient?: string;
 }
 
 export interface MedicationListItem {
@@ -103,7 +106,9 @@ function toItem(entries: MedicationEntry[], holders: ListHolders): MedicationLis
     scheduleDiscrepancy(ordered),
     doseDiscrepancy(ordered),
     formulationDiscrepancy(ordered),
-  ].filter((d): d is MedicationDiscrepancy => d !== null);
+  ]
+    .filter((d): d is MedicationDiscrepancy => d !== null)
+    .map((d) => ({ ...d, forPatient: forPatient(d, first.name) }));
   return {
     atc: first.atc,
     name: first.name,
