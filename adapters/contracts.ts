@@ -90,6 +90,34 @@ export interface MessageSink {
   sendMessage(message: OutgoingMessage, options?: WriteOptions): Promise<MessageReceipt>;
 }
 
+/** A block (sperring) a patient sets herself: whom it keeps out, or which of her documents it covers. */
+export interface BlockRequest {
+  patientNin: string;
+  /** What makes setting it happen once: the system takes one block per key. */
+  key: string;
+  deniedPersons: string[];
+  deniedOrganisations: string[];
+  documentIds: string[];
+}
+
+/** What the system answered: the block (its id, and whether it was made now), or its refusal with its code and reason. */
+export type BlockOutcome = { ok: true; id: string; created: boolean } | { ok: false; status: number; code: string; text: string | null };
+
+/**
+ * The write side of a system that holds a patient's blocks (a hospital's FHIR Consents): set one (once per key)
+ * and lift one the patient set. The system refuses what is not hers to block or lift (a document of another
+ * patient, a block the hospital registered itself), and tells the graph's caches before it answers.
+ */
+export interface BlockSink {
+  readonly instance: InstanceConfig;
+  setBlock(request: BlockRequest, options?: WriteOptions): Promise<BlockOutcome>;
+  liftBlock(blockId: string, options?: WriteOptions): Promise<BlockOutcome>;
+}
+
+export function isBlockSink(adapter: unknown): adapter is BlockSink {
+  return typeof (adapter as Partial<BlockSink> | null)?.setBlock === 'function' && typeof (adapter as Partial<BlockSink> | null)?.liftBlock === 'function';
+}
+
 export function isMessageSink(adapter: unknown): adapter is MessageSink {
   return typeof (adapter as Partial<MessageSink> | null)?.sendMessage === 'function';
 }

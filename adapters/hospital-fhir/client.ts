@@ -1,11 +1,12 @@
 import { type AxiosResponse, isAxiosError } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
-import type { HospitalAdapter, MessageSink, OutgoingMessage } from '../contracts';
-import { BadResponseError, type AdapterKit, type WriteOptions } from '../kit';
+import { z } from 'zod';
+import type { BlockOutcome, BlockRequest, BlockSink, HospitalAdapter, MessageSink, OutgoingMessage } from '../contracts';
+import { BadResponseError, parseJson, validatePayload, type AdapterKit, type WriteOptions } from '../kit';
 import { COMMUNICATION_PATH, communicationFor, ifNoneExist, readCreated, readRefusal } from './communication';
 import type { HospitalRecordModel } from '../model';
-import { SYSTEM } from './fhir';
+import { CITIZEN_BLOCK_SYSTEM, SYSTEM } from './fhir';
 import { manifest, type HospitalFhirOptions } from './manifest';
 import { mapSearchEntries, parseSearchPage } from './mapper';
 import { TokenCache } from './token';
@@ -49,7 +50,9 @@ const MAX_PAGES = 100;
 
 const SYSTEM_BY_KIND = { FNR: SYSTEM.fnr, DNR: SYSTEM.dnr, HNR: SYSTEM.hnr } as const;
 
-export function createHospitalFhirAdapter(instance: InstanceConfig, options: HospitalFhirOptions, kit: AdapterKit): HospitalAdapter & MessageSink {
+const RECIPIENT = { coding: [{ system: SYSTEM.participationType, code: 'IRCP', display: 'information recipient' }] };
+
+export function createHospitalFhirAdapter(instance: InstanceConfig, options: HospitalFhirOptions, kit: AdapterKit): HospitalAdapter & MessageSink & BlockSink {
   const http = kit.http(instance);
   const tokens = new TokenCache(http, options);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -155,9 +158,92 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     );
   };
 
+  /**
+   * The patient's own blocks (BlockSink, issue 16): a Consent she sets (performer: herself; her key as its
+   * identifier, created once with If-None-Exist), and lifted by an update to `status: inactive`. The patient is
+   * named in the body only. A refusal (400, 403, 404, 409, 412, 422 with an OperationOutcome) is the system's
+   * answer, not a failure.
+   */
+  async function consentCall(operation: string, send: (signal: AbortSignal, headers: Record<string, string>) => Promise<AxiosResponse<string>>, writeOptions?: WriteOptions): Promise<BlockOutcome> {
+    return kit.write(
+      instance,
+      operation,
+      async (signal) => {
+        try {
+          let status = 0;
+          const body = await fhirCall(
+            async (headers) => {
+              const response = await send(signal, headers);
+              status = response.status;
+              return response;
+            },
+            signal,
+            { renewed: false },
+          );
+          const created = validatePayload(z.object({ resourceType: z.literal('Consent'), id: z.string().min(1).max(64) }), parseJson(body, 'Consent'), 'Consent');
+          return { ok: true, id: created.id, created: status === 201 };
+        } catch (error) {
+          const status = isAxiosError(error) ? (error.response?.status ?? 0) : 0;
+          const refusal = [400, 403, 404, 409, 412, 422].includes(status) ? readRefusal(isAxiosError(error) ? error.response?.data : undefined) : null;
+          if (refusal) return { ok: false, status, code: refusal.code ?? 'refused', text: refusal.text };
+          throw error;
+        }
+      },
+      writeOptions,
+    );
+  }
+
+  const setBlock = (request: BlockRequest, writeOptions?: WriteOptions) => {
+    const system = systemOf(request.patientNin);
+    if (!system) throw new BadResponseError('not an identity number');
+    const patient = { identifier: { system, value: request.patientNin } };
+    const consent = {
+      resourceType: 'Consent',
+      status: 'active',
+      identifier: [{ system: CITIZEN_BLOCK_SYSTEM, value: request.key }],
+      patient,
+      performer: [patient],
+      provision: {
+        type: 'deny',
+        ...(request.deniedPersons.length || request.deniedOrganisations.length
+          ? {
+              actor: [
+                ...request.deniedPersons.map((value) => ({ role: RECIPIENT, reference: { identifier: { system: SYSTEM.hpr, value } } })),
+                ...request.deniedOrganisations.map((value) => ({ role: RECIPIENT, reference: { identifier: { system: SYSTEM.orgNumber, value } } })),
+              ],
+            }
+          : {}),
+        ...(request.documentIds.length ? { data: request.documentIds.map((id) => ({ meaning: 'instance', reference: { reference: `DocumentReference/${id}` } })) } : {}),
+      },
+    };
+    return consentCall(
+      'set-block',
+      (signal, headers) =>
+        http.post<string>('/fhir/Consent', JSON.stringify(consent), { signal, headers: { ...headers, 'Content-Type': 'application/fhir+json', 'If-None-Exist': `identifier=${CITIZEN_BLOCK_SYSTEM}|${request.key}` } }),
+      writeOptions,
+    );
+  };
+
+  const liftBlock = (blockId: string, writeOptions?: WriteOptions) => {
+    // A block's id is its Consent's, with the path of a nested provision after a slash.
+    const consentId = blockId.split('/')[0] ?? '';
+    if (!/^[A-Za-z0-9.-]{1,64}$/.test(consentId)) throw new BadResponseError('not a block id');
+    return consentCall(
+      'lift-block',
+      (signal, headers) =>
+        http.put<string>(`/fhir/Consent/${encodeURIComponent(consentId)}`, JSON.stringify({ resourceType: 'Consent', id: consentId, status: 'inactive' }), {
+          signal,
+          headers: { ...headers, 'Content-Type': 'application/fhir+json' },
+        }),
+      writeOptions,
+    );
+  };
+
   return {
     instance,
     sendMessage,
+    setBlock,
+    liftBlock,
     read: readWith('hospital-record', REVINCLUDES, [], (record) => record),
     // EpisodeOfCare and Consent, and through the blocks their documents and encounters: only the access facts
     // (episodes of care, blocks, the referrals behind blocked documents) are kept; the other lists are empty.

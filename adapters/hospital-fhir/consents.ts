@@ -1,6 +1,6 @@
 import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
 import type { BlockModel } from '../model';
-import { SYSTEM, type Consent, type ConsentProvision, type FhirCodeableConcept, type FhirReference } from './fhir';
+import { CITIZEN_BLOCK_SYSTEM, SYSTEM, type Consent, type ConsentProvision, type FhirCodeableConcept, type FhirReference } from './fhir';
 import { referencedId } from './references';
 
 /**
@@ -49,7 +49,7 @@ function documentIdsOf(provision: ConsentProvision): string[] | null {
   return ids.every((id): id is string => id !== null) ? unique(ids) : null;
 }
 
-function blockOf(id: string, deny: ConsentProvision): BlockModel {
+function blockOf(id: string, deny: ConsentProvision, consent: Consent): BlockModel {
   const actors = (deny.actor ?? []).map((a) => actorOf(a.role, a.reference));
   const exceptions = (deny.provision ?? [])
     .filter((p) => p.type === 'permit' && Object.keys(p).every((element) => PLAIN_PERMIT.has(element)))
@@ -63,6 +63,8 @@ function blockOf(id: string, deny: ConsentProvision): BlockModel {
     deniedOrganisations: ids(actors, 'organisation'),
     exceptOrganisations: ids(exceptions, 'organisation'),
     exceptPersons: ids(exceptions, 'person'),
+    // Only on a block the patient set herself through the graph: hers to lift (the others are the hospital's).
+    ...(consent.identifier?.some((i) => i.system === CITIZEN_BLOCK_SYSTEM) ? { setByPatient: true, since: consent.dateTime ? consent.dateTime.slice(0, 10) : null } : {}),
   };
 }
 
@@ -71,7 +73,7 @@ export function blocksOf(consent: Consent): BlockModel[] {
   const blocks: BlockModel[] = [];
   // A nested deny is named by its path from the root, so that each block of one Consent has its own id.
   const visit = (provision: ConsentProvision, path: string) => {
-    if (provision.type === 'deny') blocks.push(blockOf(`${consent.id}${path}`, provision));
+    if (provision.type === 'deny') blocks.push(blockOf(`${consent.id}${path}`, provision, consent));
     (provision.provision ?? []).forEach((nested, i) => visit(nested, `${path}/${i}`));
   };
   if (consent.provision) visit(consent.provision, '');

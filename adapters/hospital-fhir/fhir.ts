@@ -6,6 +6,9 @@ import { CODE_SYSTEM, GP_REFERRAL_SYSTEM } from '../model';
  * (zod drops the rest); what is declared is checked, so a server that sends a list where FHIR has an
  * object, or a date FHIR does not allow, is a bad response rather than a silent gap.
  */
+/** The identifier system of a block a patient set herself through the graph (its idempotency key). */
+export const CITIZEN_BLOCK_SYSTEM = 'urn:x-patient-graph:identifier:citizen-block';
+
 export const SYSTEM = {
   fnr: 'urn:oid:2.16.578.1.12.4.1.4.1',
   dnr: 'urn:oid:2.16.578.1.12.4.1.4.2',
@@ -175,6 +178,9 @@ export const consentSchema = z.object({
   id,
   status: z.string(),
   patient: patientRef,
+  /** A block the patient set herself carries her identifier for it (CITIZEN_BLOCK_SYSTEM); the hospital's own have none. */
+  identifier: z.array(z.object({ system: z.string().optional(), value: z.string().optional() })).optional(),
+  dateTime: z.string().optional(),
   provision: provision.optional(),
 });
 

@@ -6,6 +6,7 @@ import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
 import { INCLUDABLE, includedResources, includeTargets, INCLUDE_VALUES, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
+import { CitizenConsents } from './citizenConsents';
 import { communicationResource, takeCommunication } from './communication';
 import { messagesOf, type MessagingSystem } from '../kit/messaging';
 import { appliedQuery, matches, MAX_COUNT, parsePatientSearch, wantsStrictHandling, type PatientSearch } from './searchParams';
@@ -152,6 +153,45 @@ function createApp(context: SimulatorContext): express.Express {
     if (taken.status === 201) res.set('Location', `${baseOf(req)}/fhir/Communication/${String(taken.body.id)}/_history/1`);
     sendFhir(res, taken.status, taken.body);
   });
+  // Blocks a patient sets and lifts herself (citizenConsents.ts). The graph's caches are told before the answer,
+  // so that the block holds for the next read on every process.
+  const consents = () => context.kept('citizen-consents', () => new CitizenConsents());
+  const fhirJson = express.json({ type: ['application/fhir+json', 'application/json'], limit: '100kb' });
+  fhir.post('/Consent', fhirJson, async (req, res) => {
+    if (!req.is(['application/fhir+json', 'application/json'])) {
+      sendOutcome(res, 415, 'not-supported', 'Create a Consent with an application/fhir+json body.');
+      return;
+    }
+    const wanted = /^identifier=(.+)\|(.+)$/.exec(req.get('if-none-exist') ?? '');
+    const body = req.body as { identifier?: { system?: string; value?: string }[] };
+    if (!wanted || !body.identifier?.some((i) => i.system === wanted[1] && i.value === wanted[2])) {
+      sendOutcome(res, 412, 'required', 'Create a block once: If-None-Exist: identifier=<system>|<value> naming the Consent\'s own identifier.');
+      return;
+    }
+    const taken = consents().create(req.body, (nin) => {
+      const p = patients.get(nin);
+      return p ? { record: p.record, localId: p.record.localId } : undefined;
+    }, projection);
+    if (taken.status === 201 && taken.nin) {
+      context.observe('consent:created');
+      await context.changed([taken.nin]);
+      res.set('Location', `${baseOf(req)}/fhir/Consent/${String(taken.body.id)}/_history/1`);
+    }
+    sendFhir(res, taken.status, taken.body);
+  });
+  fhir.put('/Consent/:id', fhirJson, async (req, res) => {
+    const taken = consents().update(String(req.params.id), req.body);
+    if (taken.status === 200 && taken.nin) {
+      context.observe('consent:updated');
+      await context.changed([taken.nin]);
+    }
+    sendFhir(res, taken.status, taken.body);
+  });
+  fhir.all('/Consent', (_req, res) => {
+    res.set('Allow', 'POST');
+    sendOutcome(res, 405, 'not-supported', 'Create a Consent with POST; read blocks through a Patient search with _revinclude=Consent:patient.');
+  });
+
   fhir.all('/Communication', (_req, res) => {
     res.set('Allow', 'POST');
     sendOutcome(res, 405, 'not-supported', 'Create a Communication with POST; read messages through a Patient search with _revinclude=Communication:subject.');
@@ -206,6 +246,8 @@ function createApp(context: SimulatorContext): express.Express {
       const patientRef = `Patient/${p.record.localId}`;
       const communications = messagesOf(context, p.person.nin).map((m) => communicationResource(m, patientRef, (id) => context.messages.has(id)));
       const byType = includedResources(p.record, projection, communications);
+      // The blocks the patient set herself, beside those the hospital registered.
+      byType.Consent = [...byType.Consent, ...consents().forPatient(p.person.nin, patientRef)];
       const match = patientResource(p.person, p.record, projection);
       const included = search.revinclude.flatMap((type) => byType[type]);
       // _include follows references from the matches; _include:iterate from everything included, until nothing

@@ -51,6 +51,7 @@ export class SimulatedInstance {
   stats: InstanceStats = { requests: 0, byRoute: {}, ninInUrl: 0 };
   /** The dialogue messages the instance holds: kept across `down` and back, reset by the control API's reset. */
   readonly messages: MessageStore;
+  private readonly keptState = new Map<string, unknown>();
 
   constructor(
     private readonly definition: SimulatorDefinition,
@@ -95,6 +96,11 @@ export class SimulatedInstance {
     this.stats = { requests: 0, byRoute: {}, ninInUrl: 0 };
   }
 
+  /** Empties what the app kept (SimulatorContext.kept): the control API's reset. */
+  resetKept(): void {
+    this.keptState.clear();
+  }
+
   async close(): Promise<void> {
     this.messages.close();
     const server = this.server;
@@ -118,8 +124,12 @@ export class SimulatedInstance {
       observe: (label) => this.observe(label),
       messages: this.messages,
       answerDelayMs: () => this.behaviour.answerDelayMs ?? DEFAULT_ANSWER_DELAY_MS,
-      changed: (patients) => {
-        if (noticeSettings.invalidationUrl) void sendChangeNotice(this, noticeSettings.invalidationUrl, patients).catch(() => undefined);
+      changed: async (patients) => {
+        if (noticeSettings.invalidationUrl) await sendChangeNotice(this, noticeSettings.invalidationUrl, patients).catch(() => undefined);
+      },
+      kept: <T>(name: string, make: () => T): T => {
+        if (!this.keptState.has(name)) this.keptState.set(name, make());
+        return this.keptState.get(name) as T;
       },
     };
     const server = this.createServer(context);

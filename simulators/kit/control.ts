@@ -108,6 +108,7 @@ export async function startControlServer(
       if (start) await instance.setBehaviour(start);
       instance.resetStats();
       instance.messages.reset();
+      instance.resetKept();
     }
     for (const [nin, names] of originalNames) Object.assign(population?.byNin.get(nin) ?? {}, names);
     originalNames.clear();

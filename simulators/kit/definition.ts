@@ -26,10 +26,16 @@ export interface SimulatorContext extends SimulatorSetup {
   /** How long the instance waits before it answers a question it took (the behaviour's `answerDelayMs`). */
   answerDelayMs(): number;
   /**
-   * Says the patients' data changed here (a message taken, an answer written): a signed change notice goes to
-   * the graph, as a real system's would, so that a cached record is not served without it. Never waits, never fails.
+   * Says the patients' data changed here (a message taken, an answer written, a block set): a signed change
+   * notice goes to the graph, as a real system's would, so that a cached record is not served without it. Never
+   * fails; the promise settles when the graph has answered (await it where the change must be known at once).
    */
-  changed(patients: readonly string[]): void;
+  changed(patients: readonly string[]): Promise<void>;
+  /**
+   * State the app keeps for the instance's life (blocks a patient set): kept across `down` and back, emptied by the
+   * control API's reset. Made by `make` the first time a name is asked for.
+   */
+  kept<T>(name: string, make: () => T): T;
 }
 
 /** A canned HTTP answer. */

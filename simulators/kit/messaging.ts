@@ -75,7 +75,7 @@ export function receiveMessage<R>(context: SimulatorContext, system: MessagingSy
   const kind = judged.kind ?? 'unreadable';
   context.observe(judged.refusal ? `message:${kind}:REJECTED:${judged.refusal.code}` : `message:${kind}:OK`);
   const question = taken.message;
-  if (taken.message) context.changed([taken.message.patientNin]);
+  if (taken.message) void context.changed([taken.message.patientNin]);
   if (question?.kind === 'QUESTION') scheduleAnswer(context, system, question);
   return { receipt: taken.receipt, repeated: false };
 }
@@ -87,7 +87,7 @@ function scheduleAnswer(context: SimulatorContext, system: MessagingSystem, ques
     const from = answeringParty(service, person, context.population.practitioners);
     context.messages.add(answerTo(question, { ...dialogAnswer(question, system.service, from, person), from }));
     context.observe('message:answered');
-    context.changed([question.patientNin]);
+    void context.changed([question.patientNin]);
   });
 }
 

@@ -110,7 +110,7 @@ describe('lab-hl7 simulator with the lab-hl7 adapter, HL7 v2.5 over MLLP', () =>
  * `down` send nothing.
  */
 describe('lab-hl7 simulator: every answer is valid HL7 v2.5 of the Z01 profile', () => {
-  const setup = { instance: config, orgs, population, observe: () => undefined, messages: new MessageStore(), answerDelayMs: () => 0, changed: () => undefined };
+  const setup = { instance: config, orgs, population, observe: () => undefined, messages: new MessageStore(), answerDelayMs: () => 0, changed: async () => undefined, kept: <T>(_name: string, make: () => T) => make() };
   const handle = labHl7Simulator.createMllpHandler!(setup);
   const served = servedMunicipalities(orgs, config.id);
   // Someone with results whose name needs more than ASCII (æ, ø, å): their answer must name its character set.
