@@ -206,15 +206,15 @@ export interface BlockModel {
   exceptOrganisations: string[];
   /** HPR numbers excepted from a denial of everyone. */
   exceptPersons: string[];
+  /** The patient set it herself (through the graph) and may lift it; the hospital's own blocks are changed there. */
+  setByPatient?: boolean;
+  /** When it was set (ISO date), where the source says. */
+  since?: string | null;
 }
 
 /** A hospital encounter (FHIR Encounter). */
 export interface EncounterModel {
   id: string;
-  /** The patient set it herself (through the graph) and may lift it; the hospital's own blocks are changed there. */
-  setByPatient?: boolean;
-  /** When it was set (ISO date), where the source says. */
-  since?: string | null;
   class: 'INPATIENT' | 'OUTPATIENT' | 'EMERGENCY' | 'OTHER';
   start: string;
   end: string | null;
