@@ -13,6 +13,7 @@ import { actionStatus } from './requests/actionStatus';
 import { operationChecks } from './requests/operationChecks';
 import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfig } from './requests/persistedQueries';
 import { playgroundRouter } from './playground';
+import { citizenPageRouter } from './citizenPage';
 import { SubgraphDataSource, type GatewayContext } from './SubgraphDataSource';
 import { jsonErrors, listen } from '../lib/httpServer';
 import type { AuditStore } from '../lib/audit/AuditStore';
@@ -49,7 +50,8 @@ export interface GatewayOptions {
 
 /**
  * The gateway: Apollo Gateway over the checked-in supergraph (static composition, so it starts while a
- * subgraph is down), served by Apollo Server on express with the playground at `/` and health at `/health`.
+ * subgraph is down), served by Apollo Server on express with the playground at `/`, the citizen's page at
+ * `/min-journal` and health at `/health`.
  */
 export async function startGateway(options: GatewayOptions, logger: Logger): Promise<Started> {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.subgraphUrls?.[n] ?? defaultSubgraphUrl(n)])) as Record<SubgraphName, string>;
@@ -97,7 +99,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       corsOrigins,
       engine: 'apollo',
       logger,
-      before: [playgroundRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
+      before: [playgroundRouter(devIdp !== undefined), citizenPageRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
     },
     issuers,
   );
