@@ -61,7 +61,7 @@ const nullableString = z.string().max(200).nullable();
 const identitySchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('PERSONNEL'),
-    role: z.enum(['CLINICIAN', 'RESEARCHER', 'ADMINISTRATOR']),
+    role: z.enum(['CLINICIAN', 'PARTICIPANT', 'RESEARCHER', 'ADMINISTRATOR']),
     issuer: z.string().max(100),
     hprNumber: nullableString,
     orgNumber: nullableString,

@@ -177,12 +177,12 @@ describe('trust between gateway and subgraphs', () => {
 });
 
 describe('field rules, persona by persona', () => {
-  it('healthPersonnel and citizen: each role has its own entry point, refused before planning otherwise', async () => {
+  it('patientLookup and citizen: each role has its own entry point, refused before planning otherwise', async () => {
     await system.reset();
     for (const persona of ['citizen-ingrid', 'researcher', 'administrator']) {
       const r = await system.query('query($nin: String!) { patient(nin: $nin) { name { text } } }', { nin: ingrid.nin }, persona);
       expect([persona, r.status, codes(r)]).toEqual([persona, 403, ['FORBIDDEN']]);
-      expect(r.body.errors?.[0]?.extensions?.rule).toContain('healthPersonnel');
+      expect(r.body.errors?.[0]?.extensions?.rule).toContain('patientLookup');
     }
     const personnelMe = await system.query('{ me { name { text } } }', {}, 'gp');
     expect([personnelMe.status, personnelMe.body.errors?.[0]?.extensions?.rule]).toEqual([403, 'citizen']);
@@ -358,11 +358,14 @@ describe('field rules, persona by persona', () => {
       // Hilde blocked him, not Ingrid; Haukeland treats Ingrid.
       'blocked-practitioner': everything,
       'gp-midtbyen': identity,
-      'citizen-ingrid': '403 healthPersonnel',
-      'citizen-hilde': '403 healthPersonnel',
-      'citizen-silje': '403 healthPersonnel',
-      researcher: expect.stringMatching(/^403 healthPersonnel/),
-      administrator: expect.stringMatching(/^403 healthPersonnel/),
+      'citizen-ingrid': '403 patientLookup',
+      'citizen-hilde': '403 patientLookup',
+      'citizen-silje': '403 patientLookup',
+      'citizen-jonas': '403 patientLookup',
+      // A participant outside health care looks patients up for a plan, and is refused every other field.
+      'nav-counsellor': '403 patientIdentity,protectedAddress,placeName,clinicalData',
+      researcher: expect.stringMatching(/^403 patientLookup/),
+      administrator: expect.stringMatching(/^403 patientLookup/),
     });
   });
 });

@@ -166,6 +166,11 @@ describe('what happens next', () => {
       blockedDocument: ['APPOINTMENT:BOOKED'],
       criticalInfo: ['APPOINTMENT:BOOKED', 'FOLLOW_UP:PLANNED', 'REFERRAL:ACCEPTED'],
       young: [],
+      // Today's services only: the Trondheim home nursing she left plans nothing for her.
+      moved: ['VISIT:PLANNED'],
+      changedGp: [],
+      // Jonas Eide: his GP's follow-up and the municipal service's visits (the plan's meeting is the plan's own).
+      individualPlan: ['FOLLOW_UP:PLANNED', 'VISIT:PLANNED'],
     });
   });
 

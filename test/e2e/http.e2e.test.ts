@@ -54,7 +54,6 @@ describe('client mistakes', () => {
   const cases: [string, unknown, number, string][] = [
     ['an unknown operationName', { query: 'query A { __typename }', operationName: 'B' }, 400, 'OPERATION_RESOLUTION_FAILURE'],
     ['several operations and no name', { query: 'query A { __typename } query B { __typename }' }, 400, 'OPERATION_RESOLUTION_FAILURE'],
-    ['a mutation', { query: 'mutation M { __typename }' }, 400, 'OPERATION_NOT_SUPPORTED'],
     ['a subscription', { query: 'subscription S { __typename }' }, 400, 'OPERATION_NOT_SUPPORTED'],
     ['a 150 KB operationName', { query: 'query A { __typename }', operationName: 'a'.repeat(150_000) }, 400, 'OPERATION_NAME_TOO_LONG'],
     ['an operationName that is not a string', { query: Q, operationName: 5 }, 400, 'OPERATION_NAME_TOO_LONG'],
