@@ -158,6 +158,11 @@ export interface CareRecordModel {
   careTeam?: CareTeamMemberModel[];
   /** Visits the service has planned (kind VISIT, status PLANNED), the coming days of its plan. */
   plannedVisits?: UpcomingItemModel[];
+  /**
+   * The patient's individual plan (hol. § 7-1), which the coordinating unit keeps in the care system; null when the
+   * system holds none. Absent from a source that does not say.
+   */
+  individualPlan?: IndividualPlanModel | null;
 }
 
 // ------------------------------------------------------------------ GP
@@ -402,6 +407,60 @@ export interface ReferralAssessmentModel {
   note: string | null;
   /** Who assessed it. */
   hprNumber: string | null;
+}
+
+/** Who a party to an individual plan is, by the sector of the service they come from. */
+export type PlanSector = 'HEALTH_AND_CARE' | 'NAV' | 'SCHOOL' | 'PPT' | 'CHILD_WELFARE' | 'FAMILY';
+
+/**
+ * A party to an individual plan: the coordinator, a participant, or who is responsible for a measure. A person by
+ * HPR number (health personnel) or by name (staff outside health care, family), the service and its organisation.
+ */
+export interface PlanPartyModel {
+  sector: PlanSector;
+  /** The party's role in the plan as the plan writes it (`Koordinator`, `Fastlege`, `Veileder`, `Kontaktlærer`). */
+  role: string | null;
+  hprNumber: string | null;
+  name: PersonName | null;
+  /** The service or unit (`Koordinerende enhet`, `NAV Bergenhus`, `Nordnes legekontor`). */
+  service: string | null;
+  /** The organisation number of the service's unit (outside health care) or of its organisation. */
+  orgNumber: string | null;
+  /** The service's HER-id, where it has one. */
+  herId: string | null;
+  /**
+   * For a participant outside health care: the patient's consent to share the plan with this service (the plan is
+   * shared with such participants by consent, never the record): from and to (ISO dates; `to` null until withdrawn).
+   */
+  consent: { from: string; to: string | null } | null;
+}
+
+/**
+ * An individual plan (individuell plan, helse- og omsorgstjenesteloven § 7-1) as the municipality's care system keeps
+ * it: the patient's goals, the measures with who is responsible for each, the coordinator, the next meeting of the
+ * participants, and the participants, those outside health care with the patient's consent.
+ */
+export interface IndividualPlanModel {
+  id: string;
+  /** ISO dates. */
+  established: string | null;
+  revised: string | null;
+  goals: { id: string; text: string; area: string | null; targetDate: string | null }[];
+  measures: {
+    id: string;
+    text: string;
+    /** The goal it serves, by id. */
+    goalId: string | null;
+    responsible: PlanPartyModel;
+    status: 'PLANNED' | 'ONGOING' | 'COMPLETED';
+    start: string | null;
+    end: string | null;
+  }[];
+  coordinator: PlanPartyModel | null;
+  /** The next meeting of the plan's participants (ansvarsgruppemøte): when (ISO UTC), where, about what. */
+  nextMeeting: { time: string; place: string | null; topic: string | null } | null;
+  /** Everyone who takes part besides the coordinator. */
+  participants: PlanPartyModel[];
 }
 
 /** Something planned for the patient, from one source: never the past. */

@@ -121,6 +121,8 @@ export const LOCAL_SYSTEM = {
   iplosVariable: localSystem('IPLOS functional variable'),
   careMedicationStatus: localSystem('Medication status on the municipal care list'),
   careTeamRole: localSystem("Role in the patient's care team"),
+  planPartySector: localSystem('Sector of a party to the individual plan'),
+  planMeasureStatus: localSystem('Status of a measure in the individual plan'),
 } as const;
 
 const ALL: CodeList[] = [...Object.values(CODE_LISTS), ...LOCAL_LISTS];

@@ -21,6 +21,11 @@ export interface GatewayContext extends RequestContext {
   identity: Identity;
   /** The decisions the person subgraph reported, by patient pseudonym, for the access log. */
   accessDecisions: Map<string, ReportedDecision>;
+  /**
+   * The consents in individual plans that the care subgraph reported granting a participant outside health care the
+   * plan (`PLAN_CONSENT:<org>`), by patient pseudonym, for the access log.
+   */
+  planConsents?: Map<string, string[]>;
   /** The subgraphs the request's query plan calls (set when the plan is known; a hint to the subgraphs). */
   planSubgraphs?: readonly string[];
 }
@@ -64,6 +69,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) context.accessDecisions.set(patient, decision);
       delete response.extensions?.accessDecisions;
     }
+    const consents = this.name === 'care' ? response.extensions?.planConsents : undefined;
+    delete response.extensions?.planConsents;
+    if (context) keepPlanConsents(context, consents);
     return response;
   }
 
@@ -86,6 +94,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         errors: [{ message: `The ${this.name} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name } }],
       };
     }
+  }
+}
+
+/**
+ * Keeps the plan consents the care subgraph reports (only that subgraph's, and only grounds of the form
+ * `PLAN_CONSENT:<nine digits>`: a consent can add no other ground to the log), for the access log.
+ */
+export function keepPlanConsents(context: GatewayContext, reported: unknown): void {
+  if (!reported || typeof reported !== 'object') return;
+  for (const [patient, grounds] of Object.entries(reported as Record<string, unknown>)) {
+    const valid = Array.isArray(grounds) ? grounds.filter((g): g is string => typeof g === 'string' && /^PLAN_CONSENT:\d{9}$/.test(g)) : [];
+    if (valid.length === 0) continue;
+    context.planConsents ??= new Map();
+    context.planConsents.set(patient, [...new Set([...(context.planConsents.get(patient) ?? []), ...valid])]);
   }
 }
 

@@ -108,7 +108,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
     expressMiddleware(server, {
       context: async ({ res }) => {
         const { identity, requestId } = res.locals.auth as Authenticated;
-        return { requestId, identity, accessDecisions: new Map() };
+        return { requestId, identity, accessDecisions: new Map(), planConsents: new Map() };
       },
     }),
   );

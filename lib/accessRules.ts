@@ -17,7 +17,7 @@ import type { SubgraphName } from './subgraphs';
  */
 export const ACCESS_DIR = fromRoot('schema', 'access');
 
-const ROLES = ['CLINICIAN', 'CITIZEN', 'RESEARCHER', 'ADMINISTRATOR'] as const satisfies readonly Role[];
+const ROLES = ['CLINICIAN', 'CITIZEN', 'PARTICIPANT', 'RESEARCHER', 'ADMINISTRATOR'] as const satisfies readonly Role[];
 
 const ruleSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { graphError } from './errorCodes';
-import { normaliseHerId } from './identifiers';
+import { normaliseHerId, normaliseOrgNumber } from './identifiers';
 import { validateNin } from './nin';
 
 /**
@@ -14,7 +14,8 @@ export type ArgumentRule =
   | { kind: 'date' }
   | { kind: 'text'; min: number; max: number; pattern?: RegExp; what?: string }
   | { kind: 'nin' }
-  | { kind: 'herId' };
+  | { kind: 'herId' }
+  | { kind: 'orgNumber' };
 
 const count = (min: number, max: number): ArgumentRule => ({ kind: 'count', min, max });
 const DATE: ArgumentRule = { kind: 'date' };
@@ -40,6 +41,12 @@ export const ARGUMENT_RULES: Readonly<Record<string, ArgumentRule>> = {
   'Mutation.sendMessage.input.recipientHerId': { kind: 'herId' },
   'Mutation.sendMessage.input.subject': { kind: 'text', min: 1, max: 200 },
   'Mutation.sendMessage.input.text': { kind: 'text', min: 1, max: 10_000 },
+  'Mutation.setBlock.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
+  'Mutation.setBlock.input.hprNumber': { kind: 'text', min: 1, max: 20, pattern: /^\d+$/, what: 'digits' },
+  'Mutation.setBlock.input.orgNumber': { kind: 'orgNumber' },
+  'Mutation.setBlock.input.documentId': { kind: 'text', min: 1, max: 64, pattern: /^[A-Za-z0-9.-]+$/, what: 'a document id' },
+  'Mutation.liftBlock.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
+  'Mutation.liftBlock.input.blockId': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9./-]+$/, what: 'a block id' },
   'Mutation.sendMessage.input.inReplyTo': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'a message id' },
 };
 
@@ -68,6 +75,8 @@ export function describeRule(rule: ArgumentRule): string {
       return 'a valid national identity number (11 digits)';
     case 'herId':
       return 'a HER-id (a whole number of up to 9 digits)';
+    case 'orgNumber':
+      return 'an organisation number (9 digits with a valid check digit)';
   }
 }
 
@@ -84,6 +93,8 @@ function passes(rule: ArgumentRule, value: unknown): boolean {
       return typeof value === 'string' && validateNin(value).valid;
     case 'herId':
       return normaliseHerId(value) !== null;
+    case 'orgNumber':
+      return normaliseOrgNumber(value) !== null;
   }
 }
 

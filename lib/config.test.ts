@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAdapter } from '../adapters';
 import { AdapterKit } from '../adapters/kit';
-import { CONFIG_DIR, instancesOf, jsonErrorWithLine, loadOrganisations, loadSources, organisationsSchema } from './config';
+import { checkConsistency, CONFIG_DIR, instancesOf, jsonErrorWithLine, loadOrganisations, loadSources, organisationsSchema } from './config';
 import { createLogger } from './logger';
 
 const raw = () => JSON.parse(readFileSync(path.join(CONFIG_DIR, 'organisations.json'), 'utf8')) as { municipalities: Record<string, unknown>[] };
@@ -32,6 +32,25 @@ describe('organisations configuration', () => {
     const wrong = raw();
     if (wrong.municipalities[1]) wrong.municipalities[1].orgNumber = '964338532';
     expect(organisationsSchema.safeParse(wrong).error?.issues[0]?.path).toEqual(['municipalities', 1, 'orgNumber']);
+  });
+
+  it('lists the services outside health care that take part in individual plans, each unit by a valid organisation number', () => {
+    const orgs = loadOrganisations();
+    expect(orgs.outsideHealth.map((s) => [s.name, s.kind, s.orgNumber, s.parentOrgNumber])).toEqual([
+      ['NAV Bergenhus', 'NAV', '991500014', '889640782'],
+      ['NAV Årstad', 'NAV', '991500022', '889640782'],
+      ['NAV Heimdal', 'NAV', '991500030', '889640782'],
+      ['Charlottenlund ungdomsskole', 'SCHOOL', '992500018', '942110464'],
+      ['PP-tjenesten i Trondheim', 'PPT', '992500026', '942110464'],
+      ['Barneverntjenesten i Trondheim', 'CHILD_WELFARE', '992500034', '942110464'],
+    ]);
+    const bad = raw() as unknown as { outsideHealth: Record<string, unknown>[] };
+    if (bad.outsideHealth[0]) bad.outsideHealth[0].orgNumber = '991500015';
+    expect(organisationsSchema.safeParse(bad).error?.issues[0]?.path).toEqual(['outsideHealth', 0, 'orgNumber']);
+    const health = Object.fromEntries(Object.entries(raw()).filter(([k]) => !k.startsWith('$'))) as unknown as { outsideHealth: Record<string, unknown>[] };
+    // A unit outside health care can be no health organisation: its number is what a plan's consent names.
+    if (health.outsideHealth[0]) health.outsideHealth[0].orgNumber = '923456783';
+    expect(() => checkConsistency(organisationsSchema.parse(health), loadSources())).toThrow(/outsideHealth NAV Bergenhus: organisation number 923456783 is a health organisation's/);
   });
 });
 

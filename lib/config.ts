@@ -26,8 +26,27 @@ const service = z.strictObject({
   herId: herIdSchema,
   name: z.string().min(1),
   phone: z.string().regex(/^\+47( \d{2}){4}$/, 'a Norwegian service number written +47 12 34 56 78'),
-  /** What the unit does: HOME_NURSING, NURSING_HOME, COORDINATION (koordinerende enhet), or a hospital department's WARD/OUTPATIENT. */
-  kind: z.enum(['HOME_NURSING', 'NURSING_HOME', 'COORDINATION', 'WARD', 'OUTPATIENT']),
+  /**
+   * What the unit does: HOME_NURSING, NURSING_HOME, COORDINATION (koordinerende enhet), MENTAL_HEALTH (the municipality's
+   * mental health and substance abuse service), or a hospital department's WARD/OUTPATIENT.
+   */
+  kind: z.enum(['HOME_NURSING', 'NURSING_HOME', 'COORDINATION', 'MENTAL_HEALTH', 'WARD', 'OUTPATIENT']),
+});
+
+/**
+ * A service outside health care that takes part in patients' individual plans (hol. § 7-1): a NAV office, a school, the
+ * educational-psychological service (PPT), child welfare. Named by its own unit's organisation number (underenhet), which
+ * is what a consent in a plan names and what a participant's login carries (orgnr_child), under its legal entity.
+ */
+const outsideHealthService = z.strictObject({
+  orgNumber: orgNumberSchema,
+  /** The legal entity (Enhetsregisteret's hovedenhet): Arbeids- og velferdsetaten for a NAV office, the municipality for its school, PPT and child welfare. */
+  parentOrgNumber: orgNumberSchema,
+  name: z.string().min(1),
+  kind: z.enum(['NAV', 'SCHOOL', 'PPT', 'CHILD_WELFARE']),
+  /** The municipality it serves. */
+  municipality: digits(4),
+  phone: z.string().regex(/^\+47( \d{2}){4}$/, 'a Norwegian service number written +47 12 34 56 78'),
 });
 
 export const organisationsSchema = z.strictObject({
@@ -68,6 +87,8 @@ export const organisationsSchema = z.strictObject({
       phone: z.string().regex(/^\+47( \d{2}){4}$/).optional(),
     }),
   ),
+  /** Services outside health care that take part in individual plans; no system of theirs is connected. */
+  outsideHealth: z.array(outsideHealthService).default([]),
   national: z.strictObject({ summaryRecord: z.string().min(1) }),
   registries: z.strictObject({ population: z.string().min(1), gpList: z.string().min(1), practitioners: z.string().min(1) }),
 });
@@ -76,6 +97,7 @@ export type Organisations = z.infer<typeof organisationsSchema>;
 export type Municipality = Organisations['municipalities'][number];
 export type Hospital = Organisations['hospitals'][number];
 export type GpOffice = Organisations['gpOffices'][number];
+export type OutsideHealthService = Organisations['outsideHealth'][number];
 
 /**
  * A system's name as sources.json writes it (`system`): the name of its folder in adapters/, where its manifest
@@ -302,6 +324,15 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
   const herIds = [...orgs.gpOffices.map((o) => o.herId), ...orgs.municipalities.flatMap((m) => m.services.map((s) => s.herId)), ...orgs.hospitals.flatMap((h) => h.departments.map((d) => d.herId))];
   for (const herId of new Set(herIds.filter((id, i) => herIds.indexOf(id) !== i))) problems.push(`HER-id ${herId} names more than one service`);
   const municipalities = new Set(orgs.municipalities.map((m) => m.number));
+  // A service outside health care is a unit of its own: its number names it in a plan's consent, so it must be no
+  // health organisation's, and one unit's only.
+  const healthOrgs = new Set([...orgs.municipalities.map((m) => m.orgNumber), ...orgs.hospitals.map((h) => h.orgNumber), ...orgs.gpOffices.map((o) => o.orgNumber)]);
+  const outside = orgs.outsideHealth.map((s) => s.orgNumber);
+  for (const s of orgs.outsideHealth) {
+    if (healthOrgs.has(s.orgNumber)) problems.push(`outsideHealth ${s.name}: organisation number ${s.orgNumber} is a health organisation's`);
+    if (!municipalities.has(s.municipality)) problems.push(`outsideHealth ${s.name} serves unknown municipality ${s.municipality}`);
+  }
+  for (const org of new Set(outside.filter((o, i) => outside.indexOf(o) !== i))) problems.push(`outsideHealth: organisation number ${org} names more than one service`);
   for (const h of orgs.hospitals) {
     expect(h.instance, 'HospitalRecordModel', `hospital ${h.orgNumber}`);
     expect(h.laboratoryInstance ?? null, 'LabResultsModel', `hospital ${h.orgNumber} laboratory`);

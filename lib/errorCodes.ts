@@ -183,6 +183,30 @@ export const errorCodes = {
       "`sendMessage`: the reader's login names no service the graph knows (HelseID's `her_id` claim), so an answer could not find its way back (HTTP 400). Nothing was sent.",
     action: 'Log in for the unit you work at (a HelseID client with its HER-id).',
   },
+  PRACTITIONER_UNKNOWN: {
+    meaning: '`setBlock`: no practitioner with this HPR number in the practitioner register (HTTP 400, `extensions.argument` is `input.hprNumber`). Nothing was blocked.',
+    action: 'Check the number (the practitioner’s HPR number, as the access log or the record shows it).',
+  },
+  ORGANISATION_UNKNOWN: {
+    meaning: '`setBlock`: the organisation number is valid, but the graph knows no such organisation (HTTP 400). Nothing was blocked.',
+    action: 'Check the number (as the access log shows the organisation).',
+  },
+  DOCUMENT_NOT_YOURS: {
+    meaning: '`setBlock`: the document is not in the citizen’s own records at the hospitals (another patient’s, or none) (HTTP 403). Nothing was blocked.',
+    action: 'Pick a document from `me { hospitalRecords { documents { id } } }`.',
+  },
+  BLOCK_NOT_YOURS: {
+    meaning: '`liftBlock`: the block was registered by the hospital, not set by the citizen through the graph, so it is not hers to lift here (HTTP 403). Nothing was changed.',
+    action: 'Ask the hospital that holds it.',
+  },
+  BLOCK_NOT_FOUND: {
+    meaning: '`liftBlock`: the citizen has no block with this id (HTTP 400). Nothing was changed.',
+    action: 'Pick a block from `me { blocks { id setByPatient } }`.',
+  },
+  BLOCK_NOT_POSSIBLE: {
+    meaning: '`setBlock`: no connected hospital holds a record of the citizen to keep the block, or the hospital refused it for another reason (`extensions` says its code) (HTTP 409). Nothing was changed.',
+    action: 'A block is kept by a system that holds the record; where none does, there is nothing to block yet.',
+  },
   OUTBOX_UNAVAILABLE: {
     meaning: 'The durable outbox (a file, or PostgreSQL) could not store the message, so it was not accepted (HTTP 503). Nothing will be sent.',
     action: 'Retry with the same idempotency key later.',

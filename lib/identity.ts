@@ -8,13 +8,15 @@ import type { PurposeOfUse } from './purposeOfUse';
  * and organisation; their own personal identity number is checked at the gateway and then dropped. A citizen
  * is known by their personal identity number, because that is what makes "their own record".
  */
-export type Role = 'CLINICIAN' | 'CITIZEN' | 'RESEARCHER' | 'ADMINISTRATOR';
+export type Role = 'CLINICIAN' | 'CITIZEN' | 'PARTICIPANT' | 'RESEARCHER' | 'ADMINISTRATOR';
 
 export const ROLE_TEXT: Record<Role, string> = {
   CLINICIAN: 'health personnel with an HPR number, reading for treatment (TREAT, ETREAT or COC)',
   CITIZEN: 'a citizen logged in with ID-porten at the highest level, reading their own record',
+  PARTICIPANT:
+    "a participant in a patient's individual plan outside health care (NAV, school, PPT, child welfare): a personnel login without an HPR number, for its service's unit (orgnr_child), reading for coordination (COC); reads the plan of a patient whose recorded consent names that unit, and nothing else",
   RESEARCHER: 'personnel reading for research (HRESCH)',
-  ADMINISTRATOR: 'personnel reading for administration (HOPERAT), or without an HPR number',
+  ADMINISTRATOR: 'personnel reading for administration (HOPERAT), or without an HPR number for any purpose but coordination',
 };
 
 export interface PersonnelIdentity {
@@ -51,12 +53,30 @@ export type Identity = PersonnelIdentity | CitizenIdentity;
 /**
  * The role the rules reason with, from what the token says. Research and administration purposes are
  * roles of their own whatever else the token holds: such a reader never reads as a clinician. Personnel
- * without an HPR number are not authorised health personnel and read as administrators.
+ * without an HPR number are not authorised health personnel: reading for coordination of care (COC) they are
+ * participants in individual plans outside health care, otherwise administrators.
+ *
+ * A participant outside health care (a NAV counsellor, a teacher, a PPT adviser, a child-welfare officer) logs in
+ * with the personnel issuer as other staff do (the simplest faithful choice: an identity at the highest level, the
+ * legal entity in `orgnr_parent`, the service's own unit in `orgnr_child`), with no HPR number and the trust
+ * framework's purpose of use for coordination, COC. The role grants nothing by itself: whether such a reader may
+ * read a patient's plan is decided by the plan, from the patient's consent recorded in it naming that unit
+ * (rule planConsent, in the care subgraph), and every other field refuses them.
  */
 export function personnelRole(hprNumber: string | null, purpose: PurposeOfUse): PersonnelIdentity['role'] {
   if (purpose === 'HRESCH') return 'RESEARCHER';
-  if (purpose === 'HOPERAT' || !hprNumber) return 'ADMINISTRATOR';
+  if (purpose === 'HOPERAT') return 'ADMINISTRATOR';
+  if (!hprNumber) return purpose === 'COC' ? 'PARTICIPANT' : 'ADMINISTRATOR';
   return 'CLINICIAN';
+}
+
+/**
+ * The service a reader acts for, as a consent names it: the unit (HelseID `orgnr_child`: a NAV office, a school)
+ * where the login gives one, else the legal entity. A NAV office's counsellor logs in under Arbeids- og
+ * velferdsetaten and a school's teacher under the municipality; only the unit tells which office or school.
+ */
+export function serviceOrgNumber(identity: Identity): string | null {
+  return identity.kind === 'PERSONNEL' ? (identity.childOrgNumber ?? identity.orgNumber) : null;
 }
 
 /** A short, non-personal description of the reader for log lines: role, issuer and organisation. */

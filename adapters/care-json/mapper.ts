@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
-import type { CareRecordModel, CareServiceType, MedicationModel, MessageModel, MessageReceipt } from '../model';
+import type { CareRecordModel, CareServiceType, IndividualPlanModel, MedicationModel, MessageModel, MessageReceipt, PlanPartyModel } from '../model';
 import { careDose } from '../kit/careDose';
 import {
   careTeamRoleFrom,
@@ -8,6 +8,8 @@ import {
   medicationStatusFromText,
   newestFirst,
   personNameFrom,
+  planMeasureStatusFrom,
+  planSectorFrom,
   plannedVisitTitle,
   relationFromText,
   serviceTypeFromText,
@@ -67,6 +69,33 @@ const meldingspart = z.object({
   organisasjonsnummer: blank(z.string().regex(/^\d{9}$/)),
   hprNummer: hpr,
   navn: optStr,
+});
+
+const orgnr = blank(z.string().regex(/^\d{9}$/));
+
+/** A party to the individual plan: the role, the person (by HPR number or name), the service and its organisation number. */
+const planpart = z.object({
+  rolle: optStr,
+  sektor: optStr,
+  hprNummer: hpr,
+  navn: optStr,
+  tjeneste: optStr,
+  organisasjonsnummer: orgnr,
+});
+
+const individuellPlanSchema = z.object({
+  planId: str,
+  opprettet: blank(nbDate),
+  sistRevidert: blank(nbDate),
+  koordinator: blank(
+    z.object({ hprNummer: hpr, navn: optStr, enhet: optStr, enhetHerId: blank(z.string().regex(/^\d{1,9}$/)), organisasjonsnummer: orgnr }),
+  ),
+  mal: list(z.object({ malId: str, tekst: str, livsomrade: optStr, tidsfrist: blank(nbDate) })),
+  tiltak: list(
+    z.object({ tiltakId: str, tekst: str, malId: optStr, ansvarlig: planpart, status: optStr, fraDato: blank(nbDate), tilDato: blank(nbDate) }),
+  ),
+  nesteMote: blank(z.object({ tidspunkt: nbDateTime, sted: optStr, tema: optStr })),
+  deltakere: list(planpart.extend({ samtykke: blank(z.object({ fraDato: nbDate, tilDato: blank(nbDate) })) })),
 });
 
 const recipientSchema = z.object({
@@ -161,6 +190,8 @@ const recipientSchema = z.object({
       enhet: optStr,
     }),
   ),
+  // The individual plan the coordinating unit keeps (hol. § 7-1); "" when there is none, absent in older exports.
+  individuellPlan: blank(individuellPlanSchema),
   // The dialogue messages the care services sent or received about the recipient (issue 15).
   meldinger: list(
     z.object({
@@ -230,6 +261,53 @@ function medication(m: Legemiddel): MedicationModel {
   };
 }
 
+type Planpart = z.infer<typeof planpart>;
+
+/** A party the plan names by a sector the model knows; one of another sector is taken as health and care only when it has an HPR number. */
+function planParty(p: Planpart, consent: PlanPartyModel['consent'] = null): PlanPartyModel {
+  return {
+    sector: planSectorFrom(p.sektor) ?? (p.hprNummer ? 'HEALTH_AND_CARE' : 'FAMILY'),
+    role: p.rolle,
+    hprNumber: p.hprNummer,
+    name: personNameFrom(p.navn),
+    service: p.tjeneste,
+    orgNumber: p.organisasjonsnummer,
+    herId: null,
+    consent,
+  };
+}
+
+/** The export's individual plan → IndividualPlanModel: the coordinator, goals, measures, the next meeting, the participants with their consents. */
+export function mapIndividuellPlan(plan: z.infer<typeof individuellPlanSchema>): IndividualPlanModel {
+  const k = plan.koordinator;
+  return {
+    id: plan.planId,
+    established: plan.opprettet,
+    revised: plan.sistRevidert,
+    goals: plan.mal.map((g) => ({ id: g.malId, text: g.tekst, area: g.livsomrade, targetDate: g.tidsfrist })),
+    measures: plan.tiltak.map((t) => ({
+      id: t.tiltakId,
+      text: t.tekst,
+      goalId: t.malId,
+      responsible: planParty(t.ansvarlig),
+      status: planMeasureStatusFrom(t.status),
+      start: t.fraDato,
+      end: t.tilDato,
+    })),
+    coordinator:
+      k && (k.hprNummer || k.navn)
+        ? { sector: 'HEALTH_AND_CARE', role: 'Koordinator', hprNumber: k.hprNummer, name: personNameFrom(k.navn), service: k.enhet, orgNumber: k.organisasjonsnummer, herId: k.enhetHerId, consent: null }
+        : null,
+    nextMeeting: plan.nesteMote ? { time: plan.nesteMote.tidspunkt, place: plan.nesteMote.sted, topic: plan.nesteMote.tema } : null,
+    // A consent is the patient's to share the plan with a service outside health care: kept only where the party is one.
+    participants: plan.deltakere.map((d) => {
+      const party = planParty(d);
+      const outside = party.sector !== 'HEALTH_AND_CARE' && party.sector !== 'FAMILY';
+      return outside && d.samtykke ? { ...party, consent: { from: d.samtykke.fraDato, to: d.samtykke.tilDato } } : party;
+    }),
+  };
+}
+
 export function mapRecipient(r: Recipient): CareRecordModel {
   return {
     services: r.vedtak.map((v) => ({
@@ -277,6 +355,7 @@ export function mapRecipient(r: Recipient): CareRecordModel {
         hprNumber: null,
       }))
       .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
+    individualPlan: r.individuellPlan ? mapIndividuellPlan(r.individuellPlan) : null,
   };
 }
 

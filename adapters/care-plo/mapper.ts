@@ -7,6 +7,8 @@ import {
   medicationStatusFromText,
   newestFirst,
   personNameFrom,
+  planMeasureStatusFrom,
+  planSectorFrom,
   plannedVisitTitle,
   relationFromText,
   serviceTypeFromText,
@@ -16,7 +18,7 @@ import { isoUtc, isValidDate, isValidLocalDateTime, osloLocalToUtc } from '../..
 import { BadResponseError, parseXml, validatePayload } from '../kit';
 import { MalformedMessageError, readSourceReceipt, receivedMessage, type AnswerItem } from '../kit/appRec';
 import { answerTopic } from '../kit/kith';
-import type { CareRecordModel, MedicationModel, MedicationStatus, MessageModel, MessageReceipt } from '../model';
+import type { CareRecordModel, IndividualPlanModel, MedicationModel, MedicationStatus, MessageModel, MessageReceipt, PlanPartyModel } from '../model';
 import type { OutgoingMessage } from '../contracts';
 import { messageReceipt } from '../kit/kithMessage';
 import { normaliseOrgNumber } from '../../lib/identifiers';
@@ -32,7 +34,7 @@ import { normaliseOrgNumber } from '../../lib/identifiers';
  */
 
 /** Elements that may repeat; the parser makes them arrays even when there is one. */
-export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling', 'Melding', 'Ansvarlig', 'PlanlagtBesok'];
+export const PLO_ARRAYS = ['MsgHead', 'AppRec', 'Document', 'Ident', 'Tjeneste', 'Besok', 'Oppgave', 'Skaar', 'Parorende', 'Velferdsteknologi', 'Legemiddel', 'Utdeling', 'Melding', 'Ansvarlig', 'PlanlagtBesok', 'Mal', 'Tiltak', 'Deltaker'];
 
 /** An element left empty (`<Notat/>`) counts as left out. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
@@ -75,6 +77,28 @@ const meldingspart = z.object({
   Organisasjonsnummer: opt(z.string().regex(/^\d{9}$/)),
   Helsepersonell: hpr,
   Navn: opt(text),
+});
+
+/** A party to the individual plan: its role, sector (local list plan-party-sector), the person, the service and its numbers. */
+const planpart = z.object({
+  Rolle: opt(text),
+  Sektor: codeWithText,
+  Helsepersonell: hpr,
+  Navn: opt(text),
+  Enhet: opt(text),
+  EnhetHerId: opt(z.string().regex(/^\d{1,9}$/)),
+  Organisasjonsnummer: opt(z.string().regex(/^\d{9}$/)),
+});
+
+const individuellPlanSchema = z.object({
+  PlanId: text,
+  Opprettet: opt(isoDate),
+  SistRevidert: opt(isoDate),
+  Koordinator: opt(planpart),
+  Mal: list(z.object({ MalId: text, Tekst: text, Livsomrade: opt(text), Tidsfrist: opt(isoDate) })),
+  Tiltak: list(z.object({ TiltakId: text, Tekst: text, MalId: opt(text), Tiltaksansvarlig: planpart, Status: codeWithText, FraDato: opt(isoDate), TilDato: opt(isoDate) })),
+  NesteMote: opt(z.object({ Tidspunkt: dateTime, Sted: opt(text), Tema: opt(text) })),
+  Deltaker: list(planpart.extend({ Samtykke: opt(z.object({ FraDato: isoDate, TilDato: opt(isoDate) })) })),
 });
 
 const pasientSchema = z.object({
@@ -165,6 +189,8 @@ const pasientSchema = z.object({
       Enhet: opt(text),
     }),
   ),
+  // The individual plan the coordinating unit keeps (hol. § 7-1).
+  IndividuellPlan: opt(individuellPlanSchema),
   // The dialogue messages the care services sent or received about the patient (issue 15).
   Melding: list(
     z.object({
@@ -236,6 +262,53 @@ function byCode<T>(table: Record<string, T>, c: Code | null, fromText: (text: st
   return (c ? table[c['@_V']] : undefined) ?? fromText(c?.['@_DN'] ?? '');
 }
 
+/** Parties to the plan and its measures' statuses: this project's own lists (codelists/local.json). */
+const PLAN_SECTOR_SYSTEM = 'urn:x-patient-graph:codesystem:plan-party-sector';
+const PLAN_STATUS_SYSTEM = 'urn:x-patient-graph:codesystem:plan-measure-status';
+
+type Planpart = z.infer<typeof planpart>;
+
+/** A party by its sector in the local list; a sector of another list, or one the model does not know, is health and care only for a person with an HPR number. */
+function planParty(p: Planpart): PlanPartyModel {
+  const sector = p.Sektor['@_S'] === PLAN_SECTOR_SYSTEM ? planSectorFrom(p.Sektor['@_V']) : null;
+  return {
+    sector: sector ?? (p.Helsepersonell ? 'HEALTH_AND_CARE' : 'FAMILY'),
+    role: p.Rolle,
+    hprNumber: p.Helsepersonell,
+    name: personNameFrom(p.Navn),
+    service: p.Enhet,
+    orgNumber: p.Organisasjonsnummer,
+    herId: p.EnhetHerId,
+    consent: null,
+  };
+}
+
+/** The extract's individual plan → IndividualPlanModel; a consent is kept only on a participant outside health care. */
+export function mapIndividuellPlan(plan: z.infer<typeof individuellPlanSchema>): IndividualPlanModel {
+  return {
+    id: plan.PlanId,
+    established: plan.Opprettet,
+    revised: plan.SistRevidert,
+    goals: plan.Mal.map((g) => ({ id: g.MalId, text: g.Tekst, area: g.Livsomrade, targetDate: g.Tidsfrist })),
+    measures: plan.Tiltak.map((t) => ({
+      id: t.TiltakId,
+      text: t.Tekst,
+      goalId: t.MalId,
+      responsible: planParty(t.Tiltaksansvarlig),
+      status: planMeasureStatusFrom(t.Status['@_S'] === PLAN_STATUS_SYSTEM ? t.Status['@_V'] : null),
+      start: t.FraDato,
+      end: t.TilDato,
+    })),
+    coordinator: plan.Koordinator ? { ...planParty(plan.Koordinator), sector: 'HEALTH_AND_CARE' } : null,
+    nextMeeting: plan.NesteMote ? { time: plan.NesteMote.Tidspunkt, place: plan.NesteMote.Sted, topic: plan.NesteMote.Tema } : null,
+    participants: plan.Deltaker.map((d) => {
+      const party = planParty(d);
+      const outside = party.sector !== 'HEALTH_AND_CARE' && party.sector !== 'FAMILY';
+      return outside && d.Samtykke ? { ...party, consent: { from: d.Samtykke.FraDato, to: d.Samtykke.TilDato } } : party;
+    }),
+  };
+}
+
 function medication(m: Pasient['Legemiddel'][number]): MedicationModel {
   const dose = m.Dosering;
   return {
@@ -305,6 +378,7 @@ export function mapPasient(p: Pasient): CareRecordModel {
       referralId: null,
       hprNumber: null,
     })).sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id)),
+    individualPlan: p.IndividuellPlan ? mapIndividuellPlan(p.IndividuellPlan) : null,
   };
 }
 

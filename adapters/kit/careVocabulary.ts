@@ -1,4 +1,4 @@
-import type { CareRecordModel, CareServiceType, MedicationStatus } from '../model';
+import type { CareRecordModel, CareServiceType, IndividualPlanModel, MedicationStatus, PlanSector } from '../model';
 
 /**
  * The Norwegian words care systems use, read into the model's enums. Shared by care-json (whose export is
@@ -84,4 +84,16 @@ export function personNameFrom(text: string | null): { given: string; middle: nu
 /** A planned visit's title: what the service will do. */
 export function plannedVisitTitle(tasks: readonly string[]): string {
   return tasks.length ? `Planlagt besøk: ${tasks.join(', ')}` : 'Planlagt besøk';
+}
+
+/** The sector of a party to an individual plan, by the care systems' code (local list plan-party-sector); null for one the model does not know. */
+export function planSectorFrom(code: string | null): PlanSector | null {
+  const byCode: Record<string, PlanSector> = { HELSE: 'HEALTH_AND_CARE', NAV: 'NAV', SKOLE: 'SCHOOL', PPT: 'PPT', BARNEVERN: 'CHILD_WELFARE', PAARORENDE: 'FAMILY' };
+  return (code && byCode[code.toUpperCase()]) || null;
+}
+
+/** A measure's status by the care systems' code (local list plan-measure-status); an unknown one is taken as ongoing. */
+export function planMeasureStatusFrom(code: string | null): IndividualPlanModel['measures'][number]['status'] {
+  const byCode: Record<string, IndividualPlanModel['measures'][number]['status']> = { PLANLAGT: 'PLANNED', PAGAR: 'ONGOING', AVSLUTTET: 'COMPLETED' };
+  return (code && byCode[code.toUpperCase()]) || 'ONGOING';
 }

@@ -60,11 +60,14 @@ export function expectation(rule: AccessRule, persona: Persona): '✓' | '○' |
       return '↑';
     case 'publicRegister':
     case 'healthPersonnel':
+    case 'patientLookup':
     case 'citizen':
     case 'patientIdentity':
+    case 'patientNumber':
     case 'accessGrantIssue':
       return '✓';
     case 'clinicalData':
+    case 'individualPlan':
       // The patient always reads their own; personnel need a relationship, or emergency access with a reason.
       return role === 'CITIZEN' || (persona.kind === 'PERSONNEL' && persona.purpose === 'ETREAT' && persona.emergencyReason) ? '✓' : '○';
     case 'accessLogOwner':
@@ -115,7 +118,8 @@ export function accessReport(): string {
   out('## Fields');
   out();
   out('For each persona: ✓ can read it; ○ can read it when the rule\'s condition holds for the patient (a care');
-  out('relationship found in the sources, emergency access, an address that is not strictly confidential, no block);');
+  out('relationship found in the sources, emergency access, an address that is not strictly confidential, no block,');
+  out('for a participant outside health care a consent in the patient\'s individual plan that names their service);');
   out('↑ as the item it belongs to; ✗ never. Internal fields (`@inaccessible`) are inputs between subgraphs: no');
   out('client can ask for them, and they carry the same rule as the health data they hold.');
   out();

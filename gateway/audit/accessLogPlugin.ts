@@ -56,8 +56,9 @@ export function accessLogPlugin(store: AuditStore, pseudonymKey: Buffer, logger:
 
 function recordOf(d: Disclosure, identity: Identity, ctx: GatewayContext, key: Buffer, time: string): AccessRecord {
   const patient = patientPseudonym(d.nin, key);
-  const grounds = ctx.accessDecisions.get(patient)?.grounds ?? [];
-  const basis = grounds.length > 0 ? grounds : [identity.kind === 'CITIZEN' ? 'OWN_RECORD' : 'HEALTH_PERSONNEL'];
+  // The person subgraph's grounds, and a participant's consent in the patient's individual plan (the care subgraph's).
+  const grounds = [...(ctx.accessDecisions.get(patient)?.grounds ?? []), ...(ctx.planConsents?.get(patient) ?? [])];
+  const basis = grounds.length > 0 ? grounds : [identity.kind === 'CITIZEN' ? 'OWN_RECORD' : identity.role === 'PARTICIPANT' ? 'PLAN_PARTICIPANT' : 'HEALTH_PERSONNEL'];
   return {
     id: randomUUID(),
     time,

@@ -54,25 +54,30 @@ export function blockCandidates(me) {
 }
 
 /**
+ * What a block keeps out, in a sentence: «Martin Aasen (HPR-nummer 1234567) kan ikke lese journalen din.»
  * @param {any} block
  * @param {ReturnType<typeof blockCandidates>} candidates
  */
-function describeBlock(block, candidates) {
+export function describeBlock(block, candidates) {
   const named = (/** @type {{ value: string, label: string }[]} */ list, /** @type {string | null | undefined} */ value) =>
     list.find((c) => c.value === value)?.label ?? null;
+  const documents = (block.documentIds ?? []).map((/** @type {string} */ id) => named(candidates.documents, id) ?? id);
+  const covers = documents.length > 0 ? ` Gjelder ${documents.length === 1 ? 'dokumentet' : 'dokumentene'} ${words.list(documents)}.` : '';
   switch (block.kind) {
     case 'PRACTITIONER': {
-      const who = block.practitioner?.name?.text ?? named(candidates.persons, block.hprNumber);
-      return `${who ?? 'En person i helsetjenesten'}${block.hprNumber ? ` (HPR-nummer ${block.hprNumber})` : ''} kan ikke lese journalen din.`;
+      const hpr = block.practitioner?.hprNumber;
+      const who = block.practitioner?.name?.text ?? named(candidates.persons, hpr)?.split(',')[0];
+      return `${who ?? 'En person i helsetjenesten'}${hpr ? ` (HPR-nummer ${hpr})` : ''} kan ikke lese ${documents.length > 0 ? 'dem' : 'journalen din'}.${covers}`;
     }
     case 'ORGANISATION': {
       const which = block.organisation ?? named(candidates.organisations, block.orgNumber);
-      return `${which ?? 'En virksomhet'}${block.orgNumber ? ` (organisasjonsnummer ${block.orgNumber})` : ''} kan ikke lese journalen din.`;
+      return `${which ?? 'En virksomhet'}${block.orgNumber ? ` (organisasjonsnummer ${block.orgNumber})` : ''} kan ikke lese ${documents.length > 0 ? 'dem' : 'journalen din'}.${covers}`;
     }
     case 'DOCUMENT':
-      return `Dokumentet ${named(candidates.documents, block.documentId) ?? block.documentId ?? ''} er sperret for andre enn sykehuset som har det.`;
+    case 'EVERYONE':
+      return `Bare ${block.holder ?? 'sykehuset som har opplysningene'} kan lese ${documents.length > 0 ? 'dem' : 'opplysningene'}.${covers}`;
     default:
-      return `En sperring (${block.kind}).`;
+      return `En sperring (${block.kind}).${covers}`;
   }
 }
 
@@ -135,7 +140,13 @@ export function blocksSection(ctx) {
             { class: 'card' },
             h('p', { class: 'block-kind' }, h('strong', {}, words.BLOCK_KIND[block.kind] ?? block.kind)),
             h('p', {}, description),
-            capabilities.liftBlock ? h('div', { class: 'actions' }, button) : null,
+            h(
+              'p',
+              { class: 'block-meta' },
+              block.setByPatient ? 'Satt av deg' : 'Registrert av sykehuset. Vil du endre den, ta kontakt med sykehuset.',
+              block.since ? [' (', h('time', { datetime: block.since }, words.when(block.since, { short: true })), ')'] : null,
+            ),
+            capabilities.liftBlock && block.setByPatient ? h('div', { class: 'actions' }, button) : null,
           );
         }),
       ),

@@ -180,7 +180,10 @@ export const MY_MESSAGES = /* GraphQL */ `
   ${MESSAGE_THREAD_FIELDS}
 `;
 
-/** The blocks the citizen has set (Patient.blocks: one's own only). Sent only when the schema has it. */
+/**
+ * The blocks on my record (Patient.blocks: to the patient only): those I set myself (`setByPatient`, which I may
+ * lift) and those a hospital registered for me. Sent only when the schema has it.
+ */
 export const MY_BLOCKS = /* GraphQL */ `
   query MyBlocks {
     me {
@@ -193,37 +196,41 @@ export const MY_BLOCKS = /* GraphQL */ `
   fragment MyBlock on Block {
     id
     kind
-    hprNumber
+    setByPatient
+    since
+    holder
+    practitioner {
+      hprNumber
+      name {
+        text
+      }
+    }
+    organisation
     orgNumber
-    documentId
+    documentIds
   }
 `;
 
 /**
  * Blocks a named practitioner (kind PRACTITIONER with `hprNumber`), an organisation (ORGANISATION with
- * `orgNumber`) or one of my documents (DOCUMENT with `documentId`), once per `idempotencyKey`.
+ * `orgNumber`) or one of my documents (DOCUMENT with `documentId`), once per `idempotencyKey`. The new block is in
+ * `me { blocks }` (`blockId`).
  */
 export const SET_BLOCK = /* GraphQL */ `
   mutation SetBlock($input: SetBlockInput!) {
     setBlock(input: $input) {
+      blockId
       replayed
-      block {
-        id
-        kind
-      }
     }
   }
 `;
 
-/** Lifts a block I set, once per `idempotencyKey`. */
+/** Lifts a block I set (`setByPatient`), once per `idempotencyKey`. */
 export const LIFT_BLOCK = /* GraphQL */ `
   mutation LiftBlock($input: LiftBlockInput!) {
     liftBlock(input: $input) {
+      blockId
       replayed
-      block {
-        id
-        kind
-      }
     }
   }
 `;

@@ -44,6 +44,8 @@ export const MEDICATION_STATUS = {
 export const ACTION = {
   READ: 'Leste journalen din',
   SEND_MESSAGE: 'Sendte en melding om deg',
+  SET_BLOCK: 'Satte en sperring i journalen din',
+  LIFT_BLOCK: 'Opphevet en sperring i journalen din',
 };
 
 /** @type {Record<string, string>} */
@@ -72,6 +74,7 @@ export const BLOCK_KIND = {
   PRACTITIONER: 'En bestemt person i helsetjenesten',
   ORGANISATION: 'En virksomhet (et sykehus, et legekontor, en kommune)',
   DOCUMENT: 'Et dokument i journalen din',
+  EVERYONE: 'Alle unntatt dem sperringen nevner',
 };
 
 /** @type {Record<string, string>} */

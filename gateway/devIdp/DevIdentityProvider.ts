@@ -45,6 +45,8 @@ export interface TokenOptions {
   weakAssurance?: boolean;
   /** Another organisation (orgnr_parent), as for a shift at a second workplace; for tests of claims. */
   orgNumber?: string;
+  /** Another unit (orgnr_child), as for a counsellor of another NAV office; `null` leaves it out. */
+  childOrgNumber?: string | null;
   /** The HPR number as another system might write it (with leading zeros); for tests of identifier forms. */
   hprNumber?: string;
 }
@@ -120,7 +122,7 @@ function personnelClaims(p: Extract<Persona, { kind: 'PERSONNEL' }>, options: To
     ...(options.hprNumber || p.hprNumber ? { [c.hprNumber]: options.hprNumber ?? p.hprNumber } : {}),
     ...(p.profession ? { [c.profession]: p.profession } : {}),
     [c.orgNumber]: options.orgNumber ?? p.orgNumber,
-    ...(p.childOrgNumber ? { [c.childOrgNumber]: p.childOrgNumber } : {}),
+    ...((options.childOrgNumber === undefined ? p.childOrgNumber : options.childOrgNumber) ? { [c.childOrgNumber]: options.childOrgNumber ?? p.childOrgNumber } : {}),
     ...(p.herId ? { [c.herId]: p.herId } : {}),
     [c.purposeOfUse]: purpose,
     ...(reason ? { [c.purposeOfUseDetails]: reason } : {}),

@@ -130,6 +130,21 @@ export const PERSONAS: readonly Persona[] = [
     purpose: 'TREAT',
   },
   {
+    name: 'nav-counsellor',
+    kind: 'PERSONNEL',
+    displayName: 'Marte Haugland, counsellor (veileder) at NAV Bergenhus',
+    shows:
+      "Outside health care: takes part in Jonas Eide's individual plan, whose consent names NAV Bergenhus, and reads that plan and nothing else (logged in his access log); refused every other field, and the plans of Ingrid Solheim and Sara Moe, whose consents do not name NAV Bergenhus",
+    pid: '14838871020',
+    hprNumber: null,
+    profession: null,
+    // Under Arbeids- og velferdsetaten, for the NAV office's own unit: a plan's consent names the office.
+    orgNumber: '889640782',
+    childOrgNumber: '991500014',
+    organisation: 'NAV Bergenhus',
+    purpose: 'COC',
+  },
+  {
     name: 'citizen-ingrid',
     kind: 'CITIZEN',
     displayName: 'Ingrid Solheim (citizen, ID-porten)',
@@ -149,6 +164,13 @@ export const PERSONAS: readonly Persona[] = [
     displayName: 'Silje Brekke (citizen, ID-porten)',
     shows: 'Her address is strictly confidential: her own record and access log name no place (no GP office, hospital or reader\'s organisation), only sectors',
     pid: demoNin('strictlyConfidential'),
+  },
+  {
+    name: 'citizen-jonas',
+    kind: 'CITIZEN',
+    displayName: 'Jonas Eide (citizen, ID-porten)',
+    shows: 'Reads his own record and individual plan; his access log shows NAV Bergenhus reading the plan, under his consent',
+    pid: demoNin('individualPlan'),
   },
   {
     name: 'researcher',

@@ -23,7 +23,7 @@ import type { Limits } from '../limits/limitsFromEnv';
 import { corsOriginsFromEnv } from '../requests/httpGuards';
 import { actionStatus } from '../requests/actionStatus';
 import { operationChecks } from '../requests/operationChecks';
-import { nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
+import { keepPlanConsents, nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
 import { ApolloPluginBridge } from './apolloPluginBridge';
 
 /**
@@ -160,7 +160,7 @@ function identityPlugin(): GatewayPlugin {
     onContextBuilding({ context, extendContext }) {
       const auth = (context as unknown as Ctx).res?.locals.auth as Authenticated | undefined;
       if (!auth) throw new GraphQLError('A bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-      extendContext({ identity: auth.identity, requestId: auth.requestId, accessDecisions: new Map<string, ReportedDecision>() } as never);
+      extendContext({ identity: auth.identity, requestId: auth.requestId, accessDecisions: new Map<string, ReportedDecision>(), planConsents: new Map<string, string[]>() } as never);
     },
   };
 }
@@ -223,12 +223,20 @@ function subgraphCalls(urls: Record<SubgraphName, string>, key: KeyObject, timeo
         }
       });
       return async ({ response, setResponse }) => {
-        if (subgraph !== 'person') return;
+        // The person subgraph reports its access decisions, the care subgraph the plan consents it granted (the access log's grounds).
+        if (subgraph !== 'person' && subgraph !== 'care') return;
         let body: ExecutionResult & { extensions?: Record<string, unknown> };
         try {
           body = (await response.clone().json()) as typeof body;
         } catch {
           setResponse(unavailable('not JSON'));
+          return;
+        }
+        if (subgraph === 'care') {
+          if (!body.extensions?.planConsents) return;
+          keepPlanConsents(ctx as GatewayContext, body.extensions.planConsents);
+          delete body.extensions.planConsents;
+          setResponse(new Response(JSON.stringify(body), { status: response.status, headers: { 'content-type': 'application/json' } }));
           return;
         }
         const reported = body.extensions?.accessDecisions;

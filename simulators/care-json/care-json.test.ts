@@ -65,6 +65,27 @@ describe('care-json simulator with the care-json adapter', () => {
     expect(record.plannedVisits?.every((v) => Date.parse(v.time) > Date.now() && v.service === 'Hjemmesykepleien sone sør')).toBe(true);
   });
 
+  it("exports the individual plan: the coordinator and participants by name, the next meeting and a running consent's end dated ahead of today", async () => {
+    const jonas = demoPatient('individualPlan');
+    const truth = jonas.careRecord!.individualPlan!;
+    const plan = (await adapter().read([jonas.nin, home.nin])).get(jonas.nin)?.individualPlan;
+    expect(plan?.goals.map((g) => [g.id, g.text])).toEqual(truth.goals.map((g) => [g.id, g.text]));
+    expect(plan?.measures.map((m) => [m.id, m.status, m.responsible.orgNumber])).toEqual(truth.measures.map((m) => [m.id, m.status.toUpperCase(), m.responsible.orgNumber]));
+    expect(plan?.coordinator).toMatchObject({ hprNumber: truth.coordinator.hprNumber, service: 'Koordinerende enhet', herId: '81320', orgNumber: '964338531' });
+    expect(plan?.nextMeeting?.time).toBe(instantOf(truth.nextMeeting!.at));
+    expect(Date.parse(plan?.nextMeeting?.time ?? '') > Date.now()).toBe(true);
+    const nav = plan?.participants.find((p) => p.sector === 'NAV');
+    expect(nav).toMatchObject({ service: 'NAV Bergenhus', orgNumber: '991500014', name: { given: 'Marte', family: 'Haugland' }, consent: { from: truth.participants.find((p) => p.sector === 'NAV')?.consent?.from } });
+    expect((nav?.consent?.to ?? '') > new Date().toISOString().slice(0, 10)).toBe(true);
+    // Ingrid Solheim's plan names no one outside health care.
+    const ingrid = (await adapter().read([home.nin])).get(home.nin)?.individualPlan;
+    expect(ingrid?.participants.map((p) => [p.sector, p.consent])).toEqual([
+      ['HEALTH_AND_CARE', null],
+      ['HEALTH_AND_CARE', null],
+      ['FAMILY', null],
+    ]);
+  });
+
   it('refuses a request without the right X-Api-Key', async () => {
     for (const headers of [{}, { 'X-Api-Key': 'wrong' }] as Record<string, string>[]) {
       const response = await search('', { fodselsnumre: [home.nin] }, headers);

@@ -1,10 +1,10 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { entry } from '../../codelists';
-import type { CareRecord, CareServiceType, CareTeamMember, MedicationUse, NextOfKin, WelfareTechnology } from '../population';
-import { instantOf } from '../population/clock';
+import type { CareRecord, CareServiceType, CareTeamMember, IndividualPlan, MedicationUse, NextOfKin, PlanParty, WelfareTechnology } from '../population';
+import { dateOf, instantOf } from '../population/clock';
 import type { CareDirectory } from '../kit/careRecordFor';
 import { doseText } from '../population';
-import { CARE_SERVICE_CODE } from '../population/careCodes';
+import { CARE_SERVICE_CODE, PLAN_MEASURE_STATUS_CODE, PLAN_SECTOR_CODE } from '../population/careCodes';
 
 /**
  * One care recipient (tjenestemottaker) as the vendor's JSON export writes it: Norwegian field names,
@@ -131,6 +131,55 @@ export function tjenestemottaker(nin: string, record: CareRecord, directory?: Ca
       varighetMin: v.minutes,
       oppgaver: v.tasks,
       enhet: v.unit,
+    })),
+    // The individual plan the coordinating unit keeps, "" when there is none.
+    individuellPlan: record.individualPlan ? individuellPlan(record.individualPlan, directory) : '',
+  };
+}
+
+/** A party to the plan as the export writes it: the role, the person (HPR number or name), the service, its organisation number. */
+function planpart(p: PlanParty, directory?: CareDirectory): Record<string, unknown> {
+  return {
+    rolle: p.role,
+    sektor: PLAN_SECTOR_CODE[p.sector],
+    hprNummer: p.hprNumber ?? '',
+    navn: p.name ?? (p.hprNumber ? (directory?.nameOf(p.hprNumber) ?? '') : ''),
+    tjeneste: p.service ?? '',
+    organisasjonsnummer: p.orgNumber ?? '',
+  };
+}
+
+/**
+ * The individual plan (individuell plan, hol. § 7-1): goals (mal), measures (tiltak) each with who is responsible,
+ * the coordinator, the next meeting (dated when the export answers) and the participants (deltakere), those outside
+ * health care with the patient's consent (samtykke) to share the plan with them, from and to.
+ */
+function individuellPlan(plan: IndividualPlan, directory?: CareDirectory): Record<string, unknown> {
+  return {
+    planId: plan.id,
+    opprettet: norskDato(plan.established),
+    sistRevidert: norskDato(plan.revised),
+    koordinator: {
+      hprNummer: plan.coordinator.hprNumber,
+      navn: directory?.nameOf(plan.coordinator.hprNumber) ?? '',
+      enhet: plan.coordinator.unit,
+      enhetHerId: directory?.herIdOf(plan.coordinator.unit) ?? '',
+      organisasjonsnummer: plan.coordinator.orgNumber,
+    },
+    mal: plan.goals.map((g) => ({ malId: g.id, tekst: g.text, livsomrade: g.area, tidsfrist: norskDato(g.targetDate) })),
+    tiltak: plan.measures.map((m) => ({
+      tiltakId: m.id,
+      tekst: m.text,
+      malId: m.goalId ?? '',
+      ansvarlig: planpart(m.responsible, directory),
+      status: PLAN_MEASURE_STATUS_CODE[m.status],
+      fraDato: norskDato(m.start),
+      tilDato: norskDato(m.end),
+    })),
+    nesteMote: plan.nextMeeting ? { tidspunkt: norskTidspunkt(instantOf(plan.nextMeeting.at, directory?.now)), sted: plan.nextMeeting.place, tema: plan.nextMeeting.topic } : '',
+    deltakere: plan.participants.map((p) => ({
+      ...planpart(p, directory),
+      samtykke: p.consent ? { fraDato: norskDato(p.consent.from), tilDato: p.consent.to === null ? '' : norskDato(dateOf(p.consent.to, directory?.now)) } : '',
     })),
   };
 }

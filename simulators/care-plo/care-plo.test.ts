@@ -90,6 +90,22 @@ describe('care-plo simulator with the care-plo adapter', () => {
     await receiptsSettled();
   });
 
+  it('sends the individual plan in the extract: participants outside health care with their consents, one of them ended, and the next meeting ahead of today', async () => {
+    const sara = population.population.persons.find((p) => p.givenName === 'Sara' && p.familyName === 'Moe')!;
+    const truth = sara.careRecord!.individualPlan!;
+    const plan = (await adapter().read([sara.nin])).get(sara.nin)?.individualPlan;
+    expect(plan?.measures.map((m) => [m.id, m.status, m.responsible.sector])).toEqual(truth.measures.map((m) => [m.id, m.status.toUpperCase(), m.responsible.sector]));
+    expect(plan?.coordinator).toMatchObject({ hprNumber: truth.coordinator.hprNumber, service: 'Koordinerende enhet', herId: '82320' });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(plan?.participants.filter((p) => p.consent).map((p) => [p.service, (p.consent?.to ?? '') > today])).toEqual([
+      ['Charlottenlund ungdomsskole', true],
+      ['PP-tjenesten i Trondheim', true],
+      ['Barneverntjenesten i Trondheim', false],
+    ]);
+    expect(plan?.nextMeeting?.time).toBe(instantOf(truth.nextMeeting!.at));
+    await receiptsSettled();
+  });
+
   it('answers each request with its own MsgHead: HELSEOPPLYSNINGER_LEGE for a patient it holds, DIALOG_SVAR otherwise', async () => {
     const response = await post(buildRequest([{ msgId: 'm-1', nin: nursingHome.nin }, { msgId: 'm-2', nin: bergen.nin }], options));
     expect(response.status).toBe(200);

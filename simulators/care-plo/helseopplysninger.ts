@@ -1,10 +1,10 @@
 import { utcToOsloLocal } from '../../lib/osloTime';
-import type { CareRecord, CareServiceType, CareTeamMember, NextOfKin, Person, WelfareTechnology } from '../population';
-import { instantOf } from '../population/clock';
+import type { CareRecord, CareServiceType, CareTeamMember, IndividualPlan, NextOfKin, Person, PlanParty, WelfareTechnology } from '../population';
+import { dateOf, instantOf } from '../population/clock';
 import type { CareDirectory } from '../kit/careRecordFor';
 import { entry, LOCAL_SYSTEM, localEntry } from '../../codelists';
 import { doseText } from '../population';
-import { CARE_SERVICE_CODE } from '../population/careCodes';
+import { CARE_SERVICE_CODE, PLAN_MEASURE_STATUS_CODE, PLAN_SECTOR_CODE } from '../population/careCodes';
 import { IPLOS_VARIABLES } from '../population/codes';
 import { KITH_TYPE, type HeldMessage, type HeldParty } from '../kit/messageStore';
 
@@ -50,6 +50,8 @@ export const OID = {
   iplos: LOCAL_SYSTEM.iplosVariable,
   medicationStatus: LOCAL_SYSTEM.careMedicationStatus,
   careTeamRole: LOCAL_SYSTEM.careTeamRole,
+  planPartySector: LOCAL_SYSTEM.planPartySector,
+  planMeasureStatus: LOCAL_SYSTEM.planMeasureStatus,
 } as const;
 
 const fromList = (code: string) => ({ V: code, DN: entry('careService', code).display });
@@ -109,6 +111,44 @@ function melding(m: HeldMessage): Record<string, unknown> {
   };
 }
 
+/** A party to the individual plan as the extract writes it: role, sector (local list), the person, the service and its numbers. */
+function planpart(p: PlanParty, directory?: CareDirectory): Record<string, unknown> {
+  return {
+    Rolle: p.role,
+    Sektor: code(OID.planPartySector, fromLocal(OID.planPartySector, PLAN_SECTOR_CODE[p.sector])),
+    ...opt('Helsepersonell', p.hprNumber ? hpr(p.hprNumber) : null),
+    ...opt('Navn', p.name ?? (p.hprNumber ? directory?.nameOf(p.hprNumber) : null)),
+    ...opt('Enhet', p.service),
+    ...opt('EnhetHerId', p.service && p.sector === 'HEALTH_AND_CARE' ? directory?.herIdOf(p.service) : null),
+    ...opt('Organisasjonsnummer', p.orgNumber),
+  };
+}
+
+/** The individual plan (hol. § 7-1): goals, measures with who is responsible, the coordinator, the next meeting, the participants with their consents. */
+function individuellPlan(plan: IndividualPlan, directory?: CareDirectory): Record<string, unknown> {
+  return {
+    PlanId: plan.id,
+    Opprettet: plan.established,
+    SistRevidert: plan.revised,
+    Koordinator: planpart({ sector: 'HEALTH_AND_CARE', role: 'Koordinator', hprNumber: plan.coordinator.hprNumber, name: null, service: plan.coordinator.unit, orgNumber: plan.coordinator.orgNumber, consent: null }, directory),
+    Mal: plan.goals.map((g) => ({ MalId: g.id, Tekst: g.text, Livsomrade: g.area, ...opt('Tidsfrist', g.targetDate) })),
+    Tiltak: plan.measures.map((m) => ({
+      TiltakId: m.id,
+      Tekst: m.text,
+      ...opt('MalId', m.goalId),
+      Tiltaksansvarlig: planpart(m.responsible, directory),
+      Status: code(OID.planMeasureStatus, fromLocal(OID.planMeasureStatus, PLAN_MEASURE_STATUS_CODE[m.status])),
+      ...opt('FraDato', m.start),
+      ...opt('TilDato', m.end),
+    })),
+    ...(plan.nextMeeting ? { NesteMote: { Tidspunkt: local(instantOf(plan.nextMeeting.at, directory?.now)), Sted: plan.nextMeeting.place, Tema: plan.nextMeeting.topic } } : {}),
+    Deltaker: plan.participants.map((p) => ({
+      ...planpart(p, directory),
+      ...(p.consent ? { Samtykke: { FraDato: p.consent.from, ...opt('TilDato', p.consent.to === null ? null : dateOf(p.consent.to, directory?.now)) } } : {}),
+    })),
+  };
+}
+
 /**
  * The care record extract's content for one patient (the patient is named in the MsgHead, not here), with the
  * dialogue messages about the patient the service sent or received. `_person` is kept in the signature for callers
@@ -152,6 +192,8 @@ export function pasientBlock(_person: Person, record: CareRecord, municipalityNa
       Oppgave: v.tasks,
       Enhet: v.unit,
     })),
+    // The individual plan the coordinating unit keeps; the next meeting and a running consent's end dated when the answer is made.
+    ...(record.individualPlan ? { IndividuellPlan: individuellPlan(record.individualPlan, directory) } : {}),
     ...(record.functionalScores
       ? {
           IPLOS: {

@@ -102,9 +102,10 @@ export class CitizenConsents {
   }
 
   /** Lifts a block the patient set (status inactive). Another Consent of the hospital's is not hers to change. */
-  update(id: string, body: unknown): { status: number; body: Record<string, unknown>; nin?: string } {
+  update(id: string, body: unknown, registered: (id: string) => boolean): { status: number; body: Record<string, unknown>; nin?: string } {
     const kept = this.byId.get(id);
-    if (!kept) return refuse(403, 'forbidden', 'Only a block the patient set through this service can be lifted here; the others are changed at the hospital.');
+    if (!kept && registered(id)) return refuse(403, 'forbidden', 'Only a block the patient set through this service can be lifted here; the others are changed at the hospital.');
+    if (!kept) return refuse(404, 'not-found', 'No such Consent.');
     const parsed = z.object({ resourceType: z.literal('Consent'), id: z.literal(id), status: z.enum(['active', 'inactive']) }).safeParse(body);
     if (!parsed.success) return refuse(400, 'structure', 'PUT the Consent with its id and the status it is to have.');
     const version = Number((kept.resource.meta as { versionId?: string } | undefined)?.versionId ?? '1') + (kept.resource.status === parsed.data.status ? 0 : 1);

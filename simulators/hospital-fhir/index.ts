@@ -4,7 +4,7 @@ import type { HospitalRecord, Person } from '../population';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
 import { requireSubscriptionKey, TokenService } from './auth';
 import { FHIR_JSON, operationOutcome, sendFhir, sendOutcome } from './outcome';
-import { INCLUDABLE, includedResources, includeTargets, INCLUDE_VALUES, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
+import { consentResources, INCLUDABLE, includedResources, includeTargets, INCLUDE_VALUES, patientResource, type ProjectionContext, type Resource, REVINCLUDE_VALUES, SYSTEM } from './resources';
 import { SearchStore } from './searchStore';
 import { CitizenConsents } from './citizenConsents';
 import { communicationResource, takeCommunication } from './communication';
@@ -156,6 +156,8 @@ function createApp(context: SimulatorContext): express.Express {
   // Blocks a patient sets and lifts herself (citizenConsents.ts). The graph's caches are told before the answer,
   // so that the block holds for the next read on every process.
   const consents = () => context.kept('citizen-consents', () => new CitizenConsents());
+  // The blocks the hospital registered itself: not the patient's to change.
+  const registeredConsents = new Set([...patients.values()].flatMap((p) => consentResources(p.record, `Patient/${p.record.localId}`, projection).map((c) => c.id)));
   const fhirJson = express.json({ type: ['application/fhir+json', 'application/json'], limit: '100kb' });
   fhir.post('/Consent', fhirJson, async (req, res) => {
     if (!req.is(['application/fhir+json', 'application/json'])) {
@@ -180,7 +182,7 @@ function createApp(context: SimulatorContext): express.Express {
     sendFhir(res, taken.status, taken.body);
   });
   fhir.put('/Consent/:id', fhirJson, async (req, res) => {
-    const taken = consents().update(String(req.params.id), req.body);
+    const taken = consents().update(String(req.params.id), req.body, (id) => registeredConsents.has(id));
     if (taken.status === 200 && taken.nin) {
       context.observe('consent:updated');
       await context.changed([taken.nin]);

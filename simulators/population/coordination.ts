@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Organisations } from '../../lib/config';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { icpc2 } from './codes';
+import { individualPlanFor, type PlanStory } from './individualPlan';
 import { FAMILY_NAMES, GIVEN_NAMES } from './names';
 import { addDays, daysBetween, Random } from './random';
 import { SPECIALITY_FOR, TASKS_HOME, type Truth } from './records';
@@ -28,6 +29,8 @@ export interface CoordinationShape {
   coordinator?: boolean;
   /** An individual plan (hol. § 7-1), coordinated by the coordinator. */
   individualPlan?: boolean;
+  /** The plan's story, where services outside health care take part in it (individualPlan.ts). */
+  planStory?: PlanStory;
   /** A consultation the GP has planned. */
   gpFollowUp?: { inDays: number; time: string; reason: string; text: string; contactType?: Consultation['contactType'] };
   /** A referral from the GP still open at the catchment hospital. */
@@ -113,6 +116,8 @@ export function addCoordination(t: Truth, nin: string, records: Records): void {
   if (records.care) {
     records.care.careTeam = careTeam(t, records.care, r, plan);
     if (living) records.care.plannedVisits = plannedVisits(t, nin, records.care, r);
+    // From a generator of its own: no draw above moved.
+    records.care.individualPlan = individualPlanFor(t, nin, records.care, plan?.planStory);
   }
   for (const record of records.hospital) hospitalTeam(t, nin, record, r, plan, living);
   if (records.gp && t.gp && living) {
@@ -180,7 +185,11 @@ function careTeam(t: Truth, care: CareRecord, r: Random, plan: CoordinationShape
 function plannedVisits(t: Truth, nin: string, care: CareRecord, r: Random): CareRecord['plannedVisits'] {
   const visits: CareRecord['plannedVisits'] = [];
   const home = care.services.find((s) => s.type === 'HOME_NURSING' && s.end === null);
-  if (home) {
+  // The mental health service plans its weekly conversation, not home nursing's rounds (only shapes have it).
+  const mentalHealth = home && t.world.orgs.municipalities.some((m) => m.services.some((s) => s.kind === 'MENTAL_HEALTH' && s.name === home.unit));
+  if (home && mentalHealth) {
+    visits.push({ id: t.world.derivedId('planbesok', `${nin}:samtale`), at: { days: r.int(2, 6), time: `${String(r.int(9, 14)).padStart(2, '0')}:00` }, minutes: 45, tasks: ['Samtale'], unit: home.unit });
+  } else if (home) {
     for (let day = 1; day <= 2; day++) {
       for (const [k, hour] of [r.int(7, 10), r.int(19, 21)].entries()) {
         visits.push({

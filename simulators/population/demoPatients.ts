@@ -22,6 +22,8 @@ export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
     'A healthy 24-year-old: GP consultations for asthma and migraine, nothing else; her salbutamol inhaler and sumatriptan are taken as needed (ved behov), and every source says so.',
   moved:
     'Moved from Trondheim to Bergen 14 months before the reference date: home nursing in Trondheim (PLO care system) and her GP at Lade legekontor until the move, a heart-failure stay at St. Olavs the year before it; home nursing in Bergen (JSON care system) and a GP at Nordnes legekontor since. Her Trondheim records follow her, each labelled with its period (earlierCareRecords, earlierGpRecords; period in provenance and sources): the Bergen home-care nurse (persona home-care-nurse) and her GP (persona gp) read both municipalities\' records.',
+  individualPlan:
+    "Followed up by Bergen's mental health service after a depression (Helsetjenester i hjemmet, a weekly conversation); GP at Nordnes legekontor. His individual plan (kept by the coordinating unit in the JSON care system) has goals for work, sleep and leisure, NAV Bergenhus's work assessment among its measures, the next meeting in 12 days, and his consent to share the plan with NAV Bergenhus: persona nav-counsellor (a NAV counsellor there) reads the plan and nothing else, logged in his access log; home-care-nurse and gp read it as health personnel.",
   changedGp:
     'Changed GP 9 months before the reference date, from Sandviken legesenter to Nordnes legekontor (persona gp), both on the same Nordlys Journal instance: the earlier office\'s record (consultations and prescriptions until the change) is read beside today\'s, labelled with its period.',
 };

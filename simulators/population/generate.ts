@@ -16,7 +16,7 @@ import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Pra
  */
 export const DEFAULT_SEED = 20261101;
 export { REFERENCE_DATE };
-export const POPULATION_SIZE = 523;
+export const POPULATION_SIZE = 525;
 
 /** What a demo patient must show; anything not given is drawn at random like everyone else. */
 export interface Shape {
@@ -33,7 +33,8 @@ export interface Shape {
   /** Which drug option of a condition to use (index into ConditionDef.drugs). */
   drugChoice?: Record<string, number>;
   extraDrugs?: DrugKey[];
-  care?: 'home' | 'nursingHome' | 'none';
+  /** `mentalHealth`: followed up by the municipality's mental health service (individualPlan.ts). */
+  care?: 'home' | 'nursingHome' | 'mentalHealth' | 'none';
   episodes?: { key: string; daysAgo: number }[] | 'none';
   deceasedDaysAgo?: number;
   allergies?: number[];
@@ -213,6 +214,33 @@ export const MOVE_SHAPES: Shape[] = [
 ];
 
 /**
+ * People whose individual plans (hol. § 7-1) involve services outside health care (issue 15), drawn after everyone
+ * else so that nobody drawn before them moves (individualPlan.ts writes their plans):
+ * - Jonas Eide, 27, in Bergen: followed up by the mental health service after a depression, his plan's measures
+ *   include NAV Bergenhus's work assessment, and his consent names NAV Bergenhus (persona nav-counsellor);
+ * - a 15-year-old in Trondheim who stays away from school: her plan involves her school and PPT, whom her parents'
+ *   consent names, and child welfare, whose consent ended with its measure 40 days before the reference date (not a
+ *   demo patient; the plan tests name her).
+ */
+export const PLAN_SHAPES: Shape[] = [
+  {
+    demo: 'individualPlan', givenName: 'Jonas', familyName: 'Eide', age: 27, sex: 'male', municipality: '4601', officeHerId: '81241',
+    conditions: ['depression'], care: 'mentalHealth', episodes: 'none',
+    coordination: {
+      coordinator: true,
+      individualPlan: true,
+      planStory: 'workAssessment',
+      gpFollowUp: { inDays: 8, time: '14:20', reason: 'P76', text: 'Oppfølging av depresjon og søvn.' },
+    },
+  },
+  {
+    givenName: 'Sara', familyName: 'Moe', age: 15, sex: 'female', municipality: '5001', officeHerId: '82113',
+    conditions: ['asthma'], care: 'mentalHealth', episodes: 'none',
+    coordination: { coordinator: true, individualPlan: true, planStory: 'youthAtSchool' },
+  },
+];
+
+/**
  * A nursing-home doctor (sykehjemslege) employed by Trondheim kommune: health personnel of the
  * municipality rather than of a GP office or a hospital, so that access rules have someone outside the
  * hospitals and GP offices to decide for. Fixed rather than drawn; no patient names her.
@@ -268,10 +296,11 @@ export function generatePopulation(
     { protection: 'STRICTLY_CONFIDENTIAL', age: 84, municipality: '4601', care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 200 }] },
     ...RECONCILIATION_SHAPES,
   ];
-  while (persons.length < size - late.length - MOVE_SHAPES.length) persons.push(world.person({}));
+  while (persons.length < size - late.length - MOVE_SHAPES.length - PLAN_SHAPES.length) persons.push(world.person({}));
   for (const shape of late) persons.push(world.person(shape));
   // Added after everyone else (issue 15), so that no draw before them moved.
   for (const shape of MOVE_SHAPES) persons.push(world.person(shape));
+  for (const shape of PLAN_SHAPES) persons.push(world.person(shape));
   // Fixed, not drawn: appended after everyone else, so that no draw (and no id) moves.
   if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
     throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);

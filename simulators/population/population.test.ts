@@ -41,7 +41,7 @@ describe('the synthetic population', () => {
     expect(new Set(persons.map((p) => `${p.kind} ${p.sex}`))).toEqual(new Set(['FNR female', 'FNR male', 'DNR female', 'DNR male']));
     // The demo patients as listed for tools and the README: Kjell Aune's number says male.
     const listed = (JSON.parse(readFileSync(DEMO_PATIENTS_FILE, 'utf8')) as { patients: { key: string; nin: string }[] }).patients;
-    expect(listed).toHaveLength(11);
+    expect(listed).toHaveLength(12);
     for (const entry of listed) {
       const person = population.persons.find((p) => p.demo === entry.key);
       expect([entry.key, sexOfNin(entry.nin)]).toEqual([entry.key, person?.sex]);
@@ -94,7 +94,11 @@ describe('the synthetic population', () => {
     expect(inCare.length / elderly.length).toBeGreaterThan(0.6);
     const kinds = new Set(persons.flatMap((p) => p.careRecord?.services.map((s) => s.type) ?? []));
     expect(kinds).toEqual(expect.objectContaining(new Set(['HOME_NURSING', 'NURSING_HOME_LONG_TERM', 'SAFETY_ALARM'])));
-    for (const p of persons.filter((x) => x.careRecord)) expect(ageOn(p.birthDate, REFERENCE_DATE)).toBeGreaterThanOrEqual(67);
+    // The mental health service's young people (PLAN_SHAPES) aside: they are the shapes whose plans involve services outside health care.
+    const mentalHealth = new Set(orgs.municipalities.flatMap((m) => m.services.filter((s) => s.kind === 'MENTAL_HEALTH').map((s) => s.name)));
+    const followedUp = persons.filter((x) => x.careRecord?.services.some((s) => mentalHealth.has(s.unit)));
+    expect(followedUp.map((p) => ageOn(p.birthDate, REFERENCE_DATE))).toEqual([27, 15]);
+    for (const p of persons.filter((x) => x.careRecord && !followedUp.includes(x))) expect(ageOn(p.birthDate, REFERENCE_DATE)).toBeGreaterThanOrEqual(67);
   });
 
   it('has critical information, every kind of protected address, blocked documents and exactly one death', () => {
@@ -453,6 +457,53 @@ describe('the synthetic population', () => {
       expect(open('nursingHome')).toMatchObject({ answer: { status: 'received', answered: null, due: { days: 9 } }, appointments: [] });
       expect(open('criticalInfo')).toMatchObject({ answer: { status: 'accepted', due: { days: 42 } }, appointments: [{ department: 'Hjertepoliklinikken', at: { days: 19 } }] });
       expect(open('askoyHomeCare')).toMatchObject({ answer: { status: 'returned', due: null, note: expect.stringMatching(/^Returnert til henviser/) }, appointments: [] });
+    });
+  });
+
+  describe('the individual plan', () => {
+    const plans = persons.flatMap((p) => (p.careRecord?.individualPlan ? [{ person: p, plan: p.careRecord.individualPlan }] : []));
+    const outsideHealth = new Map(orgs.outsideHealth.map((s) => [s.orgNumber, s]));
+
+    it('is kept for everyone whose care team has a plan coordinator, who coordinates it, and for no one else', () => {
+      expect(plans.length).toBeGreaterThan(10);
+      for (const p of persons) {
+        const coordinator = p.careRecord?.careTeam.find((m) => m.role === 'PLAN_COORDINATOR');
+        expect([p.nin, p.careRecord?.individualPlan?.coordinator.hprNumber ?? null]).toEqual([p.nin, coordinator?.hprNumber ?? null]);
+      }
+      for (const { person, plan } of plans) {
+        expect(plan.established >= (person.careRecord?.careTeam.find((m) => m.role === 'PLAN_COORDINATOR')?.start ?? '')).toBe(true);
+        expect(plan.revised >= plan.established && plan.revised < REFERENCE_DATE).toBe(true);
+        expect(plan.goals.length).toBeGreaterThanOrEqual(2);
+        for (const m of plan.measures) expect(m.goalId === null || plan.goals.some((g) => g.id === m.goalId)).toBe(true);
+        if (person.deceasedDate) expect([plan.nextMeeting, plan.measures.every((m) => m.status === 'completed')]).toEqual([null, true]);
+        else expect(plan.nextMeeting?.at.days).toBeGreaterThanOrEqual(1);
+      }
+    });
+
+    it('names services outside health care by their unit in organisations.json, each with a consent; health services and family need none', () => {
+      const outside = plans.flatMap(({ person, plan }) => plan.participants.filter((x) => x.sector !== 'HEALTH_AND_CARE' && x.sector !== 'FAMILY').map((x) => ({ person, x })));
+      for (const { person, x } of outside) {
+        expect(outsideHealth.get(x.orgNumber ?? '')).toMatchObject({ name: x.service, kind: x.sector, municipality: person.municipality });
+        expect(x.consent?.from && x.consent.from < REFERENCE_DATE).toBe(true);
+      }
+      for (const { plan } of plans) for (const x of plan.participants.filter((y) => y.sector === 'HEALTH_AND_CARE' || y.sector === 'FAMILY')) expect(x.consent).toBeNull();
+      // Only the two shapes' plans involve services outside health care.
+      expect(new Set(outside.map(({ person }) => `${person.givenName} ${person.familyName}`))).toEqual(new Set(['Jonas Eide', 'Sara Moe']));
+    });
+
+    it("tells the demo's story: Jonas Eide's consent names NAV Bergenhus, in force; Sara Moe's her school and PPT, and child welfare's has ended", () => {
+      const jonas = demoPatient('individualPlan').careRecord?.individualPlan;
+      expect(jonas?.participants.filter((x) => x.consent).map((x) => [x.service, x.orgNumber, typeof x.consent?.to === 'object'])).toEqual([['NAV Bergenhus', '991500014', true]]);
+      expect(jonas?.measures.filter((m) => m.responsible.sector === 'NAV').map((m) => m.status)).toEqual(['ongoing', 'planned']);
+      expect(jonas?.nextMeeting?.at).toEqual({ days: 12, time: '13:00' });
+      const sara = persons.find((p) => p.givenName === 'Sara' && p.familyName === 'Moe')?.careRecord?.individualPlan;
+      expect(sara?.participants.filter((x) => x.consent).map((x) => [x.sector, typeof x.consent?.to === 'string' ? x.consent.to < REFERENCE_DATE : 'running'])).toEqual([
+        ['SCHOOL', 'running'],
+        ['PPT', 'running'],
+        ['CHILD_WELFARE', true],
+      ]);
+      // Ingrid Solheim's plan involves health and care services and her family only.
+      expect(demoPatient('homeCare').careRecord?.individualPlan?.participants.map((x) => x.sector)).toEqual(['HEALTH_AND_CARE', 'HEALTH_AND_CARE', 'FAMILY']);
     });
   });
 

@@ -18,6 +18,7 @@ import {
   type LabKey,
 } from './codes';
 import type { Shape, World } from './generate';
+import { mentalHealthCareRecord } from './individualPlan';
 import { FAMILY_NAMES, GIVEN_NAMES, NURSING_HOMES } from './names';
 import { addDays, at, daysBetween, type Random } from './random';
 import type {
@@ -504,6 +505,8 @@ const VISIT_NOTES = [
 export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecord | null {
   const { rng, world, shape } = t;
   if (!t.municipality) return null;
+  // Shapes only, drawn last (individualPlan.ts): follow-up by the mental health service.
+  if (shape.care === 'mentalHealth') return mentalHealthCareRecord(t);
   const keys = new Set(t.conditions.map((c) => c.key));
   let kind: 'home' | 'nursingHome' | 'none';
   if (shape.care) kind = shape.care;
@@ -643,7 +646,7 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
       administrations.push({ id: world.id('adm'), time: at(day, 7, 30), atc: onList.atc, name: onList.name, given: true, note: null, hprNumber: staff[0]?.hprNumber ?? '' });
     }
   }
-  return { municipality: t.municipality, services, visits, functionalScores, nextOfKin: relations, welfareTechnology, medications, administrations, careTeam: [], plannedVisits: [] };
+  return { municipality: t.municipality, services, visits, functionalScores, nextOfKin: relations, welfareTechnology, medications, administrations, careTeam: [], plannedVisits: [], individualPlan: null };
 }
 
 // ---------------------------------------------------------------- national summary record

@@ -317,6 +317,40 @@ export interface PlannedVisit {
   unit: string;
 }
 
+/**
+ * A party to an individual plan (individuell plan, hol. § 7-1): health personnel by HPR number (their names are the
+ * practitioner register's), staff outside health care and family by name; the service (a unit of organisations.json,
+ * a GP office, a service outside health care) and its organisation number. A participant outside health care carries
+ * the patient's consent to share the plan with that service, from a day to a day (`to` relative to the world's today
+ * while it runs, so that it stays in force whatever day the simulators answer; fixed once it ended).
+ */
+export interface PlanParty {
+  sector: 'HEALTH_AND_CARE' | 'NAV' | 'SCHOOL' | 'PPT' | 'CHILD_WELFARE' | 'FAMILY';
+  role: string;
+  hprNumber: string | null;
+  name: string | null;
+  service: string | null;
+  orgNumber: string | null;
+  consent: { from: string; to: When | null } | null;
+}
+
+/**
+ * The patient's individual plan, as the coordinating unit keeps it in the municipality's care system: goals (by area
+ * of life), measures each with who is responsible and its status, the coordinator (the care team's plan coordinator),
+ * the next meeting of the participants (planned, so relative to the world's today), and the participants besides the
+ * coordinator.
+ */
+export interface IndividualPlan {
+  id: string;
+  established: string;
+  revised: string;
+  goals: { id: string; text: string; area: string; targetDate: string | null }[];
+  measures: { id: string; text: string; goalId: string | null; responsible: PlanParty; status: 'planned' | 'ongoing' | 'completed'; start: string | null; end: string | null }[];
+  coordinator: { hprNumber: string; unit: string; orgNumber: string };
+  nextMeeting: { at: Relative & { time: string }; place: string; topic: string } | null;
+  participants: PlanParty[];
+}
+
 export interface CareRecord {
   municipality: string;
   services: CareService[];
@@ -328,6 +362,8 @@ export interface CareRecord {
   administrations: Administration[];
   careTeam: CareTeamMember[];
   plannedVisits: PlannedVisit[];
+  /** The individual plan, where the patient has one (with a plan coordinator in the care team). */
+  individualPlan: IndividualPlan | null;
 }
 
 export interface CriticalInfo {
@@ -425,7 +461,8 @@ export type DemoKey =
   | 'criticalInfo'
   | 'young'
   | 'moved'
-  | 'changedGp';
+  | 'changedGp'
+  | 'individualPlan';
 
 export interface Population {
   seed: number;

@@ -1,9 +1,13 @@
 import type { CareRecordModel } from '../../adapters/model';
+import type { IndividualPlanModel, PlanPartyModel } from '../../adapters/model';
+import { todayInOslo } from '../../lib/osloTime';
+import { accessOf } from '../kit/access/itemAccess';
+import { consentInForce, decidePlanConsent, type PlanConsentDecision } from '../kit/access/planConsent';
 import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
-import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { recordWithSource, sectorStatuses, sourceGraphError, statusOf, valuesOf, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
@@ -11,7 +15,10 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { careTeamEntry, placeVisible, upcomingEntry } from '../kit/coordination';
 
-/** Municipal care subgraph: the care record from the system of the patient's municipality. */
+/**
+ * Municipal care subgraph: the care record from the system of the patient's municipality, and the records of the
+ * municipalities the patient lived in before (within the look-back), each labelled with the period she lived there.
+ */
 
 interface PatientRef {
   nin: string;
@@ -34,19 +41,62 @@ async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorO
   return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
 }
 
-type CareRecordParent = WithAccess<CareRecordModel & { source: SourceInfo }>;
+/**
+ * The records of the municipalities the patient lived in before (the grant's `earlierMunicipalities`), each from its
+ * own care system, asked alongside today's, newest first, each source labelled with the period she lived there. A
+ * system that is today's too is not asked again (its answer is today's record). An earlier municipality without a
+ * record, named by its sector only, is left out: how many there were would tell a protected patient's moves.
+ */
+async function earlierCareOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<SourceOutcome<CareRecordModel>[]> {
+  const decision = await ctx.access.decisionFor(p);
+  const today = decision.routing.municipality ? ctx.sources.municipality(decision.routing.municipality)?.careInstance : undefined;
+  const asked = new Set(today ? [today] : []);
+  const reads = [...(decision.routing.earlierMunicipalities ?? [])].reverse().flatMap((m) => {
+    const municipality = ctx.sources.municipality(m.id);
+    const instanceId = municipality?.careInstance;
+    if (!municipality || !instanceId || asked.has(instanceId)) return [];
+    asked.add(instanceId);
+    const period = { from: m.from, to: m.to };
+    const named = { ...ctx.sources.info(instanceId, { name: `${municipality.name} kommune`, orgNumber: municipality.orgNumber }), period };
+    const adapter = ctx.sources.adapter(instanceId, 'CareRecordModel');
+    return [ctx.loaders.load(adapter, p.nin, (k) => k, { ...sourceFor(ctx.sources, decision, named), period }).then((o) => revealToOwnOrganisation(o, named, ctx.access))];
+  });
+  return (await Promise.all(reads)).filter((o) => !(o.source.masked && o.ok && o.value === null));
+}
+
+/** Today's record and the earlier ones, read alongside each other, for the views. */
+async function allCareOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<{ today: SectorOutcome<CareRecordModel>; earlier: SourceOutcome<CareRecordModel>[] }> {
+  const [today, earlier] = await Promise.all([careOutcome(p, ctx), earlierCareOutcomes(p, ctx)]);
+  return { today, earlier };
+}
+
+const allValues = (o: Awaited<ReturnType<typeof allCareOutcomes>>) => [...valuesOf(o.today), ...valuesOf({ routed: o.earlier })];
+
+type CareRecordParent = WithAccess<CareRecordModel & { source: SourceInfo; since?: string | null }>;
 
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
     careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => {
       const record = recordWithSource(await careOutcome(p, ctx));
-      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+      const decision = await ctx.access.decisionFor(p);
+      return record && withAccess({ ...record, since: decision.routing.municipalitySince ?? null }, itemAccessOf(decision, record.source));
+    },
+    /**
+     * One item per earlier municipality that holds a record, newest first. A failed system gives an Error item: a null
+     * item with an error at its index, the others still arrive.
+     */
+    earlierCareRecords: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<(CareRecordParent | Error)[]> => {
+      const decision = await ctx.access.decisionFor(p);
+      return (await earlierCareOutcomes(p, ctx)).flatMap((o): (CareRecordParent | Error)[] => {
+        if (!o.ok) return [sourceGraphError(o)];
+        return o.value ? [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source))] : [];
+      });
     },
     careMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', source))),
+      allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', source))),
     careTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) =>
+      allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) =>
         value.services.flatMap((s) => {
           // The unit (a nursing home, a home-care district) places the patient: not named where the source is not.
           const detail = source.masked ? null : s.unit;
@@ -56,11 +106,17 @@ export const resolvers = {
           ];
         }),
       ),
-    careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await careOutcome(p, ctx)),
-    /** Primary contacts, the coordinator and the plan's coordinator, each placed at the municipality (coordination.ts). */
+    careSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const { today, earlier } = await allCareOutcomes(p, ctx);
+      return [...sectorStatuses(today), ...earlier.map(statusOf)];
+    },
+    /**
+     * Primary contacts, the coordinator and the plan's coordinator, each placed at the municipality (coordination.ts);
+     * an earlier municipality's, past, with their periods.
+     */
     careCareTeam: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const decision = await ctx.access.decisionFor(p);
-      return valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) =>
+      return allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) =>
         (value.careTeam ?? []).map((m) => careTeamEntry(m, source, ctx.sources, placeVisible(decision, ctx.access, m.orgNumber ?? source.orgNumber))),
       );
     },
@@ -72,10 +128,22 @@ export const resolvers = {
     },
     careMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       valuesOf(await careOutcome(p, ctx)).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),
+    /**
+     * The individual plan, from today's municipality's care system (its coordinating unit keeps it). Reached only when
+     * the rule `individualPlan` granted: a care relationship, the patient, or a participant's consent in this very plan
+     * (planConsentOf, asked by the rule with the same request's read).
+     */
+    individualPlan: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<PlanParent | null> => {
+      const record = recordWithSource(await careOutcome(p, ctx));
+      if (!record?.individualPlan) return null;
+      return withAccess({ ...record.individualPlan, source: record.source }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+    },
   },
   CareRecord: {
     municipality: (r: CareRecordParent) => r.source.organisation,
     provenance: (r: CareRecordParent) => provenance(r.source),
+    period: (r: CareRecordParent) => r.source.period ?? (r.since ? { from: r.since, to: null } : null),
+    current: (r: CareRecordParent) => r.source.period === undefined,
     services: (r: CareRecordParent) => inheritAccess(r, r.services),
     visits: (r: CareRecordParent, args: { last: number }) => {
       checkArguments('CareRecord', 'visits', args);
@@ -102,4 +170,48 @@ export const resolvers = {
       );
     },
   },
+  IndividualPlan: {
+    provenance: (r: PlanParent) => provenance(r.source),
+    coordinator: (r: PlanParent) => r.coordinator && planParty(r, r.coordinator),
+    participants: (r: PlanParent) => r.participants.map((x) => planParty(r, x)),
+    measures: (r: PlanParent) => inheritAccess(r, r.measures),
+    // The meeting is held where the coordinating unit says: placed at its organisation.
+    nextMeeting: (r: PlanParent) => {
+      const access = accessOf(r);
+      return r.nextMeeting && access ? withAccess(r.nextMeeting, { ...access, places: [r.coordinator?.orgNumber ?? r.source.orgNumber] }) : r.nextMeeting;
+    },
+  },
+  PlanMeasure: {
+    responsible: (m: WithAccess<IndividualPlanModel['measures'][number]>) => planParty(m, m.responsible),
+  },
+  PlanParty: {
+    name: (x: PlanPartyModel) => (x.name ? [x.name.given, x.name.middle, x.name.family].filter(Boolean).join(' ') : null),
+    consent: (x: PlanPartyModel) => x.consent && { ...x.consent, inForce: consentInForce(x.consent, todayInOslo()) },
+  },
 };
+
+type PlanParent = WithAccess<IndividualPlanModel & { source: SourceInfo }>;
+
+/** A party to the plan, placed at its organisation; the family places no one. */
+function planParty(parent: unknown, party: PlanPartyModel): PlanPartyModel {
+  const access = accessOf(parent);
+  if (!access) return party;
+  return withAccess(party, { ...access, ...(party.sector === 'FAMILY' ? { placesNothing: true, places: [] } : { places: [party.orgNumber] }) });
+}
+
+/**
+ * Whether a participant outside health care may read the patient's plan (rule planConsent), decided here, where the
+ * plan is read: from today's municipality's care record, through the request's loader (the plan's own read is the
+ * same one). A source that failed, or a register that did not route, leaves the consent unverified; for a patient
+ * whose address may be strictly confidential that is told as no consent, as a relationship's failure is.
+ */
+export async function planConsentOf(ctx: SubgraphContext, p: PatientRef): Promise<PlanConsentDecision> {
+  const decision = await ctx.access.decisionFor(p);
+  const unverified: PlanConsentDecision = { granted: false, refusal: decision.routing.strictlyConfidential === false ? 'PLAN_CONSENT_UNVERIFIED' : 'NO_PLAN_CONSENT' };
+  if (decision.refusal === 'INVALID_GRANT') return { granted: false, refusal: 'NO_PLAN_CONSENT' };
+  const outcome = await careOutcome(p, ctx);
+  if ('none' in outcome) return outcome.none.state === 'ROUTING_FAILED' ? unverified : { granted: false, refusal: 'NO_PLAN_CONSENT' };
+  const [today] = outcome.routed;
+  if (!today?.ok) return unverified;
+  return decidePlanConsent(today.value?.individualPlan, ctx.access.identity, todayInOslo());
+}

@@ -4,7 +4,7 @@ import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/acc
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
-import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
+import { recordWithSource, sectorStatuses, sourceGraphError, statusOf, valuesOf, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
@@ -12,7 +12,10 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { placeVisible, upcomingEntry } from '../kit/coordination';
 
-/** GP subgraph: the GP record from the record system the patient's GP office runs. */
+/**
+ * GP subgraph: the GP record from the record system the patient's GP office runs, and the records of the offices the
+ * patient was listed with before (within the look-back), each labelled with the period of that listing.
+ */
 
 interface PatientRef {
   nin: string;
@@ -35,21 +38,64 @@ async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOut
   return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
 }
 
-type GpRecordParent = WithAccess<GpRecordModel & { source: SourceInfo; patient: PatientRef }>;
+/**
+ * The records of the offices the patient was listed with before (the grant's `earlierGpOffices`), asked alongside
+ * today's, newest first, each source labelled with the period of the listing. Each office is a read of its own (a
+ * loader per office): one system may host both offices, and keeps a record at each. An earlier office without a
+ * connected system is not asked; one without a record, named by its sector only, is left out (as for care).
+ */
+async function earlierGpOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<SourceOutcome<GpRecordModel>[]> {
+  const decision = await ctx.access.decisionFor(p);
+  const reads = [...(decision.routing.earlierGpOffices ?? [])].reverse().flatMap((e) => {
+    const office = ctx.sources.gpOffice(e.id);
+    if (!office || e.id === decision.routing.gpOffice) return [];
+    const period = { from: e.from, to: e.to };
+    const named = { ...ctx.sources.info(office.instance, { name: office.name, orgNumber: office.orgNumber }), period };
+    const adapter = ctx.sources.adapter(office.instance, 'GpRecordModel');
+    return [
+      ctx.loaders
+        .load(adapter, { nin: p.nin, officeHerId: office.herId }, (k) => k.nin, { ...sourceFor(ctx.sources, decision, named), period }, `earlier:${office.herId}`)
+        .then((o) => revealToOwnOrganisation(o, named, ctx.access)),
+    ];
+  });
+  return (await Promise.all(reads)).filter((o) => !(o.source.masked && o.ok && o.value === null));
+}
+
+/** Today's record and the earlier offices', read alongside each other, for the views. */
+async function allGpOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<{ today: SectorOutcome<GpRecordModel>; earlier: SourceOutcome<GpRecordModel>[] }> {
+  const [today, earlier] = await Promise.all([gpOutcome(p, ctx), earlierGpOutcomes(p, ctx)]);
+  return { today, earlier };
+}
+
+const allValues = (o: Awaited<ReturnType<typeof allGpOutcomes>>) => [...valuesOf(o.today), ...valuesOf({ routed: o.earlier })];
+
+type GpRecordParent = WithAccess<GpRecordModel & { source: SourceInfo; patient: PatientRef; since?: string | null }>;
 
 export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
     gpRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<GpRecordParent | null> => {
       const record = recordWithSource(await gpOutcome(p, ctx));
+      const decision = await ctx.access.decisionFor(p);
       // The patient and the grant go with the record, for its referrals' answers (the hospital subgraph's `assessment`).
-      return record && withAccess({ ...record, patient: { nin: p.nin, accessGrant: p.accessGrant } }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+      return record && withAccess({ ...record, patient: { nin: p.nin, accessGrant: p.accessGrant }, since: decision.routing.gpOfficeSince ?? null }, itemAccessOf(decision, record.source));
+    },
+    /**
+     * One item per earlier office that holds a record, newest first. A failed system gives an Error item: a null item
+     * with an error at its index, the others still arrive.
+     */
+    earlierGpRecords: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<(GpRecordParent | Error)[]> => {
+      const decision = await ctx.access.decisionFor(p);
+      return (await earlierGpOutcomes(p, ctx)).flatMap((o): (GpRecordParent | Error)[] => {
+        if (!o.ok) return [sourceGraphError(o)];
+        return o.value ? [withAccess({ ...o.value, source: o.source, patient: { nin: p.nin, accessGrant: p.accessGrant } }, itemAccessOf(decision, o.source))] : [];
+      });
     },
     gpMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
-      valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
+      allValues(await allGpOutcomes(p, ctx)).flatMap(({ value, source }) => value.prescriptions.map((m) => medicationEntry(m, 'GP_PRESCRIPTION', source))),
     gpTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const decision = await ctx.access.decisionFor(p);
-      return valuesOf(await gpOutcome(p, ctx)).flatMap(({ value, source }) => [
+      return allValues(await allGpOutcomes(p, ctx)).flatMap(({ value, source }) => [
         ...value.consultations.map((c) =>
           timelineEvent(source, {
             date: c.time,
@@ -72,7 +118,10 @@ export const resolvers = {
         ),
       ]);
     },
-    gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await gpOutcome(p, ctx)),
+    gpSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const { today, earlier } = await allGpOutcomes(p, ctx);
+      return [...sectorStatuses(today), ...earlier.map(statusOf)];
+    },
     /** The planned follow-ups, at the office (placed there, coordination.ts). */
     gpUpcoming: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const decision = await ctx.access.decisionFor(p);
@@ -87,6 +136,8 @@ export const resolvers = {
   GpRecord: {
     office: (r: GpRecordParent) => r.source.organisation,
     provenance: (r: GpRecordParent) => provenance(r.source),
+    period: (r: GpRecordParent) => r.source.period ?? (r.since ? { from: r.since, to: null } : null),
+    current: (r: GpRecordParent) => r.source.period === undefined,
     consultations: (r: GpRecordParent, args: { last: number }) => {
       checkArguments('GpRecord', 'consultations', args);
       return inheritAccess(

@@ -1,6 +1,6 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { HospitalRecordModel, LabResultsModel } from '../../adapters/model';
-import { referralHidden, REFUSAL_TEXT } from '../kit/access/AccessDecision';
+import { referralHidden, REFUSAL_TEXT, routedMunicipalities, type AccessDecision } from '../kit/access/AccessDecision';
 import { careTeamEntry, placeVisible, referralItem, upcomingEntry } from '../kit/coordination';
 import { documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
@@ -14,7 +14,10 @@ import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
-/** Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality. */
+/**
+ * Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality, and of the
+ * municipalities the patient lived in before (within the look-back).
+ */
 
 interface PatientRef {
   nin: string;
@@ -23,12 +26,20 @@ interface PatientRef {
 
 const SECTOR = 'HOSPITAL' as const;
 
+/** The hospitals of the catchment areas of today's municipality and the earlier ones, each once. */
+function routedHospitals(ctx: SubgraphContext, decision: AccessDecision) {
+  const seen = new Set<string>();
+  return routedMunicipalities(decision.routing)
+    .flatMap((m) => ctx.sources.hospitalsFor(m))
+    .filter((h) => !seen.has(h.orgNumber) && seen.add(h.orgNumber));
+}
+
 async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<HospitalRecordModel>> {
   const decision = await ctx.access.decisionFor(p);
   const m = decision.routing.municipality;
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'hospital', 'The patient has no municipality of residence, so no catchment hospital') };
-  const hospitals = ctx.sources.hospitalsFor(m);
+  const hospitals = routedHospitals(ctx, decision);
   if (hospitals.length === 0) return { none: notApplicable(SECTOR, 'hospital', "The patient's catchment area has no connected hospital") };
   // Every hospital is asked at once; each one's DataLoader batches all patients of this request.
   const routed = await Promise.all(
@@ -52,7 +63,7 @@ async function labOutcome(p: PatientRef, ctx: SubgraphContext): Promise<{ routed
   const m = decision.routing.municipality;
   if (!m) return { routed: [] };
   const routed = await Promise.all(
-    ctx.sources.hospitalsFor(m).flatMap((h) => {
+    routedHospitals(ctx, decision).flatMap((h) => {
       const id = h.laboratoryInstance;
       if (!id) return [];
       const named = ctx.sources.info(id, { name: h.name, orgNumber: h.orgNumber });
@@ -164,6 +175,31 @@ export const resolvers = {
         );
       }),
     ],
+    /** Every block on her record at the hospitals of her area (the rule patientOwn admits the patient alone). */
+    blocks: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const outcome = await hospitalOutcome(p, ctx);
+      if ('none' in outcome) return [];
+      const decision = await ctx.access.decisionFor(p);
+      return outcome.routed.flatMap((o) => {
+        if (!o.ok) throw sourceGraphError(o);
+        return (o.value?.blocks ?? []).map((b) =>
+          withAccess(
+            {
+              id: b.id,
+              kind: b.documentIds !== null ? 'DOCUMENT' : b.deniedPersons.length ? 'PRACTITIONER' : b.deniedOrganisations.length ? 'ORGANISATION' : 'EVERYONE',
+              practitioner: practitionerRef(b.deniedPersons[0]),
+              organisation: b.deniedOrganisations[0] ? (ctx.sources.organisationName(b.deniedOrganisations[0]) ?? null) : null,
+              orgNumber: b.deniedOrganisations[0] ?? null,
+              documentIds: b.documentIds ?? [],
+              setByPatient: b.setByPatient === true,
+              since: b.since ?? null,
+              holder: o.source.organisation,
+            },
+            itemAccessOf(decision, o.source),
+          ),
+        );
+      });
+    },
     // A record the reader is blocked from (a block on the whole record) gives none of its messages.
     hospitalMessages: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => (value.messages ?? []).map((m) => messageEntry(m, source))),

@@ -16,6 +16,17 @@ export interface SourceInfo {
   orgNumber: string | null;
   /** Not named in answers (strictly confidential address): messages must not name it either. */
   masked?: boolean;
+  /**
+   * For the source of a service the patient has left (a municipality they lived in, a GP office they were listed
+   * with): when they belonged there. Provenance and statuses carry it, so that everything from an earlier record says so.
+   */
+  period?: RecordPeriod;
+}
+
+/** When a patient belonged to a service: ISO dates, `from` where known, `to` null while they still do. */
+export interface RecordPeriod {
+  from: string | null;
+  to: string | null;
 }
 
 export function sectorSourceId(sector: SectorName): string {
@@ -109,11 +120,16 @@ export class SourceDirectory {
     return { sourceId, organisation, system: 'protected', sector, orgNumber: null, masked: true };
   }
 
-  /** The name the directory knows an organisation number by: municipality, hospital or GP office. */
+  /** The name the directory knows an organisation number by: municipality, hospital, GP office or a service outside health care. */
   organisationName(orgNumber: string): string | null {
     const municipality = this.orgs.municipalities.find((m) => m.orgNumber === orgNumber);
     if (municipality) return `${municipality.name} kommune`;
-    return this.orgs.hospitals.find((h) => h.orgNumber === orgNumber)?.name ?? this.orgs.gpOffices.find((o) => o.orgNumber === orgNumber)?.name ?? null;
+    return this.orgs.hospitals.find((h) => h.orgNumber === orgNumber)?.name ?? this.orgs.gpOffices.find((o) => o.orgNumber === orgNumber)?.name ?? this.outsideHealth(orgNumber)?.name ?? null;
+  }
+
+  /** A service outside health care (a NAV office, a school, PPT, child welfare) by its unit's organisation number. */
+  outsideHealth(orgNumber: string) {
+    return this.orgs.outsideHealth.find((s) => s.orgNumber === orgNumber);
   }
 
   /** The sector an organisation works in, where the directory knows it: what may be said of a reader whose name may not. */
@@ -190,7 +206,7 @@ export interface AddressedService {
   phone: string | null;
   orgNumber: string;
   sector: SectorName;
-  kind: 'GP_OFFICE' | 'HOME_NURSING' | 'NURSING_HOME' | 'COORDINATION' | 'WARD' | 'OUTPATIENT';
+  kind: 'GP_OFFICE' | 'HOME_NURSING' | 'NURSING_HOME' | 'COORDINATION' | 'MENTAL_HEALTH' | 'WARD' | 'OUTPATIENT';
   /** The instance of the system that holds the service's records and takes its messages; null when none is connected. */
   instance: string | null;
 }

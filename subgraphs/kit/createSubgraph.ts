@@ -13,7 +13,7 @@ import { metricsEndpoint } from '../../lib/metricsEndpoint';
 import { changeNoticeHandler } from './changeNotices';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import type { ContractName } from '../../adapters/contracts';
-import { checkConsistency, loadOrganisations, loadSources } from '../../lib/config';
+import { checkConsistency, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
 import { LRUCache } from 'lru-cache';
 import { INTERNAL_TOKEN_TTL_SECONDS, internalVerifyKey, verifyInternalToken, type InternalCaller } from '../../lib/internalToken';
 import type { Logger } from '../../lib/logger';
@@ -22,6 +22,7 @@ import { subgraphSdl, type SubgraphName } from '../../lib/subgraphs';
 import { verifierKey } from './access/accessGrant';
 import { AccessContext, grantReader, type PatientParent } from './access/AccessContext';
 import type { AccessDecision } from './access/AccessDecision';
+import type { PlanConsentDecision } from './access/planConsent';
 import { guardFields } from './access/fieldGuard';
 import { limitEntities } from './entityLimits';
 import { RequestLoaders } from './outcomes';
@@ -30,6 +31,11 @@ import { SourceDirectory } from './SourceDirectory';
 import { jsonErrors, listen } from '../../lib/httpServer';
 
 /** What every resolver gets. */
+/** What forgets a source's answers about patients, in the shared cache (the kit's sourceCache). */
+export interface Invalidates {
+  invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void>;
+}
+
 export interface SubgraphContext {
   requestId: string;
   sources: SourceDirectory;
@@ -58,13 +64,18 @@ export interface SubgraphDefinition {
    * sources); every other subgraph reads the person subgraph's signed grant, which is the default.
    */
   decide?: (ctx: Omit<SubgraphContext, 'access'>, identity: InternalCaller['identity']) => (patient: PatientParent) => Promise<AccessDecision>;
+  /**
+   * Where a participant outside health care's consent in a patient's individual plan is checked (rule planConsent):
+   * only the subgraph that reads the plan (care) supplies it; elsewhere no consent is ever found.
+   */
+  planConsent?: (ctx: SubgraphContext, patient: PatientParent) => Promise<PlanConsentDecision>;
   /** More Apollo Server plugins (the person subgraph reports its decisions to the gateway with one). */
   plugins?: ApolloServerPlugin<SubgraphContext>[];
   /**
    * Work that runs beside the server for the process's life (the messaging subgraph's delivery from its
    * outbox): started once the sources are connected, stopped before the process ends.
    */
-  background?: (deps: { sources: SourceDirectory; logger: Logger }) => Promise<{ stop(): Promise<void> }>;
+  background?: (deps: { sources: SourceDirectory; logger: Logger; cache: Invalidates }) => Promise<{ stop(): Promise<void> }>;
 }
 
 const sideErrorsPlugin: ApolloServerPlugin<SubgraphContext> = {
@@ -133,7 +144,7 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
     ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])]),
   });
   await server.start();
-  const background = await definition.background?.({ sources, logger });
+  const background = await definition.background?.({ sources, logger, cache });
   const app = express();
   app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
@@ -177,7 +188,10 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
         const { requestId, identity, plan } = res.locals.caller as InternalCaller;
         const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [], plan };
         const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantKey as Buffer, definition.name, requestId, identity);
-        return { ...base, access: new AccessContext(identity, requestId, decide) };
+        const context: SubgraphContext = { ...base, access: new AccessContext(identity, requestId, decide) };
+        const planConsent = definition.planConsent;
+        if (planConsent) context.access.checkPlanConsentWith((patient) => planConsent(context, patient));
+        return context;
       },
     }),
   );

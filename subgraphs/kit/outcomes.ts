@@ -5,7 +5,7 @@ import { readReport, SourceError } from '../../adapters/kit';
 import { SECTORS, type SectorName } from '../../lib/sectors';
 import { graphError } from '../../lib/errorCodes';
 import type { PurposeOfUse } from '../../lib/purposeOfUse';
-import type { SourceInfo } from './SourceDirectory';
+import type { RecordPeriod, SourceInfo } from './SourceDirectory';
 
 /**
  * What one source said about one key in this request. Loaders resolve to outcomes and never reject for
@@ -125,6 +125,8 @@ export interface SourceStatus {
   latencyMs: number | null;
   /** For a STALE source: how old the answer served from the cache is, in seconds. */
   dataAgeSeconds: number | null;
+  /** For the source of a service the patient has left: when they belonged there. */
+  period?: RecordPeriod;
 }
 
 export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
@@ -135,6 +137,7 @@ export function statusOf(outcome: SourceOutcome<unknown>): SourceStatus {
     organisation: outcome.source.organisation,
     // How long a source took tells which region's system answered: no timing for a source named by sector.
     latencyMs: outcome.source.masked ? null : outcome.ms,
+    ...(outcome.source.period ? { period: outcome.source.period } : {}),
   };
   if (outcome.ok && outcome.staleAgeMs !== undefined) {
     const age = Math.round(outcome.staleAgeMs / 1000);

@@ -7,6 +7,7 @@ import { withAccess } from '../kit/access/itemAccess';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import type { SealedMessage } from './delivery';
+import { liftBlock, setBlock, type LiftBlockInput, type SetBlockInput } from './blocks';
 import { messagingRuntime } from './runtime';
 import { sendMessage, type SendMessageInput } from './sendMessage';
 import { threadsOf, type ThreadMessage } from './threads';
@@ -51,6 +52,8 @@ function placed(message: ThreadMessage, decision: AccessDecision) {
 
 export const resolvers = {
   Mutation: {
+    setBlock: (_: unknown, args: { input: SetBlockInput }, ctx: SubgraphContext) => setBlock(args.input, ctx),
+    liftBlock: (_: unknown, args: { input: LiftBlockInput }, ctx: SubgraphContext) => liftBlock(args.input, ctx),
     sendMessage: async (_: unknown, args: { input: SendMessageInput }, ctx: SubgraphContext) => {
       const { message, replayed } = await sendMessage(args.input, ctx);
       const decision = await ctx.access.decisionFor({ nin: args.input.patient });

@@ -5,6 +5,7 @@ import { createOutbox } from '../../lib/outbox/createOutbox';
 import type { Outbox } from '../../lib/outbox/Outbox';
 import { OutboxSeal } from '../../lib/outbox/sealing';
 import { symmetricKey } from '../../lib/secrets';
+import type { Invalidates } from '../kit/createSubgraph';
 import type { SourceDirectory } from '../kit/SourceDirectory';
 import { Delivery, deliveryOptionsFromEnv } from './delivery';
 
@@ -19,6 +20,8 @@ export interface MessagingRuntime {
   delivery: Delivery;
   /** The access log's pseudonym key (patients in the log and in the outbox are the same pseudonym). */
   pseudonymKey: Buffer;
+  /** The shared source cache, to forget a system's answers about a patient the moment an action changed them. */
+  cache: Invalidates;
 }
 
 let current: MessagingRuntime | undefined;
@@ -28,7 +31,7 @@ export function messagingRuntime(): MessagingRuntime {
   return current;
 }
 
-export async function startMessaging({ sources, logger }: { sources: SourceDirectory; logger: Logger }): Promise<{ stop(): Promise<void> }> {
+export async function startMessaging({ sources, logger, cache }: { sources: SourceDirectory; logger: Logger; cache: Invalidates }): Promise<{ stop(): Promise<void> }> {
   const outbox = createOutbox();
   const seal = OutboxSeal.fromEnv();
   const delivery = new Delivery(outbox, seal, sources, logger, deliveryOptionsFromEnv());
@@ -37,6 +40,7 @@ export async function startMessaging({ sources, logger }: { sources: SourceDirec
     seal,
     actions: createActionStore(),
     delivery,
+    cache,
     pseudonymKey: symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)'),
   };
   logger.info(`message outbox: ${outbox.description}`);

@@ -14,6 +14,9 @@ import { withAccess, type ItemAccess } from '../kit/access/itemAccess';
  * emergency access. Read from the store the gateway writes (the file, or PostgreSQL with DATABASE_URL).
  */
 
+/** Actions are told from reads by their field: each action subgraph logs its mutation's. */
+const ACTIONS: Record<string, string> = { 'Mutation.sendMessage': 'SEND_MESSAGE', 'Mutation.setBlock': 'SET_BLOCK', 'Mutation.liftBlock': 'LIFT_BLOCK' };
+
 let store: AuditStore | undefined;
 let key: Buffer | undefined;
 
@@ -66,7 +69,10 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
     throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
   }
   return records.map((r) => {
-    const place: ItemAccess = r.accessor.kind === 'CITIZEN' ? { decision, placesNothing: true } : { decision, places: [r.accessor.orgNumber] };
+    // A participant outside health care read as their service's unit (a NAV office under NAV, a school under the
+    // municipality): the unit is who read, and what the patient's consent named.
+    const orgNumber = r.accessor.kind === 'PERSONNEL' && r.accessor.childOrgNumber && sources.outsideHealth(r.accessor.childOrgNumber) ? r.accessor.childOrgNumber : r.accessor.kind === 'PERSONNEL' ? r.accessor.orgNumber : null;
+    const place: ItemAccess = r.accessor.kind === 'CITIZEN' ? { decision, placesNothing: true } : { decision, places: [orgNumber] };
     return withAccess(
       {
         time: r.time,
@@ -75,15 +81,15 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
             ? { kind: 'PATIENT', sector: null, practitioner: null, organisation: null, orgNumber: null }
             : {
                 kind: 'PERSONNEL',
-                sector: r.accessor.orgNumber ? sources.organisationSector(r.accessor.orgNumber) : null,
+                sector: orgNumber ? sources.organisationSector(orgNumber) : null,
                 practitioner: r.accessor.hprNumber ? { hprNumber: r.accessor.hprNumber } : null,
-                organisation: r.accessor.orgNumber ? (sources.organisationName(r.accessor.orgNumber) ?? r.accessor.orgNumber) : null,
-                orgNumber: r.accessor.orgNumber,
+                organisation: orgNumber ? (sources.organisationName(orgNumber) ?? orgNumber) : null,
+                orgNumber,
               },
           place,
         ),
         // An action is told from a read by its field (the messaging subgraph logs `Mutation.sendMessage`).
-        action: r.fields.includes('Mutation.sendMessage') ? 'SEND_MESSAGE' : 'READ',
+        action: ACTIONS[r.fields.find((f) => f in ACTIONS) ?? ''] ?? 'READ',
         purpose: r.purpose,
         emergency: r.purpose === 'ETREAT',
         emergencyReason: r.emergencyReason,

@@ -1,6 +1,10 @@
 import type { SubgraphDefinition } from '../kit/createSubgraph';
 import { auditPseudonymKey } from './accessLog';
+import { recordLookbackYears } from '../kit/access/decider';
 import { decider, reportDecisions } from './decisions';
+
+// Checked when the process starts: a bad look-back stops it, naming the variable.
+recordLookbackYears();
 import { resolvers } from './resolvers';
 
 export const personSubgraph: SubgraphDefinition = {

@@ -72,7 +72,9 @@ async function resolvePatient(nin: string, ctx: SubgraphContext): Promise<Patien
   // once both are done: the national subgraph, asked next, then finds the ticket held.
   const ticket = ctx.plan.includes('national') ? prefetchSummaryTicket(ctx, nin).catch(() => undefined) : undefined;
   const [person] = await Promise.all([loadPerson(ctx, nin), ticket]);
-  if (person.ok && person.value === null) {
+  // A participant outside health care is not told whether the register knows the number: they read only a plan whose
+  // consent names their service, and are refused one alike for a person without one and a number nobody has.
+  if (person.ok && person.value === null && ctx.access.identity.role !== 'PARTICIPANT') {
     throw graphError('PATIENT_NOT_FOUND', 'No person with this number in the population register', { source: person.source.sourceId });
   }
   // When the register failed, the patient is still returned: other sectors can answer, and the

@@ -112,6 +112,45 @@ describe('merged medication list', () => {
     expect(mergeMedications(list, { includeStopped: false }).map((i) => i.name)).toEqual(['Metoprolol', 'Warfarin']);
   });
 
+  describe('with the records of services the patient has left (provenance with a period)', () => {
+    const LEFT = { from: '2014-09-25', to: '2025-09-07' };
+    const EARLIER_GP = { ...source('Lade legekontor', 'gp-nordlys-midt'), period: LEFT };
+    const EARLIER_CARE = { ...source('Trondheim kommune', 'care-trondheim', 'MUNICIPAL_CARE'), period: LEFT };
+
+    it('lists their entries and names their sources with the period, after today\'s, and compares today\'s lists only', () => {
+      const [item] = mergeMedications([
+        entry({ kind: 'GP_PRESCRIPTION', provenance: EARLIER_GP, strength: '100 mg' }),
+        entry({ kind: 'GP_PRESCRIPTION', provenance: GP }),
+        entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: EARLIER_CARE, strength: '25 mg' }),
+        entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: CARE }),
+      ]);
+      expect(item?.entries.map((e) => e.provenance.organisation)).toEqual(['Nordnes legekontor', 'Lade legekontor', 'Bergen kommune', 'Trondheim kommune']);
+      expect(item?.sources.map((s) => [s.organisation, s.period ?? null])).toEqual([
+        ['Nordnes legekontor', null],
+        ['Lade legekontor', LEFT],
+        ['Bergen kommune', null],
+        ['Trondheim kommune', LEFT],
+      ]);
+      // The doses the earlier lists had when she left are history, not a discrepancy.
+      expect(item).toMatchObject({ status: 'ACTIVE', hasDiscrepancy: false });
+    });
+
+    it('does not count an earlier list as today\'s: no omission from a list she left, none from today\'s because of it', () => {
+      // Only the earlier municipality's care list has it; today's GP list has it too. Today she has no care list.
+      const [item] = mergeMedications([entry({ kind: 'GP_PRESCRIPTION', provenance: GP }), entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: EARLIER_CARE })]);
+      expect(item?.discrepancies).toEqual([]);
+      // Known only from a service she left: no list today says whether it is still taken.
+      const [old] = mergeMedications([entry({ kind: 'GP_PRESCRIPTION', provenance: EARLIER_GP })]);
+      expect([old?.status, old?.hasDiscrepancy]).toEqual(['UNKNOWN', false]);
+    });
+
+    it('tells apart two sources named by their sector alone, today\'s and an earlier one, by the period', () => {
+      const masked = { sourceId: 'municipal-care', system: 'protected', sector: 'MUNICIPAL_CARE', organisation: 'municipal care', recordId: null };
+      const [item] = mergeMedications([entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: masked }), entry({ kind: 'MUNICIPAL_CARE_LIST', provenance: { ...masked, period: LEFT } })]);
+      expect(item?.sources.map((s) => s.period ?? null)).toEqual([null, LEFT]);
+    });
+  });
+
   it('groups by name where a source has no ATC code', () => {
     const list = mergeMedications([
       entry({ atc: null, name: 'Paracet', kind: 'MUNICIPAL_CARE_LIST', provenance: CARE }),

@@ -64,8 +64,8 @@ export function mergeMedications(
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
   const holders: ListHolders = {
-    gp: options.holders?.gp ?? entries.some((e) => e.kind === 'GP_PRESCRIPTION'),
-    care: options.holders?.care ?? entries.some((e) => e.kind === 'MUNICIPAL_CARE_LIST'),
+    gp: options.holders?.gp ?? entries.some((e) => e.kind === 'GP_PRESCRIPTION' && !earlier(e)),
+    care: options.holders?.care ?? entries.some((e) => e.kind === 'MUNICIPAL_CARE_LIST' && !earlier(e)),
   };
   const items = [...groups.values()].map((group) => toItem(group, holders));
   const shown = options.includeStopped === false ? items.filter((i) => i.status !== 'STOPPED') : items;
@@ -95,17 +95,29 @@ function statusRank(status: MedicationListItem['status']): number {
   return status === 'ACTIVE' ? 0 : status === 'UNKNOWN' ? 1 : 2;
 }
 
+/**
+ * An entry of a service the patient has left (an earlier municipality's list, an earlier GP office's prescriptions):
+ * its provenance carries the period. It is listed, with its source, as history; it does not make a medicine in use,
+ * and the lists compared for discrepancies are today's (the earlier list stopped being kept when the patient left).
+ */
+function earlier(entry: MedicationEntry): boolean {
+  return entry.provenance.period !== undefined && entry.provenance.period !== null;
+}
+
 function toItem(entries: MedicationEntry[], holders: ListHolders): MedicationListItem {
-  const ordered = [...entries].sort((a, b) => NAME_PRIORITY.indexOf(a.kind) - NAME_PRIORITY.indexOf(b.kind));
+  // Today's entries before the earlier ones of the same kind.
+  const ordered = [...entries].sort((a, b) => NAME_PRIORITY.indexOf(a.kind) - NAME_PRIORITY.indexOf(b.kind) || Number(earlier(a)) - Number(earlier(b)));
   const first = ordered[0] as MedicationEntry;
-  const status = itemStatus(ordered);
+  const today = ordered.filter((e) => !earlier(e));
+  // Known only from services the patient has left: whether it is still taken, no list today says.
+  const status = today.length ? itemStatus(today) : 'UNKNOWN';
   const discrepancies = [
-    statusDiscrepancy(ordered),
-    ...omissionDiscrepancies(ordered, status, holders),
-    asNeededDiscrepancy(ordered),
-    scheduleDiscrepancy(ordered),
-    doseDiscrepancy(ordered),
-    formulationDiscrepancy(ordered),
+    statusDiscrepancy(today),
+    ...omissionDiscrepancies(today, status, holders),
+    asNeededDiscrepancy(today),
+    scheduleDiscrepancy(today),
+    doseDiscrepancy(today),
+    formulationDiscrepancy(today),
   ]
     .filter((d): d is MedicationDiscrepancy => d !== null)
     .map((d) => ({ ...d, forPatient: forPatient(d, first.name) }));
@@ -123,7 +135,8 @@ function toItem(entries: MedicationEntry[], holders: ListHolders): MedicationLis
 function distinctSources(entries: readonly MedicationEntry[]): Provenance[] {
   const seen = new Map<string, Provenance>();
   for (const e of entries) {
-    const key = `${e.provenance.sourceId}|${e.provenance.organisation}`;
+    // A source named by its sector alone is told apart from the same sector's earlier one by the period.
+    const key = `${e.provenance.sourceId}|${e.provenance.organisation}|${e.provenance.period?.to ?? ''}`;
     if (!seen.has(key)) seen.set(key, { ...e.provenance, recordId: null });
   }
   return [...seen.values()];

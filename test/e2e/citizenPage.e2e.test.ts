@@ -272,7 +272,7 @@ describe('Min journal, the citizen page', () => {
       await tabTo(page, /^button Sett sperringen$/);
       await page.keyboard.press('Enter');
       await blocks.getByText(/Sperringen er satt: Martin Aasen kan ikke lese journalen din/).waitFor({ timeout: 30_000 });
-      await blocks.locator('.block-list').getByText(/Martin Aasen/).waitFor({ timeout: 30_000 });
+      await blocks.locator('.block-list li', { hasText: 'Satt av deg' }).getByText(/^Martin Aasen .*kan ikke lese journalen din/).waitFor({ timeout: 30_000 });
       await expectAccessible(page, 'after setting a block');
       await tabTo(page, /^button Opphev sperringen.*Martin Aasen/);
       await page.keyboard.press('Enter');

@@ -153,6 +153,7 @@ describe('care-json mapper', () => {
       messages: [],
       careTeam: [],
       plannedVisits: [],
+      individualPlan: null,
     });
   });
 
@@ -211,5 +212,83 @@ describe('care-json mapper', () => {
   it('rejects garbage and pages without paging fields', () => {
     expect(() => mapSearchPage(fixture.slice(0, 300))).toThrow(BadResponseError);
     expect(() => mapSearchPage(JSON.stringify({ treff: [] }))).toThrow(/totaltAntall/);
+  });
+});
+
+describe('care-json mapper: the individual plan (individuellPlan)', () => {
+  const planFixture = readFileSync(path.join(__dirname, 'fixtures', 'sok-side-individuell-plan.json'), 'utf8');
+  const JONAS = '12889940199';
+  const plan = mapSearchPage(planFixture).records.get(JONAS)?.individualPlan;
+  const withPlan = (change: (plan: Record<string, unknown>) => void) => {
+    const page = JSON.parse(planFixture) as { treff: { individuellPlan: Record<string, unknown> }[] };
+    change(page.treff[0]!.individuellPlan);
+    return JSON.stringify(page);
+  };
+
+  it('reads goals, measures with who is responsible and their status, the coordinator and the next meeting in local time', () => {
+    expect(plan).toMatchObject({ id: 'ip-cpqjdulzjeofml', established: '2026-03-25', revised: '2026-08-05' });
+    expect(plan?.goals.map((g) => [g.area, g.targetDate])).toEqual([
+      ['Arbeid', '2027-06-29'],
+      ['Helse', null],
+      ['Fritid', null],
+    ]);
+    expect(plan?.measures.map((m) => [m.responsible.sector, m.responsible.service, m.status, m.start])).toEqual([
+      ['NAV', 'NAV Bergenhus', 'ONGOING', '2026-06-14'],
+      ['NAV', 'NAV Bergenhus', 'PLANNED', null],
+      ['HEALTH_AND_CARE', 'Psykisk helse og rus sentrum', 'ONGOING', '2026-03-25'],
+      ['HEALTH_AND_CARE', 'Nordnes legekontor', 'ONGOING', '2026-03-25'],
+      ['HEALTH_AND_CARE', 'Koordinerende enhet', 'ONGOING', '2026-03-25'],
+    ]);
+    expect(plan?.measures[0]?.goalId).toBe(plan?.goals[0]?.id);
+    expect(plan?.measures[4]?.goalId).toBeNull();
+    // A measure's responsible party carries no consent: consents belong to the participants.
+    expect(plan?.measures.every((m) => m.responsible.consent === null)).toBe(true);
+    expect(plan?.coordinator).toEqual({
+      sector: 'HEALTH_AND_CARE',
+      role: 'Koordinator',
+      hprNumber: '9490444',
+      name: { given: 'Tone', middle: null, family: 'Eriksen' },
+      service: 'Koordinerende enhet',
+      orgNumber: '964338531',
+      herId: '81320',
+      consent: null,
+    });
+    // 14.11.2026 13:00 on the Norwegian wall clock (winter time) is 12:00 UTC.
+    expect(plan?.nextMeeting).toEqual({ time: '2026-11-14T12:00:00Z', place: 'Koordinerende enhet, Bergen kommune', topic: 'Evaluering av arbeidsavklaringen og oppstart av arbeidstrening' });
+  });
+
+  it('reads the participants, the service outside health care with the consent to share the plan with it', () => {
+    expect(plan?.participants.map((p) => [p.sector, p.role, p.service, p.orgNumber, p.consent])).toEqual([
+      ['HEALTH_AND_CARE', 'Primærkontakt', 'Psykisk helse og rus sentrum', '964338531', null],
+      ['HEALTH_AND_CARE', 'Fastlege', 'Nordnes legekontor', '923456783', null],
+      ['NAV', 'Veileder', 'NAV Bergenhus', '991500014', { from: '2026-06-04', to: '2027-06-05' }],
+      ['FAMILY', 'Pårørende', null, null, null],
+    ]);
+    expect(plan?.participants[2]?.name).toEqual({ given: 'Marte', middle: null, family: 'Haugland' });
+    expect(plan?.participants[1]?.hprNumber).toBe('6121874');
+  });
+
+  it('keeps a consent only on a service outside health care, and a consent without an end as running until withdrawn', () => {
+    const odd = mapSearchPage(
+      withPlan((p) => {
+        const [primary, , nav] = p.deltakere as Record<string, unknown>[];
+        primary!.samtykke = { fraDato: '01.01.2026', tilDato: '' };
+        nav!.samtykke = { fraDato: '04.06.2026', tilDato: '' };
+      }),
+    ).records.get(JONAS)?.individualPlan;
+    expect(odd?.participants.map((p) => p.consent)).toEqual([null, null, { from: '2026-06-04', to: null }, null]);
+  });
+
+  it('reads a recipient without a plan ("" or absent, as older exports) as none, and refuses a plan with a malformed date', () => {
+    const none = JSON.parse(planFixture) as { treff: Record<string, unknown>[] };
+    none.treff[0]!.individuellPlan = '';
+    expect(mapSearchPage(JSON.stringify(none)).records.get(JONAS)?.individualPlan).toBeNull();
+    delete none.treff[0]!.individuellPlan;
+    expect(mapSearchPage(JSON.stringify(none)).records.get(JONAS)?.individualPlan).toBeNull();
+    const iso = withPlan((p) => {
+      ((p.deltakere as Record<string, unknown>[])[2]!.samtykke as Record<string, unknown>).tilDato = '2027-06-05';
+    });
+    expect(() => mapSearchPage(iso)).toThrow(/individuellPlan\.deltakere\.2\.samtykke\.tilDato/);
+    expect(() => mapSearchPage(iso)).not.toThrow(/12889940199|Eide|Haugland/);
   });
 });

@@ -213,3 +213,60 @@ describe('care-plo mapper', () => {
     expect(() => mapMeldingListe('')).toThrow(BadResponseError);
   });
 });
+
+describe('care-plo mapper: the individual plan in the extract (IndividuellPlan)', () => {
+  const planFixture = readFileSync(path.join(__dirname, 'fixtures', 'meldingliste-individuell-plan.xml'), 'utf8');
+  const SARA = '01831165088';
+  const plan = mapMeldingListe(planFixture).find((a) => a.nin === SARA)?.record?.individualPlan;
+
+  it('reads goals, measures with who is responsible and their status by the local lists, the coordinator and the next meeting in UTC', () => {
+    expect(plan).toMatchObject({ id: 'ip-ysxrrioemqnrey', established: '2026-05-24', revised: '2026-10-16' });
+    expect(plan?.goals.map((g) => [g.area, g.targetDate])).toEqual([
+      ['Skole', '2027-06-09'],
+      ['Helse', null],
+      ['Familie', null],
+    ]);
+    expect(plan?.measures.map((m) => [m.responsible.sector, m.responsible.role, m.status, m.start, m.end])).toEqual([
+      ['SCHOOL', 'Kontaktlærer', 'ONGOING', '2026-07-04', null],
+      ['PPT', 'Rådgiver', 'COMPLETED', '2026-05-05', '2026-08-03'],
+      ['HEALTH_AND_CARE', 'Primærkontakt', 'ONGOING', '2026-05-24', null],
+      ['CHILD_WELFARE', 'Saksbehandler', 'COMPLETED', '2026-04-15', '2026-09-22'],
+      ['HEALTH_AND_CARE', 'Koordinator', 'ONGOING', '2026-05-24', null],
+    ]);
+    expect(plan?.coordinator).toEqual({
+      sector: 'HEALTH_AND_CARE',
+      role: 'Koordinator',
+      hprNumber: '1060727',
+      name: { given: 'Kristian', middle: null, family: 'Moen' },
+      service: 'Koordinerende enhet',
+      orgNumber: '942110464',
+      herId: '82320',
+      consent: null,
+    });
+    // 25.12.2026 14:30 in Trondheim (winter time) is 13:30 UTC.
+    expect(plan?.nextMeeting).toEqual({ time: '2026-12-25T13:30:00Z', place: 'Charlottenlund ungdomsskole', topic: 'Skolehverdagen etter tilretteleggingen' });
+  });
+
+  it('reads the participants, those outside health care with their consents, a consent that has ended included', () => {
+    expect(plan?.participants.map((p) => [p.sector, p.service, p.orgNumber, p.consent])).toEqual([
+      ['HEALTH_AND_CARE', 'Psykisk helse barn og unge', '942110464', null],
+      ['HEALTH_AND_CARE', 'Byåsen legesenter', '933445569', null],
+      ['SCHOOL', 'Charlottenlund ungdomsskole', '992500018', { from: '2026-04-15', to: '2027-06-04' }],
+      ['PPT', 'PP-tjenesten i Trondheim', '992500026', { from: '2026-04-15', to: '2027-06-04' }],
+      ['CHILD_WELFARE', 'Barneverntjenesten i Trondheim', '992500034', { from: '2026-04-15', to: '2026-09-22' }],
+      ['FAMILY', null, null, null],
+    ]);
+    expect(plan?.participants[0]?.herId).toBe('82330');
+  });
+
+  it('keeps no consent on a party of an unknown sector, and refuses a plan whose consent is not a date', () => {
+    const otherList = planFixture.replace('<Sektor V="SKOLE" S="urn:x-patient-graph:codesystem:plan-party-sector" DN="Skole"/>\n                <Navn>Eirik Moen</Navn>\n                <Enhet>Charlottenlund ungdomsskole</Enhet>\n                <Organisasjonsnummer>992500018</Organisasjonsnummer>\n                <Samtykke>', '<Sektor V="SKOLE" S="2.16.578.1.12.4.1.1.9999" DN="Skole"/>\n                <Navn>Eirik Moen</Navn>\n                <Enhet>Charlottenlund ungdomsskole</Enhet>\n                <Organisasjonsnummer>992500018</Organisasjonsnummer>\n                <Samtykke>');
+    expect(otherList).not.toBe(planFixture);
+    const read = mapMeldingListe(otherList).find((a) => a.nin === SARA)?.record?.individualPlan;
+    expect(read?.participants[2]).toMatchObject({ sector: 'FAMILY', consent: null });
+    const badDate = planFixture.replace('<TilDato>2026-09-22</TilDato>\n                </Samtykke>', '<TilDato>22.09.2026</TilDato>\n                </Samtykke>');
+    expect(badDate).not.toBe(planFixture);
+    expect(() => mapMeldingListe(badDate)).toThrow(BadResponseError);
+    expect(() => mapMeldingListe(badDate)).not.toThrow(/01831165088|Sara|Moe/);
+  });
+});

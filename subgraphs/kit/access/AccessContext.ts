@@ -2,6 +2,7 @@ import type { Identity } from '../../../lib/identity';
 import type { SubgraphName } from '../../../lib/subgraphs';
 import type { AccessDecision } from './AccessDecision';
 import { verifyAccessGrant } from './accessGrant';
+import { planConsentGround, type PlanConsentDecision } from './planConsent';
 
 /** A patient as a subgraph receives it: the key, and (outside the person subgraph) the grant it requires. */
 export interface PatientParent {
@@ -16,6 +17,9 @@ export interface PatientParent {
 export class AccessContext {
   private readonly decisions = new Map<string, Promise<AccessDecision>>();
   private readonly resolved = new Map<string, AccessDecision>();
+  private readonly consents = new Map<string, Promise<PlanConsentDecision>>();
+  private readonly consentsGranted = new Map<string, string>();
+  private planConsent?: (patient: PatientParent) => Promise<PlanConsentDecision>;
 
   constructor(
     readonly identity: Identity,
@@ -40,6 +44,37 @@ export class AccessContext {
   /** The decisions made so far in this request, by identity number. */
   settled(): ReadonlyMap<string, AccessDecision> {
     return this.resolved;
+  }
+
+  /**
+   * Where this subgraph can check a participant's consent in a patient's individual plan (the care subgraph, which
+   * reads the plan); elsewhere no consent is ever found.
+   */
+  checkPlanConsentWith(check: (patient: PatientParent) => Promise<PlanConsentDecision>): void {
+    this.planConsent = check;
+  }
+
+  /**
+   * Whether a participant outside health care may read this patient's plan (rule planConsent), checked once per
+   * request; a consent that granted is kept for the access log (consentGrounds).
+   */
+  planConsentFor(patient: PatientParent): Promise<PlanConsentDecision> {
+    const key = `${patient.nin}\u0000${typeof patient.accessGrant === 'string' ? patient.accessGrant : ''}`;
+    let consent = this.consents.get(key);
+    if (!consent) {
+      const check = this.planConsent;
+      consent = (check ? check(patient) : Promise.resolve<PlanConsentDecision>({ granted: false, refusal: 'NO_PLAN_CONSENT' })).then((c) => {
+        if (c.granted) this.consentsGranted.set(patient.nin, planConsentGround(c.orgNumber));
+        return c;
+      });
+      this.consents.set(key, consent);
+    }
+    return consent;
+  }
+
+  /** The consents that granted a participant a plan in this request, as access-log grounds, by identity number. */
+  consentGrounds(): ReadonlyMap<string, string> {
+    return this.consentsGranted;
   }
 
   /** The reader's organisation, when they are personnel. */

@@ -28,7 +28,7 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   BLOCKED_BY_PATIENT: 'the patient has blocked you by name (sperring, pjl § 17); no purpose, emergency access included, lifts such a block',
   EMERGENCY_REASON_MISSING: 'emergency access (ETREAT) needs a stated reason (purpose_of_use_details) in the login',
   NOT_OWN_RECORD: 'a citizen may read only their own record',
-  ROLE: 'your role does not read personal health data (research and administration purposes, or no HPR number)',
+  ROLE: 'your role does not read personal health data (research and administration purposes, or no HPR number); a participant in an individual plan outside health care reads the plan only',
   INVALID_GRANT: 'the request carries no valid access decision for this patient',
 };
 
@@ -41,6 +41,31 @@ export interface Routing {
   gpOffice: string | null;
   /** True for a strictly confidential address (codes 6, 19); null when the population register did not answer. */
   strictlyConfidential: boolean | null;
+  /** Since when the patient has lived in `municipality` and been listed with `gpOffice` (ISO dates), where the registers date it. */
+  municipalitySince?: string;
+  gpOfficeSince?: string;
+  /**
+   * The municipalities the patient lived in before and the GP offices they were listed with before, within the
+   * look-back (RECORD_LOOKBACK_YEARS), each with the period they belonged there, oldest first: their records are
+   * asked beside today's (pjl § 19: a care relationship now reaches what earlier services recorded). Today's place is
+   * never among them. Absent when there are none, or when the registry did not answer.
+   */
+  earlierMunicipalities?: EarlierPlace[];
+  earlierGpOffices?: EarlierPlace[];
+}
+
+/** A place the patient belonged to before: a municipality (its number) or a GP office (its HER-id), and when. */
+export interface EarlierPlace {
+  id: string;
+  /** ISO date, where the register dates it. */
+  from: string | null;
+  /** ISO date the patient left. */
+  to: string;
+}
+
+/** Every municipality the graph routes to for this patient: today's, then the earlier ones. */
+export function routedMunicipalities(routing: Routing): string[] {
+  return [...(routing.municipality ? [routing.municipality] : []), ...(routing.earlierMunicipalities ?? []).map((m) => m.id)];
 }
 
 export interface AccessDecision {

@@ -70,6 +70,16 @@ describe('access grants', () => {
     expect(() => verify(`v1.${payload}.${macs[0]}`)).toThrow('not an access grant');
   });
 
+  it('carry the routing to earlier places (numbers, HER-ids and dates) and refuse anything else in its place', () => {
+    const moved: AccessDecision = {
+      ...decision,
+      routing: { ...decision.routing, municipalitySince: '2024-08-23', earlierMunicipalities: [{ id: '4601', from: '2017-10-19', to: '2024-08-23' }], earlierGpOffices: [{ id: '81243', from: null, to: '2024-08-23' }] },
+    };
+    expect(verify(signAccessGrant(master, 'req-1', NIN, reader, moved))).toEqual(moved);
+    const notADate = { ...moved, routing: { ...moved.routing, earlierMunicipalities: [{ id: '4601', from: null, to: 'Bergen' }] } };
+    expect(() => verify(signAccessGrant(master, 'req-1', NIN, reader, notADate))).toThrow('not an access grant');
+  });
+
   it('hold no identity number', () => {
     const grant = signAccessGrant(master, 'req-1', NIN, reader, decision);
     expect(Buffer.from(grant.split('.')[1] ?? '', 'base64url').toString()).not.toContain(NIN);

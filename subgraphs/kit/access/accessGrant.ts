@@ -79,11 +79,21 @@ export function signAccessGrant(
 }
 
 const org = z.string().max(20);
+const earlier = z.array(z.object({ id: z.string().max(20), from: z.iso.date().nullable(), to: z.iso.date() })).max(20).optional();
 const grantSchema = z.object({
   aud: z.array(z.enum(SUBGRAPH_NAMES as [SubgraphName, ...SubgraphName[]])).max(SUBGRAPH_NAMES.length),
   exp: z.number().int(),
   dec: z.object({
-    routing: z.object({ municipality: z.string().max(10).nullable(), gpOffice: z.string().max(20).nullable(), strictlyConfidential: z.boolean().nullable() }),
+    routing: z.object({
+      municipality: z.string().max(10).nullable(),
+      gpOffice: z.string().max(20).nullable(),
+      strictlyConfidential: z.boolean().nullable(),
+      // Routing to earlier places: municipality numbers, HER-ids and dates only.
+      municipalitySince: z.iso.date().optional(),
+      gpOfficeSince: z.iso.date().optional(),
+      earlierMunicipalities: earlier,
+      earlierGpOffices: earlier,
+    }),
     grounds: z.array(
       z.union([
         z.object({ kind: z.enum(['GP_LIST', 'MUNICIPAL_SERVICE', 'HOSPITAL_EPISODE']), orgNumber: org }),

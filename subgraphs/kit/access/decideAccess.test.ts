@@ -5,7 +5,8 @@ import type { SourceOutcome } from '../outcomes';
 import type { SourceInfo } from '../SourceDirectory';
 import { blockDenies, documentBlocked } from './blocks';
 import { referralHidden } from './AccessDecision';
-import { decideAccess, type AccessFacts } from './decideAccess';
+import { decideAccess, routingOf, yearsBefore, type AccessFacts } from './decideAccess';
+import { recordLookbackYears } from './decider';
 
 const NIN = '03864013065';
 const source: SourceInfo = { sourceId: 's', system: 'x', sector: 'REGISTRY', organisation: 'o', orgNumber: null };
@@ -171,6 +172,80 @@ describe('decideAccess', () => {
     expect(decideAccess(facts({ person: ok({ ...person, addressProtection: 'STRICTLY_CONFIDENTIAL' }) })).routing.strictlyConfidential).toBe(true);
     expect(decideAccess(facts({ person: failed() })).routing).toEqual({ municipality: null, gpOffice: '81241', strictlyConfidential: null });
     expect(decideAccess(facts({ listing: ok(null) })).routing.gpOffice).toBe('');
+  });
+});
+
+describe('routing to the places a patient belonged to before', () => {
+  // Lived in Trondheim (5001) until 2025-09-07, in Askøy (4627) long before that, in Bergen (4601) since; listed at
+  // Lade (82112) until the move and Heimdal (82115) before, at Nordnes (81241) since.
+  const moved: RegistryPerson = {
+    ...person,
+    residenceHistory: [
+      { municipalityNumber: '4627', from: '2001-02-01', to: '2012-03-01' },
+      { municipalityNumber: '5001', from: '2012-03-01', to: '2019-06-30' },
+      { municipalityNumber: '5001', from: '2019-08-01', to: '2025-09-07' },
+      { municipalityNumber: '4601', from: '2025-09-07', to: null },
+    ],
+  };
+  const office = (herId: string) => ({ herId, name: herId, orgNumber: null });
+  const relisted: GpListingModel = {
+    ...listing,
+    since: '2025-09-21',
+    history: [
+      { gpHprNumber: null, office: office('82115'), from: '2010-01-01', to: '2017-12-31' },
+      { gpHprNumber: '9964596', office: office('82112'), from: '2018-01-01', to: '2025-09-21' },
+    ],
+  };
+
+  it('routes to the earlier municipalities and GP offices left within the look-back, each once with its period, oldest first', () => {
+    const routing = decideAccess(facts({ person: ok(moved), listing: ok(relisted), lookbackFrom: '2016-11-30' })).routing;
+    expect(routing).toEqual({
+      municipality: '4601',
+      gpOffice: '81241',
+      strictlyConfidential: false,
+      municipalitySince: '2025-09-07',
+      gpOfficeSince: '2025-09-21',
+      // Askøy was left in 2012, before the look-back began; the two periods in Trondheim are one place.
+      earlierMunicipalities: [{ id: '5001', from: '2012-03-01', to: '2025-09-07' }],
+      earlierGpOffices: [
+        { id: '82115', from: '2010-01-01', to: '2017-12-31' },
+        { id: '82112', from: '2018-01-01', to: '2025-09-21' },
+      ],
+    });
+    // Ten years back by default, from today.
+    expect(routingOf({ person: ok(moved), listing: ok(relisted), today: '2026-11-30' }).earlierMunicipalities?.map((m) => m.id)).toEqual(['5001']);
+    expect(routingOf({ person: ok(moved), listing: ok(relisted), today: '2030-01-01' }).earlierGpOffices?.map((m) => m.id)).toEqual(['82112']);
+  });
+
+  it('never routes to today\'s place as an earlier one, and routes nowhere earlier when a register did not answer', () => {
+    const back = { ...moved, residenceHistory: [{ municipalityNumber: '4601', from: '2000-01-01', to: '2020-01-01' }, { municipalityNumber: '5001', from: '2020-01-01', to: '2023-01-01' }, { municipalityNumber: '4601', from: '2023-01-01', to: null }] };
+    expect(decideAccess(facts({ person: ok(back) })).routing.earlierMunicipalities).toEqual([{ id: '5001', from: '2020-01-01', to: '2023-01-01' }]);
+    const routing = decideAccess(facts({ person: failed(), listing: failed() })).routing;
+    expect([routing.earlierMunicipalities, routing.earlierGpOffices]).toEqual([undefined, undefined]);
+    expect(decideAccess(facts({})).routing.earlierMunicipalities).toBeUndefined();
+  });
+
+  it('decides access as today: a nurse of the new municipality through today\'s service, none of the old one through an ended service', () => {
+    const bergen = clinician({ orgNumber: '964338531' });
+    expect(decideAccess(facts({ reader: bergen, person: ok(moved), readerCare: ok(care(null)) })).grounds).toEqual([{ kind: 'MUNICIPAL_SERVICE', orgNumber: '964338531' }]);
+    const trondheim = clinician({ orgNumber: '942110464' });
+    expect(decideAccess(facts({ reader: trondheim, person: ok(moved), readerCare: ok(care('2025-09-07')) }))).toEqual(expect.objectContaining({ grounds: [], refusal: 'NO_RELATIONSHIP' }));
+  });
+
+  it("counts the earlier municipalities' catchment hospitals among those a block must be checked in", () => {
+    // St. Olavs (Trondheim's catchment) did not answer: for a patient who lived there, a block there is not ruled out.
+    const reader = clinician({ hprNumber: '9217889', orgNumber: '923456783' });
+    const decision = decideAccess(facts({ reader, person: ok(moved), hospitals: hospitals(ok(null), failed()) }));
+    expect([decision.grounds.length, decision.blocksUnchecked]).toEqual([1, [STOLAV]]);
+    expect(decideAccess(facts({ reader, hospitals: hospitals(ok(null), failed()) })).blocksUnchecked).toBeUndefined();
+  });
+
+  it('reads the look-back from RECORD_LOOKBACK_YEARS: ten years by default, whole years only', () => {
+    expect(recordLookbackYears({})).toBe(10);
+    expect(recordLookbackYears({ RECORD_LOOKBACK_YEARS: '3' })).toBe(3);
+    expect(recordLookbackYears({ RECORD_LOOKBACK_YEARS: '0' })).toBe(0);
+    for (const bad of ['-1', '2.5', 'ten', '101']) expect(() => recordLookbackYears({ RECORD_LOOKBACK_YEARS: bad })).toThrow(/RECORD_LOOKBACK_YEARS/);
+    expect([yearsBefore('2026-11-30', 10), yearsBefore('2028-02-29', 1)]).toEqual(['2016-11-30', '2027-02-28']);
   });
 });
 

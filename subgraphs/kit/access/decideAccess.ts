@@ -1,7 +1,7 @@
 import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
 import type { Identity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
-import type { AccessDecision, Ground, Refusal, Routing } from './AccessDecision';
+import { routedMunicipalities, type AccessDecision, type EarlierPlace, type Ground, type Refusal, type Routing } from './AccessDecision';
 import { documentBlocked, recordBlocked } from './blocks';
 
 /**
@@ -28,16 +28,59 @@ export interface AccessFacts {
   catchment: (municipality: string) => readonly string[];
   /** Today (ISO date), for services and episodes that end. */
   today: string;
+  /**
+   * The first day of the look-back (ISO date): earlier places the patient left before it are not routed to
+   * (RECORD_LOOKBACK_YEARS before today; by default ten years).
+   */
+  lookbackFrom?: string;
+}
+
+/** How many years back the graph follows a patient to the places they lived and were listed before. */
+export const DEFAULT_LOOKBACK_YEARS = 10;
+
+/** The day `years` whole years before an ISO date (29 February falls back to the 28th). */
+export function yearsBefore(isoDate: string, years: number): string {
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y - years, m - 1, d));
+  if (day.getUTCMonth() !== m - 1) day.setUTCDate(0);
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * Earlier places, one per place (periods in the same place joined), without today's, without those left before the
+ * look-back began, oldest first.
+ */
+function earlierPlaces(periods: readonly { id: string; from: string | null; to: string | null }[], today: string | null, since: string): EarlierPlace[] {
+  const byId = new Map<string, EarlierPlace>();
+  for (const p of periods) {
+    if (p.to === null || p.id === today || p.to < since) continue;
+    const known = byId.get(p.id);
+    byId.set(p.id, known ? { id: p.id, from: known.from === null || p.from === null ? null : known.from < p.from ? known.from : p.from, to: known.to > p.to ? known.to : p.to } : { id: p.id, from: p.from, to: p.to });
+  }
+  return [...byId.values()].sort((a, b) => (a.from ?? '').localeCompare(b.from ?? '') || a.to.localeCompare(b.to));
 }
 
 const STRICT = new Set(['STRICTLY_CONFIDENTIAL', 'STRICTLY_CONFIDENTIAL_ABROAD']);
 
-export function routingOf(facts: Pick<AccessFacts, 'person' | 'listing'>): Routing {
+export function routingOf(facts: Pick<AccessFacts, 'person' | 'listing'> & Partial<Pick<AccessFacts, 'today' | 'lookbackFrom'>>): Routing {
   const { person, listing } = facts;
+  const municipality = person.ok ? (person.value?.municipalityNumber ?? '') : null;
+  const gpOffice = listing.ok ? (listing.value?.office.herId ?? '') : null;
+  const since = facts.lookbackFrom ?? yearsBefore(facts.today ?? new Date().toISOString(), DEFAULT_LOOKBACK_YEARS);
+  const residences = person.ok ? (person.value?.residenceHistory ?? []) : [];
+  const movedIn = residences.find((r) => r.to === null && r.municipalityNumber === municipality)?.from;
+  const earlierMunicipalities = earlierPlaces(residences.map((r) => ({ id: r.municipalityNumber, from: r.from, to: r.to })), municipality, since);
+  const listings = listing.ok ? (listing.value?.history ?? []) : [];
+  const earlierGpOffices = earlierPlaces(listings.map((l) => ({ id: l.office.herId, from: l.from, to: l.to })), gpOffice, since);
+  const listedSince = listing.ok ? listing.value?.since : null;
   return {
-    municipality: person.ok ? (person.value?.municipalityNumber ?? '') : null,
-    gpOffice: listing.ok ? (listing.value?.office.herId ?? '') : null,
+    municipality,
+    gpOffice,
     strictlyConfidential: person.ok ? STRICT.has(person.value?.addressProtection ?? 'NONE') : null,
+    ...(movedIn ? { municipalitySince: movedIn } : {}),
+    ...(listedSince ? { gpOfficeSince: listedSince } : {}),
+    ...(earlierMunicipalities.length ? { earlierMunicipalities } : {}),
+    ...(earlierGpOffices.length ? { earlierGpOffices } : {}),
   };
 }
 
@@ -71,8 +114,9 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
 
   // Blocks by name: found in any hospital's record, they apply to all the patient's health data.
   if (facts.hospitals.some((h) => h.outcome.ok && h.outcome.value && recordBlocked(h.outcome.value.blocks, reader))) return refuse('BLOCKED_BY_PATIENT');
-  // The hospitals the graph would ask for this patient; all of them while the municipality is unknown.
-  const relevant = routing.municipality === null ? null : new Set(routing.municipality ? facts.catchment(routing.municipality) : []);
+  // The hospitals the graph would ask for this patient (today's catchment and the earlier municipalities'); all of
+  // them while the municipality is unknown.
+  const relevant = routing.municipality === null ? null : new Set(routedMunicipalities(routing).flatMap((m) => facts.catchment(m)));
   const unchecked = facts.hospitals.filter((h) => !h.outcome.ok && (relevant === null || relevant.has(h.orgNumber))).map((h) => h.orgNumber);
 
   const grounds: Ground[] = [];

@@ -1,12 +1,26 @@
 import type { SourceAdapter } from '../../../adapters/contracts';
 import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import { ConfigError } from '../../../lib/config';
 import type { Identity } from '../../../lib/identity';
 import { todayInOslo } from '../../../lib/osloTime';
 import type { SubgraphContext } from '../createSubgraph';
 import type { SourceOutcome } from '../outcomes';
 import type { PatientParent } from './AccessContext';
 import type { AccessDecision } from './AccessDecision';
-import { decideAccess } from './decideAccess';
+import { decideAccess, DEFAULT_LOOKBACK_YEARS, yearsBefore } from './decideAccess';
+
+/**
+ * RECORD_LOOKBACK_YEARS: how many years back the graph follows a patient to the municipalities they lived in and the
+ * GP offices they were listed with before (default 10; 0: today's places only). A value that is no whole number of
+ * years from 0 to 100 stops the process at start (the person subgraph reads it then).
+ */
+export function recordLookbackYears(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.RECORD_LOOKBACK_YEARS?.trim();
+  if (!raw) return DEFAULT_LOOKBACK_YEARS;
+  const value = Number(raw);
+  if (!/^\d{1,3}$/.test(raw) || value > 100) throw new ConfigError(`RECORD_LOOKBACK_YEARS must be a whole number of years from 0 to 100 (got ${JSON.stringify(raw.slice(0, 20))})`);
+  return value;
+}
 
 /**
  * Decisions from the sources: the person subgraph decides every reader's access to every patient of a request,
@@ -53,6 +67,7 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
         )
       : [],
   ]);
+  const today = todayInOslo();
   const officeHerId = listing.ok ? listing.value?.office.herId : undefined;
   const gpOfficeOrgNumber = (listing.ok ? listing.value?.office.orgNumber : null) ?? (officeHerId ? (ctx.sources.gpOffice(officeHerId)?.orgNumber ?? null) : null);
   return decideAccess({
@@ -64,7 +79,8 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
     ...(readerCare ? { readerCare } : {}),
     hospitals,
     catchment: (m) => ctx.sources.hospitalsFor(m).map((h) => h.orgNumber),
-    today: todayInOslo(),
+    today,
+    lookbackFrom: yearsBefore(today, recordLookbackYears()),
   });
 }
 

@@ -5,6 +5,7 @@ import type { AccessContext, PatientParent } from './AccessContext';
 import { grantsHealthData, placesProtected, REFUSAL_TEXT } from './AccessDecision';
 import { documentBlocked } from './blocks';
 import { accessOf } from './itemAccess';
+import { PLAN_CONSENT_REFUSAL_TEXT } from './planConsent';
 
 /**
  * What each rule of schema/access/rules.yaml does, by name. A rule answers true (granted) or the
@@ -20,6 +21,7 @@ export function forbidden(rule: string, reason: string, extensions: Record<strin
 }
 
 const isClinician = (access: AccessContext) => access.identity.role === 'CLINICIAN';
+const isParticipant = (access: AccessContext) => access.identity.role === 'PARTICIPANT';
 const isOwn = (access: AccessContext, patient: unknown) =>
   access.identity.kind === 'CITIZEN' && typeof (patient as PatientParent)?.nin === 'string' && (patient as PatientParent).nin === access.identity.pid;
 
@@ -30,8 +32,36 @@ function patientIdentity(rule: string) {
       : forbidden(rule, access.identity.kind === 'CITIZEN' ? REFUSAL_TEXT.NOT_OWN_RECORD : REFUSAL_TEXT.ROLE, { reason: access.identity.kind === 'CITIZEN' ? 'NOT_OWN_RECORD' : 'ROLE' });
 }
 
+/**
+ * A name or number that places the patient (placeName, planPlace): released as its item unless the address may be
+ * strictly confidential; then only to a reader in that very organisation (`orgs`: the reader's organisations the rule
+ * counts), never to anyone else.
+ */
+function placeRule(rule: string, item: unknown, access: AccessContext, orgs: readonly (string | null)[]): RuleOutcome {
+  const itemAccess = accessOf(item);
+  if (!itemAccess) return forbidden(rule, 'no access decision is attached to this item', { reason: 'INVALID_GRANT' });
+  if (!placesProtected(itemAccess.decision) || itemAccess.placesNothing) return true;
+  const places = itemAccess.places ?? [];
+  // Only a reader in that very organisation: an unknown place (null) matches no one.
+  if (places.length > 0 && orgs.some((org) => org !== null && places.every((p) => p === org))) return true;
+  return itemAccess.decision.routing.strictlyConfidential === null
+    ? forbidden(rule, 'the population register did not answer, so it is unknown whether the address is strictly confidential; places are withheld until it answers', {
+        reason: 'ADDRESS_GRADING_UNKNOWN',
+      })
+    : forbidden(rule, 'this would tell where a patient with a strictly confidential address is; only readers in that organisation see it', { reason: 'STRICTLY_CONFIDENTIAL' });
+}
+
 export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
   healthPersonnel: (_p, _a, { access }) => (isClinician(access) ? true : forbidden('healthPersonnel', 'only health personnel reading for treatment may look patients up', { reason: 'ROLE' })),
+
+  // A participant outside health care looks a patient up to read the plan; every other field refuses them.
+  patientLookup: (_p, _a, { access }) =>
+    isClinician(access) || isParticipant(access)
+      ? true
+      : forbidden('patientLookup', 'only health personnel reading for treatment, and participants in an individual plan reading for coordination, may look patients up', { reason: 'ROLE' }),
+
+  // The number the patient was looked up by: nothing the participant did not send.
+  patientNumber: (patient, args, ctx) => (isParticipant(ctx.access) ? true : patientIdentity('patientNumber')(patient, args, ctx)),
 
   citizen: (_p, _a, { access }) => (access.identity.kind === 'CITIZEN' ? true : forbidden('citizen', '`me` is for citizens logged in through ID-porten; personnel use `patient`', { reason: 'ROLE' })),
 
@@ -55,6 +85,26 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
     return forbidden('clinicalData', REFUSAL_TEXT[refusal], { reason: refusal });
   },
 
+  individualPlan: async (patient, _a, { access }) => {
+    const decision = await access.decisionFor(patient as PatientParent);
+    if (grantsHealthData(decision)) return true;
+    // A participant outside health care: the plan's own consent decides, in the subgraph that reads the plan.
+    if (isParticipant(access) && decision.refusal !== 'INVALID_GRANT') {
+      const consent = await access.planConsentFor(patient as PatientParent);
+      if (consent.granted) return true;
+      return forbidden('individualPlan', PLAN_CONSENT_REFUSAL_TEXT[consent.refusal], { reason: consent.refusal });
+    }
+    const refusal = decision.refusal ?? 'NO_RELATIONSHIP';
+    return forbidden('individualPlan', REFUSAL_TEXT[refusal], { reason: refusal });
+  },
+
+  planPlace: (item, _a, { access }) => placeRule('planPlace', item, access, [access.identity.kind === 'PERSONNEL' ? access.identity.childOrgNumber : null, access.orgNumber]),
+
+  ownBlock: (_root, _args, { access }) =>
+    access.identity.kind === 'CITIZEN' ? true : forbidden('ownBlock', 'only the patient herself, logged in through ID-porten, sets and lifts blocks on her record', { reason: 'ROLE' }),
+
+  patientOwn: (patient, _a, { access }) => (isOwn(access, patient) ? true : forbidden('patientOwn', 'only the patient sees the blocks on her record', { reason: 'NOT_OWN_RECORD' })),
+
   careMessage: async (_root, args, { access }) => {
     if (!isClinician(access)) return forbidden('careMessage', 'only health personnel reading for treatment may send messages about a patient', { reason: 'ROLE' });
     const nin = (args as { input?: { patient?: unknown } } | undefined)?.input?.patient;
@@ -70,20 +120,7 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
 
   withParent: () => true,
 
-  placeName: (item, _a, { access }) => {
-    const itemAccess = accessOf(item);
-    if (!itemAccess) return forbidden('placeName', 'no access decision is attached to this item', { reason: 'INVALID_GRANT' });
-    if (!placesProtected(itemAccess.decision) || itemAccess.placesNothing) return true;
-    const org = access.orgNumber;
-    const places = itemAccess.places ?? [];
-    // Only a reader in that very organisation: an unknown place (null) matches no one.
-    if (org && places.length > 0 && places.every((p) => p === org)) return true;
-    return itemAccess.decision.routing.strictlyConfidential === null
-      ? forbidden('placeName', 'the population register did not answer, so it is unknown whether the address is strictly confidential; places are withheld until it answers', {
-          reason: 'ADDRESS_GRADING_UNKNOWN',
-        })
-      : forbidden('placeName', 'this would tell where a patient with a strictly confidential address is; only readers in that organisation see it', { reason: 'STRICTLY_CONFIDENTIAL' });
-  },
+  placeName: (item, _a, { access }) => placeRule('placeName', item, access, [access.orgNumber]),
 
   documentContent: (document, _a, { access }) => {
     const itemAccess = accessOf(document);
