@@ -11,6 +11,7 @@ import type {
   MessageReceipt,
   PractitionerModel,
   RegistryPerson,
+  RepresentationModel,
   SummaryRecordModel,
 } from './model';
 
@@ -42,6 +43,8 @@ export function officeRecordKey(officeHerId: string, nin: string): string {
 export type PopulationRegisterAdapter = SourceAdapter<string, RegistryPerson>;
 export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
 export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;
+/** The representation register: the powers of attorney a person has granted, by the granter's identity number. */
+export type RepresentationRegisterAdapter = SourceAdapter<string, RepresentationModel>;
 export type CareAdapter = SourceAdapter<string, CareRecordModel>;
 export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
 /** A medical laboratory's results, by identity number. */
@@ -131,6 +134,7 @@ export interface AdapterFor {
   RegistryPerson: PopulationRegisterAdapter;
   GpListingModel: GpRegisterAdapter;
   PractitionerModel: PractitionerRegisterAdapter;
+  RepresentationModel: RepresentationRegisterAdapter;
   CareRecordModel: CareAdapter;
   GpRecordModel: GpAdapter;
   HospitalRecordModel: HospitalAdapter;
@@ -145,6 +149,7 @@ export const CONTRACTS: { readonly [C in ContractName]: { sector: SectorName } }
   RegistryPerson: { sector: 'REGISTRY' },
   GpListingModel: { sector: 'REGISTRY' },
   PractitionerModel: { sector: 'REGISTRY' },
+  RepresentationModel: { sector: 'REGISTRY' },
   CareRecordModel: { sector: 'MUNICIPAL_CARE' },
   GpRecordModel: { sector: 'GP' },
   HospitalRecordModel: { sector: 'HOSPITAL' },

@@ -59,6 +59,8 @@ export interface MedicationModel {
   note: string | null;
   /** HPR number of the prescriber or responsible practitioner. */
   hprNumber: string | null;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+  keptFromParents?: boolean;
 }
 
 // ------------------------------------------------------------------ registries
@@ -81,6 +83,8 @@ export interface RegistryPerson {
    * lived in before. Absent when the register sends no dated residence (a person who never moved).
    */
   residenceHistory?: ResidencePeriod[];
+  /** The persons with parental responsibility (foreldreansvar) for this person, by national identity number, from the population register; absent or empty when none is registered (adults). */
+  parentalResponsibility?: string[];
 }
 
 /** A residence in the register's address history, reduced to what routing needs. */
@@ -118,6 +122,32 @@ export interface PractitionerModel {
   name: PersonName;
   authorisations: { profession: string; professionText: string; validFrom: string | null }[];
   specialities: string[];
+}
+
+/**
+ * What a power of attorney (fullmakt) lets the representative do for the granter: READ the record and its access log,
+ * send MESSAGEs, set and lift BLOCKs.
+ */
+export type RepresentationScope = 'READ' | 'MESSAGE' | 'BLOCK';
+
+/** A power of attorney in the representation register (as helsenorge.no keeps them): one grant, with its scopes and period. */
+export interface PowerOfAttorneyModel {
+  /** The grant's opaque id in the register. */
+  id: string;
+  /** Fullmaktsgiver: who granted it. */
+  granterNin: string;
+  /** Fullmektig: who may act. */
+  representativeNin: string;
+  scopes: RepresentationScope[];
+  /** ISO date it starts. */
+  from: string;
+  /** ISO date it ends; null until withdrawn. */
+  to: string | null;
+}
+
+/** The grants a granter has given, looked up by the granter's identity number (ended ones included: the period says). */
+export interface RepresentationModel {
+  grants: PowerOfAttorneyModel[];
 }
 
 // ------------------------------------------------------------------ municipal care
@@ -176,6 +206,8 @@ export interface GpRecordModel {
     diagnoses: Coding[];
     note: string | null;
     hprNumber: string | null;
+    /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+    keptFromParents?: boolean;
   }[];
   problems: { code: Coding; since: string | null }[];
   prescriptions: MedicationModel[];
@@ -344,6 +376,8 @@ export interface SummaryRecordModel {
     packages: number | null;
     pharmacy: string | null;
     prescriberHpr: string | null;
+    /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+    keptFromParents?: boolean;
   }[];
 }
 
