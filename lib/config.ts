@@ -89,8 +89,23 @@ export const organisationsSchema = z.strictObject({
   ),
   /** Services outside health care that take part in individual plans; no system of theirs is connected. */
   outsideHealth: z.array(outsideHealthService).default([]),
-  national: z.strictObject({ summaryRecord: z.string().min(1) }),
-  registries: z.strictObject({ population: z.string().min(1), gpList: z.string().min(1), practitioners: z.string().min(1) }),
+  national: z.strictObject({
+    summaryRecord: z.string().min(1),
+    /**
+     * The citizens' portal (helsenorge.no, run by Norsk helsenett): the service a citizen's message is sent from and
+     * answered to, by its HER-id in the address register. Without it, citizens cannot send messages.
+     */
+    citizenPortal: z
+      .strictObject({ herId: z.string().regex(/^\d{1,9}$/), name: z.string().min(1), orgNumber: z.string().regex(/^\d{9}$/), phone: z.string().regex(/^\+47( \d{2}){4}$/).optional() })
+      .optional(),
+  }),
+  registries: z.strictObject({
+    population: z.string().min(1),
+    gpList: z.string().min(1),
+    practitioners: z.string().min(1),
+    /** The representation register (powers of attorney); without it no one acts for another under a power of attorney. */
+    representation: z.string().min(1).optional(),
+  }),
 });
 
 export type Organisations = z.infer<typeof organisationsSchema>;

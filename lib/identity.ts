@@ -41,8 +41,15 @@ export interface CitizenIdentity {
   kind: 'CITIZEN';
   role: 'CITIZEN';
   issuer: string;
-  /** The citizen's own national identity number (ID-porten `pid`). */
+  /** The citizen's own national identity number (ID-porten `pid`): who reads or acts. */
   pid: string;
+  /**
+   * The person the citizen reads and acts for, where not herself (the token's `represents`): a child she has parental
+   * responsibility for, or a person who gave her a power of attorney. The token only says for whom; whether she may is
+   * decided from the registers (the population register's parental responsibility, the representation register's
+   * grants) for every request, and the access log records both. Null when she acts for herself.
+   */
+  represents: string | null;
   /** A citizen reads at their own request. */
   purpose: 'PATRQT';
   emergencyReason: null;
@@ -77,6 +84,11 @@ export function personnelRole(hprNumber: string | null, purpose: PurposeOfUse): 
  */
 export function serviceOrgNumber(identity: Identity): string | null {
   return identity.kind === 'PERSONNEL' ? (identity.childOrgNumber ?? identity.orgNumber) : null;
+}
+
+/** The person whose record a citizen's login reads and acts on: the one she represents, or herself. */
+export function subjectOf(identity: CitizenIdentity): string {
+  return identity.represents ?? identity.pid;
 }
 
 /** A short, non-personal description of the reader for log lines: role, issuer and organisation. */

@@ -76,6 +76,7 @@ const identitySchema = z.discriminatedUnion('kind', [
     role: z.literal('CITIZEN'),
     issuer: z.string().max(100),
     pid: z.string().regex(/^\d{11}$/),
+    represents: z.string().regex(/^\d{11}$/).nullable().default(null),
     purpose: z.literal('PATRQT'),
     emergencyReason: z.null(),
   }),

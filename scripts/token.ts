@@ -3,7 +3,8 @@
  * `npm run token -- --list` prints one persona per line, its name first; `npm run token -- --metrics` prints
  * the bearer token for `GET /metrics`; `npm run token -- --grant-key <subgraph>` a subgraph's own access-grant
  * key (ACCESS_GRANT_KEY) derived from ACCESS_GRANT_SECRET as the environment sets it.
- * Options: `--reason "<text>"` (emergency access), `--no-reason`, `--expires-in <seconds>`.
+ * Options: `--reason "<text>"` (emergency access), `--no-reason`, `--expires-in <seconds>`, `--represents <number>|self`
+ * (a citizen persona acting for someone else, or for herself).
  *
  *   TOKEN=$(npm run -s token -- gp | tail -1)
  *   curl -s localhost:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ __typename }"}'
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       'expires-in': { type: 'string' },
       metrics: { type: 'boolean' },
       'grant-key': { type: 'string' },
+      represents: { type: 'string' },
     },
   });
   const grantKeyFor = values['grant-key'];
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   }
   const [name] = positionals;
   if (!name || !PERSONAS.some((p) => p.name === name)) {
-    console.error(`usage: npm run token -- <persona> [--reason "<text>" | --no-reason] [--expires-in <seconds>]\n       npm run token -- --list`);
+    console.error(`usage: npm run token -- <persona> [--reason "<text>" | --no-reason] [--expires-in <seconds>] [--represents <number>|self]\n       npm run token -- --list`);
     console.error(`personas: ${PERSONAS.map((p) => p.name).join(', ')}`);
     process.exit(2);
   }
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
   }
   const idp = await DevIdentityProvider.load();
   const reason = values['no-reason'] ? null : values.reason;
-  const token = await idp.token(name, { ...(reason !== undefined ? { reason } : {}), ...(expires ? { expiresInSeconds: expires } : {}) });
+  // A citizen persona acting for someone else than its default (`self`: for herself).
+  const represents = values.represents === undefined ? undefined : values.represents === 'self' ? null : values.represents;
+  const token = await idp.token(name, { ...(reason !== undefined ? { reason } : {}), ...(expires ? { expiresInSeconds: expires } : {}), ...(represents !== undefined ? { represents } : {}) });
   const persona = PERSONAS.find((p) => p.name === name);
   console.error(`# ${persona?.displayName}`);
   console.log(token);

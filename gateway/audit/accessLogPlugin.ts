@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
-import { describeReader, type Identity } from '../../lib/identity';
+import { describeReader, subjectOf, type Identity } from '../../lib/identity';
+import { citizenAccessor } from '../../lib/audit/citizenAccessor';
 import type { AccessRecord } from '../../lib/audit/AccessRecord';
 import type { AuditStore } from '../../lib/audit/AuditStore';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
@@ -28,7 +29,7 @@ export function accessLogPlugin(store: AuditStore, pseudonymKey: Buffer, logger:
           );
           const identity = contextValue.identity;
           try {
-            const found = disclosures(schema, operation, fragments, request.variables ?? {}, result.data, result.errors ?? [], identity.kind === 'CITIZEN' ? identity.pid : null);
+            const found = disclosures(schema, operation, fragments, request.variables ?? {}, result.data, result.errors ?? [], identity.kind === 'CITIZEN' ? subjectOf(identity) : null);
             if (found.length === 0) return;
             const time = new Date().toISOString();
             await store.append(found.map((d) => recordOf(d, identity, contextValue, pseudonymKey, time)));
@@ -58,14 +59,14 @@ function recordOf(d: Disclosure, identity: Identity, ctx: GatewayContext, key: B
   const patient = patientPseudonym(d.nin, key);
   // The person subgraph's grounds, and a participant's consent in the patient's individual plan (the care subgraph's).
   const grounds = [...(ctx.accessDecisions.get(patient)?.grounds ?? []), ...(ctx.planConsents?.get(patient) ?? [])];
-  const basis = grounds.length > 0 ? grounds : [identity.kind === 'CITIZEN' ? 'OWN_RECORD' : identity.role === 'PARTICIPANT' ? 'PLAN_PARTICIPANT' : 'HEALTH_PERSONNEL'];
+  const basis = grounds.length > 0 ? grounds : [identity.kind === 'CITIZEN' ? (identity.represents ? 'REPRESENTATIVE' : 'OWN_RECORD') : identity.role === 'PARTICIPANT' ? 'PLAN_PARTICIPANT' : 'HEALTH_PERSONNEL'];
   return {
     id: randomUUID(),
     time,
     requestId: ctx.requestId,
     accessor:
       identity.kind === 'CITIZEN'
-        ? { kind: 'CITIZEN' }
+        ? citizenAccessor(identity, key)
         : {
             kind: 'PERSONNEL',
             hprNumber: identity.hprNumber,

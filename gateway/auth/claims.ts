@@ -18,7 +18,12 @@ export const PERSONNEL_CLAIMS = {
 /** Health data needs HelseID's highest assurance level (BankID, Buypass: level 4). */
 export const REQUIRED_PERSONNEL_ASSURANCE = 'high';
 
-export const CITIZEN_CLAIMS = { pid: 'pid', acr: 'acr' } as const;
+/**
+ * ID-porten's claims, and `represents`: the person the citizen acts for, where she chose to act for someone else (as
+ * helsenorge.no lets a parent or a holder of a power of attorney choose after logging in). The token service that
+ * adds it is the portal's; the graph checks it against the registers on every request.
+ */
+export const CITIZEN_CLAIMS = { pid: 'pid', acr: 'acr', represents: 'represents' } as const;
 
 /** ID-porten's highest level: what helsenorge requires for health data. */
 export const REQUIRED_CITIZEN_ACR = 'idporten-loa-high';

@@ -65,9 +65,17 @@ describe('verifyAccessToken', () => {
       role: 'CITIZEN',
       issuer: 'dev-idporten',
       pid: '03864013065',
+      represents: null,
       purpose: 'PATRQT',
       emergencyReason: null,
     });
+  });
+
+  it('reads whom a citizen acts for (represents), a valid number not her own, and refuses anything else', async () => {
+    const acting = (await verifyAccessToken(await idp.token('citizen-ingrid', { represents: '14887447870' }), idp.issuers())) as { represents?: string };
+    expect(acting.represents).toBe('14887447870');
+    expect(await refusal(await idp.token('citizen-ingrid', { represents: '03864013065' }))).toBe('invalid_claims');
+    expect(await refusal(await idp.token('citizen-ingrid', { represents: '03864013066' }))).toBe('invalid_claims');
   });
 
   it('refuses a missing, malformed, expired or not yet valid token', async () => {

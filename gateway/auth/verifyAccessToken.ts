@@ -144,5 +144,8 @@ function citizen(claims: JWTPayload, issuer: Issuer): Identity {
   const pid = claims[CITIZEN_CLAIMS.pid];
   if (typeof pid !== 'string' || !isValidNin(pid)) throw new TokenRefused('invalid_claims');
   if (claims[CITIZEN_CLAIMS.acr] !== REQUIRED_CITIZEN_ACR) throw new TokenRefused('insufficient_assurance');
-  return { kind: 'CITIZEN', role: 'CITIZEN', issuer: issuer.name, pid, purpose: 'PATRQT', emergencyReason: null };
+  // Acting for someone else: a valid number, not her own (acting for herself has no claim).
+  const represents = claims[CITIZEN_CLAIMS.represents];
+  if (represents !== undefined && (typeof represents !== 'string' || !isValidNin(represents) || represents === pid)) throw new TokenRefused('invalid_claims');
+  return { kind: 'CITIZEN', role: 'CITIZEN', issuer: issuer.name, pid, represents: represents ?? null, purpose: 'PATRQT', emergencyReason: null };
 }

@@ -49,6 +49,11 @@ export interface TokenOptions {
   childOrgNumber?: string | null;
   /** The HPR number as another system might write it (with leading zeros); for tests of identifier forms. */
   hprNumber?: string;
+  /**
+   * For a citizen: the person she acts for (claim `represents`), instead of the persona's own choice; `null` for
+   * herself. The graph decides from the registers whether she may.
+   */
+  represents?: string | null;
 }
 
 interface SigningKey {
@@ -130,5 +135,10 @@ function personnelClaims(p: Extract<Persona, { kind: 'PERSONNEL' }>, options: To
 }
 
 function citizenClaims(p: Extract<Persona, { kind: 'CITIZEN' }>, options: TokenOptions): Record<string, unknown> {
-  return { [CITIZEN_CLAIMS.pid]: p.pid, [CITIZEN_CLAIMS.acr]: options.weakAssurance ? 'idporten-loa-substantial' : REQUIRED_CITIZEN_ACR };
+  const represents = options.represents === undefined ? p.represents : options.represents;
+  return {
+    [CITIZEN_CLAIMS.pid]: p.pid,
+    [CITIZEN_CLAIMS.acr]: options.weakAssurance ? 'idporten-loa-substantial' : REQUIRED_CITIZEN_ACR,
+    ...(represents ? { [CITIZEN_CLAIMS.represents]: represents } : {}),
+  };
 }

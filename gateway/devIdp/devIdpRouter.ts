@@ -28,7 +28,8 @@ export function devIdpRouter(idp: DevIdentityProvider, callers: LocalCallers = l
       })),
     );
   });
-  const body = z.object({ persona: z.string().max(64), reason: z.string().max(500).nullable().optional() }).strict();
+  // `represents`: for a citizen persona, the person she acts for (null: herself), as the portal lets her choose.
+  const body = z.object({ persona: z.string().max(64), reason: z.string().max(500).nullable().optional(), represents: z.string().regex(/^\d{11}$/).nullable().optional() }).strict();
   // Tokens to callers on this machine only (localCallers.ts): the personas read the whole population.
   router.post('/dev-idp/token', localCallersOnly(callers), express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = body.safeParse(req.body);
@@ -37,7 +38,8 @@ export function devIdpRouter(idp: DevIdentityProvider, callers: LocalCallers = l
       res.status(400).json({ error: 'invalid_request', error_description: `Send {"persona": one of ${idp.personas().map((p) => p.name).join(', ')}}` });
       return;
     }
-    const token = await idp.token(persona.name, parsed.data.reason === undefined ? {} : { reason: parsed.data.reason });
+    const { reason, represents } = parsed.data;
+    const token = await idp.token(persona.name, { ...(reason === undefined ? {} : { reason }), ...(represents === undefined ? {} : { represents }) });
     res.set('Cache-Control', 'no-store').json({ access_token: token, token_type: 'Bearer', expires_in: DEV_TOKEN_LIFETIME_SECONDS });
   });
   return router;

@@ -34,6 +34,8 @@ export interface CitizenPersona {
   displayName: string;
   shows: string;
   pid: string;
+  /** The person she acts for by default (the token's `represents`); absent: herself. */
+  represents?: string;
 }
 
 export type Persona = PersonnelPersona | CitizenPersona;

@@ -52,4 +52,9 @@ export type Accessor =
   | {
       /** The patient themselves (ID-porten); their identity is the record's `patient`. */
       kind: 'CITIZEN';
+      /**
+       * Who acted for the patient, where not the patient herself (a parent, a representative with a power of attorney):
+       * a keyed pseudonym of that person's identity number, as `patient` is; the ground is in `basis`.
+       */
+      representative?: string;
     };

@@ -152,6 +152,9 @@ export function addressRegister(orgs: Organisations): Map<string, HeldParty & { 
   for (const h of orgs.hospitals) {
     for (const d of h.departments) found.set(d.herId, { herId: d.herId, service: d.name, orgNumber: h.orgNumber, hprNumber: null, name: null, instance: h.instance });
   }
+  // The citizens' portal sends citizens' messages and takes the answers; no simulated system hosts it.
+  const portal = orgs.national.citizenPortal;
+  if (portal) found.set(portal.herId, { herId: portal.herId, service: portal.name, orgNumber: portal.orgNumber, hprNumber: null, name: null, instance: null });
   return found;
 }
 

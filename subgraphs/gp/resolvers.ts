@@ -1,5 +1,5 @@
 import type { GpRecordModel } from '../../adapters/model';
-import { referralHidden } from '../kit/access/AccessDecision';
+import { gpRecordForReader, referralHidden, type AccessDecision } from '../kit/access/AccessDecision';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
@@ -35,7 +35,12 @@ async function gpOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOut
   const adapter = ctx.sources.adapter(office.instance, 'GpRecordModel');
   const named = ctx.sources.info(office.instance, { name: office.name, orgNumber: office.orgNumber });
   const outcome = await ctx.loaders.load(adapter, { nin: p.nin, officeHerId: herId }, (k) => k.nin, sourceFor(ctx.sources, decision, named));
-  return { routed: [revealToOwnOrganisation(outcome, named, ctx.access)] };
+  return { routed: [forReader(revealToOwnOrganisation(outcome, named, ctx.access), decision)] };
+}
+
+/** A record as this reader may see it: a parent reading for a child not what the child kept from the parents. */
+function forReader(outcome: SourceOutcome<GpRecordModel>, decision: AccessDecision): SourceOutcome<GpRecordModel> {
+  return outcome.ok && outcome.value ? { ...outcome, value: gpRecordForReader(decision, outcome.value) } : outcome;
 }
 
 /**
@@ -55,7 +60,7 @@ async function earlierGpOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<S
     return [
       ctx.loaders
         .load(adapter, { nin: p.nin, officeHerId: office.herId }, (k) => k.nin, { ...sourceFor(ctx.sources, decision, named), period }, `earlier:${office.herId}`)
-        .then((o) => revealToOwnOrganisation(o, named, ctx.access)),
+        .then((o) => forReader(revealToOwnOrganisation(o, named, ctx.access), decision)),
     ];
   });
   return (await Promise.all(reads)).filter((o) => !(o.source.masked && o.ok && o.value === null));

@@ -179,6 +179,8 @@ export class SourceDirectory {
       const d = h.departments.find((x) => x.herId === herId);
       if (d) return { herId, name: d.name, phone: d.phone, orgNumber: h.orgNumber, sector: 'HOSPITAL', kind: d.kind, instance: h.instance };
     }
+    const portal = this.orgs.national.citizenPortal;
+    if (portal?.herId === herId) return { herId, name: portal.name, phone: portal.phone ?? null, orgNumber: portal.orgNumber, sector: 'NATIONAL', kind: 'CITIZEN_PORTAL', instance: null };
     return undefined;
   }
 
@@ -206,7 +208,7 @@ export interface AddressedService {
   phone: string | null;
   orgNumber: string;
   sector: SectorName;
-  kind: 'GP_OFFICE' | 'HOME_NURSING' | 'NURSING_HOME' | 'COORDINATION' | 'MENTAL_HEALTH' | 'WARD' | 'OUTPATIENT';
+  kind: 'GP_OFFICE' | 'HOME_NURSING' | 'NURSING_HOME' | 'COORDINATION' | 'MENTAL_HEALTH' | 'WARD' | 'OUTPATIENT' | 'CITIZEN_PORTAL';
   /** The instance of the system that holds the service's records and takes its messages; null when none is connected. */
   instance: string | null;
 }

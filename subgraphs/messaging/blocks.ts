@@ -7,7 +7,9 @@ import type { AccessRecord } from '../../lib/audit/AccessRecord';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import { graphError } from '../../lib/errorCodes';
 import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
-import type { CitizenIdentity } from '../../lib/identity';
+import { subjectOf, type CitizenIdentity } from '../../lib/identity';
+import { citizenAccessor } from '../../lib/audit/citizenAccessor';
+import { groundLabel } from '../kit/access/AccessDecision';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { messagingRuntime } from './runtime';
 
@@ -40,8 +42,9 @@ const BAD = (argument: string) => ({ argument });
 export async function setBlock(input: SetBlockInput, ctx: SubgraphContext): Promise<{ blockId: string; replayed: boolean }> {
   checkArguments('Mutation', 'setBlock', { input });
   const identity = ctx.access.identity as CitizenIdentity;
-  const nin = identity.pid;
-  const request = { patientNin: nin, key: keyOf('setBlock', nin, input.idempotencyKey), deniedPersons: [] as string[], deniedOrganisations: [] as string[], documentIds: [] as string[] };
+  // Her own record, or the record of the person she acts for (the rule ownBlock has checked that she may).
+  const nin = subjectOf(identity);
+  const request = { patientNin: nin, key: keyOf('setBlock', `${nin}:${identity.pid}`, input.idempotencyKey), deniedPersons: [] as string[], deniedOrganisations: [] as string[], documentIds: [] as string[] };
   let target: Hospital | undefined;
   if (input.kind === 'PRACTITIONER') {
     const hpr = normaliseHprNumber(input.hprNumber);
@@ -80,7 +83,8 @@ export async function setBlock(input: SetBlockInput, ctx: SubgraphContext): Prom
 export async function liftBlock(input: LiftBlockInput, ctx: SubgraphContext): Promise<{ blockId: string; replayed: boolean }> {
   checkArguments('Mutation', 'liftBlock', { input });
   const identity = ctx.access.identity as CitizenIdentity;
-  const nin = identity.pid;
+  // Her own record, or the record of the person she acts for (the rule ownBlock has checked that she may).
+  const nin = subjectOf(identity);
   const hospitals = ctx.sources.orgs.hospitals;
   const found = (await Promise.all(hospitals.map(async (h) => ({ h, block: (await accessFacts(ctx, h, nin))?.blocks.find((b) => b.id === input.blockId) })))).find((x) => x.block);
   if (found?.block && !found.block.setByPatient) {
@@ -171,15 +175,17 @@ async function forget(ctx: SubgraphContext, hospital: Hospital, nin: string): Pr
 
 async function logAction(ctx: SubgraphContext, identity: CitizenIdentity, field: string): Promise<void> {
   const runtime = messagingRuntime();
+  const nin = subjectOf(identity);
+  const decision = await ctx.access.decisionFor({ nin });
   const record: AccessRecord = {
     id: randomUUID(),
     time: new Date().toISOString(),
     requestId: ctx.requestId,
-    accessor: { kind: 'CITIZEN' },
-    patient: patientPseudonym(identity.pid, runtime.pseudonymKey),
+    accessor: citizenAccessor(identity, runtime.pseudonymKey),
+    patient: patientPseudonym(nin, runtime.pseudonymKey),
     purpose: identity.purpose,
     emergencyReason: null,
-    basis: ['OWN_RECORD'],
+    basis: decision.grounds.map(groundLabel),
     fields: [field],
     denied: [],
   };

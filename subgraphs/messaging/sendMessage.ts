@@ -5,7 +5,9 @@ import { checkArguments } from '../../lib/argumentRules';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import type { AccessRecord } from '../../lib/audit/AccessRecord';
 import { graphError } from '../../lib/errorCodes';
-import type { PersonnelIdentity } from '../../lib/identity';
+import type { Identity } from '../../lib/identity';
+import { citizenAccessor } from '../../lib/audit/citizenAccessor';
+import { loadPerson } from '../kit/access/decider';
 import { normaliseHerId } from '../../lib/identifiers';
 import type { OutboxEntry } from '../../lib/outbox/Outbox';
 import { groundLabel, type AccessDecision } from '../kit/access/AccessDecision';
@@ -48,18 +50,29 @@ const BAD = (argument: string) => ({ argument });
 export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext): Promise<{ message: OutboxEntry; replayed: boolean }> {
   checkArguments('Mutation', 'sendMessage', { input });
   const runtime = messagingRuntime();
-  const identity = ctx.access.identity as PersonnelIdentity;
+  const identity = ctx.access.identity;
   const nin = input.patient;
   const patient = patientPseudonym(nin, runtime.pseudonymKey);
-  const key = createHmac('sha256', runtime.pseudonymKey).update(JSON.stringify(['sendMessage', identity.issuer, identity.hprNumber, identity.orgNumber, input.idempotencyKey])).digest('base64url');
+  const who = identity.kind === 'CITIZEN' ? ['CITIZEN', identity.pid, identity.represents] : [identity.hprNumber, identity.orgNumber];
+  const key = createHmac('sha256', runtime.pseudonymKey).update(JSON.stringify(['sendMessage', identity.issuer, ...who, input.idempotencyKey])).digest('base64url');
   const fingerprint = { patient, recipientHerId: normaliseHerId(input.recipientHerId), kind: input.kind, inReplyTo: input.inReplyTo ?? null, subject: input.subject, text: input.text };
 
   // The same key again: what it did the first time, if it is the same message.
   const earlier = await runtime.outbox.byKey(key);
   if (earlier) return { message: sameMessage(earlier, fingerprint), replayed: true };
 
-  const sender = identity.herId ? ctx.sources.serviceByHerId(identity.herId) : undefined;
-  if (!sender) throw graphError('SENDER_NOT_ADDRESSABLE', 'Your login names no service the graph knows (her_id), so an answer could not reach you; nothing was sent');
+  // Health personnel write from their service (the login's her_id); a citizen from the citizens' portal, which takes
+  // the answer for her (as helsenorge.no does).
+  const senderHerId = identity.kind === 'CITIZEN' ? ctx.sources.orgs.national.citizenPortal?.herId : identity.herId;
+  const sender = senderHerId ? ctx.sources.serviceByHerId(senderHerId) : undefined;
+  if (!sender) {
+    throw graphError(
+      'SENDER_NOT_ADDRESSABLE',
+      identity.kind === 'CITIZEN'
+        ? 'No citizens\' portal is configured (organisations.json national.citizenPortal), so an answer could not reach you; nothing was sent'
+        : 'Your login names no service the graph knows (her_id), so an answer could not reach you; nothing was sent',
+    );
+  }
   const recipient = ctx.sources.serviceByHerId(fingerprint.recipientHerId ?? '');
   const contract = recipient ? CONTRACT_OF_SECTOR[recipient.sector] : undefined;
   if (!recipient || !recipient.instance || !contract) {
@@ -81,14 +94,16 @@ export async function sendMessage(input: SendMessageInput, ctx: SubgraphContext)
   }
 
   const id = randomUUID();
-  const practitioner = await practitionerName(ctx, identity.hprNumber);
+  // Who wrote: the practitioner by the HPR register, a citizen (or who acts for her) by the population register.
+  const writer = identity.kind === 'CITIZEN' ? await citizenName(ctx, identity.pid) : await practitionerName(ctx, identity.hprNumber);
+  const hprNumber = identity.kind === 'CITIZEN' ? null : identity.hprNumber;
   const message: OutgoingMessage = {
     id,
     conversationRef: conversationRef ?? id,
     inReplyTo: input.inReplyTo ?? null,
     kind: input.kind,
     sentAt: new Date().toISOString(),
-    sender: { herId: sender.herId, service: sender.name, orgNumber: sender.orgNumber, hprNumber: identity.hprNumber, name: practitioner },
+    sender: { herId: sender.herId, service: sender.name, orgNumber: sender.orgNumber, hprNumber, name: writer },
     recipient: { herId: recipient.herId, service: recipient.name, orgNumber: recipient.orgNumber, hprNumber: null, name: null },
     subject: input.subject.trim(),
     text: input.text,
@@ -146,6 +161,12 @@ function sameMessage(entry: OutboxEntry, fingerprint: Record<string, unknown>): 
   return entry;
 }
 
+async function citizenName(ctx: SubgraphContext, pid: string): Promise<string | null> {
+  const outcome = await loadPerson(ctx, pid);
+  const name = outcome.ok ? outcome.value?.name : null;
+  return name ? [name.given, name.middle, name.family].filter(Boolean).join(' ') : null;
+}
+
 async function practitionerName(ctx: SubgraphContext, hpr: string | null): Promise<string | null> {
   if (!hpr) return null;
   const id = ctx.sources.orgs.registries.practitioners;
@@ -155,19 +176,22 @@ async function practitionerName(ctx: SubgraphContext, hpr: string | null): Promi
 }
 
 /** The access log's record of the action: who, which patient, on what ground, that a message was sent. */
-function actionRecord(ctx: SubgraphContext, identity: PersonnelIdentity, patient: string, decision: AccessDecision): AccessRecord {
+function actionRecord(ctx: SubgraphContext, identity: Identity, patient: string, decision: AccessDecision): AccessRecord {
   return {
     id: randomUUID(),
     time: new Date().toISOString(),
     requestId: ctx.requestId,
-    accessor: {
-      kind: 'PERSONNEL',
-      hprNumber: identity.hprNumber,
-      orgNumber: identity.orgNumber,
-      childOrgNumber: identity.childOrgNumber,
-      herId: identity.herId,
-      profession: identity.profession,
-    },
+    accessor:
+      identity.kind === 'CITIZEN'
+        ? citizenAccessor(identity, messagingRuntime().pseudonymKey)
+        : {
+            kind: 'PERSONNEL',
+            hprNumber: identity.hprNumber,
+            orgNumber: identity.orgNumber,
+            childOrgNumber: identity.childOrgNumber,
+            herId: identity.herId,
+            profession: identity.profession,
+          },
     patient,
     purpose: identity.purpose,
     emergencyReason: identity.purpose === 'ETREAT' ? identity.emergencyReason : null,

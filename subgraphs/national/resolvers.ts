@@ -1,5 +1,5 @@
 import type { SummaryRecordModel } from '../../adapters/model';
-import { placesProtected, type AccessDecision } from '../kit/access/AccessDecision';
+import { placesProtected, summaryRecordForReader, type AccessDecision } from '../kit/access/AccessDecision';
 import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
@@ -18,7 +18,9 @@ interface PatientRef {
 
 async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<SummaryRecordModel>> {
   const id = ctx.sources.orgs.national.summaryRecord;
-  return { routed: [await ctx.loaders.load(ctx.sources.adapter(id, 'SummaryRecordModel'), p.nin, (k) => k, ctx.sources.info(id))] };
+  const [outcome, decision] = await Promise.all([ctx.loaders.load(ctx.sources.adapter(id, 'SummaryRecordModel'), p.nin, (k) => k, ctx.sources.info(id)), ctx.access.decisionFor(p)]);
+  // A parent reading for a child sees no dispensation the child kept from the parents.
+  return { routed: [outcome.ok && outcome.value ? { ...outcome, value: summaryRecordForReader(decision, outcome.value) } : outcome] };
 }
 
 type SummaryRecordParent = WithAccess<SummaryRecordModel & { source: SourceInfo }>;

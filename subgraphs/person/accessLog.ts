@@ -60,7 +60,12 @@ function recordsOf(nin: string, request: object): Promise<AccessRecord[]> {
  * outside that organisation, the patient included (schema/access/rules.yaml, placeName); the sector of the
  * reader's organisation, the time, the purpose and whether it was emergency access stay.
  */
-export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object, decision: AccessDecision) {
+/** The people who may act for the patient (parents, holders of her powers of attorney), by their pseudonym in the log. */
+export type RepresentativeNames = () => Promise<Map<string, string | null>>;
+
+const basisOf = (basis: readonly string[]) => (basis.some((b) => b.startsWith('POWER_OF_ATTORNEY')) ? 'POWER_OF_ATTORNEY' : basis.includes('PARENTAL_RESPONSIBILITY') ? 'PARENTAL_RESPONSIBILITY' : null);
+
+export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object, decision: AccessDecision, representatives?: RepresentativeNames) {
   checkArguments('Patient', 'accessLog', { last });
   let records: AccessRecord[];
   try {
@@ -68,6 +73,8 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
   } catch {
     throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
   }
+  // Who acted for her is named only where the registers still say who may: the log keeps a pseudonym.
+  const names = records.some((r) => r.accessor.kind === 'CITIZEN' && r.accessor.representative) && representatives ? await representatives() : new Map<string, string | null>();
   return records.map((r) => {
     // A participant outside health care read as their service's unit (a NAV office under NAV, a school under the
     // municipality): the unit is who read, and what the patient's consent named.
@@ -77,7 +84,16 @@ export async function accessLogOf(nin: string, last: number, sources: SourceDire
       {
         time: r.time,
         accessor: withAccess(
-          r.accessor.kind === 'CITIZEN'
+          r.accessor.kind === 'CITIZEN' && r.accessor.representative
+            ? {
+                kind: 'REPRESENTATIVE',
+                sector: null,
+                practitioner: null,
+                organisation: null,
+                orgNumber: null,
+                representative: { name: names.get(r.accessor.representative) ?? null, basis: basisOf(r.basis) },
+              }
+            : r.accessor.kind === 'CITIZEN'
             ? { kind: 'PATIENT', sector: null, practitioner: null, organisation: null, orgNumber: null }
             : {
                 kind: 'PERSONNEL',

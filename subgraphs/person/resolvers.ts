@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { ReadOptions } from '../../adapters/kit';
 import type { CareTeamMemberModel, PersonName, PractitionerModel } from '../../adapters/model';
 import { graphError } from '../../lib/errorCodes';
+import { subjectOf } from '../../lib/identity';
 import { normaliseHprNumber } from '../../lib/identifiers';
 import { validateNin } from '../../lib/nin';
 import { accessGrantSecret, signAccessGrant } from '../kit/access/accessGrant';
@@ -11,7 +12,9 @@ import { patientReference } from '../kit/entityLimits';
 import { sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
 import { provenance } from '../kit/provenance';
 import { careTeamEntry, placeVisible, type CareTeamEntry } from '../kit/coordination';
-import { accessLogOf } from './accessLog';
+import { accessLogOf, auditPseudonymKey } from './accessLog';
+import { patientPseudonym } from '../../lib/audit/patientPseudonym';
+import { loadRepresentation } from '../kit/access/decider';
 import { loadListing, loadPerson } from './decisions';
 
 /**
@@ -82,13 +85,32 @@ async function resolvePatient(nin: string, ctx: SubgraphContext): Promise<Patien
   return { nin };
 }
 
+/**
+ * Who may act for the patient, by pseudonym (the access log's key) and name: those with parental responsibility in the
+ * population register and the holders of her powers of attorney in the representation register, ended ones included
+ * (an entry from before a grant ended is still theirs). A register that fails leaves its people unnamed.
+ */
+async function representativeNames(ctx: SubgraphContext, nin: string): Promise<Map<string, string | null>> {
+  const [person, grants] = await Promise.all([loadPerson(ctx, nin), loadRepresentation(ctx, nin)]);
+  const candidates = new Set([...(person.ok ? (person.value?.parentalResponsibility ?? []) : []), ...(grants.ok ? (grants.value?.grants ?? []).map((g) => g.representativeNin) : [])]);
+  const key = auditPseudonymKey();
+  const named = await Promise.all(
+    [...candidates].map(async (c) => {
+      const found = await loadPerson(ctx, c);
+      return [patientPseudonym(c, key), found.ok && found.value ? humanName(found.value.name).text : null] as const;
+    }),
+  );
+  return new Map(named);
+}
+
 const STRICT = new Set(['STRICTLY_CONFIDENTIAL', 'STRICTLY_CONFIDENTIAL_ABROAD']);
 
 export const resolvers = {
   Query: {
     patient: (_: unknown, args: { nin: string }, ctx: SubgraphContext) => resolvePatient(args.nin, ctx),
     // The field rule (citizen) admits only citizens; the number is always the login's own.
-    me: (_: unknown, _args: unknown, ctx: SubgraphContext) => (ctx.access.identity.kind === 'CITIZEN' ? resolvePatient(ctx.access.identity.pid, ctx) : null),
+    // The person the login acts for: herself, or the person she represents (decided per field, from the registers).
+    me: (_: unknown, _args: unknown, ctx: SubgraphContext) => (ctx.access.identity.kind === 'CITIZEN' ? resolvePatient(subjectOf(ctx.access.identity), ctx) : null),
     patients: async (_: unknown, args: { nins: string[] }, ctx: SubgraphContext) => {
       if (args.nins.length > MAX_PATIENTS) {
         throw graphError('BAD_USER_INPUT', `At most ${MAX_PATIENTS} patients per request`, { max: MAX_PATIENTS });
@@ -149,7 +171,8 @@ export const resolvers = {
     },
     accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, ctx.access.identity, await ctx.access.decisionFor(p)),
-    accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, await ctx.access.decisionFor(p)),
+    accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) =>
+      accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, await ctx.access.decisionFor(p), () => representativeNames(ctx, p.nin)),
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),
     registryTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {

@@ -89,11 +89,11 @@ describe('sendMessage refuses before anything is stored', () => {
     expect([r.status, codeOf(r), r.body.errors?.[0]?.extensions?.reason]).toEqual([403, 'FORBIDDEN', 'BLOCKED_BY_PATIENT']);
   });
 
-  it('a citizen, a researcher: refused before planning (403, the role)', async () => {
-    for (const reader of ['citizen-ingrid', 'researcher']) {
-      const r = await send(reader);
-      expect([reader, r.status, codeOf(r)]).toEqual([reader, 403, 'FORBIDDEN']);
-    }
+  it('a researcher: refused before planning (403, the role); a citizen about someone else: FORBIDDEN, NOT_OWN_RECORD', async () => {
+    const r = await send('researcher');
+    expect([r.status, codeOf(r)]).toEqual([403, 'FORBIDDEN']);
+    const other = await send('citizen-hilde');
+    expect([other.status, codeOf(other), other.body.errors?.[0]?.extensions?.reason]).toEqual([403, 'FORBIDDEN', 'NOT_OWN_RECORD']);
   });
 
   it('a sender whose login names no unit (no HER-id): SENDER_NOT_ADDRESSABLE', async () => {
@@ -148,6 +148,34 @@ async function threadOf(reader: string, nin: string, conversationRef: string) {
 }
 
 const receivedBy = async (instance: string) => (await system.stats())[instance]?.observed?.['message:received'] ?? 0;
+
+describe('a citizen writes to her GP office', () => {
+  it('from the citizens\' portal: QUEUED, DELIVERED, ANSWERED to the portal; she reads the thread, her GP too, and her log has the action', async () => {
+    await system.reset();
+    const sent = await send('citizen-ingrid', { subject: 'Spørsmål om spironolakton', text: 'Hei! Jeg fikk spironolakton på sykehuset. Skal jeg fortsette med den?' });
+    expect([sent.status, sent.body.errors ?? []]).toEqual([200, []]);
+    const message = sent.body.data.sendMessage.message;
+    // From the portal (organisations.json national.citizenPortal), written by her (the population register's name).
+    expect(message).toEqual(expect.objectContaining({ kind: 'QUESTION', sender: { herId: '80100', service: 'Helsenorge', hprNumber: null, name: 'Ingrid Solheim' }, recipient: { herId: NORDNES, service: 'Nordnes legekontor' } }));
+    const mine = `query { me { messages { conversationRef messages { kind status sender { herId } recipient { herId } } } accessLog(last: 5) { action accessor { kind } } } }`;
+    const answered = await until('the answer', async () => {
+      const r = await system.query<any>(mine, {}, 'citizen-ingrid');
+      const t = (r.body.data?.me?.messages ?? []).find((x: any) => x.conversationRef === message.conversationRef);
+      return t?.messages.some((m: any) => m.kind === 'ANSWER') ? t : undefined;
+    });
+    expect(answered.messages.map((m: any) => [m.kind, m.status, m.sender.herId, m.recipient.herId])).toEqual([
+      ['QUESTION', 'ANSWERED', '80100', NORDNES],
+      ['ANSWER', 'DELIVERED', NORDNES, '80100'],
+    ]);
+    expect((await threadOf('gp', ingrid.nin, message.conversationRef)).messages).toHaveLength(2);
+    const log = await system.query<any>(mine, {}, 'citizen-ingrid');
+    expect(log.body.data.me.accessLog).toEqual(expect.arrayContaining([{ action: 'SEND_MESSAGE', accessor: { kind: 'PATIENT' } }]));
+    // Once per key: the same key again is the same message.
+    const again = await system.query<any>(SEND, { input: { ...input({ subject: 'Spørsmål om spironolakton', text: 'Hei! Jeg fikk spironolakton på sykehuset. Skal jeg fortsette med den?' }), idempotencyKey: 'citizen-key-1' } }, 'citizen-ingrid');
+    const twice = await system.query<any>(SEND, { input: { ...input({ subject: 'Spørsmål om spironolakton', text: 'Hei! Jeg fikk spironolakton på sykehuset. Skal jeg fortsette med den?' }), idempotencyKey: 'citizen-key-1' } }, 'citizen-ingrid');
+    expect([again.body.data.sendMessage.replayed, twice.body.data.sendMessage.replayed, twice.body.data.sendMessage.message.id]).toEqual([false, true, again.body.data.sendMessage.message.id]);
+  });
+});
 
 describe('a question from home nursing to the GP office', () => {
   it('is QUEUED, then DELIVERED on the GP system\'s AppRec, then ANSWERED; both services read the thread', async () => {

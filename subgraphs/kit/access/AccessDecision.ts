@@ -1,3 +1,5 @@
+import type { GpRecordModel, RepresentationScope, SummaryRecordModel } from '../../../adapters/model';
+
 /**
  * The reader's access to one patient's health data, decided once per request by the person subgraph
  * (decideAccess) from what the sources say, and handed to the other subgraphs inside a signed grant.
@@ -9,7 +11,11 @@ export type Ground =
   | { kind: 'MUNICIPAL_SERVICE'; orgNumber: string }
   | { kind: 'HOSPITAL_EPISODE'; orgNumber: string }
   | { kind: 'EMERGENCY' }
-  | { kind: 'OWN_RECORD' };
+  | { kind: 'OWN_RECORD' }
+  /** A parent reading for a child under 16 (the population register's foreldreansvar; pbrl § 3-4). */
+  | { kind: 'PARENTAL_RESPONSIBILITY' }
+  /** A representative reading or acting within a power of attorney (the representation register's grant). */
+  | { kind: 'POWER_OF_ATTORNEY'; grantId: string; scopes: RepresentationScope[] };
 
 /** Why health data is refused when no ground holds. */
 export type Refusal =
@@ -19,7 +25,10 @@ export type Refusal =
   | 'EMERGENCY_REASON_MISSING'
   | 'NOT_OWN_RECORD'
   | 'ROLE'
-  | 'INVALID_GRANT';
+  | 'INVALID_GRANT'
+  | 'NOT_REPRESENTED'
+  | 'REPRESENTATION_UNVERIFIED'
+  | 'OUTSIDE_POWER_OF_ATTORNEY';
 
 export const REFUSAL_TEXT: Record<Refusal, string> = {
   NO_RELATIONSHIP:
@@ -30,7 +39,51 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   NOT_OWN_RECORD: 'a citizen may read only their own record',
   ROLE: 'your role does not read personal health data (research and administration purposes, or no HPR number); a participant in an individual plan outside health care reads the plan only',
   INVALID_GRANT: 'the request carries no valid access decision for this patient',
+  NOT_REPRESENTED:
+    'you may act for this person only with parental responsibility for a child under 16 (the population register) or with a power of attorney in force that this person gave you (the representation register); neither was found',
+  REPRESENTATION_UNVERIFIED: 'the register that would show that you may act for this person did not answer, so it could not be verified; try again',
+  OUTSIDE_POWER_OF_ATTORNEY: 'the power of attorney this person gave you does not cover this; ask them to extend it',
 };
+
+/** What a citizen does for the person her login acts for: READ the record, send a MESSAGE, set or lift a BLOCK. */
+export function citizenMay(decision: AccessDecision, scope: RepresentationScope): boolean {
+  return decision.grounds.some((g) => g.kind === 'OWN_RECORD' || g.kind === 'PARENTAL_RESPONSIBILITY' || (g.kind === 'POWER_OF_ATTORNEY' && g.scopes.includes(scope)));
+}
+
+/** A parent reading for a child: what the child (12–15) has kept from the parents is left out (pbrl § 3-4). */
+export function readsAsParent(decision: AccessDecision): boolean {
+  return decision.grounds.some((g) => g.kind === 'PARENTAL_RESPONSIBILITY');
+}
+
+/**
+ * The GP record as a parent reading for a child may see it: without the consultations and prescriptions the child
+ * has kept from the parents, and without a problem-list entry whose code only such a consultation gave (it would tell
+ * what the hidden consultation was about). Anyone else gets the record as it is.
+ */
+export function gpRecordForReader(decision: AccessDecision, record: GpRecordModel): GpRecordModel {
+  if (!readsAsParent(decision)) return record;
+  const kept = record.consultations.filter((c) => c.keptFromParents);
+  if (kept.length === 0 && !record.prescriptions.some((m) => m.keptFromParents)) return record;
+  const consultations = record.consultations.filter((c) => !c.keptFromParents);
+  const shown = new Set(consultations.flatMap((c) => [...c.diagnoses, ...(c.reason ? [c.reason] : [])].map((d) => `${d.system}|${d.code}`)));
+  const hiddenOnly = new Set(kept.flatMap((c) => [...c.diagnoses, ...(c.reason ? [c.reason] : [])].map((d) => `${d.system}|${d.code}`)).filter((k) => !shown.has(k)));
+  return {
+    ...record,
+    consultations,
+    prescriptions: record.prescriptions.filter((m) => !m.keptFromParents),
+    problems: record.problems.filter((p) => !hiddenOnly.has(`${p.code.system}|${p.code.code}`)),
+  };
+}
+
+/** The summary record as a parent reading for a child may see it: without the dispensations the child kept from them. */
+export function summaryRecordForReader(decision: AccessDecision, record: SummaryRecordModel): SummaryRecordModel {
+  return readsAsParent(decision) && record.dispensations.some((d) => d.keptFromParents) ? { ...record, dispensations: record.dispensations.filter((d) => !d.keptFromParents) } : record;
+}
+
+/** Items without what a child has kept from the parents, for a parent reading for her (readsAsParent). */
+export function withoutKeptFromParents<T extends { keptFromParents?: boolean }>(decision: AccessDecision, items: readonly T[]): T[] {
+  return readsAsParent(decision) ? items.filter((i) => !i.keptFromParents) : [...items];
+}
 
 /**
  * Where the patient's records live. `null` means the registry that routes it did not answer; an empty
@@ -94,11 +147,13 @@ export function referralHidden(decision: AccessDecision, referral: { id: string;
 }
 
 export function grantsHealthData(decision: AccessDecision): boolean {
-  return decision.grounds.length > 0;
+  // A power of attorney reads only where it grants READ.
+  return decision.grounds.some((g) => g.kind !== 'POWER_OF_ATTORNEY' || g.scopes.includes('READ'));
 }
 
 /** Grounds as the access log writes them: `GP_LIST:923456783`, `EMERGENCY`. */
 export function groundLabel(ground: Ground): string {
+  if (ground.kind === 'POWER_OF_ATTORNEY') return `${ground.kind}:${ground.grantId}`;
   return 'orgNumber' in ground ? `${ground.kind}:${ground.orgNumber}` : ground.kind;
 }
 

@@ -56,7 +56,7 @@ export function verifierKey(audience: SubgraphName): Buffer {
 function readerDigest(identity: Identity): string {
   const claims =
     identity.kind === 'CITIZEN'
-      ? ['CITIZEN', identity.issuer, identity.pid]
+      ? ['CITIZEN', identity.issuer, identity.pid, identity.represents]
       : ['PERSONNEL', identity.issuer, identity.role, identity.hprNumber, identity.orgNumber, identity.childOrgNumber, identity.herId, identity.purpose, identity.emergencyReason];
   return createHash('sha256').update(JSON.stringify(claims)).digest('base64url');
 }

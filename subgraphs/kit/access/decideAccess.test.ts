@@ -1,10 +1,10 @@
-import type { BlockModel, CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import type { BlockModel, CareRecordModel, GpListingModel, GpRecordModel, HospitalRecordModel, PowerOfAttorneyModel, RegistryPerson, RepresentationModel } from '../../../adapters/model';
 import { SourceError } from '../../../adapters/kit';
 import type { Identity, PersonnelIdentity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
 import type { SourceInfo } from '../SourceDirectory';
 import { blockDenies, documentBlocked } from './blocks';
-import { referralHidden } from './AccessDecision';
+import { citizenMay, gpRecordForReader, grantsHealthData, referralHidden } from './AccessDecision';
 import { decideAccess, routingOf, yearsBefore, type AccessFacts } from './decideAccess';
 import { recordLookbackYears } from './decider';
 
@@ -160,11 +160,61 @@ describe('decideAccess', () => {
   });
 
   it('gives citizens their own record only, and researchers and administrators nothing', () => {
-    const citizen = (pid: string): Identity => ({ kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid, purpose: 'PATRQT', emergencyReason: null });
+    const citizen = (pid: string): Identity => ({ kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid, represents: null, purpose: 'PATRQT', emergencyReason: null });
     expect(decideAccess(facts({ reader: citizen(NIN) })).grounds).toEqual([{ kind: 'OWN_RECORD' }]);
     expect(decideAccess(facts({ reader: citizen('14887447870') })).refusal).toBe('NOT_OWN_RECORD');
     expect(decideAccess(facts({ reader: clinician({ role: 'RESEARCHER', purpose: 'HRESCH' }) })).refusal).toBe('ROLE');
     expect(decideAccess(facts({ reader: clinician({ role: 'ADMINISTRATOR', hprNumber: null, purpose: 'HOPERAT' }) })).refusal).toBe('ROLE');
+  });
+
+  describe('a citizen acting for someone else', () => {
+    const PARENT = '14887447870';
+    const acting = (represents: string): Identity => ({ kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: PARENT, represents, purpose: 'PATRQT', emergencyReason: null });
+    const child = (birthDate: string, parents: string[] = [PARENT]) => ok<RegistryPerson>({ ...person, birthDate, parentalResponsibility: parents });
+    const today = '2026-11-01';
+    const grants = (g: Partial<PowerOfAttorneyModel>): SourceOutcome<RepresentationModel> =>
+      ok({ grants: [{ id: 'fm-1', granterNin: NIN, representativeNin: PARENT, scopes: ['READ', 'MESSAGE'], from: '2025-01-01', to: null, ...g }] });
+
+    it('reads for a child under 16 with parental responsibility, and not from the 16th birthday', () => {
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04'), representation: ok(null), today }))).toEqual(expect.objectContaining({ grounds: [{ kind: 'PARENTAL_RESPONSIBILITY' }], refusal: null }));
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-02'), representation: ok(null), today })).grounds).toEqual([{ kind: 'PARENTAL_RESPONSIBILITY' }]);
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-01'), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04', ['05864538616']), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
+    });
+
+    it('acts within a power of attorney in force, with its scopes, and not before it began or after it ended', () => {
+      const reads = decideAccess(facts({ reader: acting(NIN), representation: grants({}), today }));
+      expect(reads.grounds).toEqual([{ kind: 'POWER_OF_ATTORNEY', grantId: 'fm-1', scopes: ['READ', 'MESSAGE'] }]);
+      expect([grantsHealthData(reads), citizenMay(reads, 'MESSAGE'), citizenMay(reads, 'BLOCK')]).toEqual([true, true, false]);
+      const messagesOnly = decideAccess(facts({ reader: acting(NIN), representation: grants({ scopes: ['MESSAGE'] }), today }));
+      expect([grantsHealthData(messagesOnly), citizenMay(messagesOnly, 'READ')]).toEqual([false, false]);
+      expect(decideAccess(facts({ reader: acting(NIN), representation: grants({ to: '2026-10-31' }), today })).refusal).toBe('NOT_REPRESENTED');
+      expect(decideAccess(facts({ reader: acting(NIN), representation: grants({ from: '2026-11-02' }), today })).refusal).toBe('NOT_REPRESENTED');
+      expect(decideAccess(facts({ reader: acting(NIN), representation: grants({ representativeNin: '05864538616' }), today })).refusal).toBe('NOT_REPRESENTED');
+    });
+
+    it('reaches only the person represented, and fails closed when a register does not answer', () => {
+      expect(decideAccess(facts({ reader: acting('05864538616'), representation: grants({}), today })).refusal).toBe('NOT_OWN_RECORD');
+      expect(decideAccess(facts({ reader: acting(NIN), representation: failed(), today })).refusal).toBe('REPRESENTATION_UNVERIFIED');
+      expect(decideAccess(facts({ reader: acting(NIN), person: failed(), representation: ok(null), today })).refusal).toBe('REPRESENTATION_UNVERIFIED');
+    });
+
+    it('leaves out what a child kept from the parents, for a parent only', () => {
+      const record: GpRecordModel = {
+        consultations: [
+          { id: 'c1', time: '2026-01-01T10:00:00Z', contactType: 'OFFICE', reason: null, diagnoses: [{ system: 'ICPC-2', code: 'R96', display: 'Astma' }], note: null, hprNumber: null },
+          { id: 'c2', time: '2026-02-01T10:00:00Z', contactType: 'OFFICE', reason: null, diagnoses: [{ system: 'ICPC-2', code: 'W11', display: 'Prevensjon' }], note: null, hprNumber: null, keptFromParents: true },
+        ],
+        problems: [{ code: { system: 'ICPC-2', code: 'R96', display: 'Astma' }, since: null }, { code: { system: 'ICPC-2', code: 'W11', display: 'Prevensjon' }, since: null }],
+        prescriptions: [{ atc: 'G03AA07', name: 'p-pille', strength: null, form: null, dose: null, status: 'ACTIVE', startDate: null, endDate: null, note: null, hprNumber: null, keptFromParents: true }],
+        referrals: [],
+      } as unknown as GpRecordModel;
+      const parent = decideAccess(facts({ reader: acting(NIN), person: child('2012-05-05'), representation: ok(null), today }));
+      const shown = gpRecordForReader(parent, record);
+      expect([shown.consultations.map((c) => c.id), shown.prescriptions.length, shown.problems.map((p) => p.code.code)]).toEqual([['c1'], 0, ['R96']]);
+      const herself = decideAccess(facts({ reader: { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, represents: null, purpose: 'PATRQT', emergencyReason: null } }));
+      expect(gpRecordForReader(herself, record)).toBe(record);
+    });
   });
 
   it('carries the routing, and treats an unknown address grading as protected', () => {
@@ -252,7 +302,7 @@ describe('routing to the places a patient belonged to before', () => {
 describe('blocks', () => {
   const haukelandDoctor = clinician({ hprNumber: '5636150', orgNumber: '983974724' });
   const gp = clinician({ hprNumber: '9217889', orgNumber: '923456783' });
-  const citizen: Identity = { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, purpose: 'PATRQT', emergencyReason: null };
+  const citizen: Identity = { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, represents: null, purpose: 'PATRQT', emergencyReason: null };
 
   it('keeps everyone out but the holding organisation, and a named person even there', () => {
     const otherOrganisations = block({ documentIds: ['doc-1'], deniesEveryone: true, exceptOrganisations: ['983974724'] });

@@ -1,4 +1,4 @@
-import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson, RepresentationModel } from '../../../adapters/model';
 import type { Identity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
 import { routedMunicipalities, type AccessDecision, type EarlierPlace, type Ground, type Refusal, type Routing } from './AccessDecision';
@@ -33,6 +33,41 @@ export interface AccessFacts {
    * (RECORD_LOOKBACK_YEARS before today; by default ten years).
    */
   lookbackFrom?: string;
+  /**
+   * The grants the patient gave in the representation register (powers of attorney), read when a citizen acts for
+   * someone else (the token's `represents`); absent otherwise.
+   */
+  representation?: SourceOutcome<RepresentationModel | null>;
+}
+
+/** Whole years between an ISO birth date and an ISO day. */
+export function ageOn(birthDate: string, day: string): number {
+  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** Parents act for a child until she is 16 (pbrl § 3-4). */
+export const PARENTAL_AGE_LIMIT = 16;
+
+/**
+ * A citizen acting for someone else: for a child under 16 she has parental responsibility for (the population
+ * register), or within a power of attorney in force that the person gave her (the representation register). A
+ * register that did not answer leaves it unverified (refused, fail closed). The grant's scopes travel with the ground:
+ * READ for reads, MESSAGE and BLOCK for the actions (citizenMay).
+ */
+function decideRepresentation(facts: AccessFacts, reader: Extract<Identity, { kind: 'CITIZEN' }>): { grounds: Ground[]; refusal: Refusal | null } {
+  const person = facts.person.ok ? facts.person.value : undefined;
+  if (person && !person.deceasedDate && person.birthDate && ageOn(person.birthDate, facts.today) < PARENTAL_AGE_LIMIT && (person.parentalResponsibility ?? []).includes(reader.pid)) {
+    return { grounds: [{ kind: 'PARENTAL_RESPONSIBILITY' }], refusal: null };
+  }
+  const grants = facts.representation;
+  if (grants?.ok) {
+    const grant = (grants.value?.grants ?? []).find((g) => g.granterNin === facts.nin && g.representativeNin === reader.pid && g.from <= facts.today && (g.to === null || g.to >= facts.today));
+    if (grant) return { grounds: [{ kind: 'POWER_OF_ATTORNEY', grantId: grant.id, scopes: [...grant.scopes] }], refusal: null };
+  }
+  if (!facts.person.ok || !grants?.ok) return { grounds: [], refusal: 'REPRESENTATION_UNVERIFIED' };
+  return { grounds: [], refusal: 'NOT_REPRESENTED' };
 }
 
 /** How many years back the graph follows a patient to the places they lived and were listed before. */
@@ -108,7 +143,11 @@ export function decideAccess(facts: AccessFacts): AccessDecision {
   });
   const { reader } = facts;
   if (reader.kind === 'CITIZEN') {
-    return reader.pid === facts.nin ? { routing, grounds: [{ kind: 'OWN_RECORD' }], refusal: null } : refuse('NOT_OWN_RECORD');
+    if (!reader.represents) return reader.pid === facts.nin ? { routing, grounds: [{ kind: 'OWN_RECORD' }], refusal: null } : refuse('NOT_OWN_RECORD');
+    // Acting for someone else reaches that person's record only (not her own, nor a third person's).
+    if (reader.represents !== facts.nin) return refuse('NOT_OWN_RECORD');
+    const represented = decideRepresentation(facts, reader);
+    return represented.refusal ? refuse(represented.refusal) : { routing, grounds: represented.grounds, refusal: null };
   }
   if (reader.role !== 'CLINICIAN') return refuse('ROLE');
 

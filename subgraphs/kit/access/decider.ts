@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../../../adapters/contracts';
-import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson } from '../../../adapters/model';
+import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson, RepresentationModel } from '../../../adapters/model';
 import { ConfigError } from '../../../lib/config';
 import type { Identity } from '../../../lib/identity';
 import { todayInOslo } from '../../../lib/osloTime';
@@ -41,6 +41,14 @@ export function loadListing(ctx: BaseContext, nin: string): Promise<SourceOutcom
   return ctx.loaders.load(ctx.sources.adapter(id, 'GpListingModel'), nin, (k) => k, ctx.sources.info(id));
 }
 
+/** The grants a person gave in the representation register (powers of attorney). */
+export async function loadRepresentation(ctx: BaseContext, nin: string): Promise<SourceOutcome<RepresentationModel | null>> {
+  const id = ctx.sources.orgs.registries.representation;
+  // No register connected: no power of attorney can be shown (parental responsibility still can).
+  if (!id) return { ok: true, value: null, source: ctx.sources.info(ctx.sources.orgs.registries.population), ms: 0 };
+  return ctx.loaders.load(ctx.sources.adapter(id, 'RepresentationModel'), nin, (k) => k, ctx.sources.info(id));
+}
+
 export function decider(ctx: BaseContext, reader: Identity): (patient: PatientParent) => Promise<AccessDecision> {
   return ({ nin }) => decide(ctx, reader, nin);
 }
@@ -51,7 +59,8 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
   // blocks by name and episodes of care), and the reader's own municipality's care record. Named by sector
   // only in logs: which instance answered for which request would tell where a patient lives.
   const municipality = clinician?.orgNumber ? ctx.sources.municipalityByOrg(clinician.orgNumber) : undefined;
-  const [person, listing, readerCare, hospitals] = await Promise.all([
+  const representative = reader.kind === 'CITIZEN' && reader.represents === nin ? reader : undefined;
+  const [person, listing, readerCare, hospitals, representation] = await Promise.all([
     loadPerson(ctx, nin),
     loadListing(ctx, nin),
     clinician && municipality?.careInstance
@@ -66,6 +75,8 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
           }),
         )
       : [],
+    // The powers of attorney the patient gave, for a citizen acting for her.
+    representative ? loadRepresentation(ctx, nin) : undefined,
   ]);
   const today = todayInOslo();
   const officeHerId = listing.ok ? listing.value?.office.herId : undefined;
@@ -81,6 +92,7 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
     catchment: (m) => ctx.sources.hospitalsFor(m).map((h) => h.orgNumber),
     today,
     lookbackFrom: yearsBefore(today, recordLookbackYears()),
+    ...(representation ? { representation } : {}),
   });
 }
 

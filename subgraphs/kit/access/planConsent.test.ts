@@ -76,7 +76,7 @@ describe('planConsent: a participant outside health care and the consent in the 
     for (const role of ['CLINICIAN', 'ADMINISTRATOR', 'RESEARCHER'] as const) {
       expect(decidePlanConsent(plan([party({ consent: running })]), participant({ role, hprNumber: role === 'CLINICIAN' ? '1111111' : null }), TODAY).granted).toBe(false);
     }
-    expect(decidePlanConsent(plan([party({ consent: running })]), { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: '03864013065', purpose: 'PATRQT', emergencyReason: null }, TODAY).granted).toBe(false);
+    expect(decidePlanConsent(plan([party({ consent: running })]), { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: '03864013065', represents: null, purpose: 'PATRQT', emergencyReason: null }, TODAY).granted).toBe(false);
   });
 
   it('reads a personnel login without an HPR number as a participant only for coordination (COC)', () => {

@@ -2,7 +2,9 @@ import type { GraphQLError, GraphQLResolveInfo } from 'graphql';
 import { graphError } from '../../../lib/errorCodes';
 import { validateNin } from '../../../lib/nin';
 import type { AccessContext, PatientParent } from './AccessContext';
-import { grantsHealthData, placesProtected, REFUSAL_TEXT } from './AccessDecision';
+import { subjectOf } from '../../../lib/identity';
+import type { RepresentationScope } from '../../../adapters/model';
+import { citizenMay, grantsHealthData, placesProtected, REFUSAL_TEXT, type Refusal } from './AccessDecision';
 import { documentBlocked } from './blocks';
 import { accessOf } from './itemAccess';
 import { PLAN_CONSENT_REFUSAL_TEXT } from './planConsent';
@@ -22,14 +24,34 @@ export function forbidden(rule: string, reason: string, extensions: Record<strin
 
 const isClinician = (access: AccessContext) => access.identity.role === 'CLINICIAN';
 const isParticipant = (access: AccessContext) => access.identity.role === 'PARTICIPANT';
-const isOwn = (access: AccessContext, patient: unknown) =>
-  access.identity.kind === 'CITIZEN' && typeof (patient as PatientParent)?.nin === 'string' && (patient as PatientParent).nin === access.identity.pid;
+/**
+ * Whether a citizen's login acts for this patient with `scope`: her own record, or the record of the person she
+ * represents where the registers say she may (the decision's PARENTAL_RESPONSIBILITY or POWER_OF_ATTORNEY ground,
+ * within the grant's scopes). `true`, or the reason it does not.
+ */
+async function citizenActsFor(access: AccessContext, patient: unknown, scope: RepresentationScope): Promise<true | Refusal> {
+  const identity = access.identity;
+  const nin = (patient as PatientParent)?.nin;
+  if (identity.kind !== 'CITIZEN' || typeof nin !== 'string' || nin !== subjectOf(identity)) return 'NOT_OWN_RECORD';
+  if (!identity.represents) return true;
+  const decision = await access.decisionFor(patient as PatientParent);
+  if (citizenMay(decision, scope)) return true;
+  return decision.refusal ?? 'OUTSIDE_POWER_OF_ATTORNEY';
+}
+
+/** The FORBIDDEN of a citizen who does not act for this patient, with the reason. */
+async function citizenRefusal(rule: string, access: AccessContext, patient: unknown, scope: RepresentationScope, fallback?: string): Promise<RuleOutcome> {
+  const outcome = await citizenActsFor(access, patient, scope);
+  if (outcome === true) return true;
+  return forbidden(rule, outcome === 'NOT_OWN_RECORD' && fallback ? fallback : REFUSAL_TEXT[outcome], { reason: outcome });
+}
 
 function patientIdentity(rule: string) {
-  return (patient: unknown, _: unknown, { access }: { access: AccessContext }): RuleOutcome =>
-    isClinician(access) || isOwn(access, patient)
-      ? true
-      : forbidden(rule, access.identity.kind === 'CITIZEN' ? REFUSAL_TEXT.NOT_OWN_RECORD : REFUSAL_TEXT.ROLE, { reason: access.identity.kind === 'CITIZEN' ? 'NOT_OWN_RECORD' : 'ROLE' });
+  return async (patient: unknown, _: unknown, { access }: { access: AccessContext }): Promise<RuleOutcome> => {
+    if (isClinician(access)) return true;
+    if (access.identity.kind === 'CITIZEN') return citizenRefusal(rule, access, patient, 'READ');
+    return forbidden(rule, REFUSAL_TEXT.ROLE, { reason: 'ROLE' });
+  };
 }
 
 /**
@@ -100,14 +122,22 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
 
   planPlace: (item, _a, { access }) => placeRule('planPlace', item, access, [access.identity.kind === 'PERSONNEL' ? access.identity.childOrgNumber : null, access.orgNumber]),
 
+  // The patient herself, or who acts for her: a parent of a child under 16, a power of attorney that names BLOCK.
   ownBlock: (_root, _args, { access }) =>
-    access.identity.kind === 'CITIZEN' ? true : forbidden('ownBlock', 'only the patient herself, logged in through ID-porten, sets and lifts blocks on her record', { reason: 'ROLE' }),
+    access.identity.kind === 'CITIZEN'
+      ? citizenRefusal('ownBlock', access, { nin: subjectOf(access.identity) }, 'BLOCK')
+      : forbidden('ownBlock', 'only the patient herself (or who acts for her), logged in through ID-porten, sets and lifts blocks on her record', { reason: 'ROLE' }),
 
-  patientOwn: (patient, _a, { access }) => (isOwn(access, patient) ? true : forbidden('patientOwn', 'only the patient sees the blocks on her record', { reason: 'NOT_OWN_RECORD' })),
+  patientOwn: (patient, _a, { access }) => citizenRefusal('patientOwn', access, patient, 'READ', 'only the patient sees the blocks on her record'),
 
   careMessage: async (_root, args, { access }) => {
-    if (!isClinician(access)) return forbidden('careMessage', 'only health personnel reading for treatment may send messages about a patient', { reason: 'ROLE' });
     const nin = (args as { input?: { patient?: unknown } } | undefined)?.input?.patient;
+    if (access.identity.kind === 'CITIZEN') {
+      // A citizen writes about herself, or for the person she acts for where that covers messages.
+      if (typeof nin !== 'string' || !validateNin(nin).valid) return graphError('INVALID_NIN', 'Not a valid national identity number', { argument: 'input.patient' });
+      return citizenRefusal('careMessage', access, { nin }, 'MESSAGE', 'a citizen sends messages about herself, or about the person she acts for');
+    }
+    if (!isClinician(access)) return forbidden('careMessage', 'only health personnel reading for treatment, and the patient herself, may send messages about a patient', { reason: 'ROLE' });
     if (typeof nin !== 'string' || !validateNin(nin).valid) return graphError('INVALID_NIN', 'Not a valid national identity number', { argument: 'input.patient' });
     // Decided from the sources, as a read of the patient's health data is, before anything is stored or sent.
     const decision = await access.decisionFor({ nin });
@@ -116,7 +146,7 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
     return forbidden('careMessage', REFUSAL_TEXT[refusal], { reason: refusal });
   },
 
-  accessLogOwner: (patient, _a, { access }) => (isOwn(access, patient) ? true : forbidden('accessLogOwner', 'only the patient may read who has accessed their record', { reason: 'NOT_OWN_RECORD' })),
+  accessLogOwner: (patient, _a, { access }) => citizenRefusal('accessLogOwner', access, patient, 'READ', 'only the patient (or who acts for her) may read who has accessed their record'),
 
   withParent: () => true,
 
