@@ -99,6 +99,8 @@ export const DRUGS = {
   sumatriptan: drug('N02CC01', '50 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, asNeeded: true }),
   // One tablet once a week, fasting, upright (the weekly form; 70 mg daily would be a sevenfold overdose).
   alendronate: drug('M05BA04', '70 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1, intervalDays: 7 }),
+  // A combined contraceptive pill (Microgynon): one tablet a day, 21 days of each 28 as the pack has it.
+  combinedPill: drug('G03AA07', '150/30 mikrog', 'tablett, drasjert', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
 } as const satisfies Record<string, Drug>;
 
 /** The drug of an ATC code, as the population prescribes it. */

@@ -24,6 +24,14 @@ export const DEMO_DESCRIPTIONS: Record<DemoKey, string> = {
     'Moved from Trondheim to Bergen 14 months before the reference date: home nursing in Trondheim (PLO care system) and her GP at Lade legekontor until the move, a heart-failure stay at St. Olavs the year before it; home nursing in Bergen (JSON care system) and a GP at Nordnes legekontor since. Her Trondheim records follow her, each labelled with its period (earlierCareRecords, earlierGpRecords; period in provenance and sources): the Bergen home-care nurse (persona home-care-nurse) and her GP (persona gp) read both municipalities\' records.',
   individualPlan:
     "Followed up by Bergen's mental health service after a depression (Helsetjenester i hjemmet, a weekly conversation); GP at Nordnes legekontor. His individual plan (kept by the coordinating unit in the JSON care system) has goals for work, sleep and leisure, NAV Bergenhus's work assessment among its measures, the next meeting in 12 days, and his consent to share the plan with NAV Bergenhus: persona nav-counsellor (a NAV counsellor there) reads the plan and nothing else, logged in his access log; home-care-nurse and gp read it as health personnel.",
+  child:
+    "An 8-year-old with asthma (a salbutamol inhaler, taken as needed) and two ear infections, at Nordnes legekontor. His mother Marte Haugland (persona citizen-parent) has parental responsibility and reads his record for him.",
+  teen:
+    "A 14-year-old at Nordnes legekontor with ordinary consultations, and one she has kept from her parents (pbrl § 3-4): contraceptive counselling, the contraceptive pill prescribed then and its dispensations, each marked in the GP record and the national dispensations. Her mother (persona citizen-parent) reads her record without them; her GP (persona gp) sees them all.",
+  parent:
+    "Mother of Emil and Ida Haugland, with parental responsibility for both in the population register (persona citizen-parent): reads her 8-year-old's whole record, and her 14-year-old's without what the girl kept from her parents.",
+  representative:
+    "Ingrid Solheim's daughter, holding her mother's power of attorney in the representation register to read her record and send messages, but not to set or lift blocks. Ingrid's earlier grant to someone else has ended.",
   changedGp:
     'Changed GP 9 months before the reference date, from Sandviken legesenter to Nordnes legekontor (persona gp), both on the same Nordlys Journal instance: the earlier office\'s record (consultations and prescriptions until the change) is read beside today\'s, labelled with its period.',
 };

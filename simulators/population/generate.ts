@@ -7,7 +7,18 @@ import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
 import { personNin } from './nin';
 import { opaqueId } from './opaqueId';
 import { addDays, ageOn, Random } from './random';
-import { buildCareRecord, buildGpRecord, buildHospitalRecords, buildSummaryRecord, type AddedDrug, type CareTranscription, type Truth } from './records';
+import { addParentalResponsibility, addPowersOfAttorney, FAMILY_SHAPES } from './family';
+import {
+  buildCareRecord,
+  buildGpRecord,
+  buildHospitalRecords,
+  buildSummaryRecord,
+  type AddedDrug,
+  type CareTranscription,
+  type FixedConsultation,
+  type KeptFromParentsShape,
+  type Truth,
+} from './records';
 import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Practitioner, Sex } from './types';
 
 /**
@@ -16,7 +27,7 @@ import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Pra
  */
 export const DEFAULT_SEED = 20261101;
 export { REFERENCE_DATE };
-export const POPULATION_SIZE = 525;
+export const POPULATION_SIZE = 529;
 
 /** What a demo patient must show; anything not given is drawn at random like everyone else. */
 export interface Shape {
@@ -62,6 +73,12 @@ export interface Shape {
   moved?: MoveShape;
   /** Changed GP office within the municipality (moves.ts): the earlier office's record follows. */
   changedGp?: GpChangeShape;
+  /** The medicines were started this many days before the end of the record (a child's, which the drawn start would put after her twelfth birthday). */
+  medicationsSince?: number;
+  /** Consultations the GP record must have besides the drawn ones (a child's otitis), each this many days before the end of the record. */
+  gpConsultations?: FixedConsultation[];
+  /** A consultation, prescription and its dispensations a patient aged 12–15 has kept from her parents (records.ts). */
+  keptFromParents?: KeptFromParentsShape;
 }
 
 export const DEMO_SHAPES: Shape[] = [
@@ -296,11 +313,17 @@ export function generatePopulation(
     { protection: 'STRICTLY_CONFIDENTIAL', age: 84, municipality: '4601', care: 'home', episodes: [{ key: 'pneumonia', daysAgo: 200 }] },
     ...RECONCILIATION_SHAPES,
   ];
-  while (persons.length < size - late.length - MOVE_SHAPES.length - PLAN_SHAPES.length) persons.push(world.person({}));
+  while (persons.length < size - late.length - MOVE_SHAPES.length - PLAN_SHAPES.length - FAMILY_SHAPES.length) persons.push(world.person({}));
   for (const shape of late) persons.push(world.person(shape));
   // Added after everyone else (issue 15), so that no draw before them moved.
   for (const shape of MOVE_SHAPES) persons.push(world.person(shape));
   for (const shape of PLAN_SHAPES) persons.push(world.person(shape));
+  // Added after everyone else (issue 16): a parent and her two children, and Ingrid Solheim's daughter.
+  for (const shape of FAMILY_SHAPES) persons.push(world.person(shape));
+  // From generators of their own, after every draw above: parental responsibility for everyone under 18, and the
+  // representation register's powers of attorney (family.ts). Nothing drawn above moves.
+  addParentalResponsibility(persons, seed);
+  addPowersOfAttorney(persons, seed);
   // Fixed, not drawn: appended after everyone else, so that no draw (and no id) moves.
   if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
     throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);
@@ -513,7 +536,8 @@ class World {
     if (!shape.extraDrugs && keys.includes('paracetamol') && rng.chance(0.2)) keys.push('ibuprofen');
     return keys.map((key) => {
       const drug = DRUGS[key];
-      const start = maxDate(addDays(birthDate, 365 * 12), addDays(endOfRecord, -rng.int(120, 2200)));
+      const drawn = maxDate(addDays(birthDate, 365 * 12), addDays(endOfRecord, -rng.int(120, 2200)));
+      const start = shape.medicationsSince !== undefined ? addDays(endOfRecord, -shape.medicationsSince) : drawn;
       return {
         id: this.id('med'),
         atc: drug.atc,

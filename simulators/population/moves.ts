@@ -162,6 +162,8 @@ function pastTruth(
       blockPractitioner: undefined,
       moved: undefined,
       changedGp: undefined,
+      gpConsultations: undefined,
+      keptFromParents: undefined,
     },
   };
 }

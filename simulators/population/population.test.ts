@@ -41,7 +41,7 @@ describe('the synthetic population', () => {
     expect(new Set(persons.map((p) => `${p.kind} ${p.sex}`))).toEqual(new Set(['FNR female', 'FNR male', 'DNR female', 'DNR male']));
     // The demo patients as listed for tools and the README: Kjell Aune's number says male.
     const listed = (JSON.parse(readFileSync(DEMO_PATIENTS_FILE, 'utf8')) as { patients: { key: string; nin: string }[] }).patients;
-    expect(listed).toHaveLength(12);
+    expect(listed).toHaveLength(16);
     for (const entry of listed) {
       const person = population.persons.find((p) => p.demo === entry.key);
       expect([entry.key, sexOfNin(entry.nin)]).toEqual([entry.key, person?.sex]);
@@ -546,6 +546,103 @@ describe('the synthetic population', () => {
       const ingrid = demoPatient('homeCare').hospitalRecords[0];
       expect(ingrid?.episodes[0]?.id).toMatch(/^enc-[a-z]{14}$/);
       expect(ingrid?.careEpisodes[0]?.id.slice(4)).not.toBe(ingrid?.episodes[0]?.id.slice(4));
+    });
+  });
+
+  describe('acting for someone else (issue 16)', () => {
+    const age = (p: Person, on = REFERENCE_DATE) => ageOn(p.birthDate, on);
+    const byNin = new Map(persons.map((p) => [p.nin, p]));
+
+    it('kept everyone drawn before the family where they were: the demo numbers of issue 15 and before', () => {
+      expect(
+        (['homeCare', 'nursingHome', 'strictlyConfidential', 'young', 'moved', 'changedGp', 'individualPlan'] as const).map((k) => demoPatient(k).nin),
+      ).toEqual(['03864013065', '14913527195', '30818824250', '23850274401', '17824432651', '10866515323', '12889940199']);
+      expect(persons).toHaveLength(529);
+      expect(persons.slice(-4).map((p) => p.demo)).toEqual(['parent', 'child', 'teen', 'representative']);
+    });
+
+    it('registers parental responsibility for every living person under 18, with one or two adults aged 22–55 of the same municipality', () => {
+      const minors = persons.filter((p) => p.deceasedDate === null && age(p) < 18);
+      expect(minors.length).toBeGreaterThan(20);
+      for (const child of minors) {
+        const holders = child.parentalResponsibility ?? [];
+        expect(holders.length === 1 || holders.length === 2).toBe(true);
+        if (holders.length === 2) expect(holders.map((h) => h.kind)).toEqual(['JOINT', 'JOINT']);
+        else expect(['MOTHER', 'FATHER']).toContain(holders[0]?.kind);
+        for (const h of holders) {
+          const adult = byNin.get(h.nin);
+          expect(adult).toBeDefined();
+          expect(age(adult as Person)).toBeGreaterThanOrEqual(22);
+          expect(age(adult as Person)).toBeLessThanOrEqual(55);
+          expect(age(adult as Person) - age(child)).toBeGreaterThanOrEqual(18);
+          if (child.municipality) expect(adult?.municipality).toBe(child.municipality);
+          if (h.kind === 'MOTHER') expect(adult?.sex).toBe('female');
+          if (h.kind === 'FATHER') expect(adult?.sex).toBe('male');
+        }
+      }
+      // Adults have none.
+      expect(persons.filter((p) => age(p) >= 18 && p.parentalResponsibility)).toEqual([]);
+    });
+
+    it('tells the demo family: Marte Haugland alone has parental responsibility for Emil, 8, and Ida, 14, in Bergen, all three at one GP office', () => {
+      const parent = demoPatient('parent');
+      const child = demoPatient('child');
+      const teen = demoPatient('teen');
+      expect([age(parent), age(child), age(teen)]).toEqual([41, 8, 14]);
+      for (const p of [parent, child, teen]) expect([p.municipality, p.gp?.officeHerId]).toEqual(['4601', '81241']);
+      expect(child.parentalResponsibility).toEqual([{ nin: parent.nin, kind: 'MOTHER' }]);
+      expect(teen.parentalResponsibility).toEqual([{ nin: parent.nin, kind: 'MOTHER' }]);
+      expect(parent.parentalResponsibility).toBeUndefined();
+      // Emil: asthma with a reliever inhaler (dispensed), and ear infections.
+      expect(child.gpRecord?.consultations.filter((c) => c.reason.code === 'H71').length).toBeGreaterThanOrEqual(2);
+      expect(child.gpRecord?.consultations.some((c) => c.reason.code === 'R96')).toBe(true);
+      expect(child.gpRecord?.prescriptions.map((m) => [m.atc, m.startDate < REFERENCE_DATE])).toEqual([['R03AC02', true]]);
+      expect(child.summaryRecord.dispensations.length).toBeGreaterThan(0);
+    });
+
+    it("marks what Ida kept from her parents, and nothing else anyone's: a contraception consultation, the pill and its dispensations, at 12–15", () => {
+      const teen = demoPatient('teen');
+      const kept = teen.gpRecord?.consultations.filter((c) => c.keptFromParents) ?? [];
+      expect(kept.map((c) => c.reason.code)).toEqual(['W11']);
+      expect(age(teen, kept[0]?.time.slice(0, 10))).toBeGreaterThanOrEqual(12);
+      expect(teen.gpRecord?.consultations.filter((c) => !c.keptFromParents).length).toBeGreaterThanOrEqual(1);
+      const pills = teen.gpRecord?.prescriptions ?? [];
+      expect(pills.map((m) => [m.atc, m.name, m.strength, m.form, m.keptFromParents, m.startDate])).toEqual([
+        ['G03AA07', 'Levonorgestrel og etinyløstradiol', '150/30 mikrog', 'tablett, drasjert', true, kept[0]?.time.slice(0, 10)],
+      ]);
+      const dispensed = teen.summaryRecord.dispensations;
+      expect(dispensed.length).toBeGreaterThanOrEqual(1);
+      expect(dispensed.every((d) => d.atc === 'G03AA07' && d.keptFromParents === true && d.dispensed > (pills[0]?.startDate ?? ''))).toBe(true);
+      // Nobody else's record carries the mark.
+      const others = persons.filter((p) => p.demo !== 'teen');
+      const marked = others.filter(
+        (p) =>
+          p.gpRecord?.consultations.some((c) => c.keptFromParents) || p.gpRecord?.prescriptions.some((m) => m.keptFromParents) || p.summaryRecord.dispensations.some((d) => d.keptFromParents),
+      );
+      expect(marked).toEqual([]);
+    });
+
+    it("holds the representation register's grants: Ingrid Solheim's to her daughter (read, messages), her earlier one ended, and a read-only one", () => {
+      const ingrid = demoPatient('homeCare');
+      const kari = demoPatient('representative');
+      expect([kari.familyName, kari.municipality, age(kari)]).toEqual(['Solheim', '4601', 58]);
+      const grants = ingrid.powersOfAttorney ?? [];
+      expect(grants.map((g) => [g.representativeNin === kari.nin, g.scopes, g.to === null])).toEqual([
+        [false, ['READ', 'MESSAGE', 'BLOCK'], false],
+        [true, ['READ', 'MESSAGE'], true],
+      ]);
+      expect(grants[0]?.to !== null && grants[0]!.to < REFERENCE_DATE && grants[0]!.to < (grants[1]?.from ?? '')).toBe(true);
+      const all = persons.flatMap((p) => (p.powersOfAttorney ?? []).map((g) => ({ ...g, granter: p })));
+      expect(all).toHaveLength(3);
+      const readOnly = all.filter((g) => g.scopes.join() === 'READ');
+      expect(readOnly).toHaveLength(1);
+      expect(readOnly[0]?.granter.municipality).toBe('5001');
+      for (const g of all) {
+        expect(g.id).toMatch(/^fullmakt-[a-z]{14}$/);
+        expect(byNin.has(g.representativeNin)).toBe(true);
+        expect(g.representativeNin).not.toBe(g.granter.nin);
+        expect(g.from <= REFERENCE_DATE).toBe(true);
+      }
     });
   });
 

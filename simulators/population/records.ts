@@ -78,6 +78,50 @@ export interface AddedDrug {
   note: string;
 }
 
+/** A consultation a demo shape's GP record must have (see Shape.gpConsultations). */
+export interface FixedConsultation {
+  /** ICPC-2 code of the reason (and the diagnosis). */
+  reason: string;
+  daysAgo: number;
+  note: string;
+}
+
+/**
+ * What a patient aged 12–15 has kept from her parents (pbrl § 3-4 second paragraph, see Shape.keptFromParents): a
+ * consultation for contraception (ICPC-2 W11), the contraceptive pill the GP prescribed then, and its dispensations,
+ * each marked keptFromParents in the GP record and in the national dispensations.
+ */
+export interface KeptFromParentsShape {
+  /** The consultation was this many days before the end of the record. */
+  daysAgo: number;
+  /** The consultation's note. */
+  note: string;
+}
+
+/** The contraceptive pill of a shape's kept consultation, as the GP prescribed it. */
+function keptPrescription(t: Truth, id: string): MedicationUse | null {
+  const kept = t.shape.keptFromParents;
+  if (!kept || !t.gp) return null;
+  const startDate = addDays(t.endOfRecord, -kept.daysAgo);
+  const ageThen = Math.floor(daysBetween(t.birthDate, startDate) / 365.25);
+  if (ageThen < 12 || ageThen >= 16) throw new RangeError('only a patient aged 12–15 keeps a consultation from her parents (pbrl § 3-4)');
+  const drug = DRUGS.combinedPill;
+  return {
+    id,
+    atc: drug.atc,
+    name: drug.name,
+    strength: drug.strength,
+    form: drug.form,
+    dose: { ...drug.dose },
+    status: 'active',
+    startDate,
+    endDate: null,
+    note: 'Start på første dag i neste menstruasjon. Ta én tablett daglig i 21 dager, deretter 7 dager pause.',
+    hprNumber: t.gp.practitioner.hprNumber,
+    keptFromParents: true,
+  };
+}
+
 /** A medicine the municipal care list has in another form or dose than prescribed (see Shape.careTranscription). */
 export interface CareTranscription {
   drug: DrugKey;
@@ -467,8 +511,23 @@ export function buildGpRecord(t: Truth, gp: NonNullable<Truth['gp']>, hospital: 
       }
     }
   }
+  // A demo shape's own consultations and what a teenager kept from her parents: no draw, so nobody else's moves.
+  for (const fixed of t.shape.gpConsultations ?? []) {
+    const day = addDays(t.endOfRecord, -fixed.daysAgo);
+    if (day < since) continue;
+    const reason = icpc2(fixed.reason);
+    consultations.push({ id: world.id('kons'), time: at(day, 9, 20), hprNumber: gp.practitioner.hprNumber, contactType: 'office', reason, diagnoses: [reason], note: fixed.note });
+  }
+  const kept = t.shape.keptFromParents;
+  if (kept) {
+    const reason = icpc2('W11');
+    const day = addDays(t.endOfRecord, -kept.daysAgo);
+    consultations.push({ id: world.id('kons'), time: at(day, 14, 40), hprNumber: gp.practitioner.hprNumber, contactType: 'office', reason, diagnoses: [reason], note: kept.note, keptFromParents: true });
+  }
   consultations.sort((a, b) => a.time.localeCompare(b.time));
   const prescriptions = t.medications.map((m) => ({ ...m, id: world.id('resept'), dose: { ...m.dose }, hprNumber: gp.practitioner.hprNumber }));
+  const pill = keptPrescription(t, kept ? world.id('resept') : '');
+  if (pill) prescriptions.push(pill);
   const problems = chronic.map((c) => ({ ...c.icpc, since: maxOf(since, addDays(t.endOfRecord, -rng.int(300, 3000))) }));
   for (const added of addedFor(t, 'gp')) {
     const use = addedUse(t, added, world.id('resept'));
@@ -735,6 +794,14 @@ export function buildSummaryRecord(t: Truth, hospital: HospitalRecord[], care: C
         if (!fromPharmacy(d)) continue;
         dispensations.push({ id: world.id('utl'), atc: use.atc, name: use.name, strength: use.strength, form: use.form, dose: { ...use.dose }, dispensed: d, packages: 1, prescriberHpr: use.hprNumber, pharmacy });
       }
+    }
+  }
+  // The contraceptive pill a teenager kept from her parents: collected the day after, then every 84 days (three packs).
+  const pill = keptPrescription(t, '');
+  if (pill) {
+    const pharmacy = rng.pick(PHARMACIES[t.municipality ?? ''] ?? ['Vitusapotek Jernbanetorget']);
+    for (let d = addDays(pill.startDate, 1); d <= t.endOfRecord; d = addDays(d, 84)) {
+      dispensations.push({ id: world.id('utl'), atc: pill.atc, name: pill.name, strength: pill.strength, form: pill.form, dose: { ...pill.dose }, dispensed: d, packages: 1, prescriberHpr: pill.hprNumber, pharmacy, keptFromParents: true });
     }
   }
   dispensations.sort((a, b) => a.dispensed.localeCompare(b.dispensed));

@@ -42,6 +42,8 @@ export interface MedicationUse {
   /** Why it was stopped or changed, as the system wrote it. */
   note: string | null;
   hprNumber: string;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+  keptFromParents?: boolean;
 }
 
 export type Profession = 'LE' | 'SP' | 'HF';
@@ -66,6 +68,8 @@ export interface Consultation {
   reason: Coding;
   diagnoses: Coding[];
   note: string;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+  keptFromParents?: boolean;
 }
 
 export interface Referral {
@@ -389,6 +393,8 @@ export interface Dispensation {
   packages: number;
   prescriberHpr: string;
   pharmacy: string;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+  keptFromParents?: boolean;
 }
 
 export interface SummaryRecord {
@@ -413,6 +419,28 @@ export interface EarlierGpListing {
   hprNumber: string;
   from: string;
   to: string;
+}
+
+/**
+ * Parental responsibility (foreldreansvar, barnelova § 34) as the population register records it on the child: who
+ * holds it, and how: jointly (each holder an element of its own), or the mother, father or co-mother alone.
+ */
+export interface ParentalResponsibility {
+  nin: string;
+  kind: 'JOINT' | 'MOTHER' | 'FATHER' | 'CO_MOTHER';
+}
+
+/**
+ * A power of attorney (fullmakt) the person has granted in the representation register (as helsenorge.no keeps
+ * them): who may act, for what (READ the record and access log, send MESSAGEs, set and lift BLOCKs), and when.
+ */
+export interface PowerOfAttorney {
+  id: string;
+  representativeNin: string;
+  scopes: ('READ' | 'MESSAGE' | 'BLOCK')[];
+  from: string;
+  /** The last day it holds; null until withdrawn. */
+  to: string | null;
 }
 
 export interface Person {
@@ -448,6 +476,13 @@ export interface Person {
    */
   earlierGpListings?: EarlierGpListing[];
   earlierGpRecords?: GpRecord[];
+  /**
+   * For a person under 18: who holds parental responsibility (family.ts, drawn after everything else). Absent for
+   * adults.
+   */
+  parentalResponsibility?: ParentalResponsibility[];
+  /** The powers of attorney this person has granted (family.ts); absent when none. */
+  powersOfAttorney?: PowerOfAttorney[];
 }
 
 export type DemoKey =
@@ -462,7 +497,11 @@ export type DemoKey =
   | 'young'
   | 'moved'
   | 'changedGp'
-  | 'individualPlan';
+  | 'individualPlan'
+  | 'child'
+  | 'teen'
+  | 'parent'
+  | 'representative';
 
 export interface Population {
   seed: number;
