@@ -17,6 +17,6 @@ export {
   type SoapVersion,
   type VendorCodeOf,
 } from './soap';
-export { parseJson, validatePayload } from './validate';
+export { ninSchema, parseJson, validatePayload } from './validate';
 export { buildXml, parseXml } from './xml';
 export { chunk } from './chunk';

@@ -1,5 +1,12 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { isValidNin } from '../../lib/nin';
 import { BadResponseError } from './errors';
+
+/**
+ * A national identity number (fødselsnummer, D-number or H-number) that a source names someone by: eleven digits
+ * with valid check digits, or the payload is refused (the number itself never goes into the message).
+ */
+export const ninSchema = z.string().refine((value) => isValidNin(value), { message: 'not a national identity number' });
 
 /**
  * Validates a legacy payload against its schema. On failure the error lists where the payload is wrong

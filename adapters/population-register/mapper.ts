@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AddressProtection, RegistryPerson, ResidencePeriod } from '../model';
-import { BadResponseError, parseJson, validatePayload } from '../kit';
+import { BadResponseError, ninSchema, parseJson, validatePayload } from '../kit';
 
 /**
  * Population register bulk answer → RegistryPerson. Pure: validates the payload and maps it.
@@ -35,6 +35,9 @@ const documentSchema = z
       .object({ gtType: z.string(), gtKommune: z.string().regex(/^\d{4}$/).optional(), gtLand: z.string().optional() })
       .optional(),
     doedsfall: current({ doedsdato: z.iso.date().optional() }),
+    // Who holds parental responsibility for whom; a holder without a number (ansvarligUtenIdentifikator) is not one
+    // the graph can check a reader against, and a number that is not one refuses the answer.
+    foreldreansvar: current({ ansvar: z.string().min(1), ansvarlig: ninSchema.optional(), ansvarssubjekt: ninSchema.optional() }),
   })
   .passthrough();
 
@@ -71,6 +74,18 @@ function residenceHistory(list: Document['bostedsadresse']): ResidencePeriod[] |
   return known.map(({ current, ...r }, i) => (current || r.to !== null ? r : { ...r, to: known[i + 1]?.from ?? r.from }));
 }
 
+/**
+ * Who holds parental responsibility for the person: the current elements about this person (`ansvarssubjekt` the
+ * document's own number, or unstated), by the holder's number, once each. A holder's own document lists the children
+ * they are responsible for (ansvarssubjekt another number): those are not this person's parents.
+ */
+function parentalResponsibility(doc: Document): string[] {
+  const holders = doc.foreldreansvar
+    .filter((e) => e.erGjeldende !== false && (e.ansvarssubjekt === undefined || e.ansvarssubjekt === doc.foedselsEllerDNummer))
+    .flatMap((e) => (e.ansvarlig && e.ansvarlig !== doc.foedselsEllerDNummer ? [e.ansvarlig] : []));
+  return [...new Set(holders)];
+}
+
 export function mapPerson(doc: Document): RegistryPerson {
   const name = pickCurrent(doc.navn);
   if (!name) throw new BadResponseError('person document without a name');
@@ -82,6 +97,7 @@ export function mapPerson(doc: Document): RegistryPerson {
   const houseNumber = road?.adressenummer ? `${road.adressenummer.husnummer}${road.adressenummer.husbokstav ?? ''}` : null;
   const sex = pickCurrent(doc.kjoenn)?.kjoenn;
   const history = residenceHistory(doc.bostedsadresse);
+  const parents = parentalResponsibility(doc);
   return {
     name: { given: name.fornavn, middle: name.mellomnavn ?? null, family: name.etternavn },
     birthDate: pickCurrent(doc.foedsel)?.foedselsdato ?? null,
@@ -94,6 +110,7 @@ export function mapPerson(doc: Document): RegistryPerson {
     addressProtection,
     municipalityNumber: doc.geografiskTilknytning?.gtKommune ?? road?.kommunenummer ?? null,
     ...(history ? { residenceHistory: history } : {}),
+    ...(parents.length ? { parentalResponsibility: parents } : {}),
   };
 }
 

@@ -14,6 +14,9 @@ import { requireBearer } from '../kit/auth';
  * moved, so that the records of the municipalities they lived in can be found. For a strictly confidential address
  * each residence is reduced to its municipality (`ukjentBosted.bostedskommune`, the form the register has for a
  * residence without an address), the same thing `geografiskTilknytning` releases for today's.
+ *
+ * Parental responsibility (`foreldreansvar`) is on the child's document, one element per holder (`ansvar` felles,
+ * mor, far or medmor; `ansvarlig` the holder's number, `ansvarssubjekt` the child's), and on each holder's.
  */
 const GRADERING: Record<Person['addressProtection'], string> = {
   NONE: 'ugradert',
@@ -23,6 +26,33 @@ const GRADERING: Record<Person['addressProtection'], string> = {
 };
 
 const dateTime = (date: string) => `${date}T00:00`;
+
+/** How the register writes who holds parental responsibility (foreldreansvar.ansvar). */
+const ANSVAR: Record<NonNullable<Person['parentalResponsibility']>[number]['kind'], string> = {
+  JOINT: 'felles',
+  MOTHER: 'mor',
+  FATHER: 'far',
+  CO_MOTHER: 'medmor',
+};
+
+/**
+ * Parental responsibility (foreldreansvar) as the register keeps it: an element per holder, `ansvarlig` the holder and
+ * `ansvarssubjekt` the child, on the child's document and on each holder's. `children`: the children the person
+ * holds it for.
+ */
+function foreldreansvar(p: Person, children: readonly Person[]): Record<string, unknown>[] {
+  const element = (child: Person, holder: { nin: string; kind: keyof typeof ANSVAR }) => ({
+    ansvar: ANSVAR[holder.kind],
+    ansvarlig: holder.nin,
+    ansvarssubjekt: child.nin,
+    gyldigFraOgMed: dateTime(child.birthDate),
+    erGjeldende: true,
+  });
+  return [
+    ...(p.parentalResponsibility ?? []).map((holder) => element(p, holder)),
+    ...children.flatMap((child) => (child.parentalResponsibility ?? []).filter((h) => h.nin === p.nin).map((holder) => element(child, holder))),
+  ];
+}
 
 function vegadresse(address: Address, municipality: string | null): Record<string, unknown> {
   const houseMatch = /^(\d+)([A-Z]?)$/.exec(address.houseNumber);
@@ -47,9 +77,10 @@ function bostedsadresser(p: Person, released: boolean): Record<string, unknown>[
   return [...earlier, ...today];
 }
 
-export function personDocument(p: Person): Record<string, unknown> {
+export function personDocument(p: Person, children: readonly Person[] = []): Record<string, unknown> {
   const released = p.addressProtection === 'NONE' || p.addressProtection === 'CONFIDENTIAL';
   const residences = bostedsadresser(p, released);
+  const responsibility = foreldreansvar(p, children);
   return {
     foedselsEllerDNummer: p.nin,
     identifikasjonsnummer: [{ foedselsEllerDNummer: p.nin, identifikatortype: p.kind === 'DNR' ? 'dNummer' : 'foedselsnummer', status: 'iBruk', erGjeldende: true }],
@@ -65,10 +96,19 @@ export function personDocument(p: Person): Record<string, unknown> {
     geografiskTilknytning: p.municipality ? { gtType: 'kommune', gtKommune: p.municipality } : { gtType: 'utland', gtLand: 'XUK' },
     doedsfall: p.deceasedDate ? [{ doedsdato: p.deceasedDate, erGjeldende: true }] : [],
     status: [{ status: p.deceasedDate ? 'doed' : 'bosatt', erGjeldende: true }],
+    ...(responsibility.length ? { foreldreansvar: responsibility } : {}),
   };
 }
 
+/** The children each person holds parental responsibility for, by the holder's number. */
+function childrenByHolder(persons: readonly Person[]): Map<string, Person[]> {
+  const out = new Map<string, Person[]>();
+  for (const child of persons) for (const h of child.parentalResponsibility ?? []) out.set(h.nin, [...(out.get(h.nin) ?? []), child]);
+  return out;
+}
+
 function createApp({ instance, population }: SimulatorContext): express.Express {
+  const children = childrenByHolder(population.population.persons);
   const app = express();
   app.use(express.json({ limit: '1mb' }));
   app.post('/folkeregisteret/api/v1/personer/bulkoppslag', requireBearer(String(instance.options.apiKey ?? '')), (req, res) => {
@@ -84,7 +124,7 @@ function createApp({ instance, population }: SimulatorContext): express.Express 
     const dokumenter = [];
     for (const nin of numbers as string[]) {
       const person = population.byNin.get(nin);
-      if (person) dokumenter.push(personDocument(person));
+      if (person) dokumenter.push(personDocument(person, children.get(nin) ?? []));
     }
     res.json({ dokumenter });
   });

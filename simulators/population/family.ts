@@ -71,6 +71,8 @@ export function addParentalResponsibility(persons: Person[], seed: number): void
     if (child.demo === 'child' || child.demo === 'teen') {
       if (!demoParent) throw new RangeError('the demo children need the demo parent');
       child.parentalResponsibility = [{ nin: demoParent.nin, kind: 'MOTHER' }];
+      // They live with her.
+      child.address = demoParent.address ? { ...demoParent.address } : null;
       continue;
     }
     const gap = (a: Person) => ageOf(a) - ageOf(child);

@@ -61,6 +61,42 @@ describe('population register mapper', () => {
     expect(person?.address).toBeNull();
   });
 
+  it("maps parental responsibility from the child's document: the holders by number, one or two", () => {
+    expect(people.get('16921762112')?.parentalResponsibility).toEqual(['03838506096']);
+    expect(people.get('05861450521')?.parentalResponsibility).toEqual(['23829614987', '16817927282']);
+    // The holder's own document lists the children she is responsible for: those are not her parents.
+    const parent = people.get('03838506096');
+    expect(parent?.name.family).toBe('Haugland');
+    expect(parent?.parentalResponsibility).toBeUndefined();
+    // Adults: none.
+    expect(people.get('03864013065')?.parentalResponsibility).toBeUndefined();
+  });
+
+  it('reads only current parental responsibility, each holder once, and none without a number', () => {
+    const doc = (foreldreansvar: unknown[]) =>
+      JSON.stringify({ dokumenter: [{ foedselsEllerDNummer: '16921762112', navn: [{ fornavn: 'Emil', etternavn: 'Haugland' }], foreldreansvar }] });
+    const [person] = mapBulkResponse(
+      doc([
+        { ansvar: 'felles', ansvarlig: '03838506096', ansvarssubjekt: '16921762112', erGjeldende: true },
+        { ansvar: 'felles', ansvarlig: '03838506096', erGjeldende: true },
+        { ansvar: 'far', ansvarlig: '23829614987', ansvarssubjekt: '16921762112', erGjeldende: false },
+        { ansvar: 'ukjent', ansvarligUtenIdentifikator: { navn: { fornavn: 'A', etternavn: 'B' } }, erGjeldende: true },
+      ]),
+    ).values();
+    expect(person?.parentalResponsibility).toEqual(['03838506096']);
+  });
+
+  it('refuses parental responsibility naming a number that is not an identity number, quoting neither', () => {
+    const doc = (ansvarlig: unknown) =>
+      JSON.stringify({ dokumenter: [{ foedselsEllerDNummer: '16921762112', navn: [{ fornavn: 'Emil', etternavn: 'Haugland' }], foreldreansvar: [{ ansvar: 'mor', ansvarlig, erGjeldende: true }] }] });
+    // A wrong check digit, too short, a number as a number.
+    for (const bad of ['03838506097', '0383850609', 3838506096]) {
+      expect(() => mapBulkResponse(doc(bad))).toThrow(BadResponseError);
+      expect(() => mapBulkResponse(doc(bad))).toThrow(/foreldreansvar/);
+      expect(() => mapBulkResponse(doc(bad))).not.toThrow(/0383850609|16921762112/);
+    }
+  });
+
   it('maps a death and a D-number holder', () => {
     expect(people.get('23843227368')?.deceasedDate).toBe('2026-08-14');
     expect(people.get('65849226767')?.name.family).toBe('Nowak');
