@@ -360,5 +360,6 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
   expect(orgs.registries.population, 'RegistryPerson', 'registries.population');
   expect(orgs.registries.gpList, 'GpListingModel', 'registries.gpList');
   expect(orgs.registries.practitioners, 'PractitionerModel', 'registries.practitioners');
+  expect(orgs.registries.representation ?? null, 'RepresentationModel', 'registries.representation');
   if (problems.length) throw new ConfigError(`configuration is inconsistent:\n  ${problems.join('\n  ')}`);
 }

@@ -57,6 +57,11 @@ function keysOf(instance: InstanceConfig, known: string | undefined): Conformanc
     const unknown = ['199999901', '199999902', '199999903'].filter((n) => !hpr.has(n));
     return { known: given ?? [...hpr], unknown, id: (k) => k as string };
   }
+  if (contract === 'RepresentationModel') {
+    // The register holds the people who granted a power of attorney; everyone else is answered null.
+    const granters = population.persons.filter((p) => p.powersOfAttorney?.length).map((p) => p.nin);
+    return { known: given ?? granters, unknown: unknownNins(nins, 5), id: (k) => k as string };
+  }
   if (contract === 'GpRecordModel') {
     const offices = loadOrganisations().gpOffices.filter((o) => o.instance === instance.id).map((o) => o.herId);
     const keys: GpRecordKey[] = given

@@ -175,6 +175,23 @@ export const PERSONAS: readonly Persona[] = [
     pid: demoNin('individualPlan'),
   },
   {
+    name: 'citizen-parent',
+    kind: 'CITIZEN',
+    displayName: 'Marte Haugland (citizen, ID-porten), acting for her son Emil, 8',
+    shows:
+      "`me` is her younger child's record (parental responsibility in the population register); with `represents` set to her daughter Ida, 14, Ida's record without what the child has kept from her (pbrl § 3-4); both in the child's access log as read by her",
+    pid: demoNin('parent'),
+    represents: demoNin('child'),
+  },
+  {
+    name: 'citizen-representative',
+    kind: 'CITIZEN',
+    displayName: "Kari Solheim (citizen, ID-porten), Ingrid Solheim's daughter, acting for her mother",
+    shows: "`me` is Ingrid Solheim's record under the power of attorney she gave (read and send messages, not blocks); in Ingrid's access log as her representative",
+    pid: demoNin('representative'),
+    represents: demoNin('homeCare'),
+  },
+  {
     name: 'researcher',
     kind: 'PERSONNEL',
     displayName: 'Researcher at Universitetet i Bergen',

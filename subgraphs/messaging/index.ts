@@ -16,7 +16,7 @@ export const messagingSubgraph: SubgraphDefinition = {
   resolvers: resolvers as SubgraphDefinition['resolvers'],
   // The registries and hospitals (the decision, the care team), the care systems (the care team), and every
   // system that takes messages (GP, municipal care, hospital).
-  contracts: ['RegistryPerson', 'GpListingModel', 'PractitionerModel', 'CareRecordModel', 'HospitalRecordModel', 'GpRecordModel'],
+  contracts: ['RegistryPerson', 'GpListingModel', 'RepresentationModel', 'PractitionerModel', 'CareRecordModel', 'HospitalRecordModel', 'GpRecordModel'],
   decide: (ctx, identity) => {
     const fromSources = decider(ctx, identity);
     const fromGrant = grantReader(verifierKey('messaging'), 'messaging', ctx.requestId, identity);

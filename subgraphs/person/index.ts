@@ -11,7 +11,7 @@ export const personSubgraph: SubgraphDefinition = {
   name: 'person',
   resolvers: resolvers as SubgraphDefinition['resolvers'],
   // The care and hospital records too: a reader's relationship is read from their own organisation's system.
-  contracts: ['RegistryPerson', 'GpListingModel', 'PractitionerModel', 'CareRecordModel', 'HospitalRecordModel', 'SummaryRecordModel'],
+  contracts: ['RegistryPerson', 'GpListingModel', 'RepresentationModel', 'PractitionerModel', 'CareRecordModel', 'HospitalRecordModel', 'SummaryRecordModel'],
   decide: decider,
   plugins: [reportDecisions(auditPseudonymKey)],
 };

@@ -362,6 +362,8 @@ describe('field rules, persona by persona', () => {
       'citizen-hilde': '403 patientLookup',
       'citizen-silje': '403 patientLookup',
       'citizen-jonas': '403 patientLookup',
+      'citizen-parent': '403 patientLookup',
+      'citizen-representative': '403 patientLookup',
       // A participant outside health care looks patients up for a plan, and is refused every other field.
       'nav-counsellor': '403 patientIdentity,protectedAddress,placeName,clinicalData',
       researcher: expect.stringMatching(/^403 patientLookup/),

@@ -97,10 +97,11 @@ const grantSchema = z.object({
     grounds: z.array(
       z.union([
         z.object({ kind: z.enum(['GP_LIST', 'MUNICIPAL_SERVICE', 'HOSPITAL_EPISODE']), orgNumber: org }),
-        z.object({ kind: z.enum(['EMERGENCY', 'OWN_RECORD']) }),
+        z.object({ kind: z.enum(['EMERGENCY', 'OWN_RECORD', 'PARENTAL_RESPONSIBILITY']) }),
+        z.object({ kind: z.literal('POWER_OF_ATTORNEY'), grantId: z.string().max(100), scopes: z.array(z.enum(['READ', 'MESSAGE', 'BLOCK'])).max(3) }),
       ]),
     ),
-    refusal: z.enum(['NO_RELATIONSHIP', 'RELATIONSHIP_UNVERIFIED', 'BLOCKED_BY_PATIENT', 'EMERGENCY_REASON_MISSING', 'NOT_OWN_RECORD', 'ROLE']).nullable(),
+    refusal: z.enum(['NO_RELATIONSHIP', 'RELATIONSHIP_UNVERIFIED', 'BLOCKED_BY_PATIENT', 'EMERGENCY_REASON_MISSING', 'NOT_OWN_RECORD', 'ROLE', 'NOT_REPRESENTED', 'REPRESENTATION_UNVERIFIED', 'OUTSIDE_POWER_OF_ATTORNEY']).nullable(),
     blocksUnchecked: z.array(org).optional(),
     hiddenReferrals: z.array(z.string().max(64)).max(500).optional(),
   }),
