@@ -177,8 +177,9 @@ describe('decideAccess', () => {
 
     it('reads for a child under 16 with parental responsibility, and not from the 16th birthday', () => {
       expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04'), representation: ok(null), today }))).toEqual(expect.objectContaining({ grounds: [{ kind: 'PARENTAL_RESPONSIBILITY' }], refusal: null }));
-      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-02'), representation: ok(null), today })).grounds).toEqual([{ kind: 'PARENTAL_RESPONSIBILITY' }]);
-      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-01'), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
+      // Fail closed from 12 until every record system carries what a child kept from the parents (PARENTAL_AGE_LIMIT).
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2014-11-02'), representation: ok(null), today })).grounds).toEqual([{ kind: 'PARENTAL_RESPONSIBILITY' }]);
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2014-11-01'), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
       expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04', ['05864538616']), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
     });
 
@@ -209,7 +210,7 @@ describe('decideAccess', () => {
         prescriptions: [{ atc: 'G03AA07', name: 'p-pille', strength: null, form: null, dose: null, status: 'ACTIVE', startDate: null, endDate: null, note: null, hprNumber: null, keptFromParents: true }],
         referrals: [],
       } as unknown as GpRecordModel;
-      const parent = decideAccess(facts({ reader: acting(NIN), person: child('2012-05-05'), representation: ok(null), today }));
+      const parent = decideAccess(facts({ reader: acting(NIN), person: child('2016-05-05'), representation: ok(null), today }));
       const shown = gpRecordForReader(parent, record);
       expect([shown.consultations.map((c) => c.id), shown.prescriptions.length, shown.problems.map((p) => p.code.code)]).toEqual([['c1'], 0, ['R96']]);
       const herself = decideAccess(facts({ reader: { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, represents: null, purpose: 'PATRQT', emergencyReason: null } }));

@@ -47,8 +47,12 @@ export function ageOn(birthDate: string, day: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-/** Parents act for a child until she is 16 (pbrl § 3-4). */
-export const PARENTAL_AGE_LIMIT = 16;
+/**
+ * Parents act for a child until she is 16 (pbrl § 3-4), minus what a child from 12 keeps from them. Until every
+ * connected record system carries that mark through its adapter (the GP systems' extract and the dispensations do not
+ * yet), the graph fails closed: parents read for children under 12 only.
+ */
+export const PARENTAL_AGE_LIMIT = 12;
 
 /**
  * A citizen acting for someone else: for a child under 16 she has parental responsibility for (the population
