@@ -49,6 +49,7 @@ function journalSchema(d: DateCodec) {
     Diagnosis: list(cv),
     Note: optionalText,
     HealthcareProfessional: professional.optional(),
+    Restriction: list(cv),
   });
   const problem = z.object({ Diagnosis: cv, StartDate: d.date.optional() });
   const prescription = z.object({
@@ -69,6 +70,7 @@ function journalSchema(d: DateCodec) {
     EndDate: d.date.optional(),
     Note: optionalText,
     Prescriber: professional.optional(),
+    Restriction: list(cv),
   });
   const referral = z.object({
     Id: z.string().min(1),
@@ -207,7 +209,17 @@ function mapPrescription(p: Journal['Prescription'][number]): MedicationModel {
     endDate: p.EndDate ?? null,
     note: p.Note,
     hprNumber: p.Prescriber?.Ident.Id ?? null,
+    ...keptFromParents(p.Restriction),
   };
+}
+
+/**
+ * An entry the extract restricts (`Restriction`): FORELDRE, kept from the parents by a patient aged 12–15 (pbrl
+ * § 3-4). A restriction of a kind this mapper does not know is read the same way (fail closed: it is at least not for
+ * a parent reading for the child). Absent when unrestricted.
+ */
+function keptFromParents(restrictions: readonly Cv[]): { keptFromParents?: true } {
+  return restrictions.length > 0 ? { keptFromParents: true } : {};
 }
 
 const MESSAGE_KIND: Record<Journal['Message'][number]['Type']['@_V'], MessageModel['kind']> = { DIALOG_FORESPORSEL: 'QUESTION', DIALOG_SVAR: 'ANSWER', DIALOG_NOTAT: 'NOTE' };
@@ -243,6 +255,7 @@ export function mapJournal(j: Journal): GpRecordModel {
       diagnoses: c.Diagnosis.map((d) => coding(d)),
       note: c.Note,
       hprNumber: c.HealthcareProfessional?.Ident.Id ?? null,
+      ...keptFromParents(c.Restriction),
     })).sort((a, b) => b.time.localeCompare(a.time) || a.id.localeCompare(b.id)),
     problems: j.Problem.map((p) => ({ code: coding(p.Diagnosis), since: p.StartDate ?? null })),
     prescriptions: j.Prescription.map(mapPrescription),

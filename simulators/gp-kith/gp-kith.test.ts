@@ -59,7 +59,16 @@ function expected(p: Person): GpRecordModel {
   return {
     consultations: [...r.consultations]
       .sort((a, b) => b.time.localeCompare(a.time) || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, time: c.time, contactType: contact[c.contactType], reason: icpc(c.reason), diagnoses: c.diagnoses.map(icpc), note: c.note, hprNumber: c.hprNumber })),
+      .map((c) => ({
+        id: c.id,
+        time: c.time,
+        contactType: contact[c.contactType],
+        reason: icpc(c.reason),
+        diagnoses: c.diagnoses.map(icpc),
+        note: c.note,
+        hprNumber: c.hprNumber,
+        ...(c.keptFromParents ? { keptFromParents: true } : {}),
+      })),
     problems: r.problems.map((pr) => ({ code: icpc(pr), since: pr.since })),
     prescriptions: r.prescriptions.map((m) => ({
       id: m.id,
@@ -74,6 +83,7 @@ function expected(p: Person): GpRecordModel {
       endDate: m.endDate,
       note: m.note,
       hprNumber: m.hprNumber,
+      ...(m.keptFromParents ? { keptFromParents: true } : {}),
     })),
     // An open referral is dated relative to the world's today (population/clock.ts).
     referrals: r.referrals.map((f) => ({
@@ -161,6 +171,20 @@ describe('gp-kith simulator with its adapter over HTTP: Nordlys Journal (soap11)
     expect(result.get(deceased.nin)).toEqual(expected(deceased));
     expect(result.get(rich.nin)).toEqual(expected(rich));
     expect(result.get(stranger)).toBeNull();
+  });
+
+  it('carries what Ida Haugland, 14, kept from her parents, and the adapter marks exactly that: the contraception consultation and the pill', async () => {
+    const teen = demoPatient('teen');
+    const result = await adapter('soap11').read([keyOf(teen)]);
+    const record = result.get(teen.nin);
+    expect(record).toEqual(expected(teen));
+    expect(record?.consultations.filter((c) => c.keptFromParents).map((c) => c.reason?.code)).toEqual(['W11']);
+    expect(record?.consultations.filter((c) => !c.keptFromParents).length).toBeGreaterThan(0);
+    expect(record?.prescriptions.map((m) => [m.atc, m.keptFromParents])).toEqual([['G03AA07', true]]);
+    // Her brother's record has nothing kept.
+    const child = demoPatient('child');
+    const his = (await adapter('soap11').read([keyOf(child)])).get(child.nin);
+    expect([...(his?.consultations ?? []), ...(his?.prescriptions ?? [])].some((x) => 'keptFromParents' in x)).toBe(false);
   });
 
   it("answers the record an earlier office keeps of a patient who changed GP, and keeps each office's answer apart in the cache", async () => {

@@ -62,6 +62,9 @@ export interface Patient {
 
 const MESSAGE_TYPE_SYSTEM = '2.16.578.1.12.4.1.1.8279';
 
+/** An entry a patient aged 12–15 kept from her parents (pbrl § 3-4), as the extract marks it. */
+const KEPT_FROM_PARENTS = { '@_V': 'FORELDRE', '@_DN': 'Unntatt foreldrenes innsyn' };
+
 /** The journal extract of one patient's record, in the product's version of the schema. */
 function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): Record<string, unknown> {
   const profile = PROFILES[dialect];
@@ -85,6 +88,7 @@ function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): R
     ...(m.endDate ? { [j('EndDate')]: d.date(m.endDate) } : {}),
     ...(m.note ? { [j('Note')]: m.note } : {}),
     [j('Prescriber')]: hpr(m.hprNumber),
+    ...(m.keptFromParents ? { [j('Restriction')]: KEPT_FROM_PARENTS } : {}),
   });
 
   // A message's time to the second, in the version's form (the 2016 extract's compact text takes seconds too).
@@ -119,6 +123,7 @@ function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): R
         [j('Diagnosis')]: c.diagnoses.map(icpc),
         [j('Note')]: c.note,
         [j('HealthcareProfessional')]: hpr(c.hprNumber),
+        ...(c.keptFromParents ? { [j('Restriction')]: KEPT_FROM_PARENTS } : {}),
       })),
       [j('Problem')]: p.record.problems.map((pr) => ({ [j('Diagnosis')]: icpc(pr), [j('StartDate')]: d.date(pr.since) })),
       [j('Prescription')]: p.record.prescriptions.map(prescription),

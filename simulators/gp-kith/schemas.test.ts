@@ -9,7 +9,8 @@ import { createLogger } from '../../lib/logger';
 import { withCheckDigits } from '../../lib/nin';
 import { validateXml, type XmlDocument } from '../../test/xml/validateXml';
 import { SimulatedInstance } from '../kit/SimulatedInstance';
-import { getPopulationIndex } from '../population';
+import { demoPatient, getPopulationIndex } from '../population';
+import { journalResponse } from './journal';
 import { gpKithSimulator } from '.';
 
 /**
@@ -161,5 +162,35 @@ describe('GP system messages against the XML Schemas', () => {
     const official = report.official.includes('http://www.kith.no/xmlstds/msghead/2006-05-24');
     const codeListCases = ['message type outside 8279', 'an instance id where a HER-id belongs'];
     expect(report.failures.map((f) => f.name)).toEqual(broken.map((b) => b.name).filter((n) => !official || !codeListCases.includes(n)));
+  }, 60_000);
+
+  it('marks what a patient aged 12-15 kept from her parents (Restriction FORELDRE) in both versions of the extract, and takes no other value', async () => {
+    const teen = demoPatient('teen');
+    const office = orgs.gpOffices.find((o) => o.herId === teen.gpRecord?.officeHerId)!;
+    const request = {
+      msgId: 'req-teen',
+      senderHerId: '90001',
+      senderName: 'Patient graph',
+      receiverHerId: office.herId,
+      nin: teen.nin,
+      kind: 'FNR' as const,
+      question: 'Journaluttrekk',
+      type: { V: '2', S: '2.16.578.1.12.4.1.1.9065', DN: 'Spørsmål om å få overført en eller flere kategorier opplysninger i journalen' },
+      purpose: { V: '2', S: '2.16.578.1.12.4.1.1.9068', DN: 'Helsehjelp til pasient som har journal' },
+      reason: null,
+    };
+    const answer = (dialect: GpKithDialect) => journalResponse(dialect, [{ office, request, found: { person: teen, record: teen.gpRecord! } }]);
+    const nordlys = answer('soap11');
+    const fjord = answer('soap12');
+    // The consultation and the prescription.
+    expect(nordlys.match(/<ju:Restriction V="FORELDRE"/g)).toHaveLength(2);
+    expect(fjord.match(/<Restriction V="FORELDRE"/g)).toHaveLength(2);
+    const report = await validateXml([
+      { name: 'nordlys, kept from parents', xml: nordlys },
+      { name: 'fjord, kept from parents', xml: fjord },
+      { name: 'another restriction', xml: nordlys.replace('<ju:Restriction V="FORELDRE"', '<ju:Restriction V="ALLE"') },
+      { name: 'a restriction out of order', xml: nordlys.replace(/<ju:Restriction [^>]*\/>/, '').replace('<ju:Consultation>', '<ju:Consultation><ju:Restriction V="FORELDRE"/>') },
+    ]);
+    expect(report.failures.map((f) => f.name)).toEqual(['another restriction', 'a restriction out of order']);
   }, 60_000);
 });

@@ -280,3 +280,25 @@ describe('gp-kith mapper, answers off the protocol', () => {
     expect(() => mapJournalResponse('soap11', gpKithSimulator.failure.body)).toThrow(/SOAP fault/);
   });
 });
+
+describe('gp-kith mapper: what a patient aged 12-15 kept from her parents (Restriction)', () => {
+  const kept = fixture('fjord-epj-kept-from-parents.xml');
+  const ida = records('soap12', kept).get('25831263671');
+
+  it('marks the restricted consultation and prescription keptFromParents, and nothing else', () => {
+    expect(ida?.consultations.filter((c) => c.keptFromParents).map((c) => [c.id, c.reason?.code, c.keptFromParents])).toEqual([['kons-qpkqgamnaexxil', 'W11', true]]);
+    expect(ida?.consultations.filter((c) => !('keptFromParents' in c)).map((c) => c.id).sort()).toEqual(
+      ['kons-kcfqxzotlmkapc', 'kons-jyjuzkqeohmlif', 'kons-eitgwtynvbwcxe', 'kons-wnjbozewojhrlv'].sort(),
+    );
+    expect(ida?.prescriptions.map((m) => [m.id, m.atc, m.strength, m.keptFromParents])).toEqual([['resept-ixwiavricusmjh', 'G03AA07', '150/30 mikrog', true]]);
+    // An extract without restrictions marks nothing.
+    const ingrid = records('soap11', nordlys).get('03864013065');
+    expect([...(ingrid?.consultations ?? []), ...(ingrid?.prescriptions ?? [])].some((x) => 'keptFromParents' in x)).toBe(false);
+  });
+
+  it('reads a restriction of a kind it does not know the same way (fail closed), and refuses one without a value', () => {
+    const other = records('soap12', kept.replace('<Restriction V="FORELDRE"', '<Restriction V="ANNET"')).get('25831263671');
+    expect(other?.consultations.filter((c) => c.keptFromParents).map((c) => c.reason?.code)).toEqual(['W11']);
+    expect(() => mapJournalResponse('soap12', kept.replace('<Restriction V="FORELDRE"', '<Restriction'))).toThrow(BadResponseError);
+  });
+});
