@@ -233,6 +233,8 @@ const dispensationSchema = z
     antallPakninger: z.number().int().nonnegative().nullish(),
     apotek: optionalText,
     forskriverHpr: hprNumberSchema.nullish(),
+    // Kept from the parents by a patient aged 12–15 (pbrl § 3-4); absent or false when not.
+    skjermetForForesatte: z.boolean().nullish(),
   })
   .passthrough();
 
@@ -252,6 +254,7 @@ export function mapDispensation(d: Dispensation): DispensationModel {
     packages: d.antallPakninger ?? null,
     pharmacy: d.apotek,
     prescriberHpr: d.forskriverHpr ?? null,
+    ...(d.skjermetForForesatte === true ? { keptFromParents: true } : {}),
   };
 }
 

@@ -10,7 +10,8 @@ import { doseText, type CriticalInfo, type Dispensation, type SummaryRecord } fr
  * AllergyIntolerance resources and implants as FHIR R4 Device resources, each referring to that patient, in
  * lists of their own; other critical information (anaesthesia complications) as Kjernejournal's own JSON
  * elements; and the dispensations from the pharmacies (utleveringer) in Norwegian field names, oldest first,
- * as the prescription intermediary delivers them.
+ * as the prescription intermediary delivers them. A dispensation a patient aged 12–15 has kept from her parents
+ * (pbrl § 3-4) says so: `skjermetForForesatte: true` (absent otherwise).
  */
 
 export const HPR_SYSTEM = 'urn:oid:2.16.578.1.12.4.1.4.4';
@@ -134,6 +135,7 @@ export function dispensedMedication(d: Dispensation): Record<string, unknown> {
     antallPakninger: d.packages,
     apotek: d.pharmacy,
     forskriverHpr: d.prescriberHpr,
+    ...(d.keptFromParents ? { skjermetForForesatte: true } : {}),
   };
 }
 

@@ -85,6 +85,19 @@ describe('summary record simulator with its adapter, over HTTP', () => {
     expect(result.get(homeCare.nin)?.criticalInformation[0]).toMatchObject({ type: 'ALLERGY', text: homeCare.summaryRecord.criticalInfo[0]?.text });
   });
 
+  it("marks the dispensations Ida Haugland, 14, kept from her parents (skjermetForForesatte), and the adapter maps them keptFromParents", async () => {
+    const teen = demoPatient('teen');
+    const child = demoPatient('child');
+    const result = await adapter().read([teen.nin, child.nin], TREAT);
+    const hers = result.get(teen.nin)?.dispensations ?? [];
+    expect(hers.length).toBe(teen.summaryRecord.dispensations.length);
+    expect(hers.length).toBeGreaterThan(0);
+    expect(hers.every((d) => d.atc === 'G03AA07' && d.keptFromParents === true)).toBe(true);
+    const his = result.get(child.nin)?.dispensations ?? [];
+    expect(his.length).toBeGreaterThan(0);
+    expect(his.some((d) => 'keptFromParents' in d)).toBe(false);
+  });
+
   it('a repeated read reuses the tickets: only the summaries call', async () => {
     const summaryRecord = adapter();
     await summaryRecord.read([critical.nin, homeCare.nin], TREAT);

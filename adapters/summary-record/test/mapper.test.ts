@@ -134,6 +134,21 @@ describe('summary record mapper: summaries', () => {
     expect(dispensations[2]?.dose).toEqual({ amount: 0.5, unit: 'tablett', timesPerDay: 1, text: '0,5 tablett 1 gang daglig' });
   });
 
+  it('marks a dispensation a patient aged 12-15 kept from her parents (skjermetForForesatte), and no other', () => {
+    const fixture = JSON.parse(summariesFixture) as { summaries: { ticket: string; dispensedMedications?: Record<string, unknown>[] }[] };
+    const homeCare = fixture.summaries.find((s) => s.ticket === 'tkt-homeCare-xxxxxxxx1');
+    const [first, second, third] = homeCare?.dispensedMedications ?? [];
+    if (!first || !second || !third) throw new Error('the fixture has three dispensations for homeCare');
+    first.skjermetForForesatte = true;
+    second.skjermetForForesatte = false;
+    const read = mapSummariesResponse(JSON.stringify(fixture)).get('tkt-homeCare-xxxxxxxx1') as SummaryRecordModel;
+    expect(read.dispensations.find((d) => d.id === first.utleveringId)?.keptFromParents).toBe(true);
+    expect(read.dispensations.filter((d) => 'keptFromParents' in d)).toHaveLength(1);
+    // Anything but a boolean is not the protocol's.
+    first.skjermetForForesatte = 'ja';
+    expect(() => mapSummariesResponse(JSON.stringify(fixture))).toThrow(/skjermetForForesatte/);
+  });
+
   it('maps a dispensation without a stated dose to dose null', () => {
     const apixaban = summary('tkt-nursingHome-xxxxxxxx2').dispensations.find((d) => d.atc === 'B01AF02');
     expect(apixaban?.dose).toBeNull();
