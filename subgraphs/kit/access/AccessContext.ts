@@ -29,7 +29,7 @@ export class AccessContext {
 
   /** The decision about this patient, made or verified once per request. */
   decisionFor(patient: PatientParent): Promise<AccessDecision> {
-    const key = `${patient.nin}\u0000${typeof patient.accessGrant === 'string' ? patient.accessGrant : ''}`;
+    const key = memoKey(patient);
     let decision = this.decisions.get(key);
     if (!decision) {
       decision = this.decide(patient).then((d) => {
@@ -59,7 +59,7 @@ export class AccessContext {
    * request; a consent that granted is kept for the access log (consentGrounds).
    */
   planConsentFor(patient: PatientParent): Promise<PlanConsentDecision> {
-    const key = `${patient.nin}\u0000${typeof patient.accessGrant === 'string' ? patient.accessGrant : ''}`;
+    const key = memoKey(patient);
     let consent = this.consents.get(key);
     if (!consent) {
       const check = this.planConsent;
@@ -102,4 +102,12 @@ export function grantReader(key: Buffer, audience: SubgraphName, requestId: stri
       return Promise.resolve(NO_GRANT);
     }
   };
+}
+
+/**
+ * The per-request memo's key for a patient as a field was given it: the number with the grant it came with, so that a
+ * forged grant is never answered from another field's verified one. Lives only in this request's memory.
+ */
+function memoKey(patient: PatientParent): string {
+  return `${patient.nin}\u0000${typeof patient.accessGrant === 'string' ? patient.accessGrant : ''}`;
 }
