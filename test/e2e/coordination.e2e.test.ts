@@ -171,6 +171,11 @@ describe('what happens next', () => {
       changedGp: [],
       // Jonas Eide: his GP's follow-up and the municipal service's visits (the plan's meeting is the plan's own).
       individualPlan: ['FOLLOW_UP:PLANNED', 'VISIT:PLANNED'],
+      // The family and the representative (issue 16) have nothing planned.
+      parent: [],
+      child: [],
+      teen: [],
+      representative: [],
     });
   });
 
