@@ -219,6 +219,8 @@ export interface GpRecordModel {
     reason: Coding | null;
     text: string | null;
     hprNumber: string | null;
+    /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4): never shown to a parent reading for the child. */
+    keptFromParents?: boolean;
   }[];
   /** The dialogue messages about the patient the office sent or received (oldest first). Absent from a source that does not say. */
   messages?: MessageModel[];
@@ -517,6 +519,8 @@ export interface UpcomingItemModel {
   /** The GP record's id of the referral this item answers or follows (`GpRecordModel.referrals[].id`). */
   referralId: string | null;
   hprNumber: string | null;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4), where the source marks it (the GP's appointment book). */
+  keptFromParents?: boolean;
 }
 
 /** A dialogue message (KITH Dialogmelding, a PLO message, a FHIR Communication) about a patient, as a system holds it. */

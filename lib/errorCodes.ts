@@ -50,6 +50,11 @@ export const errorCodes = {
       "The system that holds this part of the record could not be determined, because the registry that routes it did not answer (the population register routes municipal care and hospitals, the GP register routes the GP record). `extensions.source` names the registry, `extensions.sector` the part that is missing. (A patient who simply has no such part, for example no GP, gets null without an error; `Patient.sources` says NOT_APPLICABLE.)",
     action: 'As SOURCE_UNAVAILABLE.',
   },
+  WITHHELD_FROM_PARENTS: {
+    meaning:
+      "A parent reading for a child aged 12 to 15: the child may keep entries from her parents (pasient- og brukerrettighetsloven § 3-4), and the systems of this part of the record (`extensions.sector`: the hospitals, their laboratories, municipal care) do not mark which, so none of it is shown and no such system was asked. The GP record and the summary record's dispensations mark such entries and are shown without them. In `Patient.sources` the part is WITHHELD; a merged view that lacks it carries this code with `extensions.partial`.",
+    action: 'Show the rest and say that this part is not available to parents; the child, or her health service, can tell more.',
+  },
   SUBGRAPH_UNAVAILABLE: {
     meaning: 'A subgraph of the gateway could not be reached. Only the fields it provides are null; `extensions.subgraph` names it.',
     action: 'Show the other data; operators should look at the subgraph.',

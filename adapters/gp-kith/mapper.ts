@@ -81,6 +81,7 @@ function journalSchema(d: DateCodec) {
     Reason: cv.optional(),
     Text: optionalText,
     HealthcareProfessional: professional.optional(),
+    Restriction: list(cv),
   });
   // A consultation planned in the appointment book.
   const plannedConsultation = z.object({
@@ -91,6 +92,7 @@ function journalSchema(d: DateCodec) {
     Reason: cv.optional(),
     Text: optionalText,
     HealthcareProfessional: professional.optional(),
+    Restriction: list(cv),
   });
   // A dialogue message the office sent or received (issue 15): the parties by HER-id, the thread and what it answers.
   const party = z.object({
@@ -270,6 +272,7 @@ export function mapJournal(j: Journal): GpRecordModel {
         reason: r.Reason ? coding(r.Reason) : null,
         text: r.Text,
         hprNumber: r.HealthcareProfessional?.Ident.Id ?? null,
+        ...keptFromParents(r.Restriction),
       };
     }),
     messages: j.Message.map(mapMessage).sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id)),
@@ -297,6 +300,7 @@ function mapPlannedConsultation(c: Journal['PlannedConsultation'][number]): Upco
     deadline: null,
     referralId: null,
     hprNumber: c.HealthcareProfessional?.Ident.Id ?? null,
+    ...keptFromParents(c.Restriction),
   };
 }
 

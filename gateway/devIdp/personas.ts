@@ -179,7 +179,7 @@ export const PERSONAS: readonly Persona[] = [
     kind: 'CITIZEN',
     displayName: 'Marte Haugland (citizen, ID-porten), acting for her son Emil, 8',
     shows:
-      "`me` is her younger child's record (parental responsibility in the population register); with `represents` set to her daughter Ida, 14, Ida's record without what the child has kept from her (pbrl § 3-4); both in the child's access log as read by her",
+      "`me` is her younger child's record (parental responsibility in the population register); with `represents` set to her daughter Ida, 14, Ida's GP record and dispensations without what the child has kept from her (pbrl § 3-4), the parts whose systems mark nothing withheld (WITHHELD_FROM_PARENTS); both children's access logs name her",
     pid: demoNin('parent'),
     represents: demoNin('child'),
   },

@@ -138,6 +138,7 @@ function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): R
         [j('Reason')]: icpc(r.reason),
         [j('Text')]: r.text,
         [j('HealthcareProfessional')]: hpr(r.hprNumber),
+        ...(r.keptFromParents ? { [j('Restriction')]: KEPT_FROM_PARENTS } : {}),
       })),
       // The appointment book's planned consultations (kontroller), dated when the answer is made.
       [j('PlannedConsultation')]: p.record.plannedFollowUps.map((f) => ({
@@ -148,6 +149,7 @@ function journalContent(dialect: Dialect, p: Patient, now: Date = new Date()): R
         [j('Reason')]: icpc(f.reason),
         [j('Text')]: f.text,
         [j('HealthcareProfessional')]: hpr(f.hprNumber),
+        ...(f.keptFromParents ? { [j('Restriction')]: KEPT_FROM_PARENTS } : {}),
       })),
       [j('Message')]: (p.messages ?? []).map(message),
     },

@@ -1,5 +1,6 @@
 import { createGpKithAdapter } from '../../adapters/gp-kith/client';
 import { buildJournalRequest, buildReceipts } from '../../adapters/gp-kith/request';
+import { mapJournalResponse } from '../../adapters/gp-kith/mapper';
 import { APPREC_ERRORS, ReceiptLedger, receiptsSettled, type AppRecError } from '../../adapters/kit/appRec';
 import { testKit } from '../../adapters/kit/testing';
 import type { GpKithDialect } from '../../adapters/gp-kith/manifest';
@@ -192,5 +193,29 @@ describe('GP system messages against the XML Schemas', () => {
       { name: 'a restriction out of order', xml: nordlys.replace(/<ju:Restriction [^>]*\/>/, '').replace('<ju:Consultation>', '<ju:Consultation><ju:Restriction V="FORELDRE"/>') },
     ]);
     expect(report.failures.map((f) => f.name)).toEqual(['another restriction', 'a restriction out of order']);
+  }, 60_000);
+
+  it('marks a referral and a planned consultation kept from the parents too, in their place, and the adapter reads both marks', async () => {
+    const teen = demoPatient('teen');
+    const office = orgs.gpOffices.find((o) => o.herId === teen.gpRecord?.officeHerId)!;
+    const hprNumber = teen.gpRecord!.consultations[0]!.hprNumber;
+    const reason = { code: 'W11', text: 'Prevensjon p-pille' };
+    const referral = { id: 'henv-kept', date: '2026-09-01', hprNumber, toOrgNumber: '983974899', toDepartment: 'Gynekologisk poliklinikk', reason, text: 'Henvises.', keptFromParents: true };
+    const followUp = { id: 'plan-kept', at: { days: 30, time: '09:00' }, minutes: 20, contactType: teen.gpRecord!.consultations[0]!.contactType, reason, text: 'Kontroll p-pille', hprNumber, keptFromParents: true };
+    const record = { ...teen.gpRecord!, referrals: [referral, { ...referral, id: 'henv-open', keptFromParents: undefined }], plannedFollowUps: [followUp] };
+    const request = { msgId: 'req-teen-2', senderHerId: '90001', senderName: 'Patient graph', receiverHerId: office.herId, nin: teen.nin, kind: 'FNR' as const, question: 'Journaluttrekk',
+      type: { V: '2', S: '2.16.578.1.12.4.1.1.9065', DN: 'Spørsmål om å få overført en eller flere kategorier opplysninger i journalen' },
+      purpose: { V: '2', S: '2.16.578.1.12.4.1.1.9068', DN: 'Helsehjelp til pasient som har journal' }, reason: null };
+    const documents = (['soap11', 'soap12'] as const).map((dialect) => ({ name: dialect, xml: journalResponse(dialect, [{ office, request, found: { person: teen, record } }]) }));
+    // The consultation, the prescription, the referral and the planned consultation.
+    expect(documents.map((d) => d.xml.match(/Restriction V="FORELDRE"/g)?.length)).toEqual([4, 4]);
+    expect((await validateXml(documents)).failures).toEqual([]);
+    for (const { name, xml } of documents) {
+      const [answer] = mapJournalResponse(name, xml);
+      expect([answer?.record?.referrals.map((r) => [r.id, r.keptFromParents ?? false]), answer?.record?.plannedFollowUps?.map((f) => [f.id, f.keptFromParents])]).toEqual([
+        [['henv-kept', true], ['henv-open', false]],
+        [['plan-kept', true]],
+      ]);
+    }
   }, 60_000);
 });

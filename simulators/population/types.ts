@@ -86,6 +86,8 @@ export interface Referral {
    * (clock.ts), so that it stays recent whatever day the simulators answer on. Absent for referrals fixed in the past.
    */
   sentDaysAgo?: number;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph): never shown to a parent reading for the child. */
+  keptFromParents?: boolean;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface PlannedFollowUp {
   reason: Coding;
   text: string;
   hprNumber: string;
+  /** Kept from the parents by a patient aged 12–15 (pbrl § 3-4 second paragraph). */
+  keptFromParents?: boolean;
 }
 
 export interface GpRecord {

@@ -7,9 +7,10 @@ import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAc
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
-import { recordWithSource, sectorStatuses, sourceGraphError, statusOf, valuesOf, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
+import { noSourceGraphError, recordWithSource, sectorStatuses, sourceGraphError, statusOf, valuesOf, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { notApplicable, routingFailed } from '../kit/routing';
+import { notApplicable, routingFailed, withheldFromParents } from '../kit/routing';
+import { parentOfChildWhoMayKeep } from '../kit/access/AccessDecision';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
@@ -30,6 +31,8 @@ const SECTOR = 'MUNICIPAL_CARE' as const;
 /** The record, from the instance the patient's municipality (in the access grant) names. */
 async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<CareRecordModel>> {
   const decision = await ctx.access.decisionFor(p);
+  // The care systems mark nothing a child kept from her parents: withheld from a parent of a child aged 12–15.
+  if (parentOfChildWhoMayKeep(decision)) return { none: withheldFromParents(SECTOR, 'municipal-care', 'municipal care record (and the individual plan)') };
   const m = decision.routing.municipality;
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'municipal-care', 'The patient has no municipality of residence') };
@@ -49,6 +52,8 @@ async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorO
  */
 async function earlierCareOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<SourceOutcome<CareRecordModel>[]> {
   const decision = await ctx.access.decisionFor(p);
+  // Withheld with today's (careOutcome says so).
+  if (parentOfChildWhoMayKeep(decision)) return [];
   const today = decision.routing.municipality ? ctx.sources.municipality(decision.routing.municipality)?.careInstance : undefined;
   const asked = new Set(today ? [today] : []);
   const reads = [...(decision.routing.earlierMunicipalities ?? [])].reverse().flatMap((m) => {
@@ -88,6 +93,8 @@ export const resolvers = {
      */
     earlierCareRecords: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<(CareRecordParent | Error)[]> => {
       const decision = await ctx.access.decisionFor(p);
+      const today = await careOutcome(p, ctx);
+      if ('none' in today && today.none.state === 'WITHHELD') throw noSourceGraphError(today.none);
       return (await earlierCareOutcomes(p, ctx)).flatMap((o): (CareRecordParent | Error)[] => {
         if (!o.ok) return [sourceGraphError(o)];
         return o.value ? [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source))] : [];

@@ -1,6 +1,6 @@
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { HospitalRecordModel, LabResultsModel } from '../../adapters/model';
-import { referralHidden, REFUSAL_TEXT, routedMunicipalities, type AccessDecision } from '../kit/access/AccessDecision';
+import { parentOfChildWhoMayKeep, referralHidden, REFUSAL_TEXT, routedMunicipalities, type AccessDecision } from '../kit/access/AccessDecision';
 import { careTeamEntry, placeVisible, referralItem, upcomingEntry } from '../kit/coordination';
 import { documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
@@ -10,7 +10,7 @@ import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { noSourceGraphError, sectorStatuses, sourceGraphError, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
 import { practitionerRef, provenance } from '../kit/provenance';
-import { notApplicable, routingFailed } from '../kit/routing';
+import { notApplicable, routingFailed, withheldFromParents } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 
@@ -34,8 +34,12 @@ function routedHospitals(ctx: SubgraphContext, decision: AccessDecision) {
     .filter((h) => !seen.has(h.orgNumber) && seen.add(h.orgNumber));
 }
 
+/** The hospitals mark nothing a child kept from her parents: withheld from a parent of a child aged 12–15, not asked. */
+const WITHHELD = withheldFromParents(SECTOR, 'hospital', "hospitals' part of the record (their records and their laboratories' results)");
+
 async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<HospitalRecordModel>> {
   const decision = await ctx.access.decisionFor(p);
+  if (parentOfChildWhoMayKeep(decision)) return { none: WITHHELD };
   const m = decision.routing.municipality;
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'hospital', 'The patient has no municipality of residence, so no catchment hospital') };
@@ -61,7 +65,8 @@ async function hospitalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
 async function labOutcome(p: PatientRef, ctx: SubgraphContext): Promise<{ routed: SourceOutcome<LabResultsModel>[] }> {
   const decision = await ctx.access.decisionFor(p);
   const m = decision.routing.municipality;
-  if (!m) return { routed: [] };
+  // Withheld from a parent of a child aged 12–15 with the hospitals (their status says so).
+  if (!m || parentOfChildWhoMayKeep(decision)) return { routed: [] };
   const routed = await Promise.all(
     routedHospitals(ctx, decision).flatMap((h) => {
       const id = h.laboratoryInstance;
@@ -178,7 +183,10 @@ export const resolvers = {
     /** Every block on her record at the hospitals of her area (the rule patientOwn admits the patient alone). */
     blocks: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const outcome = await hospitalOutcome(p, ctx);
-      if ('none' in outcome) return [];
+      if ('none' in outcome) {
+        if (outcome.none.state === 'WITHHELD') throw noSourceGraphError(outcome.none);
+        return [];
+      }
       const decision = await ctx.access.decisionFor(p);
       return outcome.routed.flatMap((o) => {
         if (!o.ok) throw sourceGraphError(o);
@@ -232,6 +240,7 @@ export const resolvers = {
     /** Every laboratory's results, newest first; a laboratory that failed is named by a partial error beside them. */
     labResults: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const decision = await ctx.access.decisionFor(p);
+      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(WITHHELD);
       const path = responsePathAsArray(info.path);
       const items = (await labOutcome(p, ctx)).routed.flatMap((o) => {
         if (!o.ok) {
@@ -253,7 +262,10 @@ export const resolvers = {
     __resolveReference: (ref: ReferralRef) => ({ ...ref, ...patientReference({ nin: String(ref.patientNin ?? '') }), accessGrant: ref.patientGrant }),
     assessment: async (ref: ReferralRef & PatientRef, _: unknown, ctx: SubgraphContext) => {
       const outcome = await hospitalOutcome(ref, ctx);
-      if ('none' in outcome) return null;
+      if ('none' in outcome) {
+        if (outcome.none.state === 'WITHHELD') throw noSourceGraphError(outcome.none);
+        return null;
+      }
       const decision = await ctx.access.decisionFor(ref);
       if (referralHidden(decision, { id: ref.id, toOrgNumber: null })) return null;
       for (const o of outcome.routed) {

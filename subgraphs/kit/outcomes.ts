@@ -19,7 +19,8 @@ export type SourceOutcome<V> =
 
 /** Why no source could be asked for a sector. */
 export interface NoSource {
-  state: 'ROUTING_FAILED' | 'NOT_APPLICABLE';
+  /** WITHHELD: the sector is not shown to this reader (a parent of a child aged 12–15; parentOfChildWhoMayKeep). */
+  state: 'ROUTING_FAILED' | 'NOT_APPLICABLE' | 'WITHHELD';
   sector: SectorName;
   /** The registry whose failure prevented routing, or the sector's name. */
   sourceId: string;
@@ -103,7 +104,7 @@ export function sourceGraphError(outcome: Extract<SourceOutcome<unknown>, { ok: 
 }
 
 export function noSourceGraphError(none: NoSource): GraphQLError {
-  return graphError('ROUTING_FAILED', none.message, { source: none.sourceId, sector: none.sector });
+  return graphError(none.state === 'WITHHELD' ? 'WITHHELD_FROM_PARENTS' : 'ROUTING_FAILED', none.message, { source: none.sourceId, sector: none.sector });
 }
 
 const STATE: Record<SourceError['code'], 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE'> = {
@@ -118,7 +119,7 @@ export interface SourceStatus {
   system: string;
   sector: SectorName;
   organisation: string | null;
-  state: 'OK' | 'STALE' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ROUTING_FAILED' | 'NOT_APPLICABLE';
+  state: 'OK' | 'STALE' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ROUTING_FAILED' | 'NOT_APPLICABLE' | 'WITHHELD';
   holdsRecord: boolean | null;
   errorCode: string | null;
   message: string | null;
@@ -175,7 +176,7 @@ export function statusOfNone(none: NoSource): SourceStatus {
     organisation: null,
     state: none.state,
     holdsRecord: none.state === 'NOT_APPLICABLE' ? false : null,
-    errorCode: none.state === 'ROUTING_FAILED' ? 'ROUTING_FAILED' : null,
+    errorCode: none.state === 'ROUTING_FAILED' ? 'ROUTING_FAILED' : none.state === 'WITHHELD' ? 'WITHHELD_FROM_PARENTS' : null,
     message: none.message,
     latencyMs: null,
     dataAgeSeconds: null,

@@ -23,3 +23,16 @@ export function routingFailed(ctx: SubgraphContext, sector: SectorName, registry
 export function notApplicable(sector: SectorName, sourceId: string, message: string): NoSource {
   return { state: 'NOT_APPLICABLE', sector, sourceId, message };
 }
+
+/**
+ * A sector whose systems do not mark what a child aged 12–15 kept from her parents, for a parent reading for her: not
+ * asked, not shown, and said so (partial), rather than shown unfiltered (pbrl § 3-4; parentOfChildWhoMayKeep).
+ */
+export function withheldFromParents(sector: SectorName, sourceId: string, what: string): NoSource {
+  return {
+    state: 'WITHHELD',
+    sector,
+    sourceId,
+    message: `The ${what} is not shown to a parent of a child aged 12 to 15: its systems do not mark what the child may keep from her parents (pasient- og brukerrettighetsloven § 3-4), so none of it is shown`,
+  };
+}

@@ -2,7 +2,9 @@ import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'grap
 import type { MessageModel } from '../../adapters/model';
 import type { OutboxEntry } from '../../lib/outbox/Outbox';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
-import type { AccessDecision } from '../kit/access/AccessDecision';
+import { parentOfChildWhoMayKeep, type AccessDecision } from '../kit/access/AccessDecision';
+import { noSourceGraphError } from '../kit/outcomes';
+import { withheldFromParents } from '../kit/routing';
 import { withAccess } from '../kit/access/itemAccess';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
@@ -65,6 +67,8 @@ export const resolvers = {
     messages: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const runtime = messagingRuntime();
       const decision = await ctx.access.decisionFor(p);
+      // No system marks a message a child aged 12–15 kept from her parents: the threads are withheld from them whole.
+      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('GP', 'messaging', 'list of messages between her services'));
       const entries = await runtime.outbox.byPatient(patientPseudonym(p.nin, runtime.pseudonymKey));
       const path = responsePathAsArray(info.path);
       const held: ThreadMessage[] = [];

@@ -9,10 +9,12 @@ import { accessGrantSecret, signAccessGrant } from '../kit/access/accessGrant';
 import { withAccess } from '../kit/access/itemAccess';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
-import { sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
+import { noSourceGraphError, sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
 import { provenance } from '../kit/provenance';
 import { careTeamEntry, placeVisible, type CareTeamEntry } from '../kit/coordination';
 import { accessLogOf, auditPseudonymKey } from './accessLog';
+import { parentOfChildWhoMayKeep } from '../kit/access/AccessDecision';
+import { withheldFromParents } from '../kit/routing';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import { loadRepresentation } from '../kit/access/decider';
 import { loadListing, loadPerson } from './decisions';
@@ -171,8 +173,13 @@ export const resolvers = {
     },
     accessGrant: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       signAccessGrant(accessGrantSecret(), ctx.requestId, p.nin, ctx.access.identity, await ctx.access.decisionFor(p)),
-    accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) =>
-      accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, await ctx.access.decisionFor(p), () => representativeNames(ctx, p.nin)),
+    accessLog: async (p: PatientRef, args: { last: number }, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      // Who read a child's record tells where she was treated (a youth clinic, a department): for a child of 12–15,
+      // who may keep entries from her parents, her log is withheld from them whole.
+      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('REGISTRY', 'access-log', 'access log (who has read her record)'));
+      return accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, decision, () => representativeNames(ctx, p.nin));
+    },
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),
     registryTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {

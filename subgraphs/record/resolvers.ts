@@ -54,7 +54,7 @@ function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
   });
 }
 
-const FAILED = new Set(['UNAVAILABLE', 'TIMEOUT', 'BAD_RESPONSE', 'ROUTING_FAILED']);
+const FAILED = new Set(['UNAVAILABLE', 'TIMEOUT', 'BAD_RESPONSE', 'ROUTING_FAILED', 'WITHHELD']);
 
 /**
  * A merged view that lacks a source's part is returned with what the others said, plus one error per

@@ -12,8 +12,11 @@ export type Ground =
   | { kind: 'HOSPITAL_EPISODE'; orgNumber: string }
   | { kind: 'EMERGENCY' }
   | { kind: 'OWN_RECORD' }
-  /** A parent reading for a child under 16 (the population register's foreldreansvar; pbrl § 3-4). */
-  | { kind: 'PARENTAL_RESPONSIBILITY' }
+  /**
+   * A parent reading for a child under 16 (the population register's foreldreansvar; pbrl § 3-4). `childMayKeep`: the
+   * child is 12 or older, so she may keep entries from the parents (parentMayNotSee).
+   */
+  | { kind: 'PARENTAL_RESPONSIBILITY'; childMayKeep?: true }
   /** A representative reading or acting within a power of attorney (the representation register's grant). */
   | { kind: 'POWER_OF_ATTORNEY'; grantId: string; scopes: RepresentationScope[] };
 
@@ -56,14 +59,28 @@ export function readsAsParent(decision: AccessDecision): boolean {
 }
 
 /**
- * The GP record as a parent reading for a child may see it: without the consultations and prescriptions the child
- * has kept from the parents, and without a problem-list entry whose code only such a consultation gave (it would tell
- * what the hidden consultation was about). Anyone else gets the record as it is.
+ * A parent reading for a child of 12 to 15, who may keep entries from her parents (pbrl § 3-4 second paragraph). A
+ * source that does not mark such entries cannot tell what she kept, so it is withheld from the parent whole
+ * (WITHHELD_FROM_PARENTS, partial), never shown unfiltered: the GP systems' extract and the summary record's
+ * dispensations mark them; the hospitals, the laboratories and the municipal care systems do not.
+ */
+export function parentOfChildWhoMayKeep(decision: AccessDecision): boolean {
+  return decision.grounds.some((g) => g.kind === 'PARENTAL_RESPONSIBILITY' && g.childMayKeep === true);
+}
+
+/**
+ * The GP record as a parent reading for a child may see it: without the consultations, prescriptions, referrals and
+ * planned consultations the child has kept from the parents, and without a problem-list entry whose code only such a
+ * consultation gave (it would tell what the hidden consultation was about). The office's messages mark nothing: for a
+ * child who may keep entries they are left out (the messaging subgraph withholds the messages view from her parents as
+ * a whole, WITHHELD_FROM_PARENTS). Anyone else gets the record as it is.
  */
 export function gpRecordForReader(decision: AccessDecision, record: GpRecordModel): GpRecordModel {
   if (!readsAsParent(decision)) return record;
   const kept = record.consultations.filter((c) => c.keptFromParents);
-  if (kept.length === 0 && !record.prescriptions.some((m) => m.keptFromParents)) return record;
+  const marked = [...kept, ...record.prescriptions, ...record.referrals, ...(record.plannedFollowUps ?? [])].some((x) => x.keptFromParents);
+  const messages = parentOfChildWhoMayKeep(decision) && record.messages?.length ? { messages: [] } : {};
+  if (!marked && !('messages' in messages)) return record;
   const consultations = record.consultations.filter((c) => !c.keptFromParents);
   const shown = new Set(consultations.flatMap((c) => [...c.diagnoses, ...(c.reason ? [c.reason] : [])].map((d) => `${d.system}|${d.code}`)));
   const hiddenOnly = new Set(kept.flatMap((c) => [...c.diagnoses, ...(c.reason ? [c.reason] : [])].map((d) => `${d.system}|${d.code}`)).filter((k) => !shown.has(k)));
@@ -71,7 +88,10 @@ export function gpRecordForReader(decision: AccessDecision, record: GpRecordMode
     ...record,
     consultations,
     prescriptions: record.prescriptions.filter((m) => !m.keptFromParents),
+    referrals: record.referrals.filter((r) => !r.keptFromParents),
     problems: record.problems.filter((p) => !hiddenOnly.has(`${p.code.system}|${p.code.code}`)),
+    ...(record.plannedFollowUps ? { plannedFollowUps: record.plannedFollowUps.filter((f) => !f.keptFromParents) } : {}),
+    ...messages,
   };
 }
 

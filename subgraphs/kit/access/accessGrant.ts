@@ -97,7 +97,8 @@ const grantSchema = z.object({
     grounds: z.array(
       z.union([
         z.object({ kind: z.enum(['GP_LIST', 'MUNICIPAL_SERVICE', 'HOSPITAL_EPISODE']), orgNumber: org }),
-        z.object({ kind: z.enum(['EMERGENCY', 'OWN_RECORD', 'PARENTAL_RESPONSIBILITY']) }),
+        z.object({ kind: z.enum(['EMERGENCY', 'OWN_RECORD']) }),
+        z.object({ kind: z.literal('PARENTAL_RESPONSIBILITY'), childMayKeep: z.literal(true).optional() }),
         z.object({ kind: z.literal('POWER_OF_ATTORNEY'), grantId: z.string().max(100), scopes: z.array(z.enum(['READ', 'MESSAGE', 'BLOCK'])).max(3) }),
       ]),
     ),

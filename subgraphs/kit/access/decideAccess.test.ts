@@ -4,7 +4,7 @@ import type { Identity, PersonnelIdentity } from '../../../lib/identity';
 import type { SourceOutcome } from '../outcomes';
 import type { SourceInfo } from '../SourceDirectory';
 import { blockDenies, documentBlocked } from './blocks';
-import { citizenMay, gpRecordForReader, grantsHealthData, referralHidden } from './AccessDecision';
+import { citizenMay, gpRecordForReader, grantsHealthData, parentOfChildWhoMayKeep, readsAsParent, referralHidden } from './AccessDecision';
 import { decideAccess, routingOf, yearsBefore, type AccessFacts } from './decideAccess';
 import { recordLookbackYears } from './decider';
 
@@ -177,9 +177,13 @@ describe('decideAccess', () => {
 
     it('reads for a child under 16 with parental responsibility, and not from the 16th birthday', () => {
       expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04'), representation: ok(null), today }))).toEqual(expect.objectContaining({ grounds: [{ kind: 'PARENTAL_RESPONSIBILITY' }], refusal: null }));
-      // Fail closed from 12 until every record system carries what a child kept from the parents (PARENTAL_AGE_LIMIT).
-      expect(decideAccess(facts({ reader: acting(NIN), person: child('2014-11-02'), representation: ok(null), today })).grounds).toEqual([{ kind: 'PARENTAL_RESPONSIBILITY' }]);
-      expect(decideAccess(facts({ reader: acting(NIN), person: child('2014-11-01'), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
+      // From her 12th birthday she may keep entries from the parents: the ground says so (parentOfChildWhoMayKeep).
+      const eleven = decideAccess(facts({ reader: acting(NIN), person: child('2014-11-02'), representation: ok(null), today }));
+      expect([eleven.grounds, parentOfChildWhoMayKeep(eleven)]).toEqual([[{ kind: 'PARENTAL_RESPONSIBILITY' }], false]);
+      const twelve = decideAccess(facts({ reader: acting(NIN), person: child('2014-11-01'), representation: ok(null), today }));
+      expect([twelve.grounds, parentOfChildWhoMayKeep(twelve), readsAsParent(twelve)]).toEqual([[{ kind: 'PARENTAL_RESPONSIBILITY', childMayKeep: true }], true, true]);
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-02'), representation: ok(null), today })).grounds).toEqual([{ kind: 'PARENTAL_RESPONSIBILITY', childMayKeep: true }]);
+      expect(decideAccess(facts({ reader: acting(NIN), person: child('2010-11-01'), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
       expect(decideAccess(facts({ reader: acting(NIN), person: child('2018-03-04', ['05864538616']), representation: ok(null), today })).refusal).toBe('NOT_REPRESENTED');
     });
 
@@ -215,6 +219,30 @@ describe('decideAccess', () => {
       expect([shown.consultations.map((c) => c.id), shown.prescriptions.length, shown.problems.map((p) => p.code.code)]).toEqual([['c1'], 0, ['R96']]);
       const herself = decideAccess(facts({ reader: { kind: 'CITIZEN', role: 'CITIZEN', issuer: 't', pid: NIN, represents: null, purpose: 'PATRQT', emergencyReason: null } }));
       expect(gpRecordForReader(herself, record)).toBe(record);
+    });
+
+    it('for a child of 12-15 also leaves out marked referrals and planned consultations, and the messages nothing marks', () => {
+      const message = { id: 'm1', conversationRef: 'm1', inReplyTo: null, kind: 'QUESTION', sentAt: '2026-03-01T10:00:00Z', subject: 's', text: 't' };
+      const record = {
+        consultations: [],
+        problems: [],
+        prescriptions: [],
+        referrals: [
+          { id: 'r1', date: '2026-03-01', toOrgNumber: null, toDepartment: 'Barnepoliklinikk', reason: null, text: null, hprNumber: null },
+          { id: 'r2', date: '2026-03-02', toOrgNumber: null, toDepartment: 'Gynekologisk poliklinikk', reason: null, text: null, hprNumber: null, keptFromParents: true },
+        ],
+        plannedFollowUps: [
+          { id: 'f1', kind: 'FOLLOW_UP', time: '2027-01-01T10:00:00Z', title: 'Astmakontroll', service: null, status: 'PLANNED', deadline: null, referralId: null, hprNumber: null },
+          { id: 'f2', kind: 'FOLLOW_UP', time: '2027-01-02T10:00:00Z', title: 'Kontroll', service: null, status: 'PLANNED', deadline: null, referralId: null, hprNumber: null, keptFromParents: true },
+        ],
+        messages: [message],
+      } as unknown as GpRecordModel;
+      const teen = decideAccess(facts({ reader: acting(NIN), person: child('2012-05-05'), representation: ok(null), today }));
+      const shown = gpRecordForReader(teen, record);
+      expect([shown.referrals.map((r) => r.id), shown.plannedFollowUps?.map((f) => f.id), shown.messages]).toEqual([['r1'], ['f1'], []]);
+      // A parent of a younger child: what is marked is still left out, the messages stay (nothing is kept before 12).
+      const small = gpRecordForReader(decideAccess(facts({ reader: acting(NIN), person: child('2016-05-05'), representation: ok(null), today })), record);
+      expect([small.referrals.map((r) => r.id), small.messages?.length]).toEqual([['r1'], 1]);
     });
   });
 

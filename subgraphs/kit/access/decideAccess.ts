@@ -48,11 +48,11 @@ export function ageOn(birthDate: string, day: string): number {
 }
 
 /**
- * Parents act for a child until she is 16 (pbrl § 3-4), minus what a child from 12 keeps from them. Until every
- * connected record system carries that mark through its adapter (the GP systems' extract and the dispensations do not
- * yet), the graph fails closed: parents read for children under 12 only.
+ * Parents act for a child until she is 16 (pbrl § 3-4), minus what a child from 12 (CHILD_MAY_KEEP_FROM) keeps from
+ * them: the sources that mark such entries are filtered, the others withheld from the parent (parentOfChildWhoMayKeep).
  */
-export const PARENTAL_AGE_LIMIT = 12;
+export const PARENTAL_AGE_LIMIT = 16;
+export const CHILD_MAY_KEEP_FROM = 12;
 
 /**
  * A citizen acting for someone else: for a child under 16 she has parental responsibility for (the population
@@ -62,8 +62,9 @@ export const PARENTAL_AGE_LIMIT = 12;
  */
 function decideRepresentation(facts: AccessFacts, reader: Extract<Identity, { kind: 'CITIZEN' }>): { grounds: Ground[]; refusal: Refusal | null } {
   const person = facts.person.ok ? facts.person.value : undefined;
-  if (person && !person.deceasedDate && person.birthDate && ageOn(person.birthDate, facts.today) < PARENTAL_AGE_LIMIT && (person.parentalResponsibility ?? []).includes(reader.pid)) {
-    return { grounds: [{ kind: 'PARENTAL_RESPONSIBILITY' }], refusal: null };
+  const age = person?.birthDate ? ageOn(person.birthDate, facts.today) : null;
+  if (person && !person.deceasedDate && age !== null && age < PARENTAL_AGE_LIMIT && (person.parentalResponsibility ?? []).includes(reader.pid)) {
+    return { grounds: [{ kind: 'PARENTAL_RESPONSIBILITY', ...(age >= CHILD_MAY_KEEP_FROM ? { childMayKeep: true as const } : {}) }], refusal: null };
   }
   const grants = facts.representation;
   if (grants?.ok) {
