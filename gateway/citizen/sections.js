@@ -12,12 +12,17 @@ import * as words from './text.js';
 
 const PROTECTED_NOTE = 'De kunne fortalt hvor du bor, og du har strengt fortrolig adresse.';
 
+/** Why a part of a 12–15-year-old's record is not shown to her parent (WITHHELD_FROM_PARENTS). */
+const WITHHELD_TEXT =
+  'Fra barnet fyller 12 år, kan det holde opplysninger unna foreldrene (pasient- og brukerrettighetsloven § 3-4). Systemene som har denne delen av journalen, viser ikke hva barnet har holdt unna, så den vises ikke for deg. Barnet selv eller helsetjenesten kan fortelle mer.';
+
 /**
  * Why a whole part is missing (the field is null), in words.
  * @param {GraphQLError | undefined} error
  * @param {string} what «hvem som har ansvar for deg»
  */
 export function missingPart(error, what) {
+  if (error?.extensions?.code === 'WITHHELD_FROM_PARENTS') return h('p', { class: 'notice' }, h('strong', {}, 'Vises ikke for foreldre. '), WITHHELD_TEXT);
   if (error?.extensions?.code === 'FORBIDDEN') {
     return h('p', { class: 'notice' }, h('strong', {}, 'Vises ikke. '), `Du har ikke tilgang til ${what} her.`);
   }
@@ -32,6 +37,7 @@ export function missingPart(error, what) {
 export function partialNote(errors, path) {
   const trouble = errorsUnder(errors, path).filter((e) => e.extensions?.code !== 'FORBIDDEN');
   if (trouble.length === 0) return null;
+  if (trouble.every((e) => e.extensions?.code === 'WITHHELD_FROM_PARENTS')) return h('p', { class: 'notice' }, h('strong', {}, 'Noe vises ikke for foreldre. '), WITHHELD_TEXT);
   return h(
     'p',
     { class: 'notice' },
