@@ -72,6 +72,8 @@ export const DRUGS = {
   // 5 mg is the lowest strength: no reduction.
   amlodipine: drug('C08CA01', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),
   metoprolol: drug('C07AB02', '50 mg', 'depottablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '25 mg' }),
+  // Only where a hospital switches a patient's beta-blocker at discharge (Shape.dischargeSwitch): no condition draws it.
+  bisoprolol: drug('C07AB07', '5 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '2,5 mg' }),
   atorvastatin: drug('C10AA05', '20 mg', 'tablett, filmdrasjert', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '10 mg' }),
   furosemide: drug('C03CA01', '40 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }, { strength: '20 mg' }),
   spironolactone: drug('C03DA01', '25 mg', 'tablett', { amount: 1, unit: 'tablett', timesPerDay: 1 }),

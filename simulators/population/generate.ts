@@ -15,6 +15,7 @@ import {
   buildSummaryRecord,
   type AddedDrug,
   type CareTranscription,
+  type DischargeSwitch,
   type FixedConsultation,
   type KeptFromParentsShape,
   type Truth,
@@ -59,6 +60,12 @@ export interface Shape {
   blockPractitioner?: string;
   /** Medicines added without a draw, each recorded only by the systems it names (see AddedDrug). */
   addedDrugs?: AddedDrug[];
+  /**
+   * Medicines the hospital switched within their class at the last discharge (its formulary's choice), on its own
+   * discharge list only: the GP's list and the dispensations keep the old one, so the merged list shows both (a
+   * therapeutic duplication, issue 17). No draw and no id: the discharge entry keeps its id.
+   */
+  dischargeSwitch?: DischargeSwitch[];
   /**
    * The care team and what is planned, where a demo's story needs them (coordination.ts): for a demo shape only
    * what is given here is planned; everyone else gets what their own draws (never the population's) give.
@@ -161,6 +168,8 @@ export const DEMO_SHAPES: Shape[] = [
     demo: 'criticalInfo', givenName: 'Egil', familyName: 'Rønning', age: 67, sex: 'male', municipality: '5001', officeHerId: '82112',
     conditions: ['angina', 'atrialFibrillation'], drugChoice: { atrialFibrillation: 1 }, care: 'none',
     episodes: [{ key: 'heartAttack', daysAgo: 400 }], allergies: [3, 4], implants: ['mechanical-valve'],
+    // The cardiology ward switched metoprolol to bisoprolol at discharge; his GP renews metoprolol: two beta-blockers.
+    dischargeSwitch: [{ drug: 'metoprolol', to: 'bisoprolol', note: 'Byttet fra metoprolol til bisoprolol ved utskrivning.' }],
     // INR control at the GP; his GP's referral about angina was accepted, with a deadline and an appointment.
     coordination: {
       gpFollowUp: { inDays: 6, time: '08:40', reason: 'K78', text: 'INR-kontroll (warfarin).' },

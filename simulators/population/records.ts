@@ -129,6 +129,14 @@ export interface CareTranscription {
   dose?: Partial<DoseSpec>;
 }
 
+/** A medicine the hospital switched to another of its class at the last discharge (see Shape.dischargeSwitch). */
+export interface DischargeSwitch {
+  drug: DrugKey;
+  to: DrugKey;
+  /** Why, as the discharging doctor wrote it. */
+  note: string;
+}
+
 /** An added medicine as prescribed, with who prescribed it and when. */
 function addedUse(t: Truth, added: AddedDrug, id: string): MedicationUse | null {
   if (!t.lastDischarge) return null;
@@ -407,12 +415,20 @@ function dischargeMedications(t: Truth, dischargeDate: string, last: boolean, do
       t.changes.stopped = { atc: stopAtc, date: dischargeDate, note: `Seponert ved utskrivning: ${reason}.` };
     }
   }
-  const list = active.map((m) => applyChanges(t, { ...m, id: world.id('ms'), hprNumber: doctor.hprNumber, dose: { ...m.dose } }, dischargeDate));
+  const list = active.map((m) => switched(t, last, applyChanges(t, { ...m, id: world.id('ms'), hprNumber: doctor.hprNumber, dose: { ...m.dose } }, dischargeDate)));
   if (!last) return list;
   t.lastDischarge = { date: dischargeDate, hprNumber: doctor.hprNumber };
   // Medicines the hospital started at this discharge: on its own list, and (for a demo shape) nowhere else yet.
   const started = addedFor(t, 'hospital').filter((a) => a.startedBy === 'hospital');
   return [...list, ...started.map((a) => addedUse(t, a, world.id('ms'))).filter((m): m is MedicationUse => m !== null)];
+}
+
+/** The discharge entry as the hospital switched it (Shape.dischargeSwitch), on the last discharge only; no draw, same id. */
+function switched(t: Truth, last: boolean, m: MedicationUse): MedicationUse {
+  const change = last ? t.shape.dischargeSwitch?.find((c) => DRUGS[c.drug].atc === m.atc) : undefined;
+  if (!change) return m;
+  const to = DRUGS[change.to];
+  return { ...m, atc: to.atc, name: to.name, strength: to.strength, form: to.form, dose: { ...to.dose }, note: change.note };
 }
 
 /** A record as a system that has read the last discharge summary holds it. */
