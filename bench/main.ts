@@ -17,7 +17,7 @@ import { getPopulation } from '../simulators/population';
 import { BenchClient, expectClean, type InstanceStats } from './client';
 import { closedLoop, p50, p95, type LoadResult } from './load';
 import { cpuMs, pssMb, rssByProcess, stealMs } from './processStats';
-import { aliases, SUMMARY, TYPENAME, WORKLIST } from './queries';
+import { aliases, SUMMARY, SUMMARY_WITH_WARNINGS, TYPENAME, WORKLIST } from './queries';
 import { printReport, type Target } from './report';
 
 interface Options {
@@ -75,9 +75,9 @@ async function start(options: Options, cache: 'on' | 'off', redisUrl: string): P
 }
 
 /** Summaries from `clients` loops for a while or a number of requests, cycling through `patients`. */
-function summaries(client: BenchClient, patients: readonly string[], clients: number, limit: { seconds: number } | { total: number }, url?: string) {
+function summaries(client: BenchClient, patients: readonly string[], clients: number, limit: { seconds: number } | { total: number }, url?: string, query = SUMMARY) {
   return closedLoop(clients, limit, async (i) => {
-    const answer = await client.query(SUMMARY, { nin: patients[i % patients.length] }, url);
+    const answer = await client.query(query, { nin: patients[i % patients.length] }, url);
     const ok = answer.status === 200 && !answer.body.errors;
     return { ok, ...(ok ? {} : { failure: `HTTP ${answer.status} ${JSON.stringify(answer.body.errors?.[0] ?? '').slice(0, 300)}` }) };
   });
@@ -177,6 +177,26 @@ async function main(): Promise<void> {
     }
     const cpuPer = (w: keyof typeof cpu) => cpu[w].ms / cpu[w].requests;
 
+    // (h): what decision support adds to a warm summary: every process's CPU and the latency, with and without
+    // `clinicalWarnings` and each medicine's warnings; alternated, so drift hits both alike.
+    log('(h) warnings: warm summaries with and without decision support, 2 × 150 each, 8 clients…');
+    const warnings = { without: { ms: 0, requests: 0, failed: 0, latency: [] as number[] }, with: { ms: 0, requests: 0, failed: 0, latency: [] as number[] } };
+    for (let round = 0; round < 2; round++) {
+      for (const which of ['without', 'with'] as const) {
+        const pids = Object.entries(a.pids()).filter(([n]) => n !== 'baseline-gateway');
+        const before = pids.map(([, pid]) => cpuMs(pid));
+        const result = await summaries(client, WARM, 8, { total: 150 }, a.gatewayUrl, which === 'with' ? SUMMARY_WITH_WARNINGS : SUMMARY);
+        warnings[which].ms += pids.reduce((t, [, pid], i) => t + cpuMs(pid) - (before[i] ?? 0), 0);
+        warnings[which].requests += result.requests;
+        warnings[which].failed += result.failed;
+      }
+    }
+    for (const nin of warmPatients.slice(0, 20)) {
+      warnings.without.latency.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
+      warnings.with.latency.push(expectClean(await client.query(SUMMARY_WITH_WARNINGS, { nin }), 'a summary with warnings').ms);
+    }
+    const warningCpu = (w: keyof typeof warnings) => warnings[w].ms / warnings[w].requests;
+
     // (f): resident memory once the load is over.
     await sleep(1000);
     const loaded = rssByProcess(a.pids());
@@ -271,6 +291,8 @@ async function main(): Promise<void> {
     target('f. gateway resident memory after the load', loaded.gateway ?? NaN, 250, (loaded.gateway ?? Infinity) <= 250, 'MB');
     target('f. gateway + subgraphs resident memory after the load', sum(loaded), 700, sum(loaded) <= 700, 'MB');
     target('g. { __typename } during a 150-alias request', small.ms, 100, small.ms <= 100 && small.status === 200, 'ms');
+    const warningRatio = warningCpu('with') / warningCpu('without');
+    target('h. CPU per warm summary, all processes, with warnings ÷ without (≤ 1.10)', warningRatio, 1.1, warningRatio <= 1.1 && warnings.with.failed === 0, '×');
 
     Object.assign(raw, {
       latencyMs: L,
@@ -279,6 +301,12 @@ async function main(): Promise<void> {
       nodeFlags: options.nodeFlags ?? NODE_FLAGS,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg().map(round) },
       seconds: round((Date.now() - started) / 1000),
+      warnings: {
+        note: 'the warm summary with `clinicalWarnings` and each medicine\'s `warnings`, against the same summary without; CPU summed over every process',
+        cpuMsPerSummary: { without: round(warningCpu('without')), with: round(warningCpu('with')) },
+        failed: { without: warnings.without.failed, with: warnings.with.failed },
+        warmMs: { without: summaryOf(warnings.without.latency), with: summaryOf(warnings.with.latency) },
+      },
       summary: {
         legacyCallsPerSummary: perSummary,
         coldMs: summaryOf(cold),

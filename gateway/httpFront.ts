@@ -5,6 +5,7 @@ import { metricsEndpoint } from '../lib/metricsEndpoint';
 import type { SubgraphName } from '../lib/subgraphs';
 import { authenticate } from './auth/authenticate';
 import { configuredIssuers, type Issuer } from './auth/issuers';
+import { cdsHooksRouter } from './cdsHooks';
 import { changeNoticeRelay } from './changeNoticeRelay';
 import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
 import { checkSubgraphs, unreadySubgraphs } from './health';
@@ -73,6 +74,8 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
       .json({ status, gateway: 'up', engine: options.engine, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
   });
   app.get('/metrics', metricsEndpoint());
+  // CDS Hooks 2.0: decision support for EHRs, computed by the graph with the caller's token (gateway/cdsHooks.ts).
+  app.use(cdsHooksRouter(issuers, logger));
   // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an

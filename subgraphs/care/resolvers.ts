@@ -5,6 +5,7 @@ import { accessOf } from '../kit/access/itemAccess';
 import { consentInForce, decidePlanConsent, type PlanConsentDecision } from '../kit/access/planConsent';
 import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
+import { careServiceFact } from '../kit/cdsFacts';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { noSourceGraphError, recordWithSource, sectorStatuses, sourceGraphError, statusOf, valuesOf, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
@@ -102,6 +103,8 @@ export const resolvers = {
     },
     careMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', source))),
+    careCdsFacts: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) => value.services.map((s) => careServiceFact(s, source))),
     careTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       allValues(await allCareOutcomes(p, ctx)).flatMap(({ value, source }) =>
         value.services.flatMap((s) => {

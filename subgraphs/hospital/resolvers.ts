@@ -6,6 +6,7 @@ import { documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import { forbidden } from '../kit/access/rules';
+import { hospitalLabFacts, labResultFact } from '../kit/cdsFacts';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { noSourceGraphError, sectorStatuses, sourceGraphError, type SectorOutcome, type SourceOutcome } from '../kit/outcomes';
@@ -164,6 +165,14 @@ export const resolvers = {
     },
     hospitalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => value.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', source))),
+    /** The laboratories' results and the readable hospital records' own, without those of encounters a block hides. */
+    hospitalCdsFacts: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
+      const [labs, hospitals] = await Promise.all([labOutcome(p, ctx), hospitalOutcome(p, ctx)]);
+      return [
+        ...labs.routed.flatMap((o) => (o.ok && o.value ? o.value.results.map((r) => labResultFact(r, o.source)) : [])),
+        ...readable(hospitals, ctx).flatMap(({ value, source }) => hospitalLabFacts(value, source, ctx.access.identity)),
+      ];
+    },
     hospitalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => [
       ...labEvents((await labOutcome(p, ctx)).routed),
       ...readable(await hospitalOutcome(p, ctx), ctx).flatMap(({ value, source }) => {

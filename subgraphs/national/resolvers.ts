@@ -2,6 +2,7 @@ import type { SummaryRecordModel } from '../../adapters/model';
 import { placesProtected, summaryRecordForReader, type AccessDecision } from '../kit/access/AccessDecision';
 import { inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf } from '../kit/access/placement';
+import { criticalInformationFact } from '../kit/cdsFacts';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '../kit/outcomes';
@@ -61,6 +62,8 @@ export const resolvers = {
       const decision = await ctx.access.decisionFor(p);
       return valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => dispensedEntries(value, source, decision));
     },
+    nationalCdsFacts: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
+      valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => value.criticalInformation.map((c) => criticalInformationFact(c, source))),
     nationalTimelineEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const hidePlaces = placesProtected(await ctx.access.decisionFor(p));
       return valuesOf(await nationalOutcome(p, ctx)).flatMap(({ value, source }) => [

@@ -13,6 +13,8 @@ import { withAccess } from '../kit/access/itemAccess';
 import type { CareTeamEntry, UpcomingEntry } from '../kit/coordination';
 import { practitionerRef } from '../kit/provenance';
 import { mergeCareTeam, mergeUpcoming } from './coordination';
+import type { CdsFact } from '../kit/cdsFacts';
+import { itemWarnings, warningsOf, type ProposedMedication, type WarningFacts } from './warnings';
 
 /**
  * Record subgraph: the one-record views. It calls no legacy system; the gateway hands it each sector's
@@ -30,7 +32,8 @@ type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, Sour
   Partial<Record<`${Exclude<Prefix, 'registry'>}MedicationEntries`, MedicationEntry[] | null>> &
   Partial<Record<`${Prefix}TimelineEvents`, TimelineEvent[] | null>> &
   Partial<Record<'registryCareTeam' | 'careCareTeam' | 'hospitalCareTeam', CareTeamEntry[] | null>> &
-  Partial<Record<'careUpcoming' | 'gpUpcoming' | 'hospitalUpcoming', UpcomingEntry[] | null>>;
+  Partial<Record<'careUpcoming' | 'gpUpcoming' | 'hospitalUpcoming', UpcomingEntry[] | null>> &
+  Partial<Record<'nationalCdsFacts' | 'hospitalCdsFacts' | 'careCdsFacts', CdsFact[] | null>> & { birthDate?: string | null; sex?: string | null; deceasedDate?: string | null };
 
 /** Each sector's statuses; a sector whose subgraph did not answer gets one UNAVAILABLE status of its own. */
 function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
@@ -75,6 +78,33 @@ const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
 const CARE_TEAM_SECTORS = ['registry', 'care', 'hospital'] as const;
 const UPCOMING_SECTORS = ['care', 'gp', 'hospital'] as const;
 const ALL_SECTORS: readonly Prefix[] = SECTOR_NAMES.map((name) => SECTORS[name].fieldPrefix);
+/** The sectors decision support reads: the medicines' and the registry (age, death), with their facts. */
+const WARNING_SECTORS = ['registry', ...MEDICATION_SECTORS] as const;
+
+const ATC = /^[A-Z][0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?$/;
+
+/** Proposed orders: at most 50, each with an id and a valid ATC code (BAD_USER_INPUT names the argument). */
+function checkProposed(proposed: readonly ProposedMedication[]): void {
+  const bad = (argument: string, message: string) => graphError('BAD_USER_INPUT', message, { argument });
+  if (proposed.length > 50) throw bad('proposed', '`proposed` takes at most 50 orders');
+  proposed.forEach((p, i) => {
+    if (!p.id.trim() || p.id.length > 64) throw bad(`proposed[${i}].id`, 'An order id is 1 to 64 characters');
+    if (!ATC.test(p.atc.trim().toUpperCase())) throw bad(`proposed[${i}].atc`, 'Not an ATC code (for example `M01AE01`, or a class such as `M01A`)');
+    if (!p.name.trim() || p.name.length > 200) throw bad(`proposed[${i}].name`, 'A name is 1 to 200 characters');
+  });
+}
+
+/** What the warnings rest on, from what the gateway handed over. */
+function warningFacts(p: PatientRep): WarningFacts {
+  return {
+    entries: MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []),
+    facts: [...(p.nationalCdsFacts ?? []), ...(p.hospitalCdsFacts ?? []), ...(p.careCdsFacts ?? [])],
+    birthDate: p.birthDate,
+    sex: p.sex,
+    deceasedDate: p.deceasedDate,
+    statuses: statuses(p, WARNING_SECTORS),
+  };
+}
 
 export const resolvers = {
   Patient: {
@@ -82,7 +112,14 @@ export const resolvers = {
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
       reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
-      return mergeMedications(entries, { includeStopped: args.includeStopped ?? true });
+      const warnings = warningsOf(warningFacts(p), todayInOslo());
+      return mergeMedications(entries, { includeStopped: args.includeStopped ?? true }).map((item) => ({ ...item, warnings: itemWarnings(warnings, item) }));
+    },
+    /** Decision support over the whole record (record/warnings.ts, record/cds): a missing source is named at this path. */
+    clinicalWarnings: (p: PatientRep, args: { proposed?: ProposedMedication[] | null }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      checkProposed(args.proposed ?? []);
+      reportMissing('decision support', statuses(p, WARNING_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      return warningsOf(warningFacts(p), todayInOslo(), args.proposed ?? []);
     },
     timeline: (p: PatientRep, args: TimelineArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkArguments('Patient', 'timeline', { ...args });
