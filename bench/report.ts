@@ -18,6 +18,7 @@ interface Figures {
   throughput?: { cacheOn: Throughput; cacheOff: Throughput };
   cpu?: { oursMsPerSummary: number; baselineMsPerSummary: number; msPerSummaryByProcess: Record<string, number> };
   memoryMb?: { idle: Record<string, number>; afterLoad: Record<string, number>; pssAfterLoad: Record<string, number>; gatewayAndSubgraphsAfterLoad: { rss: number; pss: number } };
+  warnings?: { cpuMsPerSummary: { without: number; with: number }; warmMs: { without: Sample; with: Sample } };
   aliases?: { smallQueryMs: number; aliasRequest: { ms: number; status: number; code: unknown } };
 }
 
@@ -65,6 +66,15 @@ export function printReport(targets: Target[], raw: Record<string, unknown>): vo
     lines.push('', `Gateway CPU per summary: ours ${f.cpu.oursMsPerSummary} ms, plain @apollo/gateway ${f.cpu.baselineMsPerSummary} ms`);
     const rest = Object.entries(f.cpu.msPerSummaryByProcess).filter(([n]) => n !== 'baseline-gateway');
     lines.push(`  every process, per summary through ours: ${rest.map(([n, ms]) => `${n} ${ms}`).join(', ')} (ms)`);
+  }
+  if (f.warnings) {
+    const w = f.warnings;
+    lines.push(
+      '',
+      'Decision support (h): warm summary without / with clinicalWarnings and each medicine\'s warnings',
+      `  CPU, every process  ${pad(w.cpuMsPerSummary.without, 7)} / ${pad(w.cpuMsPerSummary.with, 7)} ms per summary`,
+      `  latency p50         ${pad(w.warmMs.without.p50, 7)} / ${pad(w.warmMs.with.p50, 7)} ms`,
+    );
   }
   if (f.memoryMb) {
     const m = f.memoryMb;
