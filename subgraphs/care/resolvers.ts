@@ -29,11 +29,13 @@ interface PatientRef {
 
 const SECTOR = 'MUNICIPAL_CARE' as const;
 
+/** The care systems mark nothing a child kept from her parents: withheld from a parent of a child aged 12–15. */
+const CARE_WITHHELD = withheldFromParents(SECTOR, 'municipal-care', 'municipal care record (and the individual plan)');
+
 /** The record, from the instance the patient's municipality (in the access grant) names. */
 async function careOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<CareRecordModel>> {
   const decision = await ctx.access.decisionFor(p);
-  // The care systems mark nothing a child kept from her parents: withheld from a parent of a child aged 12–15.
-  if (parentOfChildWhoMayKeep(decision)) return { none: withheldFromParents(SECTOR, 'municipal-care', 'municipal care record (and the individual plan)') };
+  if (parentOfChildWhoMayKeep(decision)) return { none: CARE_WITHHELD };
   const m = decision.routing.municipality;
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, 'municipal-care', 'The patient has no municipality of residence') };
@@ -94,8 +96,8 @@ export const resolvers = {
      */
     earlierCareRecords: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<(CareRecordParent | Error)[]> => {
       const decision = await ctx.access.decisionFor(p);
-      const today = await careOutcome(p, ctx);
-      if ('none' in today && today.none.state === 'WITHHELD') throw noSourceGraphError(today.none);
+      // Withheld with today's from a parent of a child aged 12–15 (decided without waiting for today's read).
+      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(CARE_WITHHELD);
       return (await earlierCareOutcomes(p, ctx)).flatMap((o): (CareRecordParent | Error)[] => {
         if (!o.ok) return [sourceGraphError(o)];
         return o.value ? [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source))] : [];
