@@ -59,6 +59,10 @@ function proposedItem(p: ProposedMedication): MedicationListItem {
   return { atc: entry.atc, name: p.name, status: 'ACTIVE', entries: [entry], sources: [provenance], discrepancies: [], hasDiscrepancy: false };
 }
 
+/**
+ * The engine's input. Every optional value is read as `?? null`: a gateway engine may hand over a required field's null
+ * as absent (Hive's router leaves nulls out of @requires representations).
+ */
 function engineInput(facts: WarningFacts, today: string, medications: readonly MedicationListItem[]): ClinicalWarningsInput {
   const population = facts.statuses.find((s) => s.system === 'population-register');
   return {
@@ -70,15 +74,15 @@ function engineInput(facts: WarningFacts, today: string, medications: readonly M
         id: f.id,
         type: (f.type ?? 'OTHER') as 'ALLERGY' | 'IMPLANT' | 'ANAESTHESIA_COMPLICATION' | 'OTHER',
         text: f.text ?? '',
-        atc: f.atc,
-        reaction: f.reaction,
+        atc: f.atc ?? null,
+        reaction: f.reaction ?? null,
         severity: (f.severity ?? null) as 'MILD' | 'MODERATE' | 'SEVERE' | null,
-        recorded: f.time,
+        recorded: f.time ?? null,
         verified: f.verified ?? false,
         recordedByHpr: null,
         provenance: f.provenance,
       })),
-    labResults: facts.facts.flatMap((f) => (f.kind === 'LAB_RESULT' && f.code && f.time ? [{ id: f.id, time: f.time, code: f.code, value: f.value, unit: f.unit, provenance: f.provenance }] : [])),
+    labResults: facts.facts.flatMap((f) => (f.kind === 'LAB_RESULT' && f.code && f.time ? [{ id: f.id, time: f.time, code: f.code, value: f.value ?? null, unit: f.unit ?? null, provenance: f.provenance }] : [])),
     person: {
       birthDate: facts.birthDate ?? null,
       sex: facts.sex === 'FEMALE' || facts.sex === 'MALE' ? facts.sex : null,
@@ -86,7 +90,7 @@ function engineInput(facts: WarningFacts, today: string, medications: readonly M
       provenance: population ? { sourceId: population.sourceId, system: population.system, sector: population.sector, organisation: population.organisation ?? 'Folkeregisteret', recordId: null } : null,
     },
     careServices: facts.facts.flatMap((f) =>
-      f.kind === 'CARE_SERVICE' && f.time ? [{ id: f.id, type: f.type as ClinicalWarningsInput['careServices'][number]['type'], description: f.text, start: f.time, end: f.end, provenance: f.provenance }] : [],
+      f.kind === 'CARE_SERVICE' && f.time ? [{ id: f.id, type: f.type as ClinicalWarningsInput['careServices'][number]['type'], description: f.text ?? null, start: f.time, end: f.end ?? null, provenance: f.provenance }] : [],
     ),
     missingSources: missingSourcesFrom(facts.statuses),
   };
