@@ -91,3 +91,15 @@ describe('Oslo wall-clock time with its offset', () => {
     expect(() => utcToOsloOffsetDateTime('not a time')).toThrow(RangeError);
   });
 });
+
+describe('the wall clock from the remembered offset', () => {
+  it('is what Intl says, minute by minute across both changes of 2026, and second by second near them', () => {
+    const intl = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    const viaIntl = (ms: number) => intl.format(new Date(ms)).replace(' ', 'T');
+    for (const change of ['2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z']) {
+      const at = Date.parse(change);
+      for (let ms = at - 3 * 3_600_000; ms <= at + 3 * 3_600_000; ms += 60_000) expect([ms, utcToOsloLocal(new Date(ms))]).toEqual([ms, viaIntl(ms)]);
+      for (let ms = at - 5_000; ms <= at + 5_000; ms += 999) expect([ms, utcToOsloLocal(new Date(ms))]).toEqual([ms, viaIntl(ms)]);
+    }
+  });
+});

@@ -37,9 +37,18 @@ export function accessGrantSecret(): Buffer {
   return secret;
 }
 
-/** One subgraph's own key for grants, derived from the master secret. */
+const derived = new WeakMap<Buffer, Map<SubgraphName, Buffer>>();
+
+/**
+ * One subgraph's own key for grants, derived from the master secret. Derived once per master and subgraph: the person
+ * subgraph signs a grant for every subgraph on every request, and HKDF was its largest single cost in the profile.
+ */
 export function audienceKey(master: Buffer, audience: SubgraphName): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `patient-graph access grant for ${audience}`, 32));
+  let keys = derived.get(master);
+  if (!keys) derived.set(master, (keys = new Map()));
+  let key = keys.get(audience);
+  if (!key) keys.set(audience, (key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `patient-graph access grant for ${audience}`, 32))));
+  return key;
 }
 
 /**
