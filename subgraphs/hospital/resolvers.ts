@@ -2,7 +2,7 @@ import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'grap
 import type { HospitalRecordModel, LabResultsModel } from '../../adapters/model';
 import { parentOfChildWhoMayKeep, referralHidden, REFUSAL_TEXT, routedMunicipalities, type AccessDecision } from '../kit/access/AccessDecision';
 import { careTeamEntry, placeVisible, referralItem, upcomingEntry } from '../kit/coordination';
-import { documentBlocked, recordBlocked } from '../kit/access/blocks';
+import { blockedEncounters, documentBlocked, recordBlocked } from '../kit/access/blocks';
 import { accessOf, inheritAccess, withAccess, type WithAccess } from '../kit/access/itemAccess';
 import { itemAccessOf, revealToOwnOrganisation, sourceFor } from '../kit/access/placement';
 import { forbidden } from '../kit/access/rules';
@@ -133,14 +133,6 @@ function hiddenDepartments(record: HospitalRecordModel, reader: SubgraphContext[
   return new Set(record.encounters.filter((e) => hidden.has(e.id) && e.department).map((e) => e.department as string));
 }
 
-/**
- * The encounters a block reaches for this reader: those of the documents blocked for them. Their diagnoses,
- * lab results and timeline events go with them (documentContent), so the note cannot be read back from
- * what it was about.
- */
-function blockedEncounters(record: HospitalRecordModel, reader: SubgraphContext['access']['identity']): Set<string> {
-  return new Set(record.documents.flatMap((d) => (d.encounterId && documentBlocked(d.id, record.blocks, reader) ? [d.encounterId] : [])));
-}
 
 export const resolvers = {
   Patient: {

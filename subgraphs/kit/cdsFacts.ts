@@ -1,6 +1,6 @@
 import type { CareRecordModel, Coding, HospitalRecordModel, LabResultsModel, SummaryRecordModel } from '../../adapters/model';
 import type { Identity } from '../../lib/identity';
-import { documentBlocked } from './access/blocks';
+import { blockedEncounters } from './access/blocks';
 import { provenance, type Provenance } from './provenance';
 import type { SourceInfo } from './SourceDirectory';
 
@@ -44,6 +44,6 @@ export function careServiceFact(s: CareRecordModel['services'][number], source: 
  * (the result would tell what the hidden note was about, and a warning built on it would say so).
  */
 export function hospitalLabFacts(record: Pick<HospitalRecordModel, 'documents' | 'blocks' | 'labResults'>, source: SourceInfo, reader: Identity): CdsFact[] {
-  const hidden = new Set(record.documents.flatMap((d) => (d.encounterId && documentBlocked(d.id, record.blocks, reader) ? [d.encounterId] : [])));
+  const hidden = blockedEncounters(record, reader);
   return record.labResults.filter((l) => !l.encounterId || !hidden.has(l.encounterId)).map((l) => labResultFact(l, source));
 }

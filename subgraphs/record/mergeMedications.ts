@@ -54,6 +54,11 @@ export interface ListHolders {
   care: boolean;
 }
 
+/** The items some source has in use (or whose status is unknown): `includeStopped: false`. */
+export function withoutStopped<T extends { status: MedicationListItem['status'] }>(items: readonly T[]): T[] {
+  return items.filter((i) => i.status !== 'STOPPED');
+}
+
 export function mergeMedications(
   entries: readonly MedicationEntry[],
   options: { includeStopped?: boolean; holders?: Partial<ListHolders> } = {},
@@ -68,7 +73,7 @@ export function mergeMedications(
     care: options.holders?.care ?? entries.some((e) => e.kind === 'MUNICIPAL_CARE_LIST' && !earlier(e)),
   };
   const items = [...groups.values()].map((group) => toItem(group, holders));
-  const shown = options.includeStopped === false ? items.filter((i) => i.status !== 'STOPPED') : items;
+  const shown = options.includeStopped === false ? withoutStopped(items) : items;
   return shown.sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.name.localeCompare(b.name, 'nb'));
 }
 

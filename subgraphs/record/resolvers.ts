@@ -5,7 +5,7 @@ import type { SubgraphContext } from '../kit/createSubgraph';
 import { patientReference } from '../kit/entityLimits';
 import type { SourceStatus } from '../kit/outcomes';
 import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
-import { mergeMedications } from './mergeMedications';
+import { mergeMedications, withoutStopped } from './mergeMedications';
 import { buildTimeline, type TimelineArgs } from './timeline';
 import { checkArguments } from '../../lib/argumentRules';
 import { todayInOslo } from '../../lib/osloTime';
@@ -112,14 +112,18 @@ export const resolvers = {
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
       reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
-      const warnings = warningsOf(warningFacts(p), todayInOslo());
-      return mergeMedications(entries, { includeStopped: args.includeStopped ?? true }).map((item) => ({ ...item, warnings: itemWarnings(warnings, item) }));
+      // Merged once: the warnings read the whole list (stopped medicines included), the answer shows what was asked.
+      const merged = mergeMedications(entries, { includeStopped: true });
+      const warnings = warningsOf(warningFacts(p), todayInOslo(), [], merged);
+      const shown = args.includeStopped === false ? withoutStopped(merged) : merged;
+      return shown.map((item) => ({ ...item, warnings: itemWarnings(warnings, item) }));
     },
     /** Decision support over the whole record (record/warnings.ts, record/cds): a missing source is named at this path. */
     clinicalWarnings: (p: PatientRep, args: { proposed?: ProposedMedication[] | null }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkProposed(args.proposed ?? []);
-      reportMissing('decision support', statuses(p, WARNING_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
-      return warningsOf(warningFacts(p), todayInOslo(), args.proposed ?? []);
+      const facts = warningFacts(p);
+      reportMissing('decision support', facts.statuses.filter((s) => FAILED.has(s.state)), info, ctx);
+      return warningsOf(facts, todayInOslo(), args.proposed ?? []);
     },
     timeline: (p: PatientRep, args: TimelineArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkArguments('Patient', 'timeline', { ...args });

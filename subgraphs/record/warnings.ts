@@ -100,23 +100,30 @@ function engineInput(facts: WarningFacts, today: string, medications: readonly M
  * The warnings on the record, with `proposed` checked as if in use (named `proposed:<id>`). The medication list is
  * merged here with stopped items, as the engine wants them (stopped items never warn).
  */
-export function warningsOf(facts: WarningFacts, today: string, proposed: readonly ProposedMedication[] = []): WarningOut[] {
-  const merged = mergeMedications(facts.entries, { includeStopped: true });
-  const known = new Set(merged.map(medicationKey));
-  const byKey = new Map<string, string[]>();
+export function warningsOf(
+  facts: WarningFacts,
+  today: string,
+  proposed: readonly ProposedMedication[] = [],
+  merged: readonly MedicationListItem[] = mergeMedications(facts.entries, { includeStopped: true }),
+): WarningOut[] {
+  const medications = [...merged];
+  const inUse = new Set(merged.map(medicationKey));
+  /** Each proposed medicine's key → the orders' names; `alone`: keys only a proposed order has. */
+  const orders = new Map<string, string[]>();
+  const alone = new Set<string>();
   for (const p of proposed) {
     const item = proposedItem(p);
     const key = medicationKey(item);
-    byKey.set(key, [...(byKey.get(key) ?? []), `proposed:${p.id}`]);
+    orders.set(key, [...(orders.get(key) ?? []), `proposed:${p.id}`]);
     // A medicine already in use is not added twice: its warnings name the order too.
-    if (!known.has(key)) {
-      known.add(key);
-      merged.push(item);
+    if (!inUse.has(key) && !alone.has(key)) {
+      alone.add(key);
+      medications.push(item);
     }
   }
-  return clinicalWarnings(engineInput(facts, today, merged)).map(({ partial, ...w }) => ({
+  return clinicalWarnings(engineInput(facts, today, medications)).map(({ partial, ...w }) => ({
     ...w,
-    medications: w.medications.flatMap((m) => [...(proposed.some((p) => medicationKey(proposedItem(p)) === m && !facts.entries.some((e) => medicationKey(e) === m)) ? [] : [m]), ...(byKey.get(m) ?? [])]),
+    medications: w.medications.flatMap((m) => [...(alone.has(m) ? [] : [m]), ...(orders.get(m) ?? [])]),
     evidence: w.evidence.map((e) => (e.provenance?.system === DRAFT_SYSTEM ? { ...e, provenance: null } : e)),
     partial: partial !== undefined,
     missingSources: (partial?.missingSources ?? []).map((s) => s.sourceId),

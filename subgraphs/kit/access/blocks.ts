@@ -1,4 +1,4 @@
-import type { BlockModel } from '../../../adapters/model';
+import type { BlockModel, HospitalRecordModel } from '../../../adapters/model';
 import type { Identity } from '../../../lib/identity';
 
 /**
@@ -24,4 +24,12 @@ export function recordBlocked(blocks: readonly BlockModel[], reader: Identity): 
 /** Whether the document is blocked for the reader: by a block that names it, or one that covers the whole record. */
 export function documentBlocked(documentId: string, blocks: readonly BlockModel[], reader: Identity): boolean {
   return blocks.some((b) => (b.documentIds === null || b.documentIds.includes(documentId)) && blockDenies(b, reader));
+}
+
+/**
+ * The encounters a block reaches for this reader: those of the documents blocked for them. Their diagnoses, lab results
+ * and timeline events (and the warnings built on them) go with them, so the note cannot be read back from what it was about.
+ */
+export function blockedEncounters(record: Pick<HospitalRecordModel, 'documents' | 'blocks'>, reader: Identity): Set<string> {
+  return new Set(record.documents.flatMap((d) => (d.encounterId && documentBlocked(d.id, record.blocks, reader) ? [d.encounterId] : [])));
 }
