@@ -7,7 +7,7 @@ import { signInternalToken } from '../lib/internalToken';
 import type { Logger } from '../lib/logger';
 import { isConnectionReset, subgraphFetcher } from './subgraphFetcher';
 
-type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+export type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 /** What the person subgraph reports about each access decision it made (keyed by patient pseudonym). */
 export interface ReportedDecision {
@@ -63,16 +63,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * the person subgraph decides: what another subgraph might report is ignored.
    */
   override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
-    const reported = this.name === 'person' ? response.extensions?.accessDecisions : undefined;
-    delete response.extensions?.accessDecisions;
-    if (reported && typeof reported === 'object' && context.accessDecisions) {
-      for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) context.accessDecisions.set(patient, decision);
-      delete response.extensions?.accessDecisions;
-    }
-    const consents = this.name === 'care' ? response.extensions?.planConsents : undefined;
-    delete response.extensions?.planConsents;
-    if (context) keepPlanConsents(context, consents);
-    return response;
+    return takeReports(this.name, response, context);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -89,12 +80,34 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     } catch (error) {
       const e = error as { code?: string; type?: string; message?: string };
       this.logger.warn({ subgraph: this.name, code: e.code ?? e.type, requestId: options.context?.requestId }, 'subgraph unavailable');
-      return {
-        data: nullEntities(options.request.query, options.request.variables),
-        errors: [{ message: `The ${this.name} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name } }],
-      };
+      return unavailable(this.name, options.request);
     }
   }
+}
+
+/**
+ * What a subgraph's answer tells the gateway alone, taken out of it: the access decisions the person subgraph
+ * reports and the plan consents the care subgraph reports, kept in the context for the access log. What any
+ * other subgraph might report is dropped. The same for a subgraph over HTTP and one in the gateway's process.
+ */
+export function takeReports(name: string, response: GatewayGraphQLResponse, context: GatewayContext | undefined): GatewayGraphQLResponse {
+  const reported = name === 'person' ? response.extensions?.accessDecisions : undefined;
+  delete response.extensions?.accessDecisions;
+  if (reported && typeof reported === 'object' && context?.accessDecisions) {
+    for (const [patient, decision] of Object.entries(reported as Record<string, ReportedDecision>)) context.accessDecisions.set(patient, decision);
+  }
+  const consents = name === 'care' ? response.extensions?.planConsents : undefined;
+  delete response.extensions?.planConsents;
+  if (context) keepPlanConsents(context, consents);
+  return response;
+}
+
+/** The answer for a subgraph that could not be reached: its fields null, one SUBGRAPH_UNAVAILABLE error. */
+export function unavailable(name: string, request: { query?: string; variables?: Record<string, unknown> }): GatewayGraphQLResponse {
+  return {
+    data: nullEntities(request.query, request.variables),
+    errors: [{ message: `The ${name} subgraph could not be reached`, extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: name } }],
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { fetch } from 'undici';
 import { instancesOf, type SourcesConfig } from '../lib/config';
 import { checkChangeNotice, memoryNonces, SIGNATURE_HEADER } from '../lib/invalidation';
 import type { Logger } from '../lib/logger';
+import type { LocalSubgraphs } from './health';
 import { subgraphAgent } from './subgraphFetcher';
 
 /**
@@ -12,7 +13,7 @@ import { subgraphAgent } from './subgraphFetcher';
  * and its own in-process memory). 200 when every subgraph has forgotten; 503 CACHE_UNAVAILABLE, naming
  * those that did not, when the source should send the notice again.
  */
-export function changeNoticeRelay(sources: SourcesConfig, subgraphUrls: Record<string, string>, logger: Logger): RequestHandler {
+export function changeNoticeRelay(sources: SourcesConfig, subgraphUrls: Record<string, string>, logger: Logger, local: LocalSubgraphs = new Map()): RequestHandler {
   const instances = new Map(instancesOf(sources).map((i) => [i.id, i]));
   // This gateway takes each notice once; the subgraphs check again, with their own memory (shared in Redis).
   const nonces = memoryNonces();
@@ -27,6 +28,12 @@ export function changeNoticeRelay(sources: SourcesConfig, subgraphUrls: Record<s
     const outcomes = await Promise.all(
       Object.entries(subgraphUrls).map(async ([name, url]) => {
         try {
+          // A subgraph in this process takes the notice directly, with the same checks as over HTTP.
+          const embedded = local.get(name);
+          if (embedded) {
+            const answer = await embedded.takeNotice(req.body, signature);
+            return [name, answer.status === 200 || answer.status === 409] as const;
+          }
           const answer = await fetch(new URL('/cache/invalidate', url), {
             method: 'POST',
             headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature ?? '' },

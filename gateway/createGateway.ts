@@ -15,6 +15,8 @@ import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfi
 import { playgroundRouter } from './playground';
 import { citizenPageRouter } from './citizenPage';
 import { SubgraphDataSource, type GatewayContext } from './SubgraphDataSource';
+import { closeEmbedded, InProcessDataSource } from './embeddedSubgraphs';
+import type { BuiltSubgraph } from '../subgraphs/kit/createSubgraph';
 import { jsonErrors, listen } from '../lib/httpServer';
 import type { AuditStore } from '../lib/audit/AuditStore';
 import { internalSigningKey } from '../lib/internalToken';
@@ -46,6 +48,11 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Subgraphs without which the gateway is not ready; defaults to REQUIRED_SUBGRAPHS, else `person`. */
   requiredSubgraphs?: SubgraphName[];
+  /**
+   * Subgraphs built in this process (gateway/embeddedSubgraphs.ts), called in process instead of over HTTP;
+   * the gateway closes them when it stops.
+   */
+  embedded?: Map<SubgraphName, BuiltSubgraph>;
 }
 
 /**
@@ -59,9 +66,15 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   const { issuers, devIdp } = await identityProviders(logger);
   const signingKey = internalSigningKey();
   const supergraphSdl = readSupergraph();
+  const embedded = options.embedded ?? new Map<SubgraphName, BuiltSubgraph>();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger, signingKey),
+    buildService: ({ name }) => {
+      const local = embedded.get(name as SubgraphName);
+      return local
+        ? new InProcessDataSource(name, local, options.subgraphTimeoutMs ?? 10_000, logger)
+        : new SubgraphDataSource(name, urls[name as SubgraphName] ?? '', options.subgraphTimeoutMs ?? 10_000, logger, signingKey);
+    },
     logger: { debug: () => undefined, info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
     // Plans are cached by operation text, least recently used out first: bounded, so new texts cost time, not memory.
     experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? queryPlanCacheMiB(),
@@ -98,6 +111,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       required: options.requiredSubgraphs ?? requiredSubgraphsFromEnv(),
       corsOrigins,
       engine: 'apollo',
+      embedded,
       logger,
       before: [playgroundRouter(devIdp !== undefined), citizenPageRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
     },
@@ -120,6 +134,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       front.stopping();
       await http.close();
       await server.stop();
+      await closeEmbedded(embedded);
       await persisted.close();
       await options.auditStore.close();
     },

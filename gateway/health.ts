@@ -2,15 +2,25 @@ import axios from 'axios';
 import { ConfigError } from '../lib/config';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 
+/** A subgraph in the gateway's own process (gateway/embeddedSubgraphs.ts): asked directly, not over HTTP. */
+export interface LocalSubgraph {
+  health(): Promise<SubgraphHealthBody>;
+  ready(): boolean;
+  takeNotice(body: unknown, signature: string | undefined): Promise<{ status: number; body: unknown }>;
+}
+export type LocalSubgraphs = ReadonlyMap<string, LocalSubgraph>;
+
 export interface SubgraphHealth {
   name: string;
   status: 'up' | 'down';
   latencyMs: number;
+  /** True for a subgraph in the gateway's own process (EMBEDDED_SUBGRAPHS). */
+  embedded?: boolean;
 }
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
-interface SubgraphHealthBody {
+export interface SubgraphHealthBody {
   sources?: { id?: unknown; breaker?: unknown }[];
   cache?: { store?: unknown; available?: unknown };
 }
@@ -24,7 +34,7 @@ const isBreakerState = (s: unknown): s is BreakerState => typeof s === 'string' 
  * subgraphs' circuit breakers per source instance (the worst state where several subgraphs read one), and
  * `cache` whether the shared cache answers in every subgraph.
  */
-export async function checkSubgraphs(urls: Record<string, string>): Promise<{
+export async function checkSubgraphs(urls: Record<string, string>, local: LocalSubgraphs = new Map()): Promise<{
   status: 'ok' | 'degraded';
   subgraphs: SubgraphHealth[];
   sources: Record<string, BreakerState>;
@@ -35,11 +45,13 @@ export async function checkSubgraphs(urls: Record<string, string>): Promise<{
   const subgraphs = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       const started = performance.now();
-      const healthUrl = new URL('/health', url).toString();
-      const body = await axios
-        .get<SubgraphHealthBody>(healthUrl, { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
-        .then((r) => r.data ?? {})
-        .catch(() => undefined);
+      const embedded = local.get(name);
+      const body = embedded
+        ? await embedded.health().catch(() => undefined)
+        : await axios
+            .get<SubgraphHealthBody>(new URL('/health', url).toString(), { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
+            .then((r) => r.data ?? {})
+            .catch(() => undefined);
       for (const source of body?.sources ?? []) {
         if (typeof source.id !== 'string' || !isBreakerState(source.breaker)) continue;
         const known = sources[source.id];
@@ -48,7 +60,7 @@ export async function checkSubgraphs(urls: Record<string, string>): Promise<{
       if (body?.cache && typeof body.cache.store === 'string') {
         cache = { store: body.cache.store, available: (cache?.available ?? true) && body.cache.available === true };
       }
-      return { name, status: body ? 'up' : 'down', latencyMs: Math.round(performance.now() - started) } as SubgraphHealth;
+      return { name, status: body ? 'up' : 'down', latencyMs: Math.round(performance.now() - started), ...(embedded ? { embedded: true } : {}) } as SubgraphHealth;
     }),
   );
   return { status: subgraphs.every((s) => s.status === 'up') ? 'ok' : 'degraded', subgraphs, sources, cache };
@@ -70,9 +82,11 @@ export function requiredSubgraphsFromEnv(env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** The subgraphs among `urls` whose /health/ready does not answer 200 within a second. */
-export async function unreadySubgraphs(urls: Record<string, string | undefined>): Promise<string[]> {
+export async function unreadySubgraphs(urls: Record<string, string | undefined>, local: LocalSubgraphs = new Map()): Promise<string[]> {
   const answers = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
+      const embedded = local.get(name);
+      if (embedded) return embedded.ready() ? undefined : name;
       if (!url) return name;
       const ready = await axios
         .get(new URL('/health/ready', url).toString(), { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })

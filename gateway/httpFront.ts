@@ -8,7 +8,7 @@ import { configuredIssuers, type Issuer } from './auth/issuers';
 import { cdsHooksRouter } from './cdsHooks';
 import { changeNoticeRelay } from './changeNoticeRelay';
 import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
-import { checkSubgraphs, unreadySubgraphs } from './health';
+import { checkSubgraphs, unreadySubgraphs, type LocalSubgraphs } from './health';
 import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
 
 /**
@@ -34,6 +34,8 @@ export interface FrontOptions {
   /** Named in /health (`apollo`, `hive-default`, `hive-router`). */
   engine: string;
   logger: Logger;
+  /** Subgraphs in the gateway's own process (EMBEDDED_SUBGRAPHS): health and change notices reach them directly. */
+  embedded?: LocalSubgraphs;
   /** Mounted before the operational routes (the playground, the development identity provider). */
   before?: RequestHandler[];
 }
@@ -44,6 +46,7 @@ export interface FrontOptions {
  */
 export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { app: Express; graphql(...handlers: RequestHandler[]): void; stopping(): void } {
   const { urls, required, logger } = options;
+  const embedded = options.embedded ?? new Map();
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -57,7 +60,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
     res.set('Cache-Control', 'no-store').json({ status: 'live' });
   });
   app.get('/health/ready', async (_req, res) => {
-    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])));
+    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])), embedded);
     const ready = !stopping && missing.length === 0;
     res
       .set('Cache-Control', 'no-store')
@@ -65,7 +68,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
       .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
   });
   app.get('/health', async (_req, res) => {
-    const health = await checkSubgraphs(urls);
+    const health = await checkSubgraphs(urls, embedded);
     const down = health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
     const status = down ? 'down' : health.status;
     res
@@ -77,7 +80,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   // CDS Hooks 2.0: decision support for EHRs, computed by the graph with the caller's token (gateway/cdsHooks.ts).
   app.use(cdsHooksRouter(issuers, logger));
   // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger));
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger, embedded));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {

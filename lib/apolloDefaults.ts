@@ -35,6 +35,7 @@ function registered(code: unknown): code is keyof typeof errorCodes {
 export function apolloDefaults<C extends RequestContext>(
   logger: Logger,
   extraPlugins: ApolloServerPlugin<C>[] = [],
+  { countRequests = true }: { countRequests?: boolean } = {},
 ): Pick<ApolloServerOptions<C>, 'plugins' | 'formatError' | 'includeStacktraceInErrorResponses' | 'stopOnTerminationSignals'> {
   return {
     includeStacktraceInErrorResponses: false,
@@ -49,7 +50,8 @@ export function apolloDefaults<C extends RequestContext>(
       // response may be cached by a browser or a proxy. The plugin costs a walk of every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       internalErrorsPlugin<C>(logger),
-      requestMetricsPlugin<C>(),
+      // A subgraph inside the gateway's process does not count: its requests are parts of the gateway's.
+      ...(countRequests ? [requestMetricsPlugin<C>()] : []),
       ...extraPlugins,
     ],
     formatError: safeError,

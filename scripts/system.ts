@@ -34,9 +34,23 @@ export type Runtime = 'tsx' | 'compiled';
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=30', '--initial-old-space-size=16'];
 
+/**
+ * Where the subgraphs run:
+ * - `embedded`: inside the gateway's process (EMBEDDED_SUBGRAPHS=all): the same subgraph code called in
+ *   process, one Node.js heap for all; what `npm start` and small deployments run.
+ * - `separate`: one process per subgraph behind HTTP and internal tokens, as a scaled-out deployment runs
+ *   (docker-compose.yml); the end-to-end tests' default, since several of them kill or replace one subgraph.
+ */
+export type SystemMode = 'embedded' | 'separate';
+
 export interface SystemOptions {
   /** `default`: the fixed ports of the README (gateway 4000); `auto`: free ports (tests, benchmarks). */
   ports: 'default' | 'auto';
+  /**
+   * Default: what SYSTEM_MODE names, else `embedded` on the README's ports (`npm start`) and `separate` on free
+   * ones (tests, benchmarks).
+   */
+  mode?: SystemMode;
   /** Extra environment for every process (SIM_LATENCY_MS, SIM_BEHAVIOUR, LOG_LEVEL…). */
   env?: Record<string, string>;
   /** Overrides every source's timeout, in milliseconds. */
@@ -75,6 +89,7 @@ export interface RunningSystem {
   runtime: Runtime;
   /** What each extra gateway reported (`graphql`, …), by name. */
   extraGatewayUrls: Record<string, Record<string, string>>;
+  mode: SystemMode;
   /** The process id of each running process, by name (`simulators`, `subgraph-person`, …, `gateway`). */
   pids(): Record<string, number>;
   /** The last lines each process wrote (output `capture`). */
@@ -109,8 +124,21 @@ export function nodeCommand(script: string, runtime: Runtime): string[] {
   return [compiled];
 }
 
+export function systemMode(options: Pick<SystemOptions, 'mode' | 'ports'>, env: NodeJS.ProcessEnv = process.env): SystemMode {
+  if (options.mode) return options.mode;
+  const named = env.SYSTEM_MODE;
+  if (named !== undefined && named !== '') {
+    if (named !== 'embedded' && named !== 'separate') throw new Error(`SYSTEM_MODE must be embedded or separate, not ${JSON.stringify(named.slice(0, 40))}`);
+    return named;
+  }
+  return options.ports === 'default' ? 'embedded' : 'separate';
+}
+
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const runtime: Runtime = options.runtime ?? (process.env.SYSTEM_RUNTIME === 'compiled' ? 'compiled' : 'tsx');
+  const mode = systemMode(options);
+  // Another gateway over the same subgraphs reaches them over HTTP: they need processes of their own.
+  if (mode === 'embedded' && options.extraGateways?.length) throw new Error('extra gateways need the subgraphs in their own processes (mode separate)');
   const children: Child[] = [];
   const lines: string[] = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'patient-graph-'));
@@ -204,8 +232,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const { control, ...simulatorUrls } = sims;
     const sourcesFile = writeSourcesFile(tmp, auto ? simulatorUrls : {}, options.sourceTimeoutMs, options.sourcesFile);
     const subgraphEnv: Record<string, string> = sourcesFile ? { SOURCES_FILE: sourcesFile } : {};
+    const running = SUBGRAPH_NAMES.filter((n) => !options.skipSubgraphs?.includes(n));
     const started = await Promise.all(
-      SUBGRAPH_NAMES.filter((n) => !options.skipSubgraphs?.includes(n)).map(async (n) => {
+      (mode === 'separate' ? running : []).map(async (n) => {
         const urls = await launch(`subgraph-${n}`, 'subgraphs/main.ts', [n], { ...subgraphEnv, ...(auto ? { PORT: '0' } : {}) });
         return [n, urls.graphql as string] as const;
       }),
@@ -217,7 +246,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...options.subgraphUrls,
     };
     const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs), ...(auto ? { PORT: '0' } : {}) };
-    const gateway = await launch('gateway', 'gateway/main.ts', [], gatewayEnv);
+    // Embedded: the subgraphs not skipped run in the gateway's process, with the subgraphs' sources file.
+    const embedded = mode === 'embedded' ? { EMBEDDED_SUBGRAPHS: running.filter((n) => !options.subgraphUrls?.[n]).join(',') || 'none', ...subgraphEnv } : { EMBEDDED_SUBGRAPHS: 'none' };
+    const gateway = await launch('gateway', 'gateway/main.ts', [], { ...gatewayEnv, ...embedded });
     const extraGatewayUrls: Record<string, Record<string, string>> = {};
     for (const extra of options.extraGateways ?? []) extraGatewayUrls[extra.name] = await launch(extra.name, extra.script, [], { ...gatewayEnv, ...extra.env }, extra.flags ?? []);
     return {
@@ -229,6 +260,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       subgraphUrls,
       auditLogFile: baseEnv.DATABASE_URL ? undefined : (baseEnv.AUDIT_LOG_FILE ?? fromRoot('var', 'access-log.jsonl')),
       runtime,
+      mode,
       extraGatewayUrls,
       pids: () => Object.fromEntries(children.flatMap(({ name, process: child }) => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [[name, child.pid]] : []))),
       output: tail,

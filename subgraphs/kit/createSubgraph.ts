@@ -10,7 +10,7 @@ import { createCacheStore, describeCacheStore } from '../../adapters/kit/cache/C
 import { sourceCache } from '../../adapters/kit/cache/sourceCache';
 import { Resilience } from '../../adapters/kit/resilience';
 import { metricsEndpoint } from '../../lib/metricsEndpoint';
-import { changeNoticeHandler } from './changeNotices';
+import { changeNoticeHandler, changeNoticeTaker, type NoticeAnswer } from './changeNotices';
 import { apolloDefaults } from '../../lib/apolloDefaults';
 import type { ContractName } from '../../adapters/contracts';
 import { checkConsistency, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
@@ -118,12 +118,46 @@ function requireGateway(subgraph: SubgraphName, logger: Logger): RequestHandler 
   };
 }
 
-/** Builds and starts a subgraph: Apollo Server over express, `/graphql` and `/health`. */
-export async function startSubgraph(definition: SubgraphDefinition, logger: Logger, port: number): Promise<Started> {
+/** A subgraph built and ready to answer, not yet served: over HTTP (startSubgraph) or in the gateway's process. */
+export interface BuiltSubgraph {
+  name: SubgraphName;
+  /** Apollo Server over the subgraph's schema, started. */
+  server: ApolloServer<SubgraphContext>;
+  /** The context of one request from the gateway, for the caller its internal token named (or the gateway's own, in process). */
+  context(caller: Pick<InternalCaller, 'requestId' | 'identity' | 'plan'>): SubgraphContext;
+  /** `GET /health`'s body: each source instance with its breaker and a probe, and the cache store. */
+  health(): Promise<SubgraphHealthBody>;
+  /** `/health/ready`: started and not stopping. */
+  ready(): boolean;
+  /** Marks the subgraph as stopping (readiness 503) before what serves it closes. */
+  stopping(): void;
+  /** A source's signed change notice (`POST /cache/invalidate`'s text body and signature header). */
+  takeNotice(body: unknown, signature: string | undefined): Promise<NoticeAnswer>;
+  /** Stops the background work, the server and the cache store. */
+  close(): Promise<void>;
+}
+
+export interface SubgraphHealthBody {
+  status: 'ok' | 'degraded' | 'stopping';
+  subgraph: SubgraphName;
+  sources: { id: string; breaker: string; reachable: boolean; probeMs: number; probeError?: string }[];
+  cache: { store: string; available: boolean };
+}
+
+export interface BuildOptions {
+  /**
+   * Whether this server counts its GraphQL requests in the process's metrics. A subgraph inside the gateway's
+   * process does not: its requests are parts of the gateway's, which counts them once.
+   */
+  countRequests?: boolean;
+}
+
+/** Builds a subgraph: its sources, cache and resilience, its schema with the field rules, Apollo Server, its background work. */
+export async function buildSubgraph(definition: SubgraphDefinition, logger: Logger, options: BuildOptions = {}): Promise<BuiltSubgraph> {
   const orgs = loadOrganisations();
   const sourcesConfig = loadSources();
   checkConsistency(orgs, sourcesConfig);
-  // The source cache and resilience, around every legacy read of this process (adapters/kit).
+  // The source cache and resilience, around every legacy read of this subgraph (adapters/kit).
   const store = createCacheStore(logger);
   const kit = new AdapterKit(logger, { store, crypto: new CacheCrypto(cacheKeysFromEnv()) });
   const cache = sourceCache({ store, crypto: kit.storage.crypto, logger });
@@ -141,70 +175,85 @@ export async function startSubgraph(definition: SubgraphDefinition, logger: Logg
   const server = new ApolloServer<SubgraphContext>({
     schema,
     persistedQueries: false,
-    ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])]),
+    ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])], { countRequests: options.countRequests ?? true }),
   });
   await server.start();
   const background = await definition.background?.({ sources, logger, cache });
-  const app = express();
-  app.disable('x-powered-by');
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
   const connected = sources.describe(definition.contracts);
-  // Health: `live` (the process answers), `ready` (started and not stopping), and the whole picture, with a
-  // probe of each source instance (kept 10 s) beside its breaker. A source down does not make the subgraph
-  // unready: it still answers, with that source's fields failing (SOURCE_UNAVAILABLE).
   const probes = new SourceProbe();
   let stopping = false;
+  return {
+    name: definition.name,
+    server,
+    context: ({ requestId, identity, plan }) => {
+      const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [], plan };
+      const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantKey as Buffer, definition.name, requestId, identity);
+      const context: SubgraphContext = { ...base, access: new AccessContext(identity, requestId, decide) };
+      const planConsent = definition.planConsent;
+      if (planConsent) context.access.checkPlanConsentWith((patient) => planConsent(context, patient));
+      return context;
+    },
+    // Each source instance probed (kept 10 s) beside its breaker. A source down does not make the subgraph
+    // unready: it still answers, with that source's fields failing (SOURCE_UNAVAILABLE).
+    health: async () => {
+      const breakers = resilience.states();
+      const checked = await Promise.all(
+        connected.map(async (c) => {
+          const probe = await probes.check(c.id, sources.instance(c.id).baseUrl);
+          return { ...c, breaker: breakers[c.id] ?? 'closed', reachable: probe.reachable, probeMs: probe.ms, ...(probe.error ? { probeError: probe.error } : {}) };
+        }),
+      );
+      const healthy = checked.every((c) => c.reachable && c.breaker === 'closed');
+      return { status: stopping ? 'stopping' : healthy ? 'ok' : 'degraded', subgraph: definition.name, sources: checked, cache: { store: store.kind, available: store.available() } };
+    },
+    ready: () => !stopping,
+    stopping: () => {
+      stopping = true;
+    },
+    takeNotice: changeNoticeTaker(sources, cache, logger, definition.name, store),
+    close: async () => {
+      stopping = true;
+      await background?.stop();
+      await server.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Builds and starts a subgraph: Apollo Server over express, `/graphql` and `/health`. */
+export async function startSubgraph(definition: SubgraphDefinition, logger: Logger, port: number): Promise<Started> {
+  const subgraph = await buildSubgraph(definition, logger);
+  const app = express();
+  app.disable('x-powered-by');
+  // Health: `live` (the process answers), `ready` (started and not stopping), and the whole picture.
   app.get('/health/live', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'live' });
   });
   app.get('/health/ready', (_req, res) => {
-    res.set('Cache-Control', 'no-store').status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready' });
+    const ready = subgraph.ready();
+    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'stopping' });
   });
   app.get('/health', async (_req, res) => {
-    const breakers = resilience.states();
-    const checked = await Promise.all(
-      connected.map(async (c) => {
-        const probe = await probes.check(c.id, sources.instance(c.id).baseUrl);
-        return { ...c, breaker: breakers[c.id] ?? 'closed', reachable: probe.reachable, probeMs: probe.ms, ...(probe.error ? { probeError: probe.error } : {}) };
-      }),
-    );
-    const healthy = checked.every((c) => c.reachable && c.breaker === 'closed');
-    res.set('Cache-Control', 'no-store').json({
-      status: stopping ? 'stopping' : healthy ? 'ok' : 'degraded',
-      subgraph: definition.name,
-      sources: checked,
-      cache: { store: store.kind, available: store.available() },
-    });
+    res.set('Cache-Control', 'no-store').json(await subgraph.health());
   });
   app.get('/metrics', metricsEndpoint());
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(sources, cache, logger, definition.name, store));
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeHandler(subgraph.takeNotice));
   app.use(
     '/graphql',
     requireGateway(definition.name, logger),
     // The gateway's entity requests carry every sector's data for a worklist of up to 100 patients.
     express.json({ limit: '20mb' }),
-    expressMiddleware(server, {
-      context: async ({ res }) => {
-        const { requestId, identity, plan } = res.locals.caller as InternalCaller;
-        const base = { requestId, sources, loaders: new RequestLoaders(requestId, { purposeOfUse: identity.purpose }), sideErrors: [], plan };
-        const decide = definition.decide ? definition.decide(base, identity) : grantReader(grantKey as Buffer, definition.name, requestId, identity);
-        const context: SubgraphContext = { ...base, access: new AccessContext(identity, requestId, decide) };
-        const planConsent = definition.planConsent;
-        if (planConsent) context.access.checkPlanConsentWith((patient) => planConsent(context, patient));
-        return context;
-      },
-    }),
+    expressMiddleware(subgraph.server, { context: async ({ res }) => subgraph.context(res.locals.caller as InternalCaller) }),
   );
   app.use(jsonErrors(logger));
   const http = await listen(app, port);
   return {
     urls: { graphql: `${http.url}/graphql`, health: `${http.url}/health` },
     close: async () => {
-      stopping = true;
+      subgraph.stopping();
       await http.close();
-      await background?.stop();
-      await server.stop();
-      await store.close();
+      await subgraph.close();
     },
   };
 }
