@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --latency N] [--json FILE] [--cache redis|memory]`: builds, then starts the whole system
- * compiled (simulators answering after N ms per call, default 40; the source cache in a private redis-server
- * when the binary is found, as deployed, else in process) with a plain @apollo/gateway beside ours over the same
- * subgraphs, measures, prints a table of targets and writes it as JSON. A second system with the source
- * cache off (SOURCE_CACHE=off) gives the cold worklists and the throughput the cache is compared with.
- * Everything it starts is stopped when it ends, fails or is interrupted. About three minutes.
+ * `npm run bench [-- --latency N] [--json FILE] [--cache redis|memory] [--mode embedded|separate|both]`: builds,
+ * then measures each mode of the system (subgraphs in their own processes, with a plain @apollo/gateway beside
+ * ours over the same subgraphs; subgraphs embedded in the gateway's process, as `npm start` runs), compiled, with
+ * the simulators answering after N ms per call (default 40) and the source cache in a private redis-server when
+ * the binary is found (as deployed), else in process. For each mode a second system with the source cache off
+ * (SOURCE_CACHE=off) gives the cold worklists and the throughput the cache is compared with. Prints the targets
+ * of both modes side by side and writes them as JSON. Everything it starts is stopped when it ends, fails or is
+ * interrupted. About seven minutes for both modes.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { adapterManifest } from '../adapters';
 import { instancesOf, loadSources, type SystemName } from '../lib/config';
 import { redisServerAvailable, startPrivateRedis } from '../scripts/privateRedis';
-import { startSystem, NODE_FLAGS, type RunningSystem, type Runtime } from '../scripts/system';
+import { startSystem, NODE_FLAGS, type RunningSystem, type Runtime, type SystemMode } from '../scripts/system';
 import { getPopulation } from '../simulators/population';
 import { BenchClient, expectClean, type InstanceStats } from './client';
 import { closedLoop, p50, p95, type LoadResult } from './load';
@@ -28,6 +30,8 @@ interface Options {
   nodeFlags: string[] | undefined;
   /** The shared cache: a private redis-server (as deployed; the default where the binary exists) or in-process. */
   cache: 'redis' | 'memory';
+  /** The modes measured, side by side (`--mode embedded|separate|both`, default both). */
+  modes: SystemMode[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -45,7 +49,10 @@ function parseOptions(argv: string[]): Options {
   const flags = value('node-flags');
   const cache = value('cache') ?? (redisServerAvailable() ? 'redis' : 'memory');
   if (cache !== 'redis' && cache !== 'memory') throw new Error('--cache must be redis or memory');
-  return { latency, json: value('json'), runtime, cache, nodeFlags: flags === undefined ? undefined : flags.split(' ').filter(Boolean) };
+  const mode = value('mode') ?? 'both';
+  if (mode !== 'both' && mode !== 'embedded' && mode !== 'separate') throw new Error('--mode must be embedded, separate or both');
+  const modes: SystemMode[] = mode === 'both' ? ['separate', 'embedded'] : [mode];
+  return { latency, json: value('json'), runtime, cache, modes, nodeFlags: flags === undefined ? undefined : flags.split(' ').filter(Boolean) };
 }
 
 const persons = getPopulation().persons;
@@ -53,10 +60,11 @@ const persons = getPopulation().persons;
 const rich = persons.filter((p) => p.careRecord && p.gpRecord && p.hospitalRecords.length > 0 && !p.addressProtection.startsWith('STRICTLY'));
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-async function start(options: Options, cache: 'on' | 'off', redisUrl: string): Promise<RunningSystem> {
-  log(`starting the system (${options.runtime}, source cache ${cache === 'on' ? (redisUrl ? 'in a private Redis' : 'in process') : 'off'}, ${options.latency} ms per legacy call)…`);
+async function start(options: Options, mode: SystemMode, cache: 'on' | 'off', redisUrl: string): Promise<RunningSystem> {
+  log(`starting the system (${mode}, ${options.runtime}, source cache ${cache === 'on' ? (redisUrl ? 'in a private Redis' : 'in process') : 'off'}, ${options.latency} ms per legacy call)…`);
   return startSystem({
     ports: 'auto',
+    mode,
     output: 'capture',
     runtime: options.runtime,
     // Sources and subgraphs get far more time than any answer here takes: a slow answer is measured, not cut.
@@ -70,7 +78,8 @@ async function start(options: Options, cache: 'on' | 'off', redisUrl: string): P
       ...(cache === 'off' ? { SOURCE_CACHE: 'off' } : {}),
     },
     ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
-    extraGateways: [{ name: 'baseline-gateway', script: 'bench/baselineGateway.ts' }],
+    // The plain Apollo Gateway reaches the subgraphs over HTTP: beside the separate-process system, with the cache on.
+    ...(mode === 'separate' && cache === 'on' ? { extraGateways: [{ name: 'baseline-gateway', script: 'bench/baselineGateway.ts' }] } : {}),
   });
 }
 
@@ -118,13 +127,216 @@ async function callsOf(client: BenchClient, run: () => Promise<unknown>): Promis
   return Object.fromEntries(Object.entries(stats).filter(([, s]) => s.requests > 0).map(([id, s]: [string, InstanceStats]) => [id, s.byRoute]));
 }
 
+/** Our processes (the gateway and any subgraph processes), not the simulators or the baseline gateway. */
+const ours = (name: string) => name === 'gateway' || name.startsWith('subgraph-');
+const sumOurs = (r: Record<string, number>) => Object.entries(r).filter(([n]) => ours(n)).reduce((t, [, v]) => t + v, 0);
+
+/** CPU every one of our processes spent while `run` ran, summed, in ms. */
+async function ourCpu<T>(system: RunningSystem, run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const pids = Object.entries(system.pids()).filter(([n]) => ours(n));
+  const before = pids.map(([, pid]) => cpuMs(pid));
+  const result = await run();
+  return { ms: pids.reduce((t, [, pid], i) => t + cpuMs(pid) - (before[i] ?? 0), 0), result };
+}
+
+/** What one mode measured. */
+interface ModeFigures {
+  mode: SystemMode;
+  cold: number[];
+  warm: number[];
+  warmZero: number[];
+  perSummary: Record<string, Record<string, number>>;
+  throughputOn: LoadResult & { stolenMs: number };
+  throughputOff: LoadResult & { stolenMs: number };
+  /** CPU per warm summary: our gateway alone, every process of ours, and (separate mode) the plain Apollo Gateway. */
+  cpu: { gatewayMs: number; allMs: number; requests: number; failed: number; baselineMs?: number; baselineRequests?: number; byProcess: Record<string, number> };
+  warnings: Record<'without' | 'with', { ms: number; requests: number; failed: number; latency: number[] }>;
+  idle: Record<string, number>;
+  loaded: Record<string, number>;
+  loadedPss: Record<string, number>;
+  small: { ms: number; status: number };
+  aliasRequest: { ms: number; status: number; code: unknown };
+  kinds: Record<string, Record<string, number>>;
+  worklistCalls: Record<string, Record<string, number>>;
+  worklist: Record<string, number[]>;
+  thousandCalls: Record<string, Record<string, number>>;
+  /** CPU of every process of ours over the 100-patient worklists, per patient. */
+  worklistCpuPerPatientMs: number;
+  afterWorklists: Record<string, number>;
+  afterWorklistsPss: Record<string, number>;
+}
+
+/**
+ * Everything measured for one mode: system A (source cache on; in separate mode with the plain Apollo Gateway
+ * beside ours) and system B (cache off: cold worklists, the throughput the cache is compared with).
+ */
+async function measureMode(mode: SystemMode, options: Options, running: Set<RunningSystem>, redisUrl: () => Promise<{ url: string; stop(): Promise<void> } | undefined>): Promise<ModeFigures> {
+  const L = options.latency;
+  const redis = await redisUrl();
+  const a = await start(options, mode, 'on', redis?.url ?? '');
+  running.add(a);
+  const baselineUrl = a.extraGatewayUrls['baseline-gateway']?.graphql as string | undefined;
+  const client = await BenchClient.create(a);
+  await sleep(2000);
+  const idle = rssByProcess(a.pids());
+  const throughputOn = await warmUpAndThroughput(client, baselineUrl);
+
+  // (a) and (b): a patient never read before, then the same summary again.
+  const measured = rich.filter((p) => persons.indexOf(p) < 480).slice(0, 30);
+  log(`[${mode}] (a, b) ${measured.length} patients: first read, then the same summary again…`);
+  const perSummary = await callsOf(client, () => client.query(SUMMARY, { nin: measured[0]?.nin }));
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (const p of measured.slice(1)) {
+    cold.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
+    warm.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
+  }
+  const warmPatients = measured.map((p) => p.nin);
+
+  // (e): the same fixed load through each gateway, CPU from /proc; alternated, so drift hits both alike.
+  log(`[${mode}] (e) CPU per summary: ours${baselineUrl ? ' and the plain Apollo Gateway' : ''}, 2 × 150 summaries each, 8 clients…`);
+  const cpu: ModeFigures['cpu'] = { gatewayMs: 0, allMs: 0, requests: 0, failed: 0, byProcess: {}, ...(baselineUrl ? { baselineMs: 0, baselineRequests: 0 } : {}) };
+  for (let round = 0; round < 2; round++) {
+    for (const which of baselineUrl ? (['ours', 'baseline'] as const) : (['ours'] as const)) {
+      const pids = a.pids();
+      const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid)]));
+      const result = await summaries(client, WARM, 8, { total: 150 }, which === 'ours' ? a.gatewayUrl : baselineUrl);
+      const spent = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid) - (before[n] ?? 0)]));
+      if (which === 'baseline') {
+        cpu.baselineMs = (cpu.baselineMs ?? 0) + (spent['baseline-gateway'] ?? NaN);
+        cpu.baselineRequests = (cpu.baselineRequests ?? 0) + result.requests;
+        continue;
+      }
+      cpu.gatewayMs += spent.gateway ?? NaN;
+      cpu.allMs += sumOurs(spent);
+      cpu.requests += result.requests;
+      cpu.failed += result.failed;
+      for (const [n, ms] of Object.entries(spent)) cpu.byProcess[n] = (cpu.byProcess[n] ?? 0) + ms;
+    }
+  }
+
+  // (h): what decision support adds to a warm summary: every process's CPU and the latency, with and without
+  // `clinicalWarnings` and each medicine's warnings; alternated, so drift hits both alike.
+  log(`[${mode}] (h) warnings: warm summaries with and without decision support, 2 × 150 each, 8 clients…`);
+  const warnings: ModeFigures['warnings'] = { without: { ms: 0, requests: 0, failed: 0, latency: [] }, with: { ms: 0, requests: 0, failed: 0, latency: [] } };
+  for (let round = 0; round < 2; round++) {
+    for (const which of ['without', 'with'] as const) {
+      const { ms, result } = await ourCpu(a, () => summaries(client, WARM, 8, { total: 150 }, a.gatewayUrl, which === 'with' ? SUMMARY_WITH_WARNINGS : SUMMARY));
+      warnings[which].ms += ms;
+      warnings[which].requests += result.requests;
+      warnings[which].failed += result.failed;
+    }
+  }
+  for (const nin of warmPatients.slice(0, 20)) {
+    warnings.without.latency.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
+    warnings.with.latency.push(expectClean(await client.query(SUMMARY_WITH_WARNINGS, { nin }), 'a summary with warnings').ms);
+  }
+
+  // (f): resident memory once the load is over.
+  await sleep(1000);
+  const loaded = rssByProcess(a.pids());
+  const loadedPss = rssByProcess(a.pids(), pssMb);
+
+  // (b) at 0 ms: what the graph itself costs, with the sources answering at once.
+  log(`[${mode}] (b) warm summaries with the simulators at 0 ms…`);
+  await client.setLatency(0);
+  const warmZero: number[] = [];
+  for (const nin of warmPatients) warmZero.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
+  await client.setLatency(L);
+
+  // (g): a small query while the gateway works on 150 aliases of a federated field.
+  log(`[${mode}] (g) a small query during a 150-alias request (planning it can take Apollo Gateway many seconds)…`);
+  const t0 = performance.now();
+  const big = client.query(aliases(150), { nin: warmPatients[0] }, a.gatewayUrl, { fresh: true, signal: AbortSignal.timeout(120_000) }).then(
+    (answer) => ({ ms: performance.now() - t0, status: answer.status, code: answer.body.errors?.[0]?.extensions?.code ?? null }),
+    (error: unknown) => ({ ms: performance.now() - t0, status: 0, code: String(error) }),
+  );
+  await sleep(300);
+  const small = await client.query(TYPENAME, {}, a.gatewayUrl, { fresh: true });
+  const aliasRequest = await big;
+  await client.close();
+  await a.stop();
+  running.delete(a);
+  await redis?.stop();
+
+  // —— System B: the source cache off. Cold worklists (every read goes to the sources) and throughput. ——
+  const b = await start(options, mode, 'off', '');
+  running.add(b);
+  const clientB = await BenchClient.create(b);
+  const throughputOff = await warmUpAndThroughput(clientB);
+
+  log(`[${mode}] (c) worklists of 1, 10, 100 and 1,000 patients…`);
+  // The kinds of data each system is asked for, per route: what a worklist of one patient costs, for one
+  // patient of each municipality (so that every kind of system is asked).
+  const kinds: Record<string, Record<string, number>> = {};
+  const systemOf = new Map(instancesOf(loadSources()).map((i) => [i.id, i.system]));
+  const single = [...new Map(rich.filter((p) => persons.indexOf(p) >= 100 && persons.indexOf(p) < 480).map((p) => [p.municipality, p])).values()];
+  for (const p of single) {
+    const calls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: [p.nin] }), 'a worklist of one'));
+    for (const [id, routes] of Object.entries(calls)) {
+      const perRoute = (kinds[systemOf.get(id) ?? id] ??= {});
+      for (const [route, n] of Object.entries(routes)) perRoute[route] = Math.max(perRoute[route] ?? 0, n);
+    }
+  }
+  const nins = (from: number, n: number) => Array.from({ length: n }, (_, i) => persons[(from + i) % persons.length]?.nin as string);
+  const worklistCalls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: nins(0, 100) }), 'a worklist'));
+  const worklist: Record<string, number[]> = { '10': [], '100': [], '1000': [] };
+  let worklistCpu = 0;
+  for (let run = 0; run < 5; run++) {
+    worklist['10']?.push(expectClean(await clientB.query(WORKLIST, { nins: nins(100 * run + 7, 10) }), 'a worklist').ms);
+    const { ms, result } = await ourCpu(b, () => clientB.query(WORKLIST, { nins: nins(100 * run, 100) }));
+    worklist['100']?.push(expectClean(result, 'a worklist').ms);
+    worklistCpu += ms;
+  }
+  // 1,000 patients: ten requests of 100 (the API's limit per request), sent at once, as a client in a hurry would.
+  let thousandCalls: Record<string, Record<string, number>> = {};
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    const calls = await callsOf(clientB, () =>
+      Promise.all(Array.from({ length: 10 }, async (_, i) => expectClean(await clientB.query(WORKLIST, { nins: nins(100 * i + run * 37, 100) }), 'a worklist'))),
+    );
+    worklist['1000']?.push(performance.now() - t);
+    if (run === 0) thousandCalls = calls;
+  }
+  // (f): the whole system's memory after the worklists, the heaviest load it meets.
+  await sleep(1000);
+  const afterWorklists = rssByProcess(b.pids());
+  const afterWorklistsPss = rssByProcess(b.pids(), pssMb);
+  await clientB.close();
+  await b.stop();
+  running.delete(b);
+  return {
+    mode,
+    cold,
+    warm,
+    warmZero,
+    perSummary,
+    throughputOn,
+    throughputOff,
+    cpu,
+    warnings,
+    idle,
+    loaded,
+    loadedPss,
+    small,
+    aliasRequest,
+    kinds,
+    worklistCalls,
+    worklist,
+    thousandCalls,
+    worklistCpuPerPatientMs: worklistCpu / 500,
+    afterWorklists,
+    afterWorklistsPss,
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const L = options.latency;
   const started = Date.now();
   const running = new Set<RunningSystem>();
-  let stopRedis = () => Promise.resolve();
-  const stopAll = () => Promise.all([...[...running].map((s) => s.stop().finally(() => running.delete(s))), stopRedis()]);
+  const redisServers = new Set<{ stop(): Promise<void> }>();
+  const stopAll = () => Promise.all([...[...running].map((s) => s.stop().finally(() => running.delete(s))), ...[...redisServers].map((r) => r.stop())]);
   // Ctrl-C or a kill: stop every process first (the processes also stop when this one's IPC channel closes).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -132,217 +344,31 @@ async function main(): Promise<void> {
       void stopAll().finally(() => process.exit(130));
     });
   }
-  const raw: Record<string, unknown> = {};
-  const targets: Target[] = [];
+  // A private Redis per system with the cache on: each starts empty.
+  const redis = async () => {
+    if (options.cache !== 'redis') return undefined;
+    const server = await startPrivateRedis();
+    redisServers.add(server);
+    return { url: server.url, stop: () => server.stop().finally(() => redisServers.delete(server)) };
+  };
   try {
-    // —— System A: as deployed (source cache on), with the plain Apollo Gateway beside ours. ——
-    const redis = options.cache === 'redis' ? await startPrivateRedis() : undefined;
-    stopRedis = () => redis?.stop() ?? Promise.resolve();
-    const a = await start(options, 'on', redis?.url ?? '');
-    running.add(a);
-    const baselineUrl = a.extraGatewayUrls['baseline-gateway']?.graphql as string;
-    const client = await BenchClient.create(a);
-    await sleep(2000);
-    const idle = rssByProcess(a.pids());
-    const throughputOn = await warmUpAndThroughput(client, baselineUrl);
-
-    // (a) and (b): a patient never read before, then the same summary again.
-    const measured = rich.filter((p) => persons.indexOf(p) < 480).slice(0, 30);
-    log(`(a, b) ${measured.length} patients: first read, then the same summary again…`);
-    const perSummary = await callsOf(client, () => client.query(SUMMARY, { nin: measured[0]?.nin }));
-    const cold: number[] = [];
-    const warm: number[] = [];
-    for (const p of measured.slice(1)) {
-      cold.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
-      warm.push(expectClean(await client.query(SUMMARY, { nin: p.nin }), 'a summary').ms);
-    }
-    const warmPatients = measured.map((p) => p.nin);
-
-    // (e): the same fixed load through each gateway, CPU from /proc; alternated, so drift hits both alike.
-    log('(e) CPU per summary: ours and the plain Apollo Gateway, 2 × 150 summaries each, 8 clients…');
-    const cpu = { ours: { ms: 0, requests: 0, failed: 0 }, baseline: { ms: 0, requests: 0, failed: 0 } };
-    // Every process's CPU over our gateway's rounds: where a summary's CPU goes.
-    const byProcess: Record<string, number> = {};
-    for (let round = 0; round < 2; round++) {
-      for (const which of ['ours', 'baseline'] as const) {
-        const pids = a.pids();
-        const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid)]));
-        const result = await summaries(client, WARM, 8, { total: 150 }, which === 'ours' ? a.gatewayUrl : baselineUrl);
-        const spent = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuMs(pid) - (before[n] ?? 0)]));
-        cpu[which].ms += spent[which === 'ours' ? 'gateway' : 'baseline-gateway'] ?? NaN;
-        cpu[which].requests += result.requests;
-        cpu[which].failed += result.failed;
-        if (which === 'ours') for (const [n, ms] of Object.entries(spent)) byProcess[n] = (byProcess[n] ?? 0) + ms;
-      }
-    }
-    const cpuPer = (w: keyof typeof cpu) => cpu[w].ms / cpu[w].requests;
-
-    // (h): what decision support adds to a warm summary: every process's CPU and the latency, with and without
-    // `clinicalWarnings` and each medicine's warnings; alternated, so drift hits both alike.
-    log('(h) warnings: warm summaries with and without decision support, 2 × 150 each, 8 clients…');
-    const warnings = { without: { ms: 0, requests: 0, failed: 0, latency: [] as number[] }, with: { ms: 0, requests: 0, failed: 0, latency: [] as number[] } };
-    for (let round = 0; round < 2; round++) {
-      for (const which of ['without', 'with'] as const) {
-        const pids = Object.entries(a.pids()).filter(([n]) => n !== 'baseline-gateway');
-        const before = pids.map(([, pid]) => cpuMs(pid));
-        const result = await summaries(client, WARM, 8, { total: 150 }, a.gatewayUrl, which === 'with' ? SUMMARY_WITH_WARNINGS : SUMMARY);
-        warnings[which].ms += pids.reduce((t, [, pid], i) => t + cpuMs(pid) - (before[i] ?? 0), 0);
-        warnings[which].requests += result.requests;
-        warnings[which].failed += result.failed;
-      }
-    }
-    for (const nin of warmPatients.slice(0, 20)) {
-      warnings.without.latency.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
-      warnings.with.latency.push(expectClean(await client.query(SUMMARY_WITH_WARNINGS, { nin }), 'a summary with warnings').ms);
-    }
-    const warningCpu = (w: keyof typeof warnings) => warnings[w].ms / warnings[w].requests;
-
-    // (f): resident memory once the load is over.
-    await sleep(1000);
-    const loaded = rssByProcess(a.pids());
-    const loadedPss = rssByProcess(a.pids(), pssMb);
-
-    // (b) at 0 ms: what the graph itself costs, with the sources answering at once.
-    log('(b) warm summaries with the simulators at 0 ms…');
-    await client.setLatency(0);
-    const warmZero: number[] = [];
-    for (const nin of warmPatients) warmZero.push(expectClean(await client.query(SUMMARY, { nin }), 'a summary').ms);
-    await client.setLatency(L);
-
-    // (g): a small query while the gateway works on 150 aliases of a federated field.
-    log('(g) a small query during a 150-alias request (planning it can take Apollo Gateway many seconds)…');
-    const t0 = performance.now();
-    const big = client.query(aliases(150), { nin: warmPatients[0] }, a.gatewayUrl, { fresh: true, signal: AbortSignal.timeout(120_000) }).then(
-      (answer) => ({ ms: performance.now() - t0, status: answer.status, code: answer.body.errors?.[0]?.extensions?.code ?? null }),
-      (error: unknown) => ({ ms: performance.now() - t0, status: 0, code: String(error) }),
-    );
-    await sleep(300);
-    const small = await client.query(TYPENAME, {}, a.gatewayUrl, { fresh: true });
-    const aliasRequest = await big;
-    await client.close();
-    await a.stop();
-    running.delete(a);
-
-    // —— System B: the source cache off. Cold worklists (every read goes to the sources) and throughput. ——
-    await stopRedis();
-    const b = await start(options, 'off', '');
-    running.add(b);
-    const clientB = await BenchClient.create(b);
-    const throughputOff = await warmUpAndThroughput(clientB);
-
-    log('(c) worklists of 1, 10, 100 and 1,000 patients…');
-    // The kinds of data each system is asked for, per route: what a worklist of one patient costs, for one
-    // patient of each municipality (so that every kind of system is asked).
-    const kinds: Record<string, Record<string, number>> = {};
-    const systemOf = new Map(instancesOf(loadSources()).map((i) => [i.id, i.system]));
-    const single = [...new Map(rich.filter((p) => persons.indexOf(p) >= 100 && persons.indexOf(p) < 480).map((p) => [p.municipality, p])).values()];
-    for (const p of single) {
-      const calls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: [p.nin] }), 'a worklist of one'));
-      for (const [id, routes] of Object.entries(calls)) {
-        const perRoute = (kinds[systemOf.get(id) ?? id] ??= {});
-        for (const [route, n] of Object.entries(routes)) perRoute[route] = Math.max(perRoute[route] ?? 0, n);
-      }
-    }
-    const nins = (from: number, n: number) => Array.from({ length: n }, (_, i) => persons[(from + i) % persons.length]?.nin as string);
-    const worklistCalls = await callsOf(clientB, async () => expectClean(await clientB.query(WORKLIST, { nins: nins(0, 100) }), 'a worklist'));
-    const worklist: Record<string, number[]> = { '10': [], '100': [], '1000': [] };
-    for (let run = 0; run < 5; run++) {
-      worklist['10']?.push(expectClean(await clientB.query(WORKLIST, { nins: nins(100 * run + 7, 10) }), 'a worklist').ms);
-      worklist['100']?.push(expectClean(await clientB.query(WORKLIST, { nins: nins(100 * run, 100) }), 'a worklist').ms);
-    }
-    // 1,000 patients: ten requests of 100 (the API's limit per request), sent at once, as a client in a hurry would.
-    let thousandCalls: Record<string, Record<string, number>> = {};
-    for (let run = 0; run < 3; run++) {
-      const t = performance.now();
-      const calls = await callsOf(clientB, () =>
-        Promise.all(Array.from({ length: 10 }, async (_, i) => expectClean(await clientB.query(WORKLIST, { nins: nins(100 * i + run * 37, 100) }), 'a worklist'))),
-      );
-      worklist['1000']?.push(performance.now() - t);
-      if (run === 0) thousandCalls = calls;
-    }
-    await clientB.close();
-    await b.stop();
-    running.delete(b);
-
-    // —— Targets. ——
-    const coldP50 = p50(cold);
-    const warmP50 = p50(warm);
-    const allowed = worklistLimits(100, kinds, systemOf);
-    // Routes a worklist of one never takes are a source's follow-up pages (FHIR Bundle paging): listed, not counted.
-    const paging = Object.entries(worklistCalls).flatMap(([id, routes]) =>
-      Object.entries(routes).flatMap(([route, n]) => (allowed[id]?.[route] === undefined ? [`${id} ${route}: ${n}`] : [])),
-    );
-    const extra = Object.entries(worklistCalls).flatMap(([id, routes]) =>
-      Object.entries(routes).flatMap(([route, n]) => {
-        const limit = allowed[id]?.[route];
-        return limit !== undefined && n > limit ? [`${id} ${route}: ${n} calls, ${limit} expected`] : [];
-      }),
-    );
-    const sum = (r: Record<string, number>) => Object.entries(r).filter(([n]) => n === 'gateway' || n.startsWith('subgraph-')).reduce((t, [, v]) => t + v, 0);
-    const target = (name: string, value: number, limit: number, met: boolean, unit: string) => targets.push({ name, value: round(value), limit: round(limit), met, unit });
-    target(`a. first read of a patient, p50 (≤ 2.5 × ${L} ms)`, coldP50, 2.5 * L, coldP50 <= 2.5 * L, 'ms');
-    target('b. the same summary warm, p50 (≤ 0.3 × a)', warmP50, 0.3 * coldP50, warmP50 <= 0.3 * coldP50, 'ms');
-    target('b. warm summary at 0 ms latency, p50', p50(warmZero), 30, p50(warmZero) <= 30, 'ms');
-    target('c. 100-patient worklist: calls beyond one per source and kind of data', extra.length, 0, extra.length === 0, 'routes');
-    target(`c. 100-patient worklist, p50 (≤ 3 × ${L} ms)`, p50(worklist['100'] ?? []), 3 * L, p50(worklist['100'] ?? []) <= 3 * L, 'ms');
-    const ratio = throughputOn.perSecond / throughputOff.perSecond;
-    target('d. warm summaries/s at 32 clients, cache on ÷ cache off', ratio, 3, ratio >= 3 && throughputOn.failed === 0, '×');
-    target('e. gateway CPU per summary, ours (baseline is the limit)', cpuPer('ours'), cpuPer('baseline'), cpuPer('ours') <= cpuPer('baseline'), 'ms');
-    target('f. gateway resident memory after the load', loaded.gateway ?? NaN, 250, (loaded.gateway ?? Infinity) <= 250, 'MB');
-    target('f. gateway + subgraphs resident memory after the load', sum(loaded), 700, sum(loaded) <= 700, 'MB');
-    target('g. { __typename } during a 150-alias request', small.ms, 100, small.ms <= 100 && small.status === 200, 'ms');
-    const warningsAdd = (warningCpu('with') / warningCpu('without') - 1) * 100;
-    target('h. CPU warnings add to a warm summary, all processes (≤ 10 %)', warningsAdd, 10, warningsAdd <= 10 && warnings.with.failed === 0, '%');
-
-    Object.assign(raw, {
+    const figures: Partial<Record<SystemMode, ModeFigures>> = {};
+    for (const mode of options.modes) figures[mode] = await measureMode(mode, options, running, redis);
+    // The plain Apollo Gateway runs beside the separate-process system (it needs subgraphs to call over HTTP).
+    const baseline = figures.separate?.cpu;
+    const baselineCpu = baseline?.baselineMs !== undefined && baseline.baselineRequests ? baseline.baselineMs / baseline.baselineRequests : NaN;
+    const targets = Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, targetsOf(f, L, baselineCpu)]));
+    const raw = {
       latencyMs: L,
       runtime: options.runtime,
+      modes: options.modes,
       cache: options.cache === 'redis' ? 'a private redis-server' : 'in-process (no redis-server found)',
       nodeFlags: options.nodeFlags ?? NODE_FLAGS,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg().map(round) },
       seconds: round((Date.now() - started) / 1000),
-      warnings: {
-        note: 'the warm summary with `clinicalWarnings` and each medicine\'s `warnings`, against the same summary without; CPU summed over every process',
-        cpuMsPerSummary: { without: round(warningCpu('without')), with: round(warningCpu('with')) },
-        failed: { without: warnings.without.failed, with: warnings.with.failed },
-        warmMs: { without: summaryOf(warnings.without.latency), with: summaryOf(warnings.with.latency) },
-      },
-      summary: {
-        legacyCallsPerSummary: perSummary,
-        coldMs: summaryOf(cold),
-        warmMs: summaryOf(warm),
-        warmAtZeroLatencyMs: summaryOf(warmZero),
-      },
-      worklist: {
-        note: 'cache off; 1,000 patients = ten requests of 100 sent at once (the population has 520 people, so patients repeat)',
-        ms: Object.fromEntries(Object.entries(worklist).map(([n, v]) => [n, summaryOf(v)])),
-        callsFor100: worklistCalls,
-        kindsOfDataPerSystemAndRoute: kinds,
-        allowedCallsPerRouteFor100: allowed,
-        callsBeyondAllowed: extra,
-        followUpPages: paging,
-        callsFor1000: thousandCalls,
-      },
-      throughput: {
-        cacheOn: throughputOf(throughputOn),
-        cacheOff: throughputOf(throughputOff),
-      },
-      cpu: {
-        oursMsPerSummary: round(cpuPer('ours')),
-        baselineMsPerSummary: round(cpuPer('baseline')),
-        ours: cpu.ours,
-        baseline: cpu.baseline,
-        msPerSummaryByProcess: Object.fromEntries(Object.entries(byProcess).map(([n, ms]) => [n, round(ms / cpu.ours.requests)])),
-      },
-      memoryMb: {
-        idle: roundAll(idle),
-        afterLoad: roundAll(loaded),
-        // VmRSS counts pages shared by every process (the node binary) in full in each; PSS divides them.
-        pssAfterLoad: roundAll(loadedPss),
-        gatewayAndSubgraphsAfterLoad: { rss: round(sum(loaded)), pss: round(sum(loadedPss)) },
-      },
-      aliases: { smallQueryMs: round(small.ms), smallQueryStatus: small.status, aliasRequest: { ...aliasRequest, ms: round(aliasRequest.ms) } },
-    });
+      baselineGatewayCpuMsPerSummary: round(baselineCpu),
+      byMode: Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, rawOf(f)])),
+    };
     printReport(targets, raw);
     if (options.json) {
       writeFileSync(options.json, `${JSON.stringify({ targets, ...raw }, null, 2)}\n`);
@@ -355,6 +381,105 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** The targets of one mode (issue 18's first, then the earlier ones), `baselineCpu` the plain Apollo Gateway's CPU per summary. */
+function targetsOf(f: ModeFigures, L: number, baselineCpu: number): Target[] {
+  const targets: Target[] = [];
+  const target = (name: string, value: number, limit: number, met: boolean, unit: string) => targets.push({ name, value: round(value), limit: round(limit), met, unit });
+  const coldP50 = p50(f.cold);
+  const warmP50 = p50(f.warm);
+  const allCpu = f.cpu.allMs / f.cpu.requests;
+  target('CPU per warm summary, every process of ours (≤ 2 × plain Apollo Gateway)', allCpu, 2 * baselineCpu, allCpu <= 2 * baselineCpu && f.cpu.failed === 0, 'ms');
+  target('CPU per worklist patient, every process of ours (cache off)', f.worklistCpuPerPatientMs, 1.5, f.worklistCpuPerPatientMs <= 1.5, 'ms');
+  target(`100-patient worklist, p50 (cache off, ${L} ms per source)`, p50(f.worklist['100'] ?? []), 300, p50(f.worklist['100'] ?? []) <= 300, 'ms');
+  target(`a. first read of a patient, p50 (≤ 2.5 × ${L} ms)`, coldP50, 2.5 * L, coldP50 <= 2.5 * L, 'ms');
+  const ratio = f.throughputOn.perSecond / f.throughputOff.perSecond;
+  target('d. warm summaries/s at 32 clients, cache on ÷ cache off', ratio, 3, ratio >= 3 && f.throughputOn.failed === 0, '×');
+  const whole = sumOurs(f.afterWorklists);
+  target('f. whole system resident memory after the worklists', whole, 700, whole <= 700, 'MB');
+  target('b. the same summary warm, p50 (≤ 0.3 × a)', warmP50, 0.3 * coldP50, warmP50 <= 0.3 * coldP50, 'ms');
+  target('b. warm summary at 0 ms latency, p50', p50(f.warmZero), 30, p50(f.warmZero) <= 30, 'ms');
+  const extra = callsBeyond(f);
+  target('c. 100-patient worklist: calls beyond one per source and kind of data', extra.length, 0, extra.length === 0, 'routes');
+  // Only where the gateway is a process of its own is its CPU comparable with a plain gateway's.
+  if (f.mode === 'separate') {
+    const gatewayCpu = f.cpu.gatewayMs / f.cpu.requests;
+    target('e. gateway CPU per summary, ours (baseline is the limit)', gatewayCpu, baselineCpu, gatewayCpu <= baselineCpu, 'ms');
+    target('f. gateway resident memory after the load', f.loaded.gateway ?? NaN, 250, (f.loaded.gateway ?? Infinity) <= 250, 'MB');
+  }
+  target('g. { __typename } during a 150-alias request', f.small.ms, 100, f.small.ms <= 100 && f.small.status === 200, 'ms');
+  const warningCpu = (w: 'with' | 'without') => f.warnings[w].ms / f.warnings[w].requests;
+  const warningsAdd = (warningCpu('with') / warningCpu('without') - 1) * 100;
+  target('h. CPU warnings add to a warm summary, all processes (≤ 10 %)', warningsAdd, 10, warningsAdd <= 10 && f.warnings.with.failed === 0, '%');
+  return targets;
+}
+
+function callsBeyond(f: ModeFigures): string[] {
+  const systemOf = new Map(instancesOf(loadSources()).map((i) => [i.id, i.system]));
+  const allowed = worklistLimits(100, f.kinds, systemOf);
+  return Object.entries(f.worklistCalls).flatMap(([id, routes]) =>
+    Object.entries(routes).flatMap(([route, n]) => {
+      const limit = allowed[id]?.[route];
+      return limit !== undefined && n > limit ? [`${id} ${route}: ${n} calls, ${limit} expected`] : [];
+    }),
+  );
+}
+
+/** The figures behind one mode's targets, as the JSON keeps them. */
+function rawOf(f: ModeFigures) {
+  const systemOf = new Map(instancesOf(loadSources()).map((i) => [i.id, i.system]));
+  const allowed = worklistLimits(100, f.kinds, systemOf);
+  // Routes a worklist of one never takes are a source's follow-up pages (FHIR Bundle paging): listed, not counted.
+  const paging = Object.entries(f.worklistCalls).flatMap(([id, routes]) =>
+    Object.entries(routes).flatMap(([route, n]) => (allowed[id]?.[route] === undefined ? [`${id} ${route}: ${n}`] : [])),
+  );
+  const warningCpu = (w: 'with' | 'without') => f.warnings[w].ms / f.warnings[w].requests;
+  return {
+    warnings: {
+      note: 'the warm summary with `clinicalWarnings` and each medicine\'s `warnings`, against the same summary without; CPU summed over every process of ours',
+      cpuMsPerSummary: { without: round(warningCpu('without')), with: round(warningCpu('with')) },
+      failed: { without: f.warnings.without.failed, with: f.warnings.with.failed },
+      warmMs: { without: summaryOf(f.warnings.without.latency), with: summaryOf(f.warnings.with.latency) },
+    },
+    summary: {
+      legacyCallsPerSummary: f.perSummary,
+      coldMs: summaryOf(f.cold),
+      warmMs: summaryOf(f.warm),
+      warmAtZeroLatencyMs: summaryOf(f.warmZero),
+    },
+    worklist: {
+      note: 'cache off; 1,000 patients = ten requests of 100 sent at once (the population has 520 people, so patients repeat)',
+      ms: Object.fromEntries(Object.entries(f.worklist).map(([n, v]) => [n, summaryOf(v)])),
+      cpuMsPerPatient: round(f.worklistCpuPerPatientMs),
+      callsFor100: f.worklistCalls,
+      kindsOfDataPerSystemAndRoute: f.kinds,
+      allowedCallsPerRouteFor100: allowed,
+      callsBeyondAllowed: callsBeyond(f),
+      followUpPages: paging,
+      callsFor1000: f.thousandCalls,
+    },
+    throughput: { cacheOn: throughputOf(f.throughputOn), cacheOff: throughputOf(f.throughputOff) },
+    cpu: {
+      note: 'warm summaries, 8 clients; "all" sums every process of ours (gateway and subgraphs; not the simulators, which stand in for the legacy systems)',
+      allMsPerSummary: round(f.cpu.allMs / f.cpu.requests),
+      gatewayMsPerSummary: round(f.cpu.gatewayMs / f.cpu.requests),
+      ...(f.cpu.baselineMs !== undefined ? { baselineMsPerSummary: round(f.cpu.baselineMs / (f.cpu.baselineRequests ?? NaN)) } : {}),
+      requests: f.cpu.requests,
+      failed: f.cpu.failed,
+      msPerSummaryByProcess: Object.fromEntries(Object.entries(f.cpu.byProcess).map(([n, ms]) => [n, round(ms / f.cpu.requests)])),
+    },
+    memoryMb: {
+      idle: roundAll(f.idle),
+      afterLoad: roundAll(f.loaded),
+      // VmRSS counts pages shared by every process (the node binary) in full in each; PSS divides them.
+      pssAfterLoad: roundAll(f.loadedPss),
+      afterWorklists: roundAll(f.afterWorklists),
+      pssAfterWorklists: roundAll(f.afterWorklistsPss),
+      wholeSystemAfterWorklists: { rss: round(sumOurs(f.afterWorklists)), pss: round(sumOurs(f.afterWorklistsPss)) },
+    },
+    aliases: { smallQueryMs: round(f.small.ms), smallQueryStatus: f.small.status, aliasRequest: { ...f.aliasRequest, ms: round(f.aliasRequest.ms) } },
+  };
 }
 
 /**

@@ -8,18 +8,23 @@ export interface Target {
   unit: string;
 }
 
+interface ModeRaw {
+  summary?: { coldMs: Sample; warmMs: Sample; warmAtZeroLatencyMs: Sample };
+  worklist?: { ms: Record<string, Sample>; cpuMsPerPatient: number; callsBeyondAllowed: string[]; followUpPages: string[] };
+  throughput?: { cacheOn: Throughput; cacheOff: Throughput };
+  cpu?: { allMsPerSummary: number; gatewayMsPerSummary: number; baselineMsPerSummary?: number; msPerSummaryByProcess: Record<string, number> };
+  memoryMb?: { afterLoad: Record<string, number>; afterWorklists: Record<string, number>; pssAfterWorklists: Record<string, number>; wholeSystemAfterWorklists: { rss: number; pss: number } };
+  warnings?: { cpuMsPerSummary: { without: number; with: number }; warmMs: { without: Sample; with: Sample } };
+  aliases?: { smallQueryMs: number; aliasRequest: { ms: number; status: number; code: unknown } };
+}
+
 interface Figures {
   latencyMs?: number;
   runtime?: string;
   cache?: string;
   seconds?: number;
-  summary?: { coldMs: Sample; warmMs: Sample; warmAtZeroLatencyMs: Sample };
-  worklist?: { ms: Record<string, Sample>; callsBeyondAllowed: string[]; followUpPages: string[] };
-  throughput?: { cacheOn: Throughput; cacheOff: Throughput };
-  cpu?: { oursMsPerSummary: number; baselineMsPerSummary: number; msPerSummaryByProcess: Record<string, number> };
-  memoryMb?: { idle: Record<string, number>; afterLoad: Record<string, number>; pssAfterLoad: Record<string, number>; gatewayAndSubgraphsAfterLoad: { rss: number; pss: number } };
-  warnings?: { cpuMsPerSummary: { without: number; with: number }; warmMs: { without: Sample; with: Sample } };
-  aliases?: { smallQueryMs: number; aliasRequest: { ms: number; status: number; code: unknown } };
+  baselineGatewayCpuMsPerSummary?: number;
+  byMode?: Record<string, ModeRaw>;
 }
 
 interface Sample {
@@ -35,58 +40,66 @@ interface Throughput {
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
-export function printReport(targets: Target[], raw: Record<string, unknown>): void {
+/** The targets of every mode side by side (one column per mode), then each mode's figures. */
+export function printReport(targets: Record<string, Target[]>, raw: Record<string, unknown>): void {
   const f = raw as Figures;
+  const modes = Object.keys(targets);
+  const names = [...new Set(modes.flatMap((m) => (targets[m] ?? []).map((t) => t.name)))];
+  const cell = (mode: string, name: string) => {
+    const t = targets[mode]?.find((x) => x.name === name);
+    return t ? `${t.value} ${t.unit} ${t.met ? 'yes' : 'NO '}` : '–';
+  };
+  const limitOf = (name: string) => {
+    const t = modes.map((m) => targets[m]?.find((x) => x.name === name)).find(Boolean);
+    return t ? `${t.limit} ${t.unit}` : '';
+  };
   const lines = [
     '',
-    `Targets (${f.latencyMs} ms per legacy call, ${f.runtime}, source cache ${f.cache}, ${f.seconds} s)`,
-    `  ${'target'.padEnd(66)} ${pad('value', 9)} ${pad('limit', 9)}  met`,
-    ...targets.map((t) => `  ${t.name.padEnd(66)} ${pad(`${t.value} ${t.unit}`, 9)} ${pad(`${t.limit} ${t.unit}`, 9)}  ${t.met ? 'yes' : 'NO'}`),
+    `Targets (${f.latencyMs} ms per legacy call, ${f.runtime}, source cache ${f.cache}, ${f.seconds} s; plain Apollo Gateway ${f.baselineGatewayCpuMsPerSummary} ms CPU per summary)`,
+    `  ${'target'.padEnd(72)} ${modes.map((m) => pad(m, 16)).join(' ')} ${pad('limit', 10)}`,
+    ...names.map((n) => `  ${n.padEnd(72)} ${modes.map((m) => pad(cell(m, n), 16)).join(' ')} ${pad(limitOf(n), 10)}`),
   ];
-  if (f.summary) {
-    lines.push(
-      '',
-      'Patient summary (p50 / p95)',
-      `  first read        ${pad(f.summary.coldMs.p50, 7)} / ${pad(f.summary.coldMs.p95, 7)} ms`,
-      `  warm              ${pad(f.summary.warmMs.p50, 7)} / ${pad(f.summary.warmMs.p95, 7)} ms`,
-      `  warm, 0 ms        ${pad(f.summary.warmAtZeroLatencyMs.p50, 7)} / ${pad(f.summary.warmAtZeroLatencyMs.p95, 7)} ms`,
-    );
-  }
-  if (f.worklist) {
-    lines.push('', 'Worklist, source cache off (p50 / p95; 1,000 = ten requests of 100 at once)');
-    for (const [n, s] of Object.entries(f.worklist.ms)) lines.push(`  ${pad(n, 5)} patients    ${pad(s.p50, 7)} / ${pad(s.p95, 7)} ms`);
-    for (const line of f.worklist.callsBeyondAllowed) lines.push(`  more calls than one per kind of data: ${line}`);
-    if (f.worklist.followUpPages.length) lines.push(`  follow-up pages (not counted): ${f.worklist.followUpPages.join(', ')}`);
-  }
-  if (f.throughput) {
-    const t = (x: Throughput) => `${pad(x.perSecond, 6)} summaries/s (p50 ${x.p50Ms} ms, ${x.failed} failed)`;
-    lines.push('', 'Throughput, 32 clients, warm summaries', `  cache on     ${t(f.throughput.cacheOn)}`, `  cache off    ${t(f.throughput.cacheOff)}`);
-  }
-  if (f.cpu) {
-    lines.push('', `Gateway CPU per summary: ours ${f.cpu.oursMsPerSummary} ms, plain @apollo/gateway ${f.cpu.baselineMsPerSummary} ms`);
-    const rest = Object.entries(f.cpu.msPerSummaryByProcess).filter(([n]) => n !== 'baseline-gateway');
-    lines.push(`  every process, per summary through ours: ${rest.map(([n, ms]) => `${n} ${ms}`).join(', ')} (ms)`);
-  }
-  if (f.warnings) {
-    const w = f.warnings;
-    lines.push(
-      '',
-      'Decision support (h): warm summary without / with clinicalWarnings and each medicine\'s warnings',
-      `  CPU, every process  ${pad(w.cpuMsPerSummary.without, 7)} / ${pad(w.cpuMsPerSummary.with, 7)} ms per summary`,
-      `  latency p50         ${pad(w.warmMs.without.p50, 7)} / ${pad(w.warmMs.with.p50, 7)} ms`,
-    );
-  }
-  if (f.memoryMb) {
-    const m = f.memoryMb;
-    lines.push('', 'Resident memory                 VmRSS idle   after load   PSS after load');
-    for (const [name, v] of Object.entries(m.afterLoad)) {
-      lines.push(`  ${name.padEnd(26)} ${pad(Math.round(m.idle[name] ?? NaN), 8)} MB ${pad(Math.round(v), 8)} MB ${pad(Math.round(m.pssAfterLoad[name] ?? NaN), 10)} MB`);
+  for (const [mode, m] of Object.entries(f.byMode ?? {})) {
+    lines.push('', `—— ${mode} ——`);
+    if (m.summary) {
+      lines.push(
+        'Patient summary (p50 / p95)',
+        `  first read        ${pad(m.summary.coldMs.p50, 7)} / ${pad(m.summary.coldMs.p95, 7)} ms`,
+        `  warm              ${pad(m.summary.warmMs.p50, 7)} / ${pad(m.summary.warmMs.p95, 7)} ms`,
+        `  warm, 0 ms        ${pad(m.summary.warmAtZeroLatencyMs.p50, 7)} / ${pad(m.summary.warmAtZeroLatencyMs.p95, 7)} ms`,
+      );
     }
-    lines.push(`  ${'gateway + subgraphs'.padEnd(26)} ${pad('', 11)} ${pad(Math.round(m.gatewayAndSubgraphsAfterLoad.rss), 8)} MB ${pad(Math.round(m.gatewayAndSubgraphsAfterLoad.pss), 10)} MB`);
-  }
-  if (f.aliases) {
-    const a = f.aliases.aliasRequest;
-    lines.push('', `150 aliases: the request took ${Math.round(a.ms)} ms (HTTP ${a.status}${a.code ? `, ${String(a.code)}` : ''}); { __typename } meanwhile ${Math.round(f.aliases.smallQueryMs)} ms`);
+    if (m.worklist) {
+      lines.push(`Worklist, source cache off (p50 / p95; 1,000 = ten requests of 100 at once); ${m.worklist.cpuMsPerPatient} ms CPU per patient`);
+      for (const [n, s] of Object.entries(m.worklist.ms)) lines.push(`  ${pad(n, 5)} patients    ${pad(s.p50, 7)} / ${pad(s.p95, 7)} ms`);
+      for (const line of m.worklist.callsBeyondAllowed) lines.push(`  more calls than one per kind of data: ${line}`);
+      if (m.worklist.followUpPages.length) lines.push(`  follow-up pages (not counted): ${m.worklist.followUpPages.join(', ')}`);
+    }
+    if (m.throughput) {
+      const t = (x: Throughput) => `${pad(x.perSecond, 6)} summaries/s (p50 ${x.p50Ms} ms, ${x.failed} failed)`;
+      lines.push('Throughput, 32 clients, warm summaries', `  cache on     ${t(m.throughput.cacheOn)}`, `  cache off    ${t(m.throughput.cacheOff)}`);
+    }
+    if (m.cpu) {
+      lines.push(`CPU per warm summary: every process of ours ${m.cpu.allMsPerSummary} ms, gateway ${m.cpu.gatewayMsPerSummary} ms${m.cpu.baselineMsPerSummary !== undefined ? `, plain @apollo/gateway ${m.cpu.baselineMsPerSummary} ms` : ''}`);
+      const rest = Object.entries(m.cpu.msPerSummaryByProcess).filter(([n]) => n !== 'baseline-gateway');
+      lines.push(`  by process: ${rest.map(([n, ms]) => `${n} ${ms}`).join(', ')} (ms)`);
+    }
+    if (m.warnings) {
+      const w = m.warnings;
+      lines.push(`Decision support (h), without / with warnings: CPU ${w.cpuMsPerSummary.without} / ${w.cpuMsPerSummary.with} ms per summary, p50 ${w.warmMs.without.p50} / ${w.warmMs.with.p50} ms`);
+    }
+    if (m.memoryMb) {
+      const mem = m.memoryMb;
+      lines.push('Resident memory                 after load   after worklists   PSS after worklists');
+      for (const [name, v] of Object.entries(mem.afterWorklists)) {
+        lines.push(`  ${name.padEnd(26)} ${pad(Math.round(mem.afterLoad[name] ?? NaN), 8)} MB ${pad(Math.round(v), 12)} MB ${pad(Math.round(mem.pssAfterWorklists[name] ?? NaN), 15)} MB`);
+      }
+      lines.push(`  ${'gateway + subgraphs'.padEnd(26)} ${pad('', 11)} ${pad(Math.round(mem.wholeSystemAfterWorklists.rss), 12)} MB ${pad(Math.round(mem.wholeSystemAfterWorklists.pss), 15)} MB`);
+    }
+    if (m.aliases) {
+      const a = m.aliases.aliasRequest;
+      lines.push(`150 aliases: the request took ${Math.round(a.ms)} ms (HTTP ${a.status}${a.code ? `, ${String(a.code)}` : ''}); { __typename } meanwhile ${Math.round(m.aliases.smallQueryMs)} ms`);
+    }
   }
   console.log(lines.join('\n'));
 }

@@ -1,12 +1,16 @@
 /**
- * `npm start`: every simulated legacy system, every subgraph and the gateway, on embedded defaults.
- * Ctrl-C stops them all.
+ * `npm start`: every simulated legacy system, every subgraph and the gateway, on embedded defaults: the
+ * subgraphs inside the gateway's process unless SYSTEM_MODE=separate gives each its own. Ctrl-C stops them all.
  */
-import { startSystem, type RunningSystem } from './system';
+import { SUBGRAPH_NAMES } from '../lib/subgraphs';
+import { startSystem, systemMode, type RunningSystem } from './system';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  console.log('Starting the patient graph: simulated legacy systems, 6 subgraphs and the gateway…');
+  const mode = systemMode({ ports: 'default' });
+  console.log(
+    `Starting the patient graph: simulated legacy systems and the gateway with ${SUBGRAPH_NAMES.length} subgraphs ${mode === 'embedded' ? "in its process (SYSTEM_MODE=separate: one process each)" : 'in processes of their own'}…`,
+  );
   let system: RunningSystem;
   try {
     system = await startSystem({ ports: 'default', output: 'prefix', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
@@ -15,7 +19,7 @@ async function main(): Promise<void> {
     console.error(`\nCould not start: ${message}`);
     // The hint only where it applies: a configuration mistake says what it is, not that a port is taken.
     if (/EADDRINUSE|address already in use|port \d+ is (taken|already in use)/i.test(message)) {
-      console.error('A port is taken: stop whatever holds ports 4000-4006 and 4100-4161 (an earlier `npm start`?), or set PORT.');
+      console.error(`A port is taken: stop whatever holds ports ${mode === 'embedded' ? '4000' : '4000-4007'} and 4100-4161 (an earlier \`npm start\`?).`);
     }
     process.exit(1);
   }
