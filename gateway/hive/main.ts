@@ -10,6 +10,7 @@ import { createAuditStore, describeAuditStore } from '../../lib/audit';
 import { createLogger } from '../../lib/logger';
 import { runService } from '../../lib/service';
 import { gatewaySettingsFromEnv } from '../main';
+import { embeddedSubgraphsFromEnv } from '../embeddedSubgraphs';
 import { startHiveGateway, type HiveRuntime } from './createHiveGateway';
 
 const logger = createLogger('hive-gateway');
@@ -17,6 +18,8 @@ const logger = createLogger('hive-gateway');
 runService('hive-gateway', logger, async () => {
   const runtime = (process.env.HIVE_RUNTIME?.trim() || 'default') as HiveRuntime;
   if (runtime !== 'default' && runtime !== 'router') throw new Error('HIVE_RUNTIME must be default or router');
+  // Hive Gateway reaches every subgraph over HTTP: a deployment that embeds them runs the Apollo engine.
+  if (embeddedSubgraphsFromEnv().length > 0) throw new Error('EMBEDDED_SUBGRAPHS is for the Apollo gateway (gateway/main.ts): Hive Gateway needs the subgraphs in their own processes');
   const settings = gatewaySettingsFromEnv();
   const auditStore = createAuditStore();
   logger.info(`access log: ${describeAuditStore()}; query planner: ${runtime === 'router' ? 'Rust (router-runtime)' : 'JavaScript (default)'}`);
