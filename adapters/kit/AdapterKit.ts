@@ -11,7 +11,7 @@ import { CacheCrypto, randomCacheKeys } from './cache/CacheCrypto';
 import { MemoryCacheStore, type CacheStore } from './cache/CacheStore';
 import { Stash } from './cache/Stash';
 import { chunk } from './chunk';
-import { readContext, type ReadContext } from './readContext';
+import { bindReadContext, type ReadContext } from './readContext';
 import { createHttpClient } from './http';
 
 /**
@@ -202,6 +202,7 @@ export class AdapterKit {
     const timeoutMs = instance.timeoutMs;
     const timer = setTimeout(() => controller.abort(new DeadlineError(timeoutMs)), timeoutMs);
     const context: ReadContext = { uncacheable: false };
+    bindReadContext(controller.signal, context);
     // The source, or only its sector where the batch holds a patient whose address is strictly confidential:
     // in spans, log lines and metrics labels alike (a counter that moves right after a request names the
     // instance that answered as well as a log line would).
@@ -229,6 +230,8 @@ export class AdapterKit {
       (next, mw) => async (c) => mw(c, next),
       async (c) => {
         const fetchAll = async () => {
+          // The signal the adapter gets is the one its answers are noted under (a middleware may have passed another).
+          if (c.signal !== controller.signal) bindReadContext(c.signal, context);
           const result = new Map<string, V | null>();
           const parts = chunk(c.keys, options.maxBatch ?? Math.max(1, c.keys.length));
           for (let i = 0; i < parts.length; i += BATCHES_AT_ONCE) {
@@ -256,7 +259,7 @@ export class AdapterKit {
       attributes: { 'patient_graph.source': named.source, 'patient_graph.operation': operation, 'patient_graph.keys': unique.length },
     });
     try {
-      const answered = await context_.with(trace.setSpan(context_.active(), span), () => readContext.run(context, () => chain(call)));
+      const answered = await context_.with(trace.setSpan(context_.active(), span), () => chain(call));
       const result: ReadResult<V> = new Map(unique.map((key) => [key, answered.get(key) ?? null]));
       span.setAttribute('patient_graph.failed_keys', options.report?.failed.size ?? 0);
       const failed = options.report?.failed.size ?? 0;

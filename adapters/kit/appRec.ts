@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { createLogger, type Logger } from '../../lib/logger';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { BadResponseError, SourceFault } from './errors';
-import { readContext } from './readContext';
 import { codeToken } from './soap';
 
 /**
@@ -254,8 +253,9 @@ export interface ReceiptDelivery {
 }
 
 /**
- * Sends receipts without the read waiting: outside the read's context (the receipt's answer must not count as the
- * read's, for the cache's Cache-Control rule) and past its deadline (the HTTP client's own timeout bounds it).
+ * Sends receipts without the read waiting, past its deadline (the HTTP client's own timeout bounds it). Callers send
+ * them without the read's abort signal, so that the receipt's answer does not count as the read's for the cache's
+ * Cache-Control rule (readContext.ts).
  * Never throws, never rejects.
  */
 export function sendReceipts(delivery: ReceiptDelivery): void {
@@ -263,7 +263,7 @@ export function sendReceipts(delivery: ReceiptDelivery): void {
   const fields = { source: delivery.source, receipts: delivery.summary };
   let task: Promise<void>;
   try {
-    task = readContext.exit(() => delivery.deliver()).then(
+    task = delivery.deliver().then(
       () => logger.debug(fields, 'application receipts delivered'),
       (error: unknown) => logger.warn({ ...fields, code: errorCode(error) }, 'application receipts not delivered'),
     );

@@ -50,11 +50,11 @@ export function createHttpClient(instance: InstanceConfig): AxiosInstance {
   const about = (config: unknown) => !(config as CredentialRequest | undefined)?.credentialRequest;
   client.interceptors.response.use(
     (response) => {
-      if (about(response.config)) noteCacheControl(response.headers['cache-control']);
+      if (about(response.config)) noteCacheControl(response.headers['cache-control'], response.config.signal);
       return response;
     },
     (error: unknown) => {
-      if (isAxiosError(error) && about(error.config)) noteCacheControl(error.response?.headers['cache-control']);
+      if (isAxiosError(error) && about(error.config)) noteCacheControl(error.response?.headers['cache-control'], error.config?.signal);
       return Promise.reject(error);
     },
   );
