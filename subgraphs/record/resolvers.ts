@@ -114,9 +114,11 @@ export const resolvers = {
       reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       // Merged once: the warnings read the whole list (stopped medicines included), the answer shows what was asked.
       const merged = mergeMedications(entries, { includeStopped: true });
-      const warnings = warningsOf(warningFacts(p), todayInOslo(), [], merged);
+      // Computed when an item's `warnings` is asked for, once for the list (a worklist asks for none).
+      let warnings: ReturnType<typeof warningsOf> | undefined;
+      const all = () => (warnings ??= warningsOf(warningFacts(p), todayInOslo(), [], merged));
       const shown = args.includeStopped === false ? withoutStopped(merged) : merged;
-      return shown.map((item) => ({ ...item, warnings: itemWarnings(warnings, item) }));
+      return shown.map((item) => ({ ...item, warnings: () => itemWarnings(all(), item) }));
     },
     /** Decision support over the whole record (record/warnings.ts, record/cds): a missing source is named at this path. */
     clinicalWarnings: (p: PatientRep, args: { proposed?: ProposedMedication[] | null }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
