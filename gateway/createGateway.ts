@@ -101,6 +101,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       tidyErrors(supergraphSdl),
       actionStatus<GatewayContext>(),
       accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
+      ...(embedded.size > 0 ? [endEmbeddedRequests(embedded)] : []),
     ]),
   });
   await server.start();
@@ -137,6 +138,22 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       await closeEmbedded(embedded);
       await persisted.close();
       await options.auditStore.close();
+    },
+  };
+}
+
+/**
+ * Subgraphs in this process forget what a request read once its answer has left (over HTTP, a subgraph cannot
+ * know when the gateway's last step for a request is done, and keeps a request's reads for a minute).
+ */
+function endEmbeddedRequests(embedded: ReadonlyMap<SubgraphName, BuiltSubgraph>): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue }) {
+          if (contextValue.requestId) for (const subgraph of embedded.values()) subgraph.endRequest(contextValue.requestId);
+        },
+      };
     },
   };
 }

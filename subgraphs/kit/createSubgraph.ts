@@ -133,6 +133,8 @@ export interface BuiltSubgraph {
   stopping(): void;
   /** A source's signed change notice (`POST /cache/invalidate`'s text body and signature header). */
   takeNotice(body: unknown, signature: string | undefined): Promise<NoticeAnswer>;
+  /** A client request has been answered: what it read is not kept past it (the kit's request memory). */
+  endRequest(requestId: string): void;
   /** Stops the background work, the server and the cache store. */
   close(): Promise<void>;
 }
@@ -212,6 +214,7 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
       stopping = true;
     },
     takeNotice: changeNoticeTaker(sources, cache, logger, definition.name, store),
+    endRequest: (requestId) => cache.endRequest(requestId),
     close: async () => {
       stopping = true;
       await background?.stop();

@@ -27,11 +27,13 @@ function setup(policy = { ttlMs: 1000, staleMs: 10_000 }) {
       instance,
       'care-record',
       keys,
-      async (batch) => {
+      async (batch, signal) => {
         calls.push([...batch]);
         await new Promise((r) => setTimeout(r, 5));
         if (behaviour === 'fail') throw Object.assign(new Error('connect ECONNREFUSED'), { isAxiosError: true, code: 'ECONNREFUSED' });
-        if (behaviour === 'no-store') noteCacheControl('no-cache, private');
+        if (behaviour === 'no-store') noteCacheControl('no-cache, private', signal);
+        // An answer under another signal (a receipt sent after the read) says nothing about this read.
+        if (behaviour === 'ok') noteCacheControl('no-store', new AbortController().signal);
         return new Map(batch.map((k) => [k, { name: `record of ${k === NIN ? 'Ingrid Solheim' : 'Hilde Tveit'}`, version }]));
       },
       options,
@@ -100,6 +102,17 @@ describe('the source cache', () => {
     expect(t.calls).toHaveLength(2);
     // @ts-expect-error as above
     expect(t.store.lru.size).toBe(0);
+  });
+
+  it("forgets a request's reads when the request ends, and only that request's", async () => {
+    const t = setup();
+    t.set('no-store');
+    await t.read([NIN], { requestId: 'req-1' });
+    await t.read([OTHER], { requestId: 'req-2' });
+    t.cache.endRequest('req-1');
+    await t.read([NIN], { requestId: 'req-1' });
+    await t.read([OTHER], { requestId: 'req-2' });
+    expect(t.calls).toEqual([[NIN], [OTHER], [NIN]]);
   });
 
   it('serves a stale answer when the source fails, within the stale window, and says how old it is', async () => {

@@ -26,7 +26,11 @@ interface Entry<V> {
   at: number;
 }
 
-/** How long a client request's reads are remembered: longer than any request should take. */
+/**
+ * How long a client request's reads are remembered when nobody says the request has ended (a subgraph in its
+ * own process cannot know when the gateway's last step for a request is done): longer than any request should
+ * take. A gateway with the subgraphs in its process ends each request's memory as its answer leaves (endRequest).
+ */
 const REQUEST_MEMORY_MS = 60_000;
 
 export interface SourceCacheOptions {
@@ -36,10 +40,18 @@ export interface SourceCacheOptions {
   now?: () => number;
 }
 
-export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void> } {
+export interface SourceCacheMiddleware extends ReadMiddleware {
+  /** Forgets what the shared cache and this process hold for these keys. */
+  invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void>;
+  /** Forgets what one client request has read (its answer has left): records are not kept past their request. */
+  endRequest(requestId: string): void;
+}
+
+export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware {
   const { store, crypto } = options;
   const now = options.now ?? Date.now;
-  const requestMemory = new LRUCache<string, Entry<unknown>>({ max: 20_000, ttl: REQUEST_MEMORY_MS });
+  // By request id, then by cache key: a request's memory goes at once when it ends (or its time is up).
+  const requestMemory = new LRUCache<string, Map<string, Entry<unknown>>>({ max: 2_000, ttl: REQUEST_MEMORY_MS });
   const inFlight = new Map<string, Promise<Entry<unknown> | SourceError>>();
 
   const middleware = async <V>(call: ReadCall, next: ReadNext<V>): Promise<ReadResult<V>> => {
@@ -47,7 +59,7 @@ export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { inv
     const policy = call.policy;
     const requestId = call.options.requestId;
     const cacheKey = (key: string) => crypto.keyFor('src', instance.id, operation, key);
-    const memoKey = (key: string) => (requestId ? `${requestId}\u0000${cacheKey(key)}` : undefined);
+    const memory = requestId ? requestMemory.get(requestId) : undefined;
     const result: ReadResult<V> = new Map();
     // Labelled by the sector alone where the read may only be named so (a strictly confidential patient).
     const count = (resultName: string, n: number) => n > 0 && metrics().cacheLookups.inc({ source: call.options.logAs ?? instance.id, operation, result: resultName }, n);
@@ -55,8 +67,7 @@ export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { inv
     // 1. What this request has read already.
     let missing: string[] = [];
     for (const key of call.keys) {
-      const memo = memoKey(key);
-      const hit = memo ? (requestMemory.get(memo) as Entry<V> | undefined) : undefined;
+      const hit = memory?.get(cacheKey(key)) as Entry<V> | undefined;
       if (hit) result.set(key, hit.v);
       else missing.push(key);
     }
@@ -159,19 +170,22 @@ export function sourceCache(options: SourceCacheOptions): ReadMiddleware & { inv
     return result;
 
     function remember(key: string, entry: Entry<unknown>): void {
-      const memo = memoKey(key);
-      if (memo) requestMemory.set(memo, entry);
+      if (!requestId) return;
+      let held = requestMemory.get(requestId);
+      if (!held) requestMemory.set(requestId, (held = new Map()));
+      held.set(cacheKey(key), entry);
     }
   };
 
   return Object.assign(middleware as ReadMiddleware, {
-    /** Forgets what the shared cache and this process hold for these keys. */
     async invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void> {
       const cacheKeys = operations.flatMap((op) => keys.map((key) => crypto.keyFor('src', instance.id, op, key)));
       await store.del(cacheKeys);
-      // Request memories hold keys prefixed by request ids: drop every entry of these keys.
-      const doomed = new Set(cacheKeys);
-      for (const memo of requestMemory.keys()) if (doomed.has(memo.slice(memo.indexOf('\u0000') + 1))) requestMemory.delete(memo);
+      // Every request's memory of these keys goes too.
+      for (const held of requestMemory.values()) for (const key of cacheKeys) held.delete(key);
+    },
+    endRequest(requestId: string): void {
+      requestMemory.delete(requestId);
     },
   });
 }
