@@ -94,6 +94,26 @@ function checkProposed(proposed: readonly ProposedMedication[]): void {
   });
 }
 
+/**
+ * One patient's merged medication list and warnings (without proposed orders), kept with the entity the gateway
+ * handed over for as long as it lives (one subgraph request): `medications`, its items' `warnings` and
+ * `clinicalWarnings` asked together merge and compute once.
+ */
+const merges = new WeakMap<PatientRep, ReturnType<typeof mergeMedications>>();
+const computed = new WeakMap<PatientRep, ReturnType<typeof warningsOf>>();
+
+function mergedList(p: PatientRep, entries: WarningFacts['entries'] = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? [])): ReturnType<typeof mergeMedications> {
+  let merged = merges.get(p);
+  if (!merged) merges.set(p, (merged = mergeMedications(entries, { includeStopped: true })));
+  return merged;
+}
+
+function recordWarnings(p: PatientRep, facts = warningFacts(p)): ReturnType<typeof warningsOf> {
+  let warnings = computed.get(p);
+  if (!warnings) computed.set(p, (warnings = warningsOf(facts, todayInOslo(), [], mergedList(p, facts.entries))));
+  return warnings;
+}
+
 /** What the warnings rest on, from what the gateway handed over. */
 function warningFacts(p: PatientRep): WarningFacts {
   return {
@@ -113,10 +133,9 @@ export const resolvers = {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
       reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       // Merged once: the warnings read the whole list (stopped medicines included), the answer shows what was asked.
-      const merged = mergeMedications(entries, { includeStopped: true });
+      const merged = mergedList(p, entries);
       // Computed when an item's `warnings` is asked for, once for the list (a worklist asks for none).
-      let warnings: ReturnType<typeof warningsOf> | undefined;
-      const all = () => (warnings ??= warningsOf(warningFacts(p), todayInOslo(), [], merged));
+      const all = () => recordWarnings(p);
       const shown = args.includeStopped === false ? withoutStopped(merged) : merged;
       return shown.map((item) => ({ ...item, warnings: () => itemWarnings(all(), item) }));
     },
@@ -125,7 +144,8 @@ export const resolvers = {
       checkProposed(args.proposed ?? []);
       const facts = warningFacts(p);
       reportMissing('decision support', facts.statuses.filter((s) => FAILED.has(s.state)), info, ctx);
-      return warningsOf(facts, todayInOslo(), args.proposed ?? []);
+      // Without proposed orders, the same warnings the medication list's items show: computed once for both.
+      return args.proposed?.length ? warningsOf(facts, todayInOslo(), args.proposed) : recordWarnings(p, facts);
     },
     timeline: (p: PatientRep, args: TimelineArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkArguments('Patient', 'timeline', { ...args });
