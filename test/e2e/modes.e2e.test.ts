@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PERSONAS } from '../../gateway/devIdp/personas';
+import { instancesOf, loadSources } from '../../lib/config';
+import { SIGNATURE_HEADER, signChangeNotice } from '../../lib/invalidation';
 import type { AccessRecord } from '../../lib/audit';
 import { getPopulation } from '../../simulators/population';
 import { demoPatientList } from '../../simulators/population/demoPatients';
@@ -119,5 +121,18 @@ describe('the embedded and the separate-process system answer alike', () => {
     expect(health.status).toBe('ok');
     expect(health.subgraphs).toHaveLength(7);
     expect(health.subgraphs.every((s) => s.status === 'up' && s.embedded === true)).toBe(true);
+  });
+
+  it("passes a source's change notice to every embedded subgraph in process, and refuses a forged or replayed one", async () => {
+    const instance = instancesOf(loadSources()).find((i) => i.id === 'population-register');
+    const body = JSON.stringify({ source: 'population-register', patients: [patients[0]?.nin] });
+    const url = new URL('/cache/invalidate', embedded.system.gatewayUrl).toString();
+    const send = (signature: string) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature }, body });
+    const signature = signChangeNotice(instance?.invalidationSecret ?? '', body);
+    const taken = await send(signature);
+    expect(taken.status).toBe(200);
+    expect(await taken.json()).toEqual({ source: 'population-register', invalidated: 1, subgraphs: 7 });
+    expect((await send(signature)).status).toBe(409);
+    expect((await send(signChangeNotice('not-the-source-secret-at-all', body))).status).toBe(401);
   });
 });
