@@ -121,6 +121,12 @@ export interface KitStorage {
 
 const tracer = trace.getTracer('patient-graph-adapter-kit');
 
+/**
+ * The reason a read's or a write's signal is aborted with once it is over (what is still running for it stops):
+ * one shared error, since `abort()` without a reason builds a DOMException with its stack on every read.
+ */
+const OVER = Object.assign(new Error('the read or write is over'), { name: 'AbortError' });
+
 export class AdapterKit {
   private readonly clients = new Map<string, AxiosInstance>();
   private readonly middleware: ReadMiddleware[] = [];
@@ -288,7 +294,7 @@ export class AdapterKit {
     } finally {
       span.end();
       clearTimeout(timer);
-      controller.abort();
+      controller.abort(OVER);
     }
   }
 
@@ -322,7 +328,7 @@ export class AdapterKit {
     } finally {
       span.end();
       clearTimeout(timer);
-      controller.abort();
+      controller.abort(OVER);
     }
   }
 

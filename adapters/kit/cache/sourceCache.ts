@@ -58,7 +58,13 @@ export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware 
     const { instance, operation } = call;
     const policy = call.policy;
     const requestId = call.options.requestId;
-    const cacheKey = (key: string) => crypto.keyFor('src', instance.id, operation, key);
+    // Each key's keyed hash computed once per read (an HMAC each; a read looks a key up in several places).
+    const hashed = new Map<string, string>();
+    const cacheKey = (key: string) => {
+      let hash = hashed.get(key);
+      if (hash === undefined) hashed.set(key, (hash = crypto.keyFor('src', instance.id, operation, key)));
+      return hash;
+    };
     const memory = requestId ? requestMemory.get(requestId) : undefined;
     const result: ReadResult<V> = new Map();
     // Labelled by the sector alone where the read may only be named so (a strictly confidential patient).
