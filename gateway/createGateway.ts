@@ -113,6 +113,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       corsOrigins,
       engine: 'apollo',
       embedded,
+      accessLog: options.auditStore,
       logger,
       before: [playgroundRouter(devIdp !== undefined), citizenPageRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
     },

@@ -34,6 +34,11 @@ export interface FrontOptions {
   /** Named in /health (`apollo`, `hive-default`, `hive-router`). */
   engine: string;
   logger: Logger;
+  /**
+   * The access log: while it cannot be written, every read is refused (AUDIT_UNAVAILABLE), so the gateway is not
+   * ready and its health is `down`: a load balancer sends the traffic to a replica that can answer.
+   */
+  accessLog?: { check(): Promise<boolean> };
   /** Subgraphs in the gateway's own process (EMBEDDED_SUBGRAPHS): health and change notices reach them directly. */
   embedded?: LocalSubgraphs;
   /** Mounted before the operational routes (the playground, the development identity provider). */
@@ -59,22 +64,33 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   app.get('/health/live', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'live' });
   });
+  // A store that does not answer within a second counts as not writable (as a subgraph's health does).
+  const accessLogWritable = async () => {
+    if (!options.accessLog) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
+    try {
+      return await Promise.race([options.accessLog.check(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   app.get('/health/ready', async (_req, res) => {
-    const missing = stopping ? [] : await unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])), embedded);
-    const ready = !stopping && missing.length === 0;
+    const [missing, logged] = stopping ? [[], true] : await Promise.all([unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])), embedded), accessLogWritable()]);
+    const ready = !stopping && missing.length === 0 && logged;
     res
       .set('Cache-Control', 'no-store')
       .status(ready ? 200 : 503)
-      .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}) });
+      .json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unready', ...(missing.length ? { subgraphsDown: missing } : {}), ...(logged ? {} : { accessLog: 'unavailable' }) });
   });
   app.get('/health', async (_req, res) => {
-    const health = await checkSubgraphs(urls, embedded);
-    const down = health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
+    const [health, logged] = await Promise.all([checkSubgraphs(urls, embedded), accessLogWritable()]);
+    const down = !logged || health.subgraphs.some((s) => s.status === 'down' && required.includes(s.name as SubgraphName));
     const status = down ? 'down' : health.status;
     res
       .set('Cache-Control', 'no-store')
       .status(down ? 503 : 200)
-      .json({ status, gateway: 'up', engine: options.engine, required, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
+      .json({ status, gateway: 'up', engine: options.engine, required, accessLog: { available: logged }, subgraphs: health.subgraphs, sources: health.sources, cache: health.cache });
   });
   app.get('/metrics', metricsEndpoint());
   // CDS Hooks 2.0: decision support for EHRs, computed by the graph with the caller's token (gateway/cdsHooks.ts).

@@ -105,7 +105,7 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   });
 
   const front = httpFront(
-    { urls, required: options.requiredSubgraphs ?? requiredSubgraphsFromEnv(), corsOrigins: options.corsOrigins ?? corsOriginsFromEnv(), engine: `hive-${options.runtime}`, logger },
+    { urls, required: options.requiredSubgraphs ?? requiredSubgraphsFromEnv(), corsOrigins: options.corsOrigins ?? corsOriginsFromEnv(), engine: `hive-${options.runtime}`, accessLog: options.auditStore, logger },
     issuers,
   );
   const app = front.app;

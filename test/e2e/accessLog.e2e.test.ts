@@ -183,4 +183,13 @@ describe('the access log store down', () => {
     expect([own.status, own.body.data]).toEqual([503, null]);
     expect(own.body.errors?.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
   });
+
+  it('is not ready, and says why, while it cannot write the log: a load balancer sends readers elsewhere', async () => {
+    const ready = await fetch(new URL('/health/ready', system.system.gatewayUrl));
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'unready', accessLog: 'unavailable' });
+    const health = await fetch(new URL('/health', system.system.gatewayUrl));
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual(expect.objectContaining({ status: 'down', gateway: 'up', accessLog: { available: false } }));
+  });
 });
