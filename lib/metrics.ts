@@ -17,7 +17,7 @@ function create() {
       'result',
     ]),
     cacheErrors: counter('patient_graph_cache_errors_total', 'Cache store commands that failed (the read went to the source)', ['operation']),
-    cacheStoreUp: gauge('patient_graph_cache_store_up', '1 while the cache store (Redis) answers, 0 while reads bypass it', []),
+    cacheStoreUp: gauge('patient_graph_cache_store_up', '1 while the cache store answers (always, in process), 0 while Redis does not and reads bypass it', []),
     sourceReads: counter('patient_graph_source_reads_total', 'Legacy system reads by outcome (ok or the error code)', ['source', 'outcome']),
     sourceWrites: counter('patient_graph_source_writes_total', 'Writes to legacy systems (messages sent) by kind and outcome (ok or the error code)', ['source', 'operation', 'outcome']),
     sourceReadSeconds: new Histogram({

@@ -170,7 +170,10 @@ export class RedisCacheStore implements CacheStore {
 /** The store the environment asks for: Redis with REDIS_URL, else in-process memory. */
 export function createCacheStore(logger: Logger, env: NodeJS.ProcessEnv = process.env): CacheStore {
   const url = env.REDIS_URL?.trim();
-  return url ? new RedisCacheStore(redisClient(url), logger) : new MemoryCacheStore();
+  if (url) return new RedisCacheStore(redisClient(url), logger);
+  // In process, the store is up for as long as the process is: the gauge must not alert for nothing.
+  metrics().cacheStoreUp.set(1);
+  return new MemoryCacheStore();
 }
 
 /** Where the cache lives, for start-up logs: never the password. */

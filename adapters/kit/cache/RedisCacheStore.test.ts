@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import { createLogger } from '../../../lib/logger';
+import { metrics } from '../../../lib/metrics';
 import { startPrivateRedis, type PrivateRedis } from '../../../scripts/privateRedis';
 import { createCacheStore, describeCacheStore, redisClient, RedisCacheStore } from './CacheStore';
 
@@ -48,9 +49,12 @@ describe('the Redis cache store', () => {
     expect(await store.getMany(['pg:t:back'])).toEqual(new Map([['pg:t:back', 'v']]));
   }, 30_000);
 
-  it('is chosen by REDIS_URL, in-process memory without it, and described without a password', () => {
+  it('is chosen by REDIS_URL, in-process memory without it, and described without a password', async () => {
+    metrics().cacheStoreUp.set(0);
     const memory = createCacheStore(logger, {});
     expect(memory.kind).toBe('memory');
+    // An in-process store is up while its process is: the gauge says 1, not the 0 that alerts.
+    expect(await metrics().registry.getSingleMetricAsString('patient_graph_cache_store_up')).toMatch(/^patient_graph_cache_store_up 1$/m);
     expect(describeCacheStore({ REDIS_URL: 'redis://user:secret@cache:6379/0' })).toBe('redis at cache:6379');
     expect(describeCacheStore({ REDIS_URL: 'redis-sentinel://:secret@s1:26379,s2:26379/primary' })).toBe('redis-sentinel at s1:26379,s2:26379');
     expect(describeCacheStore({})).toMatch(/in-process memory/);
