@@ -172,10 +172,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     createInterface({ input }).on('line', (line) => {
       if (!line.trim()) return;
       if (options.output === 'prefix') stream.write(`${`[${name}]`.padEnd(20)} ${line}\n`);
-      else {
-        lines.push(`[${name}] ${line}`);
-        if (lines.length > 5000) lines.shift();
-      }
+      // Kept in both modes: a process that fails to start is reported with its last lines (and `npm start`
+      // reads them for its hints, such as a port in use).
+      lines.push(`[${name}] ${line}`);
+      if (lines.length > 5000) lines.shift();
     });
   };
 
