@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAdapter } from '../adapters';
 import { AdapterKit } from '../adapters/kit';
-import { checkConsistency, CONFIG_DIR, instancesOf, jsonErrorWithLine, loadOrganisations, loadSources, organisationsSchema } from './config';
+import { checkConsistency, CONFIG_DIR, instancesOf, interpolateEnv, jsonErrorWithLine, loadOrganisations, loadSources, organisationsSchema } from './config';
 import { createLogger } from './logger';
 
 const raw = () => JSON.parse(readFileSync(path.join(CONFIG_DIR, 'organisations.json'), 'utf8')) as { municipalities: Record<string, unknown>[] };
@@ -51,6 +51,21 @@ describe('organisations configuration', () => {
     // A unit outside health care can be no health organisation: its number is what a plan's consent names.
     if (health.outsideHealth[0]) health.outsideHealth[0].orgNumber = '923456783';
     expect(() => checkConsistency(organisationsSchema.parse(health), loadSources())).toThrow(/outsideHealth NAV Bergenhus: organisation number 923456783 is a health organisation's/);
+  });
+});
+
+describe('environment variables in the configuration', () => {
+  const config = { a: { secret: '${A_SECRET:-dev-a}', url: '${A_URL}' }, b: ['${B_SECRET:-dev-b}', '${B_URL:-http://b}'], $comment: '${NOT_READ}' };
+
+  it('reads them, with their defaults outside production', () => {
+    expect(interpolateEnv(config, { A_URL: 'http://a' })).toEqual({ a: { secret: 'dev-a', url: 'http://a' }, b: ['dev-b', 'http://b'], $comment: '${NOT_READ}' });
+  });
+
+  it('names every missing one at once, not one per restart', () => {
+    expect(() => interpolateEnv(config, { NODE_ENV: 'production' })).toThrow(
+      'environment variables A_SECRET, B_SECRET must be set with NODE_ENV=production (their defaults are development values); environment variable A_URL is required by the configuration',
+    );
+    expect(() => interpolateEnv(config, { NODE_ENV: 'production', A_SECRET: 's', B_SECRET: 't' })).toThrow(/^environment variable A_URL is required by the configuration$/);
   });
 });
 

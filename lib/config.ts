@@ -202,24 +202,43 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** `${NAME}` and `${NAME:-default}` in any string value read the environment. */
+/**
+ * `${NAME}` and `${NAME:-default}` in any string value read the environment. Every variable that is missing is
+ * named at once (an operator fixes them all in one go, not one per restart).
+ */
 export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
+  const required = new Set<string>();
+  const production = new Set<string>();
+  const result = interpolate(value, env, required, production);
+  const problems = [
+    ...(production.size ? [`${plural(production, 'environment variable')} ${[...production].join(', ')} must be set with NODE_ENV=production (their defaults are development values)`] : []),
+    ...(required.size ? [`${plural(required, 'environment variable')} ${[...required].join(', ')} ${required.size === 1 ? 'is' : 'are'} required by the configuration`] : []),
+  ];
+  if (problems.length) throw new ConfigError(problems.join('; '));
+  return result;
+}
+
+const plural = (names: Set<string>, noun: string) => (names.size === 1 ? noun : `${noun}s`);
+
+function interpolate<T>(value: T, env: NodeJS.ProcessEnv, required: Set<string>, production: Set<string>): T {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+    return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (match, name: string, fallback?: string) => {
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       // Development values (`dev-…`) stand in for credentials and secrets outside production only.
       if (fallback !== undefined && fallback.startsWith('dev-') && env.NODE_ENV === 'production') {
-        throw new ConfigError(`environment variable ${name} must be set with NODE_ENV=production (its default is a development value)`);
+        production.add(name);
+        return match;
       }
       if (fallback !== undefined) return fallback;
-      throw new ConfigError(`environment variable ${name} is required by the configuration`);
+      required.add(name);
+      return match;
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => interpolateEnv(v, env)) as T;
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, env, required, production)) as T;
   if (value && typeof value === 'object') {
     // Keys starting with `$` ($comment) are documentation, not configuration.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('$') ? v : interpolateEnv(v, env)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.startsWith('$') ? v : interpolate(v, env, required, production)])) as T;
   }
   return value;
 }
