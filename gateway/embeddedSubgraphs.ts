@@ -3,7 +3,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import { ConfigError } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
-import type { BuiltSubgraph } from '../subgraphs/kit/createSubgraph';
+import { within } from '../lib/within';
 import type * as Kit from '../subgraphs/kit/createSubgraph';
 import type * as Definitions from '../subgraphs/index';
 import { takeReports, unavailable, type GatewayContext, type GatewayGraphQLResponse } from './SubgraphDataSource';
@@ -45,8 +45,8 @@ export function embeddedSubgraphsFromEnv(env: NodeJS.ProcessEnv = process.env): 
  * Builds the named subgraphs in this process, each with its own logger (`subgraph-<name>`, as in its own
  * process). The subgraphs' code is loaded only here: a gateway with none embedded does not carry it.
  */
-export async function buildEmbeddedSubgraphs(names: readonly SubgraphName[]): Promise<Map<SubgraphName, BuiltSubgraph>> {
-  const built = new Map<SubgraphName, BuiltSubgraph>();
+export async function buildEmbeddedSubgraphs(names: readonly SubgraphName[]): Promise<Map<SubgraphName, Kit.BuiltSubgraph>> {
+  const built = new Map<SubgraphName, Kit.BuiltSubgraph>();
   if (names.length === 0) return built;
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { SUBGRAPH_DEFINITIONS } = require('../subgraphs/index') as typeof Definitions;
@@ -64,7 +64,7 @@ export async function buildEmbeddedSubgraphs(names: readonly SubgraphName[]): Pr
   return built;
 }
 
-export async function closeEmbedded(built: Map<SubgraphName, BuiltSubgraph>): Promise<void> {
+export async function closeEmbedded(built: Map<SubgraphName, Kit.BuiltSubgraph>): Promise<void> {
   for (const subgraph of built.values()) subgraph.stopping();
   await Promise.all([...built.values()].map((s) => s.close()));
 }
@@ -78,7 +78,7 @@ export async function closeEmbedded(built: Map<SubgraphName, BuiltSubgraph>): Pr
 export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
-    private readonly subgraph: BuiltSubgraph,
+    private readonly subgraph: Kit.BuiltSubgraph,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {}
@@ -89,14 +89,12 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     const context = options.context as GatewayContext | undefined;
     if (!context?.identity || !context.requestId) throw new Error('a subgraph request without a verified reader');
     if (!this.subgraph.ready()) return unavailable(this.name, request);
-    let timer: NodeJS.Timeout | undefined;
     try {
       const contextValue = this.subgraph.context({ requestId: context.requestId, identity: context.identity, plan: context.planSubgraphs ?? [] });
       const executed = this.subgraph.server.executeOperation({ query: request.query, variables: request.variables, operationName: request.operationName }, { contextValue });
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })), this.timeoutMs);
+      const answer = await within(executed, this.timeoutMs, () => {
+        throw Object.assign(new Error('timed out'), { code: 'TIMEOUT' });
       });
-      const answer = await Promise.race([executed, timeout]);
       if (answer.body.kind !== 'single') throw new Error('an incremental answer from a subgraph');
       const { data, errors, extensions } = answer.body.singleResult;
       return takeReports(this.name, { data, errors, ...(extensions ? { extensions: { ...extensions } } : {}) } as GatewayGraphQLResponse, context);
@@ -104,8 +102,6 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
       const e = error as { code?: string; message?: string };
       this.logger.warn({ subgraph: this.name, code: e.code ?? 'ERROR', requestId: context.requestId }, 'subgraph unavailable');
       return unavailable(this.name, request);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

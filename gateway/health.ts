@@ -1,10 +1,11 @@
 import axios from 'axios';
 import { ConfigError } from '../lib/config';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
+import { within } from '../lib/within';
 
 /** A subgraph in the gateway's own process (gateway/embeddedSubgraphs.ts): asked directly, not over HTTP. */
 export interface LocalSubgraph {
-  health(): Promise<SubgraphHealthBody>;
+  health(): Promise<SubgraphHealthAnswer>;
   ready(): boolean;
   takeNotice(body: unknown, signature: string | undefined): Promise<{ status: number; body: unknown }>;
 }
@@ -20,7 +21,8 @@ export interface SubgraphHealth {
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
-export interface SubgraphHealthBody {
+/** What the gateway reads of a subgraph's `/health` (over HTTP, anything may come back). */
+export interface SubgraphHealthAnswer {
   sources?: { id?: unknown; breaker?: unknown }[];
   cache?: { store?: unknown; available?: unknown };
 }
@@ -47,9 +49,9 @@ export async function checkSubgraphs(urls: Record<string, string>, local: LocalS
       const started = performance.now();
       const embedded = local.get(name);
       const body = embedded
-        ? await embedded.health().catch(() => undefined)
+        ? await within(embedded.health(), 1000, () => undefined).catch(() => undefined)
         : await axios
-            .get<SubgraphHealthBody>(new URL('/health', url).toString(), { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
+            .get<SubgraphHealthAnswer>(new URL('/health', url).toString(), { timeout: 1000, validateStatus: (s) => s === 200, proxy: false })
             .then((r) => r.data ?? {})
             .catch(() => undefined);
       for (const source of body?.sources ?? []) {

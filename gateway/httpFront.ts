@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { loadSources } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { metricsEndpoint } from '../lib/metricsEndpoint';
+import { within } from '../lib/within';
 import type { SubgraphName } from '../lib/subgraphs';
 import { authenticate } from './auth/authenticate';
 import { configuredIssuers, type Issuer } from './auth/issuers';
@@ -65,16 +66,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
     res.set('Cache-Control', 'no-store').json({ status: 'live' });
   });
   // A store that does not answer within a second counts as not writable (as a subgraph's health does).
-  const accessLogWritable = async () => {
-    if (!options.accessLog) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)));
-    try {
-      return await Promise.race([options.accessLog.check(), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const accessLogWritable = async () => (options.accessLog ? within(options.accessLog.check(), 1000, () => false) : true);
   app.get('/health/ready', async (_req, res) => {
     const [missing, logged] = stopping ? [[], true] : await Promise.all([unreadySubgraphs(Object.fromEntries(required.map((n) => [n, urls[n]])), embedded), accessLogWritable()]);
     const ready = !stopping && missing.length === 0 && logged;

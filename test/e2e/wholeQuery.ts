@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { buildSchema, getNamedType, isAbstractType, isObjectType, isRequiredArgument, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { SUPERGRAPH_FILE } from '../../lib/subgraphs';
+import { readSupergraph } from '../../lib/subgraphs';
 
 /**
  * A query for everything the API has under one root field: every field a client can ask for (not the hidden
@@ -43,6 +42,6 @@ let cached: GraphQLSchema | undefined;
 
 /** The supergraph as a schema (its join directives are declared in it), with @inaccessible fields still marked. */
 function apiSchema(): GraphQLSchema {
-  cached ??= buildSchema(readFileSync(SUPERGRAPH_FILE, 'utf8'), { assumeValidSDL: true });
+  cached ??= buildSchema(readSupergraph(), { assumeValidSDL: true });
   return cached;
 }
