@@ -55,7 +55,7 @@ export function printReport(targets: Record<string, Target[]>, raw: Record<strin
   };
   const lines = [
     '',
-    `Targets (${f.latencyMs} ms per legacy call, ${f.runtime}, source cache ${f.cache}, ${f.seconds} s; plain Apollo Gateway ${f.baselineGatewayCpuMsPerSummary} ms CPU per summary)`,
+    `Targets (${f.latencyMs} ms per legacy call, ${f.runtime}, source cache ${f.cache}, ${f.seconds} s; ${Number.isFinite(f.baselineGatewayCpuMsPerSummary) ? `plain Apollo Gateway ${f.baselineGatewayCpuMsPerSummary} ms CPU per summary` : 'no plain Apollo Gateway: it runs beside the separate mode'})`,
     `  ${'target'.padEnd(72)} ${modes.map((m) => pad(m, 16)).join(' ')} ${pad('limit', 10)}`,
     ...names.map((n) => `  ${n.padEnd(72)} ${modes.map((m) => pad(cell(m, n), 16)).join(' ')} ${pad(limitOf(n), 10)}`),
   ];
