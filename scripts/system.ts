@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CONFIG_DIR, interpolateEnv, type SourcesConfig } from '../lib/config';
 import { fromRoot, REPOSITORY_ROOT } from '../lib/repositoryRoot';
 import type { ReadyMessage } from '../lib/service';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
+import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from '../lib/subgraphs';
 
 /**
  * Starts the whole system as separate processes, the way it runs in production: the simulated legacy
@@ -52,9 +52,46 @@ export const EMBEDDED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64
  */
 export type SystemMode = 'embedded' | 'separate';
 
+/**
+ * Where a system for people (`npm start`) listens: the gateway on `gateway`, and the rest either following it
+ * (`follow`: the README's layout moved by as much as the gateway moved: subgraphs at gateway+1…+7, the
+ * simulators' control API at gateway+100 and their instances at gateway+101…+161) or on free ports (`auto`).
+ */
+export interface PortPlan {
+  gateway: number;
+  others: 'follow' | 'auto';
+}
+
+/** The README's layout: gateway 4000, subgraphs 4001–4007, simulators 4100–4161. */
+export const DEFAULT_GATEWAY_PORT = 4000;
+/** The highest port of the default layout above the gateway's (the last simulator instance, 4161). */
+const LAYOUT_SPAN = 161;
+
+/**
+ * The port plan `npm start` reads: PORT moves the gateway (and, by default, everything with it); PORTS=auto puts
+ * everything but the gateway on free ports. Unset: the README's layout. Throws with what is wrong.
+ */
+export function portPlanFromEnv(env: NodeJS.ProcessEnv = process.env): 'default' | PortPlan {
+  const others = env.PORTS?.trim() || 'follow';
+  if (others !== 'follow' && others !== 'auto') throw new Error(`PORTS must be follow or auto, not ${JSON.stringify(others.slice(0, 40))}`);
+  const given = env.PORT?.trim();
+  if (!given && others === 'follow') return 'default';
+  const gateway = given ? Number(given) : DEFAULT_GATEWAY_PORT;
+  const highest = others === 'follow' ? 65535 - LAYOUT_SPAN : 65535;
+  if (!Number.isInteger(gateway) || gateway < 1 || gateway > highest) {
+    throw new Error(`PORT must be a whole number from 1 to ${highest}${others === 'follow' ? ` (the other processes follow it, up to PORT+${LAYOUT_SPAN}; PORTS=auto puts them on free ports)` : ''}, not ${JSON.stringify(given?.slice(0, 40))}`);
+  }
+  if (gateway === DEFAULT_GATEWAY_PORT && others === 'follow') return 'default';
+  return { gateway, others };
+}
+
 export interface SystemOptions {
-  /** `default`: the fixed ports of the README (gateway 4000); `auto`: free ports (tests, benchmarks). */
-  ports: 'default' | 'auto';
+  /**
+   * `default`: the fixed ports of the README (gateway 4000); a PortPlan: those moved or free (`npm start` with
+   * PORT / PORTS); `auto`: free ports everywhere and a system kept apart (temporary access log and outbox, no
+   * database): tests and benchmarks.
+   */
+  ports: 'default' | 'auto' | PortPlan;
   /**
    * Default: what SYSTEM_MODE names, else `embedded` on the README's ports (`npm start`) and `separate` on free
    * ones (tests, benchmarks).
@@ -140,7 +177,7 @@ export function systemMode(options: Pick<SystemOptions, 'mode' | 'ports'>, env: 
     if (named !== 'embedded' && named !== 'separate') throw new Error(`SYSTEM_MODE must be embedded or separate, not ${JSON.stringify(named.slice(0, 40))}`);
     return named;
   }
-  return options.ports === 'default' ? 'embedded' : 'separate';
+  return options.ports === 'auto' ? 'separate' : 'embedded';
 }
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -151,17 +188,23 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const children: Child[] = [];
   const lines: string[] = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'patient-graph-'));
+  const isolated = options.ports === 'auto';
+  const plan: PortPlan = options.ports === 'auto' ? { gateway: 0, others: 'auto' } : options.ports === 'default' ? { gateway: DEFAULT_GATEWAY_PORT, others: 'follow' } : options.ports;
+  const freePorts = plan.others === 'auto';
+  const shift = plan.gateway - DEFAULT_GATEWAY_PORT;
   // Tests and benchmarks keep their access log apart (a temp file), unless they name a store themselves;
-  // `npm start` keeps it in var/access-log.jsonl.
-  const auditLogFile = options.ports === 'auto' && !options.env?.AUDIT_LOG_FILE ? path.join(tmp, 'access-log.jsonl') : options.env?.AUDIT_LOG_FILE;
+  // `npm start` keeps it in var/access-log.jsonl, and one on another port in var/port-<PORT>/ (two systems on
+  // one machine must not write one log or one outbox).
+  const own = (file: string) => (isolated ? path.join(tmp, file) : plan.gateway === DEFAULT_GATEWAY_PORT ? undefined : fromRoot('var', `port-${plan.gateway}`, file));
+  const auditLogFile = options.env?.AUDIT_LOG_FILE ?? process.env.AUDIT_LOG_FILE ?? own('access-log.jsonl');
   // The same for the message outbox (var/outbox.jsonl under `npm start`).
-  const outboxFile = options.ports === 'auto' && !options.env?.OUTBOX_FILE ? path.join(tmp, 'outbox.jsonl') : options.env?.OUTBOX_FILE;
+  const outboxFile = options.env?.OUTBOX_FILE ?? process.env.OUTBOX_FILE ?? own('outbox.jsonl');
   const baseEnv: Record<string, string> = {
     LOG_FORMAT: options.output === 'prefix' ? 'pretty' : 'json',
     ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
     ...(outboxFile ? { OUTBOX_FILE: outboxFile } : {}),
     // Nor do they write to a database the shell happens to name.
-    ...(options.ports === 'auto' ? { DATABASE_URL: '' } : {}),
+    ...(isolated ? { DATABASE_URL: '' } : {}),
     ...(options.sourcesFile ? { SOURCES_FILE: options.sourcesFile } : {}),
     ...options.env,
   };
@@ -236,25 +279,33 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   try {
-    const auto = options.ports === 'auto';
-    const sims = await launch('simulators', 'simulators/main.ts', [], auto ? { SIM_PORTS: 'auto' } : {});
+    // Moved ports: the simulators listen where a sources file with every local instance moved says, before they start.
+    const movedSources = shift !== 0 && !freePorts ? writeSourcesFile(tmp, {}, undefined, options.sourcesFile, shift) : undefined;
+    // Every process is told its port: a PORT in the shell is the gateway's, not the others'.
+    const sims = await launch('simulators', 'simulators/main.ts', [], {
+      PORT: '',
+      ...(freePorts ? { SIM_PORTS: 'auto' } : { SIM_PORTS: '', SIM_CONTROL_PORT: String(4100 + shift) }),
+      ...(movedSources ? { SOURCES_FILE: movedSources } : {}),
+      // Change notices go to this system's gateway (tests point them at theirs at run time).
+      ...(isolated ? {} : { SIM_INVALIDATION_URL: process.env.SIM_INVALIDATION_URL || `http://127.0.0.1:${plan.gateway}/cache/invalidate` }),
+    });
     const { control, ...simulatorUrls } = sims;
-    const sourcesFile = writeSourcesFile(tmp, auto ? simulatorUrls : {}, options.sourceTimeoutMs, options.sourcesFile);
+    const sourcesFile = writeSourcesFile(tmp, freePorts ? simulatorUrls : {}, options.sourceTimeoutMs, movedSources ?? options.sourcesFile);
     const subgraphEnv: Record<string, string> = sourcesFile ? { SOURCES_FILE: sourcesFile } : {};
     const running = SUBGRAPH_NAMES.filter((n) => !options.skipSubgraphs?.includes(n));
     const started = await Promise.all(
       (mode === 'separate' ? running : []).map(async (n) => {
-        const urls = await launch(`subgraph-${n}`, 'subgraphs/main.ts', [n], { ...subgraphEnv, ...(auto ? { PORT: '0' } : {}) });
+        const urls = await launch(`subgraph-${n}`, 'subgraphs/main.ts', [n], { ...subgraphEnv, PORT: freePorts ? '0' : String(SUBGRAPHS[n].port + shift) });
         return [n, urls.graphql as string] as const;
       }),
     );
     const subgraphUrls: Partial<Record<SubgraphName, string>> = Object.fromEntries(started);
     // A skipped subgraph gets an address nothing listens on, so its fetches fail as a real outage would.
     const gatewaySubgraphs = {
-      ...(auto ? Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphUrls[n] ?? 'http://127.0.0.1:9/graphql'])) : {}),
+      ...(isolated ? Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphUrls[n] ?? 'http://127.0.0.1:9/graphql'])) : subgraphUrls),
       ...options.subgraphUrls,
     };
-    const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs), ...(auto ? { PORT: '0' } : {}) };
+    const gatewayEnv = { SUBGRAPH_URLS: JSON.stringify(gatewaySubgraphs), PORT: String(plan.gateway) };
     // Embedded: the subgraphs not skipped run in the gateway's process, with the subgraphs' sources file.
     const embedded = mode === 'embedded' ? { EMBEDDED_SUBGRAPHS: running.filter((n) => !options.subgraphUrls?.[n]).join(',') || 'none', ...subgraphEnv } : { EMBEDDED_SUBGRAPHS: 'none' };
     const gatewayFlags = options.nodeFlags ?? (mode === 'embedded' ? EMBEDDED_NODE_FLAGS : NODE_FLAGS);
@@ -303,15 +354,24 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
  * The sources file the subgraphs read: the default one, with the simulators' actual URLs and an overall
  * timeout where given. Returns undefined when the default file serves as it is.
  */
-function writeSourcesFile(dir: string, urls: Record<string, string>, timeoutMs: number | undefined, given: string | undefined): string | undefined {
-  if (Object.keys(urls).length === 0 && timeoutMs === undefined) return undefined;
+function writeSourcesFile(dir: string, urls: Record<string, string>, timeoutMs: number | undefined, given: string | undefined, shift = 0): string | undefined {
+  if (Object.keys(urls).length === 0 && timeoutMs === undefined && shift === 0) return given;
   const base = given ?? process.env.SOURCES_FILE ?? path.join(CONFIG_DIR, 'sources.json');
   const sources = interpolateEnv(JSON.parse(readFileSync(base, 'utf8'))) as SourcesConfig;
   for (const [id, instance] of Object.entries(sources.instances)) {
     if (urls[id]) instance.baseUrl = urls[id];
+    else if (shift !== 0) instance.baseUrl = movePort(instance.baseUrl, shift);
     if (timeoutMs !== undefined) instance.timeoutMs = timeoutMs;
   }
-  const file = path.join(dir, 'sources.json');
+  const file = path.join(dir, shift !== 0 ? 'sources-moved.json' : 'sources.json');
   writeFileSync(file, JSON.stringify(sources, null, 2));
   return file;
+}
+
+/** A URL on this machine with its port moved by `shift`; a URL elsewhere (a real system) stays as it is. */
+export function movePort(url: string, shift: number): string {
+  const parsed = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) || !parsed.port) return url;
+  parsed.port = String(Number(parsed.port) + shift);
+  return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
 }
