@@ -11,7 +11,7 @@ import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 import { createAuditStore, describeAuditStore } from '../lib/audit';
-import { symmetricKey } from '../lib/secrets';
+import { auditPseudonymKey } from '../lib/secrets';
 import { startGateway } from './createGateway';
 import { buildEmbeddedSubgraphs, closeEmbedded, embeddedSubgraphsFromEnv } from './embeddedSubgraphs';
 
@@ -24,7 +24,7 @@ export function gatewaySettingsFromEnv() {
   if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const subgraphTimeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(subgraphTimeoutMs) || subgraphTimeoutMs <= 0) throw new Error('SUBGRAPH_TIMEOUT_MS must be a positive whole number of milliseconds');
-  return { subgraphUrls: parsed.data as Partial<Record<SubgraphName, string>>, subgraphTimeoutMs, auditPseudonymKey: auditKey() };
+  return { subgraphUrls: parsed.data as Partial<Record<SubgraphName, string>>, subgraphTimeoutMs, auditPseudonymKey: auditPseudonymKey() };
 }
 
 if (require.main === module) {
@@ -43,8 +43,4 @@ if (require.main === module) {
       throw error;
     }
   });
-}
-
-function auditKey(): Buffer {
-  return symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');
 }

@@ -84,6 +84,12 @@ export function symmetricKey(name: string, devDefault: (dev: DevSecrets) => stri
   return key;
 }
 
+/** The HMAC key of patient pseudonyms in the access log (AUDIT_PSEUDONYM_KEY): the gateway's and every subgraph that logs. */
+let auditKey: Buffer | undefined;
+export function auditPseudonymKey(): Buffer {
+  return (auditKey ??= symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)'));
+}
+
 /** A private key given as a JWK (JSON) or PEM (PKCS #8). */
 export function privateKey(name: string, devDefault: (dev: DevSecrets) => JsonWebKey, what: string): KeyObject {
   const value = process.env[name];

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
-import { symmetricKey } from '../../lib/secrets';
+import { auditPseudonymKey } from '../../lib/secrets';
 import type { SubgraphContext } from '../kit/createSubgraph';
 
 /**
@@ -24,10 +24,3 @@ export function reportPlanConsents(pseudonymKey: () => Buffer = auditPseudonymKe
   };
 }
 
-let key: Buffer | undefined;
-
-/** The access log's pseudonym key (the gateway's and the person subgraph's). */
-function auditPseudonymKey(): Buffer {
-  key ??= symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');
-  return key;
-}

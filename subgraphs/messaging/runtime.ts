@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { createOutbox } from '../../lib/outbox/createOutbox';
 import type { Outbox } from '../../lib/outbox/Outbox';
 import { OutboxSeal } from '../../lib/outbox/sealing';
-import { symmetricKey } from '../../lib/secrets';
+import { auditPseudonymKey } from '../../lib/secrets';
 import type { Invalidates } from '../kit/createSubgraph';
 import type { SourceDirectory } from '../kit/SourceDirectory';
 import { Delivery, deliveryOptionsFromEnv } from './delivery';
@@ -41,7 +41,7 @@ export async function startMessaging({ sources, logger, cache }: { sources: Sour
     actions: createActionStore(),
     delivery,
     cache,
-    pseudonymKey: symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)'),
+    pseudonymKey: auditPseudonymKey(),
   };
   logger.info(`message outbox: ${outbox.description}`);
   // Whatever was waiting when the process last stopped goes out now.

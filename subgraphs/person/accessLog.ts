@@ -3,7 +3,7 @@ import type { AccessRecord } from '../../lib/audit/AccessRecord';
 import type { AuditStore } from '../../lib/audit/AuditStore';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import { graphError } from '../../lib/errorCodes';
-import { symmetricKey } from '../../lib/secrets';
+import { auditPseudonymKey } from '../../lib/secrets';
 import type { SourceDirectory } from '../kit/SourceDirectory';
 import { checkArguments, MAX_ACCESS_LOG_ENTRIES } from '../../lib/argumentRules';
 import type { AccessDecision } from '../kit/access/AccessDecision';
@@ -18,12 +18,6 @@ import { withAccess, type ItemAccess } from '../kit/access/itemAccess';
 const ACTIONS: Record<string, string> = { 'Mutation.sendMessage': 'SEND_MESSAGE', 'Mutation.setBlock': 'SET_BLOCK', 'Mutation.liftBlock': 'LIFT_BLOCK' };
 
 let store: AuditStore | undefined;
-let key: Buffer | undefined;
-
-export function auditPseudonymKey(): Buffer {
-  key ??= symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)');
-  return key;
-}
 
 function auditStore(): AuditStore {
   store ??= createAuditReader();

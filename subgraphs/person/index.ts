@@ -1,5 +1,5 @@
 import type { SubgraphDefinition } from '../kit/createSubgraph';
-import { auditPseudonymKey } from './accessLog';
+import { auditPseudonymKey } from '../../lib/secrets';
 import { recordLookbackYears } from '../kit/access/decider';
 import { decider, reportDecisions } from './decisions';
 
