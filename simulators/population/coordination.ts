@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Organisations } from '../../lib/config';
+import type { Hospital } from '../../lib/config';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { icpc2 } from './codes';
 import { individualPlanFor, type PlanStory } from './individualPlan';
@@ -66,11 +66,12 @@ const NURSES_PER_HOSPITAL = 3;
 /**
  * The hospitals' nurses who serve as contact persons: fixed, not drawn (their HPR numbers from a keyed hash of
  * the hospital's organisation number), so that no draw of the population moves. `taken` holds the HPR numbers
- * already given out; theirs are added to it.
+ * already given out; theirs are added to it. The first draw's hospitals come first (firstDraw.ts), so that a hospital
+ * added since takes no number from their nurses.
  */
-export function hospitalNurses(orgs: Organisations, taken: Set<string>): Map<string, Practitioner[]> {
+export function hospitalNurses(hospitals: readonly Hospital[], taken: Set<string>): Map<string, Practitioner[]> {
   const nurses = new Map<string, Practitioner[]>();
-  for (const hospital of orgs.hospitals) {
+  for (const hospital of hospitals) {
     const list: Practitioner[] = [];
     for (let i = 0; i < NURSES_PER_HOSPITAL; i++) {
       const r = new Random(hash(`nurse:${hospital.orgNumber}:${i}`));

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Shape } from './generate';
 import { opaqueId } from './opaqueId';
 import { addDays, ageOn, Random } from './random';
@@ -65,7 +66,7 @@ const ageOf = (p: Person) => ageOn(p.birthDate, REFERENCE_DATE);
 export function addParentalResponsibility(persons: Person[], seed: number): void {
   const rng = new Random((seed ^ PARENTS_SEED) >>> 0);
   const demoParent = persons.find((p) => p.demo === 'parent');
-  const adults = persons.filter((p) => isAlive(p) && p.demo === null && ageOf(p) >= 22 && ageOf(p) <= 55);
+  const adults = persons.filter(isAdult);
   for (const child of persons) {
     if (!isAlive(child) || ageOf(child) >= 18) continue;
     if (child.demo === 'child' || child.demo === 'teen') {
@@ -75,17 +76,41 @@ export function addParentalResponsibility(persons: Person[], seed: number): void
       child.address = demoParent.address ? { ...demoParent.address } : null;
       continue;
     }
-    const gap = (a: Person) => ageOf(a) - ageOf(child);
-    const near = adults.filter((a) => (child.municipality === null || a.municipality === child.municipality) && gap(a) >= 18 && gap(a) <= 45);
-    const candidates = near.length ? near : adults.filter((a) => gap(a) >= 18);
-    const first = rng.pick(candidates);
-    const others = candidates.filter((a) => a.sex !== first.sex);
-    const holders: ParentalResponsibility[] =
-      others.length && rng.chance(0.75)
-        ? [first, rng.pick(others)].map((a) => ({ nin: a.nin, kind: 'JOINT' }))
-        : [{ nin: first.nin, kind: first.sex === 'female' ? 'MOTHER' : 'FATHER' }];
-    child.parentalResponsibility = holders;
+    child.parentalResponsibility = parentsOf(child, adults, rng);
   }
+}
+
+/**
+ * Parental responsibility for the living minors among the residents of organisations added since the first draw
+ * (addedResidents.ts), each from a generator of their own (by their key), among the adults listed at the same office
+ * and the first draw's (`firstDraw`, the people above): none of these moves when another organisation is added.
+ */
+export function addParentalResponsibilityOfAdded(added: readonly { key: string; person: Person }[], firstDraw: readonly Person[], seed: number): void {
+  const adultsOfFirstDraw = firstDraw.filter(isAdult);
+  for (const { key, person: child } of added) {
+    if (!isAlive(child) || ageOf(child) >= 18) continue;
+    const office = child.gp?.officeHerId;
+    const neighbours = added.filter((a) => office !== undefined && a.person.gp?.officeHerId === office && isAdult(a.person)).map((a) => a.person);
+    const rng = new Random(createHmac('sha256', 'patient-graph:parents').update(`${(seed ^ PARENTS_SEED) >>> 0}:${key}`).digest().readUInt32BE(0));
+    child.parentalResponsibility = parentsOf(child, [...neighbours, ...adultsOfFirstDraw], rng);
+  }
+}
+
+/** Who may hold parental responsibility: a living adult aged 22–55, not a demo patient. */
+function isAdult(p: Person): boolean {
+  return isAlive(p) && p.demo === null && ageOf(p) >= 22 && ageOf(p) <= 55;
+}
+
+/** One or two adults of the child's municipality, 18 to 45 years older, drawn from `rng` (else any 18 years older). */
+function parentsOf(child: Person, adults: readonly Person[], rng: Random): ParentalResponsibility[] {
+  const gap = (a: Person) => ageOf(a) - ageOf(child);
+  const near = adults.filter((a) => (child.municipality === null || a.municipality === child.municipality) && gap(a) >= 18 && gap(a) <= 45);
+  const candidates = near.length ? near : adults.filter((a) => gap(a) >= 18);
+  const first = rng.pick(candidates);
+  const others = candidates.filter((a) => a.sex !== first.sex);
+  return others.length && rng.chance(0.75)
+    ? [first, rng.pick(others)].map((a) => ({ nin: a.nin, kind: 'JOINT' }))
+    : [{ nin: first.nin, kind: first.sex === 'female' ? 'MOTHER' : 'FATHER' }];
 }
 
 /**

@@ -1,13 +1,16 @@
-import { loadOrganisations, type Organisations } from '../../lib/config';
+import { createHmac } from 'node:crypto';
+import { loadOrganisations, type GpOffice, type Organisations } from '../../lib/config';
+import { addedResidents } from './addedResidents';
 import { REFERENCE_DATE } from './clock';
 import { addCoordination, hospitalNurses, type CoordinationShape } from './coordination';
 import { CONDITIONS, DRUGS, type ConditionDef, type DrugKey } from './codes';
 import { buildPast, currentSince, type GpChangeShape, type MoveShape } from './moves';
-import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, STREETS } from './names';
+import { addedOrganisations, FIRST_DRAW, firstDrawOrganisations, type DrawnOrganisations } from './firstDraw';
+import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, streetsIn } from './names';
 import { personNin } from './nin';
 import { opaqueId } from './opaqueId';
 import { addDays, ageOn, Random } from './random';
-import { addParentalResponsibility, addPowersOfAttorney, FAMILY_SHAPES } from './family';
+import { addParentalResponsibility, addParentalResponsibilityOfAdded, addPowersOfAttorney, FAMILY_SHAPES } from './family';
 import {
   buildCareRecord,
   buildGpRecord,
@@ -24,10 +27,14 @@ import type { AddressProtection, DemoKey, MedicationUse, Person, Population, Pra
 
 /**
  * One synthetic population, generated deterministically from a seed and shared by every simulator
- * and every test. The same seed and organisation list always give the same people, numbers and records.
+ * and every test. The same seed and organisation list always give the same people, numbers and records,
+ * and an organisation added to the list moves no one: the people of the first draw come from one sequence
+ * over the organisations it was drawn over (firstDraw.ts), everyone else from a generator of their own
+ * (addedResidents.ts).
  */
 export const DEFAULT_SEED = 20261101;
 export { REFERENCE_DATE };
+/** The people of the first draw; each GP office added since lists RESIDENTS_PER_ADDED_OFFICE more (addedResidents.ts). */
 export const POPULATION_SIZE = 529;
 
 /** What a demo patient must show; anything not given is drawn at random like everyone else. */
@@ -291,6 +298,10 @@ export function getPopulation(): Population {
   return cached;
 }
 
+/**
+ * The population over `orgs`: `size` people of the first draw (firstDraw.ts, which `orgs` must hold), then the
+ * residents of every GP office added since (addedResidents.ts), then nobody else.
+ */
 export function generatePopulation(
   seed = DEFAULT_SEED,
   size = POPULATION_SIZE,
@@ -299,6 +310,7 @@ export function generatePopulation(
   const rng = new Random(seed);
   const world = new World(rng, orgs, seed);
   const persons: Person[] = [];
+  // The first draw: one sequence over the organisations of firstDraw.ts, in this order, as it always was.
   for (const shape of DEMO_SHAPES) persons.push(world.person(shape));
   // A few more of the rarer kinds, so they are not only demo patients.
   const rare: Shape[] = [
@@ -333,12 +345,23 @@ export function generatePopulation(
   // representation register's powers of attorney (family.ts). Nothing drawn above moves.
   addParentalResponsibility(persons, seed);
   addPowersOfAttorney(persons, seed);
+  // The residents of organisations added since (addedResidents.ts), after the first draw and each from a generator
+  // of their own: neither they nor the organisations they come with move anyone above, nor each other.
+  const added = addedResidents(orgs, seed).map((r) => ({ key: r.key, person: world.person(r.shape, { rng: new Random(r.seed), key: r.key }) }));
+  addParentalResponsibilityOfAdded(added, persons, seed);
   // Fixed, not drawn: appended after everyone else, so that no draw (and no id) moves.
   if (world.practitioners.some((p) => p.hprNumber === NURSING_HOME_DOCTOR.hprNumber)) {
     throw new RangeError(`the generator drew the nursing-home doctor's HPR number ${NURSING_HOME_DOCTOR.hprNumber}; choose another`);
   }
-  const nurses = [...world.nursesByHospital.values()].flat();
-  return { seed, referenceDate: REFERENCE_DATE, persons, practitioners: [...world.practitioners, ...nurses, { ...NURSING_HOME_DOCTOR }] };
+  // The first draw's practitioners in the order they always had, then those of organisations added since.
+  const nurses = [...world.nursesByHospital.entries()];
+  const nursesOf = (first: boolean) => nurses.filter(([h]) => FIRST_DRAW.hospitals.includes(h) === first).flatMap(([, n]) => n);
+  return {
+    seed,
+    referenceDate: REFERENCE_DATE,
+    persons: [...persons, ...added.map((r) => r.person)],
+    practitioners: [...world.practitioners, ...nursesOf(true), { ...NURSING_HOME_DOCTOR }, ...world.addedPractitioners, ...nursesOf(false)],
+  };
 }
 
 /** The nursing-home doctor as the population holds her. */
@@ -348,9 +371,14 @@ export function nursingHomeDoctor(population: Population = getPopulation()): Pra
   return found;
 }
 
+const SPECIALITIES = ['Indremedisin', 'Hjertesykdommer', 'Geriatri', 'Ortopedisk kirurgi', 'Nevrologi', 'Lungesykdommer', 'Psykiatri', 'Generell kirurgi'];
+
 /** Holds the organisations, practitioners and counters while people are drawn. */
 class World {
+  /** The first draw's practitioners, in the order drawn. */
   readonly practitioners: Practitioner[] = [];
+  /** The practitioners of organisations added since (firstDraw.ts), each organisation's from a generator of its own. */
+  readonly addedPractitioners: Practitioner[] = [];
   private readonly nins = new Set<string>();
   private readonly hprs = new Set<string>();
   readonly gpsByOffice = new Map<string, Practitioner[]>();
@@ -360,26 +388,49 @@ class World {
   readonly nursesByHospital: Map<string, Practitioner[]>;
   private counter = 0;
   private readonly ids = new Set<string>();
+  /** The first draw's GP offices, in the order drawn: those its people are listed with. */
+  private readonly firstOffices: GpOffice[];
+  /** While an added resident is drawn: their key and the count of their ids (see id). */
+  private scope: { key: string; counter: number } | null = null;
 
   constructor(
     readonly rng: Random,
     readonly orgs: Organisations,
     readonly seed: number,
   ) {
-    for (const office of orgs.gpOffices) {
+    const first = firstDrawOrganisations(orgs);
+    const added = addedOrganisations(orgs);
+    this.firstOffices = first.gpOffices;
+    this.staff(first, rng, this.practitioners);
+    const hospitals = [...first.hospitals, ...added.hospitals];
+    this.nursesByHospital = hospitalNurses(hospitals, new Set([...this.hprs, NURSING_HOME_DOCTOR.hprNumber]));
+    // Nobody below draws a number a nurse or the nursing-home doctor has.
+    for (const nurse of [...this.nursesByHospital.values()].flat()) this.hprs.add(nurse.hprNumber);
+    this.hprs.add(NURSING_HOME_DOCTOR.hprNumber);
+    for (const office of added.gpOffices) this.staff({ gpOffices: [office], hospitals: [], municipalities: [] }, this.ownRandom(`gp-office:${office.herId}`), this.addedPractitioners);
+    for (const hospital of added.hospitals) this.staff({ gpOffices: [], hospitals: [hospital], municipalities: [] }, this.ownRandom(`hospital:${hospital.orgNumber}`), this.addedPractitioners);
+    for (const m of added.municipalities) this.staff({ gpOffices: [], hospitals: [], municipalities: [m] }, this.ownRandom(`municipality:${m.number}`), this.addedPractitioners);
+  }
+
+  /** The GPs of each office, the doctors of each hospital and the care staff of each municipality, drawn from `rng`. */
+  private staff(of: DrawnOrganisations, rng: Random, into: Practitioner[]): void {
+    for (const office of of.gpOffices) {
       const n = rng.int(1, 3);
-      this.gpsByOffice.set(office.herId, Array.from({ length: n }, () => this.practitioner('LE', 'Allmennmedisin', office.name)));
+      this.gpsByOffice.set(office.herId, Array.from({ length: n }, () => this.practitioner(rng, into, 'LE', 'Allmennmedisin', office.name)));
     }
-    const specialities = ['Indremedisin', 'Hjertesykdommer', 'Geriatri', 'Ortopedisk kirurgi', 'Nevrologi', 'Lungesykdommer', 'Psykiatri', 'Generell kirurgi'];
-    for (const hospital of orgs.hospitals) {
-      this.doctorsByHospital.set(hospital.orgNumber, specialities.map((s) => this.practitioner('LE', s, hospital.name)));
+    for (const hospital of of.hospitals) {
+      this.doctorsByHospital.set(hospital.orgNumber, SPECIALITIES.map((s) => this.practitioner(rng, into, 'LE', s, hospital.name)));
     }
-    for (const m of orgs.municipalities) {
-      const staff = [...Array.from({ length: 5 }, () => this.practitioner('SP', null, `${m.name} kommune`)),
-        ...Array.from({ length: 2 }, () => this.practitioner('HF', null, `${m.name} kommune`))];
+    for (const m of of.municipalities) {
+      const staff = [...Array.from({ length: 5 }, () => this.practitioner(rng, into, 'SP', null, `${m.name} kommune`)),
+        ...Array.from({ length: 2 }, () => this.practitioner(rng, into, 'HF', null, `${m.name} kommune`))];
       this.nursesByMunicipality.set(m.number, staff);
     }
-    this.nursesByHospital = hospitalNurses(orgs, new Set([...this.hprs, NURSING_HOME_DOCTOR.hprNumber]));
+  }
+
+  /** A generator of its own for one organisation added since the first draw, by a stable key. */
+  private ownRandom(key: string): Random {
+    return new Random(createHmac('sha256', 'patient-graph:organisations').update(`${this.seed}:${key}`).digest().readUInt32BE(0));
   }
 
   /**
@@ -387,6 +438,11 @@ class World {
    * opaqueId), so that ids reveal no order and a record hidden from a reader leaves no gap; the same on every run.
    */
   id(prefix: string): string {
+    // An added resident's ids count within their own key, so that no one drawn before or beside them shifts them.
+    if (this.scope) {
+      this.scope.counter += 1;
+      return this.unique(opaqueId(prefix, `${this.seed}:${this.scope.key}:${this.scope.counter}`));
+    }
     this.counter += 1;
     return this.unique(opaqueId(prefix, `${this.seed}:${this.counter}`));
   }
@@ -402,8 +458,7 @@ class World {
     return id;
   }
 
-  private practitioner(profession: Practitioner['profession'], speciality: string | null, workplace: string): Practitioner {
-    const rng = this.rng;
+  private practitioner(rng: Random, into: Practitioner[], profession: Practitioner['profession'], speciality: string | null, workplace: string): Practitioner {
     const sex: Sex = rng.chance(0.55) ? 'female' : 'male';
     const birthYear = rng.int(1960, 1995);
     let hpr: string;
@@ -421,13 +476,25 @@ class World {
       speciality,
       workplace,
     };
-    this.practitioners.push(p);
+    into.push(p);
     return p;
   }
 
-  person(shape: Shape): Person {
-    const rng = this.rng;
-    const age = shape.age ?? this.drawAge();
+  /**
+   * One person: of the first draw, from the population's sequence; or, with `own`, an added resident, drawn from
+   * their own generator with ids counted within their key (addedResidents.ts).
+   */
+  person(shape: Shape, own?: { rng: Random; key: string }): Person {
+    this.scope = own ? { key: own.key, counter: 0 } : null;
+    try {
+      return this.draw(shape, own?.rng ?? this.rng);
+    } finally {
+      this.scope = null;
+    }
+  }
+
+  private draw(shape: Shape, rng: Random): Person {
+    const age = shape.age ?? this.drawAge(rng);
     const sex = shape.sex ?? (rng.chance(0.5) ? 'female' : 'male');
     const birthDate = addDays(REFERENCE_DATE, -(age * 365 + rng.int(1, 364)));
     const dNumber = shape.dNumber ?? false;
@@ -438,12 +505,12 @@ class World {
 
     const protection = shape.protection ?? 'NONE';
     const abroad = protection === 'STRICTLY_CONFIDENTIAL_ABROAD';
-    const municipality = shape.municipality ?? rng.pick(['4601', '4601', '4601', '4627', '5001', '5001', '5001']);
+    const municipality = shape.municipality ?? rng.pick(FIRST_DRAW.residence);
     const generation = age >= 65 ? 'old' : age >= 30 ? 'middle' : 'young';
     const givenName = shape.givenName ?? (dNumber ? rng.pick(FOREIGN_NAMES[sex].given) : rng.pick(GIVEN_NAMES[sex][generation]));
     const familyName = shape.familyName ?? (dNumber ? rng.pick(FOREIGN_NAMES[sex].family) : rng.pick(FAMILY_NAMES));
     const middleName = !dNumber && rng.chance(0.15) ? rng.pick(FAMILY_NAMES) : null;
-    const street = rng.pick(STREETS[municipality] ?? []);
+    const street = rng.pick(streetsIn(municipality, this.orgs.municipalities.find((m) => m.number === municipality)?.name));
     const address = abroad
       ? null
       : { street: street.name, houseNumber: `${rng.int(1, 120)}${rng.chance(0.2) ? rng.pick(['A', 'B', 'C']) : ''}`, postalCode: street.postalCode, city: street.city };
@@ -454,9 +521,9 @@ class World {
     const conditions = shape.conditions
       ? shape.conditions.map((k) => conditionByKey(k))
       : CONDITIONS.filter((c) => rng.chance(prevalenceAt(c, age)));
-    const medications = this.truthMedications(conditions, shape, birthDate, endOfRecord);
+    const medications = this.truthMedications(rng, conditions, shape, birthDate, endOfRecord);
 
-    const gp = this.drawGp(shape, municipality, abroad, dNumber, age, birthDate);
+    const gp = this.drawGp(rng, shape, municipality, abroad, dNumber, age, birthDate);
     // A move here or a change of GP (moves.ts): today's residence and listing began with it.
     const { residentSince, listedSince } = currentSince(shape, endOfRecord);
     if (gp && listedSince && gp.since < listedSince) gp.since = listedSince;
@@ -509,8 +576,7 @@ class World {
     } as Person;
   }
 
-  private drawAge(): number {
-    const rng = this.rng;
+  private drawAge(rng: Random): number {
     const r = rng.next();
     if (r < 0.3) return rng.int(75, 99);
     if (r < 0.45) return rng.int(60, 74);
@@ -518,11 +584,12 @@ class World {
     return rng.int(0, 17);
   }
 
-  private drawGp(shape: Shape, municipality: string, abroad: boolean, dNumber: boolean, age: number, birthDate: string): Truth['gp'] {
-    const rng = this.rng;
+  private drawGp(rng: Random, shape: Shape, municipality: string, abroad: boolean, dNumber: boolean, age: number, birthDate: string): Truth['gp'] {
     if (abroad || shape.officeHerId === null) return null;
     if (shape.officeHerId === undefined && (rng.chance(0.02) || (dNumber && rng.chance(0.5)))) return null;
-    const offices = this.orgs.gpOffices.filter((o) => o.municipality === municipality);
+    // Drawn only for the first draw's people (an added resident's office is given), among the first draw's offices:
+    // an office added since lists residents of its own and takes no one from another.
+    const offices = this.firstOffices.filter((o) => o.municipality === municipality);
     const herId = shape.officeHerId ?? rng.pick(offices).herId;
     const practitioner = rng.pick(this.gpsByOffice.get(herId) ?? []);
     const earliest = addDays(birthDate, 30);
@@ -533,8 +600,7 @@ class World {
   }
 
   /** The medicines the person really uses, before any system records them. */
-  private truthMedications(conditions: ConditionDef[], shape: Shape, birthDate: string, endOfRecord: string): MedicationUse[] {
-    const rng = this.rng;
+  private truthMedications(rng: Random, conditions: ConditionDef[], shape: Shape, birthDate: string, endOfRecord: string): MedicationUse[] {
     const keys: DrugKey[] = [];
     for (const c of conditions) {
       if (c.drugs.length === 0) continue;

@@ -67,6 +67,18 @@ export const STREETS: Record<string, Street[]> = {
   ],
 };
 
+/** Street names most Norwegian towns have, for a municipality STREETS does not list (one added to the configuration). */
+const COMMON_STREETS = ['Storgata', 'Kirkegata', 'Skolevegen', 'Kirkevegen', 'Stasjonsvegen', 'Idrettsvegen', 'Parkvegen', 'Fjordvegen'];
+
+/**
+ * The streets people of a municipality live in: STREETS', or for a municipality it does not list, common street names
+ * in a city of the municipality's name, with the municipality's number standing in for a postal code (the simulators
+ * hold no postal register). A vendor may list real streets in STREETS: that changes their residents' addresses, and nothing else.
+ */
+export function streetsIn(municipality: string, name: string | undefined): Street[] {
+  return STREETS[municipality] ?? COMMON_STREETS.map((street) => ({ name: street, postalCode: municipality, city: (name ?? municipality).toUpperCase() }));
+}
+
 export const NURSING_HOMES: Record<string, string[]> = {
   '4601': ['Fyllingsdalen sykehjem', 'Sandviken omsorgssenter'],
   '4627': ['Ravneberghaugen sykehjem'],

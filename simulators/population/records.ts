@@ -18,6 +18,7 @@ import {
   type LabKey,
 } from './codes';
 import type { Shape, World } from './generate';
+import { FIRST_DRAW } from './firstDraw';
 import { mentalHealthCareRecord } from './individualPlan';
 import { FAMILY_NAMES, GIVEN_NAMES, NURSING_HOMES } from './names';
 import { addDays, at, daysBetween, type Random } from './random';
@@ -591,7 +592,11 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
   if (kind === 'none') return null;
 
   const staff = world.nursesByMunicipality.get(t.municipality) ?? [];
-  const district = `Hjemmesykepleien ${rng.pick(['sone nord', 'sone sør', 'sentrum', 'sone vest'])}`;
+  const configured = world.orgs.municipalities.find((m) => m.number === t.municipality)?.services ?? [];
+  const unitsOf = (kind: string) => configured.filter((s) => s.kind === kind).map((s) => s.name);
+  // The first draw's municipalities name their four districts alike; one added since, its own (organisations.json).
+  const districts = FIRST_DRAW.municipalities.includes(t.municipality) ? [] : unitsOf('HOME_NURSING');
+  const district = districts.length ? rng.pick(districts) : `Hjemmesykepleien ${rng.pick(['sone nord', 'sone sør', 'sentrum', 'sone vest'])}`;
   const end = t.endOfRecord;
   const ended = t.deceasedDate;
   const services: CareService[] = [];
@@ -611,7 +616,9 @@ export function buildCareRecord(t: Truth, hospital: HospitalRecord[]): CareRecor
       services.push({ id: world.id('vedtak'), type: 'PRACTICAL_ASSISTANCE', decisionDate: decided(s), start: s, end: ended, hoursPerWeek: rng.int(1, 4), unit: 'Praktisk bistand' });
     }
   } else {
-    const home = rng.pick(NURSING_HOMES[t.municipality] ?? ['Sykehjem']);
+    // A municipality added to the configuration: its own nursing homes, as organisations.json lists them.
+    const homes = NURSING_HOMES[t.municipality] ?? unitsOf('NURSING_HOME');
+    const home = rng.pick(homes.length ? homes : ['Sykehjem']);
     const moved = addDays(end, -rng.int(90, 900));
     services.push({ id: world.id('vedtak'), type: 'HOME_NURSING', decisionDate: decided(homeStart < moved ? homeStart : addDays(moved, -400)), start: homeStart < moved ? homeStart : addDays(moved, -380), end: moved, hoursPerWeek: rng.int(6, 14), unit: district });
     services.push({ id: world.id('vedtak'), type: 'NURSING_HOME_LONG_TERM', decisionDate: decided(moved), start: moved, end: ended, hoursPerWeek: null, unit: home });
