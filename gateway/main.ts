@@ -12,6 +12,8 @@ import { runService } from '../lib/service';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 import { createAuditStore, describeAuditStore } from '../lib/audit';
 import { auditPseudonymKey } from '../lib/secrets';
+import { checkProductionSettings } from '../lib/settingsCheck';
+import { gatewayChecks } from './settings';
 import { startGateway } from './createGateway';
 import { buildEmbeddedSubgraphs, closeEmbedded, embeddedSubgraphsFromEnv } from './embeddedSubgraphs';
 
@@ -29,8 +31,9 @@ export function gatewaySettingsFromEnv() {
 
 if (require.main === module) {
   runService('gateway', logger, async () => {
-    const settings = gatewaySettingsFromEnv();
     const embeddedNames = embeddedSubgraphsFromEnv();
+    checkProductionSettings(gatewayChecks(embeddedNames), logger);
+    const settings = gatewaySettingsFromEnv();
     const auditStore = createAuditStore();
     logger.info(`access log: ${describeAuditStore()}`);
     // Subgraphs in this process first (EMBEDDED_SUBGRAPHS): the gateway answers only once they can.

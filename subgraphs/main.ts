@@ -9,6 +9,8 @@ import { runService } from '../lib/service';
 import { SUBGRAPHS, SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 import { SUBGRAPH_DEFINITIONS } from './index';
 import { startSubgraph } from './kit/createSubgraph';
+import { subgraphChecks } from './kit/settings';
+import { checkProductionSettings } from '../lib/settingsCheck';
 
 const name = process.argv[2] as SubgraphName;
 if (!SUBGRAPH_NAMES.includes(name)) {
@@ -17,4 +19,7 @@ if (!SUBGRAPH_NAMES.includes(name)) {
 }
 const logger = createLogger(`subgraph-${name}`);
 const port = process.env.PORT !== undefined ? Number(process.env.PORT) : SUBGRAPHS[name].port;
-runService(`subgraph ${name}`, logger, () => startSubgraph(SUBGRAPH_DEFINITIONS[name], logger, port));
+runService(`subgraph ${name}`, logger, () => {
+  checkProductionSettings(subgraphChecks(name, true), logger);
+  return startSubgraph(SUBGRAPH_DEFINITIONS[name], logger, port);
+});

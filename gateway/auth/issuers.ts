@@ -36,33 +36,46 @@ const VARIABLES: Record<'helseid' | 'idporten', Variables> = {
 /** The issuers configured in the environment (HELSEID_*, IDPORTEN_*). */
 export function configuredIssuers(env: NodeJS.ProcessEnv = process.env): Issuer[] {
   const issuers: Issuer[] = [];
+  // Both providers' problems at once: an operator fixes them in one go.
+  const problems: string[] = [];
   for (const [name, v] of Object.entries(VARIABLES) as ['helseid' | 'idporten', Variables][]) {
-    const issuer = env[v.issuer];
-    const jwks = env[v.jwks];
-    if (!issuer && !jwks) {
-      if (isProduction()) throw new ConfigError(`${v.issuer} and ${v.jwks} must be set: the ${name} identity provider (NODE_ENV=production)`);
-      continue;
-    }
-    if (!issuer || !jwks) throw new ConfigError(`${v.issuer} and ${v.jwks} must be set together`);
-    let url: URL;
     try {
-      url = new URL(jwks);
-    } catch {
-      throw new ConfigError(`${v.jwks} is not a URL`);
+      const found = configuredIssuer(name, v, env);
+      if (found) issuers.push(found);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
     }
-    // Keys fetched in clear text could be swapped on the way; only a local test provider may use http.
-    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-    if (url.protocol !== 'https:' && !(local && !isProduction())) throw new ConfigError(`${v.jwks} must be an https URL`);
-    issuers.push({
-      name,
-      kind: name === 'helseid' ? 'PERSONNEL' : 'CITIZEN',
-      issuer,
-      audience: env[v.audience] || DEFAULT_AUDIENCE,
-      // jose caches the key set, refetches it when a token names an unknown key id (rotation), and limits
-      // how often it does so, so a flood of forged key ids cannot hammer the provider.
-      keys: createRemoteJWKSet(url, { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
-      development: false,
-    });
   }
+  if (problems.length) throw new ConfigError(problems.join('; '));
   return issuers;
+}
+
+function configuredIssuer(name: 'helseid' | 'idporten', v: Variables, env: NodeJS.ProcessEnv): Issuer | undefined {
+  const issuer = env[v.issuer];
+  const jwks = env[v.jwks];
+  if (!issuer && !jwks) {
+    if (isProduction()) throw new ConfigError(`${v.issuer} and ${v.jwks} must be set: the ${name} identity provider (NODE_ENV=production)`);
+    return undefined;
+  }
+  if (!issuer || !jwks) throw new ConfigError(`${v.issuer} and ${v.jwks} must be set together`);
+  let url: URL;
+  try {
+    url = new URL(jwks);
+  } catch {
+    throw new ConfigError(`${v.jwks} is not a URL`);
+  }
+  // Keys fetched in clear text could be swapped on the way; only a local test provider may use http.
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(local && !isProduction())) throw new ConfigError(`${v.jwks} must be an https URL`);
+  return {
+    name,
+    kind: name === 'helseid' ? 'PERSONNEL' : 'CITIZEN',
+    issuer,
+    audience: env[v.audience] || DEFAULT_AUDIENCE,
+    // jose caches the key set, refetches it when a token names an unknown key id (rotation), and limits
+    // how often it does so, so a flood of forged key ids cannot hammer the provider.
+    keys: createRemoteJWKSet(url, { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
+    development: false,
+  };
 }

@@ -9,6 +9,8 @@ import '../../lib/telemetryStart';
 import { createAuditStore, describeAuditStore } from '../../lib/audit';
 import { createLogger } from '../../lib/logger';
 import { runService } from '../../lib/service';
+import { checkProductionSettings } from '../../lib/settingsCheck';
+import { gatewayChecks } from '../settings';
 import { gatewaySettingsFromEnv } from '../main';
 import { embeddedSubgraphsFromEnv } from '../embeddedSubgraphs';
 import { startHiveGateway, type HiveRuntime } from './createHiveGateway';
@@ -20,6 +22,7 @@ runService('hive-gateway', logger, async () => {
   if (runtime !== 'default' && runtime !== 'router') throw new Error('HIVE_RUNTIME must be default or router');
   // Hive Gateway reaches every subgraph over HTTP: a deployment that embeds them runs the Apollo engine.
   if (embeddedSubgraphsFromEnv().length > 0) throw new Error('EMBEDDED_SUBGRAPHS is for the Apollo gateway (gateway/main.ts): Hive Gateway needs the subgraphs in their own processes');
+  checkProductionSettings(gatewayChecks(), logger);
   const settings = gatewaySettingsFromEnv();
   const auditStore = createAuditStore();
   logger.info(`access log: ${describeAuditStore()}; query planner: ${runtime === 'router' ? 'Rust (router-runtime)' : 'JavaScript (default)'}`);

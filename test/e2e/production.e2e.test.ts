@@ -37,10 +37,24 @@ interface Outcome {
   stop(): void;
 }
 
-/** Starts the gateway alone; resolves when it is ready (with its GraphQL URL) or has exited. */
-function gateway(env: Record<string, string>): Promise<Outcome> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL|METRICS_TOKEN)/.test(k) && !DEV_DEFAULTED.includes(k)));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'gateway/main.ts'], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+/** What the subgraphs need beside the gateway's settings (a whole deployment's, for config:check). */
+const SUBGRAPHS_TOO: Record<string, string> = {
+  INTERNAL_TOKEN_PUBLIC_KEY: JSON.stringify(keyPair.publicKey.export({ format: 'jwk' })),
+  ACCESS_GRANT_SECRET: randomBytes(32).toString('base64url'),
+  CACHE_KEY_SECRET: randomBytes(32).toString('base64url'),
+  CACHE_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
+  OUTBOX_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+};
+
+/** This shell's environment without anything a test here sets or leaves out. */
+const clean = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL|METRICS_TOKEN|ACCESS_GRANT_|CACHE_KEY_SECRET|CACHE_ENCRYPTION_KEYS|OUTBOX_ENCRYPTION_KEY|EMBEDDED_SUBGRAPHS)/.test(k) && !DEV_DEFAULTED.includes(k)),
+  );
+
+/** Starts the gateway (or another script) alone; resolves when it is ready (with its GraphQL URL) or has exited. */
+function gateway(env: Record<string, string>, script = 'gateway/main.ts', args: string[] = []): Promise<Outcome> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script, ...args], { cwd: ROOT, env: { ...clean(), ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
@@ -48,7 +62,8 @@ function gateway(env: Record<string, string>): Promise<Outcome> {
     child.on('message', (m: { type?: string; urls?: { graphql?: string } }) => {
       if (m.type === 'ready') resolve({ ready: m.urls?.graphql, output, stop: () => child.kill('SIGTERM') });
     });
-    child.on('exit', (code) => resolve({ exitCode: code, output, stop: () => undefined }));
+    // `close`, not `exit`: after the output is read to its end.
+    child.on('close', (code) => resolve({ exitCode: code, output, stop: () => undefined }));
   });
 }
 
@@ -71,6 +86,38 @@ describe('production mode', () => {
       // A secret is named, never printed.
       expect(outcome.output).not.toContain(PRODUCTION.AUDIT_PSEUDONYM_KEY);
     }
+  }, 120_000);
+
+  it('names every missing setting in one message, and config:check prints the same without starting', async () => {
+    const bare = { NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', DEV_SECRETS_FILE: PRODUCTION.DEV_SECRETS_FILE as string };
+    const gatewayNeeds = ['HELSEID_ISSUER', 'IDPORTEN_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'METRICS_TOKEN', 'CARE_BERGEN_INVALIDATION_SECRET', 'HOSPITAL_STOLAV_CLIENT_SECRET'];
+    const refused = await gateway(bare);
+    expect(refused.exitCode).toBe(1);
+    for (const variable of gatewayNeeds) expect([variable, refused.output.includes(variable)]).toEqual([variable, true]);
+    // A subgraph alike: messaging needs its outbox key, the token key and the grant secret beside the sources'.
+    const subgraph = await gateway(bare, 'subgraphs/main.ts', ['messaging']);
+    expect(subgraph.exitCode).toBe(1);
+    for (const variable of ['INTERNAL_TOKEN_PUBLIC_KEY', 'ACCESS_GRANT_SECRET', 'CACHE_KEY_SECRET', 'OUTBOX_ENCRYPTION_KEY', 'AUDIT_PSEUDONYM_KEY', 'METRICS_TOKEN']) {
+      expect([variable, subgraph.output.includes(variable)]).toEqual([variable, true]);
+    }
+
+    const check = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'scripts/configCheck.ts'], { cwd: ROOT, env: { ...clean(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout?.on('data', (d) => (output += String(d)));
+        child.stderr?.on('data', (d) => (output += String(d)));
+        child.on('close', (code) => resolve({ code, output }));
+      });
+    // Without NODE_ENV: it checks as production reads the settings, whatever the shell says.
+    const empty = await check({ DEV_SECRETS_FILE: bare.DEV_SECRETS_FILE });
+    expect(empty.code).toBe(1);
+    for (const variable of [...gatewayNeeds, 'OUTBOX_ENCRYPTION_KEY', 'ACCESS_GRANT_SECRET']) expect([variable, empty.output.includes(variable)]).toEqual([variable, true]);
+    const complete = await check({ ...PRODUCTION, ...SUBGRAPHS_TOO });
+    expect(complete.output).toContain('OK: nothing is missing or for development only.');
+    expect(complete.code).toBe(0);
+    // Secrets are named, never printed.
+    expect(complete.output).not.toContain(PRODUCTION.AUDIT_PSEUDONYM_KEY);
   }, 120_000);
 
   it('starts when configured, and refuses the development provider\'s tokens', async () => {
