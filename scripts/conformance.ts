@@ -2,18 +2,20 @@
  * `npm run conformance -- <instance-id> [<instance-id>…] [--all] [--control URL] [--known KEYS] [--timeout-ms N]`
  *
  * Runs the adapter contract's checks against configured instances (config/sources.json, or SOURCES_FILE): the
- * simulator here, your real system there. Prints each check and exits 1 when any fails (0 when all pass or
- * are skipped with a reason).
+ * simulator here, your real system there. Prints each check's verdict (PASS, WARN, FAIL or SKIP with a reason) and
+ * exits 1 when any fails (0 when all pass, warn or are skipped).
  * - `--known`: keys your system holds, comma separated: identity numbers (HPR numbers for a practitioner
  *   register; `nin:officeHerId` for a GP system). Without it the synthetic population's keys are used, which
  *   only the simulators hold.
  * - `--control`: the simulators' control API (default SIM_CONTROL_URL, or http://127.0.0.1:4100 for an
- *   instance on this machine when it answers), to switch the source into each fault mode. A real system has
- *   none: those checks are skipped, saying so.
+ *   instance on this machine when it answers), to switch the source into each fault mode and to slow it down.
+ *   A real system has none: those checks are skipped, saying so.
  * - `--messages`: for a system that takes dialogue messages, send test messages (notes) about a patient of the
  *   synthetic population to one of its services, from a service of organisations.json: that a message id is taken
  *   once, and that a service it does not host is refused. On by itself against the simulators (with a control
  *   API); give it for a vendor's test system, never a production one.
+ *
+ * stdout holds the verdicts and nothing else; log lines (JSON) go to stderr, at LOG_LEVEL (default `error`).
  */
 import { parseArgs } from 'node:util';
 import { systemEntry } from '../adapters/registry';
@@ -124,9 +126,39 @@ async function controlFor(instance: InstanceConfig, given: string | undefined): 
   return undefined;
 }
 
-const MARK: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
+const MARK: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
+
+/**
+ * stdout carries the verdicts alone, so that they read (and parse) as they are: whatever else writes there goes to
+ * stderr. That is the log lines of the kit and the adapters (pino writes to process.stdout once its `write` is not
+ * the stream's own), at LOG_LEVEL, here `error` unless set: the failures the checks provoke are verdicts already, and
+ * what is left is a fault in the adapter's own code, logged with its stack. Called before any logger is made.
+ */
+function verdictsOnStdout(): (line: string) => void {
+  const stdout = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  process.env.LOG_LEVEL ??= 'error';
+  // pino-pretty would write to file descriptor 1 itself, past process.stdout: JSON lines here.
+  delete process.env.LOG_FORMAT;
+  return (line) => {
+    stdout(`${line}\n`);
+  };
+}
+
+/** The line that ends an instance's verdicts. */
+function summary(results: readonly CheckResult[]): string {
+  const count = (status: CheckResult['status'], word: string) => {
+    const n = results.filter((r) => r.status === status).length;
+    return n === 0 ? '' : `${n} ${word}${n > 1 ? 's' : ''}`;
+  };
+  const failed = count('fail', 'check');
+  const warnings = count('warn', 'warning');
+  if (failed) return `${warnings ? `${warnings}, ` : ''}${failed} failed`;
+  return `conformant${warnings ? ` (${warnings}: see WARN)` : ''}`;
+}
 
 async function main(): Promise<number> {
+  const say = verdictsOnStdout();
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { all: { type: 'boolean' }, control: { type: 'string' }, known: { type: 'string' }, 'timeout-ms': { type: 'string' }, messages: { type: 'boolean' } },
@@ -140,11 +172,11 @@ async function main(): Promise<number> {
   let failed = 0;
   for (const instance of chosen) {
     if (typeof instance === 'string') {
-      console.log(`\n${instance}: FAIL no such instance in the sources configuration`);
+      say(`\n${instance}: FAIL no such instance in the sources configuration`);
       failed++;
       continue;
     }
-    console.log(`\n${instance.id} (${instance.system}) at ${instance.baseUrl}`);
+    say(`\n${instance.id} (${instance.system}) at ${instance.baseUrl}`);
     const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
     const control = await controlFor(instance, values.control);
     // Messages are real writes: sent to the simulators (which have a control API) or where asked for.
@@ -156,10 +188,9 @@ async function main(): Promise<number> {
       ...(messaging ? { messaging } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     });
-    for (const r of results) console.log(`  ${MARK[r.status]}  ${r.name}: ${r.detail}`);
-    const bad = results.filter((r) => r.status === 'fail').length;
-    console.log(`  ${bad === 0 ? 'conformant' : `${bad} check${bad > 1 ? 's' : ''} failed`}`);
-    if (bad) failed++;
+    for (const r of results) say(`  ${MARK[r.status]}  ${r.name}: ${r.detail}`);
+    say(`  ${summary(results)}`);
+    if (results.some((r) => r.status === 'fail')) failed++;
   }
   return failed === 0 ? 0 : 1;
 }

@@ -17,7 +17,8 @@ import type { ReadOptions } from './AdapterKit';
  * it, minus the cache and the breaker (so that every check reaches the source). `scripts/conformance.ts` is the
  * command (`npm run conformance -- <instance-id>`); this is the library it and the tests use.
  */
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/** `warn`: the contract is met, but something is close to failing (a source slow for its timeout); the run still passes. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
   name: string;
@@ -38,6 +39,8 @@ export interface ConformanceKeys<K> {
 export interface FaultControl {
   /** Sets the instance's mode (`fail`, `hang`, `garbage`, `invalid`, `down`, `normal`) and returns the one it had. */
   setMode(mode: string): Promise<string>;
+  /** Delays every answer of the instance by this many ms and returns the delay it had (the abort check; skipped without it). */
+  setLatency?(latencyMs: number): Promise<number>;
 }
 
 /**
@@ -64,7 +67,21 @@ export interface ConformanceOptions<K> {
   messaging?: MessagingCheck<K>;
   /** The deadline used by the timeout check (the source hangs, or is given this little time). */
   timeoutMs?: number;
+  /**
+   * How the adapter under test is made for an instance and a kit (default: its system's module, with the instance's
+   * options validated). The kit's own tests pass one that misbehaves, to see the checks fail.
+   */
+  adapter?: (instance: InstanceConfig, kit: AdapterKit) => SourceAdapter<K, unknown>;
 }
+
+/**
+ * The abort check: the source is made `slowSourceMs` slow and the read's signal aborted after `abortAfterMs`; the
+ * adapter's work must end within `promptMs` of the abort, long before the source would have answered.
+ */
+export const ABORT_CHECK = { slowSourceMs: 2000, abortAfterMs: 100, promptMs: 500 } as const;
+
+/** A read that takes more than this share of its source's timeout is a warning: a busier day takes it past. */
+export const SLOW_SHARE = 0.5;
 
 /** Every read says it is for treatment: sources that want a purpose of use (Kjernejournal) get one. */
 const READ: ReadOptions = { purposeOfUse: 'TREAT', requestId: 'conformance' };
@@ -72,10 +89,12 @@ const READ: ReadOptions = { purposeOfUse: 'TREAT', requestId: 'conformance' };
 export async function runConformance<K>(options: ConformanceOptions<K>): Promise<CheckResult[]> {
   const { instance, keys, control } = options;
   const results: CheckResult[] = [];
-  const check = async (name: string, run: () => Promise<string | { skip: string }>) => {
+  const check = async (name: string, run: () => Promise<string | { skip: string } | { warn: string }>) => {
     try {
       const outcome = await run();
-      results.push(typeof outcome === 'string' ? { name, status: 'pass', detail: outcome } : { name, status: 'skip', detail: outcome.skip });
+      if (typeof outcome === 'string') results.push({ name, status: 'pass', detail: outcome });
+      else if ('skip' in outcome) results.push({ name, status: 'skip', detail: outcome.skip });
+      else results.push({ name, status: 'warn', detail: outcome.warn });
     } catch (error) {
       results.push({ name, status: 'fail', detail: error instanceof Error ? error.message : String(error) });
     }
@@ -83,8 +102,9 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
   // Every URL the adapter's requests go to, checked for identity numbers at the end (the kit's guard refuses
   // such a request before it leaves; this check also reports it, so a vendor sees it as a failure of theirs).
   const urls: string[] = [];
+  const logger = createLogger('conformance');
   const kitFor = (inst: InstanceConfig) => {
-    const kit = new AdapterKit(createLogger('conformance'));
+    const kit = new AdapterKit(logger);
     kit.http(inst).interceptors.request.use((config) => {
       urls.push(`${config.baseURL ?? ''}${config.url ?? ''}${config.params ? JSON.stringify(config.params) : ''}`);
       return config;
@@ -93,26 +113,39 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
   };
   const entry = systemEntry(instance.system);
   const manifest = adapterManifest(instance.system);
+  const build = options.adapter ?? ((inst: InstanceConfig, kit: AdapterKit) => adapterModule(inst.system).create(inst, createAdapterOptions(inst), kit) as SourceAdapter<K, unknown>);
   let adapter: SourceAdapter<K, unknown> | undefined;
 
   await check('configuration: the system is registered and the instance options are valid', async () => {
-    adapter = createAdapter(instance, entry.contract, kitFor(instance)) as unknown as SourceAdapter<K, unknown>;
+    adapter = options.adapter
+      ? options.adapter(instance, kitFor(instance))
+      : (createAdapter(instance, entry.contract, kitFor(instance)) as unknown as SourceAdapter<K, unknown>);
     return `${instance.system} (${entry.contract}, ${manifest.sector}), at most ${manifest.maxBatch} keys a call`;
   });
   if (!adapter) return results;
   const reader = adapter;
+  // How long each normal read took (known, unknown, batching, messages), against the instance's timeout at the end.
+  const durations: number[] = [];
+  const read = async (batch: readonly K[]) => {
+    const started = performance.now();
+    try {
+      return await reader.read(batch, READ);
+    } finally {
+      durations.push(performance.now() - started);
+    }
+  };
 
   let knownAnswers: Map<string, unknown> | undefined;
   await check('known patients: one batch read, every payload accepted by the mapper', async () => {
     if (keys.known.length === 0) throw new Error('no known keys to read: give some with --known');
-    knownAnswers = await reader.read(keys.known, READ);
+    knownAnswers = await read(keys.known);
     const found = [...knownAnswers.values()].filter((v) => v !== null).length;
     if (found === 0) throw new Error(`none of ${keys.known.length} known keys was found`);
     return `${found} of ${keys.known.length} found`;
   });
 
   await check('unknown patients: answered null, not an error', async () => {
-    const answers = await reader.read(keys.unknown, READ);
+    const answers = await read(keys.unknown);
     const found = [...answers.values()].filter((v) => v !== null).length;
     if (found > 0) throw new Error(`${found} of ${keys.unknown.length} unknown keys were answered with a record`);
     if (answers.size !== new Set(keys.unknown.map(keys.id)).size) throw new Error('the answer does not hold exactly the keys asked');
@@ -122,9 +155,9 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
   await check('batching and paging: one large read equals the same keys read one at a time', async () => {
     const sample = keys.known.slice(0, 6);
     const large = [...keys.known, ...keys.unknown];
-    const together = await reader.read(large, READ);
+    const together = await read(large);
     for (const key of sample) {
-      const alone = await reader.read([key], READ);
+      const alone = await read([key]);
       if (!isDeepStrictEqual(alone.get(keys.id(key)), together.get(keys.id(key)))) {
         throw new Error('a record read in a large batch differs from the same record read alone (paging or splitting loses or mixes data)');
       }
@@ -146,15 +179,20 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
   await check('timeout: a source that does not answer in time is SOURCE_TIMEOUT', async () => {
     const timeoutMs = options.timeoutMs ?? 300;
     const hurried = { ...instance, timeoutMs: control ? timeoutMs : 1 };
-    const module = adapterModule(instance.system);
     const run = async () => {
-      const slow = module.create(hurried, createAdapterOptions(instance), kitFor(hurried)) as SourceAdapter<K, unknown>;
+      const slow = build(hurried, kitFor(hurried));
       const error = await failure(slow.read(keys.known.slice(0, 3), READ));
       expectCode(error, 'SOURCE_TIMEOUT', 'a read past its deadline');
     };
     if (control) await withMode(control, 'hang', run);
     else await run();
     return control ? `the source hung; the read gave up after ${timeoutMs} ms` : 'a 1 ms deadline was honoured';
+  });
+
+  await check('abort: a read whose signal is aborted stops at once, its requests cancelled, not waited out', async () => {
+    const setLatency = control?.setLatency?.bind(control);
+    if (!setLatency) return { skip: 'no control API to make the source slow (simulators only)' };
+    return checkAbort(setLatency, instance, kitFor, build, keys.known.slice(0, 3));
   });
 
   const faults: [string, string, SourceErrorCode][] = [
@@ -202,7 +240,7 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
     if (first.status !== 'OK') throw new Error(`the message was refused (${first.code ?? 'no code'})`);
     const again = await sink.sendMessage(message, { requestId: 'conformance' });
     if (!isDeepStrictEqual(first, again)) throw new Error(`the same message again got another receipt (${again.status} ${again.code ?? ''})`);
-    const record = (await reader.read([messaging.key], READ)).get(keys.id(messaging.key)) as { messages?: { id: string }[] } | null | undefined;
+    const record = (await read([messaging.key])).get(keys.id(messaging.key)) as { messages?: { id: string }[] } | null | undefined;
     if (!record?.messages) return 'taken, the same receipt twice (the record does not list messages)';
     const held = record.messages.filter((m) => m.id === message.id).length;
     if (held !== 1) throw new Error(`the record lists the message ${held} times`);
@@ -216,6 +254,14 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
     return `refused (${receipt.code ?? 'no code'})`;
   });
 
+  await check('speed: the slowest read takes at most half of the source\'s timeout', async () => {
+    if (durations.length === 0) return { skip: 'no read to measure' };
+    const slowest = Math.round(Math.max(...durations));
+    const seen = `the slowest of ${durations.length} reads took ${slowest} ms, ${Math.round((100 * slowest) / instance.timeoutMs)} % of the ${instance.timeoutMs} ms timeout`;
+    if (slowest > SLOW_SHARE * instance.timeoutMs) return { warn: `${seen}: a busier day takes it past (raise timeoutMs in the sources configuration, or make the source faster)` };
+    return seen;
+  });
+
   await check('privacy: no identity number in any URL the adapter requested', async () => {
     const leaking = urls.filter((u) => containsNin(u)).length;
     if (leaking > 0) throw new Error(`${leaking} of ${urls.length} requests carried an identity number in the URL`);
@@ -223,6 +269,91 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
   });
   return results;
 }
+
+/**
+ * The abort check. The kit ends a read at its deadline whatever the adapter does (it races the two), so a read
+ * always fails in time; what only the adapter can do is stop its own work then: cancel its requests and send no
+ * more (else a slow source keeps a socket, and the source its work, for every read given up). So the source is
+ * slowed, the signal the adapter gets aborted after a moment, and its work (all below the kit's middleware) must
+ * end promptly, long before the source would have answered, with no HTTP request of it still open.
+ */
+async function checkAbort<K>(
+  setLatency: (latencyMs: number) => Promise<number>,
+  instance: InstanceConfig,
+  kitFor: (instance: InstanceConfig) => AdapterKit,
+  build: (instance: InstanceConfig, kit: AdapterKit) => SourceAdapter<K, unknown>,
+  keys: readonly K[],
+): Promise<string> {
+  const { slowSourceMs, abortAfterMs, promptMs } = ABORT_CHECK;
+  if (keys.length === 0) throw new Error('no known keys to read: give some with --known');
+  // A deadline past the source's delay: neither the kit's deadline nor the HTTP client's own timeout (the same)
+  // ends the read before the source answers. Only the signal can.
+  const unhurried = { ...instance, timeoutMs: slowSourceMs + 2000 };
+  const kit = kitFor(unhurried);
+  const adapter = build(unhurried, kit);
+  let sent = 0;
+  let open = 0;
+  const http = kit.http(unhurried);
+  http.interceptors.request.use((config) => {
+    sent++;
+    open++;
+    return config;
+  });
+  http.interceptors.response.use(
+    (response) => {
+      open--;
+      return response;
+    },
+    (error: unknown) => {
+      open--;
+      return Promise.reject(error);
+    },
+  );
+  const seen: { abortedAt?: number; endedAt?: number; openAtEnd?: number } = {};
+  kit.use(async (call, next) => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      seen.abortedAt = performance.now();
+      abort.abort(ABORTED);
+    }, abortAfterMs);
+    const work = await next({ ...call, signal: AbortSignal.any([call.signal, abort.signal]) }).then(
+      (answer) => ({ answer }),
+      (error: unknown) => ({ error }),
+    );
+    seen.endedAt = performance.now();
+    seen.openAtEnd = open;
+    clearTimeout(timer);
+    // Once aborted the read is over, as after the kit's deadline, whatever the adapter made of it.
+    if (abort.signal.aborted) throw new SourceError('SOURCE_TIMEOUT', instance.id, `${instance.id}: the read was aborted`);
+    if ('error' in work) throw work.error;
+    return work.answer;
+  });
+
+  const before = await setLatency(slowSourceMs);
+  const started = performance.now();
+  let failed: unknown;
+  try {
+    await adapter.read(keys, READ).catch((error: unknown) => (failed = error));
+  } finally {
+    await setLatency(before);
+  }
+  const { abortedAt, endedAt, openAtEnd = 0 } = seen;
+  if (endedAt === undefined) throw new Error('the read did not go through the kit (kit.reader), which gives the adapter its signal');
+  if (abortedAt === undefined) {
+    const how = failed ? `failed (${failed instanceof Error ? failed.message : String(failed)})` : 'was answered';
+    throw new Error(`the read ${how} after ${Math.round(endedAt - started)} ms, before its signal was aborted: the source was not slowed by ${slowSourceMs} ms`);
+  }
+  const after = Math.round(endedAt - abortedAt);
+  if (after > promptMs) {
+    throw new Error(`the adapter went on ${after} ms after the read's signal was aborted, until the slowed source answered: pass fetchBatch's signal to every request`);
+  }
+  if (openAtEnd > 0) throw new Error(`${openAtEnd} of ${sent} HTTP requests were still open when the adapter gave up: pass fetchBatch's signal to every request`);
+  const requests = sent > 0 ? `; ${sent} HTTP request${sent > 1 ? 's' : ''}, none left open` : '';
+  return `aborted after ${abortAfterMs} ms, the adapter stopped ${after} ms later (the source would have answered after ${slowSourceMs} ms)${requests}`;
+}
+
+/** The reason the abort check aborts a read's signal with (made once: see AdapterKit's OVER). */
+const ABORTED = Object.assign(new Error('aborted by the conformance check'), { name: 'AbortError' });
 
 /** The instance's options as the adapter takes them (validated, with the schema's defaults). */
 function createAdapterOptions(instance: InstanceConfig): unknown {
@@ -253,16 +384,19 @@ async function withMode(control: FaultControl, mode: string, run: () => Promise<
 }
 
 /** The simulators' control API (`PUT /instances/<id>/behaviour`). */
-export function controlApi(url: string, instanceId: string): FaultControl {
+export function controlApi(url: string, instanceId: string): Required<FaultControl> {
   const base = `${url.replace(/\/+$/, '')}/instances/${encodeURIComponent(instanceId)}`;
+  /** Changes the instance's behaviour and returns the one it had. */
+  const change = async (patch: { mode?: string; latencyMs?: number }): Promise<{ mode: string; latencyMs: number }> => {
+    const current = await fetch(base);
+    if (!current.ok) throw new Error(`the control API does not know instance ${instanceId} (HTTP ${current.status})`);
+    const { behaviour } = (await current.json()) as { behaviour: { mode: string; latencyMs: number } };
+    const response = await fetch(`${base}/behaviour`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(patch) });
+    if (!response.ok) throw new Error(`the control API refused ${JSON.stringify(patch)} (HTTP ${response.status})`);
+    return behaviour;
+  };
   return {
-    async setMode(mode) {
-      const current = await fetch(base);
-      if (!current.ok) throw new Error(`the control API does not know instance ${instanceId} (HTTP ${current.status})`);
-      const { behaviour } = (await current.json()) as { behaviour: { mode: string } };
-      const response = await fetch(`${base}/behaviour`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ mode }) });
-      if (!response.ok) throw new Error(`the control API refused mode ${mode} (HTTP ${response.status})`);
-      return behaviour.mode;
-    },
+    setMode: async (mode) => (await change({ mode })).mode,
+    setLatency: async (latencyMs) => (await change({ latencyMs })).latencyMs,
   };
 }

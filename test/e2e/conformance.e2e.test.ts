@@ -10,8 +10,8 @@ import { TestSystem } from './harness';
 
 /**
  * The conformance kit as a vendor runs it (`npm run conformance`), against the simulators: every configured
- * instance passes every check, and an instance switched to `invalid` mode (well-formed answers that break the
- * protocol) fails, with a non-zero exit.
+ * instance passes every check (the speed check may warn), and an instance switched to `invalid` mode (well-formed
+ * answers that break the protocol) fails, with a non-zero exit.
  */
 let system: TestSystem;
 let tmp: string;
@@ -50,10 +50,15 @@ describe('npm run conformance', () => {
     const { status, output } = conformance('--all');
     const instances = Object.keys(system.system.simulatorUrls);
     for (const id of instances) expect(output).toContain(`\n${id} (`);
-    expect(output.match(/^ {2}conformant$/gm)?.length).toBe(instances.length);
+    // Conformant, perhaps with a warning (a read of a busy machine may take more than half of its source's timeout).
+    expect(output.match(/^ {2}conformant( \(\d+ warnings?: see WARN\))?$/gm)?.length).toBe(instances.length);
     expect(output).not.toMatch(/^ {2}FAIL/m);
-    // Each instance: configuration, known, unknown, batching, authentication, timeout, four faults, two message checks, privacy.
-    expect(output.match(/^ {2}(PASS|SKIP) {2}/gm)?.length).toBe(instances.length * 13);
+    // Each instance: configuration, known, unknown, batching, authentication, timeout, abort, four faults, two message
+    // checks, speed, privacy.
+    expect(output.match(/^ {2}(PASS|WARN|SKIP) {2}/gm)?.length).toBe(instances.length * 15);
+    expect(output).not.toMatch(/^ {2}WARN {2}(?!speed: )/m);
+    // Every adapter stops its work when its read's signal is aborted (the simulators' control API slows the source).
+    expect(output.match(/^ {2}PASS {2}abort: /gm)?.length).toBe(instances.length);
     // Every system that takes messages passes both message checks (the simulators have a control API, so they run).
     const sinks = Object.keys(system.system.simulatorUrls).filter((id) => /^(gp-nordlys|gp-fjord|care-|hospital-)/.test(id));
     expect(output.match(/^ {2}PASS {2}messages: /gm)?.length).toBe(sinks.length * 2);
