@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       output: 'capture',
       runtime: 'compiled',
       sourceTimeoutMs: 20_000,
-      env: { SIM_LATENCY_MS: String(latency), LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: '60000', REDIS_URL: '' },
+      env: { SIM_LATENCY_MS: String(latency), LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: '60000', REDIS_URL: '', RATE_LIMIT: 'off' },
       extraGateways: [
         { name: 'hive', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'default' } },
         { name: 'hive-router', script: 'gateway/hive/main.ts', env: { HIVE_RUNTIME: 'router' } },

@@ -77,6 +77,8 @@ async function start(options: Options, mode: SystemMode, cache: 'on' | 'off', re
       SIM_LATENCY_MS: String(options.latency),
       LOG_LEVEL: 'warn',
       SUBGRAPH_TIMEOUT_MS: '60000',
+      // One persona asks far faster than a person: the per-reader limit would measure itself.
+      RATE_LIMIT: 'off',
       // A private Redis (empty) or an in-process cache per start, whatever REDIS_URL the shell names; `off` keeps nothing.
       REDIS_URL: cache === 'on' ? redisUrl : '',
       ...(cache === 'off' ? { SOURCE_CACHE: 'off' } : {}),

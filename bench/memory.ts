@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     output: 'capture',
     runtime,
     sourceTimeoutMs: 10_000,
-    env: { SIM_LATENCY_MS: String(latency), LOG_LEVEL: 'warn', REDIS_URL: '', SUBGRAPH_TIMEOUT_MS: '60000' },
+    env: { SIM_LATENCY_MS: String(latency), LOG_LEVEL: 'warn', REDIS_URL: '', SUBGRAPH_TIMEOUT_MS: '60000', RATE_LIMIT: 'off' },
     nodeFlags: flags,
   });
   const client = await BenchClient.create(system);

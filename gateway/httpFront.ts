@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { loadSources } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { metricsEndpoint } from '../lib/metricsEndpoint';
+import { auditPseudonymKey } from '../lib/secrets';
 import { within } from '../lib/within';
 import type { SubgraphName } from '../lib/subgraphs';
 import { authenticate } from './auth/authenticate';
@@ -10,13 +11,14 @@ import { cdsHooksRouter } from './cdsHooks';
 import { changeNoticeRelay } from './changeNoticeRelay';
 import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
 import { checkSubgraphs, unreadySubgraphs, type LocalSubgraphs } from './health';
+import { bucketStoreFromEnv, rateLimit, rateSettingsFromEnv } from './limits/rateLimit';
 import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
 
 /**
  * What both gateway engines (Apollo Gateway, gateway/createGateway.ts; Hive Gateway, gateway/hive/) put in
  * front of GraphQL, so that the two cannot drift apart: identity providers, security headers, CORS, health,
  * metrics, change notices, POST only, no-store, authentication before the body is read, the operation-name
- * guard.
+ * guard, the per-reader rate limit.
  */
 
 /** The identity providers; a gateway that cannot verify readers must not start (production names what is missing). */
@@ -53,6 +55,10 @@ export interface FrontOptions {
 export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { app: Express; graphql(...handlers: RequestHandler[]): void; stopping(): void } {
   const { urls, required, logger } = options;
   const embedded = options.embedded ?? new Map();
+  // Per reader, over every replica with REDIS_URL (gateway/limits/rateLimit.ts); RATE_LIMIT=off turns it off.
+  const rate = rateSettingsFromEnv();
+  const buckets = rate ? bucketStoreFromEnv() : undefined;
+  const limitRate: RequestHandler[] = rate && buckets ? [rateLimit(rate, buckets, auditPseudonymKey(), logger)] : [];
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -109,12 +115,15 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
         },
         // Authentication before the body is read: a request without a valid token costs nothing more.
         authenticate(issuers, logger),
+        // Over the reader's rate: refused before the body is read, so nothing is read or logged.
+        ...limitRate,
         express.json({ limit: '200kb' }),
         operationNameGuard(),
         ...handlers,
       ),
     stopping: () => {
       stopping = true;
+      void buckets?.close();
     },
   };
 }

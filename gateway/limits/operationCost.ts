@@ -82,18 +82,90 @@ function listSize(fieldName: string, args: Record<string, unknown>, isRoot: bool
   return 1;
 }
 
-/** Refuses, before planning, an operation whose estimated cost with its variables is over `max` (QUERY_TOO_COSTLY, HTTP 400). */
+/**
+ * Refuses, before planning, an operation whose estimated cost with its variables is over `max` (QUERY_TOO_COSTLY,
+ * HTTP 400); an operation it lets through gets its CostReport in the answer's `extensions.cost`.
+ */
 export function costLimit<C extends BaseContext>(max: number): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
+      let requested: number | undefined;
+      let operationNode: OperationDefinitionNode | undefined;
+      let fragments: FragmentDefinitionNode[] = [];
       return {
         async didResolveOperation({ operation, document, schema, request }) {
           if (!operation) return;
-          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+          fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
           const cost = operationCost(schema, operation, fragments, request.variables ?? {});
           if (cost !== undefined && cost > max) throw limitRefusal('cost', max, Math.round(cost));
+          requested = cost;
+          operationNode = operation;
+        },
+        async willSendResponse({ response, schema }) {
+          if (requested === undefined || !operationNode || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const data = result.data as Record<string, unknown> | null | undefined;
+          const report: CostReport = {
+            requestedQueryCost: Math.round(requested),
+            actualQueryCost: data ? Math.round(actualCost(schema, operationNode, fragments, data)) : null,
+            maximumQueryCost: max,
+          };
+          result.extensions = { ...result.extensions, cost: report };
         },
       };
     },
   };
+}
+
+/**
+ * What an answer actually cost, by the same measure as its estimate (operationCost), with every list counted at
+ * the length it came back with instead of the length asked for: a timeline asked `first: 500` that held 12 events
+ * costs as 12. Fields the answer does not hold (a fragment on another type, a field refused whole) cost nothing.
+ */
+export function actualCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], data: Record<string, unknown>): number {
+  const byName = new Map(fragments.map((f) => [f.name.value, f]));
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, value: Record<string, unknown>): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, value);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = byName.get(selection.name.value);
+        if (!fragment || path.has(fragment.name.value)) continue;
+        const type = schema.getType(fragment.typeCondition.name.value);
+        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), value);
+      } else {
+        const key = selection.alias?.value ?? selection.name.value;
+        if (!(key in value)) continue;
+        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, value[key]);
+      }
+    }
+    return total;
+  };
+  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, value: unknown): number => {
+    if (node.name.value.startsWith('__')) return node.name.value === '__typename' ? SCALAR : 0;
+    const field = 'getFields' in parent ? parent.getFields()[node.name.value] : undefined;
+    const type = field ? getNamedType(field.type) : undefined;
+    if (!node.selectionSet || !type || !isCompositeType(type)) return SCALAR;
+    const one = (item: unknown): number => {
+      if (Array.isArray(item)) return item.length === 0 ? OBJECT : item.reduce((sum: number, i) => sum + one(i), 0);
+      return OBJECT + (item && typeof item === 'object' && node.selectionSet ? cost(node.selectionSet, type, depth + 1, path, item as Record<string, unknown>) : 0);
+    };
+    return one(value);
+  };
+  return cost(operation.selectionSet, root, 0, new Set(), data);
+}
+
+/**
+ * What an answer says of its cost, in `extensions.cost` (the names Shopify's API gives them, which client
+ * libraries and people already know): the estimate the limit was checked against, what the answer actually cost,
+ * and the limit. Whole numbers.
+ */
+export interface CostReport {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  maximumQueryCost: number;
 }

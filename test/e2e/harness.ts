@@ -54,7 +54,9 @@ export class TestSystem {
       output: 'capture',
       sourceTimeoutMs: 1500,
       ...options,
-      env: { LOG_LEVEL: 'warn', SOURCE_CACHE: 'off', ...options.env },
+      // The per-reader rate limit runs (its headers, its store) but far above what a test sends as one persona;
+      // ratelimit.e2e sets its own.
+      env: { LOG_LEVEL: 'warn', SOURCE_CACHE: 'off', RATE_LIMIT_BURST: '5000', RATE_LIMIT_PER_SECOND: '500', ...options.env },
     });
     return new TestSystem(system, await DevIdentityProvider.load());
   }
