@@ -1,7 +1,7 @@
 import { loadSources } from '../lib/config';
 import { internalSigningKey } from '../lib/internalToken';
 import { metricsToken } from '../lib/metricsEndpoint';
-import { auditPseudonymKey } from '../lib/secrets';
+import { auditPseudonymKey, globalIdKey } from '../lib/secrets';
 import type { SettingCheck } from '../lib/settingsCheck';
 import type { SubgraphName } from '../lib/subgraphs';
 import { subgraphChecks } from '../subgraphs/kit/settings';
@@ -18,6 +18,8 @@ export function gatewayChecks(embedded: readonly SubgraphName[] = []): SettingCh
     { name: 'the identity providers', read: () => configuredIssuers() },
     { name: 'INTERNAL_TOKEN_PRIVATE_KEY', read: internalSigningKey },
     { name: 'AUDIT_PSEUDONYM_KEY', read: auditPseudonymKey },
+    // The access log names the patient inside a `node(id:)` read (gateway/audit/disclosures.ts).
+    { name: 'GLOBAL_ID_KEY', read: globalIdKey },
     { name: 'METRICS_TOKEN', read: metricsToken },
     { name: 'sources', read: () => loadSources() },
     ...embedded.flatMap((name) => subgraphChecks(name, false)),

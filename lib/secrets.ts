@@ -90,6 +90,16 @@ export function auditPseudonymKey(): Buffer {
   return (auditKey ??= symmetricKey('AUDIT_PSEUDONYM_KEY', (d) => d.auditPseudonymKey, 'the HMAC key of patient pseudonyms in the access log (32 bytes or more, base64)'));
 }
 
+/**
+ * The key of global ids (GLOBAL_ID_KEY, lib/globalId.ts): every process that issues or reads them (the gateway, which
+ * logs `node(id:)` reads under the patient inside, and the subgraphs whose types carry an `id`). Outside production
+ * derived from the development secrets. Rotating it changes every id clients hold.
+ */
+let globalKey: Buffer | undefined;
+export function globalIdKey(): Buffer {
+  return (globalKey ??= symmetricKey('GLOBAL_ID_KEY', () => derivedDevSecret('global ids'), 'the key that encrypts global ids (`id`, `node(id:)`) (32 bytes or more, base64)'));
+}
+
 /** A private key given as a JWK (JSON) or PEM (PKCS #8). */
 export function privateKey(name: string, devDefault: (dev: DevSecrets) => JsonWebKey, what: string): KeyObject {
   const value = process.env[name];

@@ -64,6 +64,8 @@ describe('docker-compose.yml', () => {
       const env = compose.services[`subgraph-${name}`]?.environment ?? {};
       expect(JSON.parse(env.INTERNAL_TOKEN_PUBLIC_KEY ?? '{}')).toEqual(signing);
       expect(env.ACCESS_GRANT_SECRET).toBe(compose.services['subgraph-person']?.environment?.ACCESS_GRANT_SECRET);
+      // An id one subgraph issues is read back by the person subgraph (node) and the gateway (the access log).
+      expect(env.GLOBAL_ID_KEY).toBe(gateway.GLOBAL_ID_KEY);
       expect(env.INTERNAL_TOKEN_PRIVATE_KEY).toBeUndefined();
     }
     expect(gateway.AUDIT_PSEUDONYM_KEY).toBe(compose.services['subgraph-person']?.environment?.AUDIT_PSEUDONYM_KEY);

@@ -13,10 +13,12 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
+import { globalIds } from '../../lib/globalId';
 
 /**
  * What one answer disclosed about each patient, read from the operation and the answer itself: which
- * patient each root field is about (the `nin` argument, the numbers of `patients`, the reader for `me`),
+ * patient each root field is about (the `nin` argument, the numbers of `patients`, the reader for `me`, the number
+ * inside a Patient's global id for `node`),
  * and which fields came back with a value (as `Type.field`) or were refused (FORBIDDEN errors). Only the
  * gateway sees the whole answer and the reader together, so this is where a disclosure is known exactly.
  */
@@ -27,7 +29,7 @@ export interface Disclosure {
 }
 
 /** Root fields that return patients, and how to tell which patient. */
-const PATIENT_ROOTS: Record<string, 'nin' | 'nins' | 'me'> = { patient: 'nin', patients: 'nins', me: 'me' };
+const PATIENT_ROOTS: Record<string, 'nin' | 'nins' | 'me' | 'id'> = { patient: 'nin', patients: 'nins', me: 'me', node: 'id' };
 
 /** An answer holds a patient the log could not name: it must not leave (the plugin answers AUDIT_UNAVAILABLE). */
 export class UnattributedDisclosure extends Error {
@@ -68,8 +70,20 @@ export function disclosures(
     } catch {
       throw new UnattributedDisclosure(`the arguments of ${selection.key} could not be read`);
     }
-    const nins = how === 'me' ? [readerPid] : how === 'nin' ? [args.nin] : Array.isArray(args.nins) ? args.nins : [];
-    const patientType = getNamedType(field.type) as GraphQLObjectType;
+    let nins: unknown[];
+    let patientType = getNamedType(field.type) as GraphQLObjectType;
+    if (how === 'id') {
+      // node(id:): the patient inside the id, decoded with the key that made it. An id of another type (a
+      // practitioner) discloses no patient; an answer to an id the log cannot read is not let out.
+      const decoded = globalIds().decode(args.id);
+      if (decoded && decoded.type !== 'Patient') continue;
+      const patient = schema.getType('Patient');
+      if (!decoded || !isObjectType(patient)) throw new UnattributedDisclosure(`${selection.key} holds an object whose id the log cannot read`);
+      nins = [decoded.key[0]];
+      patientType = patient;
+    } else {
+      nins = how === 'me' ? [readerPid] : how === 'nin' ? [args.nin] : Array.isArray(args.nins) ? args.nins : [];
+    }
     items.forEach((item, index) => {
       if (!item || typeof item !== 'object') return;
       const nin = nins[index];
@@ -110,12 +124,12 @@ function walk(type: GraphQLObjectType, set: SelectionSetNode | undefined, value:
   if (!set) return;
   for (const s of set.selections) {
     if (s.kind === Kind.INLINE_FRAGMENT) {
-      if (!s.typeCondition || s.typeCondition.name.value === type.name) walk(type, s.selectionSet, value, fragments, out);
+      if (!s.typeCondition || appliesTo(s.typeCondition.name.value, type)) walk(type, s.selectionSet, value, fragments, out);
       continue;
     }
     if (s.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = fragments[s.name.value];
-      if (fragment && fragment.typeCondition.name.value === type.name) walk(type, fragment.selectionSet, value, fragments, out);
+      if (fragment && appliesTo(fragment.typeCondition.name.value, type)) walk(type, fragment.selectionSet, value, fragments, out);
       continue;
     }
     const name = s.name.value;
@@ -128,6 +142,11 @@ function walk(type: GraphQLObjectType, set: SelectionSetNode | undefined, value:
     if (!isObjectType(inner)) continue;
     for (const item of flatten(result)) if (item && typeof item === 'object') walk(inner, s.selectionSet, item as Record<string, unknown>, fragments, out);
   }
+}
+
+/** A fragment on the type itself or on an interface it implements (`... on Node { id }` below `node`) selects on it. */
+function appliesTo(condition: string, type: GraphQLObjectType): boolean {
+  return condition === type.name || type.getInterfaces().some((i) => i.name === condition);
 }
 
 function flatten(value: unknown): unknown[] {
@@ -153,7 +172,7 @@ function fieldAtPath(
   let last: string | undefined;
   for (const step of path) {
     if (typeof step === 'number') continue;
-    const node = set && selectionFor(set, step, type.name, fragments);
+    const node = set && selectionFor(set, step, type, fragments);
     const field = node && type.getFields()[node.name.value];
     if (!node || !field) return last;
     last = `${type.name}.${node.name.value}`;
@@ -165,12 +184,12 @@ function fieldAtPath(
   return last;
 }
 
-function selectionFor(set: SelectionSetNode, key: string, typeName: string, fragments: Record<string, FragmentDefinitionNode>): RootField['node'] | undefined {
+function selectionFor(set: SelectionSetNode, key: string, type: GraphQLObjectType, fragments: Record<string, FragmentDefinitionNode>): RootField['node'] | undefined {
   for (const s of set.selections) {
     if (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key) return s;
     const inner = s.kind === Kind.INLINE_FRAGMENT ? s : s.kind === Kind.FRAGMENT_SPREAD ? fragments[s.name.value] : undefined;
-    if (inner && (!inner.typeCondition || inner.typeCondition.name.value === typeName)) {
-      const found = selectionFor(inner.selectionSet, key, typeName, fragments);
+    if (inner && (!inner.typeCondition || appliesTo(inner.typeCondition.name.value, type))) {
+      const found = selectionFor(inner.selectionSet, key, type, fragments);
       if (found) return found;
     }
   }

@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { getNamedType, Kind, parse, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getNamedType, isAbstractType, isObjectType, Kind, parse, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { readSupergraph } from '../../lib/subgraphs';
 import { PATIENT_ROOTS, patientsRead } from './patientBudget';
 
@@ -52,9 +52,19 @@ describe('patientsRead: the patients a request reads, over every root field and 
     expect(count('query($n: [String!]!) { patients(nins: $n) { nin } }', {})).toBeUndefined();
   });
 
-  it('knows every root field of the schema that returns patients', () => {
+  it('counts one for node, which may return a patient', () => {
+    expect(count('query($id: ID!) { a: node(id: $id) { id } b: node(id: $id) { id } patient(nin: "1") { nin } }', { id: 'x' })).toBe(3);
+  });
+
+  it('knows every root field of the schema that returns patients, directly or as one of an interface', () => {
     const query = schema.getQueryType();
-    const returningPatients = Object.values(query?.getFields() ?? {}).filter((f) => getNamedType(f.type).name === 'Patient').map((f) => f.name);
+    const patient = schema.getType('Patient');
+    const returningPatients = Object.values(query?.getFields() ?? {})
+      .filter((f) => {
+        const type = getNamedType(f.type);
+        return type === patient || (isAbstractType(type) && isObjectType(patient) && schema.isSubType(type, patient));
+      })
+      .map((f) => f.name);
     expect(returningPatients.sort()).toEqual(Object.keys(PATIENT_ROOTS).sort());
   });
 });

@@ -13,6 +13,8 @@ export const PATIENT_ROOTS: Readonly<Record<string, { one: true } | { listArgume
   patient: { one: true },
   me: { one: true },
   patients: { listArgument: 'nins' },
+  // One object, a patient or not: counted as one, since whether the id holds a patient is not known before planning.
+  node: { one: true },
 };
 
 /**

@@ -16,6 +16,7 @@ import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../ki
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { careTeamEntry, placeVisible, upcomingEntry } from '../kit/coordination';
+import { recordItemId } from '../kit/recordItemId';
 
 /**
  * Municipal care subgraph: the care record from the system of the patient's municipality, and the records of the
@@ -80,7 +81,7 @@ async function allCareOutcomes(p: PatientRef, ctx: SubgraphContext): Promise<{ t
 
 const allValues = (o: Awaited<ReturnType<typeof allCareOutcomes>>) => [...valuesOf(o.today), ...valuesOf({ routed: o.earlier })];
 
-type CareRecordParent = WithAccess<CareRecordModel & { source: SourceInfo; since?: string | null }>;
+type CareRecordParent = WithAccess<CareRecordModel & { source: SourceInfo; since?: string | null; patientNin: string }>;
 
 export const resolvers = {
   Patient: {
@@ -88,7 +89,7 @@ export const resolvers = {
     careRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<CareRecordParent | null> => {
       const record = recordWithSource(await careOutcome(p, ctx));
       const decision = await ctx.access.decisionFor(p);
-      return record && withAccess({ ...record, since: decision.routing.municipalitySince ?? null }, itemAccessOf(decision, record.source));
+      return record && withAccess({ ...record, since: decision.routing.municipalitySince ?? null, patientNin: p.nin }, itemAccessOf(decision, record.source));
     },
     /**
      * One item per earlier municipality that holds a record, newest first. A failed system gives an Error item: a null
@@ -100,7 +101,7 @@ export const resolvers = {
       if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(CARE_WITHHELD);
       return (await earlierCareOutcomes(p, ctx)).flatMap((o): (CareRecordParent | Error)[] => {
         if (!o.ok) return [sourceGraphError(o)];
-        return o.value ? [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source))] : [];
+        return o.value ? [withAccess({ ...o.value, source: o.source, patientNin: p.nin }, itemAccessOf(decision, o.source))] : [];
       });
     },
     careMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
@@ -157,6 +158,7 @@ export const resolvers = {
     period: (r: CareRecordParent) => r.source.period ?? (r.since ? { from: r.since, to: null } : null),
     current: (r: CareRecordParent) => r.source.period === undefined,
     services: (r: CareRecordParent) => inheritAccess(r, r.services),
+    medications: (r: CareRecordParent) => r.medications.map((m) => ({ ...m, id: recordItemId('CareMedication', r, m.id) })),
     visits: (r: CareRecordParent, args: { last: number }) => {
       checkArguments('CareRecord', 'visits', args);
       return inheritAccess(
@@ -178,7 +180,7 @@ export const resolvers = {
         r,
         newestFirst(r.administrations, (a) => a.time)
           .slice(0, args.last)
-          .map((a) => ({ ...a, performer: practitionerRef(a.hprNumber) })),
+          .map((a) => ({ ...a, id: recordItemId('MedicationAdministration', r, a.id), performer: practitionerRef(a.hprNumber) })),
       );
     },
   },

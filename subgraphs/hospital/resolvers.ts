@@ -14,6 +14,7 @@ import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed, withheldFromParents } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
+import { recordItemId } from '../kit/recordItemId';
 
 /**
  * Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality, and of the
@@ -115,7 +116,7 @@ function labEvents(routed: SourceOutcome<LabResultsModel>[]) {
   });
 }
 
-type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo }>;
+type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo; patientNin: string }>;
 
 /** A GP referral as the gateway hands it: its id, and the patient and grant the gp subgraph put beside it. */
 interface ReferralRef {
@@ -152,7 +153,7 @@ export const resolvers = {
         if (!o.ok) return [sourceGraphError(o)];
         if (!o.value) return [];
         if (recordBlocked(o.value.blocks, ctx.access.identity)) return [forbidden('clinicalData', REFUSAL_TEXT.BLOCKED_BY_PATIENT, { reason: 'BLOCKED_BY_PATIENT' })];
-        return [withAccess({ ...o.value, source: o.source }, itemAccessOf(decision, o.source, { blocks: o.value.blocks }))];
+        return [withAccess({ ...o.value, source: o.source, patientNin: p.nin }, itemAccessOf(decision, o.source, { blocks: o.value.blocks }))];
       });
     },
     hospitalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
@@ -295,8 +296,11 @@ export const resolvers = {
     },
     diagnoses: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => {
       const hidden = blockedEncounters(r, ctx.access.identity);
-      return newestFirst(r.diagnoses, (d) => d.recorded).filter((d) => !d.encounterId || !hidden.has(d.encounterId));
+      return newestFirst(r.diagnoses, (d) => d.recorded)
+        .filter((d) => !d.encounterId || !hidden.has(d.encounterId))
+        .map((d) => ({ ...d, id: recordItemId('Diagnosis', r, d.id) }));
     },
+    medications: (r: HospitalRecordParent) => r.medications.map((m) => ({ ...m, id: recordItemId('HospitalMedication', r, m.id) })),
     /**
      * Every document is listed; whether its content reaches this reader is the documentContent rule's
      * decision (blocks, and what is withheld from the patient), made field by field.

@@ -3,13 +3,15 @@ import { loadOrganisations, loadSources } from '../../lib/config';
 import { internalVerifyKey } from '../../lib/internalToken';
 import { metricsToken } from '../../lib/metricsEndpoint';
 import { OutboxSeal } from '../../lib/outbox/sealing';
-import { auditPseudonymKey } from '../../lib/secrets';
+import { auditPseudonymKey, globalIdKey } from '../../lib/secrets';
 import type { SettingCheck } from '../../lib/settingsCheck';
 import type { SubgraphName } from '../../lib/subgraphs';
 import { accessGrantSecret, verifierKey } from './access/accessGrant';
 
 /** The subgraphs that write to the access log (with patient pseudonyms): person's reads, care's plan consents, messaging's actions. */
 const LOGGING: readonly SubgraphName[] = ['person', 'care', 'messaging'];
+/** The subgraphs whose types carry a global id (`id: ID!`, lib/globalId.ts): person also reads them back (`node`). */
+const GLOBAL_IDS: readonly SubgraphName[] = ['person', 'care', 'hospital'];
 
 /**
  * What one subgraph reads at start (lib/settingsCheck.ts). `served`: over HTTP on its own (it checks the gateway's
@@ -28,6 +30,7 @@ export function subgraphChecks(name: SubgraphName, served: boolean): SettingChec
     { name: 'the cache keys', read: () => cacheKeysFromEnv() },
     name === 'person' ? { name: 'ACCESS_GRANT_SECRET', read: accessGrantSecret } : { name: 'ACCESS_GRANT_KEY', read: () => verifierKey(name) },
     ...(LOGGING.includes(name) ? [{ name: 'AUDIT_PSEUDONYM_KEY', read: auditPseudonymKey }] : []),
+    ...(GLOBAL_IDS.includes(name) ? [{ name: 'GLOBAL_ID_KEY', read: globalIdKey }] : []),
     ...(name === 'messaging' ? [{ name: 'OUTBOX_ENCRYPTION_KEY', read: () => OutboxSeal.fromEnv() }] : []),
   ];
 }

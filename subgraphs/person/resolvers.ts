@@ -19,6 +19,8 @@ import { withheldFromParents } from '../kit/routing';
 import { patientPseudonym } from '../../lib/audit/patientPseudonym';
 import { loadRepresentation } from '../kit/access/decider';
 import { loadListing, loadPerson } from './decisions';
+import { globalIds } from '../../lib/globalId';
+import { resolveNode } from './node';
 
 /**
  * Person subgraph: the entry points and what the national registries say. It also answers the routing
@@ -114,6 +116,8 @@ export const resolvers = {
     // The field rule (citizen) admits only citizens; the number is always the login's own.
     // The person the login acts for: herself, or the person she represents (decided per field, from the registers).
     me: (_: unknown, _args: unknown, ctx: SubgraphContext) => (ctx.access.identity.kind === 'CITIZEN' ? resolvePatient(subjectOf(ctx.access.identity), ctx) : null),
+    // A Patient id is read as patient(nin:) reads the number inside it: the same lookup, decision and log (node.ts).
+    node: (_: unknown, args: { id: string }, ctx: SubgraphContext) => resolveNode(args.id, ctx, resolvePatient),
     patients: async (_: unknown, args: { nins: string[] }, ctx: SubgraphContext) => {
       if (args.nins.length > MAX_PATIENTS) {
         throw graphError('BAD_USER_INPUT', `At most ${MAX_PATIENTS} patients per request`, { max: MAX_PATIENTS });
@@ -124,6 +128,7 @@ export const resolvers = {
   },
   Patient: {
     __resolveReference: (ref: PatientRef) => ({ nin: patientReference(ref).nin }),
+    id: (p: PatientRef) => globalIds().encode('Patient', [p.nin]),
     identifierType: (p: PatientRef) => {
       const v = validateNin(p.nin);
       return v.valid ? v.info.kind : null;
@@ -218,9 +223,17 @@ export const resolvers = {
       return members.map((m) => careTeamEntry(m, outcome.source, ctx.sources, visible));
     },
   },
+  GpOffice: {
+    id: (o: { herId: string }) => globalIds().encode('GpOffice', [o.herId]),
+  },
+  Node: {
+    __resolveType: (node: { __typename?: string }) => node.__typename ?? null,
+  },
   Practitioner: {
     // One normal form (lib/identifiers.ts), whatever the subgraph that named the practitioner wrote.
     __resolveReference: (ref: PractitionerRef) => ({ ...ref, hprNumber: normaliseHprNumber(ref.hprNumber) ?? ref.hprNumber }),
+    // From the normal form, so that every subgraph's way of writing the number gives one id.
+    id: (p: PractitionerRef) => globalIds().encode('Practitioner', [normaliseHprNumber(p.hprNumber) ?? p.hprNumber]),
     name: async (p: PractitionerRef, _: unknown, ctx: SubgraphContext) => {
       // The GP register already names the GP: no need to ask the practitioner register for that.
       const name = p.listedName ?? (await valueOf(loadPractitioner(ctx, p.hprNumber)))?.name;

@@ -23,6 +23,7 @@ const PRODUCTION: Record<string, string> = {
   IDPORTEN_JWKS_URL: 'https://test.idporten.no/jwks.json',
   INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keyPair.privateKey.export({ format: 'jwk' })),
   AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
+  GLOBAL_ID_KEY: randomBytes(32).toString('base64url'),
   AUDIT_LOG_FILE: path.join(ROOT, 'var', `production-test-${process.pid}.jsonl`),
   METRICS_TOKEN: randomBytes(24).toString('base64url'),
   DEV_SECRETS_FILE: path.join(ROOT, 'var', 'no-such-dev-secrets.json'),
@@ -49,7 +50,7 @@ const SUBGRAPHS_TOO: Record<string, string> = {
 /** This shell's environment without anything a test here sets or leaves out. */
 const clean = () =>
   Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|DATABASE_URL|METRICS_TOKEN|ACCESS_GRANT_|CACHE_KEY_SECRET|CACHE_ENCRYPTION_KEYS|OUTBOX_ENCRYPTION_KEY|EMBEDDED_SUBGRAPHS)/.test(k) && !DEV_DEFAULTED.includes(k)),
+    Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DEV_IDP|HELSEID_|IDPORTEN_|INTERNAL_TOKEN_|AUDIT_|GLOBAL_ID_KEY|DATABASE_URL|METRICS_TOKEN|ACCESS_GRANT_|CACHE_KEY_SECRET|CACHE_ENCRYPTION_KEYS|OUTBOX_ENCRYPTION_KEY|EMBEDDED_SUBGRAPHS)/.test(k) && !DEV_DEFAULTED.includes(k)),
   );
 
 /** Starts the gateway (or another script) alone; resolves when it is ready (with its GraphQL URL) or has exited. */
@@ -90,7 +91,7 @@ describe('production mode', () => {
 
   it('names every missing setting in one message, and config:check prints the same without starting', async () => {
     const bare = { NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', DEV_SECRETS_FILE: PRODUCTION.DEV_SECRETS_FILE as string };
-    const gatewayNeeds = ['HELSEID_ISSUER', 'IDPORTEN_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'METRICS_TOKEN', 'CARE_BERGEN_INVALIDATION_SECRET', 'HOSPITAL_STOLAV_CLIENT_SECRET'];
+    const gatewayNeeds = ['HELSEID_ISSUER', 'IDPORTEN_ISSUER', 'INTERNAL_TOKEN_PRIVATE_KEY', 'AUDIT_PSEUDONYM_KEY', 'GLOBAL_ID_KEY', 'METRICS_TOKEN', 'CARE_BERGEN_INVALIDATION_SECRET', 'HOSPITAL_STOLAV_CLIENT_SECRET'];
     const refused = await gateway(bare);
     expect(refused.exitCode).toBe(1);
     for (const variable of gatewayNeeds) expect([variable, refused.output.includes(variable)]).toEqual([variable, true]);
