@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tmp/**', 'gateway/playground/*.js', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tmp/**', 'gateway/playground/*.js', 'coverage/**', 'examples/src/gql/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,0 +1,61 @@
+import { graphql } from './gql';
+
+/**
+ * The playground's first query (gateway/playground/first-query.graphql), with the patient's `nin` added:
+ * the cache files a patient under it (createPatientGraphClient.ts).
+ */
+export const PatientSummaryQuery = graphql(`
+  query PatientSummary($nin: String!) {
+    patient(nin: $nin) {
+      nin
+      name { text }
+      birthDate
+      municipality { name }
+      generalPractitioner {
+        gp { name { text } }
+        office { name recordSystem }
+      }
+      summaryRecord {
+        criticalInformation { type text reaction severity }
+      }
+      careRecord {
+        services { description start end }
+        visits(last: 2) { time tasks note }
+      }
+      gpRecord {
+        consultations(last: 2) { time reason { code display } }
+      }
+      hospitalRecords {
+        hospital
+        encounters { class start department }
+      }
+      medications {
+        name
+        atc
+        status
+        hasDiscrepancy
+        discrepancies { kind description }
+        sources { organisation }
+      }
+      timeline(first: 8) { date sector title }
+      sources { sourceId sector state latencyMs }
+    }
+  }
+`);
+
+/**
+ * A header for a patient page: every field is part of the summary, so after the summary the normalised
+ * cache answers it without asking the gateway.
+ */
+export const PatientHeaderQuery = graphql(`
+  query PatientHeader($nin: String!) {
+    patient(nin: $nin) {
+      nin
+      name { text }
+      birthDate
+      generalPractitioner {
+        office { name }
+      }
+    }
+  }
+`);
