@@ -11,6 +11,7 @@ import { httpFront, identityProviders } from './httpFront';
 import { corsOriginsFromEnv } from './requests/httpGuards';
 import { actionStatus } from './requests/actionStatus';
 import { operationChecks } from './requests/operationChecks';
+import { deferNotSupported } from './requests/deferNotSupported';
 import { persistedQueries, persistedQueryConfigFromEnv, type PersistedQueryConfig } from './requests/persistedQueries';
 import { playgroundRouter } from './playground';
 import { citizenPageRouter } from './citizenPage';
@@ -102,6 +103,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       actionStatus<GatewayContext>(),
       accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
       ...(embedded.size > 0 ? [endEmbeddedRequests(embedded)] : []),
+      ...limits.reportPlugins,
     ]),
   });
   await server.start();
@@ -121,6 +123,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
   );
   const app = front.app;
   front.graphql(
+    deferNotSupported(),
     expressMiddleware(server, {
       context: async ({ res }) => {
         const { identity, requestId } = res.locals.auth as Authenticated;

@@ -30,6 +30,11 @@ export const errorCodes = {
     meaning: 'The number is valid, but the population register knows no such person. The patient field is null.',
     action: 'Check the number with the patient.',
   },
+  INVALID_ID: {
+    meaning:
+      "`node(id:)`: the id is not one this graph issued: altered, cut short, made up, or issued under another key (ids change when the operator rotates `GLOBAL_ID_KEY`) (`extensions.reason` `UNREADABLE`); or it is the id of a type `node` does not fetch (only `Patient` and `Practitioner`; `extensions.reason` `NOT_FETCHABLE`). The field is null; nothing was looked up and nothing about the id's content is said.",
+    action: 'Use an id from an answer of this graph (`Patient.id`), or read the patient again by `patient(nin:)`; after a key rotation, drop cached ids.',
+  },
   SOURCE_UNAVAILABLE: {
     meaning:
       'A legacy system could not be reached or answered with an error, or its circuit breaker is open after failures in a row (`extensions.circuit` is `open`; it is not asked until it has had time to recover), or it has too many reads in progress (`extensions.circuit` is `saturated`). Only the fields it provides are null; `extensions.source` names the system instance. When the cache held an answer young enough, that is served instead and `Patient.sources` marks the source STALE.',
@@ -103,6 +108,11 @@ export const errorCodes = {
     meaning: 'Persisted queries are off on this gateway (`PERSISTED_QUERIES=off`).',
     action: 'Send the operation text in `query`.',
   },
+  DEFER_NOT_SUPPORTED: {
+    meaning:
+      'The operation uses `@defer` or `@stream`, and this gateway engine (Apollo Gateway, `npm start`) cannot send an answer in parts in federation. Refused before planning (HTTP 400); nothing was read. The Hive Gateway engine (`npm run gateway:hive`) sends the deferred parts after the rest (multipart/mixed or server-sent events); with its Rust planner (`HIVE_RUNTIME=router`) the answer comes whole.',
+    action: 'Send the operation without `@defer` and `@stream` (the answer then comes whole), or send it to the Hive Gateway engine.',
+  },
   OPERATION_NOT_TRUSTED: {
     meaning:
       'The gateway runs trusted documents only (`PERSISTED_QUERIES=trusted`, `TRUSTED_DOCUMENTS`), and this operation is not in its manifest (HTTP 403). Nothing was run.',
@@ -140,8 +150,13 @@ export const errorCodes = {
   },
   QUERY_TOO_COSTLY: {
     meaning:
-      "The operation's estimated cost (graphql-armor: every object 2, every scalar 1, ×1.5 per level, a literal `first:`/`last:` multiplies its list) is over `LIMIT_COST`, default 50,000. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`).",
+      "The operation's estimated cost (every object 2, every scalar 1, ×1.5 per level of nesting, each list multiplied by the `first:`/`last:` it runs with, literal, variable or default; `patients` by its list's length) is over `LIMIT_COST`, default 200,000. Refused before planning (HTTP 400, `extensions.max` and `extensions.count`). Every answer that is not refused carries `extensions.cost`: `requestedQueryCost` (this estimate), `actualQueryCost` (the same measure over the lists as they came back) and `maximumQueryCost`.",
     action: 'Ask for fewer entries (`first:`, `last:`) or fewer fields, or split the operation.',
+  },
+  RATE_LIMITED: {
+    meaning:
+      'This reader sent more requests than the per-reader limit allows: a token bucket of `RATE_LIMIT_BURST` requests (default 300) refilled by `RATE_LIMIT_PER_SECOND` (default 30), shared by every gateway replica through Redis when `REDIS_URL` is set. HTTP 429 with `Retry-After` (seconds) and `extensions.retryAfterSeconds`; refused before the request is read, so nothing was read and nothing logged. Every answer carries `RateLimit-Limit` and `RateLimit-Remaining` headers.',
+    action: 'Wait the `Retry-After` seconds and send it again; a screen that polls should poll less often, and a batch should use `patients(nins:)`.',
   },
   TOO_MANY_ROOT_FIELDS: {
     meaning:
@@ -150,7 +165,7 @@ export const errorCodes = {
   },
   TOO_MANY_PATIENTS: {
     meaning:
-      'The request would read more patients than one request may, over all its root fields and aliases (`patient` and `me` one each, `patients` the length of its list): `LIMIT_PATIENTS`, default 100. Refused before planning; no patient was looked up (HTTP 400, `extensions.max` and `extensions.count`).',
+      'The request would read more patients than one request may, over all its root fields and aliases (`patient`, `me` and `node` one each, `patients` the length of its list): `LIMIT_PATIENTS`, default 100. Refused before planning; no patient was looked up (HTTP 400, `extensions.max` and `extensions.count`).',
     action: 'Split the worklist into requests of at most `extensions.max` patients.',
   },
   TOO_MANY_ACCESS_LOG_READS: {

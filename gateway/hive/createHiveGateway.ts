@@ -25,6 +25,9 @@ import { actionStatus } from '../requests/actionStatus';
 import { operationChecks } from '../requests/operationChecks';
 import { keepPlanConsents, nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
 import { ApolloPluginBridge } from './apolloPluginBridge';
+import { deferOnlyWhereSafe } from './deferOnlyWhereSafe';
+import { finishInParts, isPartStream, type Finished } from './finishInParts';
+import { PartwiseAuditStore } from './PartwiseAuditStore';
 
 /**
  * Which Hive Gateway query planner runs the supergraph: `default` (its JavaScript runtime, built on
@@ -57,6 +60,8 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   const signingKey = internalSigningKey();
   const supergraphSdl = readSupergraph();
   const limits = gatewayLimits<GatewayContext>(options.limits);
+  // An answer in parts (@defer) writes a record per part, each with what is new (PartwiseAuditStore).
+  const auditStore = new PartwiseAuditStore(options.auditStore);
   const bridge = new ApolloPluginBridge<GatewayContext>([
     operationChecks<GatewayContext>(),
     // The limits that act on the resolved operation or its errors (tokens are counted while parsing, below).
@@ -64,7 +69,8 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
     rolePrecheck(),
     tidyErrors(supergraphSdl),
     actionStatus<GatewayContext>(),
-    accessLogPlugin(options.auditStore, options.auditPseudonymKey, logger),
+    accessLogPlugin(auditStore, options.auditPseudonymKey, logger),
+    ...limits.reportPlugins,
   ]);
   const maxTokens = limits.limits.tokens;
 
@@ -82,25 +88,24 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
     // The same for whole client requests (off by default; said here so that nobody turns it on): two readers'
     // identical operations are two executions.
     inboundInflightRequestDeduplication: false,
+    // @defer, sent as multipart/mixed or server-sent events: a summary's registry part and fast sources first,
+    // the slow ones after. Each part passes the same rules and is on record before it leaves (bridgedRules,
+    // finishInParts.ts). What the planner cannot defer correctly is answered at once (deferOnlyWhereSafe.ts).
+    // The Rust planner (HIVE_RUNTIME=router) answers such a query whole.
+    deferStream: true,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: false,
     logging: false,
     // Errors are formatted as the Apollo gateway formats them: registered codes pass, the rest is masked.
-    maskedErrors: {
-      maskError: (error: unknown) => {
-        const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
-        // No "Did you mean …?" hints at the schema, as in the Apollo gateway (validation errors come here).
-        const formatted = safeError({ ...graphqlError.toJSON(), message: withoutSuggestions(graphqlError.message) }, graphqlError);
-        return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
-      },
-    },
+    maskedErrors: { maskError },
     plugins: () => [
       requestErrorStatus(),
       identityPlugin(),
       limitsPlugin(limits.validationRules, maxTokens),
       subgraphCalls(urls, signingKey, options.subgraphTimeoutMs ?? 10_000, logger),
-      bridgedRules(bridge),
+      deferOnlyWhereSafe(supergraphSdl),
+      bridgedRules(bridge, auditStore),
     ],
   });
 
@@ -135,6 +140,14 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
 
 type Ctx = GatewayContext & { res?: express.Response };
 
+/** Errors are formatted as the Apollo gateway formats them: registered codes pass, the rest is masked. */
+function maskError(error: unknown): GraphQLError {
+  const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
+  // No "Did you mean …?" hints at the schema, as in the Apollo gateway (validation errors come here).
+  const formatted = safeError({ ...graphqlError.toJSON(), message: withoutSuggestions(graphqlError.message) }, graphqlError);
+  return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+}
+
 /**
  * HTTP status as the Apollo gateway answers it: a request refused before execution (no `data`) is a 4xx,
  * whatever the client accepts; Yoga answers 200 to `Accept: application/json` for parse and validation
@@ -143,7 +156,8 @@ type Ctx = GatewayContext & { res?: express.Response };
 function requestErrorStatus(): GatewayPlugin {
   return {
     onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || !result || typeof result !== 'object') return;
+      // An answer in parts is counted when it ends (bridgedRules); its status is sent before its first part.
+      if (Array.isArray(result) || !result || typeof result !== 'object' || isPartStream(result)) return;
       const single = result as ExecutionResult & { extensions?: Record<string, unknown> };
       countAnswer(single.data, single.errors);
       if (!single.errors?.length || ('data' in single && single.data !== undefined)) return;
@@ -250,8 +264,11 @@ function subgraphCalls(urls: Record<SubgraphName, string>, key: KeyObject, timeo
   };
 }
 
-/** The Apollo gateway's rules that need the resolved operation or the result, run through the bridge. */
-function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin {
+/**
+ * The Apollo gateway's rules that need the resolved operation or the result, run through the bridge. An answer
+ * in parts (@defer) passes them part by part (finishInParts.ts): every part on record before it leaves.
+ */
+function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>, auditStore: PartwiseAuditStore): GatewayPlugin {
   return {
     // A subscription (or any operation that is not executed) is refused by the same checks: the graph is read-only.
     async onSubscribe({ args, setResultAndStopExecution }) {
@@ -261,6 +278,7 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const started = await startBridge(bridge, args);
+      const requestId = (args.contextValue as Partial<GatewayContext>).requestId;
       const refusal = await started.resolveOperation();
       if (refusal) {
         setResultAndStopExecution({ errors: [refusal] });
@@ -268,22 +286,42 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>): GatewayPlugin
       }
       return {
         async onExecuteDone({ result, setResult }) {
+          if (isPartStream(result)) {
+            if (!requestId) throw new Error('an answer in parts without a request id cannot be logged');
+            auditStore.begin(requestId);
+            const sent = await finishInParts(result, {
+              finish: (whole) => started.finish(whole),
+              maskError,
+              ended: (data, errors) => {
+                auditStore.end(requestId);
+                countAnswer(data, errors);
+              },
+            }).catch((error: unknown) => {
+              auditStore.end(requestId);
+              throw error;
+            });
+            setResult('whole' in sent ? withStatus(sent.whole) : (sent.parts as never));
+            return;
+          }
           if (!('data' in result) && !('errors' in result)) return;
-          const finished = await started.finish(result as ExecutionResult);
-          // A status the rules set (a refused action's) goes on every error, where Yoga reads it.
-          const errors = finished.result.errors?.map((e) =>
-            e instanceof GraphQLError && !finished.status
-              ? e
-              : new GraphQLError((e as { message: string }).message, {
-                  path: (e as { path?: readonly (string | number)[] }).path,
-                  extensions: { ...(e as { extensions?: Record<string, unknown> }).extensions, ...(finished.status ? { http: { status: finished.status } } : {}) },
-                }),
-          );
-          setResult({ ...finished.result, errors });
+          setResult(withStatus(await started.finish(result as ExecutionResult)));
         },
       };
     },
   };
+}
+
+/** The result the rules left, with a status they set (a refused action's, AUDIT_UNAVAILABLE's) on every error, where Yoga reads it. */
+function withStatus(finished: Finished): ExecutionResult {
+  const errors = finished.result.errors?.map((e) =>
+    e instanceof GraphQLError && !finished.status
+      ? e
+      : new GraphQLError((e as { message: string }).message, {
+          path: (e as { path?: readonly (string | number)[] }).path,
+          extensions: { ...(e as { extensions?: Record<string, unknown> }).extensions, ...(finished.status ? { http: { status: finished.status } } : {}) },
+        }),
+  );
+  return { ...finished.result, errors };
 }
 
 /** The bridge started for one operation, from envelop's execution arguments. */

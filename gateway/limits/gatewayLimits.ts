@@ -6,7 +6,7 @@ import { hideSuggestions } from './hideSuggestions';
 import { keepLimitCodes } from './keepLimitCodes';
 import { limitsFromEnv, type Limits } from './limitsFromEnv';
 import { maxRootFieldsRule } from './maxRootFieldsRule';
-import { costLimit } from './operationCost';
+import { costLimit, costReport } from './operationCost';
 import { patientBudget } from './patientBudget';
 
 /**
@@ -16,10 +16,11 @@ import { patientBudget } from './patientBudget';
  * - while parsing: tokens (graphql-armor);
  * - while validating: aliases, depth, directives (graphql-armor), root fields, `accessLog` once;
  * - once the operation and its variables are known: the patient budget and the estimated cost.
+ * And one that refuses nothing: `reportPlugins`, which put the answer's cost in `extensions.cost`.
  */
 export function gatewayLimits<C extends BaseContext>(
   limits: Limits = limitsFromEnv(),
-): { plugins: ApolloServerPlugin<C>[]; operationPlugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[]; limits: Limits } {
+): { plugins: ApolloServerPlugin<C>[]; operationPlugins: ApolloServerPlugin<C>[]; reportPlugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[]; limits: Limits } {
   const armor = armorLimits(limits);
   // The plugins that act on the resolved operation and on errors, apart from the token count while
   // parsing (armor's, Apollo-specific): Hive Gateway runs these through its bridge and counts tokens itself.
@@ -27,6 +28,8 @@ export function gatewayLimits<C extends BaseContext>(
   return {
     plugins: [...(armor.plugins as ApolloServerPlugin<C>[]), ...operationPlugins],
     operationPlugins,
+    // Last among an engine's plugins: what the answer cost as it leaves (extensions.cost).
+    reportPlugins: [costReport<C>(limits.cost)],
     validationRules: [...armor.validationRules, maxRootFieldsRule(limits.rootFields), accessLogOnceRule()],
     limits,
   };

@@ -82,32 +82,46 @@ function listSize(fieldName: string, args: Record<string, unknown>, isRoot: bool
   return 1;
 }
 
+/** What costLimit estimated for a request, for costReport to put in its answer (by the request's context). */
+const estimates = new WeakMap<object, { requested: number; operation: OperationDefinitionNode; fragments: FragmentDefinitionNode[] }>();
+
 /**
  * Refuses, before planning, an operation whose estimated cost with its variables is over `max` (QUERY_TOO_COSTLY,
- * HTTP 400); an operation it lets through gets its CostReport in the answer's `extensions.cost`.
+ * HTTP 400); keeps the estimate of one it lets through for costReport.
  */
 export function costLimit<C extends BaseContext>(max: number): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
-      let requested: number | undefined;
-      let operationNode: OperationDefinitionNode | undefined;
-      let fragments: FragmentDefinitionNode[] = [];
       return {
-        async didResolveOperation({ operation, document, schema, request }) {
+        async didResolveOperation({ operation, document, schema, request, contextValue }) {
           if (!operation) return;
-          fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
           const cost = operationCost(schema, operation, fragments, request.variables ?? {});
           if (cost !== undefined && cost > max) throw limitRefusal('cost', max, Math.round(cost));
-          requested = cost;
-          operationNode = operation;
+          if (cost !== undefined) estimates.set(contextValue, { requested: cost, operation, fragments });
         },
-        async willSendResponse({ response, schema }) {
-          if (requested === undefined || !operationNode || response.body.kind !== 'single') return;
+      };
+    },
+  };
+}
+
+/**
+ * Puts the CostReport in the answer's `extensions.cost`. Last among the plugins: the actual cost is that of the
+ * answer as it leaves, after the rules and the access log had their say (an answer the log could not record
+ * holds no data, and costs nothing: a withheld list's length is not told by its cost).
+ */
+export function costReport<C extends BaseContext>(max: number): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, schema, contextValue }) {
+          const estimate = estimates.get(contextValue);
+          if (!estimate || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const data = result.data as Record<string, unknown> | null | undefined;
           const report: CostReport = {
-            requestedQueryCost: Math.round(requested),
-            actualQueryCost: data ? Math.round(actualCost(schema, operationNode, fragments, data)) : null,
+            requestedQueryCost: Math.round(estimate.requested),
+            actualQueryCost: data ? Math.round(actualCost(schema, estimate.operation, estimate.fragments, data)) : null,
             maximumQueryCost: max,
           };
           result.extensions = { ...result.extensions, cost: report };

@@ -62,7 +62,7 @@ describe('authentication at the gateway', () => {
   };
 
   it('answers a valid token, and refuses a request without one with 401 and a Bearer challenge', async () => {
-    expect((await system.query('{ __typename }', {}, 'gp')).body).toEqual({ data: { __typename: 'Query' } });
+    expect((await system.query('{ __typename }', {}, 'gp')).body).toEqual({ data: { __typename: 'Query' }, extensions: { cost: expect.any(Object) } });
     expect(await refused(undefined)).toEqual({ reason: 'missing_token', challenge: 'Bearer realm="patient-graph"' });
     // The playground page and health answer without a token.
     expect((await fetch(system.system.playgroundUrl)).status).toBe(200);
@@ -187,7 +187,7 @@ describe('field rules, persona by persona', () => {
     const personnelMe = await system.query('{ me { name { text } } }', {}, 'gp');
     expect([personnelMe.status, personnelMe.body.errors?.[0]?.extensions?.rule]).toEqual([403, 'citizen']);
     const me = await system.query('{ me { name { text } } }', {}, 'citizen-hilde');
-    expect(me.body).toEqual({ data: { me: { name: { text: 'Hilde Tveit' } } } });
+    expect(me.body).toEqual({ data: { me: { name: { text: 'Hilde Tveit' } } }, extensions: { cost: expect.any(Object) } });
     // Refused before planning: not one source was asked for the refused requests.
     expect(Object.values(await system.stats()).reduce((n, s) => n + s.requests, 0)).toBeGreaterThan(0);
   });
