@@ -25,15 +25,14 @@ type Typenames<T> = T extends readonly (infer Item)[]
 type Selected = Exclude<Typenames<PatientSummaryQuery | PatientHeaderQuery>, 'Query'>;
 
 /**
- * How the normalised cache names the records it keeps. A patient is one entity, filed under her `nin`
- * (what `patient(nin:)` looks her up by; the cache lives in the reader's own process, beside the answers
- * it holds), so every query about her shares one record. The other types are keyed by `id` where a document
- * selects it (the schema is gaining `id: ID!` on its entities, interface Node) and otherwise stored inside
- * the entity that holds them. Every selected type is listed (a compile error otherwise), so graphcache never
+ * How the normalised cache names the records it keeps. A patient is one entity, filed under her global `id`
+ * (opaque, stable, no identity number in it: the store holds no personal data in its keys), so every query
+ * about her shares one record. The other types are keyed by `id` where a document selects it (interface Node)
+ * and otherwise stored inside the entity that holds them. Every selected type is listed (a compile error otherwise), so graphcache never
  * has to guess; it warns when it must, and the reference-client test fails then.
  */
 export const keys = {
-  Patient: (data) => (typeof data.nin === 'string' ? data.nin : null),
+  Patient: (data) => (typeof data.id === 'string' ? data.id : null),
   HumanName: byIdOrEmbedded,
   Municipality: byIdOrEmbedded,
   GpListing: byIdOrEmbedded,

@@ -1,13 +1,13 @@
 import { graphql } from './gql';
 
 /**
- * The playground's first query (gateway/playground/first-query.graphql), with the patient's `nin` added:
- * the cache files a patient under it (createPatientGraphClient.ts).
+ * The playground's first query (gateway/playground/first-query.graphql), with the patient's global `id` added:
+ * the cache files a patient under it (createPatientGraphClient.ts), never under her identity number.
  */
 export const PatientSummaryQuery = graphql(`
   query PatientSummary($nin: String!) {
     patient(nin: $nin) {
-      nin
+      id
       name { text }
       birthDate
       municipality { name }
@@ -50,7 +50,7 @@ export const PatientSummaryQuery = graphql(`
 export const PatientHeaderQuery = graphql(`
   query PatientHeader($nin: String!) {
     patient(nin: $nin) {
-      nin
+      id
       name { text }
       birthDate
       generalPractitioner {
