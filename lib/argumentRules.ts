@@ -27,8 +27,37 @@ export const MAX_ACCESS_LOG_ENTRIES = 500;
 /** The most visits, administrations or consultations one `last:` returns. */
 export const MAX_RECENT = 200;
 
+/** The most lab results or message threads one page of their connection holds. */
+export const MAX_PAGE = 200;
+
+/**
+ * The cursor connections (subgraphs/kit/connection.ts), by schema coordinate: the page a request without `first` or
+ * `last` gets (the default of the list field each replaces) and the most one page may hold (that field's cap). The
+ * cost estimate reads the page size from here (gateway/limits/operationCost.ts).
+ */
+export const CONNECTIONS = {
+  'CareRecord.visitsConnection': { pageSize: 20, max: MAX_RECENT },
+  'CareRecord.administrationsConnection': { pageSize: 30, max: MAX_RECENT },
+  'GpRecord.consultationsConnection': { pageSize: 20, max: MAX_RECENT },
+  'Patient.timelineConnection': { pageSize: 100, max: MAX_TIMELINE },
+  'Patient.accessLogConnection': { pageSize: 50, max: MAX_ACCESS_LOG_ENTRIES },
+  'Patient.labResultsConnection': { pageSize: 50, max: MAX_PAGE },
+  'HospitalRecord.labResultsConnection': { pageSize: 50, max: MAX_PAGE },
+  'Patient.messagesConnection': { pageSize: 20, max: MAX_PAGE },
+} as const satisfies Record<string, { pageSize: number; max: number }>;
+
+const pageRules = Object.fromEntries(
+  Object.entries(CONNECTIONS).flatMap(([coordinate, { max }]) => [
+    [`${coordinate}.first`, count(0, max)],
+    [`${coordinate}.last`, count(0, max)],
+  ]),
+);
+
 /** By schema coordinate, `Type.field.argument`. */
 export const ARGUMENT_RULES: Readonly<Record<string, ArgumentRule>> = {
+  ...pageRules,
+  'Patient.timelineConnection.from': DATE,
+  'Patient.timelineConnection.to': DATE,
   'CareRecord.visits.last': count(0, MAX_RECENT),
   'CareRecord.administrations.last': count(0, MAX_RECENT),
   'GpRecord.consultations.last': count(0, MAX_RECENT),
@@ -116,6 +145,10 @@ export function argumentProblem(typeName: string, fieldName: string, args: Recor
         return { argument: `${name}.${field}`, message: `${fieldName}(${name}: { ${field} }) takes ${describeRule(innerRule)}`, code: innerRule.kind === 'nin' ? 'INVALID_NIN' : 'BAD_USER_INPUT' };
       }
     }
+  }
+  // A page is counted from one end: both at once has no one meaning (GitHub's API refuses it too).
+  if (`${typeName}.${fieldName}` in CONNECTIONS && args.first !== null && args.first !== undefined && args.last !== null && args.last !== undefined) {
+    return { argument: 'last', message: `${fieldName}: give first (with after) or last (with before), not both`, code: 'BAD_USER_INPUT' };
   }
   const from = args.from;
   const to = args.to;

@@ -137,11 +137,25 @@ function walk(type: GraphQLObjectType, set: SelectionSetNode | undefined, value:
     const field = type.getFields()[name];
     const result = value[s.alias?.value ?? name];
     if (!field || result === null || result === undefined) continue;
-    out.add(`${type.name}.${name}`);
+    if (!plumbing(type, name)) out.add(`${type.name}.${name}`);
     const inner = getNamedType(field.type);
     if (!isObjectType(inner)) continue;
     for (const item of flatten(result)) if (item && typeof item === 'object') walk(inner, s.selectionSet, item as Record<string, unknown>, fragments, out);
   }
+}
+
+/**
+ * A cursor connection's own parts: its edges, their cursors and `node`, and where the page lies (PageInfo). They hold
+ * nothing of the patient, so a page is logged as its list is: the connection field (`CareRecord.visitsConnection`)
+ * and the items' fields read (`CareVisit.time`), not `CareVisitEdge.node` or `PageInfo.hasNextPage`. A connection's
+ * `totalCount` is data (how many visits there are), and is logged.
+ */
+function plumbing(type: GraphQLObjectType, field: string): boolean {
+  if (type.name === 'PageInfo') return true;
+  const fields = type.getFields();
+  if (type.name.endsWith('Connection') && 'edges' in fields && 'pageInfo' in fields) return field === 'edges' || field === 'pageInfo';
+  if (type.name.endsWith('Edge') && 'node' in fields && 'cursor' in fields) return field === 'node' || field === 'cursor';
+  return false;
 }
 
 /** A fragment on the type itself or on an interface it implements (`... on Node { id }` below `node`) selects on it. */

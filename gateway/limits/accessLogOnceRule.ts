@@ -3,10 +3,11 @@ import { fieldsByResponseKey, type FragmentLookup } from './fieldsByResponseKey'
 import { limitRefusal } from './limitRefusal';
 
 const TYPE = 'Patient';
-const FIELD = 'accessLog';
+/** The log as a list and as a connection: one read of the store either way, so one of them, once. */
+const FIELDS = new Set(['accessLog', 'accessLogConnection']);
 
 /**
- * `Patient.accessLog` at most once per operation (by response path: selections that merge count once).
+ * `Patient.accessLog` (or `accessLogConnection`) at most once per operation (by response path: selections that merge count once).
  * Each selection reads the log store, and aliases of it (40 were tried) multiply those reads for nothing.
  */
 export function accessLogOnceRule(): ValidationRule {
@@ -21,13 +22,13 @@ export function accessLogOnceRule(): ValidationRule {
   });
 }
 
-/** Response paths that end in `Patient.accessLog` below these selections of `type`. */
+/** Response paths that end in `Patient.accessLog` or `Patient.accessLogConnection` below these selections of `type`. */
 function occurrences(type: GraphQLObjectType, sets: readonly SelectionSetNode[], fragment: FragmentLookup): number {
   let count = 0;
   for (const nodes of fieldsByResponseKey(sets, fragment).values()) {
     // Nodes of one key share a field name in a valid document; validation may not have refused others yet.
     for (const name of new Set(nodes.map((n) => n.name.value))) {
-      if (type.name === TYPE && name === FIELD) {
+      if (type.name === TYPE && FIELDS.has(name)) {
         count++;
         continue;
       }

@@ -86,6 +86,12 @@ describe('legitimate queries pass every limit', () => {
     // The costliest query of the tests (31,455), and the deepest path of the schema (6).
     ['the whole access log', '{ me { accessLog(last: 500) { time purpose emergency emergencyReason dataTypes accessor { kind organisation practitioner { name { text } } } } } }', {}],
     ['a timeline of 500', 'query($nin: String!) { patient(nin: $nin) { timeline(first: 500) { date sector kind title } } }', { nin: NIN }],
+    [
+      'the whole access log as a connection',
+      '{ me { accessLogConnection(first: 500) { edges { cursor node { time purpose emergency emergencyReason dataTypes accessor { kind organisation practitioner { name { text } } } } } pageInfo { hasNextPage endCursor } } } }',
+      {},
+    ],
+    ['the largest timeline page', 'query($nin: String!) { patient(nin: $nin) { timelineConnection(first: 1000) { edges { cursor node { date sector kind title } } pageInfo { hasNextPage endCursor } } } }', { nin: NIN }],
     ['the deepest path', 'query($nin: String!) { patient(nin: $nin) { careRecord { visits(last: 1) { performer { name { text } authorisations { profession } } } } } }', { nin: NIN }],
     ['two patients side by side', 'query($nin: String!) { first: patient(nin: $nin) { name { text } } second: patient(nin: $nin) { name { text } } }', { nin: NIN }],
     ['a worklist of 99 plus one patient', 'query($nins: [String!]!, $nin: String!) { patients(nins: $nins) { nin } patient(nin: $nin) { nin } }', { nins: NINS.slice(1), nin: NIN }],
@@ -192,6 +198,9 @@ describe('each limit refuses its attack before planning, with its own code', () 
     expect(twoMes.codes).toEqual(['TOO_MANY_ACCESS_LOG_READS']);
     const merged = await post('{ me { accessLog { time } ...Log } } fragment Log on Patient { accessLog { purpose } }');
     expect(merged.errors).toEqual([]);
+    // The list and the connection read the same log: one of them, once.
+    const both = await post('{ me { accessLog { time } accessLogConnection { edges { node { time } } } } }');
+    expect(both.codes).toEqual(['TOO_MANY_ACCESS_LOG_READS']);
   });
 
   it('40 aliases of accessLog: refused for the aliases and for the reads', async () => {

@@ -36,3 +36,38 @@ describe('actual cost', () => {
     expect(actualCost(schema, operation, fragments, {})).toBe(0);
   });
 });
+
+describe('connections', () => {
+  // Named as in the graph, so that the page size without first or last is CareRecord.visitsConnection's (20).
+  const connections = buildSchema(`
+    type Query { careRecord: CareRecord }
+    type CareRecord { visits(last: Int = 20): [Visit!]!, visitsConnection(first: Int, after: String, last: Int, before: String): VisitConnection }
+    type VisitConnection { edges: [VisitEdge!]!, pageInfo: PageInfo! }
+    type VisitEdge { cursor: String!, node: Visit! }
+    type PageInfo { hasNextPage: Boolean!, endCursor: String }
+    type Visit { time: String }
+  `);
+  const estimate = (text: string, variables: Record<string, unknown> = {}) => {
+    const { operation, fragments } = parts(text);
+    return operationCost(connections, operation, fragments, variables) as number;
+  };
+  const page = (args: string, pageInfo = true) =>
+    `query($n: Int) { careRecord { visitsConnection${args} { edges { cursor node { time } } ${pageInfo ? 'pageInfo { hasNextPage endCursor }' : ''} } } }`;
+
+  it("size the edges by the connection field's first or last (or its page size), and count pageInfo once", () => {
+    const perEdge = estimate(page('(first: 2)')) - estimate(page('(first: 1)'));
+    expect(perEdge).toBeGreaterThan(0);
+    // Linear in the page, from a literal or a variable, from either end.
+    expect(estimate(page('(first: $n)'), { n: 50 }) - estimate(page('(first: 10)'))).toBeCloseTo(40 * perEdge);
+    expect(estimate(page('(last: 50)'))).toBeCloseTo(estimate(page('(first: 50)')));
+    // Without first or last: the connection's default page, 20 visits.
+    expect(estimate(page(''))).toBeCloseTo(estimate(page('(first: 20)')));
+    // pageInfo is one object whatever the page's size.
+    const pageInfo = (n: number) => estimate(page(`(first: ${n})`)) - estimate(page(`(first: ${n})`, false));
+    expect(pageInfo(100)).toBeCloseTo(pageInfo(1));
+    // A page of N costs like the list of N, plus the edge (cursor) around each item.
+    const list = (n: number) => estimate(`{ careRecord { visits(last: ${n}) { time } } }`);
+    expect(estimate(page('(first: 100)'))).toBeGreaterThan(list(100));
+    expect(estimate(page('(first: 100)'))).toBeLessThan(list(100) * 4);
+  });
+});

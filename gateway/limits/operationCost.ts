@@ -4,6 +4,7 @@ import {
   getNamedType,
   getVariableValues,
   isCompositeType,
+  isObjectType,
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -12,6 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { CONNECTIONS } from '../../lib/argumentRules';
 import { limitRefusal } from './limitRefusal';
 import { PATIENT_ROOTS } from './patientBudget';
 
@@ -23,7 +25,9 @@ import { PATIENT_ROOTS } from './patientBudget';
  * passed as if each asked for one event (outside review: 133–187 KB answers, up to 6 s).
  *
  * List sizes: `first` or `last` where a field takes one (their default when omitted); for the root fields
- * that read patients, the number of patients they read (PATIENT_ROOTS: `patients(nins:)` its list's length).
+ * that read patients, the number of patients they read (PATIENT_ROOTS: `patients(nins:)` its list's length). A cursor
+ * connection is one object whose `edges` are the list: its `first`/`last` (or its page size, lib/argumentRules.ts
+ * CONNECTIONS) size the edges one level down, and its pageInfo is counted once.
  *
  * Computed once the operation and its variables are known, before planning (a validation rule cannot: the
  * gateway caches validated documents by their text, whatever the variables), on both engines.
@@ -36,31 +40,35 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   if (!root) return 0;
   // Fragments are costed where they are spread; one spread inside itself (invalid, refused by validation
   // anyway) is not followed twice on one path.
-  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean): number => {
+  // `page`: below a connection, the size of its `edges`.
+  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean, page?: number): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
-        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, isRoot);
+        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, isRoot, page);
       } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = byName.get(selection.name.value);
         if (!fragment || path.has(fragment.name.value)) continue;
         const type = schema.getType(fragment.typeCondition.name.value);
-        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), isRoot);
+        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), isRoot, page);
       } else {
-        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, isRoot);
+        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, isRoot, page);
       }
     }
     return total;
   };
-  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean): number => {
+  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean, page?: number): number => {
     if (node.name.value.startsWith('__')) return node.name.value === '__typename' ? SCALAR : 0;
     const field = 'getFields' in parent ? parent.getFields()[node.name.value] : undefined;
     if (!field) return SCALAR;
     const type = getNamedType(field.type);
     if (!node.selectionSet || !isCompositeType(type)) return SCALAR;
     const args = getArgumentValues(field, node, values);
-    return (OBJECT + cost(node.selectionSet, type, depth + 1, path, false)) * listSize(node.name.value, args, isRoot);
+    // The arguments are on the connection field, the list they size is its `edges`.
+    if (isConnection(type)) return OBJECT + cost(node.selectionSet, type, depth + 1, path, false, pageSize(`${parent.name}.${node.name.value}`, args));
+    const size = page !== undefined && node.name.value === 'edges' && isConnection(parent) ? page : listSize(node.name.value, args, isRoot);
+    return (OBJECT + cost(node.selectionSet, type, depth + 1, path, false)) * size;
   };
   return cost(operation.selectionSet, root, 0, new Set(), true);
 }
@@ -68,6 +76,22 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
 const OBJECT = 2;
 const SCALAR = 1;
 const DEPTH_FACTOR = 1.5;
+
+/** A Relay cursor connection: an object type whose list is its `edges`, with a `pageInfo`. */
+function isConnection(type: GraphQLCompositeType): boolean {
+  if (!isObjectType(type)) return false;
+  const fields = type.getFields();
+  return type.name.endsWith('Connection') && 'edges' in fields && 'pageInfo' in fields;
+}
+
+/** The edges a connection field returns at most: its `first` or `last`, else its page size (CONNECTIONS). */
+function pageSize(coordinate: string, args: Record<string, unknown>): number {
+  for (const name of ['first', 'last']) {
+    const n = args[name];
+    if (typeof n === 'number' && Number.isFinite(n)) return Math.max(1, n);
+  }
+  return (CONNECTIONS as Record<string, { pageSize: number } | undefined>)[coordinate]?.pageSize ?? 1;
+}
 
 function listSize(fieldName: string, args: Record<string, unknown>, isRoot: boolean): number {
   const patients = isRoot ? PATIENT_ROOTS[fieldName] : undefined;

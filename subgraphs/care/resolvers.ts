@@ -17,6 +17,7 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { careTeamEntry, placeVisible, upcomingEntry } from '../kit/coordination';
 import { recordItemId } from '../kit/recordItemId';
+import { connection, type ConnectionArgs } from '../kit/connection';
 
 /**
  * Municipal care subgraph: the care record from the system of the patient's municipality, and the records of the
@@ -161,12 +162,11 @@ export const resolvers = {
     medications: (r: CareRecordParent) => r.medications.map((m) => ({ ...m, id: recordItemId('CareMedication', r, m.id) })),
     visits: (r: CareRecordParent, args: { last: number }) => {
       checkArguments('CareRecord', 'visits', args);
-      return inheritAccess(
-        r,
-        newestFirst(r.visits, (v) => v.time)
-          .slice(0, args.last)
-          .map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
-      );
+      return visitsOf(r).slice(0, args.last);
+    },
+    visitsConnection: (r: CareRecordParent, args: ConnectionArgs) => {
+      checkArguments('CareRecord', 'visitsConnection', { ...args });
+      return connection(visitsOf(r), args, { coordinate: 'CareRecord.visitsConnection', key: (v) => `${v.id}|${v.time}` });
     },
     functionalAssessment: (r: CareRecordParent) => {
       const fa = r.functionalAssessment;
@@ -176,12 +176,12 @@ export const resolvers = {
     },
     administrations: (r: CareRecordParent, args: { last: number }) => {
       checkArguments('CareRecord', 'administrations', args);
-      return inheritAccess(
-        r,
-        newestFirst(r.administrations, (a) => a.time)
-          .slice(0, args.last)
-          .map((a) => ({ ...a, id: recordItemId('MedicationAdministration', r, a.id), performer: practitionerRef(a.hprNumber) })),
-      );
+      return administrationsOf(r).slice(0, args.last);
+    },
+    administrationsConnection: (r: CareRecordParent, args: ConnectionArgs) => {
+      checkArguments('CareRecord', 'administrationsConnection', { ...args });
+      // Keyed by the source's own id (the global id is derived from it), never by anything of the patient.
+      return connection(administrationsOf(r), args, { coordinate: 'CareRecord.administrationsConnection', key: (a) => `${a.sourceId}|${a.time}` });
     },
   },
   IndividualPlan: {
@@ -203,6 +203,22 @@ export const resolvers = {
     consent: (x: PlanPartyModel) => x.consent && { ...x.consent, inForce: consentInForce(x.consent, todayInOslo()) },
   },
 };
+
+/** The record's visits, newest first, each with the record's access: the whole list the list field and the connection cut. */
+function visitsOf(r: CareRecordParent) {
+  return inheritAccess(
+    r,
+    newestFirst(r.visits, (v) => v.time).map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
+  );
+}
+
+/** The record's administrations, newest first, as visitsOf. */
+function administrationsOf(r: CareRecordParent) {
+  return inheritAccess(
+    r,
+    newestFirst(r.administrations, (a) => a.time).map((a) => ({ ...a, sourceId: a.id, id: recordItemId('MedicationAdministration', r, a.id), performer: practitionerRef(a.hprNumber) })),
+  );
+}
 
 type PlanParent = WithAccess<IndividualPlanModel & { source: SourceInfo }>;
 

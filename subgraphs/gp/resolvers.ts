@@ -10,6 +10,7 @@ import { notApplicable, routingFailed } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
+import { connection, type ConnectionArgs } from '../kit/connection';
 import { placeVisible, upcomingEntry } from '../kit/coordination';
 
 /**
@@ -145,12 +146,11 @@ export const resolvers = {
     current: (r: GpRecordParent) => r.source.period === undefined,
     consultations: (r: GpRecordParent, args: { last: number }) => {
       checkArguments('GpRecord', 'consultations', args);
-      return inheritAccess(
-        r,
-        newestFirst(r.consultations, (c) => c.time)
-          .slice(0, args.last)
-          .map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
-      );
+      return consultationsOf(r).slice(0, args.last);
+    },
+    consultationsConnection: (r: GpRecordParent, args: ConnectionArgs) => {
+      checkArguments('GpRecord', 'consultationsConnection', { ...args });
+      return connection(consultationsOf(r), args, { coordinate: 'GpRecord.consultationsConnection', key: (c) => `${c.id}|${c.time}` });
     },
     prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) }))),
     /** Without those that led to a hospital note blocked for this reader (AccessDecision.hiddenReferrals). */
@@ -165,3 +165,14 @@ export const resolvers = {
     },
   },
 };
+
+/**
+ * The record's consultations, newest first, each with the record's access: the whole list the list field and the
+ * connection cut (for a parent reading a child of 12 to 15, already without those the child kept from her parents).
+ */
+function consultationsOf(r: GpRecordParent) {
+  return inheritAccess(
+    r,
+    newestFirst(r.consultations, (c) => c.time).map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
+  );
+}

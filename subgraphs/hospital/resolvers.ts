@@ -15,6 +15,8 @@ import { notApplicable, routingFailed, withheldFromParents } from '../kit/routin
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { recordItemId } from '../kit/recordItemId';
+import { connection, type ConnectionArgs } from '../kit/connection';
+import { checkArguments } from '../../lib/argumentRules';
 
 /**
  * Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality, and of the
@@ -240,20 +242,10 @@ export const resolvers = {
       ...sectorStatuses(await labOutcome(p, ctx)),
     ],
     /** Every laboratory's results, newest first; a laboratory that failed is named by a partial error beside them. */
-    labResults: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
-      const decision = await ctx.access.decisionFor(p);
-      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(WITHHELD);
-      const path = responsePathAsArray(info.path);
-      const items = (await labOutcome(p, ctx)).routed.flatMap((o) => {
-        if (!o.ok) {
-          const error = sourceGraphError(o);
-          ctx.sideErrors.push(new GraphQLError(error.message, { path, extensions: { ...error.extensions, partial: true } }));
-          return [];
-        }
-        const access = itemAccessOf(decision, o.source);
-        return (o.value?.results ?? []).map((r) => withAccess({ ...r, encounterId: null, abnormal: abnormal(r) }, access));
-      });
-      return newestFirst(items, (l) => l.time);
+    labResults: (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => laboratoryResults(p, ctx, info),
+    labResultsConnection: async (p: PatientRef, args: ConnectionArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      checkArguments('Patient', 'labResultsConnection', { ...args });
+      return connection(await laboratoryResults(p, ctx, info), args, { coordinate: 'Patient.labResultsConnection', key: (l) => `${l.id}|${l.time}` });
     },
   },
   /**
@@ -315,19 +307,43 @@ export const resolvers = {
         })),
         (d) => ({ withheldFromPatient: d.withheldFromPatient }),
       ),
-    labResults: (r: HospitalRecordParent, args: { code?: string | null; loinc?: string | null }, ctx: SubgraphContext) => {
-      const hidden = blockedEncounters(r, ctx.access.identity);
-      // `loinc` is the deprecated name of `code`; given both, a result must match both.
-      const wanted = [args.code, args.loinc].filter((c): c is string => Boolean(c));
-      return newestFirst(r.labResults, (l) => l.time)
-        .filter((l) => wanted.every((c) => l.code.code === c) && (!l.encounterId || !hidden.has(l.encounterId)))
-        .map((l) => ({
-          ...l,
-          abnormal:
-            l.value === null || (l.referenceLow === null && l.referenceHigh === null)
-              ? null
-              : (l.referenceLow !== null && l.value < l.referenceLow) || (l.referenceHigh !== null && l.value > l.referenceHigh),
-        }));
+    labResults: (r: HospitalRecordParent, args: { code?: string | null; loinc?: string | null }, ctx: SubgraphContext) => recordLabResults(r, args, ctx),
+    labResultsConnection: (r: HospitalRecordParent, args: ConnectionArgs & { code?: string | null }, ctx: SubgraphContext) => {
+      checkArguments('HospitalRecord', 'labResultsConnection', { ...args });
+      return connection(recordLabResults(r, args, ctx), args, { coordinate: 'HospitalRecord.labResultsConnection', key: (l) => `${l.id}|${l.time}` });
     },
   },
 };
+
+/** Every laboratory's results, newest first; a laboratory that failed is named by a partial error beside them (at the field's path). */
+async function laboratoryResults(p: PatientRef, ctx: SubgraphContext, info: GraphQLResolveInfo) {
+  const decision = await ctx.access.decisionFor(p);
+  if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(WITHHELD);
+  const path = responsePathAsArray(info.path);
+  const items = (await labOutcome(p, ctx)).routed.flatMap((o) => {
+    if (!o.ok) {
+      const error = sourceGraphError(o);
+      ctx.sideErrors.push(new GraphQLError(error.message, { path, extensions: { ...error.extensions, partial: true } }));
+      return [];
+    }
+    const access = itemAccessOf(decision, o.source);
+    return (o.value?.results ?? []).map((r) => withAccess({ ...r, encounterId: null, abnormal: abnormal(r) }, access));
+  });
+  return newestFirst(items, (l) => l.time);
+}
+
+/** A hospital's own results, newest first, without those of an encounter whose note is blocked for this reader. */
+function recordLabResults(r: HospitalRecordParent, args: { code?: string | null; loinc?: string | null }, ctx: SubgraphContext) {
+  const hidden = blockedEncounters(r, ctx.access.identity);
+  // `loinc` is the deprecated name of `code`; given both, a result must match both.
+  const wanted = [args.code, args.loinc].filter((c): c is string => Boolean(c));
+  return newestFirst(r.labResults, (l) => l.time)
+    .filter((l) => wanted.every((c) => l.code.code === c) && (!l.encounterId || !hidden.has(l.encounterId)))
+    .map((l) => ({
+      ...l,
+      abnormal:
+        l.value === null || (l.referenceLow === null && l.referenceHigh === null)
+          ? null
+          : (l.referenceLow !== null && l.value < l.referenceLow) || (l.referenceHigh !== null && l.value > l.referenceHigh),
+    }));
+}

@@ -13,6 +13,8 @@ import { liftBlock, setBlock, type LiftBlockInput, type SetBlockInput } from './
 import { messagingRuntime } from './runtime';
 import { sendMessage, type SendMessageInput } from './sendMessage';
 import { threadsOf, type ThreadMessage } from './threads';
+import { connection, type ConnectionArgs } from '../kit/connection';
+import { checkArguments } from '../../lib/argumentRules';
 
 interface PatientRef {
   nin: string;
@@ -64,22 +66,32 @@ export const resolvers = {
   },
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
-    messages: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
-      const runtime = messagingRuntime();
-      const decision = await ctx.access.decisionFor(p);
-      // No system marks a message a child aged 12–15 kept from her parents: the threads are withheld from them whole.
-      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('GP', 'messaging', 'list of messages between her services'));
-      const entries = await runtime.outbox.byPatient(patientPseudonym(p.nin, runtime.pseudonymKey));
-      const path = responsePathAsArray(info.path);
-      const held: ThreadMessage[] = [];
-      for (const [field, sector] of SECTOR_LISTS) {
-        const list = p[field];
-        // A sector that could not be read is named beside the threads, which still come (partial).
-        if (list === null) ctx.sideErrors.push(new GraphQLError(`The messages are incomplete: the ${sector} records could not be read`, { path, extensions: { code: 'SOURCE_UNAVAILABLE', partial: true, sector } }));
-        for (const m of list ?? []) held.push(fromRecord(m));
-      }
-      // The outbox first: its copy of a message knows where the message is (QUEUED, REJECTED, attempts).
-      return threadsOf([...entries.map(fromOutbox), ...held]).map((t) => ({ ...t, messages: t.messages.map((m) => placed(m, decision)) }));
+    messages: (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => threadsFor(p, ctx, info),
+    messagesConnection: async (p: PatientRef, args: ConnectionArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      checkArguments('Patient', 'messagesConnection', { ...args });
+      return connection(await threadsFor(p, ctx, info), args, { coordinate: 'Patient.messagesConnection', key: (t) => t.conversationRef });
     },
   },
 };
+
+/**
+ * The patient's threads, newest first: the outbox's and those the sector records hold (a sector that could not be read
+ * named by a partial error at the field's path).
+ */
+async function threadsFor(p: PatientRef, ctx: SubgraphContext, info: GraphQLResolveInfo) {
+  const runtime = messagingRuntime();
+  const decision = await ctx.access.decisionFor(p);
+  // No system marks a message a child aged 12–15 kept from her parents: the threads are withheld from them whole.
+  if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('GP', 'messaging', 'list of messages between her services'));
+  const entries = await runtime.outbox.byPatient(patientPseudonym(p.nin, runtime.pseudonymKey));
+  const path = responsePathAsArray(info.path);
+  const held: ThreadMessage[] = [];
+  for (const [field, sector] of SECTOR_LISTS) {
+    const list = p[field];
+    // A sector that could not be read is named beside the threads, which still come (partial).
+    if (list === null) ctx.sideErrors.push(new GraphQLError(`The messages are incomplete: the ${sector} records could not be read`, { path, extensions: { code: 'SOURCE_UNAVAILABLE', partial: true, sector } }));
+    for (const m of list ?? []) held.push(fromRecord(m));
+  }
+  // The outbox first: its copy of a message knows where the message is (QUEUED, REJECTED, attempts).
+  return threadsOf([...entries.map(fromOutbox), ...held]).map((t) => ({ ...t, messages: t.messages.map((m) => placed(m, decision)) }));
+}

@@ -8,6 +8,7 @@ import type { SourceDirectory } from '../kit/SourceDirectory';
 import { checkArguments, MAX_ACCESS_LOG_ENTRIES } from '../../lib/argumentRules';
 import type { AccessDecision } from '../kit/access/AccessDecision';
 import { withAccess, type ItemAccess } from '../kit/access/itemAccess';
+import { connection, type ConnectionArgs } from '../kit/connection';
 
 /**
  * The patient's view of the access log (pjl § 18): who read their record, when, why, and whether it was
@@ -61,12 +62,33 @@ const basisOf = (basis: readonly string[]) => (basis.some((b) => b.startsWith('P
 
 export async function accessLogOf(nin: string, last: number, sources: SourceDirectory, request: object, decision: AccessDecision, representatives?: RepresentativeNames) {
   checkArguments('Patient', 'accessLog', { last });
-  let records: AccessRecord[];
+  return entriesFrom(await readRecords(nin, request, last), sources, decision, representatives);
+}
+
+/**
+ * `accessLogConnection`: a page of the entries of the window the log is read in (the most recent 500), each keyed by
+ * its request, time and fields (the parts of one deferred answer share a request). The entries are made (and their
+ * readers named) for the page only.
+ */
+export async function accessLogConnectionOf(nin: string, args: ConnectionArgs, sources: SourceDirectory, request: object, decision: AccessDecision, representatives?: RepresentativeNames) {
+  checkArguments('Patient', 'accessLogConnection', { ...args });
+  const records = await readRecords(nin, request, MAX_ACCESS_LOG_ENTRIES);
+  const page = connection(records, args, { coordinate: 'Patient.accessLogConnection', key: (r) => `${r.requestId}|${r.time}|${r.fields.join(',')}` });
+  const entries = await entriesFrom(page.edges.map((e) => e.node), sources, decision, representatives);
+  return { ...page, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: entries[i] })) };
+}
+
+/** The most recent `last` records of the patient, read once per request. */
+async function readRecords(nin: string, request: object, last: number): Promise<AccessRecord[]> {
   try {
-    records = (await recordsOf(nin, request)).slice(0, last);
+    return (await recordsOf(nin, request)).slice(0, last);
   } catch {
     throw graphError('AUDIT_UNAVAILABLE', 'The access log cannot be read right now; try again later');
   }
+}
+
+/** The records as the patient's entries: readers named, places withheld where they would place a protected patient. */
+async function entriesFrom(records: readonly AccessRecord[], sources: SourceDirectory, decision: AccessDecision, representatives?: RepresentativeNames) {
   // Who acted for her is named only where the registers still say who may: the log keeps a pseudonym.
   const names = records.some((r) => r.accessor.kind === 'CITIZEN' && r.accessor.representative) && representatives ? await representatives() : new Map<string, string | null>();
   return records.map((r) => {

@@ -12,7 +12,8 @@ import { patientReference } from '../kit/entityLimits';
 import { noSourceGraphError, sourceGraphError, statusOf, type SourceOutcome } from '../kit/outcomes';
 import { provenance } from '../kit/provenance';
 import { careTeamEntry, placeVisible, type CareTeamEntry } from '../kit/coordination';
-import { accessLogOf } from './accessLog';
+import { accessLogConnectionOf, accessLogOf } from './accessLog';
+import type { ConnectionArgs } from '../kit/connection';
 import { auditPseudonymKey } from '../../lib/secrets';
 import { parentOfChildWhoMayKeep } from '../kit/access/AccessDecision';
 import { withheldFromParents } from '../kit/routing';
@@ -185,6 +186,12 @@ export const resolvers = {
       // who may keep entries from her parents, her log is withheld from them whole.
       if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('REGISTRY', 'access-log', 'access log (who has read her record)'));
       return accessLogOf(p.nin, args.last, ctx.sources, ctx.loaders, decision, () => representativeNames(ctx, p.nin));
+    },
+    accessLogConnection: async (p: PatientRef, args: ConnectionArgs, ctx: SubgraphContext) => {
+      const decision = await ctx.access.decisionFor(p);
+      // Withheld from a parent of a child of 12–15 as `accessLog` is.
+      if (parentOfChildWhoMayKeep(decision)) throw noSourceGraphError(withheldFromParents('REGISTRY', 'access-log', 'access log (who has read her record)'));
+      return accessLogConnectionOf(p.nin, args, ctx.sources, ctx.loaders, decision, () => representativeNames(ctx, p.nin));
     },
     registrySourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) =>
       (await Promise.all([loadPerson(ctx, p.nin), loadListing(ctx, p.nin)])).map(statusOf),

@@ -6,7 +6,8 @@ import { patientReference } from '../kit/entityLimits';
 import type { SourceStatus } from '../kit/outcomes';
 import type { MedicationEntry, TimelineEvent } from '../kit/shapes';
 import { mergeMedications, withoutStopped } from './mergeMedications';
-import { buildTimeline, type TimelineArgs } from './timeline';
+import { buildTimeline, orderedTimeline, timelineEventKey, type TimelineArgs } from './timeline';
+import { connection, type ConnectionArgs } from '../kit/connection';
 import { checkArguments } from '../../lib/argumentRules';
 import { todayInOslo } from '../../lib/osloTime';
 import { withAccess } from '../kit/access/itemAccess';
@@ -152,6 +153,13 @@ export const resolvers = {
       const events = ALL_SECTORS.flatMap((s) => p[`${s}TimelineEvents`] ?? []);
       reportMissing('timeline', statuses(p, ALL_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       return buildTimeline(events, args);
+    },
+    timelineConnection: (p: PatientRep, args: Omit<TimelineArgs, 'first'> & ConnectionArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
+      checkArguments('Patient', 'timelineConnection', { ...args });
+      const events = ALL_SECTORS.flatMap((s) => p[`${s}TimelineEvents`] ?? []);
+      reportMissing('timeline', statuses(p, ALL_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      const { first, after, last, before, ...filters } = args;
+      return connection(orderedTimeline(events, filters), { first, after, last, before }, { coordinate: 'Patient.timelineConnection', key: timelineEventKey });
     },
     sources: (p: PatientRep) => statuses(p, ALL_SECTORS),
     /**
