@@ -35,6 +35,11 @@ export const errorCodes = {
       "`node(id:)`: the id is not one this graph issued: altered, cut short, made up, or issued under another key (ids change when the operator rotates `GLOBAL_ID_KEY`) (`extensions.reason` `UNREADABLE`); or it is the id of a type `node` does not fetch (only `Patient` and `Practitioner`; `extensions.reason` `NOT_FETCHABLE`). The field is null; nothing was looked up and nothing about the id's content is said.",
     action: 'Use an id from an answer of this graph (`Patient.id`), or read the patient again by `patient(nin:)`; after a key rotation, drop cached ids.',
   },
+  INVALID_CURSOR: {
+    meaning:
+      "A connection's `after:` or `before:` is not a cursor of this list: not a cursor this graph gave, or of another version (`extensions.reason` `UNREADABLE`), or one that names no item of this list: a cursor of another list, or of an item no longer in it (`NOT_IN_LIST`). `extensions.argument` names the argument. The connection is null; the cursor's content is not told.",
+    action: 'Use `startCursor`, `endCursor` or an edge\'s `cursor` from an answer to the same field of the same patient; after NOT_IN_LIST, read the list again from its start (without `after:` or `before:`).',
+  },
   SOURCE_UNAVAILABLE: {
     meaning:
       'A legacy system could not be reached or answered with an error, or its circuit breaker is open after failures in a row (`extensions.circuit` is `open`; it is not asked until it has had time to recover), or it has too many reads in progress (`extensions.circuit` is `saturated`). Only the fields it provides are null; `extensions.source` names the system instance. When the cache held an answer young enough, that is served instead and `Patient.sources` marks the source STALE.',
@@ -64,6 +69,11 @@ export const errorCodes = {
     meaning: 'A subgraph of the gateway could not be reached. Only the fields it provides are null; `extensions.subgraph` names it.',
     action: 'Show the other data; operators should look at the subgraph.',
   },
+  REQUIRED_INPUTS_MISSING: {
+    meaning:
+      "A view computed from every sector's part of the record (`medications`, `timeline`, `sources`, `careTeam`, `upcoming`, `clinicalWarnings`, `messages`) was asked for without the parts it is computed from: the gateway's query plan did not fetch them. The field is null rather than a list built from part of the record that would look complete; `extensions.field` names it. A fault of the gateway engine, not of a source (a source or subgraph that failed is reported as such, and the view holds the others' part).",
+    action: 'Do not read the field as empty. Retry; operators should report it with the request id (the subgraph logs which parts were missing) and may switch the gateway engine.',
+  },
   GRAPHQL_PARSE_FAILED: {
     meaning: 'The query is not syntactically valid GraphQL.',
     action: 'Fix the query.',
@@ -74,7 +84,7 @@ export const errorCodes = {
   },
   BAD_USER_INPUT: {
     meaning:
-      'A variable or argument has the wrong type or is missing, a list argument is too long, or an argument is outside what it takes: counts (`last:`, `first:`) are whole numbers within bounds, dates (`from:`, `to:`) are ISO 8601 (`2026-11-30`, or a date and time with an offset) and `from` is not after `to`. The message says what the argument takes and `extensions.argument` names it. At the gateway: HTTP 400, nothing planned or read.',
+      'A variable or argument has the wrong type or is missing, a list argument is too long, or an argument is outside what it takes: counts (`last:`, `first:`) are whole numbers within bounds (a connection takes `first` or `last`, not both), dates (`from:`, `to:`) are ISO 8601 (`2026-11-30`, or a date and time with an offset) and `from` is not after `to`. The message says what the argument takes and `extensions.argument` names it. At the gateway: HTTP 400, nothing planned or read.',
     action: 'Fix the input.',
   },
   BAD_REQUEST: {
@@ -170,8 +180,8 @@ export const errorCodes = {
   },
   TOO_MANY_ACCESS_LOG_READS: {
     meaning:
-      'The operation selects `accessLog` more than once (aliases, or several `me`); each selection reads the log store. Refused before planning (HTTP 400, `extensions.max` is 1, `extensions.count` the selections).',
-    action: 'Select `accessLog` once, with the `last:` you need.',
+      'The operation selects `accessLog` or `accessLogConnection` more than once between them (aliases, both fields, or several `me`); each selection reads the log store. Refused before planning (HTTP 400, `extensions.max` is 1, `extensions.count` the selections).',
+    action: 'Select `accessLogConnection` once, with the `first:` you need, and read on with `after:` in the next request.',
   },
   CACHE_UNAVAILABLE: {
     meaning:

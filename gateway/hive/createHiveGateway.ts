@@ -27,7 +27,9 @@ import { keepPlanConsents, nullEntities, type GatewayContext, type ReportedDecis
 import { ApolloPluginBridge } from './apolloPluginBridge';
 import { deferOnlyWhereSafe } from './deferOnlyWhereSafe';
 import { finishInParts, isPartStream, type Finished } from './finishInParts';
+import { omittedInputsAsNull } from './omittedInputsAsNull';
 import { PartwiseAuditStore } from './PartwiseAuditStore';
+import { requiresInPlanOrder } from './requiresInPlanOrder';
 
 /**
  * Which Hive Gateway query planner runs the supergraph: `default` (its JavaScript runtime, built on
@@ -75,8 +77,10 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
   const maxTokens = limits.limits.tokens;
 
   const runtime = createGatewayRuntime<GatewayContext & Record<string, unknown>>({
-    supergraph: supergraphSdl,
-    ...(options.runtime === 'router' ? { unifiedGraphHandler: routerRuntime } : {}),
+    // The default planner judges a `@requires` by its first object only: each is written so that this one comes
+    // latest, or it calls the record subgraph before the sectors have answered (requiresInPlanOrder.ts). The Rust
+    // planner reads the whole selection and gets the supergraph as composed.
+    ...(options.runtime === 'router' ? { supergraph: supergraphSdl, unifiedGraphHandler: routerRuntime } : { supergraph: requiresInPlanOrder(supergraphSdl) }),
     // Never share a subgraph answer between requests. Hive's HTTP executor merges identical subgraph
     // requests in flight (keyed on URL, method and body, in one map for the whole process) unless told not
     // to, and the reader's internal token is set later, in `onFetch` (subgraphCalls), outside that key: a
@@ -103,6 +107,8 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
       requestErrorStatus(),
       identityPlugin(),
       limitsPlugin(limits.validationRules, maxTokens),
+      // The Rust planner leaves null `@requires` inputs out of representations: put back as null (omittedInputsAsNull.ts).
+      ...(options.runtime === 'router' ? [omittedInputsAsNull(supergraphSdl, new Map(SUBGRAPH_NAMES.map((n) => [urls[n], n])))] : []),
       subgraphCalls(urls, signingKey, options.subgraphTimeoutMs ?? 10_000, logger),
       deferOnlyWhereSafe(supergraphSdl),
       bridgedRules(bridge, auditStore),

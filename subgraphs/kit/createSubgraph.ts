@@ -25,6 +25,7 @@ import type { AccessDecision } from './access/AccessDecision';
 import type { PlanConsentDecision } from './access/planConsent';
 import { guardFields } from './access/fieldGuard';
 import { limitEntities } from './entityLimits';
+import { requireInputs } from './requireInputs';
 import { RequestLoaders } from './outcomes';
 import { SourceProbe } from './sourceProbe';
 import { SourceDirectory } from './SourceDirectory';
@@ -170,9 +171,13 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
   sources.validate(definition.contracts);
   // The person subgraph makes the grants (with the master secret); every other subgraph checks those meant for it.
   const grantKey = definition.decide ? undefined : verifierKey(definition.name);
+  const sdl = subgraphSdl(definition.name);
+  // A field computed from other subgraphs' objects refuses to answer without them (REQUIRED_INPUTS_MISSING), after its access rule.
   const schema = guardFields(
     definition.name,
-    limitEntities(buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }])),
+    requireInputs(limitEntities(buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: definition.resolvers }])), sdl, (m) =>
+      logger.error({ field: `${m.type}.${m.field}`, absent: m.absent }, 'computed field asked without its inputs: a fault of the gateway query plan'),
+    ),
   );
   const server = new ApolloServer<SubgraphContext>({
     schema,
