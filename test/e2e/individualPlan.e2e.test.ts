@@ -78,14 +78,15 @@ describe('a NAV counsellor, a participant outside health care', () => {
   });
 
   it('is refused every other field of his, before planning where the role can never read it, and no source is asked for those', async () => {
-    // Every field of Patient the API has, but the number and the plan, each asked alone.
+    // Every field of Patient the API has, but the number (and its encryption, the global id: same rule) and the
+    // plan, each asked alone.
     const fields = new Map<string, string>();
     for (const name of SUBGRAPH_NAMES) {
       const patient = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(name)) }]).getType('Patient');
       if (!isObjectType(patient)) continue;
       for (const f of Object.values(patient.getFields())) {
         const hidden = f.astNode?.directives?.some((d) => ['inaccessible', 'external'].includes(d.name.value));
-        if (hidden || f.name === 'nin' || f.name === 'individualPlan' || f.args.some((a) => a.type.toString().endsWith('!'))) continue;
+        if (hidden || f.name === 'nin' || f.name === 'id' || f.name === 'individualPlan' || f.args.some((a) => a.type.toString().endsWith('!'))) continue;
         fields.set(f.name, isObjectType(getNamedType(f.type)) ? `${f.name} { __typename }` : f.name);
       }
     }
