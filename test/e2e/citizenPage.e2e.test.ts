@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { fromRoot } from '../../lib/repositoryRoot';
 import { demoPatient } from '../../simulators/population';
@@ -9,14 +11,15 @@ import { TestSystem } from './harness';
  * Min journal, the citizen's page (issue 16 item 4), in a real headless Chromium against the real processes: what
  * Ingrid Solheim sees, her actions with the keyboard alone, axe-core on every state of the page (0 serious or
  * critical violations of WCAG 2.1 A/AA), phone width and reflow, the page's strict CSP, nothing kept in the browser,
- * and Silje Brekke (strictly confidential address), whose page names no place. Screenshots go to docs/screenshots/.
+ * and Silje Brekke (strictly confidential address), whose page names no place. Screenshots go to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (else a temp folder).
  */
 let system: TestSystem;
 let browser: Browser;
 let context: BrowserContext;
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = fromRoot('docs', 'screenshots');
+// The README's screenshots are rewritten only when asked (UPDATE_SCREENSHOTS=1): a test run leaves tracked files alone.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fromRoot('docs', 'screenshots') : mkdtempSync(path.join(os.tmpdir(), 'min-journal-screenshots-'));
 
 beforeAll(async () => {
   system = await TestSystem.start();
