@@ -1,4 +1,6 @@
-import { movePort, portPlanFromEnv } from './system';
+import path from 'node:path';
+import { fromRoot } from '../lib/repositoryRoot';
+import { movePort, portPlanFromEnv, storeFiles } from './system';
 
 describe('portPlanFromEnv (where npm start listens)', () => {
   it('keeps the README layout when nothing is set, or PORT is its own 4000', () => {
@@ -28,5 +30,29 @@ describe('movePort', () => {
     expect(movePort('http://localhost:4121/api/', 100)).toBe('http://localhost:4221/api/');
     expect(movePort('https://ehr.example.no:8443/fhir', 10000)).toBe('https://ehr.example.no:8443/fhir');
     expect(movePort('http://127.0.0.1/x', 5)).toBe('http://127.0.0.1/x');
+  });
+});
+
+describe('storeFiles (where a system keeps its access log and outbox)', () => {
+  const shell = { AUDIT_LOG_FILE: '/srv/real/access-log.jsonl', OUTBOX_FILE: '/srv/real/outbox.jsonl' };
+
+  it("keeps a test's apart from the shell's real log and outbox", () => {
+    expect(storeFiles({ isolated: true, gatewayPort: 0, tmp: '/tmp/t1', shell })).toEqual({
+      auditLogFile: path.join('/tmp/t1', 'access-log.jsonl'),
+      outboxFile: path.join('/tmp/t1', 'outbox.jsonl'),
+    });
+  });
+
+  it('takes what a test names itself', () => {
+    expect(storeFiles({ isolated: true, gatewayPort: 0, tmp: '/tmp/t1', env: { AUDIT_LOG_FILE: '/tmp/mine.jsonl' }, shell }).auditLogFile).toBe('/tmp/mine.jsonl');
+  });
+
+  it("lets npm start follow the shell, and moves a second system's files with its port", () => {
+    expect(storeFiles({ isolated: false, gatewayPort: 4000, tmp: '/tmp/t1', shell })).toEqual({ auditLogFile: shell.AUDIT_LOG_FILE, outboxFile: shell.OUTBOX_FILE });
+    expect(storeFiles({ isolated: false, gatewayPort: 4000, tmp: '/tmp/t1', shell: {} })).toEqual({ auditLogFile: undefined, outboxFile: undefined });
+    expect(storeFiles({ isolated: false, gatewayPort: 14000, tmp: '/tmp/t1', shell: {} })).toEqual({
+      auditLogFile: fromRoot('var', 'port-14000', 'access-log.jsonl'),
+      outboxFile: fromRoot('var', 'port-14000', 'outbox.jsonl'),
+    });
   });
 });

@@ -180,6 +180,25 @@ export function systemMode(options: Pick<SystemOptions, 'mode' | 'ports'>, env: 
   return options.ports === 'auto' ? 'separate' : 'embedded';
 }
 
+/**
+ * Where a system keeps its access log and message outbox. Tests and benchmarks (`isolated`) keep theirs apart, in temp
+ * files, unless the test names a store itself: a shell's AUDIT_LOG_FILE or OUTBOX_FILE is not theirs (a test must not
+ * write the real log, nor send what waits in the real outbox). `npm start` keeps them in var/ (the shell's choice
+ * wins), and one on another port in var/port-<PORT>/ (two systems on one machine must not write one log or one
+ * outbox). Undefined: the process's own default.
+ */
+export function storeFiles(where: { isolated: boolean; gatewayPort: number; tmp: string; env?: Record<string, string>; shell: NodeJS.ProcessEnv }): {
+  auditLogFile?: string;
+  outboxFile?: string;
+} {
+  const file = (name: string, variable: string) =>
+    where.env?.[variable] ??
+    (where.isolated
+      ? path.join(where.tmp, name)
+      : (where.shell[variable] ?? (where.gatewayPort === DEFAULT_GATEWAY_PORT ? undefined : fromRoot('var', `port-${where.gatewayPort}`, name))));
+  return { auditLogFile: file('access-log.jsonl', 'AUDIT_LOG_FILE'), outboxFile: file('outbox.jsonl', 'OUTBOX_FILE') };
+}
+
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const runtime: Runtime = options.runtime ?? (process.env.SYSTEM_RUNTIME === 'compiled' ? 'compiled' : 'tsx');
   const mode = systemMode(options);
@@ -192,13 +211,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const plan: PortPlan = options.ports === 'auto' ? { gateway: 0, others: 'auto' } : options.ports === 'default' ? { gateway: DEFAULT_GATEWAY_PORT, others: 'follow' } : options.ports;
   const freePorts = plan.others === 'auto';
   const shift = plan.gateway - DEFAULT_GATEWAY_PORT;
-  // Tests and benchmarks keep their access log apart (a temp file), unless they name a store themselves;
-  // `npm start` keeps it in var/access-log.jsonl, and one on another port in var/port-<PORT>/ (two systems on
-  // one machine must not write one log or one outbox).
-  const own = (file: string) => (isolated ? path.join(tmp, file) : plan.gateway === DEFAULT_GATEWAY_PORT ? undefined : fromRoot('var', `port-${plan.gateway}`, file));
-  const auditLogFile = options.env?.AUDIT_LOG_FILE ?? process.env.AUDIT_LOG_FILE ?? own('access-log.jsonl');
-  // The same for the message outbox (var/outbox.jsonl under `npm start`).
-  const outboxFile = options.env?.OUTBOX_FILE ?? process.env.OUTBOX_FILE ?? own('outbox.jsonl');
+  const { auditLogFile, outboxFile } = storeFiles({ isolated, gatewayPort: plan.gateway, tmp, env: options.env, shell: process.env });
   const baseEnv: Record<string, string> = {
     LOG_FORMAT: options.output === 'prefix' ? 'pretty' : 'json',
     ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
