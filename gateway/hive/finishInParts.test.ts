@@ -74,6 +74,29 @@ describe('finishInParts', () => {
     expect(stopped.value).toBe(true);
   });
 
+  it('stops the execution and ends the record when the client goes before reading a part', async () => {
+    const { ended, options } = rules();
+    const stopped = { value: false };
+    const upstream = stream([initial, deferred], stopped);
+    // Started upstream, as Hive's executor has it by the time the first part is there.
+    const sent = await finishInParts(upstream, options);
+    if (!('parts' in sent)) throw new Error('expected parts');
+    const parts = sent.parts[Symbol.asyncIterator]();
+    await parts.return?.();
+    expect([stopped.value, ended]).toEqual([true, [{ patient: { name: 'Ingrid' } }]]);
+    // Ended once, however often it is told.
+    await parts.return?.();
+    expect(ended).toHaveLength(1);
+  });
+
+  it('stops the execution when the rules fail on the first part', async () => {
+    const { options } = rules();
+    const stopped = { value: false };
+    const failing = { ...options, finish: async (): Promise<Finished> => Promise.reject(new Error('rules failed')) };
+    await expect(finishInParts(stream([initial, deferred], stopped), failing)).rejects.toThrow('rules failed');
+    expect(stopped.value).toBe(true);
+  });
+
   it('sends an answer that came in one part whole', async () => {
     const { options } = rules();
     const sent = await finishInParts(stream([{ data: { patient: null }, hasNext: false }], { value: false }), options);

@@ -52,7 +52,11 @@ export async function finishInParts(parts: AsyncIterable<Part>, options: PartsOp
   const iterator = parts[Symbol.asyncIterator]();
   const sent: { data: Record<string, unknown> | null | undefined; errors: AnyError[] } = { data: undefined, errors: [] };
   let withheld = false;
+  let stopped = false;
+  // Once, however the answer ends: sent to the end, withheld, failed, or dropped by the client before a part was read.
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     await iterator.return?.();
     options.ended(sent.data, sent.errors);
   };
@@ -88,7 +92,13 @@ export async function finishInParts(parts: AsyncIterable<Part>, options: PartsOp
     options.ended(undefined, []);
     return { whole: { result: { errors: [options.maskError(new Error('the execution ended without an answer'))] }, status: undefined } };
   }
-  const initial = await take(first.value);
+  let initial: Awaited<ReturnType<typeof take>>;
+  try {
+    initial = await take(first.value);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   if (withheld || !first.value.hasNext) {
     await stop();
     const { hasNext: _hasNext, incremental: _incremental, ...whole } = initial.finished.result as ExecutionResult & Partial<Part>;
@@ -122,7 +132,28 @@ export async function finishInParts(parts: AsyncIterable<Part>, options: PartsOp
       await stop();
     }
   }
-  return { parts: rest() };
+  // A generator's `finally` runs only once it has started: a client that goes before the first read (the server calls
+  // `return()` on a generator never started) must stop the execution and end the access log's record all the same.
+  const generator = rest();
+  const sending: AsyncIterableIterator<Part> = {
+    next: () => generator.next(),
+    return: async (value?: unknown) => {
+      const done = await generator.return(value as undefined);
+      await stop();
+      return done;
+    },
+    throw: async (error?: unknown) => {
+      try {
+        return await generator.throw(error);
+      } finally {
+        await stop();
+      }
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { parts: sending };
 }
 
 /**
