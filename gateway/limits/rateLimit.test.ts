@@ -1,4 +1,5 @@
-import { MemoryBuckets, rateSettingsFromEnv, readerKey, takeFrom } from './rateLimit';
+import pino from 'pino';
+import { MemoryBuckets, rateLimit, rateSettingsFromEnv, readerKey, takeFrom, type BucketStore } from './rateLimit';
 import type { CitizenIdentity } from '../../lib/identity';
 
 describe('the per-reader token bucket', () => {
@@ -47,5 +48,25 @@ describe('the per-reader token bucket', () => {
     expect(a).not.toContain('03864013065');
     expect(readerKey(citizen, Buffer.alloc(32, 8))).not.toBe(a);
     expect(readerKey({ ...citizen, pid: '03864013066' }, key)).not.toBe(a);
+  });
+
+  it('limits on the replica alone while the shared store is down (nobody loses the limit by making Redis fail)', async () => {
+    const down: BucketStore = { take: () => Promise.reject(new Error('connect ECONNREFUSED')), close: async () => undefined };
+    const citizen: CitizenIdentity = { kind: 'CITIZEN', role: 'CITIZEN', issuer: 'idporten', pid: '03864013065', represents: null, purpose: 'PATRQT', emergencyReason: null };
+    const middleware = rateLimit({ burst: 2, perSecond: 0.01 }, down, Buffer.alloc(32, 7), pino({ level: 'silent' }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push(
+        await new Promise<number>((resolve) => {
+          const res = {
+            locals: { auth: { identity: citizen } },
+            set: () => res,
+            status: (code: number) => ({ set: () => ({ json: () => resolve(code) }) }),
+          };
+          middleware({} as never, res as never, () => resolve(200));
+        }),
+      );
+    }
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });

@@ -107,11 +107,19 @@ if allowed == 0 then retry = math.ceil((1 - tokens) / rate * 1000) end
 return { allowed, math.floor(tokens), retry }
 `;
 
+type WithTake = RedisConnection & { patientGraphTakeBucket(key: string, burst: number, perSecond: number): Promise<[number, number, number]> };
+
 export class RedisBuckets implements BucketStore {
-  constructor(private readonly client: RedisConnection) {}
+  private readonly client: WithTake;
+
+  constructor(client: RedisConnection) {
+    // A defined command goes by EVALSHA (the script is sent once per connection, not with every request).
+    client.defineCommand('patientGraphTakeBucket', { numberOfKeys: 1, lua: TAKE });
+    this.client = client as WithTake;
+  }
 
   async take(key: string, settings: RateSettings): Promise<Taken> {
-    const [allowed, remaining, retryAfterMs] = (await this.client.eval(TAKE, 1, key, settings.burst, settings.perSecond)) as [number, number, number];
+    const [allowed, remaining, retryAfterMs] = await this.client.patientGraphTakeBucket(key, settings.burst, settings.perSecond);
     return { allowed: allowed === 1, remaining, retryAfterMs };
   }
 
@@ -134,10 +142,22 @@ export function readerKey(identity: Identity, key: Buffer): string {
 /** The express middleware, after authentication: 429 with Retry-After over the limit, RateLimit-* headers always. */
 export function rateLimit(settings: RateSettings, store: BucketStore, pseudonymKey: Buffer, logger: Logger): RequestHandler {
   let lastWarning = 0;
+  // While the shared store is down, each replica limits on its own: care goes on, and nobody loses the limit by making
+  // Redis slow or unreachable (the limit then holds per replica, not across them).
+  const fallback = store instanceof MemoryBuckets ? store : new MemoryBuckets();
+  const take = (key: string) =>
+    store.take(key, settings).catch((error: unknown) => {
+      metrics().cacheErrors.inc({ operation: 'rate-limit' });
+      if (Date.now() - lastWarning > 60_000) {
+        lastWarning = Date.now();
+        logger.warn({ err: { message: (error as Error).message } }, 'rate-limit store unavailable: each replica limits on its own until it answers');
+      }
+      return fallback.take(key, settings);
+    });
   return (req, res, next) => {
     const auth = res.locals.auth as Authenticated | undefined;
     if (!auth) return next();
-    store.take(readerKey(auth.identity, pseudonymKey), settings).then(
+    take(readerKey(auth.identity, pseudonymKey)).then(
       (taken) => {
         res.set('RateLimit-Limit', String(settings.burst)).set('RateLimit-Remaining', String(taken.remaining));
         if (taken.allowed) return next();
@@ -155,15 +175,8 @@ export function rateLimit(settings: RateSettings, store: BucketStore, pseudonymK
             ],
           });
       },
-      (error: unknown) => {
-        // The limiter's store is down: the request goes through (care first), and someone is told.
-        metrics().cacheErrors.inc({ operation: 'rate-limit' });
-        if (Date.now() - lastWarning > 60_000) {
-          lastWarning = Date.now();
-          logger.warn({ err: { message: (error as Error).message } }, 'rate-limit store unavailable: requests are not limited until it answers');
-        }
-        next();
-      },
+      // Not even the replica's own buckets answered (a fault of ours): care first, the request goes through.
+      () => next(),
     );
   };
 }
