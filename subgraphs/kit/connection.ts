@@ -85,22 +85,24 @@ export function connection<T>(items: readonly T[], args: ConnectionArgs, options
   }
   // Equal keys (two identical events) are told apart by their order among equals, which a re-read keeps.
   const seen = new Map<string, number>();
-  const cursors = items.map((item) => {
+  const keys = items.map((item) => {
     const key = options.key(item);
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    return Buffer.from(`${VERSION}:${digest(coordinate, `${key}#${n}`)}`).toString('base64url');
+    return `${key}#${n}`;
   });
+  // Digests only where needed: the page's edges, and the items up to a cursor being looked for.
+  const cursors: (string | undefined)[] = [];
+  const cursorAt = (i: number): string => (cursors[i] ??= Buffer.from(`${VERSION}:${digest(coordinate, keys[i] as string)}`).toString('base64url'));
   const indexOf = (argument: 'after' | 'before', cursor: string): number => {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor) || !Buffer.from(cursor, 'base64url').toString('utf8').startsWith(`${VERSION}:`)) throw invalidCursor(argument, 'UNREADABLE');
-    const index = cursors.indexOf(cursor);
-    if (index < 0) throw invalidCursor(argument, 'NOT_IN_LIST');
-    return index;
+    for (let i = 0; i < items.length; i++) if (cursorAt(i) === cursor) return i;
+    throw invalidCursor(argument, 'NOT_IN_LIST');
   };
   const lo = args.after ? indexOf('after', args.after) + 1 : 0;
   const hi = Math.max(lo, args.before ? indexOf('before', args.before) : items.length);
   const [start, end] = last !== null ? [Math.max(lo, hi - last), hi] : [lo, Math.min(hi, lo + (first ?? page.pageSize))];
-  const edges = items.slice(start, end).map((node, i) => ({ cursor: cursors[start + i] as string, node }));
+  const edges = items.slice(start, end).map((node, i) => ({ cursor: cursorAt(start + i), node }));
   return {
     edges,
     pageInfo: {
