@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { Kind, parse, visit, type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { BREAK, Kind, parse, visit, type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 
 /**
  * `@defer` only where Hive Gateway's planner defers correctly; elsewhere the fragment is answered at once
@@ -19,11 +19,17 @@ import { Kind, parse, visit, type DirectiveNode, type DocumentNode, type Fragmen
  */
 export function deferOnlyWhereSafe(supergraphSdl: string): GatewayPlugin {
   const computed = computedFieldNames(supergraphSdl);
+  // The after-parse hook runs on the parser cache's hits too, which hand back the same document: each is walked once.
+  const made = new WeakMap<DocumentNode, DocumentNode>();
   return {
     onParse() {
       return ({ result, replaceParseResult }) => {
         if (result && typeof result === 'object' && 'kind' in result && result.kind === Kind.DOCUMENT) {
-          const safe = withSafeDefers(result, computed);
+          let safe = made.get(result);
+          if (!safe) {
+            safe = withSafeDefers(result, computed);
+            made.set(result, safe);
+          }
           if (safe !== result) replaceParseResult(safe);
         }
       };
@@ -53,7 +59,9 @@ export function withSafeDefers(document: DocumentNode, computed: ReadonlySet<str
   let mentions = false;
   visit(document, {
     Directive(node) {
-      if (node.name.value === 'defer' || node.name.value === 'stream') mentions = true;
+      if (node.name.value !== 'defer' && node.name.value !== 'stream') return undefined;
+      mentions = true;
+      return BREAK;
     },
   });
   if (!mentions) return document;

@@ -18,7 +18,7 @@ import { Kind, parse, print, visit, type ConstArgumentNode, type ConstDirectiveN
  * by how many `@requires` steps lie before them (a sector's entries need the person subgraph's `accessGrant`, one
  * step; the registry's come with the patient, none). The first object is then one that is there only when the
  * later ones are, for every entry point of `Patient` (all in the person subgraph). The record subgraph still
- * refuses to compute a view from absent inputs (REQUIRED_INPUTS_MISSING, subgraphs/kit/requiredInputs.ts), and
+ * refuses to compute a view from absent inputs (REQUIRED_INPUTS_MISSING, subgraphs/kit/requireInputs.ts), and
  * gateway/hive/requiresInPlanOrder.test.ts checks the plan for every computed field.
  */
 export function requiresInPlanOrder(supergraphSdl: string): string {
