@@ -6,28 +6,15 @@
  */
 // Tracing first (when configured): it must be on before anything that speaks HTTP loads.
 import '../lib/telemetryStart';
-import { z } from 'zod';
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../lib/subgraphs';
 import { createAuditStore, describeAuditStore } from '../lib/audit';
-import { auditPseudonymKey } from '../lib/secrets';
 import { checkProductionSettings } from '../lib/settingsCheck';
-import { gatewayChecks } from './settings';
+import { gatewayChecks, gatewaySettingsFromEnv } from './settings';
 import { startGateway } from './createGateway';
 import { buildEmbeddedSubgraphs, closeEmbedded, embeddedSubgraphsFromEnv } from './embeddedSubgraphs';
 
 const logger = createLogger('gateway');
-const urlsSchema = z.partialRecord(z.enum(SUBGRAPH_NAMES as [string, ...string[]]), z.url());
-
-/** What both gateway engines read from the environment (gateway/main.ts, gateway/hive/main.ts). */
-export function gatewaySettingsFromEnv() {
-  const parsed = urlsSchema.safeParse(JSON.parse(process.env.SUBGRAPH_URLS ?? '{}'));
-  if (!parsed.success) throw new Error(`SUBGRAPH_URLS is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  const subgraphTimeoutMs = Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000);
-  if (!Number.isInteger(subgraphTimeoutMs) || subgraphTimeoutMs <= 0) throw new Error('SUBGRAPH_TIMEOUT_MS must be a positive whole number of milliseconds');
-  return { subgraphUrls: parsed.data as Partial<Record<SubgraphName, string>>, subgraphTimeoutMs, auditPseudonymKey: auditPseudonymKey() };
-}
 
 if (require.main === module) {
   runService('gateway', logger, async () => {

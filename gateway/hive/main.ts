@@ -11,7 +11,7 @@ import { createLogger } from '../../lib/logger';
 import { runService } from '../../lib/service';
 import { checkProductionSettings } from '../../lib/settingsCheck';
 import { gatewayChecks } from '../settings';
-import { gatewaySettingsFromEnv } from '../main';
+import { gatewaySettingsFromEnv } from '../settings';
 import { embeddedSubgraphsFromEnv } from '../embeddedSubgraphs';
 import { startHiveGateway, type HiveRuntime } from './createHiveGateway';
 
