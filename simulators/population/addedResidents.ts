@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { Organisations } from '../../lib/config';
 import { addedOrganisations } from './firstDraw';
 import type { Shape } from './generate';
+import { seedOf } from './random';
 
 /**
  * The residents of organisations added to the configuration after the first draw (firstDraw.ts): each GP office not
@@ -35,5 +35,5 @@ export function addedResidents(orgs: Organisations, seed: number): AddedResident
 
 /** A 32-bit seed from the population's seed and a person's key (a keyed hash: nearby keys give unrelated seeds). */
 export function residentSeed(seed: number, key: string): number {
-  return createHmac('sha256', 'patient-graph:residents').update(`${seed}:${key}`).digest().readUInt32BE(0);
+  return seedOf('residents', `${seed}:${key}`);
 }

@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Hospital } from '../../lib/config';
 import { utcToOsloLocal } from '../../lib/osloTime';
 import { icpc2 } from './codes';
 import { individualPlanFor, type PlanStory } from './individualPlan';
 import { FAMILY_NAMES, GIVEN_NAMES } from './names';
-import { addDays, daysBetween, Random } from './random';
+import { addDays, daysBetween, Random, seedOf } from './random';
 import { SPECIALITY_FOR, TASKS_HOME, type Truth } from './records';
 import type { CareRecord, CareTeamMember, Consultation, GpRecord, HospitalRecord, Practitioner, Relative } from './types';
 
@@ -99,7 +98,7 @@ export function hospitalNurses(hospitals: readonly Hospital[], taken: Set<string
 }
 
 function hash(text: string): number {
-  return createHmac('sha256', 'patient-graph:coordination').update(text).digest().readUInt32BE(0);
+  return seedOf('coordination', text);
 }
 
 interface Records {

@@ -1,7 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { Shape } from './generate';
 import { opaqueId } from './opaqueId';
-import { addDays, ageOn, Random } from './random';
+import { addDays, ageOn, Random, seedOf } from './random';
 import { REFERENCE_DATE } from './clock';
 import type { ParentalResponsibility, Person, PowerOfAttorney } from './types';
 
@@ -91,7 +90,7 @@ export function addParentalResponsibilityOfAdded(added: readonly { key: string; 
     if (!isAlive(child) || ageOf(child) >= 18) continue;
     const office = child.gp?.officeHerId;
     const neighbours = added.filter((a) => office !== undefined && a.person.gp?.officeHerId === office && isAdult(a.person)).map((a) => a.person);
-    const rng = new Random(createHmac('sha256', 'patient-graph:parents').update(`${(seed ^ PARENTS_SEED) >>> 0}:${key}`).digest().readUInt32BE(0));
+    const rng = new Random(seedOf('parents', `${(seed ^ PARENTS_SEED) >>> 0}:${key}`));
     child.parentalResponsibility = parentsOf(child, [...neighbours, ...adultsOfFirstDraw], rng);
   }
 }

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { loadOrganisations, type GpOffice, type Organisations } from '../../lib/config';
 import { addedResidents } from './addedResidents';
 import { REFERENCE_DATE } from './clock';
@@ -9,7 +8,7 @@ import { addedOrganisations, FIRST_DRAW, firstDrawOrganisations, type DrawnOrgan
 import { FAMILY_NAMES, FOREIGN_NAMES, GIVEN_NAMES, streetsIn } from './names';
 import { personNin } from './nin';
 import { opaqueId } from './opaqueId';
-import { addDays, ageOn, Random } from './random';
+import { addDays, ageOn, Random, seedOf } from './random';
 import { addParentalResponsibility, addParentalResponsibilityOfAdded, addPowersOfAttorney, FAMILY_SHAPES } from './family';
 import {
   buildCareRecord,
@@ -430,7 +429,7 @@ class World {
 
   /** A generator of its own for one organisation added since the first draw, by a stable key. */
   private ownRandom(key: string): Random {
-    return new Random(createHmac('sha256', 'patient-graph:organisations').update(`${this.seed}:${key}`).digest().readUInt32BE(0));
+    return new Random(seedOf('organisations', `${this.seed}:${key}`));
   }
 
   /**

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import type { OutsideHealthService } from '../../lib/config';
-import { addDays, at, daysBetween, Random } from './random';
+import { addDays, at, daysBetween, Random, seedOf } from './random';
 import type { Truth } from './records';
 import type { CareRecord, IndividualPlan, MedicationUse, PlanParty } from './types';
 
@@ -21,7 +20,7 @@ import type { CareRecord, IndividualPlan, MedicationUse, PlanParty } from './typ
 export type PlanStory = 'workAssessment' | 'youthAtSchool';
 
 function hash(text: string): number {
-  return createHmac('sha256', 'patient-graph:individual-plan').update(text).digest().readUInt32BE(0);
+  return seedOf('individual-plan', text);
 }
 
 const ELDERLY_GOALS: { area: string; text: string }[] = [

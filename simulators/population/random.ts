@@ -1,3 +1,13 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * A 32-bit seed for one part of the world (`label`) and one thing in it (`text`): a keyed hash, so nearby texts give
+ * unrelated seeds and a part's draws never depend on another part's.
+ */
+export function seedOf(label: string, text: string): number {
+  return createHmac('sha256', `patient-graph:${label}`).update(text).digest().readUInt32BE(0);
+}
+
 /** A small seeded PRNG (mulberry32) and date arithmetic, so that one seed always gives one world. */
 export class Random {
   private state: number;
