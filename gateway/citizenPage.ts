@@ -7,7 +7,9 @@ import { fromRoot } from '../lib/repositoryRoot';
  * Min journal: the citizen's own page (issue 16), at `/min-journal`. Plain HTML, CSS and JavaScript modules
  * from the gateway's own files (gateway/citizen/), nothing from a CDN and no framework; the page asks the
  * public graph only, with the citizen's token, so it is also the reference client for frontend teams
- * (gateway/citizen/operations.js holds every operation it sends, by name).
+ * (gateway/citizen/operations.graphql holds every operation it sends, by name). The page imports their texts from
+ * operations.js, which GraphQL Code Generator writes from them (examples/codegen.ts) and which is checked in:
+ * nothing is built when the page is served, and what the page sends has been checked against the public schema.
  *
  * A strict Content-Security-Policy: scripts and styles from this origin only (no inline script or style, no
  * eval), requests to this origin only, Trusted Types required (the page builds its DOM with text, never HTML

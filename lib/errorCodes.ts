@@ -52,7 +52,7 @@ export const errorCodes = {
   },
   SOURCE_BAD_RESPONSE: {
     meaning:
-      'A legacy system answered something that is not a valid answer of its protocol (malformed XML/JSON, missing or wrong fields). Nothing from that answer is used; `extensions.source` names it.',
+      'A legacy system answered something that is not a valid answer of its protocol (malformed XML/JSON, missing or wrong fields). Nothing from that answer is used; `extensions.source` names it. A date or time from a source that is not one (reason `NOT_A_DATE` or `NOT_A_DATETIME`) nulls only that field.',
     action: 'As SOURCE_UNAVAILABLE; operators should look at the source.',
   },
   ROUTING_FAILED: {

@@ -52,6 +52,9 @@ describe('global ids', () => {
     expect(asPatient).not.toBe(asPractitioner);
     expect(codec.decode(asPractitioner)?.type).toBe('Practitioner');
     expect(new Set(Object.keys(GLOBAL_ID_TYPES).map((t) => codec.encode(t as keyof typeof GLOBAL_ID_TYPES, ['x'])))).toHaveProperty('size', Object.keys(GLOBAL_ID_TYPES).length);
+    // Append only: each type its own code, and the codes issued first keep theirs (clients' caches hold them).
+    expect(new Set(Object.values(GLOBAL_ID_TYPES)).size).toBe(Object.keys(GLOBAL_ID_TYPES).length);
+    expect(Object.entries(GLOBAL_ID_TYPES).slice(0, 7)).toEqual([['Patient', 1], ['Practitioner', 2], ['GpOffice', 3], ['CareMedication', 4], ['MedicationAdministration', 5], ['HospitalMedication', 6], ['Diagnosis', 7]]);
   });
 
   it('refuse a tampered id: every single letter changed, cut short, lengthened, another key, garbage', () => {

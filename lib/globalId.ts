@@ -33,6 +33,23 @@ export const GLOBAL_ID_TYPES = {
   MedicationAdministration: 5,
   HospitalMedication: 6,
   Diagnosis: 7,
+  // Items that held their source's own id in `id` until it moved to `sourceId` (issue 19).
+  IndividualPlan: 8,
+  PlanGoal: 9,
+  PlanMeasure: 10,
+  CareService: 11,
+  CareVisit: 12,
+  WelfareTechnologyDevice: 13,
+  Consultation: 14,
+  Prescription: 15,
+  Referral: 16,
+  Encounter: 17,
+  ClinicalDocument: 18,
+  LabResult: 19,
+  CriticalInformation: 20,
+  DispensedMedication: 21,
+  ReferralAssessment: 22,
+  UpcomingItem: 23,
 } as const;
 
 export type GlobalIdType = keyof typeof GLOBAL_ID_TYPES;
@@ -166,7 +183,7 @@ function fromLetters(text: string): Buffer | null {
 
 let codec: GlobalIdCodec | undefined;
 
-/** The process's codec, under GLOBAL_ID_KEY (every process that issues or reads ids: the gateway, person, care, hospital). */
+/** The process's codec, under GLOBAL_ID_KEY (every process that issues or reads ids: the gateway and every subgraph but messaging). */
 export function globalIds(): GlobalIdCodec {
   return (codec ??= new GlobalIdCodec(globalIdKey()));
 }

@@ -156,3 +156,31 @@ function pad(n: number, width = 2): string {
 export function todayInOslo(now: Date = new Date()): string {
   return utcToOsloLocal(now).slice(0, 10);
 }
+
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const WITH_OFFSET = /(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * For a value that is a day or an instant (the timeline, what is planned, evidence for a warning): the day, in Oslo
+ * for an instant. Null for null or for what is neither.
+ */
+export function dayOf(value: string | null | undefined): string | null {
+  if (!value) return null;
+  if (FULL_DATE.test(value)) return value;
+  if (Number.isNaN(Date.parse(value)) || !WITH_OFFSET.test(value)) return null;
+  return utcToOsloLocal(value).slice(0, 10);
+}
+
+/** For a value that is a day or an instant: the instant, or null where only the day is known. */
+export function instantOf(value: string | null | undefined): string | null {
+  if (!value || FULL_DATE.test(value)) return null;
+  return !Number.isNaN(Date.parse(value)) && WITH_OFFSET.test(value) ? value : null;
+}
+
+/**
+ * A FHIR `dateTime` that may hold only a day, for a field that is an instant: the start of that day in Oslo. FHIR lets a
+ * server give `2026-03-01` where a time is expected; the field's description says what such a value means.
+ */
+export function startOfOsloDay(day: string): string {
+  return osloLocalToUtc(`${day}T00:00:00`);
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { normaliseHprNumber, normaliseOrgNumber } from '../../lib/identifiers';
+import { dayOf, isValidDate, startOfOsloDay } from '../../lib/osloTime';
 import { BadResponseError, parseJson, validatePayload } from '../kit';
 import type { BlockModel, CareTeamMemberModel, Coding, Dose, EncounterModel, HospitalRecordModel, MedicationModel, MedicationStatus, PersonName, ReferralAssessmentModel, UpcomingItemModel } from '../model';
 import { blocksOf } from './consents';
@@ -319,7 +320,7 @@ function mapAppointment(a: Appointment): UpcomingItemModel[] {
     {
       id: a.id,
       kind: 'APPOINTMENT',
-      time: isoDateTime(a.start),
+      time: isoDateOrDateTime(a.start),
       title: a.description ?? service ?? 'Time på sykehus',
       service,
       status,
@@ -348,15 +349,16 @@ function mapTask(t: Task): ReferralAssessmentModel[] {
   const status = TASK_STATUS[t.status];
   const referralId = t.focus?.identifier?.system === SYSTEM.gpReferral ? t.focus.identifier.value : undefined;
   if (!status || !referralId || !t.authoredOn) return [];
-  const due = t.restriction?.period?.end ? isoDateTime(t.restriction.period.end) : null;
+  // A due date is a day (ten working days; the latest day care must start), whatever precision the hospital writes.
+  const due = t.restriction?.period?.end ? dayOf(isoDateOrDateTime(t.restriction.period.end)) : null;
   const notes = (t.note ?? []).map((n) => n.text).filter((n) => n.trim() !== '');
   return [
     {
       id: t.id,
       referralId,
       status,
-      received: isoDateTime(t.authoredOn),
-      answered: status === 'RECEIVED' ? null : t.lastModified ? isoDateTime(t.lastModified) : null,
+      received: isoDateOrDateTime(t.authoredOn),
+      answered: status === 'RECEIVED' ? null : t.lastModified ? dayOf(isoDateOrDateTime(t.lastModified)) : null,
       answerDue: status === 'RECEIVED' ? due : null,
       deadline: status === 'ACCEPTED' || status === 'COMPLETED' ? due : null,
       service: t.owner?.display ?? null,
@@ -554,7 +556,17 @@ function firstHpr(refs: readonly (FhirReference | undefined)[]): string | null {
 
 /** A FHIR dateTime as the model writes it: UTC with Z (DIPS writes local time with an offset); a date stays a date. */
 export function isoDateTime(value: string): string {
-  if (value.length === 10) return value;
+  // FHIR lets a dateTime hold only the day; an instant field reads it as the start of that day in Norway.
+  if (value.length === 10) return startOfOsloDay(isoDateOrDateTime(value));
+  return isoDateOrDateTime(value);
+}
+
+/** A FHIR dateTime as the model keeps a value that is a day or an instant: a day as it is, an instant in UTC with Z. */
+export function isoDateOrDateTime(value: string): string {
+  if (value.length === 10) {
+    if (!isValidDate(...(value.split('-').map(Number) as [number, number, number]))) throw new BadResponseError(`${WHAT} holds an impossible date`);
+    return value;
+  }
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw new BadResponseError(`${WHAT} holds an impossible date-time`);
   return new Date(time).toISOString().replace('.000Z', 'Z');

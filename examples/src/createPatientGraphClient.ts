@@ -14,6 +14,12 @@ export interface PatientGraphClientOptions {
 /** Keyed by `id` where a document asks for it, embedded in its parent where it does not. */
 const byIdOrEmbedded: KeyGenerator = (data) => (typeof data.id === 'string' ? data.id : null);
 
+/**
+ * A page of a list (its connection, edges and pageInfo) belongs to the field that asked for it, arguments
+ * included (`visitsConnection(first: 2)`): never an entity of its own, so always stored inside its parent.
+ */
+const embeddedPage: KeyGenerator = () => null;
+
 /** Every `__typename` that can occur in an answer of type T. */
 type Typenames<T> = T extends readonly (infer Item)[]
   ? Typenames<Item>
@@ -28,8 +34,9 @@ type Selected = Exclude<Typenames<PatientSummaryQuery | PatientHeaderQuery>, 'Qu
  * How the normalised cache names the records it keeps. A patient is one entity, filed under her global `id`
  * (opaque, stable, no identity number in it: the store holds no personal data in its keys), so every query
  * about her shares one record. The other types are keyed by `id` where a document selects it (interface Node)
- * and otherwise stored inside the entity that holds them. Every selected type is listed (a compile error otherwise), so graphcache never
- * has to guess; it warns when it must, and the reference-client test fails then.
+ * and otherwise stored inside the entity that holds them; a page of a list always is. Every selected type is
+ * listed (a compile error otherwise), so graphcache never has to guess; it warns when it must, and the
+ * reference-client test fails then.
  */
 export const keys = {
   Patient: (data) => (typeof data.id === 'string' ? data.id : null),
@@ -42,8 +49,12 @@ export const keys = {
   CriticalInformation: byIdOrEmbedded,
   CareRecord: byIdOrEmbedded,
   CareService: byIdOrEmbedded,
+  CareVisitConnection: embeddedPage,
+  CareVisitEdge: embeddedPage,
   CareVisit: byIdOrEmbedded,
   GpRecord: byIdOrEmbedded,
+  ConsultationConnection: embeddedPage,
+  ConsultationEdge: embeddedPage,
   Consultation: byIdOrEmbedded,
   Coding: byIdOrEmbedded,
   HospitalRecord: byIdOrEmbedded,
@@ -51,7 +62,10 @@ export const keys = {
   MedicationListItem: byIdOrEmbedded,
   MedicationDiscrepancy: byIdOrEmbedded,
   Provenance: byIdOrEmbedded,
+  TimelineEventConnection: embeddedPage,
+  TimelineEventEdge: embeddedPage,
   TimelineEvent: byIdOrEmbedded,
+  PageInfo: embeddedPage,
   SourceStatus: byIdOrEmbedded,
 } satisfies Record<Selected, KeyGenerator> & KeyingConfig;
 

@@ -20,10 +20,16 @@ export const PatientSummaryQuery = graphql(`
       }
       careRecord {
         services { description start end }
-        visits(last: 2) { time tasks note }
+        visitsConnection(first: 2) {
+          edges { node { time tasks note } }
+          pageInfo { hasNextPage endCursor }
+        }
       }
       gpRecord {
-        consultations(last: 2) { time reason { code display } }
+        consultationsConnection(first: 2) {
+          edges { node { time reason { code display } } }
+          pageInfo { hasNextPage endCursor }
+        }
       }
       hospitalRecords {
         hospital
@@ -37,7 +43,10 @@ export const PatientSummaryQuery = graphql(`
         discrepancies { kind description }
         sources { organisation }
       }
-      timeline(first: 8) { date sector title }
+      timelineConnection(first: 8) {
+        edges { node { day at sector title } }
+        pageInfo { hasNextPage endCursor }
+      }
       sources { sourceId sector state latencyMs }
     }
   }

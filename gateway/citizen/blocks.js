@@ -46,7 +46,8 @@ export function blockCandidates(me) {
     if (record.orgNumber && record.hospital && !organisations.has(record.orgNumber)) organisations.set(record.orgNumber, record.hospital);
     for (const document of record.documents ?? []) {
       const title = document.title ?? words.DOCUMENT_KIND[document.kind] ?? 'Dokument';
-      documents.set(document.id, [title, words.when(document.date, { short: true }), record.hospital].filter(Boolean).join(', '));
+      // By the hospital's id of it (`sourceId`, not the global `id`): what setBlock takes and a block's documentIds list.
+      documents.set(document.sourceId, [title, words.when(document.date, { short: true }), record.hospital].filter(Boolean).join(', '));
     }
   }
   const sorted = (/** @type {Map<string, string>} */ map) => [...map].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label, 'nb'));

@@ -14,7 +14,7 @@
  */
 export function graphqlClient(token) {
   /**
-   * @param {string} query one of operations.js
+   * @param {string} query one of operations.js (generated from operations.graphql)
    * @param {string} operationName its name
    * @param {Record<string, unknown>} [variables]
    * @returns {Promise<GraphQLResult>}

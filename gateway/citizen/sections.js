@@ -160,7 +160,7 @@ export function upcomingSection(me, errors) {
       { class: 'cards upcoming' },
       me.upcoming.map((/** @type {any} */ item) => {
         const terms = h('dl', { class: 'terms' });
-        addTerm(terms, item.kind === 'REFERRAL' ? 'Svar eller start senest' : 'Når', timeElement(item.time));
+        addTerm(terms, item.kind === 'REFERRAL' ? 'Svar eller start senest' : 'Når', timeElement(item.at ?? item.day));
         addTerm(terms, 'Hva', item.title);
         addTerm(terms, 'Hvor', [item.service, item.organisation !== item.service ? item.organisation : null].filter(Boolean).join(', '));
         addTerm(terms, 'Hvem', item.practitioner?.name?.text);

@@ -16,7 +16,7 @@ import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../ki
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { careTeamEntry, placeVisible, upcomingEntry } from '../kit/coordination';
-import { recordItemId } from '../kit/recordItemId';
+import { withRecordItemId } from '../kit/recordItemId';
 import { connection, type ConnectionArgs } from '../kit/connection';
 
 /**
@@ -150,7 +150,8 @@ export const resolvers = {
     individualPlan: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<PlanParent | null> => {
       const record = recordWithSource(await careOutcome(p, ctx));
       if (!record?.individualPlan) return null;
-      return withAccess({ ...record.individualPlan, source: record.source }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+      const owner = { patientNin: p.nin, source: record.source };
+      return withAccess({ ...withRecordItemId('IndividualPlan', owner, record.individualPlan), ...owner }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
     },
   },
   CareRecord: {
@@ -158,15 +159,17 @@ export const resolvers = {
     provenance: (r: CareRecordParent) => provenance(r.source),
     period: (r: CareRecordParent) => r.source.period ?? (r.since ? { from: r.since, to: null } : null),
     current: (r: CareRecordParent) => r.source.period === undefined,
-    services: (r: CareRecordParent) => inheritAccess(r, r.services),
-    medications: (r: CareRecordParent) => r.medications.map((m) => ({ ...m, id: recordItemId('CareMedication', r, m.id) })),
+    services: (r: CareRecordParent) => inheritAccess(r, r.services.map((s) => withRecordItemId('CareService', r, s))),
+    medications: (r: CareRecordParent) => r.medications.map((m) => withRecordItemId('CareMedication', r, m)),
+    welfareTechnology: (r: CareRecordParent) => r.welfareTechnology.map((d) => withRecordItemId('WelfareTechnologyDevice', r, d)),
     visits: (r: CareRecordParent, args: { last: number }) => {
       checkArguments('CareRecord', 'visits', args);
       return visitsOf(r).slice(0, args.last);
     },
     visitsConnection: (r: CareRecordParent, args: ConnectionArgs) => {
       checkArguments('CareRecord', 'visitsConnection', { ...args });
-      return connection(visitsOf(r), args, { coordinate: 'CareRecord.visitsConnection', key: (v) => `${v.id}|${v.time}` });
+      // Keyed by the source's own id, as before global ids (cursors given then still read on).
+      return connection(visitsOf(r), args, { coordinate: 'CareRecord.visitsConnection', key: (v) => `${v.sourceId}|${v.time}` });
     },
     functionalAssessment: (r: CareRecordParent) => {
       const fa = r.functionalAssessment;
@@ -188,7 +191,9 @@ export const resolvers = {
     provenance: (r: PlanParent) => provenance(r.source),
     coordinator: (r: PlanParent) => r.coordinator && planParty(r, r.coordinator),
     participants: (r: PlanParent) => r.participants.map((x) => planParty(r, x)),
-    measures: (r: PlanParent) => inheritAccess(r, r.measures),
+    goals: (r: PlanParent) => r.goals.map((g) => withRecordItemId('PlanGoal', r, g)),
+    // goalId stays the care system's id of the goal (PlanGoal.sourceId), as every reference between items does.
+    measures: (r: PlanParent) => inheritAccess(r, r.measures.map((m) => withRecordItemId('PlanMeasure', r, m))),
     // The meeting is held where the coordinating unit says: placed at its organisation.
     nextMeeting: (r: PlanParent) => {
       const access = accessOf(r);
@@ -208,7 +213,7 @@ export const resolvers = {
 function visitsOf(r: CareRecordParent) {
   return inheritAccess(
     r,
-    newestFirst(r.visits, (v) => v.time).map((v) => ({ ...v, performer: practitionerRef(v.hprNumber) })),
+    newestFirst(r.visits, (v) => v.time).map((v) => ({ ...withRecordItemId('CareVisit', r, v), performer: practitionerRef(v.hprNumber) })),
   );
 }
 
@@ -216,11 +221,11 @@ function visitsOf(r: CareRecordParent) {
 function administrationsOf(r: CareRecordParent) {
   return inheritAccess(
     r,
-    newestFirst(r.administrations, (a) => a.time).map((a) => ({ ...a, sourceId: a.id, id: recordItemId('MedicationAdministration', r, a.id), performer: practitionerRef(a.hprNumber) })),
+    newestFirst(r.administrations, (a) => a.time).map((a) => ({ ...withRecordItemId('MedicationAdministration', r, a), performer: practitionerRef(a.hprNumber) })),
   );
 }
 
-type PlanParent = WithAccess<IndividualPlanModel & { source: SourceInfo }>;
+type PlanParent = WithAccess<Omit<IndividualPlanModel, 'id'> & { sourceId: string; source: SourceInfo; patientNin: string }>;
 
 /** A party to the plan, placed at its organisation; the family places no one. */
 function planParty(parent: unknown, party: PlanPartyModel): PlanPartyModel {

@@ -12,6 +12,7 @@ import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { connection, type ConnectionArgs } from '../kit/connection';
 import { placeVisible, upcomingEntry } from '../kit/coordination';
+import { withRecordItemId, type RecordOwner } from '../kit/recordItemId';
 
 /**
  * GP subgraph: the GP record from the record system the patient's GP office runs, and the records of the offices the
@@ -150,17 +151,21 @@ export const resolvers = {
     },
     consultationsConnection: (r: GpRecordParent, args: ConnectionArgs) => {
       checkArguments('GpRecord', 'consultationsConnection', { ...args });
-      return connection(consultationsOf(r), args, { coordinate: 'GpRecord.consultationsConnection', key: (c) => `${c.id}|${c.time}` });
+      // Keyed by the source's own id, as before global ids (cursors given then still read on).
+      return connection(consultationsOf(r), args, { coordinate: 'GpRecord.consultationsConnection', key: (c) => `${c.sourceId}|${c.time}` });
     },
-    prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...m, prescriber: practitionerRef(m.hprNumber) }))),
-    /** Without those that led to a hospital note blocked for this reader (AccessDecision.hiddenReferrals). */
+    prescriptions: (r: GpRecordParent) => inheritAccess(r, r.prescriptions.map((m) => ({ ...withRecordItemId('Prescription', ownerOf(r), m), prescriber: practitionerRef(m.hprNumber) }))),
+    /**
+     * Without those that led to a hospital note blocked for this reader (AccessDecision.hiddenReferrals). The entity's
+     * key is the GP system's id (`sourceId`), which the hospitals record with the referral; `id` is the global id.
+     */
     referrals: (r: GpRecordParent) => {
       const decision = accessOf(r)?.decision;
       return inheritAccess(
         r,
         newestFirst(r.referrals, (x) => x.date)
           .filter((x) => decision !== undefined && !referralHidden(decision, x))
-          .map((x) => ({ ...x, practitioner: practitionerRef(x.hprNumber), patientNin: r.patient.nin, patientGrant: typeof r.patient.accessGrant === 'string' ? r.patient.accessGrant : '' })),
+          .map((x) => ({ ...withRecordItemId('Referral', ownerOf(r), x), practitioner: practitionerRef(x.hprNumber), patientNin: r.patient.nin, patientGrant: typeof r.patient.accessGrant === 'string' ? r.patient.accessGrant : '' })),
       );
     },
   },
@@ -173,6 +178,11 @@ export const resolvers = {
 function consultationsOf(r: GpRecordParent) {
   return inheritAccess(
     r,
-    newestFirst(r.consultations, (c) => c.time).map((c) => ({ ...c, practitioner: practitionerRef(c.hprNumber) })),
+    newestFirst(r.consultations, (c) => c.time).map((c) => ({ ...withRecordItemId('Consultation', ownerOf(r), c), practitioner: practitionerRef(c.hprNumber) })),
   );
+}
+
+/** Whose record, from which source as this answer names it: what the ids of its items are made of (recordItemId). */
+function ownerOf(r: GpRecordParent): RecordOwner {
+  return { patientNin: r.patient.nin, source: r.source };
 }

@@ -14,9 +14,10 @@ import { practitionerRef, provenance } from '../kit/provenance';
 import { notApplicable, routingFailed, withheldFromParents } from '../kit/routing';
 import { medicationEntry, messageEntry, newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
-import { recordItemId } from '../kit/recordItemId';
+import { withRecordItemId } from '../kit/recordItemId';
 import { connection, type ConnectionArgs } from '../kit/connection';
 import { checkArguments } from '../../lib/argumentRules';
+import { dayAndInstant } from '../../lib/dateScalars';
 
 /**
  * Hospital subgraph: the records of the hospitals in the catchment area of the patient's municipality, and of the
@@ -120,9 +121,9 @@ function labEvents(routed: SourceOutcome<LabResultsModel>[]) {
 
 type HospitalRecordParent = WithAccess<HospitalRecordModel & { source: SourceInfo; patientNin: string }>;
 
-/** A GP referral as the gateway hands it: its id, and the patient and grant the gp subgraph put beside it. */
+/** A GP referral as the gateway hands it: its key (the GP system's id of it), and the patient and grant the gp subgraph put beside it. */
 interface ReferralRef {
-  id: string;
+  sourceId: string;
   patientNin?: unknown;
   patientGrant?: unknown;
 }
@@ -136,6 +137,9 @@ function hiddenDepartments(record: HospitalRecordModel, reader: SubgraphContext[
   return new Set(record.encounters.filter((e) => hidden.has(e.id) && e.department).map((e) => e.department as string));
 }
 
+
+/** When the hospital received a referral: the day, and the instant where it gives the time. */
+const received = dayAndInstant((a: { received: string }) => a.received);
 
 export const resolvers = {
   Patient: {
@@ -245,13 +249,15 @@ export const resolvers = {
     labResults: (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => laboratoryResults(p, ctx, info),
     labResultsConnection: async (p: PatientRef, args: ConnectionArgs, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkArguments('Patient', 'labResultsConnection', { ...args });
-      return connection(await laboratoryResults(p, ctx, info), args, { coordinate: 'Patient.labResultsConnection', key: (l) => `${l.id}|${l.time}` });
+      // Keyed by the source's own id, as before global ids (cursors given then still read on).
+      return connection(await laboratoryResults(p, ctx, info), args, { coordinate: 'Patient.labResultsConnection', key: (l) => `${l.sourceId}|${l.time}` });
     },
   },
   /**
    * A GP referral (the gp subgraph lists it) with the hospital's answer. The gateway hands the patient and the grant the
    * gp subgraph got; the decision is this subgraph's own reading of that grant, as for any patient field.
    */
+  ReferralAssessment: { receivedDay: received.day, receivedAt: received.at },
   Referral: {
     __resolveReference: (ref: ReferralRef) => ({ ...ref, ...patientReference({ nin: String(ref.patientNin ?? '') }), accessGrant: ref.patientGrant }),
     assessment: async (ref: ReferralRef & PatientRef, _: unknown, ctx: SubgraphContext) => {
@@ -261,11 +267,11 @@ export const resolvers = {
         return null;
       }
       const decision = await ctx.access.decisionFor(ref);
-      if (referralHidden(decision, { id: ref.id, toOrgNumber: null })) return null;
+      if (referralHidden(decision, { id: ref.sourceId, toOrgNumber: null })) return null;
       for (const o of outcome.routed) {
-        const answer = o.ok ? o.value?.referralAssessments?.find((a) => a.referralId === ref.id) : undefined;
+        const answer = o.ok ? o.value?.referralAssessments?.find((a) => a.referralId === ref.sourceId) : undefined;
         if (!answer || !o.ok || !o.value || recordBlocked(o.value.blocks, ctx.access.identity)) continue;
-        return withAccess({ ...answer, department: answer.service, assessedBy: practitionerRef(answer.hprNumber), provenance: provenance(o.source, answer.id) }, itemAccessOf(decision, o.source));
+        return withAccess({ ...withRecordItemId('ReferralAssessment', { patientNin: ref.nin, source: o.source }, answer), department: answer.service, assessedBy: practitionerRef(answer.hprNumber), provenance: provenance(o.source, answer.id) }, itemAccessOf(decision, o.source));
       }
       // Not found where every hospital answered: none holds an answer. A hospital that failed may hold it.
       const failed = outcome.routed.find((o) => !o.ok);
@@ -283,16 +289,16 @@ export const resolvers = {
         r,
         newestFirst(r.encounters, (e) => e.start)
           .filter((e) => !hidden.has(e.id))
-          .map((e) => ({ ...e, practitioner: practitionerRef(e.hprNumber) })),
+          .map((e) => ({ ...withRecordItemId('Encounter', r, e), practitioner: practitionerRef(e.hprNumber) })),
       );
     },
     diagnoses: (r: HospitalRecordParent, _: unknown, ctx: SubgraphContext) => {
       const hidden = blockedEncounters(r, ctx.access.identity);
       return newestFirst(r.diagnoses, (d) => d.recorded)
         .filter((d) => !d.encounterId || !hidden.has(d.encounterId))
-        .map((d) => ({ ...d, id: recordItemId('Diagnosis', r, d.id) }));
+        .map((d) => withRecordItemId('Diagnosis', r, d));
     },
-    medications: (r: HospitalRecordParent) => r.medications.map((m) => ({ ...m, id: recordItemId('HospitalMedication', r, m.id) })),
+    medications: (r: HospitalRecordParent) => r.medications.map((m) => withRecordItemId('HospitalMedication', r, m)),
     /**
      * Every document is listed; whether its content reaches this reader is the documentContent rule's
      * decision (blocks, and what is withheld from the patient), made field by field.
@@ -301,7 +307,8 @@ export const resolvers = {
       inheritAccess(
         r,
         newestFirst(r.documents, (d) => d.date).map((d) => ({
-          ...d,
+          // The documentContent rule checks blocks by `sourceId`, the id blocks name; `id` is the global id.
+          ...withRecordItemId('ClinicalDocument', r, d),
           blocked: documentBlocked(d.id, accessOf(r)?.blocks ?? r.blocks, ctx.access.identity),
           author: practitionerRef(d.authorHpr),
         })),
@@ -310,7 +317,7 @@ export const resolvers = {
     labResults: (r: HospitalRecordParent, args: { code?: string | null; loinc?: string | null }, ctx: SubgraphContext) => recordLabResults(r, args, ctx),
     labResultsConnection: (r: HospitalRecordParent, args: ConnectionArgs & { code?: string | null }, ctx: SubgraphContext) => {
       checkArguments('HospitalRecord', 'labResultsConnection', { ...args });
-      return connection(recordLabResults(r, args, ctx), args, { coordinate: 'HospitalRecord.labResultsConnection', key: (l) => `${l.id}|${l.time}` });
+      return connection(recordLabResults(r, args, ctx), args, { coordinate: 'HospitalRecord.labResultsConnection', key: (l) => `${l.sourceId}|${l.time}` });
     },
   },
 };
@@ -327,7 +334,8 @@ async function laboratoryResults(p: PatientRef, ctx: SubgraphContext, info: Grap
       return [];
     }
     const access = itemAccessOf(decision, o.source);
-    return (o.value?.results ?? []).map((r) => withAccess({ ...r, encounterId: null, abnormal: abnormal(r) }, access));
+    const owner = { patientNin: p.nin, source: o.source };
+    return (o.value?.results ?? []).map((r) => withAccess({ ...withRecordItemId('LabResult', owner, r), encounterId: null, abnormal: abnormal(r) }, access));
   });
   return newestFirst(items, (l) => l.time);
 }
@@ -340,7 +348,7 @@ function recordLabResults(r: HospitalRecordParent, args: { code?: string | null;
   return newestFirst(r.labResults, (l) => l.time)
     .filter((l) => wanted.every((c) => l.code.code === c) && (!l.encounterId || !hidden.has(l.encounterId)))
     .map((l) => ({
-      ...l,
+      ...withRecordItemId('LabResult', r, l),
       abnormal:
         l.value === null || (l.referenceLow === null && l.referenceHigh === null)
           ? null

@@ -28,6 +28,7 @@ import { limitEntities } from './entityLimits';
 import { requireInputs } from './requireInputs';
 import { RequestLoaders } from './outcomes';
 import { SourceProbe } from './sourceProbe';
+import { withSharedResolvers } from './sharedResolvers';
 import { SourceDirectory } from './SourceDirectory';
 import { jsonErrors, listen } from '../../lib/httpServer';
 
@@ -175,7 +176,7 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
   // A field computed from other subgraphs' objects refuses to answer without them (REQUIRED_INPUTS_MISSING), after its access rule.
   const schema = guardFields(
     definition.name,
-    requireInputs(limitEntities(buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: definition.resolvers }])), sdl, (m) =>
+    requireInputs(limitEntities(buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: withSharedResolvers(definition.resolvers) }])), sdl, (m) =>
       logger.error({ field: `${m.type}.${m.field}`, absent: m.absent }, 'computed field asked without its inputs: a fault of the gateway query plan'),
     ),
   );

@@ -11,7 +11,7 @@ import { accessGrantSecret, verifierKey } from './access/accessGrant';
 /** The subgraphs that write to the access log (with patient pseudonyms): person's reads, care's plan consents, messaging's actions. */
 const LOGGING: readonly SubgraphName[] = ['person', 'care', 'messaging'];
 /** The subgraphs whose types carry a global id (`id: ID!`, lib/globalId.ts): person also reads them back (`node`). */
-const GLOBAL_IDS: readonly SubgraphName[] = ['person', 'care', 'hospital'];
+const GLOBAL_IDS: readonly SubgraphName[] = ['person', 'care', 'gp', 'hospital', 'national', 'record'];
 
 /**
  * What one subgraph reads at start (lib/settingsCheck.ts). `served`: over HTTP on its own (it checks the gateway's

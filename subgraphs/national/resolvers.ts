@@ -9,6 +9,7 @@ import { recordWithSource, sectorStatuses, valuesOf, type SectorOutcome } from '
 import { practitionerRef, provenance } from '../kit/provenance';
 import { newestFirst, timelineEvent, withSchedule, type MedicationEntry } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
+import { withRecordItemId } from '../kit/recordItemId';
 
 /** National subgraph: the summary care record (critical information and dispensed medicines). */
 
@@ -24,7 +25,7 @@ async function nationalOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sec
   return { routed: [outcome.ok && outcome.value ? { ...outcome, value: summaryRecordForReader(decision, outcome.value) } : outcome] };
 }
 
-type SummaryRecordParent = WithAccess<SummaryRecordModel & { source: SourceInfo }>;
+type SummaryRecordParent = WithAccess<SummaryRecordModel & { source: SourceInfo; patientNin: string }>;
 
 /** One entry per medicine: the latest dispensation stands for the series. */
 function dispensedEntries(record: SummaryRecordModel, source: SourceInfo, decision: AccessDecision): MedicationEntry[] {
@@ -56,7 +57,7 @@ export const resolvers = {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
     summaryRecord: async (p: PatientRef, _: unknown, ctx: SubgraphContext): Promise<SummaryRecordParent | null> => {
       const record = recordWithSource(await nationalOutcome(p, ctx));
-      return record && withAccess(record, itemAccessOf(await ctx.access.decisionFor(p), record.source));
+      return record && withAccess({ ...record, patientNin: p.nin }, itemAccessOf(await ctx.access.decisionFor(p), record.source));
     },
     nationalMedicationEntries: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
       const decision = await ctx.access.decisionFor(p);
@@ -94,11 +95,11 @@ export const resolvers = {
   },
   SummaryRecord: {
     provenance: (r: SummaryRecordParent) => provenance(r.source),
-    criticalInformation: (r: SummaryRecordParent) => inheritAccess(r, r.criticalInformation.map((c) => ({ ...c, recordedBy: practitionerRef(c.recordedByHpr) }))),
+    criticalInformation: (r: SummaryRecordParent) => inheritAccess(r, r.criticalInformation.map((c) => ({ ...withRecordItemId('CriticalInformation', r, c), recordedBy: practitionerRef(c.recordedByHpr) }))),
     dispensedMedications: (r: SummaryRecordParent) =>
       inheritAccess(
         r,
-        newestFirst(r.dispensations, (d) => d.dispensed).map((d) => ({ ...d, prescriber: practitionerRef(d.prescriberHpr) })),
+        newestFirst(r.dispensations, (d) => d.dispensed).map((d) => ({ ...withRecordItemId('DispensedMedication', r, d), prescriber: practitionerRef(d.prescriberHpr) })),
       ),
   },
 };

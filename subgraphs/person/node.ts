@@ -38,6 +38,22 @@ export async function resolveNode(
     case 'MedicationAdministration':
     case 'HospitalMedication':
     case 'Diagnosis':
+    case 'IndividualPlan':
+    case 'PlanGoal':
+    case 'PlanMeasure':
+    case 'CareService':
+    case 'CareVisit':
+    case 'WelfareTechnologyDevice':
+    case 'Consultation':
+    case 'Prescription':
+    case 'Referral':
+    case 'Encounter':
+    case 'ClinicalDocument':
+    case 'LabResult':
+    case 'CriticalInformation':
+    case 'DispensedMedication':
+    case 'ReferralAssessment':
+    case 'UpcomingItem':
       throw graphError('INVALID_ID', '`node` does not fetch this kind of object yet; read it through its patient', { reason: 'NOT_FETCHABLE' });
   }
 }

@@ -9,10 +9,12 @@ import { mergeMedications, withoutStopped } from './mergeMedications';
 import { buildTimeline, orderedTimeline, timelineEventKey, type TimelineArgs } from './timeline';
 import { connection, type ConnectionArgs } from '../kit/connection';
 import { checkArguments } from '../../lib/argumentRules';
+import { dayAndInstant } from '../../lib/dateScalars';
 import { todayInOslo } from '../../lib/osloTime';
 import { withAccess } from '../kit/access/itemAccess';
 import type { CareTeamEntry, UpcomingEntry } from '../kit/coordination';
 import { practitionerRef } from '../kit/provenance';
+import { withRecordItemId } from '../kit/recordItemId';
 import { mergeCareTeam, mergeUpcoming } from './coordination';
 import type { CdsFact } from '../kit/cdsFacts';
 import { itemWarnings, warningsOf, type ProposedMedication, type WarningFacts } from './warnings';
@@ -128,6 +130,8 @@ function warningFacts(p: PatientRep): WarningFacts {
 }
 
 export const resolvers = {
+  UpcomingItem: dayAndInstant((u: { time: string }) => u.time),
+  WarningEvidence: dayAndInstant((e: { date?: string | null }) => e.date),
   Patient: {
     __resolveReference: (ref: PatientRep) => patientReference(ref),
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
@@ -178,8 +182,13 @@ export const resolvers = {
       const entries = UPCOMING_SECTORS.flatMap((s) => p[`${s}Upcoming`] ?? []);
       reportMissing('list of what happens next', statuses(p, UPCOMING_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       const decision = await ctx.access.decisionFor(p);
+      // The id from the source as the entry's provenance names it (masked to the sector where the sector subgraph masked
+      // it), and the kind: an appointment's and a referral answer's ids are ids of two kinds of FHIR resource.
       return mergeUpcoming(entries, { now: new Date() }).map((i) =>
-        withAccess({ ...i, practitioner: practitionerRef(i.hprNumber), sector: i.provenance.sector }, { decision, places: [i.orgNumber] }),
+        withAccess(
+          { ...withRecordItemId('UpcomingItem', { patientNin: p.nin, source: i.provenance }, i, i.kind), practitioner: practitionerRef(i.hprNumber), sector: i.provenance.sector },
+          { decision, places: [i.orgNumber] },
+        ),
       );
     },
   },

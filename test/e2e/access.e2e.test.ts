@@ -274,8 +274,8 @@ describe('field rules, persona by persona', () => {
   });
 
   it('documentContent reaches the encounter: its department and diagnoses are not shown to those the block keeps out', async () => {
-    const q = `query($nin: String!) { patient(nin: $nin) { hospitalRecords { encounters { id department } diagnoses { code { code } } documents { blocked } }
-      gpRecord { referrals { id toDepartment reason { code } text } } timeline(first: 50) { kind title detail codes { code } } } }`;
+    const q = `query($nin: String!) { patient(nin: $nin) { hospitalRecords { encounters { id sourceId department } diagnoses { code { code } } documents { blocked } }
+      gpRecord { referrals { id sourceId toDepartment reason { code } text } } timeline(first: 50) { kind title detail codes { code } } } }`;
     const outside = await system.query<any>(q, { nin: hilde.nin }, 'emergency-physician');
     const record = outside.body.data.patient.hospitalRecords[0];
     expect(record.documents.map((d: any) => d.blocked).sort()).toEqual([false, true]);
@@ -296,8 +296,10 @@ describe('field rules, persona by persona', () => {
     expect(inside.body.data.patient.hospitalRecords[0].encounters.map((e: any) => e.department).sort()).toEqual(['Nevrologisk poliklinikk', 'Psykiatrisk poliklinikk']);
     // Inside Haukeland, which the block excepts, the referral is there with the note it led to.
     expect((inside.body.data.patient.gpRecord.referrals as any[]).map((r) => r.toDepartment).sort()).toEqual(['Nevrologisk poliklinikk', 'Psykiatrisk poliklinikk']);
-    // The ids the sources hand out are opaque: the hidden items leave no gap to count.
-    for (const id of [...referrals.map((r) => r.id), ...outside.body.data.patient.hospitalRecords[0].encounters.map((e: any) => e.id)]) expect(id).not.toMatch(/\d{3,}/);
+    // The ids the sources hand out are opaque: the hidden items leave no gap to count. The global ids, made from them, neither.
+    const items = [...referrals, ...outside.body.data.patient.hospitalRecords[0].encounters];
+    for (const id of items.flatMap((x: any) => [x.sourceId, x.id])) expect(id).not.toMatch(/\d{3,}/);
+    expect(items.every((x: any) => typeof x.sourceId === 'string' && x.sourceId.length > 0)).toBe(true);
   });
 
   it('documentContent: a blocked document is read at Haukeland only; a withheld one is not shown to the patient', async () => {
@@ -347,7 +349,7 @@ describe('field rules, persona by persona', () => {
       const shown = data ? Object.keys(data).filter((k) => data[k] !== null) : [];
       views[p.name] = r.status === 403 ? `403 ${r.body.errors?.[0]?.extensions?.rule}` : shown.join(',');
     }
-    const everything = 'name,birthDate,municipality,generalPractitioner,summaryRecord,careRecord,gpRecord,hospitalRecords,medications,timeline,sources';
+    const everything = 'name,birthDate,municipality,generalPractitioner,summaryRecord,careRecord,gpRecord,hospitalRecords,medications,timelineConnection,sources';
     const identity = 'name,birthDate,municipality,generalPractitioner';
     expect(views).toEqual({
       gp: everything,

@@ -92,6 +92,23 @@ describe('a block the citizen sets on a named practitioner', () => {
   });
 });
 
+describe('a block the citizen sets on one of her documents', () => {
+  it("names the document by the hospital's id of it (`sourceId`, not the global `id`), as the block lists it", async () => {
+    const read = await system.query<any>('{ me { hospitalRecords { documents { id sourceId } } } }', {}, 'citizen-ingrid');
+    const document = read.body.data.me.hospitalRecords.flatMap((h: any) => h?.documents ?? [])[0];
+    expect(document).toEqual({ id: expect.stringMatching(/^[A-Za-z]+$/), sourceId: expect.any(String) });
+    expect(document.id).not.toBe(document.sourceId);
+    const set = await system.query<any>(SET, { input: { idempotencyKey: key(), kind: 'DOCUMENT', documentId: document.sourceId } }, 'citizen-ingrid');
+    expect(set.body.errors).toBeUndefined();
+    const { blockId } = set.body.data.setBlock;
+    const mine = await system.query<any>(BLOCKS, {}, 'citizen-ingrid');
+    expect(mine.body.data.me.blocks).toEqual([expect.objectContaining({ id: blockId, kind: 'DOCUMENT', documentIds: [document.sourceId], setByPatient: true })]);
+    const lift = await system.query<any>(LIFT, { input: { idempotencyKey: key(), blockId } }, 'citizen-ingrid');
+    expect(lift.body.data.liftBlock).toEqual({ blockId, replayed: false });
+    expect((await system.query<any>(BLOCKS, {}, 'citizen-ingrid')).body.data.me.blocks).toEqual([]);
+  });
+});
+
 describe('what is not hers to block or lift is refused with the reason, and changes nothing', () => {
   it.each([
     ['a practitioner number that does not exist', 400, 'PRACTITIONER_UNKNOWN', 'input.hprNumber', { kind: 'PRACTITIONER', hprNumber: '1' }],
@@ -102,8 +119,8 @@ describe('what is not hers to block or lift is refused with the reason, and chan
   ])('%s: HTTP %d %s naming %s', async (_name, status, code, argument, over) => {
     const input: Record<string, unknown> = { idempotencyKey: key(), ...over };
     if (input.documentId === 'HILDES') {
-      const hildes = await system.query<any>('{ me { hospitalRecords { documents { id } } } }', {}, 'citizen-hilde');
-      input.documentId = hildes.body.data.me.hospitalRecords[0].documents[0].id;
+      const hildes = await system.query<any>('{ me { hospitalRecords { documents { sourceId } } } }', {}, 'citizen-hilde');
+      input.documentId = hildes.body.data.me.hospitalRecords[0].documents[0].sourceId;
     }
     const before = (await system.stats())['hospital-haukeland']?.observed?.['consent:created'] ?? 0;
     const r = await system.query<any>(SET, { input }, 'citizen-ingrid');

@@ -197,10 +197,10 @@ describe('what happens next', () => {
     expect(appointment?.referralId).toBe(referral?.referralId);
     expect(Date.parse(appointment?.time ?? '')).toBeLessThan(Date.parse(`${referral?.deadline}T23:59:59Z`));
 
-    const ASSESSED = `query($nin: String!) { patient(nin: $nin) { gpRecord { referrals { id toDepartment assessment { status received answered answerDue deadline department note assessedBy { hprNumber } provenance { sourceId } } } } } }`;
-    type Referrals = { patient: { gpRecord: { referrals: { id: string; toDepartment: string; assessment: Record<string, unknown> | null }[] } } };
+    const ASSESSED = `query($nin: String!) { patient(nin: $nin) { gpRecord { referrals { sourceId toDepartment assessment { status received answered answerDue deadline department note assessedBy { hprNumber } provenance { sourceId } } } } } }`;
+    type Referrals = { patient: { gpRecord: { referrals: { sourceId: string; toDepartment: string; assessment: Record<string, unknown> | null }[] } } };
     const egilReferrals = (await system.query<Referrals>(ASSESSED, { nin: egil.nin })).body.data?.patient.gpRecord.referrals ?? [];
-    expect(egilReferrals.find((r) => r.id === referral?.referralId)?.assessment).toMatchObject({ status: 'ACCEPTED', deadline: referral?.deadline, department: 'Hjertepoliklinikken', provenance: { sourceId: 'hospital-stolav' } });
+    expect(egilReferrals.find((r) => r.sourceId === referral?.referralId)?.assessment).toMatchObject({ status: 'ACCEPTED', deadline: referral?.deadline, department: 'Hjertepoliklinikken', provenance: { sourceId: 'hospital-stolav' } });
 
     const astridReferrals = await system.query<Referrals>(ASSESSED, { nin: astrid.nin });
     expect(astridReferrals.body.errors).toBeUndefined();

@@ -32,9 +32,9 @@ const sara = getPopulation().persons.find((p) => p.givenName === 'Sara' && p.fam
 const NAV_BERGENHUS = '991500014';
 
 const PLAN = `query($nin: String!) { patient(nin: $nin) { nin individualPlan {
-  id established revised
-  goals { id text area targetDate }
-  measures { text goalId status start end responsible { sector role name service orgNumber } }
+  id sourceId established revised
+  goals { id sourceId text area targetDate }
+  measures { id sourceId text goalId status start end responsible { sector role name service orgNumber } }
   coordinator { sector role name hprNumber service orgNumber }
   nextMeeting { time place topic }
   participants { sector role name hprNumber service orgNumber consent { from to inForce } }
@@ -56,8 +56,17 @@ describe('a NAV counsellor, a participant outside health care', () => {
     const plan = r.body.data.patient.individualPlan;
     const truth = jonas.careRecord!.individualPlan!;
     expect(r.body.data.patient.nin).toBe(jonas.nin);
-    expect(plan.id).toBe(truth.id);
+    expect(plan.sourceId).toBe(truth.id);
     expect(plan.goals.map((g: any) => g.text)).toEqual(truth.goals.map((g) => g.text));
+    // The care system's ids in `sourceId`; `id` is the global id, another for each item. A measure's goalId names its
+    // goal by the care system's id (PlanGoal.sourceId).
+    expect(plan.goals.map((g: any) => g.sourceId)).toEqual(truth.goals.map((g) => g.id));
+    expect(plan.measures.map((m: any) => [m.sourceId, m.goalId])).toEqual(truth.measures.map((m) => [m.id, m.goalId]));
+    expect(plan.measures.some((m: any) => m.goalId !== null)).toBe(true);
+    for (const m of plan.measures) if (m.goalId !== null) expect(plan.goals.map((g: any) => g.sourceId)).toContain(m.goalId);
+    const ids = [plan, ...plan.goals, ...plan.measures].map((x: any) => x.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const x of [plan, ...plan.goals, ...plan.measures]) expect([x.id, x.id === x.sourceId, /^[A-Za-z]+$/.test(x.id)]).toEqual([x.id, false, true]);
     expect(plan.measures.map((m: any) => [m.responsible.service, m.status])).toEqual([
       ['NAV Bergenhus', 'ONGOING'],
       ['NAV Bergenhus', 'PLANNED'],
@@ -176,7 +185,7 @@ describe('health personnel and the patient', () => {
     const r = await system.query<any>(PLAN, { nin: jonas.nin }, 'nursing-home-doctor');
     expect([r.body.data.patient.individualPlan, errorsOf(r).map((e) => [e.extensions?.rule, e.extensions?.reason])]).toEqual([null, [['individualPlan', 'NO_RELATIONSHIP']]]);
     const emergency = await system.query<any>(PLAN, { nin: jonas.nin }, 'emergency-physician');
-    expect(emergency.body.data.patient.individualPlan.id).toBe(jonas.careRecord?.individualPlan?.id);
+    expect(emergency.body.data.patient.individualPlan.sourceId).toBe(jonas.careRecord?.individualPlan?.id);
     // A citizen reads only her own.
     const other = await system.query<any>(PLAN, { nin: jonas.nin }, 'citizen-ingrid');
     expect(other.status).toBe(403);

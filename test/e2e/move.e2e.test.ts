@@ -36,8 +36,8 @@ const RECORDS = `query($nin: String!) { patient(nin: $nin) {
   careRecord { municipality current ${PERIOD} services { type start end } provenance { sourceId organisation ${PERIOD} } }
   earlierCareRecords { municipality current ${PERIOD} services { type start end } visits(last: 3) { time } medications { atc }
     provenance { sourceId system organisation ${PERIOD} } }
-  gpRecord { office current ${PERIOD} consultations(last: 100) { id } }
-  earlierGpRecords { office current ${PERIOD} consultations(last: 100) { id } prescriptions { atc } provenance { sourceId organisation ${PERIOD} } }
+  gpRecord { office current ${PERIOD} consultations(last: 100) { sourceId } }
+  earlierGpRecords { office current ${PERIOD} consultations(last: 100) { sourceId } prescriptions { atc } provenance { sourceId organisation ${PERIOD} } }
 } }`;
 const VIEWS = `query($nin: String!) { patient(nin: $nin) {
   hospitalRecords { hospital encounters { start department } }
@@ -48,7 +48,7 @@ const VIEWS = `query($nin: String!) { patient(nin: $nin) {
 
 type Period = { from: string | null; to: string | null } | null;
 type Care = { municipality: string | null; current: boolean; period: Period; services: { type: string; start: string; end: string | null }[]; provenance: { sourceId: string; organisation: string; period: Period } };
-type Gp = { office: string | null; current: boolean; period: Period; consultations: { id: string }[]; prescriptions?: { atc: string }[]; provenance?: { sourceId: string; organisation: string; period: Period } };
+type Gp = { office: string | null; current: boolean; period: Period; consultations: { sourceId: string }[]; prescriptions?: { atc: string }[]; provenance?: { sourceId: string; organisation: string; period: Period } };
 type Records = { patient: { careRecord: Care | null; earlierCareRecords: (Care | null)[] | null; gpRecord: Gp | null; earlierGpRecords: (Gp | null)[] | null } };
 type Status = { sourceId: string; sector: string; organisation: string | null; state: string; holdsRecord: boolean | null; latencyMs: number | null; period: Period };
 type Views = {
@@ -93,7 +93,7 @@ describe('the record follows a move: Gunvor Lie, from Trondheim to Bergen', () =
     const { gpRecord, earlierGpRecords } = r.body.data!.patient;
     expect(gpRecord).toMatchObject({ office: 'Nordnes legekontor', current: true, period: { from: gunvor.gp?.since, to: null } });
     expect(earlierGpRecords?.map((g) => [g?.office, g?.current, g?.period, g?.provenance?.sourceId])).toEqual([['Lade legekontor', false, { from: listing?.from, to: listing?.to }, 'gp-nordlys-midt']]);
-    expect(earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort()).toEqual(gunvor.earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort());
+    expect(earlierGpRecords?.[0]?.consultations.map((c) => c.sourceId).sort()).toEqual(gunvor.earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort());
   });
 
   it('merges the earlier records into the medication list, the timeline and the sources, each naming the earlier source and its period', async () => {
@@ -170,9 +170,9 @@ describe('a change of GP: Per Solberg, from Sandviken to Nordnes, on one system'
     const { gpRecord, earlierGpRecords, earlierCareRecords } = r.body.data!.patient;
     const earlier = per.earlierGpListings?.[0];
     expect(gpRecord?.period).toEqual({ from: per.gp?.since, to: null });
-    expect(gpRecord?.consultations.map((c) => c.id).sort()).toEqual(per.gpRecord?.consultations.map((c) => c.id).sort());
+    expect(gpRecord?.consultations.map((c) => c.sourceId).sort()).toEqual(per.gpRecord?.consultations.map((c) => c.id).sort());
     expect(earlierGpRecords?.map((g) => [g?.office, g?.current, g?.period, g?.provenance?.sourceId])).toEqual([['Sandviken legesenter', false, { from: earlier?.from, to: earlier?.to }, 'gp-nordlys-vest']]);
-    expect(earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort()).toEqual(per.earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort());
+    expect(earlierGpRecords?.[0]?.consultations.map((c) => c.sourceId).sort()).toEqual(per.earlierGpRecords?.[0]?.consultations.map((c) => c.id).sort());
     expect(earlierGpRecords?.[0]?.prescriptions?.length).toBe(per.earlierGpRecords?.[0]?.prescriptions.length);
     // He never moved.
     expect(earlierCareRecords).toEqual([]);

@@ -85,6 +85,125 @@ describe('Patient.id', () => {
   });
 });
 
+/**
+ * The items that held their source system's own id in `id` until issue 19 (and the two that had none): each selected
+ * with its global id and its `sourceId`.
+ */
+const ITEM_TYPES = [
+  'CareService', 'CareVisit', 'WelfareTechnologyDevice', 'IndividualPlan', 'PlanGoal', 'PlanMeasure',
+  'Consultation', 'Prescription', 'Referral', 'ReferralAssessment',
+  'Encounter', 'ClinicalDocument', 'LabResult',
+  'CriticalInformation', 'DispensedMedication',
+  'UpcomingItem',
+] as const;
+const ITEM = '__typename id sourceId';
+const ITEMS = `query($nin: String!) { patient(nin: $nin) {
+  careRecord { services { ${ITEM} } visits(last: 5) { ${ITEM} } welfareTechnology { ${ITEM} } }
+  individualPlan { ${ITEM} goals { ${ITEM} } measures { ${ITEM} goalId } }
+  gpRecord { consultations(last: 5) { ${ITEM} } prescriptions { ${ITEM} } referrals { ${ITEM} assessment { ${ITEM} } } }
+  hospitalRecords { encounters { ${ITEM} } documents { ${ITEM} } labResults { ${ITEM} } }
+  summaryRecord { criticalInformation { ${ITEM} } dispensedMedications { ${ITEM} } }
+  upcoming { ${ITEM} referralId }
+} }`;
+
+type Item = { __typename: string; id: string; sourceId: string };
+
+/** Every object of an answer that has a `sourceId`, depth first. */
+function itemsOf(value: unknown): Item[] {
+  if (Array.isArray(value)) return value.flatMap(itemsOf);
+  if (!value || typeof value !== 'object') return [];
+  const here = 'sourceId' in value && '__typename' in value ? [value as Item] : [];
+  return [...here, ...Object.values(value).flatMap(itemsOf)];
+}
+
+describe('ids of the items of a record', () => {
+  // Ingrid Solheim (home care, a plan, GP, hospital, summary record) and Egil (a referral the hospital answered).
+  const patients = [ingrid, demoPatient('criticalInfo')];
+
+  it('are opaque global ids, the source system\'s own id in sourceId: stable across reads, one per item, on every engine', async () => {
+    const first = await Promise.all(patients.map((p) => system.query<any>(ITEMS, { nin: p.nin })));
+    const again = await Promise.all(patients.map((p) => system.query<any>(ITEMS, { nin: p.nin })));
+    for (const r of first) expect(r.body.errors).toBeUndefined();
+    expect(again.map((r) => r.body.data)).toEqual(first.map((r) => r.body.data));
+    const items = first.flatMap((r) => itemsOf(r.body.data));
+    // Every type, not only some: each item type is read here at least once.
+    expect([...new Set(items.map((i) => i.__typename))].sort()).toEqual([...ITEM_TYPES].sort());
+    for (const item of items) {
+      // Letters only: no digit at all (so no run of a number), and nothing of the source's id in it.
+      expect([item.__typename, item.id]).toEqual([item.__typename, expect.stringMatching(/^[A-Za-z]{60,}$/)]);
+      expect([item.__typename, item.sourceId.length > 0, item.id === item.sourceId, item.id.includes(item.sourceId)]).toEqual([item.__typename, true, false, false]);
+      // Made (with the server's key only) from the patient, the source as named in the answer and the source's id.
+      const decoded = globalIds().decode(item.id);
+      expect([item.__typename, decoded?.type, decoded?.key.at(-1)]).toEqual([item.__typename, item.__typename, item.sourceId]);
+    }
+    const ids = items.map((i) => i.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // A measure names its goal by the care system's id (PlanGoal.sourceId).
+    const plan = first[0]?.body.data.patient.individualPlan;
+    for (const m of plan.measures) if (m.goalId !== null) expect(plan.goals.map((g: any) => g.sourceId)).toContain(m.goalId);
+    // An upcoming referral names the GP's referral by its sourceId; the referral key (sourceId) reached the hospital.
+    const egil = first[1]?.body.data.patient;
+    const waiting = egil.upcoming.filter((u: any) => u.referralId);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const u of waiting) expect(egil.gpRecord.referrals.map((r: any) => r.sourceId)).toContain(u.referralId);
+
+    // The same answers, ids included, from Hive Gateway with either planner (the Referral key crosses gp and hospital).
+    const token = await system.token('emergency-physician');
+    for (const [name, url] of Object.entries(engines)) {
+      for (const [i, p] of patients.entries()) {
+        const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: ITEMS, variables: { nin: p.nin } }) });
+        const body = (await response.json()) as GraphQLResponse<any>['body'];
+        expect([name, body.errors, body.data]).toEqual([name, undefined, first[i]?.body.data]);
+      }
+    }
+  });
+
+  it('are not fetched by node: INVALID_ID with reason NOT_FETCHABLE, for every type, and nothing logged', async () => {
+    const items = itemsOf((await system.query<any>(ITEMS, { nin: demoPatient('criticalInfo').nin })).body.data).concat(itemsOf((await system.query<any>(ITEMS, { nin: ingrid.nin })).body.data));
+    const one = ITEM_TYPES.map((type) => items.find((i) => i.__typename === type) as Item);
+    const before = fileRecords().length;
+    for (const item of one) {
+      const r = await system.query<any>('query($id: ID!) { node(id: $id) { id } }', { id: item.id }, 'gp');
+      expect([item.__typename, r.body.data?.node ?? null, errorsOf(r)]).toEqual([item.__typename, null, [{ path: 'node', code: 'INVALID_ID', rule: undefined, reason: 'NOT_FETCHABLE' }]]);
+    }
+    expect(fileRecords().length).toBe(before);
+  });
+
+  it("of a strictly confidential patient read from outside carry the source as the answer names it (its sector), never the instance", async () => {
+    const silje = demoPatient('strictlyConfidential');
+    const q = `query($nin: String!) { patient(nin: $nin) {
+      gpRecord { provenance { sourceId } consultations(last: 5) { ${ITEM} } prescriptions { ${ITEM} } referrals { ${ITEM} } }
+      hospitalRecords { provenance { sourceId } encounters { ${ITEM} } documents { ${ITEM} } labResults { ${ITEM} } }
+      upcoming { ${ITEM} provenance { sourceId } }
+    } }`;
+    const read = async (reader: Reader) => {
+      const r = await system.query<any>(q, { nin: silje.nin }, reader);
+      const p = r.body.data.patient;
+      const named = (list: Item[], sourceId: string) => list.map((i) => ({ ...i, named: sourceId }));
+      return [
+        ...(p.gpRecord ? named(itemsOf([p.gpRecord.consultations, p.gpRecord.prescriptions, p.gpRecord.referrals]), p.gpRecord.provenance.sourceId) : []),
+        ...(p.hospitalRecords ?? []).flatMap((h: any) => named(itemsOf([h.encounters, h.documents, h.labResults]), h.provenance.sourceId)),
+        ...(p.upcoming ?? []).map((u: any) => ({ ...u, named: u.provenance.sourceId })),
+      ] as (Item & { named: string })[];
+    };
+    const outside = await read('emergency-physician');
+    expect(outside.length).toBeGreaterThan(0);
+    for (const item of outside) {
+      const key = globalIds().decode(item.id)?.key ?? [];
+      // The answer names the sector (`gp`, `hospital`), and so does the id: nothing more than the reader was told.
+      expect([item.__typename, item.named, key[1]]).toEqual([item.__typename, expect.stringMatching(/^(gp|hospital|municipal-care)$/), item.named]);
+    }
+    // Her own GP office is told its own name, and its items' ids are made from it: the ids differ between the two readers.
+    const inside = await read('gp-midtbyen');
+    const insideGp = inside.filter((i) => i.__typename === 'Consultation');
+    expect(insideGp.length).toBeGreaterThan(0);
+    for (const item of insideGp) expect(globalIds().decode(item.id)?.key[1]).toBe(item.named);
+    expect(insideGp.map((i) => i.named)).not.toContain('gp');
+    const outsideIds = new Set(outside.map((i) => i.id));
+    for (const item of insideGp) expect(outsideIds.has(item.id)).toBe(false);
+  });
+});
+
 describe('node(id:)', () => {
   it('gives a reader with access the same patient as patient(nin:), logged alike', async () => {
     const { byNin, byId, ninRecords, idRecords } = await bothWays('gp', ingridId);

@@ -47,9 +47,10 @@ describe('one patient graph', () => {
     // municipal care
     // IPLOS service type (Volven 9151) 15, home nursing.
     expect(p.careRecord.services.map((s: { description: string }) => s.description)).toEqual(expect.arrayContaining(['Helsetjenester i hjemmet']));
-    expect(p.careRecord.visits).toHaveLength(2);
+    expect(p.careRecord.visitsConnection.edges).toHaveLength(2);
+    expect(p.careRecord.visitsConnection.pageInfo.hasNextPage).toBe(true);
     // GP
-    expect(p.gpRecord.consultations.length).toBeGreaterThan(0);
+    expect(p.gpRecord.consultationsConnection.edges.length).toBeGreaterThan(0);
     // hospital
     expect(p.hospitalRecords).toEqual([
       expect.objectContaining({ hospital: 'Haukeland universitetssjukehus', encounters: [expect.objectContaining({ class: 'INPATIENT', department: 'Hjerteavdelingen' })] }),

@@ -41,7 +41,7 @@ export function wholeQuery(root: 'patient' | 'me', options: { skip?: readonly st
 let cached: GraphQLSchema | undefined;
 
 /** The supergraph as a schema (its join directives are declared in it), with @inaccessible fields still marked. */
-function apiSchema(): GraphQLSchema {
+export function apiSchema(): GraphQLSchema {
   cached ??= buildSchema(readSupergraph(), { assumeValidSDL: true });
   return cached;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadResponseError } from '../../kit';
 import { CODE_SYSTEM } from '../../model';
-import { isoDateTime, mapSearchBundle, mapSearchEntries, parseSearchPage, referencedId } from '../mapper';
+import { isoDateOrDateTime, isoDateTime, mapSearchBundle, mapSearchEntries, parseSearchPage, referencedId } from '../mapper';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const page1 = parseSearchPage(fixture('search-page1.json'));
@@ -528,6 +528,12 @@ describe('hospital FHIR mapper', () => {
     expect(referencedId('Encounter/abc', 'Patient')).toBeNull();
     expect(referencedId('#contained', 'Patient')).toBeNull();
     expect(isoDateTime('2026-01-15T14:00:00+01:00')).toBe('2026-01-15T13:00:00Z');
-    expect(isoDateTime('2026-01-15')).toBe('2026-01-15');
+    // An instant field given only the day (FHIR allows it): the start of that day in Norway.
+    expect(isoDateTime('2026-01-15')).toBe('2026-01-14T23:00:00Z');
+    expect(isoDateTime('2026-07-15')).toBe('2026-07-14T22:00:00Z');
+    // A field that is a day or an instant keeps a day as a day.
+    expect(isoDateOrDateTime('2026-01-15')).toBe('2026-01-15');
+    expect(isoDateOrDateTime('2026-01-15T14:00:00+01:00')).toBe('2026-01-15T13:00:00Z');
+    expect(() => isoDateOrDateTime('2026-02-30')).toThrow(BadResponseError);
   });
 });

@@ -154,7 +154,8 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
 
   documentContent: (document, _a, { access }) => {
     const itemAccess = accessOf(document);
-    const id = (document as { id?: unknown })?.id;
+    // Blocks name a document by the hospital's own id of it (`sourceId`); `id` is the global id, which no block names.
+    const id = (document as { sourceId?: unknown })?.sourceId;
     if (!itemAccess || typeof id !== 'string') return forbidden('documentContent', 'no access decision is attached to this document', { reason: 'INVALID_GRANT' });
     if (documentBlocked(id, itemAccess.blocks ?? [], access.identity)) {
       return forbidden('documentContent', 'the patient has blocked this document for you (sperring, pjl § 17); emergency access does not lift it', { reason: 'BLOCKED_BY_PATIENT' });
