@@ -26,6 +26,7 @@ import { operationChecks } from '../requests/operationChecks';
 import { keepPlanConsents, nullEntities, type GatewayContext, type ReportedDecision } from '../SubgraphDataSource';
 import { ApolloPluginBridge } from './apolloPluginBridge';
 import { deferOnlyWhereSafe } from './deferOnlyWhereSafe';
+import { errorsBesideData, withErrorsBesideData } from './errorsBesideData';
 import { finishInParts, isPartStream, type Finished } from './finishInParts';
 import { omittedInputsAsNull } from './omittedInputsAsNull';
 import { PartwiseAuditStore } from './PartwiseAuditStore';
@@ -111,6 +112,7 @@ export async function startHiveGateway(options: HiveGatewayOptions, logger: Logg
       ...(options.runtime === 'router' ? [omittedInputsAsNull(supergraphSdl, new Map(SUBGRAPH_NAMES.map((n) => [urls[n], n])))] : []),
       subgraphCalls(urls, signingKey, options.subgraphTimeoutMs ?? 10_000, logger),
       deferOnlyWhereSafe(supergraphSdl),
+      ...(options.runtime === 'default' ? [errorsBesideData()] : []),
       bridgedRules(bridge, auditStore),
     ],
   });
@@ -296,6 +298,8 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>, auditStore: Pa
             if (!requestId) throw new Error('an answer in parts without a request id cannot be logged');
             auditStore.begin(requestId);
             const sent = await finishInParts(result, {
+              // The first part carries what was found beside its data (later parts hold deferred fragments, which select no computed field).
+              firstPart: (part) => withErrorsBesideData(args.contextValue as object, part),
               finish: (whole) => started.finish(whole),
               maskError,
               ended: (data, errors) => {
@@ -310,7 +314,7 @@ function bridgedRules(bridge: ApolloPluginBridge<GatewayContext>, auditStore: Pa
             return;
           }
           if (!('data' in result) && !('errors' in result)) return;
-          setResult(withStatus(await started.finish(result as ExecutionResult)));
+          setResult(withStatus(await started.finish(withErrorsBesideData(args.contextValue as object, result as ExecutionResult))));
         },
       };
     },

@@ -39,6 +39,8 @@ export interface PartsOptions {
   finish(result: ExecutionResult): Promise<Finished>;
   /** The gateway's error masking, for errors inside later parts (Yoga masks only a part's top-level errors). */
   maskError(error: unknown): GraphQLError;
+  /** What to do to the first part before the rules see it (add what the execution found beside its data). */
+  firstPart?(part: Part): Part;
   /** Once, when the answer has ended however it ended: what was sent of it. */
   ended(data: unknown, errors: readonly AnyError[]): void;
 }
@@ -94,7 +96,7 @@ export async function finishInParts(parts: AsyncIterable<Part>, options: PartsOp
   }
   let initial: Awaited<ReturnType<typeof take>>;
   try {
-    initial = await take(first.value);
+    initial = await take(options.firstPart ? options.firstPart(first.value) : first.value);
   } catch (error) {
     await stop();
     throw error;

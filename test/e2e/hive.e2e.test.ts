@@ -107,4 +107,36 @@ describe('Hive Gateway answers as the Apollo gateway does', () => {
       expect([name, (again.json.data as any)?.sendMessage?.replayed]).toEqual([name, true]);
     }
   });
+
+  it("names a source that did not answer beside the data computed without it, on every engine (Hive's default planner dropped it)", async () => {
+    const token = await system.token('gp');
+    const ingrid = patients.find((p) => p.key === 'homeCare');
+    const emil = patients.find((p) => p.key === 'child');
+    // With an alias (the Rust planner refuses an aliased computed field with REQUIRED_INPUTS_MISSING: asked without),
+    // and in a list: the error's place in the answer is the field's, index included.
+    const queries = {
+      apollo: 'query($n: String!) { patient(nin: $n) { meds: medications { name } timelineConnection(first: 3) { edges { node { day sector } } } } }',
+      'hive-router': 'query($n: String!) { patient(nin: $n) { medications { name } timelineConnection(first: 3) { edges { node { day sector } } } } }',
+    };
+    await system.setBehaviour('care-bergen', { mode: 'down' });
+    try {
+      for (const [name, url] of Object.entries(engines)) {
+        const query = name === 'hive' ? queries.apollo : (queries as Record<string, string>)[name];
+        const answer = await ask(url, token, { query, variables: { n: ingrid?.nin } });
+        const patient = (answer.json.data as { patient: Record<string, unknown[] | { edges: unknown[] }> }).patient;
+        const listKey = name === 'hive-router' ? 'medications' : 'meds';
+        // Data from the sources that answered, and the one that did not named where its items are missing.
+        expect([name, (patient[listKey] as unknown[]).length > 0, (patient.timelineConnection as { edges: unknown[] }).edges.length > 0]).toEqual([name, true, true]);
+        const named = (answer.json.errors ?? []).filter((e) => e.extensions?.code === 'SOURCE_UNAVAILABLE' && e.extensions?.source === 'care-bergen').map((e) => JSON.stringify(e.path)).sort();
+        expect([name, named]).toEqual([name, [JSON.stringify(['patient', listKey]), JSON.stringify(['patient', 'timelineConnection'])].sort()]);
+      }
+      // Hive's default planner in a list of two Bergen patients: each one's error at its own index.
+      const list = await ask(engines.hive as string, token, { query: 'query($a: String!, $b: String!) { patients(nins: [$a, $b]) { medications { name } } }', variables: { a: emil?.nin, b: ingrid?.nin } });
+      const apollo = await ask(engines.apollo as string, token, { query: 'query($a: String!, $b: String!) { patients(nins: [$a, $b]) { medications { name } } }', variables: { a: emil?.nin, b: ingrid?.nin } });
+      expect(comparable(list)).toEqual(comparable(apollo));
+      expect((list.json.errors ?? []).some((e) => JSON.stringify(e.path) === JSON.stringify(['patients', 1, 'medications']) && e.extensions?.source === 'care-bergen')).toBe(true);
+    } finally {
+      await system.setBehaviour('care-bergen', { mode: 'normal' });
+    }
+  });
 });
