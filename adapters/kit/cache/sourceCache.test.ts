@@ -51,6 +51,33 @@ function setup(policy = { ttlMs: 1000, staleMs: 10_000 }) {
 }
 
 describe('the source cache', () => {
+  it('does not ask the source again for a reader whose look into the store missed just before the answer landed', async () => {
+    const t = setup();
+    const a = t.read([NIN]);
+    while (t.calls.length === 0) await new Promise((r) => setTimeout(r, 1));
+    // The second reader's look into the store is answered (a miss: the first read is still out), and it goes on only
+    // after the first read's answer is in the store and its flight has ended: as when both replies come in one chunk.
+    const getMany = t.store.getMany.bind(t.store);
+    t.store.getMany = async (keys) => {
+      const missed = await getMany(keys);
+      await a;
+      return missed;
+    };
+    const b = await t.read([NIN]);
+    expect(b.get(NIN)?.version).toBe(1);
+    expect(t.calls).toHaveLength(1);
+    t.store.getMany = getMany;
+    // A change notice forgets the landed answer too: the next reader asks the source.
+    await t.cache.invalidate(t.instance, ['care-record'], [NIN]);
+    t.bump();
+    expect((await t.read([NIN])).get(NIN)?.version).toBe(2);
+    expect(t.calls).toHaveLength(2);
+    // And once an answer is no longer fresh, the source is asked.
+    t.advance(1001);
+    t.bump();
+    expect((await t.read([NIN])).get(NIN)?.version).toBe(3);
+  });
+
   it('answers a second read from the cache, without asking the source', async () => {
     const t = setup();
     expect((await t.read([NIN])).get(NIN)).toEqual({ name: 'record of Ingrid Solheim', version: 1 });

@@ -52,7 +52,8 @@ export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware 
   const now = options.now ?? Date.now;
   // By request id, then by cache key: a request's memory goes at once when it ends (or its time is up).
   const requestMemory = new LRUCache<string, Map<string, Entry<unknown>>>({ max: 2_000, ttl: REQUEST_MEMORY_MS });
-  const inFlight = new Map<string, Promise<Entry<unknown> | SourceError>>();
+  // Reads in the air by flight key, and those that landed a moment ago with the time of their answer.
+  const inFlight = new Map<string, { outcome: Promise<Entry<unknown> | SourceError>; landedAt?: number }>();
 
   const middleware = async <V>(call: ReadCall, next: ReadNext<V>): Promise<ReadResult<V>> => {
     const { instance, operation } = call;
@@ -107,24 +108,31 @@ export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware 
     const waitFor = new Map<string, Promise<Entry<unknown> | SourceError>>();
     const fetchNow: string[] = [];
     for (const key of missing) {
-      const pending = inFlight.get(flightKey(key));
-      if (pending) waitFor.set(key, pending);
+      const flight = inFlight.get(flightKey(key));
+      if (flight && (flight.landedAt === undefined || now() - flight.landedAt < policy.ttlMs)) waitFor.set(key, flight.outcome);
       else fetchNow.push(key);
     }
     let settle: ((outcome: Map<string, Entry<V>> | SourceError) => void) | undefined;
-    const flights = new Map<string, Promise<Entry<unknown> | SourceError>>();
+    const flights = new Map<string, { outcome: Promise<Entry<unknown> | SourceError>; landedAt?: number }>();
     if (fetchNow.length > 0) {
       const fetched = new Promise<Map<string, Entry<V>> | SourceError>((resolve) => (settle = resolve));
       for (const key of fetchNow) {
-        const perKey = fetched.then((o) => (o instanceof Map ? (o.get(key) ?? { v: null, at: now() }) : o));
+        const perKey = { outcome: fetched.then((o) => (o instanceof Map ? (o.get(key) ?? { v: null, at: now() }) : o)) };
         inFlight.set(flightKey(key), perKey);
         flights.set(flightKey(key), perKey);
       }
     }
-    // A flight ends once its answer is in the shared store (or it failed): a reader who missed the store
-    // just before the answer landed there still finds the flight, and does not ask the source again.
-    const land = () => {
+    // A flight ends once its answer is in the shared store (or it failed), and a fresh answer stays findable until the
+    // I/O that landed it is done: a reader whose read of the store was answered just before the answer landed there
+    // (Redis's two replies in one chunk, as under load) looks for a flight only after it landed, and still finds it
+    // instead of asking the source again.
+    const end = () => {
       for (const [ck, perKey] of flights) if (inFlight.get(ck) === perKey) inFlight.delete(ck);
+    };
+    const land = (at: number | undefined) => {
+      if (at === undefined || policy.ttlMs <= 0) return end();
+      for (const flight of flights.values()) flight.landedAt = at;
+      setImmediate(end);
     };
     const failures = new Map<string, SourceError>();
     if (fetchNow.length > 0) {
@@ -143,11 +151,11 @@ export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware 
             [...entries].map(([key, entry]) => ({ key: cacheKey(key), value: crypto.seal(cacheKey(key), JSON.stringify(entry)), ttlMs: policy.ttlMs + policy.staleMs })),
           );
         }
-        land();
+        land(call.uncacheable() ? undefined : at);
       } catch (error) {
         const classified = classify(error, instance, instance.timeoutMs, options.logger);
         settle?.(classified);
-        land();
+        land(undefined);
         for (const key of fetchNow) failures.set(key, classified);
       }
     }
@@ -187,8 +195,11 @@ export function sourceCache(options: SourceCacheOptions): SourceCacheMiddleware 
     async invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void> {
       const cacheKeys = operations.flatMap((op) => keys.map((key) => crypto.keyFor('src', instance.id, op, key)));
       await store.del(cacheKeys);
-      // Every request's memory of these keys goes too.
+      // Every request's memory of these keys goes too, and a flight of them (in the air, or just landed): the next
+      // reader asks the source.
       for (const held of requestMemory.values()) for (const key of cacheKeys) held.delete(key);
+      const gone = new Set(cacheKeys);
+      for (const ck of [...inFlight.keys()]) if (gone.has(ck.split('\u0000')[0] as string)) inFlight.delete(ck);
     },
     endRequest(requestId: string): void {
       requestMemory.delete(requestId);
