@@ -1,3 +1,4 @@
+import { isObjectType, type GraphQLNamedType } from 'graphql';
 import { graphError } from './errorCodes';
 import { normaliseHerId, normaliseOrgNumber } from './identifiers';
 import { validateNin } from './nin';
@@ -174,4 +175,14 @@ export function argumentError(problem: ArgumentProblem, extensions: Record<strin
 export function checkArguments(typeName: string, fieldName: string, args: Record<string, unknown>): void {
   const problem = argumentProblem(typeName, fieldName, args);
   if (problem) throw argumentError(problem);
+}
+
+/** A Relay cursor connection type: its list is its `edges`, beside a `pageInfo` (the connections' shape, told by the schema). */
+export function isConnectionType(type: GraphQLNamedType): boolean {
+  return isObjectType(type) && type.name.endsWith('Connection') && 'edges' in type.getFields() && 'pageInfo' in type.getFields();
+}
+
+/** An edge type of a cursor connection: a `node` and its `cursor`. */
+export function isEdgeType(type: GraphQLNamedType): boolean {
+  return isObjectType(type) && type.name.endsWith('Edge') && 'node' in type.getFields() && 'cursor' in type.getFields();
 }

@@ -13,6 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
+import { isConnectionType, isEdgeType } from '../../lib/argumentRules';
 import { globalIds } from '../../lib/globalId';
 
 /**
@@ -152,9 +153,8 @@ function walk(type: GraphQLObjectType, set: SelectionSetNode | undefined, value:
  */
 function plumbing(type: GraphQLObjectType, field: string): boolean {
   if (type.name === 'PageInfo') return true;
-  const fields = type.getFields();
-  if (type.name.endsWith('Connection') && 'edges' in fields && 'pageInfo' in fields) return field === 'edges' || field === 'pageInfo';
-  if (type.name.endsWith('Edge') && 'node' in fields && 'cursor' in fields) return field === 'node' || field === 'cursor';
+  if (isConnectionType(type)) return field === 'edges' || field === 'pageInfo';
+  if (isEdgeType(type)) return field === 'node' || field === 'cursor';
   return false;
 }
 

@@ -4,7 +4,6 @@ import {
   getNamedType,
   getVariableValues,
   isCompositeType,
-  isObjectType,
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -13,7 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { CONNECTIONS } from '../../lib/argumentRules';
+import { CONNECTIONS, isConnectionType } from '../../lib/argumentRules';
 import { limitRefusal } from './limitRefusal';
 import { PATIENT_ROOTS } from './patientBudget';
 
@@ -66,8 +65,8 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     if (!node.selectionSet || !isCompositeType(type)) return SCALAR;
     const args = getArgumentValues(field, node, values);
     // The arguments are on the connection field, the list they size is its `edges`.
-    if (isConnection(type)) return OBJECT + cost(node.selectionSet, type, depth + 1, path, false, pageSize(`${parent.name}.${node.name.value}`, args));
-    const size = page !== undefined && node.name.value === 'edges' && isConnection(parent) ? page : listSize(node.name.value, args, isRoot);
+    if (isConnectionType(type)) return OBJECT + cost(node.selectionSet, type, depth + 1, path, false, pageSize(`${parent.name}.${node.name.value}`, args));
+    const size = page !== undefined && node.name.value === 'edges' && isConnectionType(parent) ? page : listSize(node.name.value, args, isRoot);
     return (OBJECT + cost(node.selectionSet, type, depth + 1, path, false)) * size;
   };
   return cost(operation.selectionSet, root, 0, new Set(), true);
@@ -77,12 +76,6 @@ const OBJECT = 2;
 const SCALAR = 1;
 const DEPTH_FACTOR = 1.5;
 
-/** A Relay cursor connection: an object type whose list is its `edges`, with a `pageInfo`. */
-function isConnection(type: GraphQLCompositeType): boolean {
-  if (!isObjectType(type)) return false;
-  const fields = type.getFields();
-  return type.name.endsWith('Connection') && 'edges' in fields && 'pageInfo' in fields;
-}
 
 /** The edges a connection field returns at most: its `first` or `last`, else its page size (CONNECTIONS). */
 function pageSize(coordinate: string, args: Record<string, unknown>): number {
