@@ -34,30 +34,10 @@ import { PATIENT_ROOTS } from './patientBudget';
 export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown>): number | undefined {
   const values = getVariableValues(schema, operation.variableDefinitions ?? [], variables).coerced;
   if (!values) return undefined;
-  const byName = new Map(fragments.map((f) => [f.name.value, f]));
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  // Fragments are costed where they are spread; one spread inside itself (invalid, refused by validation
-  // anyway) is not followed twice on one path.
   // `page`: below a connection, the size of its `edges`.
-  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean, page?: number): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
-        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, isRoot, page);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = byName.get(selection.name.value);
-        if (!fragment || path.has(fragment.name.value)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), isRoot, page);
-      } else {
-        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, isRoot, page);
-      }
-    }
-    return total;
-  };
-  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, isRoot: boolean, page?: number): number => {
+  const walk = selectionWalker<{ isRoot: boolean; page?: number }>(schema, fragments, (node, parent, { isRoot, page }, inner) => {
     if (node.name.value.startsWith('__')) return node.name.value === '__typename' ? SCALAR : 0;
     const field = 'getFields' in parent ? parent.getFields()[node.name.value] : undefined;
     if (!field) return SCALAR;
@@ -65,11 +45,48 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
     if (!node.selectionSet || !isCompositeType(type)) return SCALAR;
     const args = getArgumentValues(field, node, values);
     // The arguments are on the connection field, the list they size is its `edges`.
-    if (isConnectionType(type)) return OBJECT + cost(node.selectionSet, type, depth + 1, path, false, pageSize(`${parent.name}.${node.name.value}`, args));
+    if (isConnectionType(type)) return OBJECT + inner(node.selectionSet, type, { isRoot: false, page: pageSize(`${parent.name}.${node.name.value}`, args) });
     const size = page !== undefined && node.name.value === 'edges' && isConnectionType(parent) ? page : listSize(node.name.value, args, isRoot);
-    return (OBJECT + cost(node.selectionSet, type, depth + 1, path, false)) * size;
+    return (OBJECT + inner(node.selectionSet, type, { isRoot: false })) * size;
+  });
+  return walk(operation.selectionSet, root, { isRoot: true });
+}
+
+/**
+ * The sum of a selection set's field costs by the cost measure's rules, shared by the estimate and the actual cost:
+ * fragments costed where they are spread (one spread inside itself, invalid and refused by validation anyway, is not
+ * followed twice on one path), each level of nesting × 1.5. `field` prices one field (undefined: it costs nothing
+ * and is not counted), given `inner` to price its own selection one level down with the state it passes.
+ */
+type Inner<S> = (set: SelectionSetNode, parent: GraphQLCompositeType, state: S) => number;
+function selectionWalker<S>(
+  schema: GraphQLSchema,
+  fragments: readonly FragmentDefinitionNode[],
+  field: (node: FieldNode, parent: GraphQLCompositeType, state: S, inner: Inner<S>) => number | undefined,
+): (set: SelectionSetNode, root: GraphQLCompositeType, state: S) => number {
+  const byName = new Map(fragments.map((f) => [f.name.value, f]));
+  const typeOr = (name: string | undefined, parent: GraphQLCompositeType): GraphQLCompositeType => {
+    const type = name ? schema.getType(name) : parent;
+    return type && isCompositeType(type) ? type : parent;
   };
-  return cost(operation.selectionSet, root, 0, new Set(), true);
+  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, state: S): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        total += cost(selection.selectionSet, typeOr(selection.typeCondition?.name.value, parent), depth, path, state);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = byName.get(selection.name.value);
+        if (!fragment || path.has(fragment.name.value)) continue;
+        total += cost(fragment.selectionSet, typeOr(fragment.typeCondition.name.value, parent), depth, new Set([...path, fragment.name.value]), state);
+      } else {
+        const inner: Inner<S> = (innerSet, innerParent, innerState) => cost(innerSet, innerParent, depth + 1, path, innerState);
+        const priced = field(selection, parent, state, inner);
+        if (priced !== undefined) total += (depth === 0 ? 1 : DEPTH_FACTOR) * priced;
+      }
+    }
+    return total;
+  };
+  return (set, root, state) => cost(set, root, 0, new Set(), state);
 }
 
 const OBJECT = 2;
@@ -154,40 +171,23 @@ export function costReport<C extends BaseContext>(max: number): ApolloServerPlug
  * costs as 12. Fields the answer does not hold (a fragment on another type, a field refused whole) cost nothing.
  */
 export function actualCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], data: Record<string, unknown>): number {
-  const byName = new Map(fragments.map((f) => [f.name.value, f]));
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, value: Record<string, unknown>): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        total += cost(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, path, value);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = byName.get(selection.name.value);
-        if (!fragment || path.has(fragment.name.value)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        total += cost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, new Set([...path, fragment.name.value]), value);
-      } else {
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!(key in value)) continue;
-        total += (depth === 0 ? 1 : DEPTH_FACTOR) * fieldCost(selection, parent, depth, path, value[key]);
-      }
-    }
-    return total;
-  };
-  const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, depth: number, path: ReadonlySet<string>, value: unknown): number => {
+  const walk = selectionWalker<Record<string, unknown>>(schema, fragments, (node, parent, value, inner) => {
+    const key = node.alias?.value ?? node.name.value;
+    if (!(key in value)) return undefined;
     if (node.name.value.startsWith('__')) return node.name.value === '__typename' ? SCALAR : 0;
     const field = 'getFields' in parent ? parent.getFields()[node.name.value] : undefined;
     const type = field ? getNamedType(field.type) : undefined;
     if (!node.selectionSet || !type || !isCompositeType(type)) return SCALAR;
+    const selectionSet = node.selectionSet;
     const one = (item: unknown): number => {
       if (Array.isArray(item)) return item.length === 0 ? OBJECT : item.reduce((sum: number, i) => sum + one(i), 0);
-      return OBJECT + (item && typeof item === 'object' && node.selectionSet ? cost(node.selectionSet, type, depth + 1, path, item as Record<string, unknown>) : 0);
+      return OBJECT + (item && typeof item === 'object' ? inner(selectionSet, type, item as Record<string, unknown>) : 0);
     };
-    return one(value);
-  };
-  return cost(operation.selectionSet, root, 0, new Set(), data);
+    return one(value[key]);
+  });
+  return walk(operation.selectionSet, root, data);
 }
 
 /**
