@@ -22,12 +22,29 @@ function sourceValueRefused(kind: 'Date' | 'DateTime'): never {
 
 const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export const DateScalar = new GraphQLScalarType({
-  name: 'Date',
-  description:
-    'A calendar day, `yyyy-mm-dd` (RFC 3339 `full-date`), in Norwegian time where the source gives an instant: a day has no time of day and no offset.',
-  specifiedByURL: DATE_SPEC,
-  serialize(value) {
+/** One of the two: the library's checks on arguments, which come in as the strings they are; our `serialize`. */
+function scalar(name: 'Date' | 'DateTime', description: string, library: Pick<GraphQLScalarType, 'parseValue' | 'parseLiteral'>, serialize: (value: unknown) => string): GraphQLScalarType<string, string> {
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    specifiedByURL: DATE_SPEC,
+    serialize,
+    parseValue(value) {
+      library.parseValue(value);
+      return value as string;
+    },
+    parseLiteral(ast: ValueNode, variables) {
+      library.parseLiteral(ast, variables);
+      return (ast as { value: string }).value;
+    },
+  });
+}
+
+export const DateScalar = scalar(
+  'Date',
+  'A calendar day, `yyyy-mm-dd` (RFC 3339 `full-date`), in Norwegian time where the source gives an instant: a day has no time of day and no offset.',
+  DateResolver,
+  (value) => {
     if (typeof value === 'string' && FULL_DATE.test(value)) {
       try {
         DateResolver.serialize(value);
@@ -38,22 +55,13 @@ export const DateScalar = new GraphQLScalarType({
     }
     return sourceValueRefused('Date');
   },
-  parseValue(value) {
-    DateResolver.parseValue(value);
-    return value as string;
-  },
-  parseLiteral(ast: ValueNode, variables) {
-    DateResolver.parseLiteral(ast, variables);
-    return (ast as { value: string }).value;
-  },
-});
+);
 
-export const DateTimeScalar = new GraphQLScalarType({
-  name: 'DateTime',
-  description:
-    'An instant, `yyyy-mm-ddThh:mm:ss` with an offset (`Z` for UTC, or `+01:00`/`+02:00` as Norwegian sources write it): RFC 3339 `date-time`.',
-  specifiedByURL: DATE_SPEC,
-  serialize(value) {
+export const DateTimeScalar = scalar(
+  'DateTime',
+  'An instant, `yyyy-mm-ddThh:mm:ss` with an offset (`Z` for UTC, or `+01:00`/`+02:00` as Norwegian sources write it): RFC 3339 `date-time`.',
+  DateTimeResolver,
+  (value) => {
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     if (typeof value === 'string') {
       try {
@@ -65,15 +73,7 @@ export const DateTimeScalar = new GraphQLScalarType({
     }
     return sourceValueRefused('DateTime');
   },
-  parseValue(value) {
-    DateTimeResolver.parseValue(value);
-    return value as string;
-  },
-  parseLiteral(ast: ValueNode, variables) {
-    DateTimeResolver.parseLiteral(ast, variables);
-    return (ast as { value: string }).value;
-  },
-});
+);
 
 /** The resolvers every subgraph serves the scalars with. */
 export const dateScalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar };
