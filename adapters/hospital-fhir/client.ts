@@ -3,7 +3,7 @@ import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import { z } from 'zod';
 import type { BlockOutcome, BlockRequest, BlockSink, HospitalAdapter, MessageSink, OutgoingMessage } from '../contracts';
-import { BadResponseError, parseJson, validatePayload, type AdapterKit, type WriteOptions } from '../kit';
+import { BadResponseError, isRefusedToken, parseJson, validatePayload, type AdapterKit, type WriteOptions } from '../kit';
 import { COMMUNICATION_PATH, communicationFor, ifNoneExist, readCreated, readRefusal } from './communication';
 import type { HospitalRecordModel } from '../model';
 import { CITIZEN_BLOCK_SYSTEM, SYSTEM } from './fhir';
@@ -268,10 +268,4 @@ export function accessFacts(record: HospitalRecordModel): HospitalRecordModel {
 function systemOf(nin: string): string | undefined {
   const validation = validateNin(nin);
   return validation.valid ? SYSTEM_BY_KIND[validation.info.kind] : undefined;
-}
-
-function isRefusedToken(error: unknown): boolean {
-  if (!isAxiosError(error) || error.response?.status !== 401) return false;
-  const challenge = String(error.response.headers['www-authenticate'] ?? '');
-  return /^Bearer\b/i.test(challenge) && /error="?invalid_token/i.test(challenge);
 }
