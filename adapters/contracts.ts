@@ -13,6 +13,8 @@ import type {
   RegistryPerson,
   RepresentationModel,
   SummaryRecordModel,
+  PushedWelfareEvent,
+  WelfareRecordModel,
 } from './model';
 
 /**
@@ -49,6 +51,15 @@ export type CareAdapter = SourceAdapter<string, CareRecordModel>;
 export type GpAdapter = SourceAdapter<GpRecordKey, GpRecordModel>;
 /** A medical laboratory's results, by identity number. */
 export type LabAdapter = SourceAdapter<string, LabResultsModel>;
+/**
+ * A welfare technology platform (the national integration hub, a vendor's dispenser platform), by identity number. A
+ * platform that pushes its events (a signed webhook, as change notices are signed) also reads what it pushed:
+ * `readPushedEvent` takes the body as the platform sent it and returns whose event it is and the event, or throws
+ * a BadResponseError naming the path (never a value).
+ */
+export interface WelfareAdapter extends SourceAdapter<string, WelfareRecordModel> {
+  readPushedEvent?(body: unknown): PushedWelfareEvent;
+}
 /**
  * A hospital also answers what access decisions need, and nothing clinical: its episodes of care, the
  * patient's blocks, and for each document a block names the GP referrals that led to it (`careEpisodes`,
@@ -121,6 +132,11 @@ export function isBlockSink(adapter: unknown): adapter is BlockSink {
   return typeof (adapter as Partial<BlockSink> | null)?.setBlock === 'function' && typeof (adapter as Partial<BlockSink> | null)?.liftBlock === 'function';
 }
 
+/** Whether a platform's adapter reads what the platform pushes (gateway/alerts/webhook.ts). */
+export function isWelfareEventReader(adapter: unknown): adapter is WelfareAdapter & Required<Pick<WelfareAdapter, 'readPushedEvent'>> {
+  return typeof (adapter as Partial<WelfareAdapter> | null)?.readPushedEvent === 'function';
+}
+
 export function isMessageSink(adapter: unknown): adapter is MessageSink {
   return typeof (adapter as Partial<MessageSink> | null)?.sendMessage === 'function';
 }
@@ -140,6 +156,7 @@ export interface AdapterFor {
   HospitalRecordModel: HospitalAdapter;
   LabResultsModel: LabAdapter;
   SummaryRecordModel: SummaryRecordAdapter;
+  WelfareRecordModel: WelfareAdapter;
 }
 
 export type ContractName = keyof AdapterFor;
@@ -156,6 +173,7 @@ export const CONTRACTS: { readonly [C in ContractName]: { sector: SectorName } }
   // The medical laboratories of the specialist health service, which also analyse GPs' and care services' samples.
   LabResultsModel: { sector: 'HOSPITAL' },
   SummaryRecordModel: { sector: 'NATIONAL' },
+  WelfareRecordModel: { sector: 'WELFARE_TECHNOLOGY' },
 };
 
 export function isContractName(value: string): value is ContractName {

@@ -557,3 +557,100 @@ export interface MessageReceipt {
   code: string | null;
   text: string | null;
 }
+
+// ------------------------------------------------------------------ welfare technology
+
+/** The kinds of home measurement the graph knows: each has its codes (LOINC or NPU) and one UCUM unit. */
+export type MeasurementKind = 'SYSTOLIC_BLOOD_PRESSURE' | 'DIASTOLIC_BLOOD_PRESSURE' | 'PULSE' | 'OXYGEN_SATURATION' | 'BODY_WEIGHT' | 'BODY_TEMPERATURE' | 'SYMPTOM_SCORE';
+
+export type WelfareDeviceKind =
+  | 'SAFETY_ALARM'
+  | 'FALL_SENSOR'
+  | 'DOOR_SENSOR'
+  | 'MEDICATION_DISPENSER'
+  | 'BLOOD_PRESSURE_MONITOR'
+  | 'PULSE_OXIMETER'
+  | 'SCALE'
+  | 'THERMOMETER'
+  | 'TABLET'
+  | 'OTHER';
+
+export type WelfareEventKind =
+  /** The safety alarm was pressed. */
+  | 'ALARM'
+  /** A fall sensor went off. */
+  | 'FALL'
+  /** A door sensor reported leaving at night. */
+  | 'DOOR'
+  /** A dose was not taken out of the dispenser within its window. */
+  | 'DOSE_MISSED'
+  /** A dose was taken out after its window. */
+  | 'DOSE_LATE'
+  /** The dispenser needs a refill, lost power or failed. */
+  | 'DISPENSER_FAULT'
+  /** A home measurement outside the thresholds, as the platform raised it. */
+  | 'MEASUREMENT_OUT_OF_RANGE';
+
+/** One event from a welfare technology platform: an alarm, a dispenser's report, a measurement it flagged. */
+export interface WelfareEventModel {
+  /** The platform's id for the event. */
+  id: string;
+  /** When it happened (ISO date-time, UTC). */
+  time: string;
+  kind: WelfareEventKind;
+  /** What the platform says happened, in Norwegian; never a place. */
+  text: string;
+  /** The device that raised it, by the platform's device id. */
+  deviceId: string | null;
+  /** Whether the response centre or the service closed it; null where the platform does not say. */
+  handled: boolean | null;
+  /** Who handled it, in words (the response centre: a place, hidden for a strictly confidential address). */
+  handledBy: string | null;
+  /** For a dispenser's dose event: the medicine, by ATC code where the vendor sends one, and the dose's planned time. */
+  medication: { atc: string | null; name: string; scheduled: string | null } | null;
+}
+
+/**
+ * What a municipality's welfare technology platforms hold for one patient: the national integration hub for welfare
+ * technology (FHIR R4: Observation, Flag and Communication, Device and DeviceUseStatement) or a vendor's own export
+ * (a medicine dispenser's REST/JSON). Each system returns the parts it holds and empty lists for the rest.
+ */
+export interface WelfareRecordModel {
+  /** What is installed at the patient's home and in use, or was. */
+  devices: {
+    id: string;
+    kind: WelfareDeviceKind;
+    /** The device type as the platform names it (Norwegian or the vendor's product name). */
+    name: string;
+    manufacturer: string | null;
+    /** In use since (ISO date), and until (null while in use). */
+    since: string | null;
+    until: string | null;
+    /** Where it is installed (the patient's address, in words): a place, hidden for a strictly confidential address. */
+    location: string | null;
+    /** The response centre that takes its alarms (legevakt or a municipal centre): a place as well. */
+    responseCentre: string | null;
+  }[];
+  /** Home measurements, newest or oldest first as the source gives them. */
+  measurements: {
+    id: string;
+    /** When it was measured (ISO date-time, UTC). */
+    time: string;
+    kind: MeasurementKind;
+    /** The code the platform sent (LOINC or NPU). */
+    code: Coding;
+    value: number;
+    /** UCUM unit. */
+    unit: string;
+    deviceId: string | null;
+  }[];
+  /** The limits the follow-up service set per kind of measurement (the patient's own, not population ranges). */
+  thresholds: { kind: MeasurementKind; low: number | null; high: number | null; unit: string }[];
+  events: WelfareEventModel[];
+}
+
+/** An event a platform pushed (a webhook), read by its adapter: whose it is, and the event. */
+export interface PushedWelfareEvent {
+  patientNin: string;
+  event: WelfareEventModel;
+}

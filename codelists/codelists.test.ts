@@ -12,6 +12,8 @@ import { meldingListe } from '../simulators/care-plo/messages';
 import type { Foresporsel } from '../simulators/kit/dialogRequest';
 import { pasientBlock } from '../simulators/care-plo/helseopplysninger';
 import { includedResources, patientResource } from '../simulators/hospital-fhir/resources';
+import { communicationResource, deviceResource, deviceUseStatementResource, observationResource, patientReference } from '../simulators/welfare-fhir/resources';
+import { welfareWorld } from '../simulators/population/welfare';
 import { getPopulation } from '../simulators/population';
 import { hprPerson } from '../simulators/practitioner-register';
 import { criticalInformation, dispensedMedication, kjPatientReference } from '../simulators/summary-record/projection';
@@ -332,6 +334,22 @@ describe('what the simulators emit', () => {
     for (const u of new Set(units.map((x) => x.code))) expect([u, utils.validateUnitString(u).status]).toEqual([u, 'valid']);
     const coded = emitted.filter((e) => e.system !== 'http://unitsofmeasure.org');
     expect(new Set(coded.map((e) => e.system))).toEqual(expect.objectContaining(new Set([CODE_LISTS.icd10.system, CODE_LISTS.atc.system, CODE_LISTS.nlk.system, CODE_LISTS.loinc.system])));
+    expect(problems(coded)).toEqual([]);
+  });
+
+  it('the welfare technology hub’s FHIR resources carry only listed codes with their displays (LOINC, NPU, UCUM, the local device and event lists)', () => {
+    const emitted: Emitted[] = [];
+    for (const p of population.persons) {
+      const world = welfareWorld(p, { municipalityName: 'Bergen' });
+      const patient = patientReference(p);
+      collect(world.measurements.map((m) => observationResource(m, patient, world.thresholds)), `${p.nin} Observation`, emitted);
+      collect(world.events.map((e) => communicationResource(e, patient, null)), `${p.nin} Communication`, emitted);
+      collect(world.devices.flatMap((d) => [deviceResource(d, patient), deviceUseStatementResource(d, patient)]), `${p.nin} Device`, emitted);
+    }
+    const units = emitted.filter((e) => e.system === 'http://unitsofmeasure.org');
+    for (const u of new Set(units.map((x) => x.code))) expect([u, utils.validateUnitString(u).status]).toEqual([u, 'valid']);
+    const coded = emitted.filter((e) => e.system !== 'http://unitsofmeasure.org');
+    expect(new Set(coded.map((e) => e.system))).toEqual(expect.objectContaining(new Set([CODE_LISTS.loinc.system, CODE_LISTS.npu.system])));
     expect(problems(coded)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import local from './local.json';
 import loinc from './loinc.json';
 import municipality from './municipality-3402.json';
 import nlk from './nlk.json';
+import npu from './npu.json';
 import volven9151 from './volven-9151.json';
 
 /**
@@ -83,6 +84,8 @@ export const CODE_LISTS = {
   atc: list<AtcEntry>(atc),
   nlk: list<LabEntry>({ ...nlk, entries: nlk.entries.map((e) => ({ ...e, display: e.shortName })) }),
   loinc: list(loinc),
+  // NPU codes some home measurement devices send through the welfare technology hub.
+  npu: list(npu),
   municipality: list(municipality),
   careService: list(volven9151),
   hprCategory: hprList('2.16.578.1.12.4.1.1.9060'),
@@ -123,6 +126,8 @@ export const LOCAL_SYSTEM = {
   careTeamRole: localSystem("Role in the patient's care team"),
   planPartySector: localSystem('Sector of a party to the individual plan'),
   planMeasureStatus: localSystem('Status of a measure in the individual plan'),
+  welfareEvent: localSystem('Welfare technology event (hendelse fra velferdsteknologi)'),
+  homeMeasurement: localSystem('Home measurement without a LOINC or NPU code (hjemmemåling)'),
 } as const;
 
 const ALL: CodeList[] = [...Object.values(CODE_LISTS), ...LOCAL_LISTS];

@@ -61,6 +61,11 @@ export const organisationsSchema = z.strictObject({
         hospitals: z.array(orgNumberSchema),
         /** The municipality's health and care services, by HER-id. */
         services: z.array(service).default([]),
+        /**
+         * The welfare technology platforms the municipality's services use (instances providing WelfareRecordModel):
+         * the national integration hub for welfare technology, a medicine-dispenser vendor's platform.
+         */
+        welfareInstances: z.array(z.string().min(1)).default([]),
       }),
     )
     .min(1),
@@ -352,6 +357,7 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
   const hospitalOrgs = new Set(orgs.hospitals.map((h) => h.orgNumber));
   for (const m of orgs.municipalities) {
     expect(m.careInstance, 'CareRecordModel', `municipality ${m.number}`);
+    for (const id of m.welfareInstances) expect(id, 'WelfareRecordModel', `municipality ${m.number} welfare technology`);
     for (const h of m.hospitals) if (!hospitalOrgs.has(h)) problems.push(`municipality ${m.number} names unknown hospital ${h}`);
   }
   // One HER-id, one service: it is where messages go.

@@ -37,6 +37,9 @@ export const SECTORS = {
   GP: { sourceId: 'gp', organisation: 'Fastlege', text: 'GP record system', places: true, subgraph: 'gp', fieldPrefix: 'gp' },
   HOSPITAL: { sourceId: 'hospital', organisation: 'Spesialisthelsetjenesten', text: 'hospital system', places: true, subgraph: 'hospital', fieldPrefix: 'hospital' },
   NATIONAL: { sourceId: 'national', organisation: 'Nasjonal tjeneste', text: 'national service', places: false, subgraph: 'national', fieldPrefix: 'national' },
+  // The municipality's welfare technology platforms (safety alarms, home follow-up, medicine dispensers): chosen by the
+  // municipality one lives in, so a platform's name places the patient.
+  WELFARE_TECHNOLOGY: { sourceId: 'welfare-technology', organisation: 'Velferdsteknologi', text: 'welfare technology platform', places: true, subgraph: 'welfare', fieldPrefix: 'welfare' },
 } as const satisfies Record<string, SectorDefinition>;
 
 export type SectorName = keyof typeof SECTORS;

@@ -4,8 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { containsNin, decodeUrl } from '../../lib/nin';
 import type { Logger } from '../../lib/logger';
-import type { SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
-import { noticeSettings, sendChangeNotice } from './changeNotices';
+import type { PushedEventAnswer, SimulatorContext, SimulatorDefinition, SimulatorSetup } from './definition';
+import { noticeSettings, sendChangeNotice, sendEventWebhook, type NoticeOutcome } from './changeNotices';
 import { MessageStore } from './messageStore';
 import { seedMessages } from './messageSeeds';
 import { BIND_HOST } from '../../lib/net';
@@ -118,8 +118,26 @@ export class SimulatedInstance {
     observed[folded] = (observed[folded] ?? 0) + 1;
   }
 
-  private async listen(): Promise<void> {
-    const context: SimulatorContext = {
+  /** Whether the system pushes events (SimulatorDefinition.pushEvent). */
+  get pushesEvents(): boolean {
+    return this.definition.pushEvent !== undefined;
+  }
+
+  /**
+   * An event for the instance to push (the control API's `POST /instances/:id/events`): the system keeps it, then the
+   * patients' change notice goes out and the signed webhook to the events URL (noticeSettings.eventsUrl).
+   */
+  async pushEvent(request: unknown): Promise<{ answer: PushedEventAnswer; webhook?: NoticeOutcome }> {
+    if (!this.definition.pushEvent) return { answer: { ok: false, status: 404, error: `system ${this.definition.system} pushes no events` } };
+    const context = this.context();
+    const answer = this.definition.pushEvent(context, request);
+    if (!answer.ok) return { answer };
+    await context.changed(answer.patients);
+    return { answer, webhook: await sendEventWebhook(this, noticeSettings.eventsUrl, answer.resource) };
+  }
+
+  private context(): SimulatorContext {
+    return {
       ...this.setup,
       observe: (label) => this.observe(label),
       messages: this.messages,
@@ -132,6 +150,10 @@ export class SimulatedInstance {
         return this.keptState.get(name) as T;
       },
     };
+  }
+
+  private async listen(): Promise<void> {
+    const context = this.context();
     const server = this.createServer(context);
     server.on('connection', (socket) => {
       this.sockets.add(socket);

@@ -38,6 +38,15 @@ export interface SimulatorContext extends SimulatorSetup {
   kept<T>(name: string, make: () => T): T;
 }
 
+/**
+ * What a system made of an event pushed through the control API (`POST /instances/:id/events`): the event it now
+ * holds (its id, whose it is, and the resource its webhook carries), or why it refused it (HTTP status and a text
+ * without personal data).
+ */
+export type PushedEventAnswer =
+  | { ok: true; eventId: string; patients: readonly string[]; resource: unknown }
+  | { ok: false; status: number; error: string };
+
 /** A canned HTTP answer. */
 export interface CannedResponse {
   status: number;
@@ -69,4 +78,11 @@ export interface SimulatorDefinition {
    * a FHIR server answers an OperationOutcome. Without one, the refusal is a plain-text 400.
    */
   ninInUrl?: CannedResponse;
+  /**
+   * For a system that pushes its events to the graph (a signed webhook): takes one event the control API was given
+   * (its body, as the caller sent it), keeps it (`context.kept`, so that later reads include it and a reset drops
+   * it) and answers the resource its webhook carries. The kit then sends the patients' change notice and the
+   * webhook `{ "source": <instance id>, "resource": … }` to the events URL, signed as change notices are.
+   */
+  pushEvent?(context: SimulatorContext, request: unknown): PushedEventAnswer;
 }
