@@ -7,7 +7,7 @@ describe('EMBEDDED_SUBGRAPHS', () => {
     expect(embeddedSubgraphsFromEnv({})).toEqual([]);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'none' })).toEqual([]);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: '' })).toEqual([]);
-    expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'all' })).toEqual(['person', 'care', 'gp', 'hospital', 'national', 'record', 'messaging']);
+    expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'all' })).toEqual(['person', 'care', 'gp', 'hospital', 'national', 'record', 'messaging', 'welfare']);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: ' person, record ,person' })).toEqual(['person', 'record']);
   });
 

@@ -50,6 +50,10 @@ export const GLOBAL_ID_TYPES = {
   DispensedMedication: 21,
   ReferralAssessment: 22,
   UpcomingItem: 23,
+  // The welfare technology sector (issue 20).
+  WelfareDevice: 24,
+  HomeMeasurement: 25,
+  WelfareEvent: 26,
 } as const;
 
 export type GlobalIdType = keyof typeof GLOBAL_ID_TYPES;

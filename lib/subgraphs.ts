@@ -13,6 +13,7 @@ export const SUBGRAPHS = {
   national: { port: 4005, title: 'National summary record' },
   record: { port: 4006, title: 'One-record views' },
   messaging: { port: 4007, title: 'Messages between services' },
+  welfare: { port: 4008, title: 'Welfare technology' },
 } as const;
 
 export type SubgraphName = keyof typeof SUBGRAPHS;

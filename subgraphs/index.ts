@@ -7,6 +7,7 @@ import { nationalSubgraph } from './national';
 import { personSubgraph } from './person';
 import { messagingSubgraph } from './messaging';
 import { recordSubgraph } from './record';
+import { welfareSubgraph } from './welfare';
 
 export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
   person: personSubgraph,
@@ -16,4 +17,5 @@ export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
   national: nationalSubgraph,
   record: recordSubgraph,
   messaging: messagingSubgraph,
+  welfare: welfareSubgraph,
 };

@@ -59,7 +59,9 @@ export type TimelineEventKind =
   | 'CARE_SERVICE_ENDED'
   | 'DISPENSATION'
   | 'CRITICAL_INFORMATION_RECORDED'
-  | 'DEATH';
+  | 'DEATH'
+  | 'WELFARE_ALARM'
+  | 'DISPENSER_EVENT';
 
 export interface TimelineEvent {
   date: string;

@@ -54,6 +54,9 @@ export async function resolveNode(
     case 'DispensedMedication':
     case 'ReferralAssessment':
     case 'UpcomingItem':
+    case 'WelfareDevice':
+    case 'HomeMeasurement':
+    case 'WelfareEvent':
       throw graphError('INVALID_ID', '`node` does not fetch this kind of object yet; read it through its patient', { reason: 'NOT_FETCHABLE' });
   }
 }

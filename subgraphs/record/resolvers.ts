@@ -36,7 +36,34 @@ type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, Sour
   Partial<Record<`${Prefix}TimelineEvents`, TimelineEvent[] | null>> &
   Partial<Record<'registryCareTeam' | 'careCareTeam' | 'hospitalCareTeam', CareTeamEntry[] | null>> &
   Partial<Record<'careUpcoming' | 'gpUpcoming' | 'hospitalUpcoming', UpcomingEntry[] | null>> &
-  Partial<Record<'nationalCdsFacts' | 'hospitalCdsFacts' | 'careCdsFacts', CdsFact[] | null>> & { birthDate?: string | null; sex?: string | null; deceasedDate?: string | null };
+  Partial<Record<'nationalCdsFacts' | 'hospitalCdsFacts' | 'careCdsFacts', CdsFact[] | null>> & { birthDate?: string | null; sex?: string | null; deceasedDate?: string | null } & {
+    welfareDoseEvents?: DoseEventEntry[] | null;
+  };
+
+/** A dispenser's dose event as the welfare subgraph hands it over (schema/shared.graphql DoseEventEntry). */
+interface DoseEventEntry {
+  id: string;
+  kind: string;
+  atc: string | null;
+  name: string;
+  scheduled: string | null;
+  time: string;
+  text: string;
+  provenance: unknown;
+}
+
+/** The medicine a dose event is of, keyed as the merged list keys its items: ATC code, or name without one. */
+const medicineKey = (m: { atc: string | null; name: string }) => (m.atc ? m.atc.trim().toUpperCase() : `name:${m.name.trim().toLowerCase()}`);
+
+/** The dispensers' dose events by medicine, newest first, shaped as `MissedDose`. */
+function missedDosesByMedicine(p: PatientRep): Map<string, object[]> {
+  const byKey = new Map<string, object[]>();
+  for (const d of [...(p.welfareDoseEvents ?? [])].sort((a, b) => b.time.localeCompare(a.time))) {
+    const key = medicineKey(d);
+    byKey.set(key, [...(byKey.get(key) ?? []), { kind: d.kind, scheduled: d.scheduled, reportedAt: d.time, text: d.text, provenance: d.provenance }]);
+  }
+  return byKey;
+}
 
 /** Each sector's statuses; a sector whose subgraph did not answer gets one UNAVAILABLE status of its own. */
 function statuses(p: PatientRep, prefixes: readonly Prefix[]): SourceStatus[] {
@@ -77,6 +104,8 @@ function reportMissing(view: string, failed: SourceStatus[], info: GraphQLResolv
 }
 
 const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
+/** The medication list's sectors, and the dispensers' (whose missed doses it shows). */
+const MEDICATION_LIST_SECTORS = [...MEDICATION_SECTORS, 'welfare'] as const;
 /** The sectors that know who is responsible (the GP register for the GP), and those that know what is planned. */
 const CARE_TEAM_SECTORS = ['registry', 'care', 'hospital'] as const;
 const UPCOMING_SECTORS = ['care', 'gp', 'hospital'] as const;
@@ -136,13 +165,14 @@ export const resolvers = {
     __resolveReference: (ref: PatientRep) => patientReference(ref),
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
-      reportMissing('medication list', statuses(p, MEDICATION_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      reportMissing('medication list', statuses(p, MEDICATION_LIST_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
       // Merged once: the warnings read the whole list (stopped medicines included), the answer shows what was asked.
       const merged = mergedList(p, entries);
       // Computed when an item's `warnings` is asked for, once for the list (a worklist asks for none).
       const all = () => recordWarnings(p);
       const shown = args.includeStopped === false ? withoutStopped(merged) : merged;
-      return shown.map((item) => ({ ...item, warnings: () => itemWarnings(all(), item) }));
+      const missed = missedDosesByMedicine(p);
+      return shown.map((item) => ({ ...item, warnings: () => itemWarnings(all(), item), missedDoses: missed.get(medicineKey(item)) ?? [] }));
     },
     /** Decision support over the whole record (record/warnings.ts, record/cds): a missing source is named at this path. */
     clinicalWarnings: (p: PatientRep, args: { proposed?: ProposedMedication[] | null }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
