@@ -13,6 +13,10 @@ import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider
 import { checkSubgraphs, unreadySubgraphs, type LocalSubgraphs } from './health';
 import { bucketStoreFromEnv, rateLimit, rateSettingsFromEnv } from './limits/rateLimit';
 import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
+import { CacheCrypto, cacheKeysFromEnv } from '../adapters/kit/cache/CacheCrypto';
+import { alertBusFromEnv } from './alerts/alertBus';
+import { alertSubscriptions, isInternalRead } from './alerts/subscriptions';
+import { welfareEventsWebhook } from './alerts/webhook';
 
 /**
  * What both gateway engines (Apollo Gateway, gateway/createGateway.ts; Hive Gateway, gateway/hive/) put in
@@ -58,7 +62,10 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   // Per reader, over every replica with REDIS_URL (gateway/limits/rateLimit.ts); RATE_LIMIT=off turns it off.
   const rate = rateSettingsFromEnv();
   const buckets = rate ? bucketStoreFromEnv() : undefined;
-  const limitRate: RequestHandler[] = rate && buckets ? [rateLimit(rate, buckets, auditPseudonymKey(), logger)] : [];
+  const limiter = rate && buckets ? rateLimit(rate, buckets, auditPseudonymKey(), logger) : undefined;
+  // The gateway's own reads for a subscriber (an alert read as them) are not the reader's requests: an alarm storm
+  // must not be refused as the reader's rate.
+  const limitRate: RequestHandler[] = limiter ? [(req, res, next) => (isInternalRead(req) ? next() : limiter(req, res, next))] : [];
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -94,7 +101,14 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   // CDS Hooks 2.0: decision support for EHRs, computed by the graph with the caller's token (gateway/cdsHooks.ts).
   app.use(cdsHooksRouter(issuers, logger));
   // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
-  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(loadSources(), urls, logger, embedded));
+  const sources = loadSources();
+  app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(sources, urls, logger, embedded));
+  // Welfare technology platforms push their events here (signed as change notices are); subscribers get them live over
+  // server-sent events at /graphql/stream, each read through /graphql as the subscriber (gateway/alerts/).
+  const alertCrypto = new CacheCrypto(cacheKeysFromEnv());
+  const alerts = alertBusFromEnv(alertCrypto, logger);
+  app.post('/welfare/events', express.text({ type: 'application/json', limit: '64kb' }), welfareEventsWebhook(sources, alerts, alertCrypto, logger));
+  app.use('/graphql/stream', ...alertSubscriptions({ bus: alerts, crypto: alertCrypto, issuers, logger }));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {
@@ -124,6 +138,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
     stopping: () => {
       stopping = true;
       void buckets?.close();
+      void alerts.close();
     },
   };
 }

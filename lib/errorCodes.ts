@@ -246,6 +246,16 @@ export const errorCodes = {
       'Answer to a source\'s change notice (`POST /cache/invalidate`), never to a GraphQL read: this receiver took a notice with the same nonce already (HTTP 409). A signed notice is taken once; one overheard and sent again is refused, so it cannot be used to empty the cache over and over.',
     action: 'A source signs every notice with a fresh nonce (`t=<seconds>,n=<nonce>,v1=<HMAC of "t.n.body">`); one that gets 409 was delivered before and needs nothing more.',
   },
+  ALERT_REJECTED: {
+    meaning:
+      "Answer to a platform's pushed event (`POST /welfare/events`), never to a GraphQL read: the body is signed by the platform but its adapter cannot read it as an event of that platform (HTTP 400; `extensions.reason` names the path that failed, never a value), or the instance is no welfare technology platform. Nothing was published.",
+    action: 'The platform fixes what it sends (its adapter says what it expects: adapters/<system>/); a signature or replay problem is UNAUTHENTICATED or CHANGE_NOTICE_REPLAYED instead.',
+  },
+  ALERT_RESUME_EXPIRED: {
+    meaning:
+      'A `welfareAlerts` subscription resumed after an alert id (`after`, or the Last-Event-ID header) older than the window alerts are kept for (ALERT_REPLAY_SECONDS, 15 minutes by default): alerts after it may be gone. Sent as the first event; the subscription then goes on with the alerts still kept and the live ones.',
+    action: 'Read `Patient.welfareEvents` for what happened while the subscriber was away, then rely on the subscription.',
+  },
   INTERNAL_SERVER_ERROR: {
     meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',
     action: 'Report it with `extensions.requestId`.',

@@ -300,7 +300,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...(freePorts ? { SIM_PORTS: 'auto' } : { SIM_PORTS: '', SIM_CONTROL_PORT: String(4100 + shift) }),
       ...(movedSources ? { SOURCES_FILE: movedSources } : {}),
       // Change notices go to this system's gateway (tests point them at theirs at run time).
-      ...(isolated ? {} : { SIM_INVALIDATION_URL: process.env.SIM_INVALIDATION_URL || `http://127.0.0.1:${plan.gateway}/cache/invalidate` }),
+      ...(isolated
+        ? {}
+        : {
+            SIM_INVALIDATION_URL: process.env.SIM_INVALIDATION_URL || `http://127.0.0.1:${plan.gateway}/cache/invalidate`,
+            // Welfare technology platforms push their events to this system's gateway.
+            SIM_EVENTS_URL: process.env.SIM_EVENTS_URL || `http://127.0.0.1:${plan.gateway}/welfare/events`,
+          }),
     });
     const { control, ...simulatorUrls } = sims;
     const sourcesFile = writeSourcesFile(tmp, freePorts ? simulatorUrls : {}, options.sourceTimeoutMs, movedSources ?? options.sourcesFile);

@@ -7,6 +7,7 @@ import { checkConsistency, instancesOf, loadOrganisations, loadSources } from '.
 import { createLogger } from '../lib/logger';
 import { runService } from '../lib/service';
 import { behaviourFromEnv } from './kit/behaviour';
+import { noticeSettings } from './kit/changeNotices';
 import { startControlServer } from './kit/control';
 import { SimulatedInstance } from './kit/SimulatedInstance';
 import { getPopulationIndex } from './population';
@@ -23,6 +24,10 @@ runService('simulators', logger, async () => {
   const auto = process.env.SIM_PORTS === 'auto';
   // Change notices go to the gateway `npm start` runs, unless told otherwise (tests set it at run time).
   if (!auto && process.env.SIM_INVALIDATION_URL === undefined) process.env.SIM_INVALIDATION_URL = 'http://127.0.0.1:4000/cache/invalidate';
+  // Pushed events (welfare technology alarms) go to that gateway too.
+  if (!auto && process.env.SIM_EVENTS_URL === undefined) process.env.SIM_EVENTS_URL = 'http://127.0.0.1:4000/welfare/events';
+  noticeSettings.invalidationUrl ??= process.env.SIM_INVALIDATION_URL || undefined;
+  noticeSettings.eventsUrl ??= process.env.SIM_EVENTS_URL || undefined;
   const population = getPopulationIndex();
   const instances = new Map<string, SimulatedInstance>();
   const definitions = simulators();

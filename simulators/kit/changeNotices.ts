@@ -15,7 +15,15 @@ import type { SimulatedInstance } from './SimulatedInstance';
 export const changeRequestSchema = z
   .object({
     patients: z.array(z.string().regex(/^\d{11}$/)).min(1).max(100),
-    set: z.object({ givenName: z.string().min(1).max(100).optional(), familyName: z.string().min(1).max(100).optional() }).strict().optional(),
+    set: z
+      .object({
+        givenName: z.string().min(1).max(100).optional(),
+        familyName: z.string().min(1).max(100).optional(),
+        // The patient changed GP (a new listing in the GP register, from today): to this office, with a GP listed there.
+        gpOfficeHerId: z.string().regex(/^\d{1,9}$/).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -33,9 +41,13 @@ export interface NoticeOutcome {
 /** Applies a change to the shared simulated population; returns the identity numbers it knows. */
 export function applyChange(population: PopulationIndex, change: ChangeRequest): string[] {
   const known = change.patients.filter((nin) => population.byNin.has(nin));
+  const { gpOfficeHerId, ...names } = change.set ?? {};
+  const gpAt = gpOfficeHerId ? population.population.persons.find((p) => p.gp?.officeHerId === gpOfficeHerId)?.gp : undefined;
   for (const nin of known) {
     const person = population.byNin.get(nin);
-    if (person && change.set) Object.assign(person, change.set);
+    if (!person) continue;
+    Object.assign(person, names);
+    if (gpAt) person.gp = { officeHerId: gpAt.officeHerId, hprNumber: gpAt.hprNumber, since: new Date().toISOString().slice(0, 10) };
   }
   return known;
 }
@@ -43,15 +55,31 @@ export function applyChange(population: PopulationIndex, change: ChangeRequest):
 /**
  * Where the simulators send change notices (`SIM_INVALIDATION_URL`, or `PUT /settings` on the control API):
  * one setting for the process, read by the control API's changes and by an instance whose data a message changed.
+ * `eventsUrl` (`SIM_EVENTS_URL`, or `PUT /settings`) is where a system that pushes its events sends its webhooks.
  */
-export const noticeSettings: { invalidationUrl: string | undefined } = { invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined };
+export const noticeSettings: { invalidationUrl: string | undefined; eventsUrl: string | undefined } = {
+  invalidationUrl: process.env.SIM_INVALIDATION_URL || undefined,
+  eventsUrl: process.env.SIM_EVENTS_URL || undefined,
+};
 
 /** Sends the instance's signed change notice for these patients to `url`. */
 export async function sendChangeNotice(instance: SimulatedInstance, url: string | undefined, patients: readonly string[]): Promise<NoticeOutcome> {
-  const secret = instance.config.invalidationSecret;
   if (!url) return { delivered: false, reason: 'no invalidation URL is set (SIM_INVALIDATION_URL or PUT /settings)' };
+  return postSigned(instance, url, JSON.stringify({ source: instance.id, patients }));
+}
+
+/**
+ * Sends an event the instance pushes (a webhook: `{ "source": <instance id>, "resource": … }`) to `url`, signed
+ * exactly as its change notices are (the instance's `invalidationSecret`, header `x-patient-graph-signature`).
+ */
+export async function sendEventWebhook(instance: SimulatedInstance, url: string | undefined, resource: unknown): Promise<NoticeOutcome> {
+  if (!url) return { delivered: false, reason: 'no events URL is set (SIM_EVENTS_URL or PUT /settings)' };
+  return postSigned(instance, url, JSON.stringify({ source: instance.id, resource }));
+}
+
+async function postSigned(instance: SimulatedInstance, url: string, body: string): Promise<NoticeOutcome> {
+  const secret = instance.config.invalidationSecret;
   if (!secret) return { delivered: false, reason: `instance ${instance.id} has no invalidationSecret in sources.json` };
-  const body = JSON.stringify({ source: instance.id, patients });
   try {
     const answer = await fetch(url, {
       method: 'POST',

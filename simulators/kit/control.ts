@@ -2,7 +2,7 @@ import express from 'express';
 import { jsonErrors, listen } from '../../lib/httpServer';
 import type { Logger } from '../../lib/logger';
 import { z } from 'zod';
-import type { PopulationIndex } from '../population';
+import type { Person, PopulationIndex } from '../population';
 import { behaviourPatchSchema } from './behaviour';
 import { applyChange, changeRequestSchema, noticeSettings, sendChangeNotice } from './changeNotices';
 import type { SimulatedInstance } from './SimulatedInstance';
@@ -16,11 +16,16 @@ import type { SimulatedInstance } from './SimulatedInstance';
  *   (counts only: the messages are the patients');
  * - `POST /reset`: every instance back to its start-up behaviour, counts to zero, changed names undone, the messages
  *   back to the seeded ones (pending answers dropped);
- * - `POST /instances/:id/changes` with `{ "patients": [...], "set": { "familyName": "…" } }`: the data of
+ * - `POST /instances/:id/changes` with `{ "patients": [...], "set": { "familyName": "…" } }` (or `"gpOfficeHerId"`: the patient changed GP to that office, today): the data of
  *   these patients changed (`set` changes names in the simulated population); the instance sends the graph
  *   its signed change notice, and the answer says whether it was taken;
- * - `GET /settings`, `PUT /settings` with `{ "invalidationUrl": "http://…/cache/invalidate" }`: where change
- *   notices go (default SIM_INVALIDATION_URL).
+ * - `POST /instances/:id/events` with `{ "patient": "<nin>", "kind": "ALARM" }` (and what the system takes: a
+ *   `text`): for a system that pushes its events (SimulatorDefinition.pushEvent), a new event; the instance keeps it
+ *   (until reset), sends its change notice and its signed webhook, and the answer says `{ eventId, delivered, status?,
+ *   reason? }` of the webhook;
+ * - `GET /settings`, `PUT /settings` with `{ "invalidationUrl": "http://…/cache/invalidate" }` and/or
+ *   `{ "eventsUrl": "http://…" }`: where change notices and pushed events go (default SIM_INVALIDATION_URL,
+ *   SIM_EVENTS_URL).
  */
 export async function startControlServer(
   instances: Map<string, SimulatedInstance>,
@@ -33,7 +38,7 @@ export async function startControlServer(
   app.disable('x-powered-by');
   app.use(express.json());
   // Names as they were before any change, so that /reset gives the population back as it started.
-  const originalNames = new Map<string, { givenName: string; familyName: string }>();
+  const originalNames = new Map<string, { givenName: string; familyName: string; gp: Person['gp'] }>();
   const settings = noticeSettings;
   // For container orchestration: the simulators answer once every instance listens.
   app.get(['/health/live', '/health/ready'], (_req, res) => {
@@ -43,12 +48,17 @@ export async function startControlServer(
     res.json(settings);
   });
   app.put('/settings', (req, res) => {
-    const patch = z.object({ invalidationUrl: z.url().nullable() }).strict().safeParse(req.body);
+    const patch = z
+      .object({ invalidationUrl: z.url().nullable().optional(), eventsUrl: z.url().nullable().optional() })
+      .strict()
+      .refine((p) => p.invalidationUrl !== undefined || p.eventsUrl !== undefined)
+      .safeParse(req.body);
     if (!patch.success) {
-      res.status(400).json({ error: 'expected {"invalidationUrl": "http://…" or null}' });
+      res.status(400).json({ error: 'expected {"invalidationUrl": "http://…" or null} and/or {"eventsUrl": "http://…" or null}' });
       return;
     }
-    settings.invalidationUrl = patch.data.invalidationUrl ?? undefined;
+    if (patch.data.invalidationUrl !== undefined) settings.invalidationUrl = patch.data.invalidationUrl ?? undefined;
+    if (patch.data.eventsUrl !== undefined) settings.eventsUrl = patch.data.eventsUrl ?? undefined;
     res.json(settings);
   });
   app.post('/instances/:id/changes', async (req, res) => {
@@ -64,7 +74,7 @@ export async function startControlServer(
     }
     for (const nin of change.data.patients) {
       const person = population.byNin.get(nin);
-      if (person && change.data.set && !originalNames.has(nin)) originalNames.set(nin, { givenName: person.givenName, familyName: person.familyName });
+      if (person && change.data.set && !originalNames.has(nin)) originalNames.set(nin, { givenName: person.givenName, familyName: person.familyName, gp: person.gp });
     }
     const known = applyChange(population, change.data);
     if (known.length === 0) {
@@ -73,6 +83,19 @@ export async function startControlServer(
     }
     const notice = await sendChangeNotice(instance, settings.invalidationUrl, known);
     res.status(notice.delivered ? 200 : 502).json({ changed: known.length, notice });
+  });
+  app.post('/instances/:id/events', async (req, res) => {
+    const instance = instances.get(req.params.id);
+    if (!instance || !instance.pushesEvents) {
+      res.status(404).json({ error: instance ? 'this instance pushes no events' : 'unknown instance' });
+      return;
+    }
+    const { answer, webhook } = await instance.pushEvent(req.body);
+    if (!answer.ok) {
+      res.status(answer.status).json({ error: answer.error });
+      return;
+    }
+    res.status(webhook?.delivered ? 200 : 502).json({ eventId: answer.eventId, ...webhook });
   });
   const describe = (i: SimulatedInstance) => ({ id: i.id, url: i.url, behaviour: i.behaviour, stats: i.stats });
   app.get('/instances', (_req, res) => {

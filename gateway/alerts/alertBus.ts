@@ -1,0 +1,202 @@
+import type Redis from 'ioredis';
+import type { CacheCrypto } from '../../adapters/kit/cache/CacheCrypto';
+import type { Logger } from '../../lib/logger';
+import { redisClient, type RedisConnection } from '../../lib/redis';
+
+/**
+ * The gateway's stream of live alerts (welfare technology events a platform pushed, issue 20): every replica
+ * publishes the events it takes and hears every replica's, and keeps them for a window (ALERT_REPLAY_SECONDS, 900
+ * by default) so that a subscriber who reconnects within it gets what it missed (`after`, or Last-Event-ID).
+ *
+ * In process by default; over a Redis stream with REDIS_URL. Nothing in it names a patient in the clear: each entry
+ * holds an HMAC of the identity number (what subscriptions match on) and the rest sealed (AES-256-GCM, the cache's
+ * keys), so a Redis dump shows no identity number and no event.
+ */
+export interface Alert {
+  /** The stream's id: `<milliseconds>-<sequence>`, increasing; what a subscriber resumes after. */
+  id: string;
+  /** HMAC of the patient's identity number (CacheCrypto.keyFor('alert', nin)). */
+  patientKey: string;
+  /** The patient's identity number (sealed wherever it is stored). */
+  nin: string;
+  /** The instance that pushed it (sources.json). */
+  source: string;
+  /** The platform's id of the event: `Patient.welfareEvent(sourceId:)`. */
+  eventId: string;
+  /** The event's kind (WelfareEventKind). */
+  kind: string;
+}
+
+export type NewAlert = Omit<Alert, 'id'>;
+
+export interface AlertBus {
+  /** Publishes an alert; resolves to its id once it is in the stream (every replica will hear it). */
+  publish(alert: NewAlert): Promise<string>;
+  /** Calls `listener` with every alert published from now on, in order; returns what stops it. */
+  listen(listener: (alert: Alert) => void): () => void;
+  /** The alerts after `afterId`, oldest first; null when `afterId` lies before the window (some may be gone). */
+  since(afterId: string): Promise<Alert[] | null>;
+  close(): Promise<void>;
+}
+
+export const ALERT_ID = /^\d{1,15}-\d{1,10}$/;
+
+/** How long alerts are kept for reconnecting subscribers: ALERT_REPLAY_SECONDS (default 900, 15 minutes). */
+export function alertWindowMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.ALERT_REPLAY_SECONDS ?? 900);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) throw new Error('ALERT_REPLAY_SECONDS must be a whole number of seconds from 1 to 86400');
+  return seconds * 1000;
+}
+
+const parts = (id: string): [number, number] => {
+  const [ms, seq] = id.split('-');
+  return [Number(ms), Number(seq)];
+};
+
+/** Whether alert id `a` comes after `b`. */
+export function isAfter(a: string, b: string): boolean {
+  const [am, as] = parts(a);
+  const [bm, bs] = parts(b);
+  return am > bm || (am === bm && as > bs);
+}
+
+/** Whether an `afterId` lies before the window, so that alerts after it may have been dropped. */
+const beforeWindow = (afterId: string, windowMs: number, now: number) => parts(afterId)[0] < now - windowMs;
+
+export class MemoryAlertBus implements AlertBus {
+  private readonly alerts: Alert[] = [];
+  private readonly listeners = new Set<(alert: Alert) => void>();
+  private last = { ms: 0, seq: 0 };
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async publish(alert: NewAlert): Promise<string> {
+    const ms = Math.max(this.now(), this.last.ms);
+    this.last = ms === this.last.ms ? { ms, seq: this.last.seq + 1 } : { ms, seq: 0 };
+    const stored = { ...alert, id: `${this.last.ms}-${this.last.seq}` };
+    this.alerts.push(stored);
+    this.prune();
+    for (const listener of this.listeners) listener(stored);
+    return stored.id;
+  }
+
+  listen(listener: (alert: Alert) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async since(afterId: string): Promise<Alert[] | null> {
+    this.prune();
+    if (beforeWindow(afterId, this.windowMs, this.now())) return null;
+    return this.alerts.filter((a) => isAfter(a.id, afterId));
+  }
+
+  private prune(): void {
+    const oldest = this.now() - this.windowMs;
+    let drop = 0;
+    while (drop < this.alerts.length && parts(this.alerts[drop]!.id)[0] < oldest) drop += 1;
+    if (drop > 0) this.alerts.splice(0, drop);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}
+
+const STREAM = 'pg:alerts';
+
+/**
+ * Over a Redis stream (XADD with MINID trimming to the window; one blocking XREAD loop per replica fans out to its
+ * subscribers; XRANGE for a resume). Fields: `k` the HMAC of the identity number, `v` the rest, sealed under the
+ * stream's name.
+ */
+export class RedisAlertBus implements AlertBus {
+  private readonly listeners = new Set<(alert: Alert) => void>();
+  private readonly reader: Redis;
+  private closed = false;
+  private readonly loop: Promise<void>;
+
+  /** Whether the stream's connections are up (a test waits for it; a replica works on without it). */
+  ready(): boolean {
+    return (this.redis as Redis).status === 'ready' && this.reader.status === 'ready';
+  }
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly crypto: CacheCrypto,
+    private readonly windowMs: number,
+    private readonly logger: Logger,
+  ) {
+    // Its own connection, without the command timeout: XREAD blocks for up to a second.
+    this.reader = (redis as Redis).duplicate({ commandTimeout: undefined, maxRetriesPerRequest: null });
+    this.loop = this.readLoop();
+  }
+
+  async publish(alert: NewAlert): Promise<string> {
+    const { patientKey, ...rest } = alert;
+    const minId = `${Date.now() - this.windowMs}-0`;
+    const id = await this.redis.xadd(STREAM, 'MINID', '~', minId, '*', 'k', patientKey, 'v', this.crypto.seal(STREAM, JSON.stringify(rest)));
+    if (!id) throw new Error('the alert stream did not take the alert');
+    return id;
+  }
+
+  listen(listener: (alert: Alert) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async since(afterId: string): Promise<Alert[] | null> {
+    if (beforeWindow(afterId, this.windowMs, Date.now())) return null;
+    const entries = await this.reader.xrange(STREAM, `(${afterId}`, '+', 'COUNT', 10_000);
+    return entries.flatMap(([id, fields]) => this.alertOf(id, fields));
+  }
+
+  private alertOf(id: string, fields: string[]): Alert[] {
+    const map = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+    const opened = this.crypto.open(STREAM, map.get('v') ?? '');
+    // Sealed under a key no longer listed, or not ours: skipped, as a cache entry that does not open is a miss.
+    if (!opened) return [];
+    return [{ ...(JSON.parse(opened) as Omit<Alert, 'id' | 'patientKey'>), id, patientKey: map.get('k') ?? '' }];
+  }
+
+  private async readLoop(): Promise<void> {
+    // From the moment this replica started (not `$`): what was published while its connection came up is heard too.
+    let last = `${Date.now()}-0`;
+    let failures = 0;
+    while (!this.closed) {
+      try {
+        const answer = await this.reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', STREAM, last);
+        failures = 0;
+        for (const [, entries] of answer ?? []) {
+          for (const [id, fields] of entries) {
+            last = id;
+            for (const alert of this.alertOf(id, fields)) for (const listener of this.listeners) listener(alert);
+          }
+        }
+      } catch (error) {
+        if (this.closed) break;
+        failures += 1;
+        if (failures === 1) this.logger.warn({ err: { message: (error as Error).message } }, 'alert stream unavailable: live alerts wait until Redis answers');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * failures)));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    this.reader.disconnect();
+    await this.loop.catch(() => undefined);
+    this.redis.disconnect();
+  }
+}
+
+export function alertBusFromEnv(crypto: CacheCrypto, logger: Logger, env: NodeJS.ProcessEnv = process.env): AlertBus {
+  const url = env.REDIS_URL?.trim();
+  const windowMs = alertWindowMs(env);
+  return url ? new RedisAlertBus(redisClient(url), crypto, windowMs, logger) : new MemoryAlertBus(windowMs);
+}
