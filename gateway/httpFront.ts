@@ -13,8 +13,7 @@ import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider
 import { checkSubgraphs, unreadySubgraphs, type LocalSubgraphs } from './health';
 import { bucketStoreFromEnv, rateLimit, rateSettingsFromEnv } from './limits/rateLimit';
 import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
-import { CacheCrypto, cacheKeysFromEnv } from '../adapters/kit/cache/CacheCrypto';
-import { alertBusFromEnv } from './alerts/alertBus';
+import { closeSharedAlerts, sharedAlerts } from '../lib/alertStream';
 import { alertSubscriptions, isInternalRead } from './alerts/subscriptions';
 import { welfareEventsWebhook } from './alerts/webhook';
 
@@ -105,10 +104,9 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(sources, urls, logger, embedded));
   // Welfare technology platforms push their events here (signed as change notices are); subscribers get them live over
   // server-sent events at /graphql/stream, each read through /graphql as the subscriber (gateway/alerts/).
-  const alertCrypto = new CacheCrypto(cacheKeysFromEnv());
-  const alerts = alertBusFromEnv(alertCrypto, logger);
-  app.post('/welfare/events', express.text({ type: 'application/json', limit: '64kb' }), welfareEventsWebhook(sources, alerts, alertCrypto, logger));
-  app.use('/graphql/stream', ...alertSubscriptions({ bus: alerts, crypto: alertCrypto, issuers, logger }));
+  const alerts = sharedAlerts(logger);
+  app.post('/welfare/events', express.text({ type: 'application/json', limit: '64kb' }), welfareEventsWebhook(sources, alerts, logger));
+  app.use('/graphql/stream', ...alertSubscriptions({ alerts, issuers, logger }));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {
@@ -138,7 +136,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
     stopping: () => {
       stopping = true;
       void buckets?.close();
-      void alerts.close();
+      void closeSharedAlerts();
     },
   };
 }

@@ -20,14 +20,13 @@ import {
 } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import { Agent, fetch } from 'undici';
-import type { CacheCrypto } from '../../adapters/kit/cache/CacheCrypto';
 import { graphError } from '../../lib/errorCodes';
 import type { Logger } from '../../lib/logger';
 import { validateNin } from '../../lib/nin';
 import { fromRoot } from '../../lib/repositoryRoot';
 import type { Issuer } from '../auth/issuers';
 import { authenticate } from '../auth/authenticate';
-import { ALERT_ID, isAfter, type Alert, type AlertBus } from './alertBus';
+import { ALERT_ID, isAfter, type Alert, type AlertBus, type Alerts } from '../../lib/alertStream';
 
 /**
  * GraphQL subscriptions over server-sent events (graphql-sse, distinct-connections mode) at `POST /graphql/stream`:
@@ -143,15 +142,15 @@ const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _c
 };
 
 export interface AlertSubscriptionsOptions {
-  bus: AlertBus;
-  crypto: CacheCrypto;
+  alerts: Alerts;
   issuers: readonly Issuer[];
   logger: Logger;
 }
 
 /** The `/graphql/stream` route: authentication first, POST only, then graphql-sse. */
 export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestHandler[] {
-  const { bus, crypto, logger } = options;
+  const { alerts, logger } = options;
+  const bus = alerts.bus;
   const schema = subscriptionSchema();
 
   const resolvers = {
@@ -167,7 +166,7 @@ export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestH
       if (refused) throw asGraphQLError(refused);
       const delivery = deliveryOf(document, operationName);
       const kinds = args.kinds?.length ? new Set(args.kinds) : null;
-      const patientKey = crypto.keyFor('alert', nin);
+      const patientKey = alerts.patientKey(nin);
       return alertIterator({ bus, ctx, nin, patientKey, kinds, after, delivery, logger });
     },
   };

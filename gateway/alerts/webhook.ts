@@ -2,13 +2,12 @@ import type { RequestHandler } from 'express';
 import { createAdapter, systemRegistry } from '../../adapters';
 import { isWelfareEventReader } from '../../adapters/contracts';
 import { AdapterKit, BadResponseError } from '../../adapters/kit';
-import type { CacheCrypto } from '../../adapters/kit/cache/CacheCrypto';
 import { instancesOf, type InstanceConfig, type SourcesConfig } from '../../lib/config';
 import { createHash } from 'node:crypto';
 import { memoryNonces, SIGNATURE_HEADER, verifyChangeNotice, type NonceMemory } from '../../lib/invalidation';
 import { isProduction } from '../../lib/secrets';
 import type { Logger } from '../../lib/logger';
-import type { AlertBus } from './alertBus';
+import type { Alerts } from '../../lib/alertStream';
 
 /**
  * `POST /welfare/events`: where a welfare technology platform pushes its events (an alarm pressed, a fall, a missed
@@ -20,7 +19,7 @@ import type { AlertBus } from './alertBus';
  */
 const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
-export function welfareEventsWebhook(sources: SourcesConfig, bus: AlertBus, crypto: CacheCrypto, logger: Logger, nonces: NonceMemory = memoryNonces()): RequestHandler {
+export function welfareEventsWebhook(sources: SourcesConfig, alerts: Alerts, logger: Logger, nonces: NonceMemory = memoryNonces()): RequestHandler {
   const registry = systemRegistry();
   const kit = new AdapterKit(logger);
   // Only the platforms: an instance of another sector has nothing to push here.
@@ -71,7 +70,7 @@ export function welfareEventsWebhook(sources: SourcesConfig, bus: AlertBus, cryp
     }
     let alertId: string;
     try {
-      alertId = await bus.publish({ patientKey: crypto.keyFor('alert', pushed.patientNin), nin: pushed.patientNin, source: instance.id, eventId: pushed.event.id, kind: pushed.event.kind });
+      alertId = await alerts.bus.publish({ patientKey: alerts.patientKey(pushed.patientNin), nin: pushed.patientNin, source: instance.id, eventId: pushed.event.id, kind: pushed.event.kind, event: pushed.event });
     } catch (error) {
       // The platform sends it again (with a fresh nonce): nothing is lost while the stream is down.
       logger.warn({ source: instance.id, err: { message: (error as Error).message } }, 'pushed event not published: the alert stream is unavailable');

@@ -15,6 +15,7 @@ import { newestFirst, timelineEvent } from '../kit/shapes';
 import type { SourceInfo } from '../kit/SourceDirectory';
 import { checkArguments } from '../../lib/argumentRules';
 import { outOfRange, seriesOf } from './monitoring';
+import { pushedEvent } from './pushedEvents';
 
 /**
  * Welfare subgraph: the municipality's welfare technology platforms (organisations.json `welfareInstances`): the
@@ -96,6 +97,29 @@ function events(p: PatientRef, found: Held[], decision: AccessDecision) {
   });
 }
 
+/**
+ * An event a platform of the patient's municipality pushed (subgraphs/welfare/pushedEvents.ts), as the platform's
+ * record would give it: named or masked as any item of that platform, under the same rules. Its device's kind is
+ * looked up in the platform's record only when asked.
+ */
+async function pushedItem(p: PatientRef, eventId: string, ctx: SubgraphContext) {
+  const decision = await ctx.access.decisionFor(p);
+  const m = decision.routing.municipality;
+  const municipality = m ? ctx.sources.municipality(m) : undefined;
+  if (!municipality || parentOfChildWhoMayKeep(decision)) return null;
+  const pushed = pushedEvent(p.nin, eventId, municipality.welfareInstances);
+  if (!pushed) return null;
+  const named = ctx.sources.info(pushed.source, { name: `${municipality.name} kommune`, orgNumber: municipality.orgNumber });
+  const source = sourceFor(ctx.sources, decision, named);
+  const e = pushed.event;
+  const deviceKind = async () => {
+    if (!e.deviceId) return null;
+    const { held: found } = await held(p, ctx);
+    return found.find((h) => h.source.sourceId === source.sourceId)?.value.devices.find((d) => d.id === e.deviceId)?.kind ?? null;
+  };
+  return withAccess({ ...withRecordItemId('WelfareEvent', owner(p, source), e), deviceKind, provenance: provenance(source, e.id) }, itemAccessOf(decision, source));
+}
+
 const ALARMS = new Set<WelfareEventModel['kind']>(['ALARM', 'FALL', 'DOOR', 'MEASUREMENT_OUT_OF_RANGE']);
 const DOSES = new Set<WelfareEventModel['kind']>(['DOSE_MISSED', 'DOSE_LATE']);
 
@@ -139,6 +163,8 @@ export const resolvers = {
     },
     welfareEvent: async (p: PatientRef, args: { sourceId: string }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       checkArguments('Patient', 'welfareEvent', { ...args });
+      const fromPush = await pushedItem(p, args.sourceId, ctx);
+      if (fromPush) return fromPush;
       const { held: found, decision } = await held(p, ctx, info);
       return events(p, found, decision).find((e) => e.sourceId === args.sourceId) ?? null;
     },

@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
-import type { CacheCrypto } from '../../adapters/kit/cache/CacheCrypto';
-import type { Logger } from '../../lib/logger';
-import { redisClient, type RedisConnection } from '../../lib/redis';
+import { CacheCrypto, cacheKeysFromEnv } from '../adapters/kit/cache/CacheCrypto';
+import type { WelfareEventModel } from '../adapters/model';
+import type { Logger } from './logger';
+import { redisClient, type RedisConnection } from './redis';
 
 /**
  * The gateway's stream of live alerts (welfare technology events a platform pushed, issue 20): every replica
@@ -25,6 +26,8 @@ export interface Alert {
   eventId: string;
   /** The event's kind (WelfareEventKind). */
   kind: string;
+  /** The event as the platform pushed it (read by its adapter): `Patient.welfareEvent` answers from it while it is kept. */
+  event: WelfareEventModel;
 }
 
 export type NewAlert = Omit<Alert, 'id'>;
@@ -199,4 +202,33 @@ export function alertBusFromEnv(crypto: CacheCrypto, logger: Logger, env: NodeJS
   const url = env.REDIS_URL?.trim();
   const windowMs = alertWindowMs(env);
   return url ? new RedisAlertBus(redisClient(url), crypto, windowMs, logger) : new MemoryAlertBus(windowMs);
+}
+
+export interface Alerts {
+  bus: AlertBus;
+  /** The HMAC of a patient's identity number that alerts are matched on. */
+  patientKey(nin: string): string;
+}
+
+let shared: Alerts | undefined;
+
+/**
+ * The process's alert stream: the gateway publishes to it and reads it for its subscribers; the welfare subgraph reads
+ * it to answer `welfareEvent` from what a platform pushed (in the gateway's process, the same stream; in a process of
+ * its own, the Redis stream with REDIS_URL, or nothing: it then asks the platform). Made on first use.
+ */
+export function sharedAlerts(logger: Logger): Alerts {
+  if (!shared) {
+    const crypto = new CacheCrypto(cacheKeysFromEnv());
+    const bus = alertBusFromEnv(crypto, logger);
+    shared = { bus, patientKey: (nin) => crypto.keyFor('alert', nin) };
+  }
+  return shared;
+}
+
+/** Closes the process's alert stream (a gateway stopping); the next use makes a new one. */
+export async function closeSharedAlerts(): Promise<void> {
+  const closing = shared;
+  shared = undefined;
+  await closing?.bus.close();
 }

@@ -1,12 +1,19 @@
-import { CacheCrypto, randomCacheKeys } from '../../adapters/kit/cache/CacheCrypto';
-import { redisClient } from '../../lib/redis';
-import { createLogger } from '../../lib/logger';
-import { startPrivateRedis, type PrivateRedis } from '../../scripts/privateRedis';
-import { isAfter, MemoryAlertBus, RedisAlertBus, type Alert, type AlertBus } from './alertBus';
+import { CacheCrypto, randomCacheKeys } from '../adapters/kit/cache/CacheCrypto';
+import { redisClient } from './redis';
+import { createLogger } from './logger';
+import { startPrivateRedis, type PrivateRedis } from '../scripts/privateRedis';
+import { isAfter, MemoryAlertBus, RedisAlertBus, type Alert, type AlertBus } from './alertStream';
 
 const NIN = '03864013065';
 const keys = new CacheCrypto(randomCacheKeys());
-const alert = (eventId: string, nin = NIN) => ({ patientKey: keys.keyFor('alert', nin), nin, source: 'welfare-hub', eventId, kind: 'ALARM' });
+const alert = (eventId: string, nin = NIN) => ({
+  patientKey: keys.keyFor('alert', nin),
+  nin,
+  source: 'welfare-hub',
+  eventId,
+  kind: 'ALARM',
+  event: { id: eventId, time: '2026-12-07T05:00:00Z', kind: 'ALARM' as const, text: 'Trygghetsalarm utløst', deviceId: 'd1', handled: null, handledBy: null, medication: null },
+});
 
 async function until(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 20))) if (await condition()) return;
@@ -81,5 +88,6 @@ describe('the Redis alert bus (a private Redis)', () => {
     raw.disconnect();
     expect(dump).not.toContain(NIN);
     expect(dump).not.toContain('welfare-hub');
+    expect(dump).not.toContain('Trygghetsalarm');
   });
 });
