@@ -1,4 +1,5 @@
-import type { SourceAdapter } from '../../../adapters/contracts';
+import { LRUCache } from 'lru-cache';
+import type { ContractName, SourceAdapter } from '../../../adapters/contracts';
 import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson, RepresentationModel } from '../../../adapters/model';
 import { ConfigError } from '../../../lib/config';
 import type { Identity } from '../../../lib/identity';
@@ -50,10 +51,60 @@ export async function loadRepresentation(ctx: BaseContext, nin: string): Promise
 }
 
 export function decider(ctx: BaseContext, reader: Identity): (patient: PatientParent) => Promise<AccessDecision> {
-  return ({ nin }) => decide(ctx, reader, nin);
+  return ({ nin }) => remembered(ctx, reader, nin);
 }
 
-async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
+/**
+ * ACCESS_DECISION_CACHE_SECONDS (default 10, or 0 with SOURCE_CACHE=off; 0: off): how long this process reuses a reader's decision about a patient,
+ * made from sources that all answered, for the same reader (every claim of the token alike: organisation, purpose,
+ * emergency reason) on the same day. The facts under it are cached for longer already (the source cache's TTL), so
+ * this adds no staleness they do not have: it spares reading and parsing them again for every request (a subscriber's
+ * live alerts are a read each). A change notice about the patient from any source forgets her decisions at once
+ * (forgetDecisions), as it forgets the facts; a decision from a source that failed is never kept.
+ */
+export function decisionCacheSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.ACCESS_DECISION_CACHE_SECONDS?.trim();
+  // Without the source cache every read asks the sources: so does every decision.
+  if (!raw) return env.SOURCE_CACHE?.trim() === 'off' ? 0 : 10;
+  const value = Number(raw);
+  if (!/^\d{1,3}$/.test(raw) || value > 60) throw new ConfigError(`ACCESS_DECISION_CACHE_SECONDS must be a whole number of seconds from 0 to 60 (got ${JSON.stringify(raw.slice(0, 20))})`);
+  return value;
+}
+
+const DECISION_TTL_MS = decisionCacheSeconds() * 1000;
+const decisions = new LRUCache<string, AccessDecision>({ max: 20_000, ttl: Math.max(1, DECISION_TTL_MS) });
+/** The keys of each patient's kept decisions, so that a change notice forgets them without a scan. */
+const keysByPatient = new Map<string, Set<string>>();
+
+/** The contracts of the systems a decision is made from: a change notice from one of them forgets the patient's decisions. */
+export const DECISION_CONTRACTS: ReadonlySet<string> = new Set<ContractName>(['RegistryPerson', 'GpListingModel', 'CareRecordModel', 'HospitalRecordModel', 'RepresentationModel']);
+
+/** Forgets every kept decision about these patients (a source said their data changed). */
+export function forgetDecisions(patients: readonly string[]): void {
+  for (const nin of patients) {
+    for (const key of keysByPatient.get(nin) ?? []) decisions.delete(key);
+    keysByPatient.delete(nin);
+  }
+}
+
+async function remembered(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
+  if (DECISION_TTL_MS === 0) return (await decide(ctx, reader, nin)).decision;
+  const key = `${JSON.stringify(reader)}\u0000${todayInOslo()}\u0000${nin}`;
+  const kept = decisions.get(key);
+  if (kept) return kept;
+  const { decision, complete } = await decide(ctx, reader, nin);
+  if (complete) {
+    decisions.set(key, decision);
+    let keys = keysByPatient.get(nin);
+    if (!keys) keysByPatient.set(nin, (keys = new Set()));
+    // Bounded with the cache: a key the cache dropped is dropped here when the set is next used or the patient forgotten.
+    if (keys.size > 64) for (const k of keys) if (!decisions.has(k)) keys.delete(k);
+    keys.add(key);
+  }
+  return decision;
+}
+
+async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<{ decision: AccessDecision; complete: boolean }> {
   const clinician = reader.kind === 'PERSONNEL' && reader.role === 'CLINICIAN' ? reader : undefined;
   // Everything at once, whoever the patient is: the registries, every connected hospital's access facts (for
   // blocks by name and episodes of care), and the reader's own municipality's care record. Named by sector
@@ -79,9 +130,11 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
     representative ? loadRepresentation(ctx, nin) : undefined,
   ]);
   const today = todayInOslo();
+  // Kept only when every source it rests on answered (and none from a stale copy served while its source failed).
+  const complete = [person, listing, readerCare, representation, ...hospitals.map((h) => h.outcome)].every((o) => o === undefined || (o.ok && o.staleAgeMs === undefined));
   const officeHerId = listing.ok ? listing.value?.office.herId : undefined;
   const gpOfficeOrgNumber = (listing.ok ? listing.value?.office.orgNumber : null) ?? (officeHerId ? (ctx.sources.gpOffice(officeHerId)?.orgNumber ?? null) : null);
-  return decideAccess({
+  const decision = decideAccess({
     reader,
     nin,
     person,
@@ -94,5 +147,6 @@ async function decide(ctx: BaseContext, reader: Identity, nin: string): Promise<
     lookbackFrom: yearsBefore(today, recordLookbackYears()),
     ...(representation ? { representation } : {}),
   });
+  return { decision, complete };
 }
 
