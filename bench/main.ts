@@ -17,6 +17,7 @@ import { redisServerAvailable, startPrivateRedis } from '../scripts/privateRedis
 import { startSystem, EMBEDDED_NODE_FLAGS, NODE_FLAGS, type RunningSystem, type Runtime, type SystemMode } from '../scripts/system';
 import { getPopulation } from '../simulators/population';
 import { BenchClient, expectClean, type InstanceStats } from './client';
+import { measureAlerts, type AlertFigures } from './alerts';
 import { closedLoop, p50, p95, type LoadResult } from './load';
 import { cpuMs, pssMb, rssByProcess, stealMs } from './processStats';
 import { aliases, SUMMARY, SUMMARY_WITH_WARNINGS, TYPENAME, WORKLIST } from './queries';
@@ -378,7 +379,15 @@ async function main(): Promise<void> {
     // The plain Apollo Gateway runs beside the separate-process system (it needs subgraphs to call over HTTP).
     const baseline = figures.separate?.cpu;
     const baselineCpu = baseline?.baselineMs !== undefined && baseline.baselineRequests ? baseline.baselineMs / baseline.baselineRequests : NaN;
-    const targets = Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, targetsOf(f, L, baselineCpu)]));
+    const targets: Record<string, Target[]> = Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, targetsOf(f, L, baselineCpu)]));
+    // Live alerts (issue 20): on the embedded system with the cache in a private Redis, as deployed on one machine.
+    const alertRedis = await redis();
+    const alertSystem = await start(options, 'embedded', 'on', alertRedis?.url ?? '');
+    running.add(alertSystem);
+    const alerts = await measureAlerts(alertSystem, { log });
+    await alertSystem.stop().finally(() => running.delete(alertSystem));
+    await alertRedis?.stop();
+    targets.alerts = alertTargets(alerts);
     const raw = {
       latencyMs: L,
       runtime: options.runtime,
@@ -389,6 +398,7 @@ async function main(): Promise<void> {
       seconds: round((Date.now() - started) / 1000),
       baselineGatewayCpuMsPerSummary: round(baselineCpu),
       byMode: Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, rawOf(f)])),
+      alerts,
     };
     printReport(targets, raw);
     if (options.json) {
@@ -402,6 +412,16 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** Live alerts: every alert delivered, within a second, and as fast at the end of the run as after its first second. */
+function alertTargets(a: AlertFigures): Target[] {
+  const t = (name: string, value: number, limit: number, met: boolean, unit: string): Target => ({ name, value: round(value), limit: round(limit), met, unit });
+  return [
+    t(`(alerts) ${a.subscribers} subscribers, ${a.eventsPerSecond} alarms/s: alerts not delivered`, a.expected - a.delivered, 0, a.delivered === a.expected && a.duplicates === 0, ''),
+    t('(alerts) push to subscriber, p95', a.latencyMs.p95, 1000, a.latencyMs.p95 <= 1000, 'ms'),
+    t("(alerts) keeps up: the last second's p95", a.lastSecondP95Ms, 1000, a.lastSecondP95Ms <= 1000, 'ms'),
+  ];
 }
 
 /** The targets of one mode (issue 18's first, then the earlier ones), `baselineCpu` the plain Apollo Gateway's CPU per summary. */

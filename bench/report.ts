@@ -19,6 +19,19 @@ interface ModeRaw {
 }
 
 interface Figures {
+  alerts?: {
+    subscribers: number;
+    patients: number;
+    eventsPerSecond: number;
+    seconds: number;
+    expected: number;
+    delivered: number;
+    latencyMs: { p50: number; p95: number; p99: number; max: number };
+    firstSecondP95Ms: number;
+    lastSecondP95Ms: number;
+    deliveriesPerSecond: number;
+    gatewayCpuMsPerDelivery: number;
+  };
   latencyMs?: number;
   runtime?: string;
   cache?: string;
@@ -101,6 +114,16 @@ export function printReport(targets: Record<string, Target[]>, raw: Record<strin
       const a = m.aliases.aliasRequest;
       lines.push(`150 aliases: the request took ${Math.round(a.ms)} ms (HTTP ${a.status}${a.code ? `, ${String(a.code)}` : ''}); { __typename } meanwhile ${Math.round(m.aliases.smallQueryMs)} ms`);
     }
+  }
+  if (f.alerts) {
+    const a = f.alerts;
+    lines.push(
+      '',
+      '—— live alerts (embedded, cache in Redis) ——',
+      `${a.subscribers} subscribers (each a reader of her own) over ${a.patients} patients, ${a.eventsPerSecond} alarms/s for ${a.seconds} s: ${a.delivered} of ${a.expected} deliveries, ${a.deliveriesPerSecond}/s`,
+      `  push to subscriber p50 / p95 / p99 / max  ${a.latencyMs.p50} / ${a.latencyMs.p95} / ${a.latencyMs.p99} / ${a.latencyMs.max} ms; p95 in the first second ${a.firstSecondP95Ms} ms, in the last ${a.lastSecondP95Ms} ms`,
+      `  gateway CPU per delivery (each a read as the subscriber) ${a.gatewayCpuMsPerDelivery} ms`,
+    );
   }
   console.log(lines.join('\n'));
 }
