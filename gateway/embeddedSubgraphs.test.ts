@@ -1,3 +1,4 @@
+import { SUBGRAPH_NAMES } from '../lib/subgraphs';
 import type { Identity } from '../lib/identity';
 import type { Logger } from '../lib/logger';
 import { embeddedSubgraphsFromEnv, InProcessDataSource } from './embeddedSubgraphs';
@@ -7,7 +8,7 @@ describe('EMBEDDED_SUBGRAPHS', () => {
     expect(embeddedSubgraphsFromEnv({})).toEqual([]);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'none' })).toEqual([]);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: '' })).toEqual([]);
-    expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'all' })).toEqual(['person', 'care', 'gp', 'hospital', 'national', 'record', 'messaging', 'welfare']);
+    expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: 'all' })).toEqual(SUBGRAPH_NAMES);
     expect(embeddedSubgraphsFromEnv({ EMBEDDED_SUBGRAPHS: ' person, record ,person' })).toEqual(['person', 'record']);
   });
 

@@ -1,6 +1,7 @@
 import { demoPatient, getPopulation } from '../../simulators/population';
 import { welfareWorld } from '../../simulators/population/welfare';
 import { loadOrganisations } from '../../lib/config';
+import { signChangeNotice } from '../../lib/invalidation';
 import { personaNamed } from '../../gateway/devIdp/personas';
 import { errorAt, TestSystem, type GraphQLResponse } from './harness';
 
@@ -38,7 +39,7 @@ const WELFARE = `query($nin: String!) { patient(nin: $nin) {
   sources { sourceId sector state }
 } }`;
 
-interface WelfareAnswer {
+type WelfareAnswer = {
   patient: {
     homeMonitoring: {
       outOfRangeCount: number;
@@ -50,7 +51,7 @@ interface WelfareAnswer {
     timelineConnection: { edges: { node: { kind: string; title: string; sector: string; provenance: { sourceId: string } } }[] } | null;
     sources: { sourceId: string; sector: string; state: string }[];
   } | null;
-}
+};
 
 describe('welfare technology in the graph', () => {
   it("shows a patient followed up at home: measurements with thresholds and trend, an alarm, the devices, and missed doses beside the medicine with a discrepancy", async () => {
@@ -161,8 +162,9 @@ class Subscriber {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = response.body.getReader();
+      for (let step = await reader.read(); !step.done; step = await reader.read()) {
+        buffer += decoder.decode(step.value, { stream: true });
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const message = buffer.slice(0, end);
@@ -220,7 +222,8 @@ describe('live alerts over server-sent events', () => {
     );
     expect(log.body.errors).toBeUndefined();
     const reads = log.body.data!.me.accessLogConnection.edges.map((e) => e.node);
-    const nurseHpr = personaNamed('home-care-nurse')?.hprNumber;
+    const nursePersona = personaNamed('home-care-nurse');
+    const nurseHpr = nursePersona && 'hprNumber' in nursePersona ? nursePersona.hprNumber : null;
     expect(nurseHpr).toBeTruthy();
     expect(reads.some((r) => r.fields.includes('Patient.welfareEvent') && r.accessor.practitioner?.hprNumber === nurseHpr)).toBe(true);
     // The nurse goes; two alarms happen while she is away; she comes back with the last id she saw.
@@ -265,7 +268,6 @@ describe('live alerts over server-sent events', () => {
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'welfare-hub', resource: {} }) });
     expect(unsigned.status).toBe(401);
     expect(((await unsigned.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
-    const { signChangeNotice } = await import('../../lib/invalidation');
     const body = JSON.stringify({ source: 'welfare-hub', resource: { resourceType: 'Communication', id: 'x' } });
     const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-patient-graph-signature': signChangeNotice('dev-welfare-hub-change-notices', body) }, body });
     expect(garbage.status).toBe(400);
