@@ -103,8 +103,10 @@ export function fieldRules(subgraph: SubgraphName, schema: GraphQLSchema): Field
     for (const name of Object.keys(entries)) {
       if (!fields[name]) problems.push(`${type.name}.${name} is in the table but not in the schema`);
     }
-    for (const field of Object.keys(fields)) {
-      const rule = entries[field];
+    for (const [field, definition] of Object.entries(fields)) {
+      // A field this subgraph only requires from another (`@external`) is never served here: it needs no line.
+      const external = definition.astNode?.directives?.some((d) => d.name.value === 'external');
+      const rule = entries[field] ?? (external ? 'notServedHere' : undefined);
       if (!rule) problems.push(`${type.name}.${field} has no rule`);
       else if (!rules.has(rule)) problems.push(`${type.name}.${field} names rule ${rule}, which rules.yaml does not define`);
       else if (rules.get(rule)?.part) problems.push(`${type.name}.${field} names ${rule}, a part of a composite rule; name the composite`);
