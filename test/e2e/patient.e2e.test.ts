@@ -58,7 +58,7 @@ describe('one patient graph', () => {
     // national
     expect(p.summaryRecord.criticalInformation).toEqual([expect.objectContaining({ type: 'ALLERGY', text: 'Penicilliner' })]);
     // every source answered
-    expect(new Set(p.sources.map((s: { sector: string }) => s.sector))).toEqual(new Set(['REGISTRY', 'MUNICIPAL_CARE', 'GP', 'HOSPITAL', 'NATIONAL']));
+    expect(new Set(p.sources.map((s: { sector: string }) => s.sector))).toEqual(new Set(['REGISTRY', 'MUNICIPAL_CARE', 'GP', 'HOSPITAL', 'NATIONAL', 'WELFARE_TECHNOLOGY']));
     expect(p.sources.every((s: { state: string }) => s.state === 'OK')).toBe(true);
   });
 
@@ -101,7 +101,7 @@ describe('one patient graph', () => {
     const events = body.data?.patient.timeline as { date: string; sector: string; kind: string }[];
     const dates = events.map((e) => e.date);
     expect(dates).toEqual([...dates].sort().reverse());
-    expect(new Set(events.map((e) => e.sector))).toEqual(new Set(['GP', 'HOSPITAL', 'MUNICIPAL_CARE', 'NATIONAL']));
+    expect(new Set(events.map((e) => e.sector))).toEqual(new Set(['GP', 'HOSPITAL', 'MUNICIPAL_CARE', 'NATIONAL', 'WELFARE_TECHNOLOGY']));
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['HOSPITAL_ADMISSION', 'GP_CONSULTATION', 'CARE_SERVICE_STARTED', 'DISPENSATION']));
   });
 
