@@ -221,6 +221,34 @@ export type LiftBlockInput = {
   idempotencyKey: Scalars['String']['input'];
 };
 
+/** Kinds of home measurement. */
+export type MeasurementKind =
+  /** Body temperature (LOINC 8310-5), Cel. */
+  | 'BODY_TEMPERATURE'
+  /** Body weight (LOINC 29463-7), kg. */
+  | 'BODY_WEIGHT'
+  /** Diastolic blood pressure (LOINC 8462-4), mm[Hg]. */
+  | 'DIASTOLIC_BLOOD_PRESSURE'
+  /** Oxygen saturation by pulse oximetry (LOINC 59408-5), %. */
+  | 'OXYGEN_SATURATION'
+  /** Pulse (LOINC 8867-4), /min. */
+  | 'PULSE'
+  /** A symptom form's score (the COPD assessment test, 0–40), {score}. */
+  | 'SYMPTOM_SCORE'
+  /** Systolic blood pressure (LOINC 8480-6), mm[Hg]. */
+  | 'SYSTOLIC_BLOOD_PRESSURE';
+
+/** The direction of a series over the last week. */
+export type MeasurementTrend =
+  /** Down by more than the kind's tolerance. */
+  | 'FALLING'
+  /** Up by more than the kind's tolerance. */
+  | 'RISING'
+  /** Within the tolerance. */
+  | 'STABLE'
+  /** Fewer than three measurements in the last week. */
+  | 'UNKNOWN';
+
 /** What kind of record a medication entry is. */
 export type MedicationEntryKind =
   /** A GP's prescription (resept) in the GP record. */
@@ -260,6 +288,13 @@ export type MessageStatus =
   | 'QUEUED'
   /** Refused by the receiving system: its application receipt said why (`statusReason`). */
   | 'REJECTED';
+
+/** Kinds of missed dose. */
+export type MissedDoseKind =
+  /** Taken out after its window. */
+  | 'DOSE_LATE'
+  /** Not taken out of the dispenser within its window. */
+  | 'DOSE_MISSED';
 
 /** Where a measure stands. */
 export type PlanMeasureStatus =
@@ -349,7 +384,9 @@ export type Sector =
   /** National services: the summary care record (Kjernejournal) and the dispensed-medicines list. */
   | 'NATIONAL'
   /** National registries: population register (Folkeregisteret), GP register (Fastlegeregisteret), practitioner register (HPR). */
-  | 'REGISTRY';
+  | 'REGISTRY'
+  /** Welfare technology (velferdsteknologi): safety alarms, digital home follow-up, medicine dispensers, through the national integration hub or a vendor's platform. */
+  | 'WELFARE_TECHNOLOGY';
 
 /** A dialogue message to send. */
 export type SendMessageInput = {
@@ -433,6 +470,8 @@ export type TimelineEventKind =
   | 'DEATH'
   /** A medicine was dispensed at a pharmacy. */
   | 'DISPENSATION'
+  /** A medicine dispenser's report: a dose not taken out or taken late, a fault or a refill needed. */
+  | 'DISPENSER_EVENT'
   /** A consultation (in person, by phone or video) with the GP. */
   | 'GP_CONSULTATION'
   /** A referral (henvisning) from the GP to a hospital. */
@@ -442,7 +481,9 @@ export type TimelineEventKind =
   /** An outpatient visit or emergency visit at a hospital. */
   | 'HOSPITAL_VISIT'
   /** A sample analysed by a medical laboratory, dated when it was taken; the analyses in the title. */
-  | 'LAB_SAMPLE';
+  | 'LAB_SAMPLE'
+  /** A welfare technology alarm: the safety alarm pressed, a fall or a door sensor gone off (with whether it was handled). */
+  | 'WELFARE_ALARM';
 
 /** The order of a timeline. */
 export type TimelineOrder =
@@ -481,6 +522,46 @@ export type WarningSeverity =
   | 'LOW'
   /** Consider (warning). */
   | 'MODERATE';
+
+/** Kinds of welfare technology device. */
+export type WelfareDeviceKind =
+  /** Blood pressure monitor. */
+  | 'BLOOD_PRESSURE_MONITOR'
+  /** Door sensor. */
+  | 'DOOR_SENSOR'
+  /** Fall sensor. */
+  | 'FALL_SENSOR'
+  /** Electronic medicine dispenser (medisindispenser). */
+  | 'MEDICATION_DISPENSER'
+  /** Other. */
+  | 'OTHER'
+  /** Pulse oximeter. */
+  | 'PULSE_OXIMETER'
+  /** Safety alarm (trygghetsalarm). */
+  | 'SAFETY_ALARM'
+  /** Scale. */
+  | 'SCALE'
+  /** The tablet the patient answers symptom forms and sends measurements on. */
+  | 'TABLET'
+  /** Thermometer. */
+  | 'THERMOMETER';
+
+/** Kinds of welfare technology event. */
+export type WelfareEventKind =
+  /** The safety alarm was pressed. */
+  | 'ALARM'
+  /** The dispenser failed, lost power or needs a refill. */
+  | 'DISPENSER_FAULT'
+  /** A door sensor reported the patient leaving at night. */
+  | 'DOOR'
+  /** A dose was taken out after its window. */
+  | 'DOSE_LATE'
+  /** A dose was not taken out of the dispenser within its window. */
+  | 'DOSE_MISSED'
+  /** A fall sensor went off. */
+  | 'FALL'
+  /** A home measurement outside the thresholds, as the platform raised it. */
+  | 'MEASUREMENT_OUT_OF_RANGE';
 
 /** Kinds of welfare technology device. */
 export type WelfareTechnologyType =
