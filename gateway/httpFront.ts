@@ -106,7 +106,7 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   // server-sent events at /graphql/stream, each read through /graphql as the subscriber (gateway/alerts/).
   const alerts = sharedAlerts(logger);
   app.post('/welfare/events', express.text({ type: 'application/json', limit: '64kb' }), welfareEventsWebhook(sources, alerts, logger));
-  app.use('/graphql/stream', ...alertSubscriptions({ alerts, issuers, logger }));
+  app.use('/graphql/stream', ...alertSubscriptions({ alerts, issuers, logger, limit: limitRate }));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {

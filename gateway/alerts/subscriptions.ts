@@ -143,6 +143,8 @@ const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _c
 
 export interface AlertSubscriptionsOptions {
   alerts: Alerts;
+  /** The per-reader rate limit, after authentication: each subscription request counts as a request. */
+  limit?: RequestHandler[];
   issuers: readonly Issuer[];
   logger: Logger;
 }
@@ -254,7 +256,7 @@ export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestH
       else res.end();
     }
   };
-  return [refuseGet, authenticate(options.issuers, logger), express.json({ limit: '64kb' }), start];
+  return [refuseGet, authenticate(options.issuers, logger), ...(options.limit ?? []), express.json({ limit: '64kb' }), start];
 }
 
 interface IteratorSetup {
