@@ -3,7 +3,7 @@ import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import { z } from 'zod';
 import type { BlockOutcome, BlockRequest, BlockSink, HospitalAdapter, MessageSink, OutgoingMessage } from '../contracts';
-import { BadResponseError, isRefusedToken, parseJson, validatePayload, type AdapterKit, type WriteOptions } from '../kit';
+import { BadResponseError, bearerCall, parseJson, sameOriginLink, validatePayload, type AdapterKit, type WriteOptions } from '../kit';
 import { COMMUNICATION_PATH, communicationFor, ifNoneExist, readCreated, readRefusal } from './communication';
 import type { HospitalRecordModel } from '../model';
 import { CITIZEN_BLOCK_SYSTEM, SYSTEM } from './fhir';
@@ -56,45 +56,14 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
   const http = kit.http(instance);
   const tokens = new TokenCache(http, options);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const origin = new URL(instance.baseUrl).origin;
 
   /**
    * One FHIR call with the subscription key and a bearer token. When the server says the token is
    * invalid or expired (RFC 6750 `invalid_token`, for example after a clock skew or a key rotation), the
    * token is renewed once per read; any other refusal is the source's answer.
    */
-  async function fhirCall(
-    send: (headers: Record<string, string>) => Promise<AxiosResponse<string>>,
-    signal: AbortSignal,
-    state: { renewed: boolean },
-  ): Promise<string> {
-    const token = await tokens.get(signal);
-    const headers = (t: string) => ({
-      Authorization: `Bearer ${t}`,
-      'Ocp-Apim-Subscription-Key': options.subscriptionKey,
-      Accept: 'application/fhir+json',
-    });
-    try {
-      return (await send(headers(token))).data;
-    } catch (error) {
-      if (state.renewed || !isRefusedToken(error)) throw error;
-      state.renewed = true;
-      tokens.invalidate(token);
-      return (await send(headers(await tokens.get(signal)))).data;
-    }
-  }
-
-  /** A next link is followed only on the instance's own origin: the token and key must not go elsewhere. */
-  function nextUrl(link: string): string {
-    let url: URL;
-    try {
-      url = new URL(link, `${instance.baseUrl}/`);
-    } catch {
-      throw new BadResponseError('the next link is not a URL');
-    }
-    if (url.origin !== origin) throw new BadResponseError('the next link points away from the source');
-    return url.href;
-  }
+  const fhirCall = (send: (headers: Record<string, string>) => Promise<AxiosResponse<string>>, signal: AbortSignal, state: { renewed: boolean }) =>
+    bearerCall(tokens, send, signal, state, { 'Ocp-Apim-Subscription-Key': options.subscriptionKey, Accept: 'application/fhir+json' });
 
   async function search(nins: readonly string[], signal: AbortSignal, revincludes: readonly string[], includes: readonly string[]): Promise<Map<string, HospitalRecordModel>> {
     const form = new URLSearchParams();
@@ -111,7 +80,7 @@ export function createHospitalFhirAdapter(instance: InstanceConfig, options: Hos
     const entries = [...page.entries];
     const seen = new Set<string>();
     while (page.next) {
-      const url = nextUrl(page.next);
+      const url = sameOriginLink(instance.baseUrl, page.next);
       if (seen.has(url)) throw new BadResponseError('the next link repeats a page already read');
       if (seen.size + 1 >= MAX_PAGES) throw new BadResponseError(`paging did not end within ${MAX_PAGES} pages`);
       seen.add(url);

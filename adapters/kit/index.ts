@@ -20,4 +20,4 @@ export {
 export { ninSchema, parseJson, validatePayload } from './validate';
 export { buildXml, parseXml } from './xml';
 export { chunk } from './chunk';
-export { isRefusedToken, TokenCache, type ClientCredentials } from './oauthClientCredentials';
+export { bearerCall, isRefusedToken, sameOriginLink, TokenCache, type ClientCredentials } from './oauthClientCredentials';

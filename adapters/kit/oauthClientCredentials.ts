@@ -1,5 +1,6 @@
 import { type AxiosInstance, type AxiosRequestConfig, isAxiosError, isCancel } from 'axios';
 import { z } from 'zod';
+import { BadResponseError } from './errors';
 import type { CredentialRequest } from './http';
 import { parseJson, validatePayload } from './validate';
 
@@ -89,4 +90,40 @@ export function isRefusedToken(error: unknown): boolean {
   if (!isAxiosError(error) || error.response?.status !== 401) return false;
   const challenge = String(error.response.headers['www-authenticate'] ?? '');
   return /^Bearer\b/i.test(challenge) && /error="?invalid_token/i.test(challenge);
+}
+
+/**
+ * One call with a bearer token from `tokens` (and any `headers` of the source's own): when the server refuses the token
+ * itself (isRefusedToken), it is renewed once per read (`state`, shared by the read's calls); any other refusal is the
+ * source's answer.
+ */
+export async function bearerCall<T>(
+  tokens: TokenCache,
+  send: (headers: Record<string, string>) => Promise<{ data: T }>,
+  signal: AbortSignal,
+  state: { renewed: boolean },
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const withToken = (token: string) => ({ Authorization: `Bearer ${token}`, ...headers });
+  const token = await tokens.get(signal);
+  try {
+    return (await send(withToken(token))).data;
+  } catch (error) {
+    if (state.renewed || !isRefusedToken(error)) throw error;
+    state.renewed = true;
+    tokens.invalidate(token);
+    return (await send(withToken(await tokens.get(signal)))).data;
+  }
+}
+
+/** A paging link the source sent, followed only on the instance's own origin: its token (and keys) must not go elsewhere. */
+export function sameOriginLink(baseUrl: string, link: string): string {
+  let url: URL;
+  try {
+    url = new URL(link, `${baseUrl}/`);
+  } catch {
+    throw new BadResponseError('the next link is not a URL');
+  }
+  if (url.origin !== new URL(baseUrl).origin) throw new BadResponseError('the next link points away from the source');
+  return url.href;
 }

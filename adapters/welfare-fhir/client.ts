@@ -2,7 +2,7 @@ import type { AxiosResponse } from 'axios';
 import type { InstanceConfig } from '../../lib/config';
 import { validateNin } from '../../lib/nin';
 import type { WelfareAdapter } from '../contracts';
-import { BadResponseError, isRefusedToken, TokenCache, type AdapterKit } from '../kit';
+import { BadResponseError, bearerCall, sameOriginLink, TokenCache, type AdapterKit } from '../kit';
 import type { WelfareRecordModel } from '../model';
 import { manifest, type WelfareFhirOptions } from './manifest';
 import { mapResources, parseSearchPage, readPushedEvent, SYSTEM } from './mapper';
@@ -32,33 +32,10 @@ export function createWelfareFhirAdapter(instance: InstanceConfig, options: Welf
   const http = kit.http(instance);
   const tokens = new TokenCache(http, options);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const origin = new URL(instance.baseUrl).origin;
 
-  /** One FHIR call with a bearer token; a token the server refuses (`invalid_token`) is renewed once per search. */
-  async function fhirCall(send: (headers: Record<string, string>) => Promise<AxiosResponse<string>>, signal: AbortSignal, state: { renewed: boolean }): Promise<string> {
-    const token = await tokens.get(signal);
-    const headers = (t: string) => ({ Authorization: `Bearer ${t}`, Accept: 'application/fhir+json' });
-    try {
-      return (await send(headers(token))).data;
-    } catch (error) {
-      if (state.renewed || !isRefusedToken(error)) throw error;
-      state.renewed = true;
-      tokens.invalidate(token);
-      return (await send(headers(await tokens.get(signal)))).data;
-    }
-  }
-
-  /** A next link is followed only on the instance's own origin: the token must not go elsewhere. */
-  function nextUrl(link: string): string {
-    let url: URL;
-    try {
-      url = new URL(link, `${instance.baseUrl}/`);
-    } catch {
-      throw new BadResponseError('the next link is not a URL');
-    }
-    if (url.origin !== origin) throw new BadResponseError('the next link points away from the source');
-    return url.href;
-  }
+  /** One FHIR call with a bearer token, renewed once per search when the server refuses it. */
+  const fhirCall = (send: (headers: Record<string, string>) => Promise<AxiosResponse<string>>, signal: AbortSignal, state: { renewed: boolean }) =>
+    bearerCall(tokens, send, signal, state, { Accept: 'application/fhir+json' });
 
   async function search(type: string, params: Record<string, string>, nins: readonly string[], signal: AbortSignal): Promise<{ resourceType: string }[]> {
     const form = new URLSearchParams({ 'patient:identifier': nins.map((nin) => `${systemOf(nin)}|${nin}`).join(','), ...params, _count: String(pageSize) });
@@ -69,7 +46,7 @@ export function createWelfareFhirAdapter(instance: InstanceConfig, options: Welf
     const resources = [...page.resources];
     const seen = new Set<string>();
     while (page.next) {
-      const url = nextUrl(page.next);
+      const url = sameOriginLink(instance.baseUrl, page.next);
       if (seen.has(url)) throw new BadResponseError('the next link repeats a page already read');
       if (seen.size + 1 >= MAX_PAGES) throw new BadResponseError(`paging did not end within ${MAX_PAGES} pages`);
       seen.add(url);
