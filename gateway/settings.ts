@@ -1,3 +1,5 @@
+import { cacheKeysFromEnv } from '../adapters/kit/cache/CacheCrypto';
+import { alertWindowMs } from '../lib/alertStream';
 import { z } from 'zod';
 import { loadSources } from '../lib/config';
 import { internalSigningKey } from '../lib/internalToken';
@@ -45,6 +47,9 @@ export function gatewayChecks(embedded: readonly SubgraphName[] = []): SettingCh
     { name: 'SUBGRAPH_URLS, SUBGRAPH_TIMEOUT_MS', read: gatewaySettingsFromEnv },
     { name: 'the LIMIT_* settings', read: () => limitsFromEnv() },
     { name: 'RATE_LIMIT, RATE_LIMIT_BURST, RATE_LIMIT_PER_SECOND', read: () => rateSettingsFromEnv() },
+    // The live alerts' stream seals its entries with the cache's keys and keeps them ALERT_REPLAY_SECONDS.
+    { name: 'the cache keys', read: () => cacheKeysFromEnv() },
+    { name: 'ALERT_REPLAY_SECONDS', read: () => alertWindowMs() },
     ...embedded.flatMap((name) => subgraphChecks(name, false)),
   ];
 }

@@ -1,3 +1,4 @@
+import { decisionCacheSeconds } from './access/decider';
 import { cacheKeysFromEnv } from '../../adapters/kit/cache/CacheCrypto';
 import { loadOrganisations, loadSources } from '../../lib/config';
 import { internalVerifyKey } from '../../lib/internalToken';
@@ -32,5 +33,7 @@ export function subgraphChecks(name: SubgraphName, served: boolean): SettingChec
     ...(LOGGING.includes(name) ? [{ name: 'AUDIT_PSEUDONYM_KEY', read: auditPseudonymKey }] : []),
     ...(GLOBAL_IDS.includes(name) ? [{ name: 'GLOBAL_ID_KEY', read: globalIdKey }] : []),
     ...(name === 'messaging' ? [{ name: 'OUTBOX_ENCRYPTION_KEY', read: () => OutboxSeal.fromEnv() }] : []),
+    // The subgraphs that decide access from the sources keep decisions for a while.
+    ...(name === 'person' || name === 'messaging' ? [{ name: 'ACCESS_DECISION_CACHE_SECONDS', read: () => decisionCacheSeconds() }] : []),
   ];
 }

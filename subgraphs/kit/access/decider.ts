@@ -71,8 +71,15 @@ export function decisionCacheSeconds(env: NodeJS.ProcessEnv = process.env): numb
   return value;
 }
 
-const DECISION_TTL_MS = decisionCacheSeconds() * 1000;
-const decisions = new LRUCache<string, AccessDecision>({ max: 20_000, ttl: Math.max(1, DECISION_TTL_MS) });
+// Read on first use (a bad value stops the process at start, when the person subgraph's first checks read it).
+let kept: { ttlMs: number; decisions: LRUCache<string, AccessDecision> } | undefined;
+const decisionCache = () => {
+  if (!kept) {
+    const ttlMs = decisionCacheSeconds() * 1000;
+    kept = { ttlMs, decisions: new LRUCache<string, AccessDecision>({ max: 20_000, ttl: Math.max(1, ttlMs) }) };
+  }
+  return kept;
+};
 /** The keys of each patient's kept decisions, so that a change notice forgets them without a scan. */
 const keysByPatient = new Map<string, Set<string>>();
 
@@ -81,17 +88,19 @@ export const DECISION_CONTRACTS: ReadonlySet<string> = new Set<ContractName>(['R
 
 /** Forgets every kept decision about these patients (a source said their data changed). */
 export function forgetDecisions(patients: readonly string[]): void {
+  if (!kept) return;
   for (const nin of patients) {
-    for (const key of keysByPatient.get(nin) ?? []) decisions.delete(key);
+    for (const key of keysByPatient.get(nin) ?? []) kept.decisions.delete(key);
     keysByPatient.delete(nin);
   }
 }
 
 async function remembered(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
-  if (DECISION_TTL_MS === 0) return (await decide(ctx, reader, nin)).decision;
+  const { ttlMs, decisions } = decisionCache();
+  if (ttlMs === 0) return (await decide(ctx, reader, nin)).decision;
   const key = `${JSON.stringify(reader)}\u0000${todayInOslo()}\u0000${nin}`;
-  const kept = decisions.get(key);
-  if (kept) return kept;
+  const reused = decisions.get(key);
+  if (reused) return reused;
   const { decision, complete } = await decide(ctx, reader, nin);
   if (complete) {
     decisions.set(key, decision);
