@@ -52,6 +52,18 @@ describe('organisations configuration', () => {
     if (health.outsideHealth[0]) health.outsideHealth[0].orgNumber = '923456783';
     expect(() => checkConsistency(organisationsSchema.parse(health), loadSources())).toThrow(/outsideHealth NAV Bergenhus: organisation number 923456783 is a health organisation's/);
   });
+
+  it("checks a municipality's instances per sector: a sector with a contract, instances that provide one of its contracts", () => {
+    const routed = (sectorInstances: Record<string, string[]>) => {
+      const orgs = Object.fromEntries(Object.entries(raw()).filter(([k]) => !k.startsWith('$'))) as unknown as { municipalities: Record<string, unknown>[] };
+      if (orgs.municipalities[0]) orgs.municipalities[0].sectorInstances = sectorInstances;
+      return () => checkConsistency(organisationsSchema.parse(orgs), loadSources());
+    };
+    expect(routed({ WELFARE_TECHNOLOGY: ['welfare-hub', 'dispenser-dosevakt'] })).not.toThrow();
+    expect(routed({ WELFARE_TECHNOLOGY: ['care-bergen'] })).toThrow(/municipality 4601 WELFARE_TECHNOLOGY names instance "care-bergen" of system care-json, which provides no contract of that sector \(WelfareRecordModel\)/);
+    expect(routed({ WELFARE_TECHNOLOGY: ['welfare-nowhere'] })).toThrow(/names instance "welfare-nowhere", which sources.json does not define/);
+    expect(routed({ PHARMACY: ['welfare-hub'] })).toThrow(/names instances for PHARMACY, which is no sector with a contract/);
+  });
 });
 
 describe('environment variables in the configuration', () => {

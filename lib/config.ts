@@ -3,7 +3,8 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import path from 'node:path';
 import { z } from 'zod';
 import { systemRegistry } from '../adapters/registry';
-import type { ContractName } from '../adapters/contracts';
+import { CONTRACTS, type ContractName } from '../adapters/contracts';
+import { isSectorName, type SectorName } from './sectors';
 import { herIdSchema, orgNumberSchema } from './identifiers';
 import { fromRoot } from './repositoryRoot';
 
@@ -62,10 +63,12 @@ export const organisationsSchema = z.strictObject({
         /** The municipality's health and care services, by HER-id. */
         services: z.array(service).default([]),
         /**
-         * The welfare technology platforms the municipality's services use (instances providing WelfareRecordModel):
-         * the national integration hub for welfare technology, a medicine-dispenser vendor's platform.
+         * The systems of the sectors that are routed by where the patient lives, beyond its care system, by sector
+         * (lib/sectors.ts): `{"WELFARE_TECHNOLOGY": ["welfare-hub", "dispenser-dosevakt"]}`, the welfare technology
+         * platforms its services use. A new sector routed this way needs no new key here: each instance must provide a
+         * contract of that sector (checkConsistency).
          */
-        welfareInstances: z.array(z.string().min(1)).default([]),
+        sectorInstances: z.record(z.string(), z.array(z.string().min(1))).default({}),
       }),
     )
     .min(1),
@@ -115,6 +118,11 @@ export const organisationsSchema = z.strictObject({
 
 export type Organisations = z.infer<typeof organisationsSchema>;
 export type Municipality = Organisations['municipalities'][number];
+
+/** The instances a municipality names for a sector routed by residence (`sectorInstances`), none when it names none. */
+export function municipalityInstances(m: Pick<Municipality, 'sectorInstances'>, sector: SectorName): string[] {
+  return m.sectorInstances[sector] ?? [];
+}
 export type Hospital = Organisations['hospitals'][number];
 export type GpOffice = Organisations['gpOffices'][number];
 export type OutsideHealthService = Organisations['outsideHealth'][number];
@@ -357,7 +365,18 @@ export function checkConsistency(orgs: Organisations, sources: SourcesConfig): v
   const hospitalOrgs = new Set(orgs.hospitals.map((h) => h.orgNumber));
   for (const m of orgs.municipalities) {
     expect(m.careInstance, 'CareRecordModel', `municipality ${m.number}`);
-    for (const id of m.welfareInstances) expect(id, 'WelfareRecordModel', `municipality ${m.number} welfare technology`);
+    for (const [sector, ids] of Object.entries(m.sectorInstances)) {
+      const contracts = (Object.keys(CONTRACTS) as ContractName[]).filter((c) => CONTRACTS[c].sector === sector);
+      if (!isSectorName(sector) || contracts.length === 0) {
+        problems.push(`municipality ${m.number} names instances for ${sector}, which is no sector with a contract (lib/sectors.ts, adapters/contracts.ts)`);
+        continue;
+      }
+      for (const id of ids) {
+        const inst = sources.instances[id];
+        if (!inst) problems.push(`municipality ${m.number} ${sector} names instance "${id}", which sources.json does not define`);
+        else if (!contracts.includes(systems.get(inst.system)?.contract as ContractName)) problems.push(`municipality ${m.number} ${sector} names instance "${id}" of system ${inst.system}, which provides no contract of that sector (${contracts.join(' or ')})`);
+      }
+    }
     for (const h of m.hospitals) if (!hospitalOrgs.has(h)) problems.push(`municipality ${m.number} names unknown hospital ${h}`);
   }
   // One HER-id, one service: it is where messages go.

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { globalIdKey } from './secrets';
+import { sector, SECTOR_NAMES, type SECTORS, type SectorName } from './sectors';
 
 /**
  * Global ids (`id: ID!`, `Node`, `Query.node(id:)`): opaque, stable and unforgeable, so that a client's normalised
@@ -23,9 +24,10 @@ import { globalIdKey } from './secrets';
 
 /**
  * The types that have global ids, each with its code inside the id. Append only: a code, once issued, is in clients'
- * caches; never reuse or renumber one.
+ * caches; never reuse or renumber one. A sector added later declares its item types' codes in its own entry
+ * (lib/sectors.ts `itemTypes`), merged below.
  */
-export const GLOBAL_ID_TYPES = {
+const CORE_ID_TYPES = {
   Patient: 1,
   Practitioner: 2,
   GpOffice: 3,
@@ -50,13 +52,24 @@ export const GLOBAL_ID_TYPES = {
   DispensedMedication: 21,
   ReferralAssessment: 22,
   UpcomingItem: 23,
-  // The welfare technology sector (issue 20).
-  WelfareDevice: 24,
-  HomeMeasurement: 25,
-  WelfareEvent: 26,
 } as const;
 
-export type GlobalIdType = keyof typeof GLOBAL_ID_TYPES;
+/** The item types the sectors declare (`itemTypes`), by name. */
+type SectorItemType = { [S in SectorName]: (typeof SECTORS)[S] extends { itemTypes: infer T } ? keyof T & string : never }[SectorName];
+
+export type GlobalIdType = keyof typeof CORE_ID_TYPES | SectorItemType;
+
+export const GLOBAL_ID_TYPES: Readonly<Record<GlobalIdType, number>> = (() => {
+  const all: Record<string, number> = { ...CORE_ID_TYPES };
+  for (const name of SECTOR_NAMES) {
+    for (const [type, code] of Object.entries(sector(name).itemTypes ?? {})) {
+      // Two types under one code would open each other's ids: refused where the code is declared.
+      if (all[type] !== undefined || Object.values(all).includes(code)) throw new Error(`global id type ${type} (code ${code}) of sector ${name} is taken`);
+      all[type] = code;
+    }
+  }
+  return all as Record<GlobalIdType, number>;
+})();
 
 export interface DecodedGlobalId {
   type: GlobalIdType;

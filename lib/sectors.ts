@@ -29,6 +29,11 @@ export interface SectorDefinition {
    * `<prefix>TimelineEvents` (and `<prefix>MedicationEntries` where the sector keeps medicines).
    */
   fieldPrefix: string;
+  /**
+   * For a sector added after the core ones: the global id type code (lib/globalId.ts) of each of its record item types.
+   * Append only, as every code: once issued, a code is in clients' caches.
+   */
+  itemTypes?: Readonly<Record<string, number>>;
 }
 
 export const SECTORS = {
@@ -39,7 +44,7 @@ export const SECTORS = {
   NATIONAL: { sourceId: 'national', organisation: 'Nasjonal tjeneste', text: 'national service', places: false, subgraph: 'national', fieldPrefix: 'national' },
   // The municipality's welfare technology platforms (safety alarms, home follow-up, medicine dispensers): chosen by the
   // municipality one lives in, so a platform's name places the patient.
-  WELFARE_TECHNOLOGY: { sourceId: 'welfare-technology', organisation: 'Velferdsteknologi', text: 'welfare technology platform', places: true, subgraph: 'welfare', fieldPrefix: 'welfare' },
+  WELFARE_TECHNOLOGY: { sourceId: 'welfare-technology', organisation: 'Velferdsteknologi', text: 'welfare technology platform', places: true, subgraph: 'welfare', fieldPrefix: 'welfare', itemTypes: { WelfareDevice: 24, HomeMeasurement: 25, WelfareEvent: 26 } },
 } as const satisfies Record<string, SectorDefinition>;
 
 export type SectorName = keyof typeof SECTORS;

@@ -1,3 +1,4 @@
+import { municipalityInstances } from '../../lib/config';
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext, SimulatorDefinition } from '../kit/definition';
@@ -13,7 +14,7 @@ import { pasient } from './eksport';
  *   page asked for by the same body with the token (opaque, bound to the numbers asked);
  * - `X-Api-Key` header, 401 without the right one;
  * - only the patients the platform holds are listed (a dispenser in their municipal care record, in a municipality
- *   whose services use this platform: organisations.json `welfareInstances`); the others are left out;
+ *   whose services use this platform: organisations.json `sectorInstances`); the others are left out;
  * - every dose the dispensers released in the last 14 days is an event, with the faults (simulators/dispenser-json/eksport.ts);
  * - errors as `{ "feil": { "kode", "melding" } }` with the HTTP status.
  */
@@ -54,7 +55,7 @@ function offsetOf(token: string, numbers: readonly string[]): number | undefined
 
 /** Whom this platform holds: persons with a dispenser who live in a municipality that uses it. */
 export function dispenserPatients({ instance, orgs, population }: Pick<SimulatorContext, 'instance' | 'orgs' | 'population'>): (nin: string, now?: Date) => (Person & { dispenser: DispenserRecord }) | undefined {
-  const served = new Set(orgs.municipalities.filter((m) => m.welfareInstances.includes(instance.id)).map((m) => m.number));
+  const served = new Set(orgs.municipalities.filter((m) => municipalityInstances(m, 'WELFARE_TECHNOLOGY').includes(instance.id)).map((m) => m.number));
   return (nin, now = new Date()) => {
     const person = population.byNin.get(nin);
     if (!person || !served.has(person.municipality)) return undefined;

@@ -1,3 +1,4 @@
+import { municipalityInstances } from '../../lib/config';
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ import { communicationResource, deviceResource, deviceUseStatementResource, obse
  * - the answer is a searchset Bundle, `total` counting matches, paged by `_count` matches: further pages by the
  *   `next` link, `GET /fhir?_getpages=<id>&_getpagesoffset=<n>&_count=<n>`, kept for five minutes (410 after), for the
  *   client that ran the search only.
- * The instance serves the residents of the municipalities whose `welfareInstances` (organisations.json) name it.
+ * The instance serves the residents of the municipalities whose `sectorInstances` (organisations.json) name it.
  *
  * Pushed events (SimulatorDefinition.pushEvent, the control API's `POST /instances/:id/events` with
  * `{ "patient": "<nin>", "kind": "ALARM" | "FALL" | "DOOR", "text"?: "…" }`): a new alarm from the patient's device of
@@ -76,7 +77,7 @@ const pushedEvents = (context: SimulatorContext) => context.kept('welfare-pushed
 
 /** The residents of the municipalities this instance serves, with the municipality's name. */
 function servedResidents(context: SimulatorContext): Map<string, { person: Person; municipalityName: string }> {
-  const municipalities = new Map(context.orgs.municipalities.filter((m) => m.welfareInstances.includes(context.instance.id)).map((m) => [m.number, m.name]));
+  const municipalities = new Map(context.orgs.municipalities.filter((m) => municipalityInstances(m, 'WELFARE_TECHNOLOGY').includes(context.instance.id)).map((m) => [m.number, m.name]));
   const served = new Map<string, { person: Person; municipalityName: string }>();
   for (const person of context.population.population.persons) {
     const name = municipalities.get(person.municipality);

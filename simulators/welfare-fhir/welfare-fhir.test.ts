@@ -4,7 +4,7 @@ import { welfareFhir } from '../../adapters/welfare-fhir';
 import { AdapterKit, SourceError } from '../../adapters/kit';
 import type { WelfareAdapter } from '../../adapters/contracts';
 import type { WelfareRecordModel } from '../../adapters/model';
-import { instancesOf, loadOrganisations, loadSources, type InstanceConfig } from '../../lib/config';
+import { instancesOf, loadOrganisations, loadSources, municipalityInstances, type InstanceConfig } from '../../lib/config';
 import { SIGNATURE_HEADER, verifyChangeNotice } from '../../lib/invalidation';
 import { createLogger } from '../../lib/logger';
 import { noticeSettings } from '../kit/changeNotices';
@@ -22,7 +22,7 @@ const configured = instancesOf(loadSources()).find((i) => i.id === 'welfare-hub'
 const population = getPopulationIndex();
 const HOME_CARE = demoPatient('homeCare').nin;
 const municipalityName = (number: string) => orgs.municipalities.find((m) => m.number === number)?.name ?? '';
-const served = new Set(orgs.municipalities.filter((m) => m.welfareInstances.includes('welfare-hub')).map((m) => m.number));
+const served = new Set(orgs.municipalities.filter((m) => municipalityInstances(m, 'WELFARE_TECHNOLOGY').includes('welfare-hub')).map((m) => m.number));
 const worldOf = (nin: string) => {
   const person = population.byNin.get(nin);
   if (!person) throw new Error('unknown person');

@@ -1,3 +1,4 @@
+import { municipalityInstances } from '../../lib/config';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { WelfareEventModel, WelfareRecordModel } from '../../adapters/model';
 import { dayAndInstant } from '../../lib/dateScalars';
@@ -18,7 +19,7 @@ import { outOfRange, seriesOf } from './monitoring';
 import { pushedEvent } from './pushedEvents';
 
 /**
- * Welfare subgraph: the municipality's welfare technology platforms (organisations.json `welfareInstances`): the
+ * Welfare subgraph: the municipality's welfare technology platforms (organisations.json `sectorInstances.WELFARE_TECHNOLOGY`): the
  * national integration hub for welfare technology and medicine-dispenser vendors, each through its adapter. Home
  * measurements, alarms and dose events are health data under the clinical-data rule; where a device stands, the
  * response centre and who handled an alarm are place names.
@@ -43,7 +44,7 @@ async function welfareOutcome(p: PatientRef, ctx: SubgraphContext): Promise<Sect
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, SECTOR_ID, 'The patient has no municipality of residence') };
   const municipality = ctx.sources.municipality(m);
-  const ids = municipality?.welfareInstances ?? [];
+  const ids = municipality ? municipalityInstances(municipality, SECTOR) : [];
   if (!municipality || ids.length === 0) return { none: notApplicable(SECTOR, SECTOR_ID, "The patient's municipality has no connected welfare technology platform") };
   const routed = await Promise.all(
     ids.map((id) => {
@@ -107,7 +108,7 @@ async function pushedItem(p: PatientRef, eventId: string, ctx: SubgraphContext) 
   const m = decision.routing.municipality;
   const municipality = m ? ctx.sources.municipality(m) : undefined;
   if (!municipality || parentOfChildWhoMayKeep(decision)) return null;
-  const pushed = pushedEvent(p.nin, eventId, municipality.welfareInstances);
+  const pushed = pushedEvent(p.nin, eventId, municipalityInstances(municipality, SECTOR));
   if (!pushed) return null;
   const named = ctx.sources.info(pushed.source, { name: `${municipality.name} kommune`, orgNumber: municipality.orgNumber });
   const source = sourceFor(ctx.sources, decision, named);
