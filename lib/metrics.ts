@@ -32,6 +32,11 @@ function create() {
     accessLogWrites: counter('patient_graph_access_log_writes_total', 'Access log appends by outcome', ['outcome']),
     graphqlRequests: counter('patient_graph_graphql_requests_total', 'GraphQL requests answered, by outcome: ok, partial (data with errors) or refused (no data)', ['outcome']),
     graphqlErrors: counter('patient_graph_graphql_errors_total', 'Errors in GraphQL answers, by registered code', ['code']),
+    // Live alerts: no label names a platform (a counter moving right after a protected patient's alarm must not tell
+    // which municipality's platform raised it).
+    alertsPublished: counter('patient_graph_alerts_published_total', "Events the platforms pushed that this replica took onto the alert stream (POST /welfare/events), by outcome: published, refused", ['outcome']),
+    alertSubscriptions: gauge('patient_graph_alert_subscriptions', 'welfareAlerts subscriptions open on this replica', []),
+    alertDeliveries: counter('patient_graph_alert_deliveries_total', 'Alerts sent to subscribers, by outcome: delivered, partial (with an error beside it), refused (the last: the read was refused)', ['outcome']),
     graphqlSeconds: new Histogram({
       name: 'patient_graph_graphql_request_seconds',
       help: 'How long GraphQL requests took, from the request to the answer',

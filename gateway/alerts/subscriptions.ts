@@ -22,6 +22,7 @@ import { createHandler } from 'graphql-sse/lib/use/express';
 import { Agent, fetch } from 'undici';
 import { graphError } from '../../lib/errorCodes';
 import type { Logger } from '../../lib/logger';
+import { metrics } from '../../lib/metrics';
 import { validateNin } from '../../lib/nin';
 import { fromRoot } from '../../lib/repositoryRoot';
 import type { Issuer } from '../auth/issuers';
@@ -287,6 +288,7 @@ function alertIterator(setup: IteratorSetup): AsyncIterableIterator<Payload> {
     queue.push(a);
     wake?.();
   });
+  metrics().alertSubscriptions.inc();
   const missed = setup.after
     ? bus.since(setup.after).then(async (found) => {
         if (found === null) {
@@ -298,6 +300,7 @@ function alertIterator(setup: IteratorSetup): AsyncIterableIterator<Payload> {
     : Promise.resolve([]);
   let replayed = false;
   const finish = () => {
+    if (!done) metrics().alertSubscriptions.dec();
     done = true;
     stop();
     wake?.();
@@ -337,6 +340,7 @@ function alertIterator(setup: IteratorSetup): AsyncIterableIterator<Payload> {
           ctx.pending.push(graphError('SOURCE_BAD_RESPONSE', 'The platform pushed an event it does not hold', { reason: 'EVENT_NOT_FOUND', source: alert.source }));
         }
         ctx.lastAlertId = alert.id;
+        metrics().alertDeliveries.inc({ outcome: refused ? 'refused' : ctx.pending.length ? 'partial' : 'delivered' });
         // A refused read is the last: the subscriber no longer may read this patient's alerts.
         if (refused) finish();
         return { done: false, value: { alertId: alert.id, kind: alert.kind, patient } };

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { memoryNonces, SIGNATURE_HEADER, verifyChangeNotice, type NonceMemory } from '../../lib/invalidation';
 import { isProduction } from '../../lib/secrets';
 import type { Logger } from '../../lib/logger';
+import { metrics } from '../../lib/metrics';
 import type { Alerts } from '../../lib/alertStream';
 
 /**
@@ -46,16 +47,19 @@ export function welfareEventsWebhook(sources: SourcesConfig, alerts: Alerts, log
     const usable = secret !== undefined && !(isProduction() && secret.startsWith('dev-'));
     if (!instance || !secret || !usable || !verifyChangeNotice(secret, text, signature)) {
       logger.warn({ source: instance ? instance.id : 'unknown' }, 'pushed event refused: not signed by a welfare technology platform');
+      metrics().alertsPublished.inc({ outcome: 'refused' });
       res.status(401).json(body('UNAUTHENTICATED', 'The event is not signed by a welfare technology platform of this graph (t=<seconds>,n=<nonce>,v1=<HMAC>)'));
       return;
     }
     const replay = await claimNonce(nonces, instance, signature ?? '');
     if (!replay) {
+      metrics().alertsPublished.inc({ outcome: 'refused' });
       res.status(409).json(body('CHANGE_NOTICE_REPLAYED', 'This event was taken already; a platform signs each push with a fresh nonce'));
       return;
     }
     const adapter = readerFor(instance);
     if (!isWelfareEventReader(adapter)) {
+      metrics().alertsPublished.inc({ outcome: 'refused' });
       res.status(400).json(body('ALERT_REJECTED', `Platform ${instance.id} pushes no events this graph can read`, { reason: 'NO_EVENT_READER' }));
       return;
     }
@@ -65,6 +69,7 @@ export function welfareEventsWebhook(sources: SourcesConfig, alerts: Alerts, log
     } catch (error) {
       const reason = error instanceof BadResponseError ? error.message : 'UNREADABLE';
       logger.warn({ source: instance.id, reason }, 'pushed event refused: its adapter could not read it');
+      metrics().alertsPublished.inc({ outcome: 'refused' });
       res.status(400).json(body('ALERT_REJECTED', 'The platform\'s adapter could not read the event', { reason }));
       return;
     }
@@ -77,6 +82,7 @@ export function welfareEventsWebhook(sources: SourcesConfig, alerts: Alerts, log
       res.status(503).json(body('CACHE_UNAVAILABLE', 'The alert stream could not take the event now; send it again'));
       return;
     }
+    metrics().alertsPublished.inc({ outcome: 'published' });
     logger.info({ source: instance.id, kind: pushed.event.kind, alertId }, 'pushed event published');
     res.status(202).json({ alertId });
   };

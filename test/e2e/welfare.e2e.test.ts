@@ -1,6 +1,6 @@
 import { demoPatient, getPopulation } from '../../simulators/population';
 import { welfareWorld } from '../../simulators/population/welfare';
-import { loadOrganisations } from '../../lib/config';
+import { loadOrganisations, municipalityInstances } from '../../lib/config';
 import { signChangeNotice } from '../../lib/invalidation';
 import { personaNamed } from '../../gateway/devIdp/personas';
 import { errorAt, TestSystem, type GraphQLResponse } from './harness';
@@ -120,7 +120,7 @@ describe('welfare technology in the graph', () => {
     const hidden = getPopulation().persons.find((p) => {
       if (p.addressProtection !== 'STRICTLY_CONFIDENTIAL' || p.deceasedDate) return false;
       const municipality = orgs.municipalities.find((m) => m.number === p.municipality);
-      return Boolean(municipality?.welfareInstances.includes('welfare-hub') && welfareWorld(p, { municipalityName: municipality?.name }).devices.some((d) => d.location));
+      return Boolean(municipality && municipalityInstances(municipality, 'WELFARE_TECHNOLOGY').includes('welfare-hub') && welfareWorld(p, { municipalityName: municipality?.name }).devices.some((d) => d.location));
     });
     if (!hidden) throw new Error('the population has no strictly confidential person with welfare technology');
     // Emergency access: a reader outside every organisation that holds her record.
@@ -235,6 +235,11 @@ describe('live alerts over server-sent events', () => {
     expect(back.alerts().map((a) => a.event?.sourceId)).toEqual([missedOne, missedTwo]);
     back.close();
     expect(stranger.alerts()).toEqual([]);
+    // Operators see it in the metrics, with no label naming a platform or a patient.
+    const scraped = await system.metrics(system.system.gatewayUrl);
+    expect(Number(/^patient_graph_alerts_published_total\{outcome="published"\} (\d+)/m.exec(scraped)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(Number(/^patient_graph_alert_deliveries_total\{outcome="delivered"\} (\d+)/m.exec(scraped)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(scraped.split('\n').filter((l) => l.startsWith('patient_graph_alert')).join('\n')).not.toMatch(/welfare-hub|\d{11}/);
   });
 
   it("ends a subscriber's stream when the care relationship ends (the patient changed GP)", async () => {
