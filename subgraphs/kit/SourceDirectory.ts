@@ -1,5 +1,6 @@
 import { adapterManifest, createAdapter, systemRegistry, type AdapterFor, type ContractName } from '../../adapters';
 import type { AdapterKit } from '../../adapters/kit';
+import type { KitStorage } from '../../adapters/kit/AdapterKit';
 import { instancesOf, type InstanceConfig, type Organisations, type SourcesConfig } from '../../lib/config';
 import { SECTORS, type SectorName } from '../../lib/sectors';
 
@@ -48,6 +49,11 @@ export class SourceDirectory {
     private readonly kit: AdapterKit,
   ) {
     this.instances = new Map(instancesOf(sources).map((i) => [i.id, i]));
+  }
+
+  /** Where the source cache keeps its entries (Redis, shared by every process, or in process), with its keys. */
+  get storage(): KitStorage {
+    return this.kit.storage;
   }
 
   /** The instances whose systems fulfil any of these contracts (from the registry of systems). */

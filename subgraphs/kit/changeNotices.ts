@@ -1,12 +1,11 @@
 import type { RequestHandler } from 'express';
-import { adapterManifest, systemRegistry } from '../../adapters';
+import { adapterManifest } from '../../adapters';
 import { officeRecordKey } from '../../adapters/contracts';
 import type { InstanceConfig } from '../../lib/config';
 import type { CacheStore } from '../../adapters/kit/cache/CacheStore';
 import { checkChangeNotice, memoryNonces, SIGNATURE_HEADER, type NonceMemory } from '../../lib/invalidation';
 import type { Logger } from '../../lib/logger';
 import type { SourceDirectory } from './SourceDirectory';
-import { DECISION_CONTRACTS, forgetDecisions } from './access/decider';
 
 interface Invalidates {
   invalidate(instance: InstanceConfig, operations: readonly string[], keys: readonly string[]): Promise<void>;
@@ -39,9 +38,6 @@ export function changeNoticeTaker(sources: SourceDirectory, cache: Invalidates, 
       // The shared store did not take the deletes: the source should send the notice again.
       return { status: 503, body: { errors: [{ message: 'The cache could not forget these entries now; send the notice again', extensions: { code: 'CACHE_UNAVAILABLE' } }] } };
     }
-    // The access decisions resting on what changed go with it (a GP listing ended, a care service stopped): a notice
-    // from a system access is decided from (a registry, a care or hospital system), not from any other.
-    if (DECISION_CONTRACTS.has(systemRegistry().get(instance.system)?.contract ?? '')) forgetDecisions(notice.patients);
     logger.info({ source: instance.id, patients: notice.patients.length }, 'cache entries invalidated by the source');
     return { status: 200, body: { source: instance.id, invalidated: notice.patients.length } };
   };

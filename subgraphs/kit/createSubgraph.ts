@@ -1,3 +1,5 @@
+import { systemRegistry } from '../../adapters/registry';
+import { DECISION_CONTRACTS, forgetDecisions } from './access/decider';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -165,6 +167,14 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
   const store = createCacheStore(logger);
   const kit = new AdapterKit(logger, { store, crypto: new CacheCrypto(cacheKeysFromEnv()) });
   const cache = sourceCache({ store, crypto: kit.storage.crypto, logger });
+  // What forgets a source's answers (a change notice, a block the patient set): the access decisions resting on them go
+  // with them, in every process that shares the store, when the source is one access is decided from.
+  const invalidates: Invalidates = {
+    invalidate: async (instance, operations, keys) => {
+      await cache.invalidate(instance, operations, keys);
+      if (DECISION_CONTRACTS.has(systemRegistry().get(instance.system)?.contract ?? '')) await forgetDecisions(kit.storage, keys.filter((k) => /^\d{11}$/.test(k)));
+    },
+  };
   const resilience = new Resilience(logger);
   kit.use(cache).use(resilience.middleware());
   logger.info(`source cache: ${describeCacheStore()}`);
@@ -186,7 +196,7 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
     ...apolloDefaults<SubgraphContext>(logger, [sideErrorsPlugin, ...(definition.plugins ?? [])], { countRequests: options.countRequests ?? true }),
   });
   await server.start();
-  const background = await definition.background?.({ sources, logger, cache });
+  const background = await definition.background?.({ sources, logger, cache: invalidates });
   // What this subgraph is connected to, for operators: instance ids and the adapters' own descriptions.
   const connected = sources.describe(definition.contracts);
   const probes = new SourceProbe();
@@ -219,7 +229,7 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
     stopping: () => {
       stopping = true;
     },
-    takeNotice: changeNoticeTaker(sources, cache, logger, definition.name, store),
+    takeNotice: changeNoticeTaker(sources, invalidates, logger, definition.name, store),
     endRequest: (requestId) => cache.endRequest(requestId),
     close: async () => {
       stopping = true;

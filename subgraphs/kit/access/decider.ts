@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ContractName, SourceAdapter } from '../../../adapters/contracts';
+import type { KitStorage } from '../../../adapters/kit/AdapterKit';
 import type { CareRecordModel, GpListingModel, HospitalRecordModel, RegistryPerson, RepresentationModel } from '../../../adapters/model';
 import { ConfigError } from '../../../lib/config';
 import type { Identity } from '../../../lib/identity';
@@ -55,12 +57,14 @@ export function decider(ctx: BaseContext, reader: Identity): (patient: PatientPa
 }
 
 /**
- * ACCESS_DECISION_CACHE_SECONDS (default 10, or 0 with SOURCE_CACHE=off; 0: off): how long this process reuses a reader's decision about a patient,
- * made from sources that all answered, for the same reader (every claim of the token alike: organisation, purpose,
- * emergency reason) on the same day. The facts under it are cached for longer already (the source cache's TTL), so
- * this adds no staleness they do not have: it spares reading and parsing them again for every request (a subscriber's
- * live alerts are a read each). A change notice about the patient from any source forgets her decisions at once
- * (forgetDecisions), as it forgets the facts; a decision from a source that failed is never kept.
+ * ACCESS_DECISION_CACHE_SECONDS (default 10, or 0 with SOURCE_CACHE=off; 0: off): how long this process reuses a
+ * reader's decision about a patient, made from sources that all answered, for the same reader (every claim of the token
+ * alike: organisation, purpose, emergency reason) on the same day. The facts under it are cached for longer already
+ * (the source cache's TTL), so this adds no staleness they do not have: it spares reading and parsing them again for
+ * every request (a subscriber's live alerts are a read each). A change notice about the patient from a system access is
+ * decided from forgets her decisions at once in every process: it sets a fresh mark for her in the shared store (where
+ * the facts are forgotten too), and a kept decision is used only while the mark it was made under is still the mark.
+ * A decision from a source that failed is never kept; nor is any while the shared store does not answer.
  */
 export function decisionCacheSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.ACCESS_DECISION_CACHE_SECONDS?.trim();
@@ -71,45 +75,54 @@ export function decisionCacheSeconds(env: NodeJS.ProcessEnv = process.env): numb
   return value;
 }
 
-// Read on first use (a bad value stops the process at start, when the person subgraph's first checks read it).
-let kept: { ttlMs: number; decisions: LRUCache<string, AccessDecision> } | undefined;
-const decisionCache = () => {
-  if (!kept) {
-    const ttlMs = decisionCacheSeconds() * 1000;
-    kept = { ttlMs, decisions: new LRUCache<string, AccessDecision>({ max: 20_000, ttl: Math.max(1, ttlMs) }) };
-  }
-  return kept;
-};
-/** The keys of each patient's kept decisions, so that a change notice forgets them without a scan. */
-const keysByPatient = new Map<string, Set<string>>();
-
 /** The contracts of the systems a decision is made from: a change notice from one of them forgets the patient's decisions. */
 export const DECISION_CONTRACTS: ReadonlySet<string> = new Set<ContractName>(['RegistryPerson', 'GpListingModel', 'CareRecordModel', 'HospitalRecordModel', 'RepresentationModel']);
 
-/** Forgets every kept decision about these patients (a source said their data changed). */
-export function forgetDecisions(patients: readonly string[]): void {
-  if (!kept) return;
-  for (const nin of patients) {
-    for (const key of keysByPatient.get(nin) ?? []) kept.decisions.delete(key);
-    keysByPatient.delete(nin);
+interface Kept {
+  decision: AccessDecision;
+  /** The patient's mark in the shared store when the decision was made ('' for none). */
+  mark: string;
+}
+
+// Read on first use (a bad value stops the process at start, when the person subgraph's first checks read it).
+let kept: { ttlMs: number; decisions: LRUCache<string, Kept> } | undefined;
+const decisionCache = () => {
+  if (!kept) {
+    const ttlMs = decisionCacheSeconds() * 1000;
+    kept = { ttlMs, decisions: new LRUCache<string, Kept>({ max: 20_000, ttl: Math.max(1, ttlMs) }) };
   }
+  return kept;
+};
+
+const markKey = (storage: KitStorage, nin: string) => storage.crypto.keyFor('dmark', nin);
+
+/** The patient's mark in the shared store, '' for none; undefined when the store cannot say (then nothing kept is used). */
+async function markOf(storage: KitStorage, nin: string): Promise<string | undefined> {
+  if (!storage.store.available()) return undefined;
+  const key = markKey(storage, nin);
+  return (await storage.store.getMany([key])).get(key) ?? '';
+}
+
+/**
+ * Forgets every kept decision about these patients, in every process that shares the store (a source said their data
+ * changed). Throws when the shared store does not take the marks: the notice is then answered 503 and sent again.
+ */
+export async function forgetDecisions(storage: KitStorage, patients: readonly string[]): Promise<void> {
+  const ttlMs = Math.max(2 * decisionCacheSeconds() * 1000, 60_000);
+  await storage.store.setMany(patients.map((nin) => ({ key: markKey(storage, nin), value: randomBytes(12).toString('base64url'), ttlMs })));
+  if (!storage.store.available()) throw new Error('the shared store did not take the marks');
 }
 
 async function remembered(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
   const { ttlMs, decisions } = decisionCache();
   if (ttlMs === 0) return (await decide(ctx, reader, nin)).decision;
   const key = `${JSON.stringify(reader)}\u0000${todayInOslo()}\u0000${nin}`;
+  // The mark first: a notice that lands while the decision is being made leaves it under the old mark, unused.
+  const mark = await markOf(ctx.sources.storage, nin);
   const reused = decisions.get(key);
-  if (reused) return reused;
+  if (reused && mark !== undefined && reused.mark === mark) return reused.decision;
   const { decision, complete } = await decide(ctx, reader, nin);
-  if (complete) {
-    decisions.set(key, decision);
-    let keys = keysByPatient.get(nin);
-    if (!keys) keysByPatient.set(nin, (keys = new Set()));
-    // Bounded with the cache: a key the cache dropped is dropped here when the set is next used or the patient forgotten.
-    if (keys.size > 64) for (const k of keys) if (!decisions.has(k)) keys.delete(k);
-    keys.add(key);
-  }
+  if (complete && mark !== undefined) decisions.set(key, { decision, mark });
   return decision;
 }
 
