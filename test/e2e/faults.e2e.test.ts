@@ -139,7 +139,7 @@ describe('partial answers', () => {
       expect.objectContaining({ code: 'FORBIDDEN', rule: 'placeName', reason: 'ADDRESS_GRADING_UNKNOWN' }),
     );
     expect(p.summaryRecord).not.toBeNull();
-    expect(p.sources.filter((s) => s.state === 'ROUTING_FAILED').map((s) => s.sector).sort()).toEqual(['HOSPITAL', 'MUNICIPAL_CARE']);
+    expect(p.sources.filter((s) => s.state === 'ROUTING_FAILED').map((s) => s.sector).sort()).toEqual(['HOSPITAL', 'MUNICIPAL_CARE', 'WELFARE_TECHNOLOGY']);
   });
 
   it('logs every failure and every call without an identity number or a name', async () => {

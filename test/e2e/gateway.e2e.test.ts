@@ -29,6 +29,7 @@ describe('gateway with a subgraph down', () => {
       national: 'up',
       record: 'up',
       messaging: 'up',
+      welfare: 'up',
     });
   });
 

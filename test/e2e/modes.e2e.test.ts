@@ -1,3 +1,4 @@
+import { SUBGRAPH_NAMES } from '../../lib/subgraphs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,10 +136,10 @@ describe('the embedded and the separate-process system answer alike', () => {
 
   it('the embedded system is one process beside the simulators, and its health names every subgraph as embedded', async () => {
     expect(Object.keys(embedded.system.pids()).sort()).toEqual(['gateway', 'simulators']);
-    expect(Object.keys(separate.system.pids()).filter((n) => n.startsWith('subgraph-'))).toHaveLength(7);
+    expect(Object.keys(separate.system.pids()).filter((n) => n.startsWith('subgraph-'))).toHaveLength(SUBGRAPH_NAMES.length);
     const health = (await (await fetch(embedded.system.healthUrl)).json()) as { status: string; subgraphs: { name: string; status: string; embedded?: boolean }[] };
     expect(health.status).toBe('ok');
-    expect(health.subgraphs).toHaveLength(7);
+    expect(health.subgraphs).toHaveLength(SUBGRAPH_NAMES.length);
     expect(health.subgraphs.every((s) => s.status === 'up' && s.embedded === true)).toBe(true);
   });
 
@@ -150,7 +151,7 @@ describe('the embedded and the separate-process system answer alike', () => {
     const signature = signChangeNotice(instance?.invalidationSecret ?? '', body);
     const taken = await send(signature);
     expect(taken.status).toBe(200);
-    expect(await taken.json()).toEqual({ source: 'population-register', invalidated: 1, subgraphs: 7 });
+    expect(await taken.json()).toEqual({ source: 'population-register', invalidated: 1, subgraphs: SUBGRAPH_NAMES.length });
     expect((await send(signature)).status).toBe(409);
     expect((await send(signChangeNotice('not-the-source-secret-at-all', body))).status).toBe(401);
   });

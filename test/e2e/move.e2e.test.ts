@@ -232,6 +232,6 @@ describe('people who never moved', () => {
     expect(patient.careRecord).toEqual({ current: true, period: null });
     expect(patient.sources.every((s) => s.period === null)).toBe(true);
     expect(patient.medications.flatMap((m) => m.sources).every((s) => s.period === null)).toBe(true);
-    expect(patient.sources.map((s) => s.sourceId).sort()).toEqual(['care-bergen', 'gp-nordlys-vest', 'gp-register', 'hospital-haukeland', 'lab-haukeland', 'population-register', 'summary-record']);
+    expect(patient.sources.map((s) => s.sourceId).sort()).toEqual(['care-bergen', 'dispenser-dosevakt', 'gp-nordlys-vest', 'gp-register', 'hospital-haukeland', 'lab-haukeland', 'population-register', 'summary-record', 'welfare-hub']);
   });
 });

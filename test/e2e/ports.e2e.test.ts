@@ -12,7 +12,7 @@ import { demoPatient } from '../../simulators/population';
  */
 jest.setTimeout(240_000);
 
-const SPAN = 161;
+const SPAN = 172;
 
 function free(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -95,7 +95,7 @@ describe('npm start on moved ports', () => {
     ] as const) {
       // What it prints is where it is: the gateway on PORT, the simulators following it.
       expect(started.stdout()).toContain(`GraphQL     http://localhost:${gateway}/graphql`);
-      expect(started.stdout()).toContain(`on ports ${gateway + 111}–${gateway + 161}; control API at http://127.0.0.1:${gateway + 100}`);
+      expect(started.stdout()).toContain(`on ports ${gateway + 111}–${gateway + 172}; control API at http://127.0.0.1:${gateway + 100}`);
       const health = await fetch(`http://127.0.0.1:${gateway}/health/ready`);
       expect(health.status).toBe(200);
       const response = await fetch(`http://127.0.0.1:${gateway}/graphql`, {

@@ -24,6 +24,9 @@ const PRODUCTION: Record<string, string> = {
   INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keyPair.privateKey.export({ format: 'jwk' })),
   AUDIT_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
   GLOBAL_ID_KEY: randomBytes(32).toString('base64url'),
+  // The live alerts' stream seals with the cache's keys.
+  CACHE_KEY_SECRET: randomBytes(32).toString('base64url'),
+  CACHE_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
   AUDIT_LOG_FILE: path.join(ROOT, 'var', `production-test-${process.pid}.jsonl`),
   METRICS_TOKEN: randomBytes(24).toString('base64url'),
   DEV_SECRETS_FILE: path.join(ROOT, 'var', 'no-such-dev-secrets.json'),

@@ -84,6 +84,7 @@ describe('acting for someone else', () => {
     expect(me.sources.filter((s: any) => s.state === 'WITHHELD').map((s: any) => [s.sector, s.errorCode])).toEqual([
       ['MUNICIPAL_CARE', 'WITHHELD_FROM_PARENTS'],
       ['HOSPITAL', 'WITHHELD_FROM_PARENTS'],
+      ['WELFARE_TECHNOLOGY', 'WITHHELD_FROM_PARENTS'],
     ]);
     expect(sumOf(after, /^(hospital|lab|care)/) - sumOf(before, /^(hospital|lab|care)/)).toBe(0);
     // Who read her record would tell where she was treated: her log is withheld from her parents too.

@@ -1,3 +1,4 @@
+import { SECTOR_NAMES, SECTORS } from '../../lib/sectors';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -133,7 +134,7 @@ describe('the record subgraph, handed part of what a view is computed from', () 
   });
 
   it('builds the view from what came when the other sectors failed (handed over as null), and names each missing one', async () => {
-    const sectors = ['gp', 'hospital', 'care', 'national'];
+    const sectors = SECTOR_NAMES.map((n) => SECTORS[n].fieldPrefix).filter((p) => p !== 'registry');
     const nulls = Object.fromEntries(sectors.flatMap((s) => [[`${s}TimelineEvents`, null], [`${s}SourceStatus`, null]]));
     const answer = await record({ registryTimelineEvents: [], registrySourceStatus: [], ...nulls });
     expect(answer.data?._entities).toEqual([{ timeline: [] }]);
