@@ -611,6 +611,12 @@ export interface WelfareEventModel {
 }
 
 /**
+ * The parts a welfare technology system may hold (its manifest's `holds`): a view that needs only some asks only the
+ * systems that hold them (the medication list asks the dispensers for doses, not the hub for measurements).
+ */
+export type WelfarePart = 'devices' | 'measurements' | 'alarms' | 'doses';
+
+/**
  * What a municipality's welfare technology platforms hold for one patient: the national integration hub for welfare
  * technology (FHIR R4: Observation, Flag and Communication, Device and DeviceUseStatement) or a vendor's own export
  * (a medicine dispenser's REST/JSON). Each system returns the parts it holds and empty lists for the rest.

@@ -12,6 +12,8 @@ export const manifest: AdapterManifest<DispenserJsonOptions> = {
   title: 'Medicine dispenser platform (vendor REST/JSON export)',
   protocol: 'REST/JSON, search by POST with page tokens, X-Api-Key header',
   sector: 'WELFARE_TECHNOLOGY',
+  // The dispensers and their dose events (WelfareRecordModel's parts).
+  holds: ['devices', 'doses'],
   provides: ['WelfareRecordModel'],
   options: optionsSchema,
   // The export takes at most 100 numbers a search and pages its answer 20 patients at a time.

@@ -43,6 +43,12 @@ export interface AdapterManifest<Options = unknown> {
    * forgets entries by them: a source's change notice invalidates each kind for the patients it names.
    */
   operations: readonly string[];
+  /**
+   * For a contract whose systems each hold some of its parts (a welfare technology platform holds alarms and home
+   * measurements, a dispenser's platform the doses): the parts this system holds, named as the contract's model names
+   * them. A view that needs only other parts does not ask it. Absent: every part.
+   */
+  holds?: readonly string[];
   /** What the conformance kit (`npm run conformance`) needs to know beyond the contract. */
   conformance?: ConformanceProfile<Options>;
 }

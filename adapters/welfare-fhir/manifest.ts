@@ -21,6 +21,8 @@ export const manifest: AdapterManifest<WelfareFhirOptions> = {
   title: 'National integration hub for welfare technology (Nasjonalt velferdsteknologisk knutepunkt, FHIR R4)',
   protocol: 'FHIR R4 REST/JSON: OAuth2 client credentials, POST _search by patient:identifier for Observation, Communication and DeviceUseStatement (with _include of the Device), paging; events pushed as signed webhooks',
   sector: 'WELFARE_TECHNOLOGY',
+  // Alarms, home measurements and the devices behind them; no medicine doses (WelfareRecordModel's parts).
+  holds: ['devices', 'measurements', 'alarms'],
   provides: ['WelfareRecordModel'],
   options: optionsSchema,
   // One search names at most 50 patients (the hub takes 100; half keeps the pages few).

@@ -38,6 +38,7 @@ type PatientRep = { nin: string } & Partial<Record<`${Prefix}SourceStatus`, Sour
   Partial<Record<'careUpcoming' | 'gpUpcoming' | 'hospitalUpcoming', UpcomingEntry[] | null>> &
   Partial<Record<'nationalCdsFacts' | 'hospitalCdsFacts' | 'careCdsFacts', CdsFact[] | null>> & { birthDate?: string | null; sex?: string | null; deceasedDate?: string | null } & {
     welfareDoseEvents?: DoseEventEntry[] | null;
+    welfareDoseSourceStatus?: SourceStatus[] | null;
   };
 
 /** A dispenser's dose event as the welfare subgraph hands it over (schema/shared.graphql DoseEventEntry). */
@@ -104,8 +105,11 @@ function reportMissing(view: string, failed: SourceStatus[], info: GraphQLResolv
 }
 
 const MEDICATION_SECTORS = ['gp', 'hospital', 'care', 'national'] as const;
-/** The medication list's sectors, and the dispensers' (whose missed doses it shows). */
-const MEDICATION_LIST_SECTORS = [...MEDICATION_SECTORS, 'welfare'] as const;
+/** The medication list's sources: the medicines' sectors, and the dispensers (whose missed doses it shows). */
+function medicationListStatuses(p: PatientRep): SourceStatus[] {
+  const doses = p.welfareDoseSourceStatus ?? statuses({ nin: p.nin }, ['welfare']);
+  return [...statuses(p, MEDICATION_SECTORS), ...doses];
+}
 /** The sectors that know who is responsible (the GP register for the GP), and those that know what is planned. */
 const CARE_TEAM_SECTORS = ['registry', 'care', 'hospital'] as const;
 const UPCOMING_SECTORS = ['care', 'gp', 'hospital'] as const;
@@ -165,7 +169,7 @@ export const resolvers = {
     __resolveReference: (ref: PatientRep) => patientReference(ref),
     medications: (p: PatientRep, args: { includeStopped?: boolean }, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
       const entries = MEDICATION_SECTORS.flatMap((s) => p[`${s}MedicationEntries`] ?? []);
-      reportMissing('medication list', statuses(p, MEDICATION_LIST_SECTORS).filter((s) => FAILED.has(s.state)), info, ctx);
+      reportMissing('medication list', medicationListStatuses(p).filter((s) => FAILED.has(s.state)), info, ctx);
       // Merged once: the warnings read the whole list (stopped medicines included), the answer shows what was asked.
       const merged = mergedList(p, entries);
       // Computed when an item's `warnings` is asked for, once for the list (a worklist asks for none).

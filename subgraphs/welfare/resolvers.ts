@@ -1,6 +1,7 @@
 import { municipalityInstances } from '../../lib/config';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { WelfareEventModel, WelfareRecordModel } from '../../adapters/model';
+import { adapterManifest } from '../../adapters';
+import type { WelfareEventModel, WelfarePart, WelfareRecordModel } from '../../adapters/model';
 import { dayAndInstant } from '../../lib/dateScalars';
 import { dayOf } from '../../lib/osloTime';
 import { parentOfChildWhoMayKeep, type AccessDecision } from '../kit/access/AccessDecision';
@@ -36,15 +37,18 @@ const SECTOR_ID = 'welfare-technology';
 /** The platforms mark nothing a child kept from her parents: withheld from a parent of a child aged 12–15, as care's record is. */
 const WITHHELD = withheldFromParents(SECTOR, SECTOR_ID, 'welfare technology platforms\' part of the record');
 
-/** Every platform of the patient's municipality, asked side by side through the kit. */
-async function welfareOutcome(p: PatientRef, ctx: SubgraphContext): Promise<SectorOutcome<WelfareRecordModel>> {
+/**
+ * Every platform of the patient's municipality, asked side by side through the kit; with `part`, only those that hold
+ * it (their manifest's `holds`).
+ */
+async function welfareOutcome(p: PatientRef, ctx: SubgraphContext, part?: WelfarePart): Promise<SectorOutcome<WelfareRecordModel>> {
   const decision = await ctx.access.decisionFor(p);
   if (parentOfChildWhoMayKeep(decision)) return { none: WITHHELD };
   const m = decision.routing.municipality;
   if (m === null) return { none: routingFailed(ctx, SECTOR, 'population') };
   if (m === '') return { none: notApplicable(SECTOR, SECTOR_ID, 'The patient has no municipality of residence') };
   const municipality = ctx.sources.municipality(m);
-  const ids = municipality ? municipalityInstances(municipality, SECTOR) : [];
+  const ids = (municipality ? municipalityInstances(municipality, SECTOR) : []).filter((id) => !part || (adapterManifest(ctx.sources.info(id).system).holds?.includes(part) ?? true));
   if (!municipality || ids.length === 0) return { none: notApplicable(SECTOR, SECTOR_ID, "The patient's municipality has no connected welfare technology platform") };
   const routed = await Promise.all(
     ids.map((id) => {
@@ -67,8 +71,8 @@ interface Held {
  * What the platforms hold, each with its source; a platform that failed is named by a partial error at the field's
  * path (the others' data still arrives). Without a path (the hidden fields) the statuses tell the record subgraph.
  */
-async function held(p: PatientRef, ctx: SubgraphContext, info?: GraphQLResolveInfo): Promise<{ held: Held[]; decision: AccessDecision; outcome: SectorOutcome<WelfareRecordModel> }> {
-  const [outcome, decision] = await Promise.all([welfareOutcome(p, ctx), ctx.access.decisionFor(p)]);
+async function held(p: PatientRef, ctx: SubgraphContext, info?: GraphQLResolveInfo, part?: WelfarePart): Promise<{ held: Held[]; decision: AccessDecision; outcome: SectorOutcome<WelfareRecordModel> }> {
+  const [outcome, decision] = await Promise.all([welfareOutcome(p, ctx, part), ctx.access.decisionFor(p)]);
   if ('none' in outcome) {
     if (outcome.none.state === 'WITHHELD' && info) throw noSourceGraphError(outcome.none);
     return { held: [], decision, outcome };
@@ -128,7 +132,7 @@ export const resolvers = {
   Patient: {
     __resolveReference: (ref: PatientRef) => patientReference(ref),
     homeMonitoring: async (p: PatientRef, _: unknown, ctx: SubgraphContext, info: GraphQLResolveInfo) => {
-      const { held: found, decision } = await held(p, ctx, info);
+      const { held: found, decision } = await held(p, ctx, info, 'measurements');
       const followed = found.filter(({ value }) => value.measurements.length > 0);
       if (followed.length === 0) return null;
       const measurements = followed.flatMap(({ value, source }) => {
@@ -188,7 +192,7 @@ export const resolvers = {
       );
     },
     welfareDoseEvents: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => {
-      const { held: found } = await held(p, ctx);
+      const { held: found } = await held(p, ctx, undefined, 'doses');
       return found.flatMap(({ value, source }) =>
         value.events.flatMap((e) =>
           DOSES.has(e.kind) && e.medication
@@ -198,6 +202,8 @@ export const resolvers = {
       );
     },
     welfareSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await welfareOutcome(p, ctx)),
+    /** The statuses of the platforms that hold doses only: what the medication list's missed doses rest on. */
+    welfareDoseSourceStatus: async (p: PatientRef, _: unknown, ctx: SubgraphContext) => sectorStatuses(await welfareOutcome(p, ctx, 'doses')),
   },
   HomeMeasurement: dayAndInstant((m: { time: string }) => m.time),
   WelfareEvent: dayAndInstant((e: { time: string }) => e.time),

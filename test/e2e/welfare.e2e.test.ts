@@ -114,6 +114,17 @@ describe('welfare technology in the graph', () => {
     } finally {
       await system.setBehaviour('dispenser-dosevakt', { mode: 'normal' });
     }
+    // The medication list asks only the platforms that hold doses (their manifest's `holds`): the hub failing costs
+    // the home follow-up, not the medicines or their missed doses.
+    await system.setBehaviour('welfare-hub', { mode: 'fail' });
+    try {
+      const hubDown = await system.query<WelfareAnswer>(WELFARE, { nin: ingrid.nin }, 'gp');
+      expect(errorAt(hubDown, ['patient', 'homeMonitoring'])?.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'welfare-hub' });
+      expect(errorAt(hubDown, ['patient', 'medications'])).toBeUndefined();
+      expect(hubDown.body.data!.patient!.medications!.find((m) => m.atc === 'C07AB02')!.missedDoses.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await system.setBehaviour('welfare-hub', { mode: 'normal' });
+    }
   });
 
   it("names no place of a strictly confidential patient: devices' locations, the response centre and the platforms", async () => {
