@@ -116,7 +116,8 @@ export async function forgetDecisions(storage: KitStorage, patients: readonly st
 async function remembered(ctx: BaseContext, reader: Identity, nin: string): Promise<AccessDecision> {
   const { ttlMs, decisions } = decisionCache();
   if (ttlMs === 0) return (await decide(ctx, reader, nin)).decision;
-  const key = `${JSON.stringify(reader)}\u0000${todayInOslo()}\u0000${nin}`;
+  // An HMAC of the reader's claims, the day and the patient: no identity number in a key, even in process memory.
+  const key = ctx.sources.storage.crypto.keyFor('decision', JSON.stringify(reader), todayInOslo(), nin);
   // The mark first: a notice that lands while the decision is being made leaves it under the old mark, unused.
   const mark = await markOf(ctx.sources.storage, nin);
   const reused = decisions.get(key);
