@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -24,6 +25,7 @@ import { internalSigningKey } from '../lib/internalToken';
 import { rolePrecheck } from './access/rolePrecheck';
 import { accessLogPlugin } from './audit/accessLogPlugin';
 import { type Authenticated } from './auth/authenticate';
+import type { GraphAnswer, SubscriberReads } from './alerts/subscriptions';
 import { devIdpRouter } from './devIdp/devIdpRouter';
 import { gatewayLimits } from './limits/gatewayLimits';
 import { queryPlanCacheMiB, type Limits } from './limits/limitsFromEnv';
@@ -118,6 +120,7 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       accessLog: options.auditStore,
       logger,
       before: [playgroundRouter(devIdp !== undefined), citizenPageRouter(devIdp !== undefined), ...(devIdp ? [devIdpRouter(devIdp)] : [])],
+      subscriberReads: inProcessReads(server),
     },
     issuers,
   );
@@ -143,6 +146,22 @@ export async function startGateway(options: GatewayOptions, logger: Logger): Pro
       await persisted.close();
       await options.auditStore.close();
     },
+  };
+}
+
+/**
+ * A live-alert subscription's reads as its subscriber, run by this Apollo Server in this process: the same plugins
+ * (limits, role precheck, the access log, error tidying) and the context `/graphql` builds for a verified reader,
+ * without the socket, the JSON both ways and verifying the token again for every alert. A request id of its own for
+ * each read, as authentication gives each HTTP request.
+ */
+export function inProcessReads(server: ApolloServer<GatewayContext>): SubscriberReads {
+  return async ({ authenticated }, request) => {
+    const contextValue: GatewayContext = { requestId: randomUUID(), identity: authenticated.identity, accessDecisions: new Map(), planConsents: new Map() };
+    const response = await server.executeOperation(request, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('an incremental answer to an alert read');
+    const { data, errors } = response.body.singleResult;
+    return { data: data as GraphAnswer['data'], errors: errors?.map((e) => ({ message: e.message, path: e.path as (string | number)[] | undefined, extensions: e.extensions })) };
   };
 }
 

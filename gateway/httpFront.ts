@@ -14,7 +14,7 @@ import { checkSubgraphs, unreadySubgraphs, type LocalSubgraphs } from './health'
 import { bucketStoreFromEnv, rateLimit, rateSettingsFromEnv } from './limits/rateLimit';
 import { operationNameGuard, originGuard, securityHeaders } from './requests/httpGuards';
 import { closeSharedAlerts, sharedAlerts } from '../lib/alertStream';
-import { alertSubscriptions, isInternalRead } from './alerts/subscriptions';
+import { alertSubscriptions, isInternalRead, type SubscriberReads } from './alerts/subscriptions';
 import { welfareEventsWebhook } from './alerts/webhook';
 
 /**
@@ -49,6 +49,8 @@ export interface FrontOptions {
   embedded?: LocalSubgraphs;
   /** Mounted before the operational routes (the playground, the development identity provider). */
   before?: RequestHandler[];
+  /** How a live-alert subscription reads as its subscriber, where the engine runs a request in this process (else over HTTP). */
+  subscriberReads?: SubscriberReads;
 }
 
 /**
@@ -103,10 +105,10 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   const sources = loadSources();
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(sources, urls, logger, embedded));
   // Welfare technology platforms push their events here (signed as change notices are); subscribers get them live over
-  // server-sent events at /graphql/stream, each read through /graphql as the subscriber (gateway/alerts/).
+  // server-sent events at /graphql/stream, each read as the subscriber by the engine's own pipeline (gateway/alerts/).
   const alerts = sharedAlerts(logger);
   app.post('/welfare/events', express.text({ type: 'application/json', limit: '64kb' }), welfareEventsWebhook(sources, alerts, logger));
-  app.use('/graphql/stream', ...alertSubscriptions({ alerts, issuers, logger, limit: limitRate }));
+  app.use('/graphql/stream', ...alertSubscriptions({ alerts, issuers, logger, limit: limitRate, reads: options.subscriberReads }));
   // Operations travel only in POST bodies: a GET query string lands in access logs and may carry an
   // identity number.
   app.get('/graphql', (_req, res) => {

@@ -19,6 +19,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
+import { decodeJwt } from 'jose';
 import { Agent, fetch } from 'undici';
 import { graphError } from '../../lib/errorCodes';
 import type { Logger } from '../../lib/logger';
@@ -26,7 +27,8 @@ import { metrics } from '../../lib/metrics';
 import { validateNin } from '../../lib/nin';
 import { fromRoot } from '../../lib/repositoryRoot';
 import type { Issuer } from '../auth/issuers';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, type Authenticated } from '../auth/authenticate';
+import { CLOCK_TOLERANCE_SECONDS, REFUSAL_TEXT } from '../auth/verifyAccessToken';
 import { ALERT_ID, isAfter, type Alert, type AlertBus, type Alerts } from '../../lib/alertStream';
 
 /**
@@ -34,9 +36,10 @@ import { ALERT_ID, isAfter, type Alert, type AlertBus, type Alerts } from '../..
  * `welfareAlerts(nin:)`, the live alerts of one patient's welfare technology (schema/subscriptions.graphql).
  *
  * Nothing here decides access. Subscribing reads the patient's events once as the subscriber, and every alert is read
- * as the subscriber too, through the gateway's own `/graphql` with the subscriber's token: the field rules, the access
- * log, the places withheld for a strictly confidential address and the error codes are those of any read, on whichever
- * engine serves /graphql. A read the rules refuse (the care relationship ended) is sent as the stream's last event,
+ * as the subscriber too, by the engine's whole request pipeline: on the Apollo gateway in this process
+ * (`inProcessReads`, gateway/createGateway.ts), on another engine through its own `/graphql` with the subscriber's
+ * token (`readOverHttp`). The field rules, the access log, the places withheld for a strictly confidential address and
+ * the error codes are those of any read; once the token has expired, a read is refused as its request would be. A read the rules refuse (the care relationship ended) is sent as the stream's last event,
  * and the stream ends. The alert's id goes out as the SSE `id:` field, so a client resumes with Last-Event-ID (or
  * `after`) and gets what it missed from the alert stream's window (gateway/alerts/alertBus.ts).
  */
@@ -58,32 +61,70 @@ export function subscriptionSchema(): GraphQLSchema {
   return buildSchema(`${api}\n${subscriptions}`);
 }
 
-interface SubscriberContext extends Record<PropertyKey, unknown> {
+/** Who subscribed, as authentication verified them: every read of the subscription is theirs. */
+export interface Subscriber {
+  authenticated: Authenticated;
+  /** The bearer header, for a read over HTTP. */
   authorization: string;
-  lastEventId: string | undefined;
+  /** When the token expires (ms since the epoch): a read after it is refused as that token's request would be. */
+  expiresAt: number;
+  /** The gateway's port, for a read over HTTP. */
   port: number;
+}
+
+/** A GraphQL request the subscription makes as the subscriber. */
+export interface SubscriberRequest {
+  operationName: string;
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * How the subscription reads the graph as the subscriber: through the engine's whole request pipeline (field rules,
+ * limits, the access log, error formatting). `readOverHttp`, through the gateway's own `/graphql`, serves any engine;
+ * an engine that can run a request in this process passes its own (gateway/createGateway.ts), which skips the socket,
+ * the JSON both ways and verifying the same token again.
+ */
+export type SubscriberReads = (subscriber: Subscriber, request: SubscriberRequest) => Promise<GraphAnswer>;
+
+interface SubscriberContext extends Record<PropertyKey, unknown> {
+  subscriber: Subscriber;
+  reads: SubscriberReads;
+  lastEventId: string | undefined;
   /** Errors to send with the next result (a read's errors, a resume past the window). */
   pending: GraphQLError[];
   /** The alert the result being written is for: its SSE `id:`. */
   lastAlertId?: string;
 }
 
-interface GraphAnswer {
+export interface GraphAnswer {
   data?: { patient?: Record<string, unknown> | null } | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 
-async function readAsSubscriber(ctx: SubscriberContext, operationName: string, query: string, variables: Record<string, unknown>): Promise<GraphAnswer> {
-  const response = await fetch(`http://127.0.0.1:${ctx.port}/graphql`, {
+/** A read through the gateway's own `/graphql`, with the subscriber's token: whichever engine serves it. */
+export const readOverHttp: SubscriberReads = async (subscriber, request) => {
+  const response = await fetch(`http://127.0.0.1:${subscriber.port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: ctx.authorization, [INTERNAL_READ_HEADER]: internalReadToken },
-    body: JSON.stringify({ operationName, query, variables }),
+    headers: { 'content-type': 'application/json', authorization: subscriber.authorization, [INTERNAL_READ_HEADER]: internalReadToken },
+    body: JSON.stringify(request),
     dispatcher: agent,
     signal: AbortSignal.timeout(10_000),
   });
   return (await response.json()) as GraphAnswer;
+};
+
+/** The answer `/graphql` gives a request whose token has expired (gateway/auth/authenticate.ts). */
+export function expiredTokenAnswer(): GraphAnswer {
+  return { errors: [{ message: REFUSAL_TEXT.token_expired, extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' } }] };
+}
+
+/** A read as the subscriber, refused once the token they subscribed with has expired (as `/graphql` would refuse it). */
+async function readAsSubscriber(ctx: SubscriberContext, request: SubscriberRequest): Promise<GraphAnswer> {
+  if (Date.now() >= ctx.subscriber.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000) return expiredTokenAnswer();
+  return ctx.reads(ctx.subscriber, request);
 }
 
 /** An error of a read the rules (or the login) refused, rather than a source that failed beside the data. */
@@ -148,6 +189,8 @@ export interface AlertSubscriptionsOptions {
   limit?: RequestHandler[];
   issuers: readonly Issuer[];
   logger: Logger;
+  /** How a subscription reads as its subscriber: the engine's own, in this process, where it has one. */
+  reads?: SubscriberReads;
 }
 
 /** The `/graphql/stream` route: authentication first, POST only, then graphql-sse. */
@@ -164,7 +207,7 @@ export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestH
       const after = args.after ?? ctx.lastEventId ?? null;
       if (after !== null && !ALERT_ID.test(after)) throw graphError('BAD_USER_INPUT', 'Not an alert id (`after`, or the Last-Event-ID header): an `alertId` this stream sent', { argument: 'after' });
       // Subscribing is a read of the patient's events as the subscriber: refused here as any read would be.
-      const probe = await readAsSubscriber(ctx, 'WelfareAlertsSubscribe', SUBSCRIBE_QUERY, { nin });
+      const probe = await readAsSubscriber(ctx, { operationName: 'WelfareAlertsSubscribe', query: SUBSCRIBE_QUERY, variables: { nin } });
       const refused = refusal(probe) ?? (probe.data?.patient ? undefined : probe.errors?.[0]);
       if (refused) throw asGraphQLError(refused);
       const delivery = deliveryOf(document, operationName);
@@ -236,10 +279,14 @@ export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestH
   };
   const start: RequestHandler = async (req, res) => {
     res.set('Cache-Control', 'no-store');
+    const authenticated = res.locals.auth as Authenticated;
+    const authorization = req.get('authorization') ?? '';
+    // The token was verified just now (authenticate): its expiry is read, not trusted blindly.
+    const expiresAt = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;
     const context: SubscriberContext = {
-      authorization: req.get('authorization') ?? '',
+      subscriber: { authenticated, authorization, expiresAt, port: req.socket.localPort ?? 0 },
+      reads: options.reads ?? readOverHttp,
       lastEventId: req.get('last-event-id') || undefined,
-      port: req.socket.localPort ?? 0,
       pending: [],
     };
     res.locals.alertContext = context;
@@ -325,7 +372,7 @@ function alertIterator(setup: IteratorSetup): AsyncIterableIterator<Payload> {
         last = alert.id;
         let answer: GraphAnswer;
         try {
-          answer = await readAsSubscriber(ctx, 'WelfareAlert', delivery.query, { nin, id: alert.eventId });
+          answer = await readAsSubscriber(ctx, { operationName: 'WelfareAlert', query: delivery.query, variables: { nin, id: alert.eventId } });
         } catch (error) {
           setup.logger.warn({ err: { message: (error as Error).message } }, 'alert read failed');
           answer = { errors: [{ message: 'The alert could not be read now', extensions: { code: 'SOURCE_UNAVAILABLE', partial: true } }] };

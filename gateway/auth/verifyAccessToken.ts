@@ -54,6 +54,9 @@ export class TokenRefused extends Error {
   }
 }
 
+/** How far a token's times may be off this machine's clock (exp, nbf). */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
 /** Verifies a reader's bearer token against the trusted issuers; resolves to the identity or throws TokenRefused. */
 export async function verifyAccessToken(token: string | undefined, issuers: readonly Issuer[]): Promise<Identity> {
   if (!token) throw new TokenRefused('missing_token');
@@ -74,7 +77,7 @@ export async function verifyAccessToken(token: string | undefined, issuers: read
       algorithms: ACCEPTED_ALGORITHMS,
       typ: ACCESS_TOKEN_TYPE,
       requiredClaims: ['exp', 'iat', 'sub'],
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     }));
   } catch (error) {
     throw new TokenRefused(reasonOf(error));

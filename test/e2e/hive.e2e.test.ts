@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { FIRST_QUERY_FILE } from '../../gateway/playground';
 import { demoPatientList } from '../../simulators/population/demoPatients';
 import { getPopulation } from '../../simulators/population';
+import { Subscriber, until } from './alertSubscriber';
 import { TestSystem } from './harness';
 
 /**
@@ -132,6 +133,32 @@ describe('Hive Gateway answers as the Apollo gateway does', () => {
       expect((list.json.errors ?? []).some((e) => JSON.stringify(e.path) === JSON.stringify(['patients', 1, 'medications']) && e.extensions?.source === 'care-bergen')).toBe(true);
     } finally {
       await system.setBehaviour('care-bergen', { mode: 'normal' });
+    }
+  });
+
+  it('delivers a live alert on the Hive engine too, each read as the subscriber through its /graphql; a reader without a care relationship gets none', async () => {
+    const ingrid = patients.find((p) => p.key === 'homeCare')!;
+    const hive = new URL(engines.hive as string).origin;
+    const control = (path: string, body: unknown) => fetch(`${system.system.controlUrl}${path}`, { method: path === '/settings' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // The hub pushes to the Hive gateway: the alert stream is that process's own (no Redis here).
+    await control('/settings', { eventsUrl: `${hive}/welfare/events` });
+    const nurse = new Subscriber(hive, await system.token('home-care-nurse'), { nin: ingrid.nin });
+    const stranger = new Subscriber(hive, await system.token('nursing-home-doctor'), { nin: ingrid.nin });
+    try {
+      await until(() => nurse.status === 200 && stranger.events.length > 0);
+      expect(stranger.events[0]!.data?.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'clinicalData' });
+      await new Promise((r) => setTimeout(r, 300));
+      const log = () => readFileSync(system.system.auditLogFile as string, 'utf8').trim().split('\n').length;
+      const before = log();
+      const pushed = (await (await control('/instances/welfare-hub/events', { patient: ingrid.nin, kind: 'ALARM' })).json()) as { eventId: string };
+      await until(() => nurse.alerts().length === 1);
+      expect(nurse.alerts()[0]).toMatchObject({ kind: 'ALARM', event: { sourceId: pushed.eventId, kind: 'ALARM' } });
+      // The delivery was a read, logged as any read on that engine is.
+      expect(log()).toBeGreaterThan(before);
+      expect(stranger.alerts()).toEqual([]);
+    } finally {
+      nurse.close();
+      await control('/settings', { eventsUrl: `${new URL(engines.apollo as string).origin}/welfare/events` });
     }
   });
 });

@@ -3,6 +3,7 @@ import { welfareWorld } from '../../simulators/population/welfare';
 import { loadOrganisations, municipalityInstances } from '../../lib/config';
 import { signChangeNotice } from '../../lib/invalidation';
 import { personaNamed } from '../../gateway/devIdp/personas';
+import { Subscriber, until } from './alertSubscriber';
 import { errorAt, TestSystem, type GraphQLResponse } from './harness';
 
 /**
@@ -149,60 +150,6 @@ describe('welfare technology in the graph', () => {
   });
 });
 
-/** A welfareAlerts subscription over SSE (graphql-sse, distinct connections), its events as they arrive. */
-class Subscriber {
-  readonly events: { id?: string; event: string; data: { data?: { welfareAlerts?: { alertId: string; kind: string; event: { sourceId: string; kind: string; text: string } | null } } | null; errors?: { extensions?: Record<string, unknown> }[] } | null }[] = [];
-  readonly done: Promise<void>;
-  private readonly abort = new AbortController();
-  status = 0;
-
-  constructor(token: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
-    this.done = this.run(token, variables, headers);
-  }
-
-  private async run(token: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<void> {
-    const response = await fetch(new URL('/graphql/stream', system.system.gatewayUrl), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
-      body: JSON.stringify({ query: 'subscription Alerts($nin: String!, $after: ID) { welfareAlerts(nin: $nin, after: $after) { alertId kind event { sourceId kind text } } }', variables }),
-      signal: this.abort.signal,
-    }).catch(() => null);
-    if (!response) return;
-    this.status = response.status;
-    if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      const reader = response.body.getReader();
-      for (let step = await reader.read(); !step.done; step = await reader.read()) {
-        buffer += decoder.decode(step.value, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(message.split('\n').filter((l) => !l.startsWith(':') && l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-          if (fields.event) this.events.push({ id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : null });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  }
-
-  alerts() {
-    return this.events.filter((e) => e.event === 'next' && e.data?.data?.welfareAlerts).map((e) => ({ id: e.id, ...e.data!.data!.welfareAlerts! }));
-  }
-
-  close(): void {
-    this.abort.abort();
-  }
-}
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 25))) if (condition()) return;
-  throw new Error('condition not met in time');
-}
-
 async function push(kind: string, nin = ingrid.nin): Promise<string> {
   const pushed = await control('POST', '/instances/welfare-hub/events', { patient: nin, kind });
   expect(pushed.body).toMatchObject({ delivered: true, status: 202 });
@@ -211,8 +158,8 @@ async function push(kind: string, nin = ingrid.nin): Promise<string> {
 
 describe('live alerts over server-sent events', () => {
   it("delivers an alarm to a care-team member, read as her (how fast: npm run bench); a reader without a care relationship gets nothing; a reconnect resumes after the last id", async () => {
-    const nurse = new Subscriber(await system.token('home-care-nurse'), { nin: ingrid.nin });
-    const stranger = new Subscriber(await system.token('nursing-home-doctor'), { nin: ingrid.nin });
+    const nurse = new Subscriber(system.system.gatewayUrl, await system.token('home-care-nurse'), { nin: ingrid.nin });
+    const stranger = new Subscriber(system.system.gatewayUrl, await system.token('nursing-home-doctor'), { nin: ingrid.nin });
     await until(() => stranger.events.length > 0);
     // Refused at once, as a read would be, and never sent an alert.
     expect(stranger.events[0]!.data?.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'clinicalData' });
@@ -241,7 +188,7 @@ describe('live alerts over server-sent events', () => {
     nurse.close();
     const missedOne = await push('FALL');
     const missedTwo = await push('DOOR');
-    const back = new Subscriber(await system.token('home-care-nurse'), { nin: ingrid.nin }, { 'last-event-id': alert!.alertId });
+    const back = new Subscriber(system.system.gatewayUrl, await system.token('home-care-nurse'), { nin: ingrid.nin }, { 'last-event-id': alert!.alertId });
     await until(() => back.alerts().length === 2);
     expect(back.alerts().map((a) => a.event?.sourceId)).toEqual([missedOne, missedTwo]);
     back.close();
@@ -255,7 +202,7 @@ describe('live alerts over server-sent events', () => {
 
   it("ends a subscriber's stream when the care relationship ends (the patient changed GP)", async () => {
     const other = getPopulation().persons.find((p) => p.gp && p.gp.officeHerId !== ingrid.gp?.officeHerId && p.municipality === ingrid.municipality)!;
-    const gp = new Subscriber(await system.token('gp'), { nin: ingrid.nin });
+    const gp = new Subscriber(system.system.gatewayUrl, await system.token('gp'), { nin: ingrid.nin });
     await until(() => gp.status === 200);
     await new Promise((r) => setTimeout(r, 300));
     const before = await push('ALARM');
@@ -278,6 +225,23 @@ describe('live alerts over server-sent events', () => {
       await control('POST', '/instances/gp-register/changes', { patients: [ingrid.nin] });
     }
   });
+
+  it("ends a subscriber's stream once her token has expired: the next alert is refused as that token's request would be", async () => {
+    // A token that lives a second (and the five seconds of clock tolerance every token gets).
+    const nurse = new Subscriber(system.system.gatewayUrl, await system.token({ persona: 'home-care-nurse', options: { expiresInSeconds: 1 } }), { nin: ingrid.nin });
+    await until(() => nurse.status === 200);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await push('ALARM');
+    await until(() => nurse.alerts().length === 1);
+    expect(nurse.alerts()[0]!.event?.sourceId).toBe(before);
+    await new Promise((r) => setTimeout(r, 6500));
+    await push('ALARM');
+    await nurse.done;
+    const last = nurse.events.filter((e) => e.event === 'next').at(-1)!;
+    expect(last.data?.data?.welfareAlerts?.event).toBeNull();
+    expect(last.data?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'token_expired' });
+    expect(nurse.events.at(-1)?.event).toBe('complete');
+  }, 30_000);
 
   it('refuses a push not signed by a platform, and one its adapter cannot read', async () => {
     const url = new URL('/welfare/events', system.system.gatewayUrl);
