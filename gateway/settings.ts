@@ -1,5 +1,6 @@
 import { cacheKeysFromEnv } from '../adapters/kit/cache/CacheCrypto';
 import { alertWindowMs } from '../lib/alertStream';
+import { subscriptionsPerReader } from './alerts/subscriptions';
 import { z } from 'zod';
 import { loadSources } from '../lib/config';
 import { internalSigningKey } from '../lib/internalToken';
@@ -50,6 +51,7 @@ export function gatewayChecks(embedded: readonly SubgraphName[] = []): SettingCh
     // The live alerts' stream seals its entries with the cache's keys and keeps them ALERT_REPLAY_SECONDS.
     { name: 'the cache keys', read: () => cacheKeysFromEnv() },
     { name: 'ALERT_REPLAY_SECONDS', read: () => alertWindowMs() },
+    { name: 'ALERT_SUBSCRIPTIONS_PER_READER', read: () => subscriptionsPerReader() },
     ...embedded.flatMap((name) => subgraphChecks(name, false)),
   ];
 }

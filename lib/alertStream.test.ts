@@ -34,10 +34,10 @@ describe('the in-process alert bus', () => {
     const bus = new MemoryAlertBus(60_000, () => now);
     const heard: Alert[] = [];
     const stop = bus.listen((a) => heard.push(a));
-    const first = await bus.publish(alert('e1'));
-    const second = await bus.publish(alert('e2'));
+    const { id: first } = await bus.publish(alert('e1'));
+    const { id: second } = await bus.publish(alert('e2'));
     now += 1000;
-    const third = await bus.publish(alert('e3'));
+    const { id: third } = await bus.publish(alert('e3'));
     expect(heard.map((a) => a.eventId)).toEqual(['e1', 'e2', 'e3']);
     expect(isAfter(second, first) && isAfter(third, second)).toBe(true);
     expect((await bus.since(first))?.map((a) => a.eventId)).toEqual(['e2', 'e3']);
@@ -48,6 +48,23 @@ describe('the in-process alert bus', () => {
     // e1..e3 are out of the window now; an id from before it cannot be resumed from.
     expect(await bus.since(first)).toBeNull();
     expect(await bus.since(`${now - 1}-0`)).toEqual([]);
+  });
+
+  it('publishes an event once: the same platform and event id again gives its first id, until it leaves the window', async () => {
+    let now = 1_700_000_000_000;
+    const bus = new MemoryAlertBus(60_000, () => now);
+    const heard: string[] = [];
+    bus.listen((a) => heard.push(a.id));
+    const first = await bus.publish(alert('e1'));
+    const again = await bus.publish(alert('e1'));
+    // Another platform's event with the same id is another event.
+    const other = await bus.publish({ ...alert('e1'), source: 'dispenser-dosevakt' });
+    expect(first.repeated).toBe(false);
+    expect(again).toEqual({ id: first.id, repeated: true });
+    expect(other.repeated).toBe(false);
+    expect(heard).toEqual([first.id, other.id]);
+    now += 61_000;
+    expect((await bus.publish(alert('e1'))).repeated).toBe(false);
   });
 });
 
@@ -75,7 +92,7 @@ describe('the Redis alert bus (a private Redis)', () => {
     a.listen((x) => heardA.push(x.eventId));
     b.listen((x) => heardB.push(x.nin === NIN ? x.eventId : 'wrong patient'));
     await until(() => a.ready() && b.ready());
-    const first = await a.publish(alert('e1'));
+    const { id: first } = await a.publish(alert('e1'));
     await b.publish(alert('e2'));
     await until(() => heardA.length === 2 && heardB.length === 2);
     expect(heardA).toEqual(['e1', 'e2']);
@@ -89,5 +106,27 @@ describe('the Redis alert bus (a private Redis)', () => {
     expect(dump).not.toContain(NIN);
     expect(dump).not.toContain('welfare-hub');
     expect(dump).not.toContain('Trygghetsalarm');
+  });
+
+  it('publishes an event once over every replica: pushed again to another, it is not published twice', async () => {
+    const a = new RedisAlertBus(redisClient(redis.url), crypto, 60_000, logger);
+    const b = new RedisAlertBus(redisClient(redis.url), crypto, 60_000, logger);
+    buses.push(a, b);
+    const heard: string[] = [];
+    a.listen((x) => heard.push(x.eventId));
+    await until(() => a.ready() && b.ready());
+    const [first, second] = await Promise.all([a.publish(alert('twice')), b.publish(alert('twice'))]);
+    expect(first!.id).toBe(second!.id);
+    expect([first!.repeated, second!.repeated].sort()).toEqual([false, true]);
+    await a.publish(alert('after'));
+    await until(() => heard.includes('after'));
+    expect(heard.filter((e) => e === 'twice')).toHaveLength(1);
+    // The key that remembers the event names neither the platform nor the event.
+    const raw = redisClient(redis.url);
+    await until(() => raw.status === 'ready');
+    const keysNow = await raw.keys('pg:alert-event:*');
+    raw.disconnect();
+    expect(keysNow.length).toBeGreaterThanOrEqual(2);
+    expect(keysNow.join(' ')).not.toMatch(/twice|welfare-hub/);
   });
 });

@@ -32,9 +32,19 @@ export interface Alert {
 
 export type NewAlert = Omit<Alert, 'id'>;
 
+/** What publishing did: the alert's id, and whether the same event (platform and event id) was in the stream already. */
+export interface Published {
+  id: string;
+  /** The platform sent an event the stream holds (a retry after a lost answer, or a push to another replica): not published again. */
+  repeated: boolean;
+}
+
 export interface AlertBus {
-  /** Publishes an alert; resolves to its id once it is in the stream (every replica will hear it). */
-  publish(alert: NewAlert): Promise<string>;
+  /**
+   * Publishes an alert once: resolves to its id once it is in the stream (every replica will hear it). The same event
+   * of the same platform, pushed again within the window, is not published again: its first id comes back, `repeated`.
+   */
+  publish(alert: NewAlert): Promise<Published>;
   /** Calls `listener` with every alert published from now on, in order; returns what stops it. */
   listen(listener: (alert: Alert) => void): () => void;
   /** The alerts after `afterId`, oldest first; null when `afterId` lies before the window (some may be gone). */
@@ -68,6 +78,8 @@ const beforeWindow = (afterId: string, windowMs: number, now: number) => parts(a
 
 export class MemoryAlertBus implements AlertBus {
   private readonly alerts: Alert[] = [];
+  /** Each kept alert's id by its platform and event id. */
+  private readonly byEvent = new Map<string, string>();
   private readonly listeners = new Set<(alert: Alert) => void>();
   private last = { ms: 0, seq: 0 };
 
@@ -76,14 +88,18 @@ export class MemoryAlertBus implements AlertBus {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async publish(alert: NewAlert): Promise<string> {
+  async publish(alert: NewAlert): Promise<Published> {
+    this.prune();
+    const event = `${alert.source}\u0000${alert.eventId}`;
+    const kept = this.byEvent.get(event);
+    if (kept) return { id: kept, repeated: true };
     const ms = Math.max(this.now(), this.last.ms);
     this.last = ms === this.last.ms ? { ms, seq: this.last.seq + 1 } : { ms, seq: 0 };
     const stored = { ...alert, id: `${this.last.ms}-${this.last.seq}` };
     this.alerts.push(stored);
-    this.prune();
+    this.byEvent.set(event, stored.id);
     for (const listener of this.listeners) listener(stored);
-    return stored.id;
+    return { id: stored.id, repeated: false };
   }
 
   listen(listener: (alert: Alert) => void): () => void {
@@ -101,7 +117,7 @@ export class MemoryAlertBus implements AlertBus {
     const oldest = this.now() - this.windowMs;
     let drop = 0;
     while (drop < this.alerts.length && parts(this.alerts[drop]!.id)[0] < oldest) drop += 1;
-    if (drop > 0) this.alerts.splice(0, drop);
+    for (const gone of this.alerts.splice(0, drop)) this.byEvent.delete(`${gone.source}\u0000${gone.eventId}`);
   }
 
   async close(): Promise<void> {
@@ -110,6 +126,18 @@ export class MemoryAlertBus implements AlertBus {
 }
 
 const STREAM = 'pg:alerts';
+
+/**
+ * Publishes once, atomically: when the event's key is set, its alert id; otherwise XADD (trimmed to the window) and the
+ * key set to the new id for the window. KEYS: the stream, the event's key. ARGV: the oldest id kept, the patient's
+ * HMAC, the sealed alert, the window in milliseconds. Answers [id, 1 when repeated].
+ */
+const PUBLISH_ONCE = `
+local kept = redis.call('GET', KEYS[2])
+if kept then return {kept, 1} end
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'k', ARGV[2], 'v', ARGV[3])
+redis.call('SET', KEYS[2], id, 'PX', ARGV[4])
+return {id, 0}`;
 
 /**
  * Over a Redis stream (XADD with MINID trimming to the window; one blocking XREAD loop per replica fans out to its
@@ -138,12 +166,14 @@ export class RedisAlertBus implements AlertBus {
     this.loop = this.readLoop();
   }
 
-  async publish(alert: NewAlert): Promise<string> {
+  async publish(alert: NewAlert): Promise<Published> {
     const { patientKey, ...rest } = alert;
     const minId = `${Date.now() - this.windowMs}-0`;
-    const id = await this.redis.xadd(STREAM, 'MINID', '~', minId, '*', 'k', patientKey, 'v', this.crypto.seal(STREAM, JSON.stringify(rest)));
-    if (!id) throw new Error('the alert stream did not take the alert');
-    return id;
+    // The event's key names neither the platform nor the event: an HMAC under the cache's key.
+    const eventKey = `pg:alert-event:${this.crypto.keyFor('alert-event', `${alert.source}\u0000${alert.eventId}`)}`;
+    const answer = (await this.redis.eval(PUBLISH_ONCE, 2, STREAM, eventKey, minId, patientKey, this.crypto.seal(STREAM, JSON.stringify(rest)), this.windowMs)) as [string, number] | null;
+    if (!answer?.[0]) throw new Error('the alert stream did not take the alert');
+    return { id: answer[0], repeated: answer[1] === 1 };
   }
 
   listen(listener: (alert: Alert) => void): () => void {

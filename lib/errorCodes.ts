@@ -256,6 +256,11 @@ export const errorCodes = {
       'A `welfareAlerts` subscription resumed after an alert id (`after`, or the Last-Event-ID header) older than the window alerts are kept for (ALERT_REPLAY_SECONDS, 15 minutes by default): alerts after it may be gone. Sent as the first event; the subscription then goes on with the alerts still kept and the live ones.',
     action: 'Read `Patient.welfareEvents` for what happened while the subscriber was away, then rely on the subscription.',
   },
+  TOO_MANY_SUBSCRIPTIONS: {
+    meaning:
+      'A `welfareAlerts` subscription refused because the reader already has as many open on this gateway replica as one reader may (ALERT_SUBSCRIPTIONS_PER_READER, 20 by default): each alert is read once for each subscription, so unbounded subscriptions would let one reader take the gateway from the rest. HTTP 429 with Retry-After; nothing was read or logged.',
+    action: 'Close subscriptions the client no longer shows (one stream per patient on screen), or subscribe to a patient once and share the stream within the client.',
+  },
   INTERNAL_SERVER_ERROR: {
     meaning: 'An unexpected fault in the graph itself. No details are sent to the client; the server log has them under `extensions.requestId`.',
     action: 'Report it with `extensions.requestId`.',

@@ -34,7 +34,7 @@ function create() {
     graphqlErrors: counter('patient_graph_graphql_errors_total', 'Errors in GraphQL answers, by registered code', ['code']),
     // Live alerts: no label names a platform (a counter moving right after a protected patient's alarm must not tell
     // which municipality's platform raised it).
-    alertsPublished: counter('patient_graph_alerts_published_total', "Events the platforms pushed that this replica took onto the alert stream (POST /welfare/events), by outcome: published, refused", ['outcome']),
+    alertsPublished: counter('patient_graph_alerts_published_total', "Events the platforms pushed that this replica took onto the alert stream (POST /welfare/events), by outcome: published, repeated (the same event pushed again: not published twice), refused", ['outcome']),
     alertSubscriptions: gauge('patient_graph_alert_subscriptions', 'welfareAlerts subscriptions open on this replica', []),
     alertDeliveries: counter('patient_graph_alert_deliveries_total', 'Alerts sent to subscribers, by outcome: delivered, partial (with an error beside it), refused (the last: the read was refused)', ['outcome']),
     graphqlSeconds: new Histogram({

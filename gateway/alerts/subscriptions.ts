@@ -28,6 +28,8 @@ import { validateNin } from '../../lib/nin';
 import { fromRoot } from '../../lib/repositoryRoot';
 import type { Issuer } from '../auth/issuers';
 import { authenticate, type Authenticated } from '../auth/authenticate';
+import { readerKey } from '../limits/rateLimit';
+import { auditPseudonymKey } from '../../lib/secrets';
 import { CLOCK_TOLERANCE_SECONDS, REFUSAL_TEXT } from '../auth/verifyAccessToken';
 import { ALERT_ID, isAfter, type Alert, type AlertBus, type Alerts } from '../../lib/alertStream';
 
@@ -46,6 +48,13 @@ import { ALERT_ID, isAfter, type Alert, type AlertBus, type Alerts } from '../..
 
 /** The header that marks the gateway's own reads for a subscriber: they are not the reader's requests to rate-limit. */
 export const INTERNAL_READ_HEADER = 'x-patient-graph-alert-read';
+/** How many `welfareAlerts` subscriptions one reader may hold open on a replica: ALERT_SUBSCRIPTIONS_PER_READER (default 20). */
+export function subscriptionsPerReader(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.ALERT_SUBSCRIPTIONS_PER_READER ?? 20);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) throw new Error('ALERT_SUBSCRIPTIONS_PER_READER must be a whole number from 1 to 10000');
+  return value;
+}
+
 /** A secret of this process: a client cannot send it, so it cannot escape the rate limit with it. */
 export const internalReadToken = randomBytes(24).toString('base64url');
 
@@ -191,6 +200,8 @@ export interface AlertSubscriptionsOptions {
   logger: Logger;
   /** How a subscription reads as its subscriber: the engine's own, in this process, where it has one. */
   reads?: SubscriberReads;
+  /** At most this many open subscriptions per reader on this replica (default ALERT_SUBSCRIPTIONS_PER_READER). */
+  perReader?: number;
 }
 
 /** The `/graphql/stream` route: authentication first, POST only, then graphql-sse. */
@@ -277,9 +288,29 @@ export function alertSubscriptions(options: AlertSubscriptionsOptions): RequestH
       .set('Allow', 'POST')
       .json({ errors: [{ message: 'Subscribe with POST (the graphql-sse protocol, distinct connections): a GET would carry the identity number in its URL', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
   };
+  // Open subscriptions by reader (an HMAC of who they are, as the rate limit keys them): each alert costs a read per
+  // subscription, so one reader's streams are bounded.
+  const perReader = options.perReader ?? subscriptionsPerReader();
+  const open = new Map<string, number>();
+  const pseudonymKey = auditPseudonymKey();
   const start: RequestHandler = async (req, res) => {
     res.set('Cache-Control', 'no-store');
     const authenticated = res.locals.auth as Authenticated;
+    const reader = readerKey(authenticated.identity, pseudonymKey);
+    const held = open.get(reader) ?? 0;
+    if (held >= perReader) {
+      res
+        .status(429)
+        .set('Retry-After', '30')
+        .json({ errors: [{ message: `This reader has ${held} alert subscriptions open here, as many as one reader may (ALERT_SUBSCRIPTIONS_PER_READER): close one first`, extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: perReader } }] });
+      return;
+    }
+    open.set(reader, held + 1);
+    res.once('close', () => {
+      const left = (open.get(reader) ?? 1) - 1;
+      if (left > 0) open.set(reader, left);
+      else open.delete(reader);
+    });
     const authorization = req.get('authorization') ?? '';
     // The token was verified just now (authenticate): its expiry is read, not trusted blindly.
     const expiresAt = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;

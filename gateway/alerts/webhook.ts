@@ -8,7 +8,7 @@ import { memoryNonces, SIGNATURE_HEADER, verifyChangeNotice, type NonceMemory } 
 import { isProduction } from '../../lib/secrets';
 import type { Logger } from '../../lib/logger';
 import { metrics } from '../../lib/metrics';
-import type { Alerts } from '../../lib/alertStream';
+import type { Alerts, Published } from '../../lib/alertStream';
 
 /**
  * `POST /welfare/events`: where a welfare technology platform pushes its events (an alarm pressed, a fall, a missed
@@ -16,7 +16,9 @@ import type { Alerts } from '../../lib/alertStream';
  * timestamp, a nonce and the exact body, fresh, and taken once. Its adapter reads the body (`readPushedEvent`, in the
  * platform's protocol: a FHIR Flag or Communication for the hub), and the event goes on the alert stream, from which
  * every replica's `welfareAlerts` subscriptions read it for their subscribers, each read through the graph as that
- * subscriber (gateway/alerts/subscriptions.ts). 202 with the alert's id; the body is never echoed.
+ * subscriber (gateway/alerts/subscriptions.ts). 202 with the alert's id; the same event pushed again (the platform
+ * retrying after a lost answer, or pushing to another replica) is taken once: 200 with its first id and `repeated`.
+ * The body is never echoed.
  */
 const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
@@ -73,18 +75,20 @@ export function welfareEventsWebhook(sources: SourcesConfig, alerts: Alerts, log
       res.status(400).json(body('ALERT_REJECTED', 'The platform\'s adapter could not read the event', { reason }));
       return;
     }
-    let alertId: string;
+    let published: Published;
     try {
-      alertId = await alerts.bus.publish({ patientKey: alerts.patientKey(pushed.patientNin), nin: pushed.patientNin, source: instance.id, eventId: pushed.event.id, kind: pushed.event.kind, event: pushed.event });
+      published = await alerts.bus.publish({ patientKey: alerts.patientKey(pushed.patientNin), nin: pushed.patientNin, source: instance.id, eventId: pushed.event.id, kind: pushed.event.kind, event: pushed.event });
     } catch (error) {
       // The platform sends it again (with a fresh nonce): nothing is lost while the stream is down.
       logger.warn({ source: instance.id, err: { message: (error as Error).message } }, 'pushed event not published: the alert stream is unavailable');
       res.status(503).json(body('CACHE_UNAVAILABLE', 'The alert stream could not take the event now; send it again'));
       return;
     }
-    metrics().alertsPublished.inc({ outcome: 'published' });
-    logger.info({ source: instance.id, kind: pushed.event.kind, alertId }, 'pushed event published');
-    res.status(202).json({ alertId });
+    const { id: alertId, repeated } = published;
+    // An event pushed again (a retry after a lost answer, or to another replica) is taken, and not published twice.
+    metrics().alertsPublished.inc({ outcome: repeated ? 'repeated' : 'published' });
+    logger.info({ source: instance.id, kind: pushed.event.kind, alertId, repeated }, repeated ? 'pushed event taken again: published before' : 'pushed event published');
+    res.status(repeated ? 200 : 202).json({ alertId, ...(repeated ? { repeated: true } : {}) });
   };
 }
 

@@ -127,13 +127,16 @@ export class SimulatedInstance {
    * An event for the instance to push (the control API's `POST /instances/:id/events`): the system keeps it, then the
    * patients' change notice goes out and the signed webhook to the events URL (noticeSettings.eventsUrl).
    */
-  async pushEvent(request: unknown): Promise<{ answer: PushedEventAnswer; webhook?: NoticeOutcome }> {
+  async pushEvent(request: unknown, deliveries = 1): Promise<{ answer: PushedEventAnswer; webhook?: NoticeOutcome }> {
     if (!this.definition.pushEvent) return { answer: { ok: false, status: 404, error: `system ${this.definition.system} pushes no events` } };
     const context = this.context();
     const answer = this.definition.pushEvent(context, request);
     if (!answer.ok) return { answer };
     await context.changed(answer.patients);
-    return { answer, webhook: await sendEventWebhook(this, noticeSettings.eventsUrl, answer.resource) };
+    // More than once when asked: a platform sends an event again when it did not get the answer (at least once).
+    let webhook = await sendEventWebhook(this, noticeSettings.eventsUrl, answer.resource);
+    for (let sent = 1; sent < deliveries; sent += 1) webhook = await sendEventWebhook(this, noticeSettings.eventsUrl, answer.resource);
+    return { answer, webhook };
   }
 
   private context(): SimulatorContext {

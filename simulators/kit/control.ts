@@ -22,7 +22,8 @@ import type { SimulatedInstance } from './SimulatedInstance';
  * - `POST /instances/:id/events` with `{ "patient": "<nin>", "kind": "ALARM" }` (and what the system takes: a
  *   `text`): for a system that pushes its events (SimulatorDefinition.pushEvent), a new event; the instance keeps it
  *   (until reset), sends its change notice and its signed webhook, and the answer says `{ eventId, delivered, status?,
- *   reason? }` of the webhook;
+ *   reason? }` of the webhook (its last sending: `"deliveries": 2` or 3 sends it again, each signed afresh, as a
+ *   platform does that did not get the answer);
  * - `GET /settings`, `PUT /settings` with `{ "invalidationUrl": "http://…/cache/invalidate" }` and/or
  *   `{ "eventsUrl": "http://…" }`: where change notices and pushed events go (default SIM_INVALIDATION_URL,
  *   SIM_EVENTS_URL).
@@ -90,7 +91,14 @@ export async function startControlServer(
       res.status(404).json({ error: instance ? 'this instance pushes no events' : 'unknown instance' });
       return;
     }
-    const { answer, webhook } = await instance.pushEvent(req.body);
+    // `deliveries` (1 to 3) is the control API's, not the system's: the webhook sent that many times, each signed afresh.
+    const { deliveries, ...request } = (req.body ?? {}) as { deliveries?: unknown };
+    const times = deliveries === undefined ? 1 : Number(deliveries);
+    if (!Number.isInteger(times) || times < 1 || times > 3) {
+      res.status(400).json({ error: '`deliveries` is how many times the webhook is sent: 1 to 3' });
+      return;
+    }
+    const { answer, webhook } = await instance.pushEvent(request, times);
     if (!answer.ok) {
       res.status(answer.status).json({ error: answer.error });
       return;

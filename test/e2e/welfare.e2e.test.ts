@@ -16,7 +16,8 @@ const ingrid = demoPatient('homeCare');
 const orgs = loadOrganisations();
 
 beforeAll(async () => {
-  system = await TestSystem.start({ sourceTimeoutMs: 5000 });
+  // Three open subscriptions per reader at most here (20 by default), so that the cap is tried.
+  system = await TestSystem.start({ sourceTimeoutMs: 5000, env: { ALERT_SUBSCRIPTIONS_PER_READER: '3' } });
   // The platforms push their events to this system's gateway (and tell it when data changed).
   const gateway = new URL(system.system.gatewayUrl);
   await control('PUT', '/settings', { invalidationUrl: `${gateway.origin}/cache/invalidate`, eventsUrl: `${gateway.origin}/welfare/events` });
@@ -242,6 +243,52 @@ describe('live alerts over server-sent events', () => {
     expect(last.data?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'token_expired' });
     expect(nurse.events.at(-1)?.event).toBe('complete');
   }, 30_000);
+
+  it('holds one reader to ALERT_SUBSCRIPTIONS_PER_READER open subscriptions: one more is refused with 429, another reader is not', async () => {
+    const token = await system.token('gp');
+    const held = [0, 1, 2].map(() => new Subscriber(system.system.gatewayUrl, token, { nin: ingrid.nin }));
+    try {
+      await until(() => held.every((h) => h.status === 200));
+      const refused = await fetch(new URL('/graphql/stream', system.system.gatewayUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription($nin: String!) { welfareAlerts(nin: $nin) { alertId } }', variables: { nin: ingrid.nin } }),
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBeTruthy();
+      expect(((await refused.json()) as { errors: { extensions: { code: string; limit: number } }[] }).errors[0]!.extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 3 });
+      const nurse = new Subscriber(system.system.gatewayUrl, await system.token('home-care-nurse'), { nin: ingrid.nin });
+      await until(() => nurse.status === 200);
+      nurse.close();
+      // A stream closed gives its place back.
+      held.pop()!.close();
+      let again: Subscriber | undefined;
+      await until(() => {
+        if (again?.status === 200) return true;
+        if (!again || again.status === 429) again = new Subscriber(system.system.gatewayUrl, token, { nin: ingrid.nin });
+        return false;
+      });
+      held.push(again!);
+    } finally {
+      for (const h of held) h.close();
+    }
+  });
+
+  it('delivers an event the platform pushed twice (it did not get the answer) once', async () => {
+    const nurse = new Subscriber(system.system.gatewayUrl, await system.token('home-care-nurse'), { nin: ingrid.nin });
+    try {
+      await until(() => nurse.status === 200);
+      await new Promise((r) => setTimeout(r, 300));
+      const twice = await control('POST', '/instances/welfare-hub/events', { patient: ingrid.nin, kind: 'FALL', deliveries: 2 });
+      // The second sending was taken, as the first one's repeat: 200, not 202.
+      expect(twice.body).toMatchObject({ delivered: true, status: 200 });
+      const next = await push('ALARM');
+      await until(() => nurse.alerts().some((a) => a.event?.sourceId === next));
+      expect(nurse.alerts().filter((a) => a.event?.sourceId === twice.body.eventId)).toHaveLength(1);
+    } finally {
+      nurse.close();
+    }
+  });
 
   it('refuses a push not signed by a platform, and one its adapter cannot read', async () => {
     const url = new URL('/welfare/events', system.system.gatewayUrl);
