@@ -11,7 +11,7 @@ import { p50, p95 } from './load';
  * Live alerts under load (issue 20): `subscribers` welfareAlerts subscriptions over SSE, each a reader of her own (a
  * Bergen home-nursing nurse), spread over the Bergen patients in home nursing that the hub follows, and `eventsPerSecond` alarms pushed through the hub's simulator for
  * `seconds`. Each alarm travels as it would: the hub stores it, sends its change notice and its signed webhook; the
- * gateway puts it on the alert stream; each subscriber of that patient gets it read through /graphql as them. The
+ * gateway puts it on the alert stream; each subscriber of that patient gets it read as them (the gateway's whole pipeline). The
  * latency of a delivery runs from the moment the bench asked the hub to raise the alarm to the subscriber's receipt.
  * "Falling behind" is the delivery latency growing over the run: the last second's p95 against the first's.
  */
