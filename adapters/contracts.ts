@@ -42,7 +42,32 @@ export function officeRecordKey(officeHerId: string, nin: string): string {
   return `${officeHerId}:${nin}`;
 }
 
-export type PopulationRegisterAdapter = SourceAdapter<string, RegistryPerson>;
+/**
+ * What a custom extract of the population register asks for. `municipalities`: the residents of these municipalities
+ * (four-digit numbers), never a person whose address is strictly confidential (the extract would place them); absent,
+ * every resident in the register, strictly confidential ones included (the whole register names no place); an empty
+ * list asks for no one. `birthYearFrom`, `birthYearTo`: born in these years (inclusive).
+ */
+export interface ExtractCriteria {
+  municipalities?: readonly string[];
+  birthYearFrom?: number;
+  birthYearTo?: number;
+}
+
+/** A read's options, and a signal that stops the extract (the request in flight and any wait between batches). */
+export interface ExtractOptions extends ReadOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The population register: persons by identity number (`read`), and the custom extract (tilpasset uttrekk) of the
+ * identity numbers of the residents who meet some criteria, one array a batch of the register, in its order, each
+ * number once. Every call to the register goes through the kit (its deadline, limits, breaker and error codes): a
+ * failure is a SourceError, never a shorter list.
+ */
+export interface PopulationRegisterAdapter extends SourceAdapter<string, RegistryPerson> {
+  extract(criteria: ExtractCriteria, options?: ExtractOptions): AsyncIterable<string[]>;
+}
 export type GpRegisterAdapter = SourceAdapter<string, GpListingModel>;
 export type PractitionerRegisterAdapter = SourceAdapter<string, PractitionerModel>;
 /** The representation register: the powers of attorney a person has granted, by the granter's identity number. */

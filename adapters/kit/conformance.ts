@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { InstanceConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
-import { containsNin } from '../../lib/nin';
+import { containsNin, isValidNin } from '../../lib/nin';
 import { adapterManifest, adapterModule, createAdapter } from '../index';
 import { systemEntry } from '../registry';
-import { isMessageSink, type OutgoingMessage, type SourceAdapter } from '../contracts';
+import { isMessageSink, type OutgoingMessage, type PopulationRegisterAdapter, type SourceAdapter } from '../contracts';
 import type { MessageParty } from '../model';
 import { AdapterKit } from './AdapterKit';
 import { SourceError, type SourceErrorCode } from './errors';
@@ -84,6 +84,19 @@ export const ABORT_CHECK = { slowSourceMs: 5000, abortAfterMs: 100, promptMs: 20
 
 /** A read that takes more than this share of its source's timeout is a warning: a busier day takes it past. */
 export const SLOW_SHARE = 0.5;
+
+/**
+ * The extract check reads at most this many batches of a municipality's residents (a real register's municipality may
+ * have thousands), and reads back at most this many of the numbers (one call of the register's bulk look-up).
+ */
+export const EXTRACT_CHECK = { batches: 20, readBack: 1000 } as const;
+
+/** A system with the population register's custom extract. */
+type Extractor = Pick<PopulationRegisterAdapter, 'extract'>;
+
+function isExtractor(adapter: unknown): adapter is Extractor {
+  return typeof (adapter as Partial<Extractor> | null)?.extract === 'function';
+}
 
 /** Every read says it is for treatment: sources that want a purpose of use (Kjernejournal) get one. */
 const READ: ReadOptions = { purposeOfUse: 'TREAT', requestId: 'conformance' };
@@ -212,6 +225,75 @@ export async function runConformance<K>(options: ConformanceOptions<K>): Promise
       return `mode ${mode}: ${code}`;
     });
   }
+
+  // The custom extract, for a system that has one (the population register): a municipality's residents are listed to
+  // the end marker, each one the register holds, living there, and never a strictly confidential one (the extract would
+  // place them); and a fault in the middle of an extract fails it rather than end it short.
+  const extractor = isExtractor(reader) ? reader : undefined;
+  await check("extract: the residents of a known patient's municipality, batch by batch, each one living there and none strictly confidential", async () => {
+    if (!extractor) return { skip: 'the system has no extract' };
+    const municipality = [...(knownAnswers?.values() ?? [])]
+      .map((record) => (record as { municipalityNumber?: unknown } | null)?.municipalityNumber)
+      .find((m): m is string => typeof m === 'string' && /^\d{4}$/.test(m));
+    if (!municipality) return { skip: 'no known patient with a municipality to list the residents of' };
+    const numbers: string[] = [];
+    let batches = 0;
+    let toTheEnd = true;
+    for await (const batch of extractor.extract({ municipalities: [municipality] }, READ)) {
+      batches += 1;
+      numbers.push(...batch);
+      if (batches >= EXTRACT_CHECK.batches) {
+        toTheEnd = false;
+        break;
+      }
+    }
+    if (numbers.length === 0) throw new Error("the extract of a known patient's municipality was empty");
+    const invalid = numbers.filter((n) => !isValidNin(n)).length;
+    if (invalid > 0) throw new Error(`${invalid} of ${numbers.length} numbers in the extract are not identity numbers`);
+    const repeated = numbers.length - new Set(numbers).size;
+    if (repeated > 0) throw new Error(`${repeated} of ${numbers.length} numbers came more than once`);
+    const sample = numbers.slice(0, EXTRACT_CHECK.readBack);
+    // The register's keys are identity numbers.
+    const records = await (reader as unknown as SourceAdapter<string, unknown>).read(sample, READ);
+    let missing = 0;
+    let elsewhere = 0;
+    let hidden = 0;
+    for (const nin of sample) {
+      const record = records.get(nin) as { municipalityNumber?: unknown; addressProtection?: unknown } | null | undefined;
+      if (!record) missing += 1;
+      else {
+        if (record.municipalityNumber !== municipality) elsewhere += 1;
+        if (record.addressProtection === 'STRICTLY_CONFIDENTIAL' || record.addressProtection === 'STRICTLY_CONFIDENTIAL_ABROAD') hidden += 1;
+      }
+    }
+    if (hidden > 0) throw new Error(`${hidden} of ${sample.length} persons read back have a strictly confidential address: an extract by municipality must leave them out`);
+    if (missing > 0) throw new Error(`${missing} of ${sample.length} persons read back are unknown to the register`);
+    if (elsewhere > 0) throw new Error(`${elsewhere} of ${sample.length} persons read back live in another municipality`);
+    const listed = toTheEnd ? `${batches} batch${batches > 1 ? 'es' : ''} to the end marker` : `the first ${batches} batches`;
+    return `${numbers.length} residents in ${listed}; ${sample.length} read back, each found, living there, none strictly confidential`;
+  });
+
+  await check('extract: a fault in the middle of an extract is an error, never a shorter list', async () => {
+    if (!extractor) return { skip: 'the system has no extract' };
+    if (!control) return { skip: 'no control API to switch the source into a fault (simulators only)' };
+    const seen: string[] = [];
+    for (const [mode, code] of [
+      ['invalid', 'SOURCE_BAD_RESPONSE'],
+      ['fail', 'SOURCE_UNAVAILABLE'],
+    ] as const) {
+      const batches = extractor.extract({}, READ)[Symbol.asyncIterator]();
+      try {
+        if ((await batches.next()).done) throw new Error('the extract of the whole register was empty');
+        await withMode(control, mode, async () => {
+          expectCode(await failure(batches.next()), code, `the next batch in mode ${mode}`);
+        });
+      } finally {
+        await batches.return?.(undefined);
+      }
+      seen.push(`mode ${mode}: ${code}`);
+    }
+    return `after the first batch, ${seen.join('; ')}`;
+  });
 
   // The write side, for a system that takes messages: a message id is taken once, a stranger's HER-id is refused.
   const sink = isMessageSink(reader) ? reader : undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AddressProtection, RegistryPerson, ResidencePeriod } from '../model';
-import { BadResponseError, ninSchema, parseJson, validatePayload } from '../kit';
+import { BadResponseError, ninSchema, parseJson, SourceFault, validatePayload } from '../kit';
 
 /**
  * Population register bulk answer → RegistryPerson. Pure: validates the payload and maps it.
@@ -118,4 +118,45 @@ export function mapPerson(doc: Document): RegistryPerson {
 export function mapBulkResponse(body: unknown): Map<string, RegistryPerson> {
   const payload = validatePayload(bulkResponseSchema, parseJson(body, 'population register answer'), 'population register answer');
   return new Map(payload.dokumenter.map((doc) => [doc.foedselsEllerDNummer, mapPerson(doc)]));
+}
+
+/**
+ * The custom extract (tilpasset uttrekk). The order is answered `{ "jobbId": "..." }`; the id goes into the batch URLs,
+ * so it must be a plain URL segment.
+ */
+const orderSchema = z.object({ jobbId: z.string().regex(/^[A-Za-z0-9._~-]{1,200}$/) });
+
+/**
+ * A batch is answered `{ "foedselsEllerDNummer": [...] }`; the batch after the last is answered `{}` (or an empty list).
+ * Anything else is refused: an answer without the list but with something else in it (another operation's answer, a
+ * vendor's error body) is not the end of the extract, and taking it for one would cut the extract short in silence.
+ */
+const batchSchema = z.union([
+  z.object({ foedselsEllerDNummer: z.array(ninSchema) }).passthrough(),
+  z.object({}).strict(),
+]);
+
+/**
+ * A 200 answer that carries the register's error text (`feilmelding`) is its refusal, reported by that fact alone: the
+ * text is never read, as it may name people.
+ */
+function refusedInBody(payload: unknown): void {
+  const text = typeof payload === 'object' && payload !== null ? (payload as { feilmelding?: unknown }).feilmelding : undefined;
+  if (typeof text === 'string' && text.length > 0) throw new SourceFault({ protocol: 'Folkeregisteret', code: 'feilmelding', status: 200 });
+}
+
+/** The job id of an extract order. */
+export function mapExtractOrder(body: unknown): string {
+  const payload = parseJson(body, 'population register extract order');
+  refusedInBody(payload);
+  return validatePayload(orderSchema, payload, 'population register extract order').jobbId;
+}
+
+/** One batch of an extract: its identity numbers, or null for the end marker (`{}`, or an empty list). */
+export function mapExtractBatch(body: unknown): string[] | null {
+  const payload = parseJson(body, 'population register extract batch');
+  refusedInBody(payload);
+  const batch = validatePayload(batchSchema, payload, 'population register extract batch');
+  const numbers = 'foedselsEllerDNummer' in batch ? batch.foedselsEllerDNummer : [];
+  return numbers.length ? numbers : null;
 }

@@ -56,7 +56,7 @@ describe('npm run conformance', () => {
     expect(output.match(/^ {2}conformant( \(\d+ warnings?: see WARN\))?$/gm)?.length).toBe(instances.length);
     // Each instance: configuration, known, unknown, batching, authentication, timeout, abort, four faults, two message
     // checks, speed, privacy.
-    expect(output.match(/^ {2}(PASS|WARN|SKIP) {2}/gm)?.length).toBe(instances.length * 15);
+    expect(output.match(/^ {2}(PASS|WARN|SKIP) {2}/gm)?.length).toBe(instances.length * 17);
     expect(output).not.toMatch(/^ {2}WARN {2}(?!speed: )/m);
     // Every adapter stops its work when its read's signal is aborted (the simulators' control API slows the source).
     expect(output.match(/^ {2}PASS {2}abort: /gm)?.length).toBe(instances.length);

@@ -85,3 +85,80 @@ describe('population register client', () => {
     expect(error.details.timeoutMs).toBe(300);
   });
 });
+
+describe('population register client: the custom extract', () => {
+  const ORDER = `${BASE}/folkeregisteret/api/v1/uttrekk/tilpasset`;
+  const BATCH = `${BASE}/folkeregisteret/api/v1/uttrekk/:jobbId/batch/:n`;
+  const NINS = ['03864013065', '23843227368'];
+
+  async function collect(criteria: Parameters<ReturnType<typeof adapter>['extract']>[0] = {}): Promise<string[][]> {
+    const out: string[][] = [];
+    for await (const batch of adapter().extract(criteria)) out.push(batch);
+    return out;
+  }
+
+  /** The order answered with `jobbId`, batch 0 with `first`, then the end marker. */
+  function register(first: () => Response, jobbId: unknown = 'job-1') {
+    server.use(
+      http.post(ORDER, async ({ request }) => {
+        received.push({ auth: request.headers.get('authorization'), body: await request.json(), url: request.url });
+        return HttpResponse.json({ jobbId });
+      }),
+      http.get(BATCH, ({ request, params }) => {
+        received.push({ auth: request.headers.get('authorization'), body: null, url: request.url });
+        return params.n === '0' ? first() : HttpResponse.json({});
+      }),
+    );
+  }
+
+  it("orders a job per municipality with the register's criteria, then reads its batches to the end marker", async () => {
+    register(() => HttpResponse.json({ foedselsEllerDNummer: NINS }));
+    expect(await collect({ municipalities: ['4601'], birthYearFrom: 1940 })).toEqual([NINS]);
+    expect(received.map((r) => [r.auth, r.url, r.body])).toEqual([
+      ['Bearer k1', ORDER, { personstatustyper: ['bosatt'], foedselsaarFraOgMed: '1940', kommunenummer: { bostedskommunenummer: '4601' } }],
+      ['Bearer k1', `${BASE}/folkeregisteret/api/v1/uttrekk/job-1/batch/0`, null],
+      ['Bearer k1', `${BASE}/folkeregisteret/api/v1/uttrekk/job-1/batch/1`, null],
+    ]);
+  });
+
+  it('takes an empty list as the end marker too', async () => {
+    register(() => HttpResponse.json({ foedselsEllerDNummer: [] }));
+    expect(await collect()).toEqual([]);
+    expect(received).toHaveLength(2);
+  });
+
+  it.each([
+    ['another operation\'s answer', () => HttpResponse.json({ dokumenter: [] })],
+    ['a list that is not one', () => HttpResponse.json({ foedselsEllerDNummer: '03864013065' })],
+    ['a number that is not an identity number', () => HttpResponse.json({ foedselsEllerDNummer: ['03864013065', '12345678901'] })],
+    ['a body cut short', () => new HttpResponse('{"foedselsEllerDNummer": ["0386', { headers: { 'Content-Type': 'application/json' } })],
+    ['null', () => HttpResponse.json(null)],
+  ])('refuses a batch that is %s as SOURCE_BAD_RESPONSE, never an empty extract', async (_what, first) => {
+    register(first);
+    const error = await sourceFailure(collect());
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    // The message names the path, never a value.
+    expect(error.message).not.toMatch(/\d{11}/);
+  });
+
+  it.each([
+    ['without a job id', () => HttpResponse.json({ dokumenter: [] })],
+    ['with a job id that is no URL segment', () => HttpResponse.json({ jobbId: '../personer/bulkoppslag' })],
+  ])('refuses an order answered %s as SOURCE_BAD_RESPONSE', async (_what, answer) => {
+    server.use(http.post(ORDER, answer));
+    expect((await sourceFailure(collect())).code).toBe('SOURCE_BAD_RESPONSE');
+  });
+
+  it("reports the register's feilmelding in a 200 answer by its code, never its text", async () => {
+    register(() => HttpResponse.json({ feilmelding: 'Ola Nordmann 03864013065 mangler' }));
+    const error = await sourceFailure(collect());
+    expect(error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error.message).toBe('population-register answered a Folkeregisteret fault (feilmelding)');
+  });
+
+  it('reports an order the register refuses (400) as SOURCE_UNAVAILABLE with its status', async () => {
+    server.use(http.post(ORDER, () => HttpResponse.json({ feilmelding: 'Ugyldige kriterier' }, { status: 400 })));
+    const error = await sourceFailure(collect());
+    expect([error.code, error.details.status]).toEqual(['SOURCE_UNAVAILABLE', 400]);
+  });
+});

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BadResponseError } from '../../kit';
-import { mapBulkResponse } from '../mapper';
+import { BadResponseError, SourceFault } from '../../kit';
+import { mapBulkResponse, mapExtractBatch, mapExtractOrder } from '../mapper';
 
 const fixture = readFileSync(path.join(__dirname, 'fixtures', 'bulkoppslag.json'), 'utf8');
 
@@ -108,5 +108,30 @@ describe('population register mapper', () => {
     expect(() => mapBulkResponse(wrong)).toThrow(/navn/);
     expect(() => mapBulkResponse(wrong)).not.toThrow(/Ingrid|03864013065/);
     expect(() => mapBulkResponse(JSON.stringify({ personer: [] }))).toThrow(BadResponseError);
+  });
+});
+
+describe('population register mapper: the custom extract', () => {
+  it('reads the job id of an order, and refuses one that is not a plain URL segment', () => {
+    expect(mapExtractOrder('{"jobbId": "6f1c2a9e-0b7d-4c1e-9a55-3e2f1d0c9b8a"}')).toBe('6f1c2a9e-0b7d-4c1e-9a55-3e2f1d0c9b8a');
+    for (const bad of ['{}', '{"jobbId": ""}', '{"jobbId": "a/b"}', '{"jobbId": 7}', '[]']) expect(() => mapExtractOrder(bad)).toThrow(BadResponseError);
+  });
+
+  it('reads a batch, and the end marker ({} or an empty list) as null', () => {
+    expect(mapExtractBatch('{"foedselsEllerDNummer": ["03864013065", "23843227368"]}')).toEqual(['03864013065', '23843227368']);
+    expect(mapExtractBatch('{}')).toBeNull();
+    expect(mapExtractBatch('{"foedselsEllerDNummer": []}')).toBeNull();
+  });
+
+  it('refuses any other answer, naming where it is wrong and never a value', () => {
+    for (const bad of ['{"dokumenter": []}', '{"foedselsEllerDNummer": null}', '{"foedselsEllerDNummer": ["03864013066"]}', 'null', '{"foedselsEllerDNummer": [']) {
+      expect(() => mapExtractBatch(bad)).toThrow(BadResponseError);
+      expect(() => mapExtractBatch(bad)).not.toThrow(/0386401306/);
+    }
+  });
+
+  it("takes a feilmelding in the answer for the register's refusal, by its code alone", () => {
+    expect(() => mapExtractBatch('{"feilmelding": "Kari Nordmann finnes ikke"}')).toThrow(SourceFault);
+    expect(() => mapExtractBatch('{"feilmelding": "Kari Nordmann finnes ikke"}')).not.toThrow(/Kari/);
   });
 });
