@@ -81,6 +81,10 @@ export const ARGUMENT_RULES: Readonly<Record<string, ArgumentRule>> = {
   'Mutation.setBlock.input.documentId': { kind: 'text', min: 1, max: 64, pattern: /^[A-Za-z0-9.-]+$/, what: 'a document id' },
   'Mutation.liftBlock.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
   'Mutation.liftBlock.input.blockId': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9./-]+$/, what: 'a block id' },
+  'Mutation.startAggregate.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
+  'Mutation.startAggregate.input.purpose': { kind: 'text', min: 3, max: 500 },
+  'Mutation.cancelResearchJob.id': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9_-]+$/, what: 'a job id' },
+  'Query.researchJob.id': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9_-]+$/, what: 'a job id' },
   'Mutation.sendMessage.input.inReplyTo': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'a message id' },
 };
 

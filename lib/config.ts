@@ -155,6 +155,11 @@ const resilienceSchema = z
     breakAfter: z.number().int().min(1).max(1000).optional(),
     halfOpenAfterSeconds: z.number().min(0.1).max(3600).optional(),
     retries: z.number().int().min(0).max(3).optional(),
+    /**
+     * What the system can take, in calls a second (default 20): research's jobs take at most RESEARCH_SOURCE_SHARE of
+     * it (research/), so that care's reads come first.
+     */
+    callsPerSecond: z.number().min(0.1).max(10_000).optional(),
   })
   .strict();
 

@@ -256,6 +256,15 @@ export const errorCodes = {
       'A `welfareAlerts` subscription resumed after an alert id (`after`, or the Last-Event-ID header) older than the window alerts are kept for (ALERT_REPLAY_SECONDS, 15 minutes by default): alerts after it may be gone. Sent as the first event; the subscription then goes on with the alerts still kept and the live ones.',
     action: 'Read `Patient.welfareEvents` for what happened while the subscriber was away, then rely on the subscription.',
   },
+  JOB_LIMIT: {
+    meaning:
+      'A research job refused because its requester (the project and organisation) already has as many queued or running as one may (RESEARCH_JOBS_PER_REQUESTER, 2 by default): research is throttled per requester so that it never crowds out care. Nothing was started or logged.',
+    action: 'Wait for a running job to finish (`researchJob`), or cancel one (`cancelResearchJob`), then start again with the same idempotency key.',
+  },
+  JOB_FAILED: {
+    meaning: "A research job ended without an answer (`ResearchJob.error.code`): a source failed on every try, or a worker died too often. No text of the source's error is kept.",
+    action: 'Start the question again with a new idempotency key; if it fails again, the sources named in `/health` may be down.',
+  },
   TOO_MANY_SUBSCRIPTIONS: {
     meaning:
       'A `welfareAlerts` subscription refused because the reader already has as many open on this gateway replica as one reader may (ALERT_SUBSCRIPTIONS_PER_READER, 20 by default): each alert is read once for each subscription, so unbounded subscriptions would let one reader take the gateway from the rest. HTTP 429 with Retry-After; nothing was read or logged.',

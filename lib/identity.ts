@@ -35,6 +35,11 @@ export interface PersonnelIdentity {
   purpose: PurposeOfUse;
   /** The stated reason for emergency access (purpose ETREAT); null otherwise. */
   emergencyReason: string | null;
+  /**
+   * For research (purpose HRESCH): the approval the project reads under, as the token's purpose-of-use details carry it
+   * (a REK reference such as `REK 2026/123456`, or the number alone); null otherwise, or when the details are not one.
+   */
+  researchApproval?: string | null;
 }
 
 export interface CitizenIdentity {

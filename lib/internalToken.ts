@@ -70,6 +70,7 @@ const identitySchema = z.discriminatedUnion('kind', [
     profession: nullableString,
     purpose: z.string().refine(isPurposeOfUse),
     emergencyReason: z.string().max(1000).nullable(),
+    researchApproval: z.string().max(40).nullable().optional(),
   }),
   z.object({
     kind: z.literal('CITIZEN'),

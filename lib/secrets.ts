@@ -100,6 +100,17 @@ export function globalIdKey(): Buffer {
   return (globalKey ??= symmetricKey('GLOBAL_ID_KEY', () => derivedDevSecret('global ids'), 'the key that encrypts global ids (`id`, `node(id:)`) (32 bytes or more, base64)'));
 }
 
+/**
+ * The key of research's disclosure control (RESEARCH_KEY, research/): each person's record key for the cell key
+ * perturbation, and each project's pseudonyms in an extract (derived per project). One key for every question, so
+ * that the same cell always gets the same perturbation whoever asks. Outside production derived from the development
+ * secrets. Rotating it changes every published figure slightly, and every pseudonym.
+ */
+let researchKeyValue: Buffer | undefined;
+export function researchKey(): Buffer {
+  return (researchKeyValue ??= symmetricKey('RESEARCH_KEY', () => derivedDevSecret('research'), "research's disclosure-control and pseudonym key (32 bytes or more, base64)"));
+}
+
 /** A private key given as a JWK (JSON) or PEM (PKCS #8). */
 export function privateKey(name: string, devDefault: (dev: DevSecrets) => JsonWebKey, what: string): KeyObject {
   const value = process.env[name];

@@ -14,6 +14,7 @@ export const SUBGRAPHS = {
   record: { port: 4006, title: 'One-record views' },
   messaging: { port: 4007, title: 'Messages between services' },
   welfare: { port: 4008, title: 'Welfare technology' },
+  research: { port: 4009, title: 'Aggregates for quality and research' },
 } as const;
 
 export type SubgraphName = keyof typeof SUBGRAPHS;

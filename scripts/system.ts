@@ -132,6 +132,8 @@ export interface RunningSystem {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** The access log file, when the log is kept in a file (not with DATABASE_URL). */
   auditLogFile: string | undefined;
+  /** The research log file (research/researchLog.ts). */
+  researchLogFile: string;
   runtime: Runtime;
   /** What each extra gateway reported (`graphql`, …), by name. */
   extraGatewayUrls: Record<string, Record<string, string>>;
@@ -190,13 +192,14 @@ export function systemMode(options: Pick<SystemOptions, 'mode' | 'ports'>, env: 
 export function storeFiles(where: { isolated: boolean; gatewayPort: number; tmp: string; env?: Record<string, string>; shell: NodeJS.ProcessEnv }): {
   auditLogFile?: string;
   outboxFile?: string;
+  researchLogFile?: string;
 } {
   const file = (name: string, variable: string) =>
     where.env?.[variable] ??
     (where.isolated
       ? path.join(where.tmp, name)
       : (where.shell[variable] ?? (where.gatewayPort === DEFAULT_GATEWAY_PORT ? undefined : fromRoot('var', `port-${where.gatewayPort}`, name))));
-  return { auditLogFile: file('access-log.jsonl', 'AUDIT_LOG_FILE'), outboxFile: file('outbox.jsonl', 'OUTBOX_FILE') };
+  return { auditLogFile: file('access-log.jsonl', 'AUDIT_LOG_FILE'), outboxFile: file('outbox.jsonl', 'OUTBOX_FILE'), researchLogFile: file('research-log.jsonl', 'RESEARCH_LOG_FILE') };
 }
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -211,11 +214,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const plan: PortPlan = options.ports === 'auto' ? { gateway: 0, others: 'auto' } : options.ports === 'default' ? { gateway: DEFAULT_GATEWAY_PORT, others: 'follow' } : options.ports;
   const freePorts = plan.others === 'auto';
   const shift = plan.gateway - DEFAULT_GATEWAY_PORT;
-  const { auditLogFile, outboxFile } = storeFiles({ isolated, gatewayPort: plan.gateway, tmp, env: options.env, shell: process.env });
+  const { auditLogFile, outboxFile, researchLogFile } = storeFiles({ isolated, gatewayPort: plan.gateway, tmp, env: options.env, shell: process.env });
   const baseEnv: Record<string, string> = {
     LOG_FORMAT: options.output === 'prefix' ? 'pretty' : 'json',
     ...(auditLogFile ? { AUDIT_LOG_FILE: auditLogFile } : {}),
     ...(outboxFile ? { OUTBOX_FILE: outboxFile } : {}),
+    ...(researchLogFile ? { RESEARCH_LOG_FILE: researchLogFile } : {}),
     // Nor do they write to a database the shell happens to name.
     ...(isolated ? { DATABASE_URL: '' } : {}),
     ...(options.sourcesFile ? { SOURCES_FILE: options.sourcesFile } : {}),
@@ -339,6 +343,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       simulatorUrls,
       subgraphUrls,
       auditLogFile: baseEnv.DATABASE_URL ? undefined : (baseEnv.AUDIT_LOG_FILE ?? fromRoot('var', 'access-log.jsonl')),
+      researchLogFile: baseEnv.RESEARCH_LOG_FILE ?? fromRoot('var', 'research-log.jsonl'),
       runtime,
       mode,
       extraGatewayUrls,

@@ -8,6 +8,7 @@ import { personSubgraph } from './person';
 import { messagingSubgraph } from './messaging';
 import { recordSubgraph } from './record';
 import { welfareSubgraph } from './welfare';
+import { researchSubgraph } from './research';
 
 export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
   person: personSubgraph,
@@ -18,4 +19,5 @@ export const SUBGRAPH_DEFINITIONS: Record<SubgraphName, SubgraphDefinition> = {
   record: recordSubgraph,
   messaging: messagingSubgraph,
   welfare: welfareSubgraph,
+  research: researchSubgraph,
 };

@@ -101,6 +101,16 @@ function reasonOf(error: unknown): RefusalReason {
   return error instanceof TypeError ? 'issuer_keys_unavailable' : 'bad_signature';
 }
 
+/**
+ * A research approval reference as the purpose-of-use details carry it: REK's project numbers, `REK 2019/1234` (year and
+ * number, until 2020) or `REK 123456` (the number alone, since), with or without the `REK` prefix. Normalised to
+ * `REK <number>`; anything else is no approval.
+ */
+export function researchApprovalOf(details: string | null): string | null {
+  const match = details ? /^(?:REK[\s-]*)?((?:\d{4}\/\d{1,6})|(?:\d{5,7}))$/i.exec(details.trim()) : null;
+  return match ? `REK ${match[1]}` : null;
+}
+
 const text = (value: unknown, pattern: RegExp): string | null => (typeof value === 'string' && pattern.test(value) ? value : null);
 
 /**
@@ -140,6 +150,8 @@ function personnel(claims: JWTPayload, issuer: Issuer): Identity {
     purpose,
     // A reason matters only for emergency access; for other purposes it is not kept.
     emergencyReason: purpose === 'ETREAT' ? reason : null,
+    // For research the details name the approval the project reads under (REK): kept only in its known form.
+    researchApproval: purpose === 'HRESCH' ? researchApprovalOf(reason) : null,
   };
 }
 

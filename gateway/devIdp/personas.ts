@@ -24,7 +24,7 @@ export interface PersonnelPersona {
   childOrgNumber?: string;
   herId?: string;
   purpose: Exclude<PurposeOfUse, 'PATRQT'>;
-  /** The reason stated for emergency access (ETREAT). */
+  /** The purpose-of-use details: the reason stated for emergency access (ETREAT), or the approval for research (HRESCH). */
   emergencyReason?: string;
 }
 
@@ -195,13 +195,15 @@ export const PERSONAS: readonly Persona[] = [
     name: 'researcher',
     kind: 'PERSONNEL',
     displayName: 'Researcher at Universitetet i Bergen',
-    shows: 'Purpose HRESCH: reads no personal health data',
+    shows: 'Purpose HRESCH under the approval REK 2026/104512 (purpose-of-use details): aggregates with small cells suppressed, no personal health data',
     pid: '02926910062',
     hprNumber: null,
     profession: null,
     orgNumber: '874789542',
     organisation: 'Universitetet i Bergen',
     purpose: 'HRESCH',
+    // The purpose-of-use details carry the project's approval (a REK reference) for research.
+    emergencyReason: 'REK 2026/104512',
   },
   {
     name: 'administrator',

@@ -77,6 +77,7 @@ const STRICTNESS: Record<string, number> = {
   documentContent: 4,
   documentAuthor: 4,
   accessLogOwner: 4,
+  researchAggregate: 3,
 };
 
 function directive(node: { directives?: readonly DirectiveNode[] } | undefined, name: string): string[] {

@@ -57,6 +57,73 @@ export type AddressProtection =
   /** Strictly confidential, living abroad (strengt fortrolig utland, code 19): never released. */
   | 'STRICTLY_CONFIDENTIAL_ABROAD';
 
+/** What a table is grouped by: fixed dimensions only, so that two questions differ by whole cells. */
+export type AggregateDimension =
+  /** Fixed age bands: 0-17, 18-49, 50-66, 67-74, 75-84, 85+. */
+  | 'AGE_BAND'
+  /** ICD-10 chapter of the hospitals' diagnoses. */
+  | 'ICD10_CHAPTER'
+  /** ICPC-2 chapter of the GPs' diagnoses. */
+  | 'ICPC2_CHAPTER'
+  /** The municipality of residence (never a strictly confidential person's). */
+  | 'MUNICIPALITY'
+  /** The calendar year of the diagnosis or discharge. */
+  | 'PERIOD'
+  /** Sex as the population register has it. */
+  | 'SEX';
+
+/** Which persons a question counts: whole values of its dimensions only. */
+export type AggregateFilter = {
+  /** Age bands as the catalogue names them (`75-84`, `85+`). */
+  ageBands?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** ICD-10 chapters (roman numerals: `IX` diseases of the circulatory system). */
+  icd10Chapters?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** ICPC-2 chapters (letters: `K` cardiovascular). */
+  icpc2Chapters?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Municipality numbers (four digits). */
+  municipalities?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Calendar years (yyyy) of the diagnosis or discharge counted. */
+  periods?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Sex as the population register has it. */
+  sexes?: InputMaybe<Array<AggregateSex>>;
+};
+
+/** A question for an aggregate. */
+export type AggregateInput = {
+  /** Whole values of the dimensions only. */
+  filter?: InputMaybe<AggregateFilter>;
+  /** At most three dimensions. */
+  groupBy?: Array<AggregateDimension>;
+  /** A key the client chooses for this one question (1 to 100 letters, digits, `-`, `_`, `.`, `:`): the same key again starts it once. */
+  idempotencyKey: Scalars['String']['input'];
+  /** A named quality indicator (its population, numerator and value); null counts persons. */
+  indicator?: InputMaybe<QualityIndicator>;
+  /** Totals over each dimension and the grand total beside the cells (each protected as a cell). */
+  margins?: InputMaybe<Scalars['Boolean']['input']>;
+  /** COUNT (persons), SHARE (of the indicator's population), MEAN or MEDIAN (of the indicator's value). */
+  measure?: InputMaybe<AggregateMeasure>;
+  /** What the aggregate is for, in a sentence (logged with the question). */
+  purpose: Scalars['String']['input'];
+};
+
+/** What each cell holds. */
+export type AggregateMeasure =
+  /** Persons. */
+  | 'COUNT'
+  /** The mean of the indicator's value. */
+  | 'MEAN'
+  /** The median of the indicator's value. */
+  | 'MEDIAN'
+  /** The share of the indicator's population in its numerator. */
+  | 'SHARE';
+
+/** Sex as the population register has it. */
+export type AggregateSex =
+  /** Female (kvinne). */
+  | 'FEMALE'
+  /** Male (mann). */
+  | 'MALE';
+
 /** What a block keeps out. */
 export type BlockKind =
   /** Documents: their content, for everyone outside the hospital that holds them. */
@@ -108,6 +175,13 @@ export type CareTeamRole =
   | 'REGULAR_GP'
   /** The hospital doctor responsible for the patient (pasientansvarlig lege, spesialisthelsetjenesteloven § 3-7). */
   | 'RESPONSIBLE_PHYSICIAN';
+
+/** Whether a cell is shown. */
+export type CellStatus =
+  /** Shown (its count perturbed). */
+  | 'PUBLISHED'
+  /** Not shown. */
+  | 'SUPPRESSED';
 
 /** What kind of problem a warning is about. */
 export type ClinicalWarningKind =
@@ -355,6 +429,15 @@ export type PurposeOfUse =
   /** Treatment. */
   | 'TREAT';
 
+/** The named quality indicators (their definitions: `researchCatalogue { indicators }`). */
+export type QualityIndicator =
+  /** Days from hospital discharge to the GP's next contact. */
+  | 'DISCHARGE_TO_GP_CONTACT_DAYS'
+  /** Share of home-care patients with an unresolved medication discrepancy. */
+  | 'HOME_CARE_MEDICATION_DISCREPANCY'
+  /** Share of patients 70 and over (not in a nursing home) with a NorGeP warning. */
+  | 'NORGEP_WARNING_70_PLUS';
+
 /** Where a hospital's assessment of a referral stands. */
 export type ReferralAssessmentStatus =
   /** Accepted: a right to necessary care, which must start by the deadline. */
@@ -372,6 +455,19 @@ export type RepresentationBasis =
   | 'PARENTAL_RESPONSIBILITY'
   /** A power of attorney (fullmakt) the patient gave, from the representation register, within what it names. */
   | 'POWER_OF_ATTORNEY';
+
+/** Where a job is. */
+export type ResearchJobStatus =
+  /** Cancelled by its requester. */
+  | 'CANCELLED'
+  /** Done: its result is ready. */
+  | 'COMPLETED'
+  /** Ended without an answer (its error says why). */
+  | 'FAILED'
+  /** Waiting for a worker. */
+  | 'QUEUED'
+  /** A worker reads its cohort. */
+  | 'RUNNING';
 
 /** The parts of the health service a source can belong to. */
 export type Sector =
@@ -457,6 +553,13 @@ export type SourceState =
   | 'UNAVAILABLE'
   /** Not shown to this reader: a parent of a child aged 12 to 15, where the part's systems do not mark what the child may keep from her parents (pbrl § 3-4). Not asked. */
   | 'WITHHELD';
+
+/** Why a cell is not shown. */
+export type SuppressionReason =
+  /** Suppressed beside a small cell, so that a margin cannot give it back. */
+  | 'COMPLEMENTARY'
+  /** Fewer than the threshold. */
+  | 'SMALL_CELL';
 
 /** What kind of event a timeline entry is. */
 export type TimelineEventKind =

@@ -150,6 +150,18 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
 
   withParent: () => true,
 
+  // Research under an approval (HRESCH with a REK reference), or administration (HOPERAT): aggregates only.
+  researchAggregate: (_root, _args, { access }) => {
+    const identity = access.identity;
+    if (identity.kind !== 'PERSONNEL' || (identity.role !== 'RESEARCHER' && identity.role !== 'ADMINISTRATOR'))
+      return forbidden('researchAggregate', 'aggregates are for research under an approval (purpose HRESCH) and for administration (HOPERAT); records are read under the other rules', { reason: 'ROLE' });
+    if (identity.role === 'RESEARCHER' && identity.purpose === 'HRESCH' && !identity.researchApproval)
+      return forbidden('researchAggregate', "research needs the project's approval: a REK reference in the token's purpose-of-use details (REK 2026/123456)", { reason: 'NO_APPROVAL' });
+    if (identity.role === 'ADMINISTRATOR' && identity.purpose !== 'HOPERAT')
+      return forbidden('researchAggregate', 'administration asks for aggregates with purpose HOPERAT', { reason: 'PURPOSE' });
+    return true;
+  },
+
   placeName: (item, _a, { access }) => placeRule('placeName', item, access, [access.orgNumber]),
 
   documentContent: (document, _a, { access }) => {
