@@ -150,8 +150,9 @@ function personnel(claims: JWTPayload, issuer: Issuer): Identity {
     purpose,
     // A reason matters only for emergency access; for other purposes it is not kept.
     emergencyReason: purpose === 'ETREAT' ? reason : null,
-    // For research the details name the approval the project reads under (REK): kept only in its known form.
-    researchApproval: purpose === 'HRESCH' ? researchApprovalOf(reason) : null,
+    // For research the details name the approval the project reads under (REK): kept only in its known form, and
+    // only on a research token (no other identity carries the field).
+    ...(purpose === 'HRESCH' ? { researchApproval: researchApprovalOf(reason) } : {}),
   };
 }
 
