@@ -129,13 +129,25 @@ async function readSource<K, V>(reading: FactReading, instanceId: string, contra
   }
 }
 
+/** What the sources hold of one living person in a batch, as their adapters read it (kept only while a job computes). */
+export interface PersonRecords {
+  nin: string;
+  person: RegistryPerson;
+  /** The municipality's care record, with the instance that holds it; null when none is held, or it could not be read. */
+  care: { record: CareRecordModel | null; instance: string } | null;
+  gp: { record: GpRecordModel | null; instance: string } | null;
+  hospitals: { record: HospitalRecordModel; instance: string }[];
+  /** Sectors whose source did not answer for this person. */
+  missing: string[];
+}
+
 /**
- * The facts of a batch of persons: the population register first (age, sex, residence, protection), the GP register
+ * The records of a batch of persons: the population register first (age, sex, residence, protection), the GP register
  * (which office), then each municipality's care system, each office's GP system and each catchment hospital, every
- * source asked once for all the batch's patients it holds.
+ * source asked once for all the batch's patients it holds. The dead and the unknown are left out.
  */
-export async function readFacts(nins: readonly string[], reading: FactReading): Promise<PersonFacts[]> {
-  const { directory, today } = reading;
+export async function readRecords(nins: readonly string[], reading: FactReading): Promise<PersonRecords[]> {
+  const { directory } = reading;
   const registries = directory.orgs.registries;
   const people = await readSource<string, RegistryPerson>(reading, registries.population, 'RegistryPerson', [...nins]);
   const listings = await readSource<string, GpListingModel>(reading, registries.gpList, 'GpListingModel', [...nins]);
@@ -185,77 +197,86 @@ export async function readFacts(nins: readonly string[], reading: FactReading): 
     }),
   ]);
 
-  return nins.flatMap((nin): PersonFacts[] => {
+  return nins.flatMap((nin): PersonRecords[] => {
     const person = people?.get(nin);
     if (!person || person.deceasedDate) return [];
-    const age = person.birthDate ? ageOn(person.birthDate, today) : null;
-    const placeHidden = person.addressProtection === 'STRICTLY_CONFIDENTIAL' || person.addressProtection === 'STRICTLY_CONFIDENTIAL_ABROAD';
-    const careRecord = care.get(nin)?.record ?? null;
-    const gpRecord = gp.get(nin)?.record ?? null;
-    const hospitals = hospital.get(nin) ?? [];
-    const codes = (list: Coding[], chapterOf: (code: string) => string | null, system: string, day: string | null) =>
-      list.flatMap((c) => {
-        const chapter = c.system === system ? chapterOf(c.code) : null;
-        const year = yearOf(day);
-        return chapter && year ? [{ chapter, year }] : [];
-      });
-    const icd10 = hospitals.flatMap(({ record }) => [
-      ...record.diagnoses.flatMap((d) => codes([d.code], icd10Chapter, ICD10_SYSTEM, d.recorded)),
-      ...record.encounters.flatMap((e) => codes(e.diagnoses, icd10Chapter, ICD10_SYSTEM, e.start)),
-    ]);
-    const icpc2 = (gpRecord?.consultations ?? []).flatMap((c) => codes(c.diagnoses, icpc2Chapter, ICPC2_SYSTEM, c.time));
-    const services = careRecord?.services ?? [];
-    const homeCare = services.some((s) => HOME_CARE.has(s.type) && isActive(s, today));
-    const inNursingHome = services.some((s) => NURSING_HOME.has(s.type) && isActive(s, today));
-
-    // The merged medication list, as the record subgraph merges it: the GP's, the care service's and the hospitals'.
-    const entries: MedicationEntry[] = [
-      ...(gpRecord?.prescriptions ?? []).map((m) => medicationEntry(m, 'GP_PRESCRIPTION', directory.info(gp.get(nin)!.instance))),
-      ...(careRecord?.medications ?? []).map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', directory.info(care.get(nin)!.instance))),
-      ...hospitals.flatMap(({ record, instance }) => record.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', directory.info(instance)))),
-    ];
-    const listsRead = care.get(nin) !== null && gp.get(nin) !== null;
-    const merged = mergeMedications(entries, { includeStopped: false });
-    const unresolvedDiscrepancy = listsRead ? merged.some((m) => m.hasDiscrepancy) : null;
-    let norgepWarning: boolean | null = null;
-    if (age !== null && age >= 70 && !inNursingHome && listsRead) {
-      const warnings = clinicalWarnings({
-        today,
-        medications: merged,
-        criticalInformation: [],
-        labResults: [],
-        person: { birthDate: person.birthDate, sex: person.sex, deceasedDate: null, provenance: null },
-        careServices: services.map((s) => ({ id: s.id, type: s.type, description: s.description, start: s.start, end: s.end, provenance: { sourceId: care.get(nin)!.instance, sector: 'MUNICIPAL_CARE' } as never })),
-        missingSources: [],
-      });
-      norgepWarning = warnings.some((w) => w.kind === 'NORGEP');
-    }
-    // Each inpatient stay that ended, and the GP's next contact after it.
-    const contacts = (gpRecord?.consultations ?? []).map((c) => c.time.slice(0, 10)).sort();
-    const discharges = hospitals.flatMap(({ record }) =>
-      record.encounters
-        .filter((e) => e.class === 'INPATIENT' && e.end && e.end.slice(0, 10) <= today)
-        .map((e) => {
-          const end = e.end!.slice(0, 10);
-          const next = contacts.find((c) => c >= end);
-          return { year: end.slice(0, 4), daysToGp: next ? Math.round((Date.parse(next) - Date.parse(end)) / 86_400_000) : null };
-        }),
-    );
-    return [
-      {
-        nin,
-        age,
-        ageBand: age === null ? null : ageBandOf(age),
-        sex: person.sex ?? 'UNKNOWN',
-        municipality: placeHidden ? null : person.municipalityNumber,
-        icd10,
-        icpc2,
-        homeCare,
-        unresolvedDiscrepancy,
-        norgepWarning,
-        discharges,
-        missing: [...(missing.get(nin) ?? [])],
-      },
-    ];
+    return [{ nin, person, care: care.get(nin) ?? null, gp: gp.get(nin) ?? null, hospitals: hospital.get(nin) ?? [], missing: [...(missing.get(nin) ?? [])] }];
   });
+}
+
+/** The facts of a batch of persons (readRecords, then factsOf). */
+export async function readFacts(nins: readonly string[], reading: FactReading): Promise<PersonFacts[]> {
+  return (await readRecords(nins, reading)).map((records) => factsOf(records, reading.directory, reading.today));
+}
+
+/** What a research question counts of one person, from their records. */
+export function factsOf(records: PersonRecords, directory: SourceDirectory, today: string): PersonFacts {
+  const { nin, person, care, gp } = records;
+  const age = person.birthDate ? ageOn(person.birthDate, today) : null;
+  const placeHidden = person.addressProtection === 'STRICTLY_CONFIDENTIAL' || person.addressProtection === 'STRICTLY_CONFIDENTIAL_ABROAD';
+  const careRecord = care?.record ?? null;
+  const gpRecord = gp?.record ?? null;
+  const hospitals = records.hospitals;
+  const codes = (list: Coding[], chapterOf: (code: string) => string | null, system: string, day: string | null) =>
+    list.flatMap((c) => {
+      const chapter = c.system === system ? chapterOf(c.code) : null;
+      const year = yearOf(day);
+      return chapter && year ? [{ chapter, year }] : [];
+    });
+  const icd10 = hospitals.flatMap(({ record }) => [
+    ...record.diagnoses.flatMap((d) => codes([d.code], icd10Chapter, ICD10_SYSTEM, d.recorded)),
+    ...record.encounters.flatMap((e) => codes(e.diagnoses, icd10Chapter, ICD10_SYSTEM, e.start)),
+  ]);
+  const icpc2 = (gpRecord?.consultations ?? []).flatMap((c) => codes(c.diagnoses, icpc2Chapter, ICPC2_SYSTEM, c.time));
+  const services = careRecord?.services ?? [];
+  const homeCare = services.some((s) => HOME_CARE.has(s.type) && isActive(s, today));
+  const inNursingHome = services.some((s) => NURSING_HOME.has(s.type) && isActive(s, today));
+
+  // The merged medication list, as the record subgraph merges it: the GP's, the care service's and the hospitals'.
+  const entries: MedicationEntry[] = [
+    ...(gpRecord?.prescriptions ?? []).map((m) => medicationEntry(m, 'GP_PRESCRIPTION', directory.info(gp!.instance))),
+    ...(careRecord?.medications ?? []).map((m) => medicationEntry(m, 'MUNICIPAL_CARE_LIST', directory.info(care!.instance))),
+    ...hospitals.flatMap(({ record, instance }) => record.medications.map((m) => medicationEntry(m, 'HOSPITAL_STATEMENT', directory.info(instance)))),
+  ];
+  const listsRead = care !== null && gp !== null;
+  const merged = mergeMedications(entries, { includeStopped: false });
+  const unresolvedDiscrepancy = listsRead ? merged.some((m) => m.hasDiscrepancy) : null;
+  let norgepWarning: boolean | null = null;
+  if (age !== null && age >= 70 && !inNursingHome && listsRead) {
+    const warnings = clinicalWarnings({
+      today,
+      medications: merged,
+      criticalInformation: [],
+      labResults: [],
+      person: { birthDate: person.birthDate, sex: person.sex, deceasedDate: null, provenance: null },
+      careServices: services.map((s) => ({ id: s.id, type: s.type, description: s.description, start: s.start, end: s.end, provenance: { sourceId: care!.instance, sector: 'MUNICIPAL_CARE' } as never })),
+      missingSources: [],
+    });
+    norgepWarning = warnings.some((w) => w.kind === 'NORGEP');
+  }
+  // Each inpatient stay that ended, and the GP's next contact after it.
+  const contacts = (gpRecord?.consultations ?? []).map((c) => c.time.slice(0, 10)).sort();
+  const discharges = hospitals.flatMap(({ record }) =>
+    record.encounters
+      .filter((e) => e.class === 'INPATIENT' && e.end && e.end.slice(0, 10) <= today)
+      .map((e) => {
+        const end = e.end!.slice(0, 10);
+        const next = contacts.find((c) => c >= end);
+        return { year: end.slice(0, 4), daysToGp: next ? Math.round((Date.parse(next) - Date.parse(end)) / 86_400_000) : null };
+      }),
+  );
+  return {
+    nin,
+    age,
+    ageBand: age === null ? null : ageBandOf(age),
+    sex: person.sex ?? 'UNKNOWN',
+    municipality: placeHidden ? null : person.municipalityNumber,
+    icd10,
+    icpc2,
+    homeCare,
+    unresolvedDiscrepancy,
+    norgepWarning,
+    discharges,
+    missing: records.missing,
+  };
 }
