@@ -57,6 +57,11 @@ export interface ExtractCriteria {
 /** A read's options, and a signal that stops the extract (the request in flight and any wait between batches). */
 export interface ExtractOptions extends ReadOptions {
   signal?: AbortSignal;
+  /**
+   * Awaited before each call the extract makes to the register (the order of each job, and each batch): a caller with a
+   * budget for the source (research's share of it) takes one call here. Rejecting stops the extract.
+   */
+  beforeCall?: () => Promise<void>;
 }
 
 /**

@@ -40,8 +40,10 @@ export function aggregateProcessor(deps: AggregateJobDeps): JobProcessor {
     // strictly confidential persons: it would place them).
     const municipalities = namesPlace(definition) ? (definition.filter.municipalities ?? directory.orgs.municipalities.map((m) => m.number)) : undefined;
     const cohort: string[] = [];
-    await ctx.sources.take(directory.orgs.registries.population, 1, ctx.signal);
-    for await (const batch of register.extract(municipalities ? { municipalities } : {}, { requestId: `research-${Date.now()}` })) {
+    const registerId = directory.orgs.registries.population;
+    // Each call of the extract (an order per municipality, then its batches) within research's share of the register.
+    const extractOptions = { requestId: `research-${Date.now()}`, signal: ctx.signal, beforeCall: () => ctx.sources.take(registerId, 1, ctx.signal) };
+    for await (const batch of register.extract(municipalities ? { municipalities } : {}, extractOptions)) {
       ctx.signal.throwIfAborted();
       cohort.push(...batch);
     }

@@ -110,15 +110,17 @@ export function createPopulationRegisterAdapter(
     async *extract(criteria: ExtractCriteria, extractOptions: ExtractOptions = {}) {
       const orders = extractOrders(criteria);
       // No `report`: a call that fails fails the extract, never a shorter list.
-      const { signal: stop, report: _report, ...readOptions } = extractOptions;
+      const { signal: stop, report: _report, beforeCall, ...readOptions } = extractOptions;
       const seen = new Set<string>();
       for (const order of orders) {
+        await beforeCall?.();
         const jobbId = await call(
           async (signal) => mapExtractOrder((await http.post(EXTRACT_PATH, order, { signal, headers: { ...headers, 'Content-Type': 'application/json' } })).data),
           readOptions,
           stop,
         );
         for (let n = 0; ; n += 1) {
+          await beforeCall?.();
           const numbers = await batch(jobbId, n, readOptions, stop);
           if (numbers === null) break;
           const fresh: string[] = [];

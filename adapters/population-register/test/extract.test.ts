@@ -99,6 +99,19 @@ describe('population register adapter: the custom extract', () => {
     expect(sim.stats.ninInUrl).toBe(0);
   });
 
+  it("awaits the caller's beforeCall before each call to the register, and stops when it rejects", async () => {
+    const before = [calls(ORDERS), calls(BATCHES)];
+    let taken = 0;
+    const batches = await extract({ municipalities: ['4601'] }, { beforeCall: async () => void (taken += 1) });
+    const made = calls(ORDERS) + calls(BATCHES) - before[0]! - before[1]!;
+    expect(batches.flat()).toEqual(residentsOf('4601'));
+    // An order, three batches and the end marker: five calls, each taken from the budget first.
+    expect([taken, made]).toEqual([5, 5]);
+    let budget = 2;
+    const refused = new Error('out of budget');
+    await expect(extract({ municipalities: ['4601'] }, { beforeCall: async () => { if (budget-- <= 0) throw refused; } })).rejects.toBe(refused);
+  });
+
   it('yields every resident of the register without a municipality, the strictly confidential ones included', async () => {
     const all = (await extract({})).flat();
     expect(all).toEqual(persons.filter((p) => !p.deceasedDate).map((p) => p.nin));
