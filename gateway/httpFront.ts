@@ -7,6 +7,7 @@ import { within } from '../lib/within';
 import type { SubgraphName } from '../lib/subgraphs';
 import { authenticate } from './auth/authenticate';
 import { configuredIssuers, type Issuer } from './auth/issuers';
+import { bulkDataRouter } from './bulkData';
 import { cdsHooksRouter } from './cdsHooks';
 import { changeNoticeRelay } from './changeNoticeRelay';
 import { DevIdentityProvider, devIdpEnabled } from './devIdp/DevIdentityProvider';
@@ -101,6 +102,8 @@ export function httpFront(options: FrontOptions, issuers: readonly Issuer[]): { 
   app.get('/metrics', metricsEndpoint());
   // CDS Hooks 2.0: decision support for EHRs, computed by the graph with the caller's token (gateway/cdsHooks.ts).
   app.use(cdsHooksRouter(issuers, logger));
+  // FHIR Bulk Data: an approved project's pseudonymised extract, through the graph's own operations (gateway/bulkData.ts).
+  app.use(bulkDataRouter(issuers, logger));
   // Sources tell the graph when a patient's data changed; the gateway checks and passes the notice on.
   const sources = loadSources();
   app.post('/cache/invalidate', express.text({ type: 'application/json', limit: '16kb' }), changeNoticeRelay(sources, urls, logger, embedded));

@@ -85,6 +85,11 @@ export const ARGUMENT_RULES: Readonly<Record<string, ArgumentRule>> = {
   'Mutation.startAggregate.input.purpose': { kind: 'text', min: 3, max: 500 },
   'Mutation.cancelResearchJob.id': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9_-]+$/, what: 'a job id' },
   'Query.researchJob.id': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9_-]+$/, what: 'a job id' },
+  'Mutation.startExport.input.idempotencyKey': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'letters, digits, ., _, : and -' },
+  'Mutation.startExport.input.purpose': { kind: 'text', min: 3, max: 500 },
+  'Mutation.startExport.input.project': { kind: 'text', min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, what: 'a project id' },
+  'Query.researchExportFile.id': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9_-]+$/, what: 'a job id' },
+  'Query.researchExportFile.name': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z]+-\d+\.ndjson$/, what: 'a file name such as Patient-1.ndjson' },
   'Mutation.sendMessage.input.inReplyTo': { kind: 'text', min: 1, max: 100, pattern: /^[A-Za-z0-9._:-]+$/, what: 'a message id' },
 };
 

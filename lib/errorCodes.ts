@@ -265,6 +265,11 @@ export const errorCodes = {
     meaning: "A research job ended without an answer (`ResearchJob.error.code`): a source failed on every try, or a worker died too often. No text of the source's error is kept.",
     action: 'Start the question again with a new idempotency key; if it fails again, the sources named in `/health` may be down.',
   },
+  JOB_NOT_FOUND: {
+    meaning:
+      "FHIR Bulk Data (`/fhir/research/`): no such export for this reader: never started, another requester's, cancelled, or no longer kept (a day after it ended). HTTP 404 with an OperationOutcome; whether another requester's export exists is not told.",
+    action: 'Start the export again (`/fhir/research/Group/{project}/$export`), and fetch its files within a day of its completion.',
+  },
   TOO_MANY_SUBSCRIPTIONS: {
     meaning:
       'A `welfareAlerts` subscription refused because the reader already has as many open on this gateway replica as one reader may (ALERT_SUBSCRIPTIONS_PER_READER, 20 by default): each alert is read once for each subscription, so unbounded subscriptions would let one reader take the gateway from the rest. HTTP 429 with Retry-After; nothing was read or logged.',

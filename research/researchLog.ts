@@ -17,7 +17,7 @@ import { fromRoot } from '../lib/repositoryRoot';
 export interface ResearchLogRecord {
   id: string;
   time: string;
-  event: 'AGGREGATE_REQUESTED' | 'AGGREGATE_RELEASED' | 'AGGREGATE_CANCELLED' | 'EXTRACT_REQUESTED' | 'EXTRACT_RELEASED';
+  event: 'AGGREGATE_REQUESTED' | 'AGGREGATE_RELEASED' | 'AGGREGATE_CANCELLED' | 'EXTRACT_REQUESTED' | 'EXTRACT_RELEASED' | 'EXTRACT_FETCHED';
   requestId: string;
   requester: { hprNumber: string | null; orgNumber: string | null; role: string; purpose: string };
   /** The approval the project works under (REK), or null for quality work (administration). */
@@ -28,8 +28,10 @@ export interface ResearchLogRecord {
   definition: unknown;
   /** For a released answer: how many cells were published and suppressed (never their values). */
   cells?: { published: number; suppressed: number };
-  /** For an extract: who receives it, and which variables it holds. */
+  /** For an extract: who receives it (organisation number and name; its variables are in the definition). */
   recipient?: string;
+  /** For an extract released or fetched: its files (resource type, name, resources, SHA-256 of the NDJSON). */
+  files?: { type: string; name: string; count: number; sha256: string }[];
 }
 
 export const DEFAULT_RESEARCH_LOG_FILE = fromRoot('var', 'research-log.jsonl');

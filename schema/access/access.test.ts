@@ -73,6 +73,7 @@ const STRICTNESS: Record<string, number> = {
   patientOwn: 3,
   individualPlan: 3,
   placeName: 4,
+  researchExport: 4,
   planPlace: 4,
   documentContent: 4,
   documentAuthor: 4,

@@ -10,6 +10,10 @@ import { DISCLOSURE } from '../../research/protect';
 import { requesterOf } from '../../research/researchLog';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { researchRuntime } from './runtime';
+import { researchKey } from '../../lib/secrets';
+import { todayInOslo } from '../../lib/osloTime';
+import { approvedProjectFor, resourceTypesOf, type ResearchProject } from '../../research/bulk/projects';
+import { exportTypes, openExportFile, type ExportJobInput, type ExportJobResult } from '../../research/exportJob';
 
 /**
  * Aggregates for research and quality work, as jobs (schema/research.graphql). The rule researchAggregate has admitted
@@ -50,7 +54,9 @@ function jobError(error: unknown): never {
 
 function shown(job: JobState) {
   const { progress } = job;
-  const result = job.status === 'COMPLETED' ? (job.result as Record<string, unknown> | null) : null;
+  const done = job.status === 'COMPLETED';
+  const exported = done && job.kind === 'export' ? (job.result as ExportJobResult) : null;
+  const result = done && job.kind === 'aggregate' ? (job.result as Record<string, unknown> | null) : null;
   return {
     id: job.id,
     status: job.status,
@@ -61,8 +67,43 @@ function shown(job: JobState) {
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     attempts: job.attempts,
+    kind: job.kind === 'export' ? 'EXPORT' : 'AGGREGATE',
+    export: exported
+      ? { project: exported.project, transactionTime: exported.transactionTime, dates: exported.dates, persons: exported.persons, files: exported.files.map(({ sealed: _sealed, ...file }) => file) }
+      : null,
   };
 }
+
+interface ExportInput {
+  idempotencyKey: string;
+  purpose: string;
+  project: string;
+  types?: string[] | null;
+}
+
+/** The project the reader's approval names (the rule researchExport has checked it is valid and theirs). */
+function approvedProject(identity: PersonnelIdentity): ResearchProject {
+  const project = identity.researchApproval ? approvedProjectFor(identity.researchApproval, todayInOslo()) : null;
+  if (!project) throw graphError('FORBIDDEN', 'The approval names no approved project that is still valid', { rule: 'researchExport', reason: 'NO_PROJECT' });
+  return project;
+}
+
+/** A released file or answer that cannot be logged is not released. */
+const unlogged = (what: string) => () => {
+  throw graphError('AUDIT_UNAVAILABLE', `The research log cannot be written now: ${what}; try again`);
+};
+
+const projectShown = (p: ResearchProject) => ({
+  id: p.id,
+  approval: p.approval,
+  title: p.title,
+  recipientOrgNumber: p.recipient.orgNumber,
+  recipientName: p.recipient.name,
+  validUntil: p.validUntil,
+  variables: p.variables,
+  resourceTypes: resourceTypesOf(p),
+  dates: p.dates.mode,
+});
 
 export const resolvers = {
   Query: {
@@ -81,7 +122,24 @@ export const resolvers = {
       const { engine, log } = researchRuntime();
       const job = await engine.get(args.id, requesterKey(identity)).catch(jobError);
       if (!job) return null;
-      if (job.status === 'COMPLETED') {
+      if (job.status === 'COMPLETED' && job.kind === 'export') {
+        // The files an extract released (types, counts, digests), to its recipient: logged before the manifest is shown.
+        const result = job.result as ExportJobResult;
+        const project = approvedProject(identity);
+        await log
+          .append({
+            event: 'EXTRACT_RELEASED',
+            requestId: ctx.requestId,
+            requester: requesterOf(identity),
+            project: project.approval,
+            statedPurpose: null,
+            jobId: job.id,
+            definition: job.definition,
+            recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
+            files: result.files.map(({ sealed: _sealed, ...file }) => file),
+          })
+          .catch(unlogged('nothing is released unlogged'));
+      } else if (job.status === 'COMPLETED') {
         // Each release of an answer is logged: what was released (counts of cells), to whom, under which project.
         const cells = ((job.result as { cells?: { status: string }[] } | null)?.cells ?? []);
         await log
@@ -101,8 +159,72 @@ export const resolvers = {
       }
       return shown(job);
     },
+    researchProjects: (_: unknown, _args: unknown, ctx: SubgraphContext) => {
+      const identity = personnel(ctx);
+      const project = identity.role === 'RESEARCHER' && identity.researchApproval ? approvedProjectFor(identity.researchApproval, todayInOslo()) : null;
+      return project ? [projectShown(project)] : [];
+    },
+    researchExportFile: async (_: unknown, args: { id: string; name: string }, ctx: SubgraphContext) => {
+      checkArguments('Query', 'researchExportFile', args);
+      const identity = personnel(ctx);
+      const project = approvedProject(identity);
+      const { engine, log } = researchRuntime();
+      const job = await engine.get(args.id, requesterKey(identity)).catch(jobError);
+      if (!job || job.kind !== 'export' || job.status !== 'COMPLETED') return null;
+      const opened = openExportFile(job.result as ExportJobResult, researchKey(), args.name);
+      if (!opened) return null;
+      // Each fetch is logged with the recipient before the file leaves: what was fetched (its digest), by whom.
+      await log
+        .append({
+          event: 'EXTRACT_FETCHED',
+          requestId: ctx.requestId,
+          requester: requesterOf(identity),
+          project: project.approval,
+          statedPurpose: null,
+          jobId: job.id,
+          definition: job.definition,
+          recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
+          files: [{ type: opened.file.type, name: opened.file.name, count: opened.file.count, sha256: opened.file.sha256 }],
+        })
+        .catch(unlogged('the file is not released unlogged'));
+      return opened.content;
+    },
   },
   Mutation: {
+    startExport: async (_: unknown, args: { input: ExportInput }, ctx: SubgraphContext) => {
+      checkArguments('Mutation', 'startExport', args as unknown as Record<string, unknown>);
+      const identity = personnel(ctx);
+      const project = approvedProject(identity);
+      const { idempotencyKey, purpose, project: asked } = args.input;
+      if (asked !== project.id) throw graphError('FORBIDDEN', "The approval names another project: an extract is made for the reader's own project", { rule: 'researchExport', reason: 'NOT_THE_PROJECT', argument: 'input.project' });
+      let types: string[];
+      try {
+        types = exportTypes(project, args.input.types ?? []);
+      } catch (error) {
+        throw graphError('BAD_USER_INPUT', (error as Error).message, { argument: 'input.types' });
+      }
+      const { engine, log } = researchRuntime();
+      const requester = requesterKey(identity);
+      const started = await engine.start({ kind: 'export', requester, idempotencyKey, definition: { project: project.id, types } satisfies ExportJobInput }).catch(jobError);
+      if (!started.replayed) {
+        await log
+          .append({
+            event: 'EXTRACT_REQUESTED',
+            requestId: ctx.requestId,
+            requester: requesterOf(identity),
+            project: project.approval,
+            statedPurpose: purpose,
+            jobId: started.job.id,
+            definition: { project: project.id, types, variables: project.variables, dates: project.dates, cohort: project.cohort },
+            recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
+          })
+          .catch(async () => {
+            await engine.cancel(started.job.id, requester).catch(() => null);
+            throw graphError('AUDIT_UNAVAILABLE', 'The research log cannot be written now: the extract was not started; try again');
+          });
+      }
+      return { job: shown(started.job), replayed: started.replayed };
+    },
     startAggregate: async (_: unknown, args: { input: AggregateInput }, ctx: SubgraphContext) => {
       checkArguments('Mutation', 'startAggregate', args as unknown as Record<string, unknown>);
       const identity = personnel(ctx);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getPopulation } from '../../simulators/population';
 import { TestSystem } from './harness';
 
 /**
@@ -118,4 +119,104 @@ describe('aggregates for research', () => {
     const badKey = await system.query(START, { input: { ...input, idempotencyKey: 'no spaces allowed' } }, 'researcher');
     expect(badKey.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+});
+
+describe('a pseudonymised extract for an approved project, over FHIR Bulk Data', () => {
+  const bulk = (path: string) => new URL(`/fhir/research${path}`, system.system.gatewayUrl).toString();
+  const authorised = async (persona: Parameters<TestSystem['token']>[0], headers: Record<string, string> = {}) => ({ Authorization: `Bearer ${await system.token(persona)}`, ...headers });
+  const kickOff = async (persona: Parameters<TestSystem['token']>[0], query = '', headers: Record<string, string> = { Prefer: 'respond-async', Accept: 'application/fhir+json' }) =>
+    fetch(bulk(`/Group/rek-2026-104512/$export${query}`), { headers: await authorised(persona, headers) });
+  const outcome = async (response: Response) => ((await response.json()) as { resourceType: string; issue: { code: string; details: { coding: { code: string }[] } }[] });
+
+  it('kick-off, status with progress, a manifest and NDJSON files under the project pseudonym, with no identity number, name or protected place; all of it logged with the recipient', async () => {
+    const started = await kickOff('researcher', '?_type=Patient,Condition,MedicationStatement&_outputFormat=application%2Ffhir%2Bndjson');
+    expect(started.status).toBe(202);
+    const status = started.headers.get('content-location')!;
+    expect(status).toMatch(/\/fhir\/research\/\$export-status\/j[0-9a-f]{64}$/);
+
+    let manifest: { transactionTime: string; request: string; requiresAccessToken: boolean; output: { type: string; url: string; count: number }[]; error: unknown[] } | null = null;
+    const progress: string[] = [];
+    for (let i = 0; i < 600 && !manifest; i += 1) {
+      const answer = await fetch(status, { headers: await authorised('researcher') });
+      if (answer.status === 202) {
+        progress.push(answer.headers.get('x-progress') ?? '');
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 200));
+      } else {
+        expect(answer.status).toBe(200);
+        manifest = (await answer.json()) as typeof manifest;
+      }
+    }
+    expect(progress.every((p) => /^\d+% \(\d+ of \d+ persons read\)$/.test(p))).toBe(true);
+    expect(manifest).toMatchObject({ requiresAccessToken: true, error: [] });
+    expect(manifest!.request).toContain('/Group/rek-2026-104512/$export?_type=Patient,Condition,MedicationStatement');
+    expect(manifest!.output.map((o) => o.type).sort()).toEqual(['Condition', 'MedicationStatement', 'Patient']);
+
+    // The cohort the project names: residents of Bergen (4601) aged 65 or more, none with a strictly confidential address.
+    const today = new Date().toISOString().slice(0, 10);
+    const age = (birth: string) => Number(today.slice(0, 4)) - Number(birth.slice(0, 4)) - (today.slice(5) < birth.slice(5) ? 1 : 0);
+    const cohort = getPopulation().persons.filter((p) => p.municipality === '4601' && !p.deceasedDate && !['STRICTLY_CONFIDENTIAL', 'STRICTLY_CONFIDENTIAL_ABROAD'].includes(p.addressProtection) && age(p.birthDate) >= 65);
+
+    const files: Record<string, Record<string, unknown>[]> = {};
+    for (const output of manifest!.output) {
+      expect(await fetch(output.url).then((r) => r.status)).toBe(401);
+      const answer = await fetch(output.url, { headers: await authorised('researcher') });
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([200, expect.stringContaining('application/fhir+ndjson')]);
+      const text = await answer.text();
+      expect(text.endsWith('\n')).toBe(true);
+      const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toHaveLength(output.count);
+      expect(lines.every((r) => r.resourceType === output.type)).toBe(true);
+      files[output.type] = [...(files[output.type] ?? []), ...lines];
+      // No identity number, no name, no street address of anyone in the population.
+      expect(text).not.toMatch(/\b\d{11}\b/);
+    }
+    const patients = files.Patient!;
+    expect(patients).toHaveLength(cohort.length);
+    expect(new Set(patients.map((p) => p.id)).size).toBe(patients.length);
+    expect(patients.every((p) => !('name' in p) && !('identifier' in p) && !('telecom' in p) && /^\d{4}$/.test(String(p.birthDate)))).toBe(true);
+    const all = JSON.stringify(files);
+    for (const person of cohort.slice(0, 50)) {
+      expect(all).not.toContain(person.nin);
+      expect(all).not.toContain(`"${person.familyName}"`);
+    }
+    // Every other resource refers to a Patient of the extract.
+    const ids = new Set(patients.map((p) => `Patient/${p.id as string}`));
+    for (const type of ['Condition', 'MedicationStatement']) expect(files[type]!.every((r) => ids.has((r.subject as { reference: string }).reference))).toBe(true);
+    expect(files.Condition!.length + files.MedicationStatement!.length).toBeGreaterThan(0);
+
+    const log = readFileSync(system.system.researchLogFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const jobId = status.split('/').pop();
+    const mine = log.filter((r) => r.jobId === jobId);
+    expect(mine.map((r) => r.event)).toEqual(expect.arrayContaining(['EXTRACT_REQUESTED', 'EXTRACT_RELEASED', 'EXTRACT_FETCHED']));
+    expect(mine.find((r) => r.event === 'EXTRACT_REQUESTED')).toMatchObject({ project: 'REK 2026/104512', recipient: expect.stringContaining('874789542') });
+    expect(mine.filter((r) => r.event === 'EXTRACT_FETCHED')).toHaveLength(manifest!.output.length);
+    expect(mine.find((r) => r.event === 'EXTRACT_RELEASED')?.files).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Patient', count: cohort.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]));
+    expect(JSON.stringify(log)).not.toMatch(/\b\d{11}\b/);
+
+    // Another requester (administration) neither sees the export nor gets its files.
+    expect((await fetch(status, { headers: await authorised('administrator') })).status).toBe(404);
+    expect((await fetch(manifest!.output[0]!.url, { headers: await authorised('administrator') })).status).toBe(403);
+  }, 240_000);
+
+  it('refuses, as OperationOutcomes: no Prefer: respond-async, parameters it does not support, another project, administration, a clinician, no approval, no token; and cancels', async () => {
+    const noPrefer = await kickOff('researcher', '', { Accept: 'application/fhir+json' });
+    expect(noPrefer.status).toBe(400);
+    expect((await outcome(noPrefer)).resourceType).toBe('OperationOutcome');
+    const since = await kickOff('researcher', '?_since=2026-01-01T00:00:00Z');
+    expect([since.status, (await outcome(since)).issue[0]!.code]).toEqual([400, 'not-supported']);
+    const otherType = await kickOff('researcher', '?_type=Observation');
+    expect([otherType.status, (await outcome(otherType)).issue[0]!.details.coding[0]!.code]).toEqual([400, 'BAD_USER_INPUT']);
+    const other = await fetch(bulk('/Group/rek-2025-000001/$export'), { headers: await authorised('researcher', { Prefer: 'respond-async' }) });
+    expect([other.status, (await outcome(other)).issue[0]!.details.coding[0]!.code]).toEqual([403, 'FORBIDDEN']);
+    for (const persona of ['administrator', 'gp'] as const) expect([persona, (await kickOff(persona)).status]).toEqual([persona, 403]);
+    expect((await kickOff({ persona: 'researcher', options: { reason: null } })).status).toBe(403);
+    expect((await fetch(bulk('/Group/rek-2026-104512/$export'), { headers: { Prefer: 'respond-async' } })).status).toBe(401);
+
+    const started = await kickOff('researcher', '', { Prefer: 'respond-async', 'Idempotency-Key': `cancel-${Date.now()}` });
+    expect(started.status).toBe(202);
+    const status = started.headers.get('content-location')!;
+    expect((await fetch(status, { method: 'DELETE', headers: await authorised('researcher') })).status).toBe(202);
+    expect((await fetch(status, { headers: await authorised('researcher') })).status).toBe(404);
+  }, 120_000);
 });

@@ -267,6 +267,18 @@ export type EncounterClass =
   /** Outpatient visit (AMB). */
   | 'OUTPATIENT';
 
+/** A pseudonymised extract for an approved project. */
+export type ExportInput = {
+  /** A key the client chooses for this one export (1 to 100 letters, digits, `-`, `_`, `.`, `:`): the same key again starts it once. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The project's id (researchProjects), for example `rek-2026-104512`: it must be the one the reader's approval names. */
+  project: Scalars['ID']['input'];
+  /** What the extract is for, in a sentence (logged with it). */
+  purpose: Scalars['String']['input'];
+  /** FHIR resource types to export (`_type`): of those the approval names; all of them when absent. */
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** Kinds of national identity number. */
 export type IdentifierType =
   /** D-number: a temporary number for people who live or work in Norway for a while (day of birth + 40). */
@@ -455,6 +467,13 @@ export type RepresentationBasis =
   | 'PARENTAL_RESPONSIBILITY'
   /** A power of attorney (fullmakt) the patient gave, from the representation register, within what it names. */
   | 'POWER_OF_ATTORNEY';
+
+/** What a research job computes. */
+export type ResearchJobKind =
+  /** A protected table (startAggregate). */
+  | 'AGGREGATE'
+  /** A pseudonymised extract for an approved project (startExport). */
+  | 'EXPORT';
 
 /** Where a job is. */
 export type ResearchJobStatus =

@@ -8,6 +8,8 @@ import { citizenMay, grantsHealthData, placesProtected, REFUSAL_TEXT, type Refus
 import { documentBlocked } from './blocks';
 import { accessOf } from './itemAccess';
 import { PLAN_CONSENT_REFUSAL_TEXT } from './planConsent';
+import { approvedProjectFor } from '../../../research/bulk/projects';
+import { todayInOslo } from '../../../lib/osloTime';
 
 /**
  * What each rule of schema/access/rules.yaml does, by name. A rule answers true (granted) or the
@@ -159,6 +161,19 @@ export const RULE_IMPLEMENTATIONS: Record<string, RuleImplementation> = {
       return forbidden('researchAggregate', "research needs the project's approval: a REK reference in the token's purpose-of-use details (REK 2026/123456)", { reason: 'NO_APPROVAL' });
     if (identity.role === 'ADMINISTRATOR' && identity.purpose !== 'HOPERAT')
       return forbidden('researchAggregate', 'administration asks for aggregates with purpose HOPERAT', { reason: 'PURPOSE' });
+    return true;
+  },
+
+  // A pseudonymised extract: a researcher whose approval names a valid project with the reader's organisation as recipient.
+  researchExport: (_root, _args, { access }) => {
+    const identity = access.identity;
+    if (identity.kind !== 'PERSONNEL' || identity.role !== 'RESEARCHER' || identity.purpose !== 'HRESCH')
+      return forbidden('researchExport', 'extracts are for research under an approval (purpose HRESCH); administration asks for aggregates', { reason: 'ROLE' });
+    if (!identity.researchApproval) return forbidden('researchExport', "an extract needs the project's approval: a REK reference in the token's purpose-of-use details", { reason: 'NO_APPROVAL' });
+    const project = approvedProjectFor(identity.researchApproval, todayInOslo());
+    if (!project) return forbidden('researchExport', 'the approval names no approved project that is still valid (config/research-projects.json)', { reason: 'NO_PROJECT' });
+    if (project.recipient.orgNumber !== identity.orgNumber)
+      return forbidden('researchExport', "the project's extracts go to its recipient, and the reader's organisation is not it", { reason: 'NOT_RECIPIENT' });
     return true;
   },
 

@@ -1,0 +1,140 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { PopulationRegisterAdapter } from '../adapters/contracts';
+import { todayInOslo } from '../lib/osloTime';
+import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
+import { exportResources } from './bulk/fhir';
+import { decryptFile, encryptFile, exportFileKey, toNdjsonFiles } from './bulk/files';
+import { loadResearchProjects, projectById, resourceTypesOf, type ResearchProject } from './bulk/projects';
+import { readRecords } from './facts';
+import { JobFailure, type JobContext, type JobProcessor } from './jobs';
+
+/**
+ * The job that makes a pseudonymised extract for an approved project (FHIR Bulk Data's NDJSON files): the project's
+ * cohort from the population register's extract, read in batches through the adapter kit within research's share of
+ * each source (as an aggregate reads), each person's records turned into the FHIR resources the approval names under
+ * the project's pseudonym (research/bulk/fhir.ts), and the files sealed (AES-256-GCM under a key derived from
+ * research's key and a salt of this export's own) before they leave the worker: the job's record, in Redis or in
+ * memory, holds ciphertext only. The checkpoint after each batch is sealed the same way, so a job resumed on another
+ * worker goes on from the last batch it finished.
+ */
+export interface ExportJobInput {
+  project: string;
+  /** The FHIR types asked for (`_type`); all the project's when empty. */
+  types: string[];
+}
+
+export interface SealedFile {
+  type: string;
+  name: string;
+  count: number;
+  sha256: string;
+  /** The NDJSON, sealed (research/bulk/files.ts encryptFile; its associated data is the file's name). */
+  sealed: string;
+}
+
+export interface ExportJobResult {
+  project: string;
+  transactionTime: string;
+  dates: string;
+  persons: number;
+  /** Base64: with research's key, gives each file's key (exportFileKey). */
+  salt: string;
+  files: SealedFile[];
+  /** Sectors some persons' records could not be read from: the extract lacks their part. */
+  missingSectors: string[];
+}
+
+interface ExportCheckpoint {
+  batchesDone: number;
+  salt: string;
+  transactionTime: string;
+  /** Sealed: the resources so far, by type, and the sectors missed. */
+  sealed: string;
+}
+
+export interface ExportJobDeps {
+  directory: SourceDirectory;
+  /** research's key: the project keys, and the files' keys. */
+  key: Buffer;
+  batchSize?: number;
+  /** The approved projects (config/research-projects.json) by default. */
+  projects?: () => readonly ResearchProject[];
+}
+
+/** The project's own pseudonym key: a person has one pseudonym in a project, and another in every other. */
+export function projectKeyOf(researchKey: Buffer, projectId: string): Buffer {
+  return createHmac('sha256', researchKey).update(`research-project\u0000${projectId}`).digest();
+}
+
+/** The types an export holds: those asked for, of the project's; all of them when none are named. */
+export function exportTypes(project: ResearchProject, asked: readonly string[]): string[] {
+  const allowed = resourceTypesOf(project);
+  if (asked.length === 0) return [...allowed];
+  const refused = asked.filter((t) => !(allowed as readonly string[]).includes(t));
+  if (refused.length > 0) throw new JobFailure('BAD_USER_INPUT', `The project's approval does not name ${refused.join(', ')}: it names ${allowed.join(', ')}`);
+  // The Patient resources always come: every other resource refers to one.
+  return [...new Set(['Patient', ...asked])];
+}
+
+export function exportProcessor(deps: ExportJobDeps): JobProcessor {
+  const batchSize = deps.batchSize ?? 100;
+  const projects = deps.projects ?? (() => loadResearchProjects());
+  return async (input: unknown, ctx: JobContext) => {
+    const { project: projectId, types: asked } = input as ExportJobInput;
+    const project = projectById(projects(), projectId);
+    if (!project) throw new JobFailure('BAD_USER_INPUT', 'The project is not (or no longer) approved');
+    const types = exportTypes(project, asked ?? []);
+    const { directory } = deps;
+    const today = todayInOslo();
+    const projectKey = projectKeyOf(deps.key, project.id);
+
+    const resumed = ctx.checkpoint as ExportCheckpoint | null;
+    const salt = resumed?.salt ?? randomBytes(16).toString('base64');
+    const sealKey = exportFileKey(deps.key, salt);
+    const transactionTime = resumed?.transactionTime ?? new Date().toISOString();
+    const state: { resources: Record<string, object[]>; missing: string[] } = resumed
+      ? (JSON.parse(decryptFile(resumed.sealed, sealKey, 'checkpoint')) as { resources: Record<string, object[]>; missing: string[] })
+      : { resources: Object.fromEntries(types.map((t) => [t, []])), missing: [] };
+    const missing = new Set(state.missing);
+
+    // The cohort again from the register (its order is stable), in research's share of it: a resumed job skips what it did.
+    const register = directory.adapter(directory.orgs.registries.population, 'RegistryPerson') as PopulationRegisterAdapter;
+    const registerId = directory.orgs.registries.population;
+    const { municipalities, minAge } = project.cohort;
+    const criteria = {
+      ...(municipalities ? { municipalities } : {}),
+      ...(minAge !== undefined ? { birthYearTo: Number(today.slice(0, 4)) - minAge } : {}),
+    };
+    const cohort: string[] = [];
+    for await (const batch of register.extract(criteria, { requestId: `research-export-${Date.now()}`, signal: ctx.signal, beforeCall: () => ctx.sources.take(registerId, 1, ctx.signal) })) {
+      cohort.push(...batch);
+    }
+    const batches = Math.ceil(cohort.length / batchSize);
+    const from = resumed?.batchesDone ?? 0;
+    const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: Math.min(cohort.length, done * batchSize), patientsTotal: cohort.length });
+    await ctx.progress(progress(from));
+    for (let b = from; b < batches; b += 1) {
+      ctx.signal.throwIfAborted();
+      const nins = cohort.slice(b * batchSize, (b + 1) * batchSize);
+      const records = await readRecords(nins, { directory, today, requestId: `research-export-batch-${b}`, signal: ctx.signal, take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal) });
+      for (const person of records) {
+        const resources = exportResources(person, project, projectKey, today) as Record<string, object[]>;
+        for (const type of types) state.resources[type]!.push(...(resources[type] ?? []));
+        for (const sector of person.missing) missing.add(sector);
+      }
+      state.missing = [...missing];
+      const checkpoint: ExportCheckpoint = { batchesDone: b + 1, salt, transactionTime, sealed: encryptFile(JSON.stringify(state), sealKey, 'checkpoint') };
+      await ctx.progress(progress(b + 1), checkpoint);
+    }
+    const files = toNdjsonFiles(state.resources).map((f): SealedFile => ({ type: f.type, name: f.name, count: f.count, sha256: f.sha256, sealed: encryptFile(f.content, sealKey, f.name) }));
+    const persons = state.resources.Patient?.length ?? 0;
+    return { project: project.id, transactionTime, dates: project.dates.mode, persons, salt, files, missingSectors: [...missing].sort() } satisfies ExportJobResult;
+  };
+}
+
+/** A completed export's file, opened: null when the job has no such file. */
+export function openExportFile(result: ExportJobResult, key: Buffer, name: string): { file: SealedFile; content: string } | null {
+  const file = result.files.find((f) => f.name === name);
+  if (!file) return null;
+  return { file, content: decryptFile(file.sealed, exportFileKey(key, result.salt), file.name) };
+}
