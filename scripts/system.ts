@@ -105,6 +105,12 @@ export interface SystemOptions {
   sourcesFile?: string;
   /** Subgraphs not to start, to test a gateway with a subgraph down. */
   skipSubgraphs?: SubgraphName[];
+  /**
+   * Research worker processes to start (`research-worker-1`, …: research/worker.ts, with the subgraphs' sources file and
+   * environment). They take jobs from BullMQ, so they need REDIS_URL in `env`; RESEARCH_WORKERS=off there leaves every
+   * job to them.
+   */
+  researchWorkers?: number;
   /** Where the gateway finds these subgraphs instead of the ones started here (for outage tests). */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   /** `prefix`: pass each line through with the process name; `capture`: keep the last lines for errors. */
@@ -333,6 +339,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const embedded = mode === 'embedded' ? { EMBEDDED_SUBGRAPHS: running.filter((n) => !options.subgraphUrls?.[n]).join(',') || 'none', ...subgraphEnv } : { EMBEDDED_SUBGRAPHS: 'none' };
     const gatewayFlags = options.nodeFlags ?? (mode === 'embedded' ? EMBEDDED_NODE_FLAGS : NODE_FLAGS);
     const gateway = await launch('gateway', 'gateway/main.ts', [], { ...gatewayEnv, ...embedded }, gatewayFlags);
+    for (let i = 1; i <= (options.researchWorkers ?? 0); i += 1) await launch(`research-worker-${i}`, 'research/worker.ts', [], { ...subgraphEnv, PORT: '' });
     const extraGatewayUrls: Record<string, Record<string, string>> = {};
     for (const extra of options.extraGateways ?? []) extraGatewayUrls[extra.name] = await launch(extra.name, extra.script, [], { ...gatewayEnv, ...extra.env }, extra.flags ?? []);
     return {

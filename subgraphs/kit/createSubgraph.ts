@@ -158,8 +158,11 @@ export interface BuildOptions {
   countRequests?: boolean;
 }
 
-/** Builds a subgraph: its sources, cache and resilience, its schema with the field rules, Apollo Server, its background work. */
-export async function buildSubgraph(definition: SubgraphDefinition, logger: Logger, options: BuildOptions = {}): Promise<BuiltSubgraph> {
+/**
+ * The legacy sources as a subgraph reads them: the organisations and sources configured (checked against each other),
+ * each read through the source cache and resilience (adapters/kit). A research worker process builds the same.
+ */
+export function connectSources(logger: Logger): { sources: SourceDirectory; invalidates: Invalidates; store: ReturnType<typeof createCacheStore>; cache: ReturnType<typeof sourceCache>; resilience: Resilience } {
   const orgs = loadOrganisations();
   const sourcesConfig = loadSources();
   checkConsistency(orgs, sourcesConfig);
@@ -179,6 +182,12 @@ export async function buildSubgraph(definition: SubgraphDefinition, logger: Logg
   kit.use(cache).use(resilience.middleware());
   logger.info(`source cache: ${describeCacheStore()}`);
   const sources = new SourceDirectory(orgs, sourcesConfig, kit);
+  return { sources, invalidates, store, cache, resilience };
+}
+
+/** Builds a subgraph: its sources, cache and resilience, its schema with the field rules, Apollo Server, its background work. */
+export async function buildSubgraph(definition: SubgraphDefinition, logger: Logger, options: BuildOptions = {}): Promise<BuiltSubgraph> {
+  const { sources, invalidates, store, cache, resilience } = connectSources(logger);
   sources.validate(definition.contracts);
   // The person subgraph makes the grants (with the master secret); every other subgraph checks those meant for it.
   const grantKey = definition.decide ? undefined : verifierKey(definition.name);
