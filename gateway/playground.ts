@@ -22,6 +22,8 @@ const FILES: Record<string, { file: string; type: string }> = {
 export const FIRST_QUERY_FILE = path.join(here, 'first-query.graphql');
 /** What a citizen persona starts with: their own record through `me`, and who has read it. */
 export const MY_RECORD_QUERY_FILE = path.join(here, 'my-record.graphql');
+/** What a researcher or administrator starts with: an aggregate, as a job whose progress the page shows. */
+export const RESEARCH_QUERY_FILE = path.join(here, 'research.graphql');
 const DEMO_PATIENTS_FILE = fromRoot('simulators', 'population', 'demo-patients.json');
 
 const CSP = [
@@ -52,6 +54,7 @@ export function playgroundRouter(personas: boolean): Router {
   const defaults = JSON.stringify({
     query: readFileSync(FIRST_QUERY_FILE, 'utf8'),
     citizenQuery: readFileSync(MY_RECORD_QUERY_FILE, 'utf8'),
+    researchQuery: readFileSync(RESEARCH_QUERY_FILE, 'utf8'),
     demoPatients: demoPatients(),
     personas,
   });

@@ -57,13 +57,51 @@
     return names.length === 1 ? { ...params, operationName: names[0] ?? undefined } : params;
   };
 
+  // A research job (an aggregate or an export) that an answer names and that has not finished: the bar under the banner
+  // follows it (researchJob every second, with the same token) until it is done, fails or is cancelled.
+  const jobBox = document.getElementById('job-progress');
+  const jobBar = document.getElementById('job-bar');
+  const jobText = document.getElementById('job-text');
+  let followed = null;
+  const PROGRESS = 'query PlaygroundJobProgress($id: ID!) { researchJob(id: $id) { id kind status progress { patientsDone patientsTotal share } error { code message } } }';
+  const showJob = (job) => {
+    const { patientsDone, patientsTotal, share } = job.progress;
+    jobBox.hidden = false;
+    jobBar.value = job.status === 'COMPLETED' ? 1 : share;
+    const what = job.kind === 'EXPORT' ? 'Export' : 'Aggregate';
+    const where = `${patientsDone} of ${patientsTotal || '?'} persons read (${Math.round((job.status === 'COMPLETED' ? 1 : share) * 100)} %)`;
+    const next = job.status === 'COMPLETED' ? ` Done: run ResearchJob with {"id": "${job.id}"} for the result.` : job.status === 'FAILED' ? ` Failed: ${job.error ? job.error.code : ''}` : '';
+    jobText.textContent = `${what} job ${job.id.slice(0, 10)}…: ${job.status}, ${where}.${next}`;
+  };
+  const follow = async (id, headers) => {
+    followed = id;
+    while (followed === id) {
+      const answer = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: PROGRESS, variables: { id } }) }).then((r) => r.json()).catch(() => null);
+      const job = answer && answer.data && answer.data.researchJob;
+      if (!job || followed !== id) return;
+      showJob(job);
+      if (!['QUEUED', 'RUNNING'].includes(job.status)) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  const jobIn = (data) => {
+    if (!data || typeof data !== 'object') return null;
+    for (const value of [data.startAggregate && data.startAggregate.job, data.startExport && data.startExport.job, data.researchJob, data.cancelResearchJob]) {
+      if (value && typeof value.id === 'string' && typeof value.status === 'string') return value;
+    }
+    return null;
+  };
+
   const fetcher = async (sent, options) => {
     const params = withCurrentName(sent);
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...(options && options.headers) };
     const own = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
     if (!own && state.token) headers.authorization = `Bearer ${state.token}`;
     const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(params) });
-    return response.json();
+    const answer = await response.json();
+    const job = jobIn(answer && answer.data);
+    if (job && job.id !== followed) void follow(job.id, headers);
+    return answer;
   };
 
   // GraphiQL keeps tabs, variables and history in localStorage by default: on a shared clinical workstation
@@ -99,12 +137,15 @@
     execution.run();
   };
 
+  /** Whom the page's example query is for: a citizen (`me`), research and administration (aggregates), or clinical personnel. */
+  const audience = (p) => (p.kind === 'CITIZEN' ? 'citizen' : p.purpose === 'HRESCH' || p.purpose === 'HOPERAT' ? 'research' : 'clinical');
+
   const showPersona = () => {
     const citizen = state.persona && state.persona.kind === 'CITIZEN';
     reasonLabel.hidden = !(state.persona && state.persona.purpose === 'ETREAT');
     if (reasonLabel.hidden === false && !reasonInput.value) reasonInput.value = state.persona.emergencyReason || '';
-    // A citizen reads their own record through `me`: no patient to pick.
-    patientSelect.disabled = citizen;
+    // A citizen reads their own record through `me`, and research asks about populations: no patient to pick.
+    patientSelect.disabled = citizen || (state.persona && audience(state.persona) === 'research');
   };
 
   personaSelect.addEventListener('change', async () => {
@@ -113,10 +154,15 @@
     reasonInput.value = '';
     showPersona();
     await fetchToken();
-    // Between personnel and citizens the query changes (`patient` or `me`); otherwise the tab runs as it is.
-    if (before && state.persona && before.kind !== state.persona.kind) {
-      const citizen = state.persona.kind === 'CITIZEN';
-      runCurrentTab({ query: citizen ? defaults.citizenQuery : defaults.query, variables: citizen ? '{}' : JSON.stringify({ nin: patientSelect.value }, null, 2) });
+    // Between clinical personnel, citizens and research the query changes (`patient`, `me`, an aggregate); otherwise the
+    // tab runs as it is. Research's example is not run by itself: it starts a job.
+    if (before && state.persona && audience(before) !== audience(state.persona)) {
+      const next = audience(state.persona);
+      if (next === 'research') {
+        const input = { idempotencyKey: `playground-${Date.now()}`, purpose: 'Utforsking i lekeplassen', groupBy: ['MUNICIPALITY', 'AGE_BAND'] };
+        bridge.editor.queryEditor.setValue(defaults.researchQuery);
+        bridge.editor.variableEditor.setValue(JSON.stringify({ input }, null, 2));
+      } else runCurrentTab({ query: next === 'citizen' ? defaults.citizenQuery : defaults.query, variables: next === 'citizen' ? '{}' : JSON.stringify({ nin: patientSelect.value }, null, 2) });
     } else {
       runCurrentTab({});
     }

@@ -106,4 +106,33 @@ describe('playground', () => {
     expect(failures).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("a researcher starts an aggregate, and the page follows the job's progress to the end", async () => {
+    // A single-process Chromium ends with its last page: a new one for this page.
+    await browser.close().catch(() => undefined);
+    browser = await launchBrowser();
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    await page.goto(system.system.playgroundUrl);
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    await page.getByText('PatientSummary').first().waitFor();
+    // Research asks about populations: its example replaces the patient query, and no patient is picked.
+    await page.selectOption('#personas', 'researcher');
+    await page.getByText('StartAggregate').first().waitFor();
+    expect(await page.isDisabled('#demo-patients')).toBe(true);
+    expect(await page.isHidden('#job-progress')).toBe(true);
+    const polled: number[] = [];
+    page.on('request', (r) => {
+      if ((r.postData() ?? '').includes('PlaygroundJobProgress')) polled.push(Date.now());
+    });
+    await page.locator('.graphiql-execute-button').click();
+    const status = page.getByRole('status');
+    await status.getByText(/Aggregate job j[0-9a-f]{8}/).waitFor({ timeout: 30_000 });
+    await status.getByText(/COMPLETED, \d+ of \d+ persons read \(100 %\)\. Done: run ResearchJob/).waitFor({ timeout: 60_000 });
+    expect(await page.locator('#job-bar').evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(1);
+    expect(polled.length).toBeGreaterThan(0);
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
