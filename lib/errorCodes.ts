@@ -265,6 +265,11 @@ export const errorCodes = {
     meaning: "A research job ended without an answer (`ResearchJob.error.code`): a source failed on every try, or a worker died too often. No text of the source's error is kept.",
     action: 'Start the question again with a new idempotency key; if it fails again, the sources named in `/health` may be down.',
   },
+  QUESTION_BUDGET_SPENT: {
+    meaning:
+      "An aggregate refused because its requester (the project and organisation) has asked as many different questions in the period as one may (RESEARCH_QUESTIONS_PER_PERIOD, 100, in RESEARCH_QUESTION_PERIOD_DAYS, 30): many overlapping tables averaged together would wear down the disclosure control's noise. A question asked before in the period is answered again without counting. Nothing was started or logged.",
+    action: 'Ask the questions already asked (their answers are the same), combine dimensions into fewer tables, or wait for the period to pass; a project that needs more applies to its data controller.',
+  },
   JOB_NOT_FOUND: {
     meaning:
       "FHIR Bulk Data (`/fhir/research/`): no such export for this reader: never started, another requester's, cancelled, or no longer kept (a day after it ended). HTTP 404 with an OperationOutcome; whether another requester's export exists is not told.",

@@ -10,6 +10,7 @@ import { DISCLOSURE } from '../../research/protect';
 import { requesterOf } from '../../research/researchLog';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { researchRuntime } from './runtime';
+import { questionBudgetSettings } from '../../research/questionBudget';
 import { researchKey } from '../../lib/secrets';
 import { todayInOslo } from '../../lib/osloTime';
 import { approvedProjectFor, resourceTypesOf, type ResearchProject } from '../../research/bulk/projects';
@@ -241,8 +242,13 @@ export const resolvers = {
         throw graphError('BAD_USER_INPUT', `Not a question research can ask: ${issue?.message ?? 'invalid'}`, { argument: `input.${(issue?.path ?? []).join('.')}` });
       }
       const definition: AggregateDefinition = parsed.data;
-      const { engine, log } = researchRuntime();
+      const { engine, log, questions } = researchRuntime();
       const requester = requesterKey(identity);
+      // A new question counts against the project's budget of distinct questions; the same question again is free.
+      if (!(await questions.take(requester, definition))) {
+        const { perPeriod, periodMs } = questionBudgetSettings();
+        throw graphError('QUESTION_BUDGET_SPENT', `This project has asked ${perPeriod} different questions in the last ${Math.round(periodMs / 86_400_000)} days, as many as one may: the same questions again are answered, new ones later`);
+      }
       const started = await engine.start({ kind: 'aggregate', requester, idempotencyKey, definition: { definition } }).catch(jobError);
       if (!started.replayed) {
         // Logged before the client hears of it; if the log cannot be written, the job is cancelled: nothing unlogged.

@@ -4,6 +4,8 @@ import { aggregateProcessor } from '../../research/aggregateJob';
 import { exportProcessor } from '../../research/exportJob';
 import { createJobEngine, type JobEngine } from '../../research/jobs';
 import { ResearchLog } from '../../research/researchLog';
+import { MemoryQuestionBudget, questionBudgetSettings, RedisQuestionBudget, type QuestionBudget } from '../../research/questionBudget';
+import { redisClient } from '../../lib/redis';
 import type { SourceDirectory } from '../kit/SourceDirectory';
 
 /**
@@ -14,6 +16,8 @@ import type { SourceDirectory } from '../kit/SourceDirectory';
 export interface ResearchRuntime {
   engine: JobEngine;
   log: ResearchLog;
+  /** Each requester's distinct questions in the period (research/questionBudget.ts). */
+  questions: QuestionBudget;
 }
 
 let current: ResearchRuntime | undefined;
@@ -58,13 +62,16 @@ export async function startResearch({ sources, logger }: { sources: SourceDirect
     budget: researchBudget(sources),
   });
   const log = new ResearchLog();
-  current = { engine, log };
+  const redis = redisUrl ? redisClient(redisUrl) : undefined;
+  const questions = redis ? new RedisQuestionBudget(redis, questionBudgetSettings()) : new MemoryQuestionBudget(questionBudgetSettings());
+  current = { engine, log, questions };
   logger.info(`research jobs: ${redisUrl ? 'BullMQ over Redis' : 'in process'}${process.env.RESEARCH_WORKERS === 'off' ? ', run by worker processes' : ''}`);
   const running = current;
   return {
     stop: async () => {
       await running.engine.close();
       await running.log.close();
+      redis?.disconnect();
     },
   };
 }

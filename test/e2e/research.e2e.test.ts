@@ -10,7 +10,8 @@ import { TestSystem } from './harness';
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await TestSystem.start({ sourceTimeoutMs: 5000 });
+  // A small budget of distinct questions per project, to see it spent.
+  system = await TestSystem.start({ sourceTimeoutMs: 5000, env: { RESEARCH_QUESTIONS_PER_PERIOD: '3' } });
 }, 120_000);
 
 afterAll(async () => {
@@ -118,6 +119,27 @@ describe('aggregates for research', () => {
     expect(oneYear.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const badKey = await system.query(START, { input: { ...input, idempotencyKey: 'no spaces allowed' } }, 'researcher');
     expect(badKey.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("counts a project's distinct questions: over its budget a new question is refused, one asked before is answered", async () => {
+    const CANCEL = `mutation($id: ID!) { cancelResearchJob(id: $id) { status } }`;
+    const ask = async (groupBy: string[], key: string) => {
+      const answer = await system.query<{ startAggregate: { job: Job } }>(START, { input: { idempotencyKey: key, purpose: 'Budsjett', groupBy } }, 'researcher');
+      const id = answer.body.data?.startAggregate.job.id;
+      if (id) await system.query(CANCEL, { id }, 'researcher');
+      return answer;
+    };
+    // The first test asked one question; two more spend the budget of three.
+    expect((await ask(['SEX'], `budget-1-${Date.now()}`)).body.errors).toBeUndefined();
+    expect((await ask(['AGE_BAND'], `budget-2-${Date.now()}`)).body.errors).toBeUndefined();
+    const over = await ask(['MUNICIPALITY'], `budget-3-${Date.now()}`);
+    expect(over.body.errors?.[0]?.extensions?.code).toBe('QUESTION_BUDGET_SPENT');
+    expect(over.body.data?.startAggregate ?? null).toBeNull();
+    // Asked before (with a new key): answered, and counted no more.
+    expect((await ask(['SEX'], `budget-4-${Date.now()}`)).body.errors).toBeUndefined();
+    // Administration has a budget of its own.
+    const admin = await system.query(START, { input: { idempotencyKey: `budget-admin-${Date.now()}`, purpose: 'Budsjett', groupBy: ['MUNICIPALITY'] } }, 'administrator');
+    expect(admin.body.errors).toBeUndefined();
   });
 });
 
