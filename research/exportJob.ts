@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { PopulationRegisterAdapter } from '../adapters/contracts';
 import { todayInOslo } from '../lib/osloTime';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { exportResources } from './bulk/fhir';
 import { decryptFile, encryptFile, exportFileKey, toNdjsonFiles } from './bulk/files';
+import { extractCohort, inSealedBatches } from './batches';
 import { loadResearchProjects, projectById, resourceTypesOf, type ResearchProject } from './bulk/projects';
 import { readRecords } from './facts';
 import { JobFailure, type JobContext, type JobProcessor } from './jobs';
@@ -14,8 +14,8 @@ import { JobFailure, type JobContext, type JobProcessor } from './jobs';
  * each source (as an aggregate reads), each person's records turned into the FHIR resources the approval names under
  * the project's pseudonym (research/bulk/fhir.ts), and the files sealed (AES-256-GCM under a key derived from
  * research's key and a salt of this export's own) before they leave the worker: the job's record, in Redis or in
- * memory, holds ciphertext only. The checkpoint after each batch is sealed the same way, so a job resumed on another
- * worker goes on from the last batch it finished.
+ * memory, holds ciphertext only. The checkpoint after each batch is sealed too (research/batches.ts), so a job resumed
+ * on another worker goes on from the last batch it finished.
  */
 export interface ExportJobInput {
   project: string;
@@ -42,14 +42,6 @@ export interface ExportJobResult {
   files: SealedFile[];
   /** Sectors some persons' records could not be read from: the extract lacks their part. */
   missingSectors: string[];
-}
-
-interface ExportCheckpoint {
-  batchesDone: number;
-  salt: string;
-  transactionTime: string;
-  /** Sealed: the resources so far, by type, and the sectors missed. */
-  sealed: string;
 }
 
 export interface ExportJobDeps {
@@ -88,47 +80,33 @@ export function exportProcessor(deps: ExportJobDeps): JobProcessor {
     const today = todayInOslo();
     const projectKey = projectKeyOf(deps.key, project.id);
 
-    const resumed = ctx.checkpoint as ExportCheckpoint | null;
-    const salt = resumed?.salt ?? randomBytes(16).toString('base64');
-    const sealKey = exportFileKey(deps.key, salt);
-    const transactionTime = resumed?.transactionTime ?? new Date().toISOString();
-    const state: { resources: Record<string, object[]>; missing: string[] } = resumed
-      ? (JSON.parse(decryptFile(resumed.sealed, sealKey, 'checkpoint')) as { resources: Record<string, object[]>; missing: string[] })
-      : { resources: Object.fromEntries(types.map((t) => [t, []])), missing: [] };
-    const missing = new Set(state.missing);
-
-    // The cohort again from the register (its order is stable), in research's share of it: a resumed job skips what it did.
-    const register = directory.adapter(directory.orgs.registries.population, 'RegistryPerson') as PopulationRegisterAdapter;
-    const registerId = directory.orgs.registries.population;
+    // The cohort the project names (a minimum age by year of birth here; exportResources checks the exact age).
     const { municipalities, minAge } = project.cohort;
     const criteria = {
       ...(municipalities ? { municipalities } : {}),
       ...(minAge !== undefined ? { birthYearTo: Number(today.slice(0, 4)) - minAge } : {}),
     };
-    const cohort: string[] = [];
-    for await (const batch of register.extract(criteria, { requestId: `research-export-${Date.now()}`, signal: ctx.signal, beforeCall: () => ctx.sources.take(registerId, 1, ctx.signal) })) {
-      cohort.push(...batch);
-    }
-    const batches = Math.ceil(cohort.length / batchSize);
-    const from = resumed?.batchesDone ?? 0;
-    const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: Math.min(cohort.length, done * batchSize), patientsTotal: cohort.length });
-    await ctx.progress(progress(from));
-    for (let b = from; b < batches; b += 1) {
-      ctx.signal.throwIfAborted();
-      const nins = cohort.slice(b * batchSize, (b + 1) * batchSize);
-      const records = await readRecords(nins, { directory, today, requestId: `research-export-batch-${b}`, signal: ctx.signal, take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal) });
-      for (const person of records) {
-        const resources = exportResources(person, project, projectKey, today) as Record<string, object[]>;
-        for (const type of types) state.resources[type]!.push(...(resources[type] ?? []));
-        for (const sector of person.missing) missing.add(sector);
-      }
-      state.missing = [...missing];
-      const checkpoint: ExportCheckpoint = { batchesDone: b + 1, salt, transactionTime, sealed: encryptFile(JSON.stringify(state), sealKey, 'checkpoint') };
-      await ctx.progress(progress(b + 1), checkpoint);
-    }
+    const cohort = await extractCohort(directory, criteria, ctx, `research-export-${Date.now()}`);
+    const state = await inSealedBatches(ctx, {
+      key: deps.key,
+      cohort,
+      batchSize,
+      // The files' salt and the transaction time are the job's own: a resumed job keeps them with its state.
+      initial: () => ({ resources: Object.fromEntries(types.map((t) => [t, [] as object[]])), missing: [] as string[], transactionTime: new Date().toISOString(), salt: randomBytes(16).toString('base64') }),
+      step: async (nins, state, reading) => {
+        const records = await readRecords(nins, { directory, today, ...reading });
+        for (const person of records) {
+          const resources = exportResources(person, project, projectKey, today) as Record<string, object[]>;
+          for (const type of types) state.resources[type]!.push(...(resources[type] ?? []));
+        }
+        state.missing = [...new Set([...state.missing, ...records.flatMap((p) => p.missing)])];
+      },
+    });
+    const { transactionTime, salt } = state;
+    const sealKey = exportFileKey(deps.key, salt);
     const files = toNdjsonFiles(state.resources).map((f): SealedFile => ({ type: f.type, name: f.name, count: f.count, sha256: f.sha256, sealed: encryptFile(f.content, sealKey, f.name) }));
     const persons = state.resources.Patient?.length ?? 0;
-    return { project: project.id, transactionTime, dates: project.dates.mode, persons, salt, files, missingSectors: [...missing].sort() } satisfies ExportJobResult;
+    return { project: project.id, transactionTime, dates: project.dates.mode, persons, salt, files, missingSectors: [...state.missing].sort() } satisfies ExportJobResult;
   };
 }
 

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { ExtractCriteria, PopulationRegisterAdapter } from '../adapters/contracts';
+import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
+import { decryptFile, encryptFile, exportFileKey } from './bulk/files';
+import type { FactReading } from './facts';
+import type { JobContext } from './jobs';
+
+/**
+ * How a research job reads its cohort: the identity numbers from the population register's extract, each call of it
+ * (an order, then its batches) within research's share of the register; then the cohort in batches, each batch's
+ * sources asked once, and after each batch a checkpoint: the batches done and the job's state so far, sealed with
+ * AES-256-GCM under a key derived from research's key and a salt of the job's own. The job's record (in Redis or in
+ * memory) so holds nothing readable of any person, and a job resumed on another worker after a crash goes on from the
+ * last batch it finished, with the state it had then.
+ */
+export async function extractCohort(directory: SourceDirectory, criteria: ExtractCriteria, ctx: JobContext, requestId: string): Promise<string[]> {
+  const register = directory.adapter(directory.orgs.registries.population, 'RegistryPerson') as PopulationRegisterAdapter;
+  const registerId = directory.orgs.registries.population;
+  const cohort: string[] = [];
+  for await (const batch of register.extract(criteria, { requestId, signal: ctx.signal, beforeCall: () => ctx.sources.take(registerId, 1, ctx.signal) })) {
+    ctx.signal.throwIfAborted();
+    cohort.push(...batch);
+  }
+  return cohort;
+}
+
+interface BatchCheckpoint {
+  batchesDone: number;
+  salt: string;
+  /** Sealed: the job's state after those batches. */
+  sealed: string;
+}
+
+export interface SealedBatches<S> {
+  /** research's key: the checkpoint's key is derived from it. */
+  key: Buffer;
+  cohort: readonly string[];
+  batchSize: number;
+  /** The state before the first batch. */
+  initial: () => S;
+  /** Reads one batch into the state (the budget and stop signal for its reads are in `reading`). */
+  step: (nins: string[], state: S, reading: Pick<FactReading, 'requestId' | 'signal' | 'take'>) => Promise<void>;
+}
+
+/** Runs the batches from the last checkpoint (or the first), saving one after each; answers the final state. */
+export async function inSealedBatches<S>(ctx: JobContext, run: SealedBatches<S>): Promise<S> {
+  const { cohort, batchSize } = run;
+  const batches = Math.ceil(cohort.length / batchSize);
+  const resumed = ctx.checkpoint as BatchCheckpoint | null;
+  const salt = resumed?.salt ?? randomBytes(16).toString('base64');
+  const sealKey = exportFileKey(run.key, salt);
+  const state = resumed ? (JSON.parse(decryptFile(resumed.sealed, sealKey, 'checkpoint')) as S) : run.initial();
+  const from = resumed?.batchesDone ?? 0;
+  const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: Math.min(cohort.length, done * batchSize), patientsTotal: cohort.length });
+  await ctx.progress(progress(from));
+  for (let b = from; b < batches; b += 1) {
+    ctx.signal.throwIfAborted();
+    await run.step(cohort.slice(b * batchSize, (b + 1) * batchSize), state, {
+      requestId: `research-batch-${b}`,
+      signal: ctx.signal,
+      take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal),
+    });
+    const checkpoint: BatchCheckpoint = { batchesDone: b + 1, salt, sealed: encryptFile(JSON.stringify(state), sealKey, 'checkpoint') };
+    await ctx.progress(progress(b + 1), checkpoint);
+  }
+  return state;
+}
