@@ -261,7 +261,8 @@ function interpolate<T>(value: T, env: NodeJS.ProcessEnv, required: Set<string>,
   return value;
 }
 
-function readJson(file: string): unknown {
+/** A configuration file's JSON, without its documentation keys (`$comment`); a ConfigError says what is wrong, with the line. */
+export function readConfigJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -291,13 +292,14 @@ export function jsonErrorWithLine(text: string, message: string): string {
 }
 
 /** Keys starting with `$` (`$comment`) document a file; they are not configuration, so strict schemas skip them. */
-function withoutDocumentation(value: unknown): unknown {
+export function withoutDocumentation(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDocumentation);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, withoutDocumentation(v)]));
   return value;
 }
 
-function parse<S extends z.ZodType>(schema: S, data: unknown, file: string): z.infer<S> {
+/** Validates a configuration file's content: a ConfigError names every problem with its path (`what`: what the file holds). */
+export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, file: string, what = 'configuration'): z.infer<S> {
   const result = schema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues
@@ -307,17 +309,17 @@ function parse<S extends z.ZodType>(schema: S, data: unknown, file: string): z.i
         return i.code === 'unrecognized_keys' ? `  ${where}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}` : `  ${where}: ${i.message}`;
       })
       .join('\n');
-    throw new ConfigError(`invalid configuration in ${file}:\n${problems}`);
+    throw new ConfigError(`invalid ${what} in ${file}:\n${problems}`);
   }
   return result.data;
 }
 
 export function loadOrganisations(file = process.env.ORGANISATIONS_FILE ?? path.join(CONFIG_DIR, 'organisations.json')): Organisations {
-  return parse(organisationsSchema, readJson(file), file);
+  return parseConfig(organisationsSchema, readConfigJson(file), file);
 }
 
 export function loadSources(file = process.env.SOURCES_FILE ?? path.join(CONFIG_DIR, 'sources.json')): SourcesConfig {
-  const sources = parse(sourcesSchema, interpolateEnv(readJson(file)), file);
+  const sources = parseConfig(sourcesSchema, interpolateEnv(readConfigJson(file)), file);
   // Each instance runs a system some adapter's manifest declares (adapters/registry.ts).
   const known = systemRegistry();
   const unknown = Object.entries(sources.instances).filter(([, i]) => !known.has(i.system));

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CONFIG_DIR, ConfigError, jsonErrorWithLine } from '../../lib/config';
+import { CONFIG_DIR, parseConfig, readConfigJson, withoutDocumentation } from '../../lib/config';
 import { orgNumberSchema } from '../../lib/identifiers';
 import { ageOn } from '../facts';
 
@@ -92,43 +92,14 @@ export const researchProjectsSchema = z
     }
   });
 
-/** Keys starting with `$` (`$comment`) document the file; they are not configuration. */
-function withoutDocumentation(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutDocumentation);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, withoutDocumentation(v)]));
-  return value;
-}
-
 /** Validates the file's content; a ConfigError names every problem with its path, as lib/config.ts does. */
 export function parseResearchProjects(data: unknown, file = 'research-projects.json'): ResearchProject[] {
-  const result = researchProjectsSchema.safeParse(withoutDocumentation(data));
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => {
-        const where = i.path.join('.') || '(root)';
-        return i.code === 'unrecognized_keys' ? `  ${where}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}` : `  ${where}: ${i.message}`;
-      })
-      .join('\n');
-    throw new ConfigError(`invalid research projects in ${file}:\n${problems}`);
-  }
-  return result.data.projects;
+  return parseConfig(researchProjectsSchema, withoutDocumentation(data), file, 'research projects').projects;
 }
 
 /** The approved projects, from RESEARCH_PROJECTS_FILE (read at each call) or config/research-projects.json. */
 export function loadResearchProjects(file = process.env.RESEARCH_PROJECTS_FILE || path.join(CONFIG_DIR, 'research-projects.json')): ResearchProject[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON: ${jsonErrorWithLine(text, (error as Error).message)}`);
-  }
-  return parseResearchProjects(data, file);
+  return parseResearchProjects(readConfigJson(file), file);
 }
 
 /**
