@@ -1,7 +1,7 @@
 import { todayInOslo } from '../lib/osloTime';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { definitionSchema, namesPlace, type AggregateDefinition } from './definition';
-import { extractCohort, inSealedBatches } from './batches';
+import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, yieldToCare } from './batches';
 import { readFacts } from './facts';
 import type { JobContext, JobProcessor } from './jobs';
 import type { Contribution } from './disclosure';
@@ -18,7 +18,7 @@ export interface AggregateJobDeps {
   directory: SourceDirectory;
   /** research's key: each person's record key for the perturbation. */
   key: Buffer;
-  /** Persons per batch: every source is asked once per batch for all its patients in it (default 100). */
+  /** Persons per batch: every source is asked once per batch for all its patients in it (DEFAULT_BATCH_SIZE). */
   batchSize?: number;
   /** Counts each legacy read, by source (the bench). */
   onRead?: (sourceId: string, keys: number) => void;
@@ -30,7 +30,7 @@ export interface AggregateJobInput {
 }
 
 export function aggregateProcessor(deps: AggregateJobDeps): JobProcessor {
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   return async (input: unknown, ctx: JobContext) => {
     const definition = definitionSchema.parse((input as AggregateJobInput).definition);
     const { directory } = deps;
@@ -46,7 +46,10 @@ export function aggregateProcessor(deps: AggregateJobDeps): JobProcessor {
       initial: () => ({ contributions: [] as Contribution[], missing: [] as string[] }),
       step: async (nins, state, reading) => {
         const facts = await readFacts(nins, { directory, today, ...reading, ...(deps.onRead ? { onRead: deps.onRead } : {}) });
-        for (const person of facts) state.contributions.push(...pseudonymousContributions(definition, deps.key, person));
+        for (const person of facts) {
+          state.contributions.push(...pseudonymousContributions(definition, deps.key, person));
+          await yieldToCare();
+        }
         state.missing = [...new Set([...state.missing, ...facts.flatMap((p) => p.missing)])];
       },
     });

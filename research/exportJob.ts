@@ -3,7 +3,7 @@ import { todayInOslo } from '../lib/osloTime';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { exportResources } from './bulk/fhir';
 import { decryptFile, encryptFile, exportFileKey, toNdjsonFiles } from './bulk/files';
-import { extractCohort, inSealedBatches } from './batches';
+import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, yieldToCare } from './batches';
 import { loadResearchProjects, projectById, resourceTypesOf, type ResearchProject } from './bulk/projects';
 import { readRecords } from './facts';
 import { JobFailure, type JobContext, type JobProcessor } from './jobs';
@@ -69,7 +69,7 @@ export function exportTypes(project: ResearchProject, asked: readonly string[]):
 }
 
 export function exportProcessor(deps: ExportJobDeps): JobProcessor {
-  const batchSize = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   const projects = deps.projects ?? (() => loadResearchProjects());
   return async (input: unknown, ctx: JobContext) => {
     const { project: projectId, types: asked } = input as ExportJobInput;
@@ -98,6 +98,7 @@ export function exportProcessor(deps: ExportJobDeps): JobProcessor {
         for (const person of records) {
           const resources = exportResources(person, project, projectKey, today) as Record<string, object[]>;
           for (const type of types) state.resources[type]!.push(...(resources[type] ?? []));
+          await yieldToCare();
         }
         state.missing = [...new Set([...state.missing, ...records.flatMap((p) => p.missing)])];
       },

@@ -2,6 +2,7 @@ import type { Logger } from '../../lib/logger';
 import { researchKey } from '../../lib/secrets';
 import { aggregateProcessor } from '../../research/aggregateJob';
 import { exportProcessor } from '../../research/exportJob';
+import { batchSizeFromEnv } from '../../research/batches';
 import { createJobEngine, type JobEngine } from '../../research/jobs';
 import { ResearchLog } from '../../research/researchLog';
 import { MemoryQuestionBudget, questionBudgetSettings, RedisQuestionBudget, type QuestionBudget } from '../../research/questionBudget';
@@ -43,7 +44,8 @@ export function jobsPerRequester(env: NodeJS.ProcessEnv = process.env): number {
 
 /** The processors of research's jobs, with what they need: a worker process builds the same. */
 export function researchProcessors(sources: SourceDirectory) {
-  return { aggregate: aggregateProcessor({ directory: sources, key: researchKey() }), export: exportProcessor({ directory: sources, key: researchKey() }) };
+  const batchSize = batchSizeFromEnv();
+  return { aggregate: aggregateProcessor({ directory: sources, key: researchKey(), batchSize }), export: exportProcessor({ directory: sources, key: researchKey(), batchSize }) };
 }
 
 /** What a job may take of each source: RESEARCH_SOURCE_SHARE of the instance's `callsPerSecond` (sources.json). */

@@ -3,7 +3,7 @@ import { TestSystem } from './harness';
 
 /**
  * Research jobs on BullMQ over a real Redis, run by a worker process of their own (research/worker.ts), as on another
- * machine: a job over the whole population (520 people, every source) shows its progress, and when its worker is killed
+ * machine: a job over the whole population (520 people, every source; batches of 100 here) shows its progress, and when its worker is killed
  * (SIGKILL) mid-job, a worker started again resumes it from its last checkpoint, and the answer is the one an
  * uninterrupted run gives (nothing counted twice, nothing left out).
  */
@@ -12,7 +12,7 @@ let system: TestSystem;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
-  system = await TestSystem.start({ sourceTimeoutMs: 5000, researchWorkers: 1, env: { REDIS_URL: redis.url, RESEARCH_WORKERS: 'off' } });
+  system = await TestSystem.start({ sourceTimeoutMs: 5000, researchWorkers: 1, env: { REDIS_URL: redis.url, RESEARCH_WORKERS: 'off', RESEARCH_BATCH_SIZE: '100' } });
 }, 120_000);
 
 afterAll(async () => {
