@@ -1,8 +1,8 @@
 import { todayInOslo } from '../lib/osloTime';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { definitionSchema, namesPlace, type AggregateDefinition } from './definition';
-import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, yieldToCare } from './batches';
-import { readFacts } from './facts';
+import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, Pace } from './batches';
+import { factsOf, readRecords } from './facts';
 import type { JobContext, JobProcessor } from './jobs';
 import type { Contribution } from './disclosure';
 import { protectAnswer, pseudonymousContributions } from './protect';
@@ -20,6 +20,8 @@ export interface AggregateJobDeps {
   key: Buffer;
   /** Persons per batch: every source is asked once per batch for all its patients in it (DEFAULT_BATCH_SIZE). */
   batchSize?: number;
+  /** Research's share of the process's time (RESEARCH_CPU_SHARE by default). */
+  cpuShare?: number;
   /** Counts each legacy read, by source (the bench). */
   onRead?: (sourceId: string, keys: number) => void;
 }
@@ -37,20 +39,23 @@ export function aggregateProcessor(deps: AggregateJobDeps): JobProcessor {
     // The cohort: by municipality only where the question names a place (an extract by municipality leaves out the
     // strictly confidential persons: it would place them).
     const municipalities = namesPlace(definition) ? (definition.filter.municipalities ?? directory.orgs.municipalities.map((m) => m.number)) : undefined;
-    const cohort = await extractCohort(directory, municipalities ? { municipalities } : {}, ctx, `research-${Date.now()}`);
+    const cohort = await extractCohort(directory, municipalities ? { municipalities } : {}, ctx);
     const today = todayInOslo();
+    const pace = new Pace(deps.cpuShare);
     const { contributions, missing } = await inSealedBatches(ctx, {
       key: deps.key,
       cohort,
       batchSize,
       initial: () => ({ contributions: [] as Contribution[], missing: [] as string[] }),
       step: async (nins, state, reading) => {
-        const facts = await readFacts(nins, { directory, today, ...reading, ...(deps.onRead ? { onRead: deps.onRead } : {}) });
-        for (const person of facts) {
-          state.contributions.push(...pseudonymousContributions(definition, deps.key, person));
-          await yieldToCare();
+        const records = await readRecords(nins, { directory, today, ...reading, ...(deps.onRead ? { onRead: deps.onRead } : {}) });
+        pace.restart();
+        for (const person of records) {
+          const facts = factsOf(person, directory, today);
+          state.contributions.push(...pseudonymousContributions(definition, deps.key, facts));
+          state.missing = [...new Set([...state.missing, ...facts.missing])];
+          await pace.yield();
         }
-        state.missing = [...new Set([...state.missing, ...facts.flatMap((p) => p.missing)])];
       },
     });
     const missingSectors = new Set(missing);

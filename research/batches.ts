@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExtractCriteria, PopulationRegisterAdapter } from '../adapters/contracts';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { decryptFile, encryptFile, exportFileKey } from './bulk/files';
@@ -27,15 +27,38 @@ export function batchSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Lets the process's other work go first: a job computes each person's contributions in the process that also answers
- * clinical reads (the embedded default), so it hands the event loop back between persons rather than hold it for a
- * whole batch.
+ * Research's share of its process's time (RESEARCH_CPU_SHARE, default 0.25): a job computes each person's facts in the
+ * process that also answers clinical reads (the embedded default), so between persons it hands the event loop back, and
+ * after a stretch of computing it pauses long enough that its computing is at most this share of the time. Care's
+ * requests go first; a job on a worker process of its own (`npm run research:worker`) may be given 1.
  */
-export function yieldToCare(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+export function cpuShareFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const share = Number(env.RESEARCH_CPU_SHARE ?? 0.25);
+  if (!Number.isFinite(share) || share <= 0 || share > 1) throw new Error('RESEARCH_CPU_SHARE must be a share above 0, at most 1');
+  return share;
 }
 
-export async function extractCohort(directory: SourceDirectory, criteria: ExtractCriteria, ctx: JobContext, requestId: string): Promise<string[]> {
+export class Pace {
+  private since = performance.now();
+
+  constructor(private readonly share: number = cpuShareFromEnv()) {}
+
+  /** Called between persons: yields to the event loop, and pauses when research has computed for 10 ms or more. */
+  async yield(): Promise<void> {
+    const busy = performance.now() - this.since;
+    const pause = busy >= 10 && this.share < 1 ? (busy * (1 - this.share)) / this.share : 0;
+    await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+    this.since = performance.now();
+  }
+
+  /** After waiting for sources (time that was not computing): the next stretch starts now. */
+  restart(): void {
+    this.since = performance.now();
+  }
+}
+
+export async function extractCohort(directory: SourceDirectory, criteria: ExtractCriteria, ctx: JobContext): Promise<string[]> {
+  const requestId = `research-extract-${randomUUID()}`;
   const register = directory.adapter(directory.orgs.registries.population, 'RegistryPerson') as PopulationRegisterAdapter;
   const registerId = directory.orgs.registries.population;
   const cohort: string[] = [];
@@ -73,12 +96,15 @@ export async function inSealedBatches<S>(ctx: JobContext, run: SealedBatches<S>)
   const sealKey = exportFileKey(run.key, salt);
   const state = resumed ? (JSON.parse(decryptFile(resumed.sealed, sealKey, 'checkpoint')) as S) : run.initial();
   const from = resumed?.batchesDone ?? 0;
+  // Each run's reads are its own request: the adapter kit remembers a request's answers for a while (one read a
+  // request), and a request id another job (or run) shares would answer it from memory, not from the sources.
+  const runId = randomUUID();
   const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: Math.min(cohort.length, done * batchSize), patientsTotal: cohort.length });
   await ctx.progress(progress(from));
   for (let b = from; b < batches; b += 1) {
     ctx.signal.throwIfAborted();
     await run.step(cohort.slice(b * batchSize, (b + 1) * batchSize), state, {
-      requestId: `research-batch-${b}`,
+      requestId: `research-${runId}-batch-${b}`,
       signal: ctx.signal,
       take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal),
     });

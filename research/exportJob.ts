@@ -3,7 +3,7 @@ import { todayInOslo } from '../lib/osloTime';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { exportResources } from './bulk/fhir';
 import { decryptFile, encryptFile, exportFileKey, toNdjsonFiles } from './bulk/files';
-import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, yieldToCare } from './batches';
+import { DEFAULT_BATCH_SIZE, extractCohort, inSealedBatches, Pace } from './batches';
 import { loadResearchProjects, projectById, resourceTypesOf, type ResearchProject } from './bulk/projects';
 import { readRecords } from './facts';
 import { JobFailure, type JobContext, type JobProcessor } from './jobs';
@@ -49,6 +49,8 @@ export interface ExportJobDeps {
   /** research's key: the project keys, and the files' keys. */
   key: Buffer;
   batchSize?: number;
+  /** Research's share of the process's time (RESEARCH_CPU_SHARE by default). */
+  cpuShare?: number;
   /** The approved projects (config/research-projects.json) by default. */
   projects?: () => readonly ResearchProject[];
 }
@@ -86,7 +88,8 @@ export function exportProcessor(deps: ExportJobDeps): JobProcessor {
       ...(municipalities ? { municipalities } : {}),
       ...(minAge !== undefined ? { birthYearTo: Number(today.slice(0, 4)) - minAge } : {}),
     };
-    const cohort = await extractCohort(directory, criteria, ctx, `research-export-${Date.now()}`);
+    const cohort = await extractCohort(directory, criteria, ctx);
+    const pace = new Pace(deps.cpuShare);
     const state = await inSealedBatches(ctx, {
       key: deps.key,
       cohort,
@@ -95,10 +98,11 @@ export function exportProcessor(deps: ExportJobDeps): JobProcessor {
       initial: () => ({ resources: Object.fromEntries(types.map((t) => [t, [] as object[]])), missing: [] as string[], transactionTime: new Date().toISOString(), salt: randomBytes(16).toString('base64') }),
       step: async (nins, state, reading) => {
         const records = await readRecords(nins, { directory, today, ...reading });
+        pace.restart();
         for (const person of records) {
           const resources = exportResources(person, project, projectKey, today) as Record<string, object[]>;
           for (const type of types) state.resources[type]!.push(...(resources[type] ?? []));
-          await yieldToCare();
+          await pace.yield();
         }
         state.missing = [...new Set([...state.missing, ...records.flatMap((p) => p.missing)])];
       },
