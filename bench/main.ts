@@ -18,6 +18,7 @@ import { startSystem, EMBEDDED_NODE_FLAGS, NODE_FLAGS, type RunningSystem, type 
 import { getPopulation } from '../simulators/population';
 import { BenchClient, expectClean, type InstanceStats } from './client';
 import { measureAlerts, type AlertFigures } from './alerts';
+import { measureResearch, researchTargets } from './research';
 import { closedLoop, p50, p95, type LoadResult } from './load';
 import { cpuMs, pssMb, rssByProcess, stealMs } from './processStats';
 import { aliases, SUMMARY, SUMMARY_WITH_WARNINGS, TYPENAME, WORKLIST } from './queries';
@@ -388,6 +389,13 @@ async function main(): Promise<void> {
     await alertSystem.stop().finally(() => running.delete(alertSystem));
     await alertRedis?.stop();
     targets.alerts = alertTargets(alerts);
+    // Research aggregates (issue 21): one over the whole population on an embedded system of its own with the source
+    // cache off (every read reaches the sources): its legacy calls, its wall time, the clinical summary meanwhile.
+    const researchSystem = await start(options, 'embedded', 'off', '');
+    running.add(researchSystem);
+    const research = await measureResearch(researchSystem, { log });
+    await researchSystem.stop().finally(() => running.delete(researchSystem));
+    targets.research = researchTargets(research);
     const raw = {
       latencyMs: L,
       runtime: options.runtime,
@@ -399,6 +407,7 @@ async function main(): Promise<void> {
       baselineGatewayCpuMsPerSummary: round(baselineCpu),
       byMode: Object.fromEntries(Object.entries(figures).map(([mode, f]) => [mode, rawOf(f)])),
       alerts,
+      research,
     };
     printReport(targets, raw);
     if (options.json) {

@@ -32,6 +32,16 @@ interface Figures {
     deliveriesPerSecond: number;
     gatewayCpuMsPerDelivery: number;
   };
+  /** bench/research.ts's ResearchFigures (issue 21), the part printed. */
+  research?: {
+    question: string;
+    patients: number;
+    alone: { status: string; wallSeconds: number; serverSeconds: number; batches: number; missingSectors: string[] };
+    jobCpuMs: Record<string, number>;
+    perSource: { source: string; patients: number; basis: string; calls: number; allowed: number; callsPer25Patients: number; met: boolean }[];
+    totalCalls: number;
+    clinicalSummary: { clients: number; without: Throughput & { requests: number; p95Ms: number }; with: Throughput & { requests: number; p95Ms: number }; ratio: number; phases: { phase: string; requests: number; p50Ms: number }[]; jobsUnderLoad: { status: string; wallSeconds: number }[] };
+  };
   latencyMs?: number;
   runtime?: string;
   cache?: string;
@@ -123,6 +133,23 @@ export function printReport(targets: Record<string, Target[]>, raw: Record<strin
       `${a.subscribers} subscribers (each a reader of her own) over ${a.patients} patients, ${a.eventsPerSecond} alarms/s for ${a.seconds} s: ${a.delivered} of ${a.expected} deliveries, ${a.deliveriesPerSecond}/s`,
       `  push to subscriber p50 / p95 / p99 / max  ${a.latencyMs.p50} / ${a.latencyMs.p95} / ${a.latencyMs.p99} / ${a.latencyMs.max} ms; p95 in the first second ${a.firstSecondP95Ms} ms, in the last ${a.lastSecondP95Ms} ms`,
       `  gateway CPU per delivery (each a read as the subscriber) ${a.gatewayCpuMsPerDelivery} ms`,
+    );
+  }
+  if (f.research) {
+    // Issue 21: the job alone (its legacy calls, its wall time), then the clinical summary without and while it runs.
+    const r = f.research;
+    const c = r.clinicalSummary;
+    lines.push(
+      '',
+      '—— research aggregate (embedded, source cache off) ——',
+      `${r.question}: ${r.patients} patients in ${r.alone.batches} batches, ${r.alone.status} in ${r.alone.wallSeconds} s (server ${r.alone.serverSeconds} s); missing sectors: ${r.alone.missingSectors.join(', ') || 'none'}`,
+      `  CPU while it ran alone: ${Object.entries(r.jobCpuMs).map(([n, ms]) => `${n} ${ms}`).join(', ')} (ms)`,
+      `  legacy calls of the job alone (${r.totalCalls} in all); patients = those of the cohort the job asks that source about`,
+      `  ${'source'.padEnd(24)} ${pad('calls', 6)} ${pad('patients', 9)} ${pad('allowed', 8)} ${pad('per 25', 7)}  basis`,
+      ...r.perSource.map((s) => `  ${s.source.padEnd(24)} ${pad(s.calls, 6)} ${pad(s.patients, 9)} ${pad(s.allowed, 8)} ${pad(s.callsPer25Patients, 7)}  ${s.basis}${s.met ? '' : '  OVER'}`),
+      `  clinical summary, ${c.clients} clients, p50 / p95: without a job ${c.without.p50Ms} / ${c.without.p95Ms} ms (${c.without.requests}, ${c.without.failed} failed), while it runs ${c.with.p50Ms} / ${c.with.p95Ms} ms (${c.with.requests}, ${c.with.failed} failed): × ${c.ratio}`,
+      `  p50 by phase, in order: ${c.phases.map((p) => `${p.phase} ${p.p50Ms} ms (${p.requests})`).join(', ')}`,
+      `  the same job under that load: ${c.jobsUnderLoad.map((j) => `${j.status} ${j.wallSeconds} s`).join(', ')}`,
     );
   }
   console.log(lines.join('\n'));
