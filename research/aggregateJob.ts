@@ -60,6 +60,6 @@ export function aggregateProcessor(deps: AggregateJobDeps): JobProcessor {
     });
     const missingSectors = new Set(missing);
     const answer = protectAnswer(definition, contributions, deps.key, directory.orgs.municipalities.map((m) => m.number), today);
-    return { ...answer, missingSectors: [...missingSectors].sort(), cohortSize: Math.round(cohort.length / 10) * 10 };
+    return { ...answer, missingSectors: [...missingSectors].sort(), cohortSize: Math.round(cohort.flat().length / 10) * 10 };
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExtractCriteria, PopulationRegisterAdapter } from '../adapters/contracts';
 import type { SourceDirectory } from '../subgraphs/kit/SourceDirectory';
 import { decryptFile, encryptFile, exportFileKey } from './bulk/files';
-import type { FactReading } from './facts';
+import { groupBySource, type FactReading } from './facts';
 import type { JobContext } from './jobs';
 
 /**
@@ -57,7 +57,7 @@ export class Pace {
   }
 }
 
-export async function extractCohort(directory: SourceDirectory, criteria: ExtractCriteria, ctx: JobContext): Promise<string[]> {
+export async function extractCohort(directory: SourceDirectory, criteria: ExtractCriteria, ctx: JobContext): Promise<string[][]> {
   const requestId = `research-extract-${randomUUID()}`;
   const register = directory.adapter(directory.orgs.registries.population, 'RegistryPerson') as PopulationRegisterAdapter;
   const registerId = directory.orgs.registries.population;
@@ -66,7 +66,34 @@ export async function extractCohort(directory: SourceDirectory, criteria: Extrac
     ctx.signal.throwIfAborted();
     cohort.push(...batch);
   }
-  return cohort;
+  // Grouped by the sources that hold them (research/facts.ts groupBySource), so that batches of whole groups ask each
+  // source as few times as they can.
+  return groupBySource(cohort, { directory, today: '', requestId: `research-route-${randomUUID()}`, signal: ctx.signal, take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal) });
+}
+
+/**
+ * Batches of at most `size` persons made of whole groups, in order: a group is split only where it is larger than a
+ * batch. The same groups always give the same batches (a resumed job reads the batches it had not).
+ */
+export function packBatches(groups: readonly (readonly string[])[], size: number): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  for (const group of groups) {
+    if (current.length > 0 && current.length + group.length > size) {
+      batches.push(current);
+      current = [];
+    }
+    for (let i = 0; i < group.length; i += size) {
+      const part = group.slice(i, i + size);
+      if (current.length + part.length > size) {
+        batches.push(current);
+        current = [];
+      }
+      current.push(...part);
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 interface BatchCheckpoint {
@@ -79,7 +106,8 @@ interface BatchCheckpoint {
 export interface SealedBatches<S> {
   /** research's key: the checkpoint's key is derived from it. */
   key: Buffer;
-  cohort: readonly string[];
+  /** The cohort, in groups of persons the same sources hold (extractCohort). */
+  cohort: readonly (readonly string[])[];
   batchSize: number;
   /** The state before the first batch. */
   initial: () => S;
@@ -89,8 +117,10 @@ export interface SealedBatches<S> {
 
 /** Runs the batches from the last checkpoint (or the first), saving one after each; answers the final state. */
 export async function inSealedBatches<S>(ctx: JobContext, run: SealedBatches<S>): Promise<S> {
-  const { cohort, batchSize } = run;
-  const batches = Math.ceil(cohort.length / batchSize);
+  const batchList = packBatches(run.cohort, run.batchSize);
+  const batches = batchList.length;
+  const total = batchList.reduce((n, b) => n + b.length, 0);
+  const doneAfter = (b: number) => batchList.slice(0, b).reduce((n, batch) => n + batch.length, 0);
   const resumed = ctx.checkpoint as BatchCheckpoint | null;
   const salt = resumed?.salt ?? randomBytes(16).toString('base64');
   const sealKey = exportFileKey(run.key, salt);
@@ -99,11 +129,11 @@ export async function inSealedBatches<S>(ctx: JobContext, run: SealedBatches<S>)
   // Each run's reads are its own request: the adapter kit remembers a request's answers for a while (one read a
   // request), and a request id another job (or run) shares would answer it from memory, not from the sources.
   const runId = randomUUID();
-  const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: Math.min(cohort.length, done * batchSize), patientsTotal: cohort.length });
+  const progress = (done: number) => ({ sourcesDone: done, sourcesTotal: batches, patientsDone: doneAfter(done), patientsTotal: total });
   await ctx.progress(progress(from));
   for (let b = from; b < batches; b += 1) {
     ctx.signal.throwIfAborted();
-    await run.step(cohort.slice(b * batchSize, (b + 1) * batchSize), state, {
+    await run.step(batchList[b]!, state, {
       requestId: `research-${runId}-batch-${b}`,
       signal: ctx.signal,
       take: (sourceId, calls, signal) => ctx.sources.take(sourceId, calls, signal),

@@ -129,6 +129,27 @@ async function readSource<K, V>(reading: FactReading, instanceId: string, contra
   }
 }
 
+/**
+ * The persons grouped by the sources that hold them: by municipality (its care system and catchment hospitals) and GP
+ * system, read from the population register and the GP register for all of them (in calls of those registers' own
+ * batch sizes). A job that reads its cohort in batches of whole groups asks each source for its patients in as few
+ * calls as the batches allow. Persons the registers do not know form a group of their own, last.
+ */
+export async function groupBySource(nins: readonly string[], reading: FactReading): Promise<string[][]> {
+  const { directory } = reading;
+  const people = await readSource<string, RegistryPerson>(reading, directory.orgs.registries.population, 'RegistryPerson', [...nins]);
+  const listings = await readSource<string, GpListingModel>(reading, directory.orgs.registries.gpList, 'GpListingModel', [...nins]);
+  const groups = new Map<string, string[]>();
+  for (const nin of nins) {
+    const municipality = people?.get(nin)?.municipalityNumber ?? '~';
+    const herId = listings?.get(nin)?.office.herId;
+    const gp = (herId ? directory.gpOffice(herId)?.instance : undefined) ?? '~';
+    const key = `${municipality}|${gp}`;
+    groups.set(key, [...(groups.get(key) ?? []), nin]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, group]) => group);
+}
+
 /** What the sources hold of one living person in a batch, as their adapters read it (kept only while a job computes). */
 export interface PersonRecords {
   nin: string;
