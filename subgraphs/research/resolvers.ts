@@ -7,7 +7,7 @@ import { AGE_BANDS } from '../../research/facts';
 import { definitionSchema, DIMENSIONS, INDICATORS, MEASURES, type AggregateDefinition, type Indicator } from '../../research/definition';
 import { JobError, type JobState } from '../../research/jobs';
 import { DISCLOSURE } from '../../research/protect';
-import { requesterOf } from '../../research/researchLog';
+import { requesterOf, type ResearchLogRecord } from '../../research/researchLog';
 import type { SubgraphContext } from '../kit/createSubgraph';
 import { researchRuntime } from './runtime';
 import { questionBudgetSettings } from '../../research/questionBudget';
@@ -89,6 +89,14 @@ function approvedProject(identity: PersonnelIdentity): ResearchProject {
   return project;
 }
 
+/** The project's recipient as the research log names it: organisation number and name. */
+const recipientOf = (project: ResearchProject) => `${project.recipient.orgNumber} ${project.recipient.name}`;
+
+/** What the research log records of an extract's release or of a file fetched: its files, to its recipient. */
+function extractEvent(event: 'EXTRACT_RELEASED' | 'EXTRACT_FETCHED', ctx: SubgraphContext, identity: PersonnelIdentity, project: ResearchProject, job: JobState, files: ResearchLogRecord['files']) {
+  return { event, requestId: ctx.requestId, requester: requesterOf(identity), project: project.approval, statedPurpose: null, jobId: job.id, definition: job.definition, recipient: recipientOf(project), files };
+}
+
 /** A released file or answer that cannot be logged is not released. */
 const unlogged = (what: string) => () => {
   throw graphError('AUDIT_UNAVAILABLE', `The research log cannot be written now: ${what}; try again`);
@@ -128,17 +136,7 @@ export const resolvers = {
         const result = job.result as ExportJobResult;
         const project = approvedProject(identity);
         await log
-          .append({
-            event: 'EXTRACT_RELEASED',
-            requestId: ctx.requestId,
-            requester: requesterOf(identity),
-            project: project.approval,
-            statedPurpose: null,
-            jobId: job.id,
-            definition: job.definition,
-            recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
-            files: result.files.map(({ sealed: _sealed, ...file }) => file),
-          })
+          .append(extractEvent('EXTRACT_RELEASED', ctx, identity, project, job, result.files.map(({ sealed: _sealed, ...file }) => file)))
           .catch(unlogged('nothing is released unlogged'));
       } else if (job.status === 'COMPLETED') {
         // Each release of an answer is logged: what was released (counts of cells), to whom, under which project.
@@ -175,19 +173,8 @@ export const resolvers = {
       const opened = openExportFile(job.result as ExportJobResult, researchKey(), args.name);
       if (!opened) return null;
       // Each fetch is logged with the recipient before the file leaves: what was fetched (its digest), by whom.
-      await log
-        .append({
-          event: 'EXTRACT_FETCHED',
-          requestId: ctx.requestId,
-          requester: requesterOf(identity),
-          project: project.approval,
-          statedPurpose: null,
-          jobId: job.id,
-          definition: job.definition,
-          recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
-          files: [{ type: opened.file.type, name: opened.file.name, count: opened.file.count, sha256: opened.file.sha256 }],
-        })
-        .catch(unlogged('the file is not released unlogged'));
+      const { type, name, count, sha256 } = opened.file;
+      await log.append(extractEvent('EXTRACT_FETCHED', ctx, identity, project, job, [{ type, name, count, sha256 }])).catch(unlogged('the file is not released unlogged'));
       return opened.content;
     },
   },
@@ -217,7 +204,7 @@ export const resolvers = {
             statedPurpose: purpose,
             jobId: started.job.id,
             definition: { project: project.id, types, variables: project.variables, dates: project.dates, cohort: project.cohort },
-            recipient: `${project.recipient.orgNumber} ${project.recipient.name}`,
+            recipient: recipientOf(project),
           })
           .catch(async () => {
             await engine.cancel(started.job.id, requester).catch(() => null);
