@@ -33,13 +33,14 @@ describe('movePort', () => {
   });
 });
 
-describe('storeFiles (where a system keeps its access log and outbox)', () => {
+describe('storeFiles (where a system keeps its access log, outbox and research log)', () => {
   const shell = { AUDIT_LOG_FILE: '/srv/real/access-log.jsonl', OUTBOX_FILE: '/srv/real/outbox.jsonl' };
 
   it("keeps a test's apart from the shell's real log and outbox", () => {
     expect(storeFiles({ isolated: true, gatewayPort: 0, tmp: '/tmp/t1', shell })).toEqual({
       auditLogFile: path.join('/tmp/t1', 'access-log.jsonl'),
       outboxFile: path.join('/tmp/t1', 'outbox.jsonl'),
+      researchLogFile: path.join('/tmp/t1', 'research-log.jsonl'),
     });
   });
 
@@ -53,6 +54,7 @@ describe('storeFiles (where a system keeps its access log and outbox)', () => {
     expect(storeFiles({ isolated: false, gatewayPort: 14000, tmp: '/tmp/t1', shell: {} })).toEqual({
       auditLogFile: fromRoot('var', 'port-14000', 'access-log.jsonl'),
       outboxFile: fromRoot('var', 'port-14000', 'outbox.jsonl'),
+      researchLogFile: fromRoot('var', 'port-14000', 'research-log.jsonl'),
     });
   });
 });

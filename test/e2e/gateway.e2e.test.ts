@@ -30,6 +30,7 @@ describe('gateway with a subgraph down', () => {
       record: 'up',
       messaging: 'up',
       welfare: 'up',
+      research: 'up',
     });
   });
 
