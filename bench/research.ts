@@ -252,15 +252,12 @@ export async function measureResearch(
     clients?: number;
     /** The longest one job may take before it is cancelled and reported as TIMEOUT. */
     jobLimitSeconds?: number;
-    /** Seconds from one job's start to the next one's, at least (none by default: each job's reads are its own request). */
-    jobSpacingSeconds?: number;
     log?: (line: string) => void;
   } = {},
 ): Promise<ResearchFigures> {
   const seconds = options.seconds ?? 15;
   const clients = options.clients ?? 4;
   const jobLimit = options.jobLimitSeconds ?? 600;
-  const spacing = options.jobSpacingSeconds ?? 0;
   const log = options.log ?? (() => undefined);
   const client = await BenchClient.create(system);
   const ask = reader(system, await (await DevIdentityProvider.load()).token('researcher'));
@@ -309,22 +306,15 @@ export async function measureResearch(
     perSource.sort((a, b) => a.source.localeCompare(b.source));
 
     // 2. The clinical summary without a job and while one runs: A B B A (a drift in one direction, such as another
-    // process on the machine starting or ending, hits both alike), one job per B, each started at least `spacing`
-    // after the one before it, idle in between.
+    // process on the machine starting or ending, hits both alike), one job per B.
     const half = seconds / 2;
     const without: Sample[] = [];
     const withJob: Sample[] = [];
     const jobsUnderLoad: JobRun[] = [];
     let withoutSeconds = 0;
     let withSeconds = 0;
-    let lastStart = alone.window[0];
     // Each phase's p50 in order (A B B A), to see drift beside the pooled figures.
     const phases: { phase: 'without' | 'with'; requests: number; p50Ms: number }[] = [];
-    const idleUntil = async (at: number, why: string) => {
-      if (at <= Date.now()) return;
-      log(`research: idle ${Math.round((at - Date.now()) / 1000)} s (${why})…`);
-      await sleep(at - Date.now());
-    };
     const withoutPhase = async () => {
       log(`research: the clinical summary, ${clients} clients, ${half} s without a job…`);
       const t0 = performance.now();
@@ -335,7 +325,6 @@ export async function measureResearch(
       phases.push({ phase: 'without', requests: samples.length, p50Ms: round(p50(samples.map((x) => x.ms))) });
     };
     const withPhase = async () => {
-      await idleUntil(lastStart + spacing * 1000, `a job starts ${spacing} s after the last one`);
       log(`research: the clinical summary, ${clients} clients, while an aggregate runs…`);
       let running = true;
       const load = summaryLoad(client, clients, () => running, counter);
@@ -346,7 +335,6 @@ export async function measureResearch(
         running = false;
       }
       const samples = await load;
-      lastStart = run.window[0];
       // Only what was sent while the job was between its start and its end (the server's times), not in the half
       // second a poll may take to see it done.
       const during = samples.filter((s) => s.at >= run.window[0] && s.at <= run.window[1]);
@@ -356,7 +344,6 @@ export async function measureResearch(
       jobsUnderLoad.push(run);
       log(`research: under load, ${run.status} in ${run.wallSeconds} s`);
     };
-    await idleUntil(lastStart + (spacing - half) * 1000, `a job starts ${spacing} s after the last one`);
     await withoutPhase();
     await withPhase();
     await withPhase();
